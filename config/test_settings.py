@@ -1,0 +1,24 @@
+"""Test settings: the real settings with fast hashing, in-process Celery, throw-away media.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs the same suite on
+PostgreSQL and Redis. Tests that need a real Celery worker (marker `worker`) switch eager mode
+off for themselves.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real worker (marker `worker`) must share the media folder: .ci/run sets DJANGO_MEDIA_ROOT.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or tempfile.mkdtemp(prefix="concord-media-"))
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

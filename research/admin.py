@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from research.models import Invitation, Job, Membership, Project, User
+
+
+@admin.register(User)
+class ConcordUserAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_staff", "is_active"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["display_name", "first_name", "last_name"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "created_at", "archived_at"]
+    inlines = [MembershipInline]
+
+
+admin.site.register(Invitation)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["kind", "project", "status", "progress", "created_at"]
+    list_filter = ["status", "kind"]

@@ -1,0 +1,81 @@
+"""The demo project: loaded by `make run` when absent, removed or reloaded by `manage.py demo`.
+
+Each app contributes its part of the demo through `demo_part`, in order, so this module only
+knows the people and the project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from research import services
+from research.models import Project, Role, User
+
+DEMO_TITLE = "Municipal digitalization: value through ecosystem cooperation (demo)"
+DEMO_PASSWORD = "concord-demo"  # noqa: S105 - printed for the local demo, never used in production
+DEMO_PEOPLE = [
+    ("owner@demo.concord", "Olav Owner", Role.OWNER),
+    ("lead@demo.concord", "Live Lead", Role.LEAD),
+    ("coder1@demo.concord", "Kari Coder", Role.CODER),
+    ("coder2@demo.concord", "Anders Coder", Role.CODER),
+    ("viewer@demo.concord", "Vera Viewer", Role.VIEWER),
+]
+
+_PARTS: list[tuple[int, Callable[[Project, dict[str, User]], None]]] = []
+
+
+def demo_part(order: int) -> Callable:
+    def register(func: Callable[[Project, dict[str, User]], None]) -> Callable:
+        _PARTS.append((order, func))
+        return func
+
+    return register
+
+
+def demo_project() -> Project | None:
+    return Project.objects.filter(title=DEMO_TITLE).first()
+
+
+@transaction.atomic
+def demo_load() -> Project | None:
+    """Create the demo project unless it exists; return it, or None if it was already there."""
+    if demo_project() is not None:
+        return None
+    people: dict[str, User] = {}
+    for email, name, _role in DEMO_PEOPLE:
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email=email)
+        user.display_name = name
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        people[email.split("@")[0]] = user
+    project = services.project_create(
+        owner=people["owner"],
+        title=DEMO_TITLE,
+        research_question=(
+            "How do municipalities realize value from digitalization through cooperation in "
+            "their ecosystem?"
+        ),
+        description=(
+            "A demonstration project: strategy documents and interview transcripts from five "
+            "anonymized cases, coded independently by two coders."
+        ),
+        blind_coding=True,
+        coders_may_create_codes=True,
+    )
+    for email, _name, role in DEMO_PEOPLE[1:]:
+        project.memberships.create(user=people[email.split("@")[0]], role=role)
+    for _order, part in sorted(_PARTS, key=lambda item: item[0]):
+        part(project, people)
+    return project
+
+
+@transaction.atomic
+def demo_remove() -> bool:
+    project = demo_project()
+    if project is None:
+        return False
+    services.project_delete(project=project)
+    User.objects.filter(email__in=[email for email, _n, _r in DEMO_PEOPLE]).delete()
+    return True

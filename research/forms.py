@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from research import auth
+from research.models import Project, Role, User
+
+
+class CrispyMixin:
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed log-in attempts. Wait a few minutes and try again, or reset "
+            "your password."
+        ),
+    }
+
+    def _client(self) -> str:
+        return (self.request.META.get("REMOTE_ADDR") or "unknown") if self.request else "unknown"
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        if auth.login_is_locked(email, self._client()):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            auth.login_failed(email, self._client())
+            raise
+        auth.login_succeeded(email, self._client())
+        return cleaned
+
+
+class ProfileForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "first_name", "last_name"]
+
+
+class ProjectForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "research_question",
+            "description",
+            "language",
+            "blind_coding",
+            "coders_may_create_codes",
+        ]
+        widgets = {
+            "research_question": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "language": forms.Select(
+                choices=[
+                    ("en", _("English")),
+                    ("nb", _("Norwegian Bokmål")),
+                    ("nn", _("Norwegian Nynorsk")),
+                    ("sv", _("Swedish")),
+                    ("da", _("Danish")),
+                    ("de", _("German")),
+                    ("other", _("Other")),
+                ]
+            ),
+        }
+
+
+class MemberAddForm(CrispyMixin, forms.Form):
+    submit_label = _("Add member")
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.CODER)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class InvitationAcceptForm(SetPasswordForm):
+    display_name = forms.CharField(label=_("Display name"), max_length=150, required=False)

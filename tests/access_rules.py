@@ -1,0 +1,62 @@
+"""The access rule of every URL name, and how to build each URL kwarg from the test world.
+
+A rule is a Capability (project-scoped, enforced by research.access), LOGIN (any logged-in
+user, no project data) or PUBLIC (reachable logged out).
+"""
+
+from __future__ import annotations
+
+from research.access import Capability
+from research.exports import PROJECT_EXPORT
+from research.jobs import job_run
+from research.models import Job
+
+PUBLIC = "public"
+LOGIN = "login"
+
+
+def _job(world) -> object:
+    """A finished project export, so its download exists for the roles allowed to fetch it."""
+    job = Job.objects.filter(project=world["project"]).first()
+    if job is None:
+        job = Job.objects.create(project=world["project"], kind=PROJECT_EXPORT)
+        job_run(job.pk)
+    return job.code
+
+
+KWARG_BUILDERS = {
+    "project": lambda world: world["project"].code,
+    "job": _job,
+    "member": lambda world: world["project"].memberships.get(user=world["viewer"]).pk,
+    "token": lambda world: "no-such-token",
+    "uidb64": lambda world: "MQ",
+}
+
+URL_RULES = {
+    # accounts
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "invitation-accept": PUBLIC,
+    "healthz": PUBLIC,
+    "password_change": LOGIN,
+    "password_change_done": LOGIN,
+    "profile": LOGIN,
+    # research
+    "research:project-list": LOGIN,
+    "research:project-create": LOGIN,
+    "research:project-detail": Capability.VIEW,
+    "research:project-settings": Capability.MANAGE,
+    "research:project-archive": Capability.ADMINISTER,
+    "research:project-delete": Capability.ADMINISTER,
+    "research:project-export": Capability.MANAGE,
+    "research:member-list": Capability.VIEW,
+    "research:member-update": Capability.ADMINISTER,
+    "research:job-list": Capability.VIEW,
+    "research:job-detail": Capability.VIEW,
+    "research:job-cancel": Capability.MANAGE,
+    "research:job-download": Capability.MANAGE,
+}
