@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,9 @@ from coding.agreement import (
     percent_agreement,
     scott_pi,
 )
+from tests.shared import SHARED as SHARED_ROOT
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "agreement"
+SHARED = SHARED_ROOT / "agreement"
 EXAMPLES_PATH = SHARED / "published_examples.json"
 
 

@@ -1,0 +1,15 @@
+"""The one exception that ingestion raises."""
+
+
+class IngestError(Exception):
+    """A file could not be turned into a document.
+
+    ``message`` is a complete, user-facing sentence that a page can show as it is.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

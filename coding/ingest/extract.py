@@ -1,0 +1,144 @@
+"""The one entry point: bytes and a file name in, a normalized ``Extraction`` out."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+from .docx import read_docx
+from .errors import IngestError
+from .markup import read_html, read_markdown
+from .normalize import find_paragraphs, normalize_pages
+from .odt import read_odt
+from .pdf import read_pdf
+from .result import Extraction, RawDocument
+from .rtf import read_rtf
+from .sniff import EXTENSION_TYPES, extension_of, sniff_type
+from .text import read_txt
+from .turns import find_speaker_turns
+
+MAX_BYTES = 50 * 1024 * 1024
+
+Progress = Callable[[int, str], None]
+
+LABELS = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "odt": "ODT",
+    "rtf": "RTF",
+    "txt": "plain text",
+    "md": "Markdown",
+    "html": "HTML",
+}
+
+
+def extract(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    detect_turns: bool = True,
+    progress: Progress | None = None,
+) -> Extraction:
+    """Read a document and normalize its text; raise ``IngestError`` for anything unusable."""
+    if not data:
+        raise IngestError("The file is empty.")
+    if len(data) > max_bytes:
+        raise IngestError(
+            f"The file is {_size(len(data))}, more than the limit of {_size(max_bytes)}."
+        )
+    file_type = sniff_type(data, filename)
+    notes = _extension_warnings(filename, file_type)
+    _report(progress, 2, f"Reading the {LABELS[file_type]} file")
+    raw = _read(file_type, data, progress)
+    _report(progress, 92, "Normalizing the text")
+    try:
+        normalized = normalize_pages(
+            raw.pages,
+            reflow_lines=raw.reflow,
+            drop_running_lines=raw.paged and len(raw.pages) >= 3,
+        )
+    except Exception as exc:  # our own code, but a page must never see a traceback
+        raise IngestError("The text of this file could not be processed.") from exc
+    if not normalized.text.strip():
+        raise IngestError("No text was found in this file.")
+    metadata = dict(raw.metadata)
+    if normalized.running_lines:
+        metadata["running_lines_removed"] = normalized.running_lines
+    turns = find_speaker_turns(normalized.text) if detect_turns else []
+    _report(progress, 100, "Done")
+    return Extraction(
+        text=normalized.text,
+        file_type=file_type,
+        title=raw.title or _stem(filename) or "Untitled document",
+        pages=normalized.pages,
+        paragraphs=find_paragraphs(normalized.text),
+        turns=turns,
+        warnings=notes + raw.warnings,
+        encoding=raw.encoding,
+        metadata=metadata,
+    )
+
+
+def _read(file_type: str, data: bytes, progress: Progress | None) -> RawDocument:
+    with warnings.catch_warnings():
+        # Library warnings (bs4's "looks like a URL", pypdf's oddities) are not the user's
+        # business, and must not become errors under ``-W error``.
+        warnings.simplefilter("ignore")
+        return _read_quietly(file_type, data, progress)
+
+
+def _read_quietly(file_type: str, data: bytes, progress: Progress | None) -> RawDocument:
+    try:
+        if file_type == "pdf":
+            return read_pdf(data, progress)
+        if file_type == "docx":
+            return read_docx(data)
+        if file_type == "odt":
+            return read_odt(data)
+        if file_type == "rtf":
+            return read_rtf(data)
+        if file_type == "md":
+            return read_markdown(data)
+        if file_type == "html":
+            return read_html(data)
+        return read_txt(data)
+    except IngestError:
+        raise
+    except Exception as exc:  # every library failure becomes one user-facing sentence
+        raise IngestError(
+            f"This {LABELS[file_type]} file is damaged or incomplete and cannot be read. "
+            "Please check the file and upload it again."
+        ) from exc
+
+
+def _extension_warnings(filename: str, file_type: str) -> list[str]:
+    extension = extension_of(filename)
+    named = EXTENSION_TYPES.get(extension)
+    if named == file_type:
+        return []
+    if named is None:
+        return [f"The file name does not say what kind of file it is; it was read as "
+                f"{LABELS[file_type]}."]  # fmt: skip
+    return [
+        f"The file is named .{extension} but contains {LABELS[file_type]}; "
+        f"it was read as {LABELS[file_type]}."
+    ]
+
+
+def _stem(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0].strip() if "." in name.lstrip(".") else name.strip()
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+def _report(progress: Progress | None, percent: int, message: str) -> None:
+    if progress is not None:
+        progress(percent, message)

@@ -1,0 +1,61 @@
+"""ODT through odfpy: headings, paragraphs, lists, sections and tables in order."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from odf import dc, meta, teletype
+from odf.namespaces import TABLENS, TEXTNS
+from odf.opendocument import load
+
+from .result import RawDocument
+from .zipcheck import check_zip
+
+_PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
+_CONTAINERS = {
+    (TEXTNS, "list"),
+    (TEXTNS, "list-item"),
+    (TEXTNS, "list-header"),
+    (TEXTNS, "section"),
+    (TABLENS, "table"),
+    (TABLENS, "table-header-rows"),
+    (TABLENS, "table-rows"),
+    (TABLENS, "table-row"),
+    (TABLENS, "table-cell"),
+}
+
+
+def read_odt(data: bytes) -> RawDocument:
+    check_zip(data, "ODT")
+    document = load(io.BytesIO(data))
+    paragraphs: list[str] = []
+    _collect(document.text, paragraphs)
+    metadata: dict[str, Any] = {}
+    author = _meta_text(document, dc.Creator) or _meta_text(document, meta.InitialCreator)
+    if author:
+        metadata["author"] = author
+    created = _meta_text(document, meta.CreationDate)
+    if created:
+        metadata["created"] = created
+    return RawDocument(
+        pages=["\n\n".join(paragraphs)],
+        title=_meta_text(document, dc.Title) or None,
+        metadata=metadata,
+    )
+
+
+def _collect(element: Any, paragraphs: list[str]) -> None:
+    for child in element.childNodes:
+        qname = getattr(child, "qname", None)
+        if qname in _PARAGRAPHS:
+            text = teletype.extractText(child)
+            if text.strip():
+                paragraphs.append(text)
+        elif qname in _CONTAINERS:
+            _collect(child, paragraphs)
+
+
+def _meta_text(document: Any, element_type: Any) -> str:
+    found = document.meta.getElementsByType(element_type)
+    return teletype.extractText(found[0]).strip() if found else ""

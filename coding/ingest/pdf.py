@@ -1,0 +1,109 @@
+"""PDF through pypdf, page by page."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from pypdf import PdfReader
+
+from .errors import IngestError
+from .result import RawDocument
+
+# Typographic ligatures that PDF fonts often map to one code point.
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+     "\ufb05": "st", "\ufb06": "st"}
+)  # fmt: skip
+_DAMAGED = (
+    "This PDF is damaged or incomplete and cannot be read. Please check the file and upload "
+    "it again."
+)
+_ENCRYPTED = (
+    "This PDF is password-protected. Please remove the password (for example by printing it "
+    "to a new PDF) and upload it again."
+)
+_SCANNED = (
+    "This PDF has no text layer: it looks like a scanned document. Concord cannot read "
+    "scanned pages yet (no OCR); please upload a PDF with selectable text."
+)
+
+
+def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) -> RawDocument:
+    if b"%%EOF" not in data[-4096:]:
+        # A cut-off download: pypdf would quietly recover some pages and lose the rest.
+        raise IngestError(_DAMAGED)
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        try:
+            # Files with only an owner password (printing/copying limits) open with "".
+            opened = reader.decrypt("")
+        except Exception as exc:
+            raise IngestError(_ENCRYPTED) from exc
+        if not opened:
+            raise IngestError(_ENCRYPTED)
+    total = len(reader.pages)
+    if total == 0:
+        raise IngestError("This PDF has no pages.")
+    pages: list[str] = []
+    unreadable: list[int] = []
+    for index, page in enumerate(reader.pages):
+        try:
+            text = page.extract_text() or ""
+        except Exception:
+            text = ""
+            unreadable.append(index + 1)
+        pages.append(text.translate(_LIGATURES))
+        if progress:
+            progress(5 + 85 * (index + 1) // total, f"Read page {index + 1} of {total}")
+    empty = [n for n, text in enumerate(pages, 1) if not text.strip() and n not in unreadable]
+    if len(empty) + len(unreadable) == total:
+        raise IngestError(_DAMAGED if unreadable else _SCANNED)
+    warnings = []
+    if unreadable:
+        warnings.append(f"{_pages_phrase(unreadable)} could not be read; the text is missing.")
+    if empty:
+        verb = "has" if len(empty) == 1 else "have"
+        warnings.append(
+            f"{_pages_phrase(empty)} {verb} no text layer (a scanned image or a blank page); "
+            "no text was taken from it."
+        )
+    title, metadata = _metadata(reader)
+    return RawDocument(
+        pages=pages, title=title, metadata=metadata, warnings=warnings, reflow=True, paged=True
+    )
+
+
+def _metadata(reader: PdfReader) -> tuple[str | None, dict[str, Any]]:
+    metadata: dict[str, Any] = {}
+    title = None
+    try:
+        info = reader.metadata
+        if info:
+            title = (info.title or "").removeprefix("Microsoft Word - ").strip() or None
+            if info.author:
+                metadata["author"] = str(info.author).strip()
+            if info.creation_date:
+                metadata["created"] = info.creation_date.isoformat()
+    except Exception:  # noqa: S110 - broken metadata is no reason to refuse the text
+        pass
+    try:
+        labels = reader.page_labels
+        if any(label != str(n) for n, label in enumerate(labels, 1)):
+            metadata["page_labels"] = list(labels)
+    except Exception:  # noqa: S110 - page labels are a nicety
+        pass
+    return title, metadata
+
+
+def _pages_phrase(numbers: list[int]) -> str:
+    """[3, 7, 8, 9] -> "Pages 3, 7–9"; [7] -> "Page 7"."""
+    ranges: list[list[int]] = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges]
+    return ("Page " if len(numbers) == 1 else "Pages ") + ", ".join(parts)

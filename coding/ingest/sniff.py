@@ -1,0 +1,116 @@
+"""Find a file's real type from its first bytes (and, for zips, its member names).
+
+Policy: when the content is a supported type, the content wins over the extension and the
+caller records a warning; when the content is a known binary type that Concord cannot read,
+the file is refused. Content that is not recognisably binary is text, and the extension
+decides between plain text, Markdown and HTML.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .errors import IngestError
+
+SUPPORTED_TYPES = ("pdf", "docx", "odt", "rtf", "txt", "md", "html")
+SUPPORTED_LIST = "PDF, DOCX, ODT, RTF, plain text, Markdown or HTML"
+
+EXTENSION_TYPES = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "odt": "odt",
+    "rtf": "rtf",
+    "txt": "txt",
+    "text": "txt",
+    "md": "md",
+    "markdown": "md",
+    "html": "html",
+    "htm": "html",
+    "xhtml": "html",
+}
+
+# Binary formats people plausibly upload by mistake, with what to tell them.
+_REFUSED_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+]
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def extension_of(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def sniff_type(data: bytes, filename: str) -> str:
+    """Return one of ``SUPPORTED_TYPES`` for the content, or raise ``IngestError``."""
+    head = data[:1024]
+    if head.lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-") or data[:1024].find(b"%PDF-") != -1:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(data)
+    if head.startswith(_OLE2_MAGIC):
+        raise IngestError(
+            "This is an old-style Office file (such as .doc) or a password-protected Office "
+            "document. Please save it as an unprotected DOCX and upload it again."
+        )
+    for magic, what in _REFUSED_MAGIC:
+        if head.startswith(magic):
+            raise IngestError(
+                f"This file is {what}, not a document Concord can read. "
+                f"Supported formats are {SUPPORTED_LIST}."
+            )
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
+    ext_type = EXTENSION_TYPES.get(extension_of(filename))
+    if ext_type in ("txt", "md", "html"):
+        if ext_type != "html" and _looks_like_html(head):
+            return "html"
+        return ext_type
+    return "html" if _looks_like_html(head) else "txt"
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100].strip() if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise IngestError(
+            "This file looks like a ZIP-based document (such as DOCX or ODT) but it is damaged "
+            "or incomplete. Please check the file and upload it again."
+        ) from exc
+    if "word/document.xml" in names:
+        return "docx"
+    if mimetype == _ODT_MIMETYPE:
+        return "odt"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument."):
+        raise IngestError(
+            "This is an OpenDocument spreadsheet, presentation or drawing, not a text "
+            f"document. Supported formats are {SUPPORTED_LIST}."
+        )
+    if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
+        raise IngestError(
+            "This is an Excel or PowerPoint file, not a text document. "
+            f"Supported formats are {SUPPORTED_LIST}."
+        )
+    raise IngestError(
+        f"This file is a ZIP archive, not a document. Supported formats are {SUPPORTED_LIST}."
+    )
