@@ -45,4 +45,6 @@ urlpatterns = [
     path("healthz/", research_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("research.urls")),
+    path("", include("coding.urls")),
+    path("", include("cases.urls")),
 ]

@@ -1,23 +1,26 @@
 """The access rule of every URL name, and how to build each URL kwarg from the test world.
 
 A rule is a Capability (project-scoped, enforced by research.access), LOGIN (any logged-in
-user, no project data) or PUBLIC (reachable logged out).
+user, no project data) or PUBLIC (reachable logged out). Each subject keeps its rules in
+tests/rules/<subject>.py (URL_RULES and KWARG_BUILDERS); they are merged here.
 """
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from research.access import Capability
 from research.exports import PROJECT_EXPORT
 from research.jobs import job_run
 from research.models import Job
-
-PUBLIC = "public"
-LOGIN = "login"
+from tests import rules
+from tests.rules.common import LOGIN, PUBLIC
 
 
 def _job(world) -> object:
     """A finished project export, so its download exists for the roles allowed to fetch it."""
-    job = Job.objects.filter(project=world["project"]).first()
+    job = Job.objects.filter(project=world["project"], kind=PROJECT_EXPORT).first()
     if job is None:
         job = Job.objects.create(project=world["project"], kind=PROJECT_EXPORT)
         job_run(job.pk)
@@ -60,3 +63,10 @@ URL_RULES = {
     "research:job-cancel": Capability.MANAGE,
     "research:job-download": Capability.MANAGE,
 }
+
+for _info in pkgutil.iter_modules(rules.__path__):
+    if _info.name == "common":
+        continue
+    _module = importlib.import_module(f"tests.rules.{_info.name}")
+    URL_RULES.update(_module.URL_RULES)
+    KWARG_BUILDERS.update(getattr(_module, "KWARG_BUILDERS", {}))

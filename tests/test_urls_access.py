@@ -13,8 +13,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from research.access import Capability
-from tests.access_rules import KWARG_BUILDERS, PUBLIC, URL_RULES
+from tests.access_rules import KWARG_BUILDERS, URL_RULES
 from tests.conftest import client_for
+from tests.rules.common import PUBLIC
 
 ROLES = ["owner", "lead", "coder", "viewer"]
 ROLE_CAPABILITIES = {
@@ -66,7 +67,8 @@ def _request(client, url: str):
     response = client.get(url)
     if response.status_code == 405:
         response = client.post(url, {})
-    response.close()  # file downloads stream; close them like a browser would
+    if response.streaming:  # read downloads to the end, so the test client closes the file
+        b"".join(response.streaming_content)
     return response
 
 

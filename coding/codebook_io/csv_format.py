@@ -1,0 +1,214 @@
+r"""Codebook as a flat CSV: one row per code, the tree given by a `path` column.
+
+Columns (header required, case-insensitive, any order; only `path` is mandatory):
+`path, definition, inclusion, exclusion, example, colour, shortcut, memo, guid`
+(`color` is accepted for `colour`). The delimiter may be `,`, `;` (what a spreadsheet in a
+Norwegian locale writes) or tab; a UTF-8 byte-order mark is ignored.
+
+Paths: segments separated by `/`, e.g. `Actors/Academia/Universities`. A literal `/` in a name is
+written `\/` and a literal backslash `\\` (`Quantitative \/ financial`). A backslash before any
+other character is kept as written. Segments are stripped of surrounding whitespace.
+
+Reading is forgiving and precise: every valid row is imported; each row that is not, or that is
+taken with a change, is reported as "row N: reason" where N counts the header as row 1, as a
+spreadsheet does. A parent that only appears inside a child's path is created, empty, and
+reported. Only a file that cannot be read at all (no `path` column, broken quoting) raises
+`CodebookFormatError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .model import (
+    MAX_DEPTH,
+    MAX_NAME_LENGTH,
+    TEXT_FIELDS,
+    CodebookFormatError,
+    CodeNode,
+    ImportResult,
+    Path,
+    Problem,
+    clean_text,
+    format_path,
+    is_guid,
+    iter_codes,
+    normalize_colour,
+    require_valid,
+    split_path,
+)
+
+COLUMNS = ("path", "definition", "inclusion", "exclusion", "example", "colour", "shortcut", "memo")
+CSV_COLUMNS = (*COLUMNS, "guid")
+_ALIASES = {"color": "colour"}
+
+
+def write_csv(roots: list[CodeNode]) -> str:
+    """One row per code, pre-order. Raises `CodebookFormatError` if the tree is not valid."""
+    require_valid(roots)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for path, node in iter_codes(roots):
+        writer.writerow(
+            [format_path(path), *(getattr(node, c) for c in CSV_COLUMNS[1:])],
+        )
+    return out.getvalue()
+
+
+def _rows(text: str) -> tuple[list[list[str]], str]:
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    for delimiter in (",", ";", "\t"):
+        head = next(csv.reader([first_line], delimiter=delimiter), [])
+        if "path" in (h.strip().lower() for h in head):
+            break
+    else:
+        delimiter = ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), delimiter
+    except csv.Error as exc:
+        raise CodebookFormatError([f"the file is not readable as CSV: {exc}"]) from exc
+
+
+def _header(rows: list[list[str]]) -> tuple[dict[str, int], list[Problem]]:
+    if not rows:
+        raise CodebookFormatError(["the file is empty"])
+    columns: dict[str, int] = {}
+    notes: list[Problem] = []
+    for index, raw in enumerate(rows[0]):
+        name = raw.strip().lower()
+        name = _ALIASES.get(name, name)
+        if name in CSV_COLUMNS and name not in columns:
+            columns[name] = index
+        elif raw.strip():
+            why = "repeated" if name in columns else "unknown"
+            notes.append(Problem(f"{why} column {raw.strip()!r} ignored", row=1))
+    if "path" not in columns:
+        raise CodebookFormatError(
+            [Problem(f"no 'path' column (columns found: {', '.join(rows[0]) or 'none'})", row=1)]
+        )
+    return columns, notes
+
+
+def read_csv(text: str) -> ImportResult:
+    rows, _ = _rows(text)
+    columns, header_notes = _header(rows)
+    result = ImportResult(roots=[], not_taken=header_notes)
+    nodes: dict[Path, CodeNode] = {}
+    given_in_row: dict[Path, int] = {}
+    implied_by_row: dict[Path, int] = {}
+
+    def ensure(path: Path, row: int) -> CodeNode:
+        if path in nodes:
+            return nodes[path]
+        node = CodeNode(name=path[-1])
+        siblings = result.roots if len(path) == 1 else ensure(path[:-1], row).children
+        siblings.append(node)
+        nodes[path] = node
+        implied_by_row[path] = row
+        return node
+
+    for row_number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank line
+        extra = [c for c in cells[len(rows[0]) :] if c.strip()]
+        if extra:
+            result.not_taken.append(
+                Problem(f"{len(extra)} cell(s) beyond the header's columns ignored", row=row_number)
+            )
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            index = columns.get(name)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        path, problem, removed = _parse_path(cell("path"))
+        if problem:
+            result.not_taken.append(Problem(f"{problem}; row skipped", row=row_number))
+            continue
+        if path in given_in_row:
+            result.not_taken.append(
+                Problem(
+                    f"duplicate path {format_path(path)!r} (first in row {given_in_row[path]});"
+                    " row skipped",
+                    row=row_number,
+                )
+            )
+            continue
+        if removed:
+            result.changed.append(
+                Problem("control characters removed from the path", row=row_number)
+            )
+        node = ensure(path, row_number)
+        given_in_row[path] = row_number
+        implied_by_row.pop(path, None)
+        for attr in (*TEXT_FIELDS, "shortcut"):
+            value, removed = clean_text(cell(attr))
+            if removed:
+                result.changed.append(
+                    Problem(f"control characters removed from {attr}", row=row_number)
+                )
+            setattr(node, attr, value)
+        colour = normalize_colour(cell("colour"))
+        if colour is None:
+            result.not_taken.append(
+                Problem(
+                    f"colour {cell('colour')!r} is not #RRGGBB; colour not taken", row=row_number
+                )
+            )
+        else:
+            node.colour = colour
+        guid = cell("guid").strip()
+        if guid and not is_guid(guid):
+            result.not_taken.append(
+                Problem(f"guid {guid!r} is not a GUID; not taken", row=row_number)
+            )
+        else:
+            node.guid = guid
+    _drop_duplicate_guids(result, nodes, given_in_row)
+    for path, row in sorted(implied_by_row.items(), key=lambda item: item[1]):
+        result.changed.append(
+            Problem(f"parent {format_path(path)!r} has no row of its own; created empty", row=row)
+        )
+    return result
+
+
+def _drop_duplicate_guids(
+    result: ImportResult, nodes: dict[Path, CodeNode], given_in_row: dict[Path, int]
+) -> None:
+    seen: dict[str, Path] = {}
+    for path, node in iter_codes(result.roots):
+        if not node.guid:
+            continue
+        key = node.guid.strip("{}").lower()
+        if key in seen:
+            result.not_taken.append(
+                Problem(
+                    f"guid {node.guid} already used by {format_path(seen[key])!r}; not taken",
+                    row=given_in_row.get(path),
+                )
+            )
+            node.guid = ""
+        else:
+            seen[key] = path
+
+
+def _parse_path(raw: str) -> tuple[Path, str | None, bool]:
+    """(path, why the row cannot be taken, whether control characters were removed)."""
+    if not raw.strip():
+        return (), "path is empty", False
+    segments = []
+    any_removed = False
+    for position, segment in enumerate(split_path(raw), start=1):
+        name, removed = clean_text(segment)
+        any_removed |= removed
+        if not name:
+            return (), f"path {raw!r} has an empty segment (segment {position})", False
+        if len(name) > MAX_NAME_LENGTH:
+            too_long = f"segment {position} of the path is longer than {MAX_NAME_LENGTH} characters"
+            return (), too_long, False
+        segments.append(name)
+    if len(segments) > MAX_DEPTH:
+        return (), f"path is deeper than {MAX_DEPTH} levels", False
+    return tuple(segments), None, any_removed

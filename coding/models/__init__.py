@@ -1,0 +1,25 @@
+"""The coding app's tables, one module per subject."""
+
+from coding.models.codebook import Code, CodebookChange, CodebookVersion, CodeStatus
+from coding.models.documents import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+)
+from coding.models.excerpts import Coding, Excerpt
+
+__all__ = [
+    "Assignment",
+    "AssignmentStatus",
+    "Code",
+    "CodeStatus",
+    "CodebookChange",
+    "CodebookVersion",
+    "Coding",
+    "Document",
+    "DocumentKind",
+    "DocumentStatus",
+    "Excerpt",
+]

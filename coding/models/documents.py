@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    STRATEGY = "strategy", _("Strategy document")
+    TRANSCRIPT = "transcript", _("Interview transcript")
+    REPORT = "report", _("Report")
+    OTHER = "other", _("Other")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def original_upload_to(document: Document, filename: str) -> str:
+    return f"documents/{document.project.code}/{document.code}/{filename}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_project(self, project) -> DocumentQuerySet:
+        return self.filter(project=project)
+
+    def ready(self) -> DocumentQuerySet:
+        return self.filter(status=DocumentStatus.READY)
+
+
+class Document(models.Model):
+    """A source document. Its normalized `text` is immutable once any excerpt exists;
+    structure (pages, paragraphs, speaker turns) is kept as code-point offsets into it."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.STRATEGY
+    )
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    source = models.CharField(_("source or author"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    original = models.FileField(upload_to=original_upload_to, max_length=500, blank=True)
+    original_name = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    file_type = models.CharField(max_length=20, blank=True)
+
+    status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    job = models.ForeignKey(
+        "research.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    text = models.TextField(blank=True)
+    pages = models.JSONField(default=list, blank=True)  # [[number, start, end], ...]
+    paragraphs = models.JSONField(default=list, blank=True)  # [[start, end], ...]
+    turns = models.JSONField(default=list, blank=True)  # [{start, end, speaker, timestamp}]
+    warnings = models.JSONField(default=list, blank=True)
+    char_count = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["project", "sha256"], name="document_project_hash")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding a text offset (for "p. 12" in excerpts and exports)."""
+        for number, start, end in self.pages:
+            if start <= offset < end:
+                return number
+        return self.pages[-1][0] if self.pages and offset == len(self.text) else None
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class Assignment(models.Model):
+    """A coder is asked to code a document. Unassigned means *missing* for agreement."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(
+        max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "coder"], name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.coder}"

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ExcerptQuerySet(models.QuerySet):
+    def by_coder(self, user) -> ExcerptQuerySet:
+        return self.filter(coder=user)
+
+    def for_project(self, project) -> ExcerptQuerySet:
+        return self.filter(document__project=project)
+
+
+class Excerpt(models.Model):
+    """A coded span of a document's stored text.
+
+    `start`/`end` are Unicode code points (Python slicing), end exclusive; `text` is the slice,
+    checked on write. The excerpt's owner is `coder`; a reconciled (consensus) excerpt will be
+    owned by the project instead (coder NULL), so consensus is one more kind of owner.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document = models.ForeignKey(
+        "coding.Document", on_delete=models.CASCADE, related_name="excerpts"
+    )
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="excerpts",
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    memo = models.TextField(blank=True)
+    codes = models.ManyToManyField("coding.Code", through="Coding", related_name="excerpts")
+    version = models.PositiveIntegerField(default=1)  # optimistic locking for concurrent edits
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ExcerptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "start", "end", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="excerpt_start_before_end"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document", "coder"], name="excerpt_document_coder"),
+            models.Index(fields=["document", "start"], name="excerpt_document_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.start}–{self.end}"
+
+
+class Coding(models.Model):
+    """One code applied to one excerpt; who coded it is the excerpt's coder."""
+
+    excerpt = models.ForeignKey(Excerpt, on_delete=models.CASCADE, related_name="codings")
+    code = models.ForeignKey("coding.Code", on_delete=models.PROTECT, related_name="codings")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["excerpt", "code"], name="coding_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} on {self.excerpt}"

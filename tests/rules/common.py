@@ -1,0 +1,2 @@
+PUBLIC = "public"
+LOGIN = "login"
