@@ -1,0 +1,583 @@
+"""Codebook writes: create, edit, move, merge, group, delete, accept, undo, versions, import.
+
+Every operation keeps `Code.path` ("/id/id/") and `Code.depth` right and writes one
+`CodebookChange` with enough in `before`/`after` to undo the last structural change. Moving a
+subtree rewrites all descendants' paths in one UPDATE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
+
+from coding.codebook_io import CodeNode, format_path, merge_plan, validate_name
+from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
+
+# Actions that change the tree's shape; the undo button walks back through these.
+STRUCTURAL = ("create", "move", "merge", "group", "delete")
+EDITABLE_FIELDS = (
+    "name",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "example",
+    "colour",
+    "shortcut",
+    "memo",
+)
+SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "status")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _log(
+    *, project, code, action: str, user, before=None, after=None, code_name: str = ""
+) -> CodebookChange:
+    return CodebookChange.objects.create(
+        project=project,
+        code=code,
+        code_name=code.name if code else code_name,
+        action=action,
+        before=before or {},
+        after=after or {},
+        user=user,
+    )
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    reason = validate_name(name)
+    if reason:
+        raise ValidationError(_("The code's %(reason)s.") % {"reason": reason})
+    return name
+
+
+def _check_sibling_name(*, project, parent, name: str, exclude_pk: int | None = None) -> None:
+    siblings = Code.objects.filter(project=project, parent=parent, name=name)
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    if siblings.exists():
+        where = _("under “%(parent)s”") % {"parent": parent.name} if parent else _("at the top")
+        raise ValidationError(
+            _("A code named “%(name)s” already exists %(where)s; choose another name.")
+            % {"name": name, "where": where}
+        )
+
+
+def _next_position(*, project, parent) -> int:
+    top = Code.objects.filter(project=project, parent=parent).aggregate(m=Max("position"))["m"]
+    return 0 if top is None else top + 1
+
+
+def _sibling_ids(*, project, parent, exclude_pk: int | None = None) -> list[int]:
+    qs = Code.objects.filter(project=project, parent=parent).order_by("position", "name", "pk")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.values_list("pk", flat=True))
+
+
+def _renumber(ids: list[int]) -> None:
+    """Positions 0..n-1 in the given order (one bulk UPDATE)."""
+    rows = [Code(pk=pk, position=i) for i, pk in enumerate(ids)]
+    if rows:
+        Code.objects.bulk_update(rows, ["position"])
+
+
+def _rewrite_subtree(*, code: Code, parent: Code | None) -> None:
+    """Re-root `code`'s subtree under `parent`: one UPDATE for every path and depth below."""
+    old_path = code.path
+    new_path = f"{parent.path if parent else '/'}{code.pk}/"
+    new_depth = parent.depth + 1 if parent else 0
+    if old_path == new_path:
+        return
+    Code.objects.filter(project_id=code.project_id, path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", Length(Value(old_path)) + 1)),
+        depth=F("depth") + (new_depth - code.depth),
+    )
+    code.path, code.depth = new_path, new_depth
+
+
+def _snapshot(code: Code) -> dict:
+    data = {f: getattr(code, f) for f in SNAPSHOT_FIELDS}
+    data.update(
+        pk=code.pk,
+        code=str(code.code),
+        parent=code.parent_id,
+        position=code.position,
+        created_by=code.created_by_id,
+        created_at=code.created_at.isoformat(),
+    )
+    return data
+
+
+def _restore(snapshot: dict, *, project) -> Code:
+    """Recreate a deleted or merged-away code with its old id, UUID and place."""
+    parent = Code.objects.get(pk=snapshot["parent"]) if snapshot["parent"] else None
+    _check_sibling_name(project=project, parent=parent, name=snapshot["name"])
+    code = Code(
+        pk=snapshot["pk"],
+        code=snapshot["code"],
+        project=project,
+        parent=parent,
+        position=snapshot["position"],
+        created_by_id=snapshot["created_by"],
+        path=f"{parent.path if parent else '/'}{snapshot['pk']}/",
+        depth=parent.depth + 1 if parent else 0,
+        **{f: snapshot[f] for f in SNAPSHOT_FIELDS},
+    )
+    code.save(force_insert=True)
+    ids = _sibling_ids(project=project, parent=parent, exclude_pk=code.pk)
+    ids.insert(min(snapshot["position"], len(ids)), code.pk)
+    _renumber(ids)
+    return code
+
+
+def _is_in_subtree(candidate: Code | None, root: Code) -> bool:
+    return candidate is not None and candidate.path.startswith(root.path)
+
+
+# --- create and edit ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def code_create(
+    *, project, name: str, user, parent: Code | None = None, status=CodeStatus.ACTIVE, **fields
+) -> Code:
+    """A new code at the end of its siblings. Raises ValidationError for a bad or taken name."""
+    name = _clean_name(name)
+    if parent is not None and parent.project_id != project.pk:
+        raise ValidationError(_("The parent code belongs to another project."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"code_create() got unknown fields: {sorted(unknown)}")
+    fields = {k: v for k, v in fields.items() if v is not None and not (k == "colour" and not v)}
+    _check_sibling_name(project=project, parent=parent, name=name)
+    code = Code.objects.create(
+        project=project,
+        parent=parent,
+        name=name,
+        status=status,
+        position=_next_position(project=project, parent=parent),
+        depth=parent.depth + 1 if parent else 0,
+        created_by=user,
+        **fields,
+    )
+    code.path = f"{parent.path if parent else '/'}{code.pk}/"
+    Code.objects.filter(pk=code.pk).update(path=code.path)
+    _log(project=project, code=code, action="create", user=user, after={"pk": code.pk})
+    return code
+
+
+@transaction.atomic
+def code_update(*, code: Code, user, **fields) -> Code:
+    """Rename, recolour or edit the definitions; logs a rename and an edit separately."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"code_update() got unknown fields: {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = _clean_name(fields["name"])
+        if fields["name"] != code.name:
+            _check_sibling_name(
+                project=code.project, parent=code.parent, name=fields["name"], exclude_pk=code.pk
+            )
+    changed = {k: v for k, v in fields.items() if getattr(code, k) != v}
+    if not changed:
+        return code
+    before = {k: getattr(code, k) for k in changed}
+    for key, value in changed.items():
+        setattr(code, key, value)
+    code.save(update_fields=list(changed))
+    if "name" in changed:
+        _log(
+            project=code.project,
+            code=code,
+            action="rename",
+            user=user,
+            before={"name": before["name"]},
+            after={"name": code.name},
+        )
+    rest = [k for k in changed if k != "name"]
+    if rest:
+        _log(
+            project=code.project,
+            code=code,
+            action="edit",
+            user=user,
+            before={k: before[k] for k in rest},
+            after={k: changed[k] for k in rest},
+        )
+    return code
+
+
+@transaction.atomic
+def code_accept(*, code: Code, user) -> Code:
+    """A lead accepts a code a coder proposed while coding."""
+    if code.status == CodeStatus.ACTIVE:
+        return code
+    code.status = CodeStatus.ACTIVE
+    code.save(update_fields=["status"])
+    _log(project=code.project, code=code, action="accept", user=user)
+    return code
+
+
+# --- move, merge, group, delete -----------------------------------------------------------------
+
+
+def _move(*, code: Code, parent: Code | None, position: int | None) -> None:
+    if parent is not None and parent.project_id != code.project_id:
+        raise ValidationError(_("The new parent belongs to another project."))
+    if _is_in_subtree(parent, code):
+        raise ValidationError(
+            _("“%(code)s” cannot be moved under itself or one of its own sub-codes.")
+            % {"code": code.name}
+        )
+    if (parent.pk if parent else None) != code.parent_id:
+        _check_sibling_name(project=code.project, parent=parent, name=code.name)
+    old_parent_id = code.parent_id
+    ids = _sibling_ids(project=code.project, parent=parent, exclude_pk=code.pk)
+    position = len(ids) if position is None else max(0, min(position, len(ids)))
+    ids.insert(position, code.pk)
+    Code.objects.filter(pk=code.pk).update(parent=parent)
+    code.parent = parent
+    _renumber(ids)
+    code.position = position
+    if old_parent_id != (parent.pk if parent else None):
+        _renumber(_sibling_ids(project=code.project, parent=old_parent_id, exclude_pk=code.pk))
+        _rewrite_subtree(code=code, parent=parent)
+
+
+@transaction.atomic
+def code_move(*, code: Code, user, parent: Code | None, position: int | None = None) -> Code:
+    """Move a code (with its subtree) under `parent` at `position` (0-based; None = last)."""
+    before = {"parent": code.parent_id, "position": code.position}
+    _move(code=code, parent=parent, position=position)
+    after = {"parent": code.parent_id, "position": code.position}
+    if before != after:
+        _log(project=code.project, code=code, action="move", user=user, before=before, after=after)
+    return code
+
+
+def code_move_step(*, code: Code, user, step: int) -> Code:
+    """Up (-1) or down (+1) among its siblings: the keyboard-friendly reorder."""
+    ids = _sibling_ids(project=code.project, parent=code.parent_id)
+    index = ids.index(code.pk)
+    return code_move(code=code, user=user, parent=code.parent, position=max(0, index + step))
+
+
+@transaction.atomic
+def code_merge(*, source: Code, target: Code, user) -> Code:
+    """Merge `source` into `target`: every coding of source becomes one of target (an excerpt
+    that had both keeps one), source's sub-codes move under target, source's definition is
+    appended to target's memo, and source is removed. Returns target."""
+    if source.project_id != target.project_id:
+        raise ValidationError(_("Both codes must belong to the same project."))
+    if _is_in_subtree(target, source):
+        raise ValidationError(
+            _("“%(source)s” cannot be merged into itself or one of its own sub-codes.")
+            % {"source": source.name}
+        )
+    snapshot = _snapshot(source)
+    target_memo = target.memo
+    # Codings of excerpts that already carry target would become duplicates: drop those
+    # (recorded, so undo can put them back exactly) and re-point the rest in one UPDATE.
+    target_excerpts = Coding.objects.filter(code=target).values("excerpt_id")
+    duplicates = list(
+        Coding.objects.filter(code=source, excerpt_id__in=target_excerpts).values_list(
+            "pk", "excerpt_id", "created_at"
+        )
+    )
+    Coding.objects.filter(pk__in=[d[0] for d in duplicates]).delete()
+    moved = list(Coding.objects.filter(code=source).values_list("pk", flat=True))
+    Coding.objects.filter(pk__in=moved).update(code=target)
+    children = []
+    taken = set(Code.objects.filter(parent=target).values_list("name", flat=True))
+    for child in Code.objects.filter(parent=source).order_by("position", "pk"):
+        children.append({"pk": child.pk, "position": child.position, "name": child.name})
+        if child.name in taken:
+            # Same-named sub-codes would collide under target: keep both, renamed visibly.
+            child.name = _unique_name(child.name, taken, suffix=source.name)
+            Code.objects.filter(pk=child.pk).update(name=child.name)
+        taken.add(child.name)
+        _move(code=child, parent=target, position=None)
+    if source.definition:
+        note = _("Merged from “%(name)s”: %(definition)s") % {
+            "name": source.name,
+            "definition": source.definition,
+        }
+        target.memo = f"{target.memo}\n\n{note}".strip()
+        target.save(update_fields=["memo"])
+    old_parent = source.parent_id
+    source.delete()
+    _renumber(_sibling_ids(project=target.project, parent=old_parent))
+    _log(
+        project=target.project,
+        code=target,
+        action="merge",
+        user=user,
+        before={"source": snapshot, "children": children, "target_memo": target_memo},
+        after={
+            "target": target.pk,
+            "moved_codings": moved,
+            "dropped_codings": [[d[0], d[1], d[2].isoformat()] for d in duplicates],
+        },
+    )
+    return target
+
+
+def _unique_name(name: str, taken: set[str], *, suffix: str) -> str:
+    candidate = f"{name} ({suffix})"[:200]
+    n = 2
+    while candidate in taken:
+        candidate = f"{name} ({suffix} {n})"[:200]
+        n += 1
+    return candidate
+
+
+@transaction.atomic
+def code_group(*, codes: list[Code], name: str, user, **fields) -> Code:
+    """Put several codes under a new code, created where the first of them sits."""
+    if not codes:
+        raise ValidationError(_("Select at least one code to group."))
+    project = codes[0].project
+    if any(c.project_id != project.pk for c in codes):
+        raise ValidationError(_("All codes must belong to the same project."))
+    # A selected code inside another selected code travels with it already.
+    codes = sorted(codes, key=lambda c: (c.depth, c.position, c.pk))
+    tops = [c for c in codes if not any(o.pk != c.pk and _is_in_subtree(c, o) for o in codes)]
+    names = [c.name for c in tops]
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Two of the selected codes have the same name."))
+    first = tops[0]
+    moved = [{"pk": c.pk, "parent": c.parent_id, "position": c.position} for c in tops]
+    parent = first.parent
+    name = _clean_name(name)
+    _check_sibling_name(project=project, parent=parent, name=name)
+    group = Code.objects.create(
+        project=project,
+        parent=parent,
+        name=name,
+        position=first.position,
+        depth=first.depth,
+        created_by=user,
+        **{k: v for k, v in fields.items() if v},
+    )
+    group.path = f"{parent.path if parent else '/'}{group.pk}/"
+    Code.objects.filter(pk=group.pk).update(path=group.path)
+    ids = _sibling_ids(project=project, parent=parent, exclude_pk=group.pk)
+    ids = [pk for pk in ids if pk not in {c.pk for c in tops}]
+    ids.insert(min(first.position, len(ids)), group.pk)
+    for code in tops:
+        _move(code=code, parent=group, position=None)
+    _renumber(ids)
+    group.refresh_from_db()
+    _log(
+        project=project,
+        code=group,
+        action="group",
+        user=user,
+        before={"moved": moved},
+        after={"pk": group.pk, "moved": [c.pk for c in tops]},
+    )
+    return group
+
+
+def code_delete_impact(*, code: Code) -> int:
+    """How many codings deleting this code would remove."""
+    return Coding.objects.filter(code=code).count()
+
+
+@transaction.atomic
+def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None:
+    """Delete a code without sub-codes. A code in use needs `confirm_codings` equal to the
+    number of codings it removes (what the confirmation page showed); that is logged."""
+    if Code.objects.filter(parent=code).exists():
+        raise ValidationError(
+            _("“%(code)s” has sub-codes; move, merge or delete them first.") % {"code": code.name}
+        )
+    codings = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
+    if codings and confirm_codings != len(codings):
+        raise ValidationError(
+            _("Deleting “%(code)s” removes %(n)s codings; confirm that number to delete it.")
+            % {"code": code.name, "n": len(codings)}
+        )
+    snapshot = _snapshot(code)
+    project, parent_id = code.project, code.parent_id
+    Coding.objects.filter(code=code).delete()
+    code.delete()
+    _renumber(_sibling_ids(project=project, parent=parent_id))
+    _log(
+        project=project,
+        code=None,
+        action="delete",
+        user=user,
+        before={
+            "code": snapshot,
+            "codings": [[c[0], c[1], c[2].isoformat()] for c in codings],
+        },
+        after={"removed_codings": len(codings)},
+        code_name=snapshot["name"],
+    )
+
+
+# --- undo -----------------------------------------------------------------------------------------
+
+
+def codebook_undoable(*, project) -> CodebookChange | None:
+    """The latest structural change that has not been undone yet, if any."""
+    undone = CodebookChange.objects.filter(project=project, action="undo").values_list(
+        "before__change", flat=True
+    )
+    return (
+        CodebookChange.objects.filter(project=project, action__in=STRUCTURAL)
+        .exclude(pk__in=[pk for pk in undone if pk is not None])
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def _restore_codings(rows: list, code: Code) -> None:
+    from datetime import datetime
+
+    Coding.objects.bulk_create(
+        Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
+        for pk, excerpt, at in rows
+    )
+
+
+@transaction.atomic
+def codebook_undo(*, project, user) -> CodebookChange:
+    """Reverse the last structural change. Raises ValidationError when nothing can be undone."""
+    change = codebook_undoable(project=project)
+    if change is None:
+        raise ValidationError(_("There is no change to undo."))
+    before, after = change.before, change.after
+    if change.action == "create":
+        code = Code.objects.filter(pk=after["pk"]).first()
+        if code is not None:
+            if code.children.exists() or code.codings.exists():
+                raise ValidationError(
+                    _("“%(code)s” is already in use; delete it explicitly instead.")
+                    % {"code": code.name}
+                )
+            parent_id = code.parent_id
+            code.delete()
+            _renumber(_sibling_ids(project=project, parent=parent_id))
+    elif change.action == "move":
+        code = Code.objects.get(pk=change.code_id)
+        parent = Code.objects.get(pk=before["parent"]) if before["parent"] else None
+        _move(code=code, parent=parent, position=before["position"])
+    elif change.action == "group":
+        for row in before["moved"]:
+            code = Code.objects.get(pk=row["pk"])
+            parent = Code.objects.get(pk=row["parent"]) if row["parent"] else None
+            _move(code=code, parent=parent, position=row["position"])
+        group = Code.objects.filter(pk=after["pk"]).first()
+        if group is not None and not group.children.exists() and not group.codings.exists():
+            parent_id = group.parent_id
+            group.delete()
+            _renumber(_sibling_ids(project=project, parent=parent_id))
+    elif change.action == "delete":
+        code = _restore(before["code"], project=project)
+        _restore_codings(before["codings"], code)
+    elif change.action == "merge":
+        target = Code.objects.get(pk=after["target"])
+        source = _restore(before["source"], project=project)
+        Coding.objects.filter(pk__in=after["moved_codings"]).update(code=source)
+        _restore_codings(after["dropped_codings"], source)
+        for row in before["children"]:
+            child = Code.objects.get(pk=row["pk"])
+            if child.name != row["name"]:
+                Code.objects.filter(pk=child.pk).update(name=row["name"])
+                child.name = row["name"]
+            _move(code=child, parent=source, position=row["position"])
+        target.memo = before["target_memo"]
+        target.save(update_fields=["memo"])
+    return _log(
+        project=project,
+        code=Code.objects.filter(pk=change.code_id).first() if change.code_id else None,
+        action="undo",
+        user=user,
+        before={"change": change.pk, "action": change.action, "name": change.code_name},
+    )
+
+
+# --- versions and import --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def codebook_version_create(*, project, name: str, user) -> CodebookVersion:
+    """Freeze the codebook as it is now under a name."""
+    from coding.codebook.selectors import codebook_snapshot
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Give the version a name."))
+    if CodebookVersion.objects.filter(project=project, name=name).exists():
+        raise ValidationError(_("A version named “%(name)s” already exists.") % {"name": name})
+    version = CodebookVersion.objects.create(
+        project=project, name=name, snapshot=codebook_snapshot(project=project), created_by=user
+    )
+    _log(project=project, code=None, action="version", user=user, after={"name": name})
+    return version
+
+
+@dataclass
+class MergeReport:
+    """What an import did: paths added, paths already there, and what the file had that was
+    not taken (or was changed on the way in)."""
+
+    added: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    not_taken: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def codebook_import_tree(*, project, roots: list[CodeNode], user) -> MergeReport:
+    """Merge a tree into the codebook by path: codes already there stay as they are (their
+    definitions are not overwritten); new ones are created under them. All or nothing."""
+    from coding.codebook.selectors import codebook_paths
+
+    by_path = codebook_paths(project=project)
+    plan = merge_plan(set(by_path), roots)
+    report = MergeReport(
+        existing=[format_path(p) for p in plan.existing],
+        added=[format_path(p) for p in plan.added],
+    )
+    positions: dict[int | None, int] = {}
+    for path in plan.added:
+        node = plan.nodes[path]
+        parent = by_path.get(path[:-1]) if len(path) > 1 else None
+        key = parent.pk if parent else None
+        if key not in positions:
+            positions[key] = _next_position(project=project, parent=parent)
+        # Siblings are unique in a valid tree and `path` is new, so no name check is needed.
+        code = Code.objects.create(
+            project=project,
+            parent=parent,
+            name=_clean_name(node.name),
+            position=positions[key],
+            depth=len(path) - 1,
+            created_by=user,
+            **{f: getattr(node, f) for f in EDITABLE_FIELDS if f != "name" and getattr(node, f)},
+        )
+        positions[key] += 1
+        code.path = f"{parent.path if parent else '/'}{code.pk}/"
+        by_path[path] = code
+    created = [by_path[p] for p in plan.added]
+    Code.objects.bulk_update(created, ["path"])
+    if created:
+        _log(
+            project=project,
+            code=None,
+            action="import",
+            user=user,
+            after={"added": report.added, "existing": len(report.existing)},
+        )
+    return report

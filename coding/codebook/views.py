@@ -1,0 +1,346 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coding.codebook import selectors, services
+from coding.codebook.exchange import EXPORTERS, codebook_export, codebook_read_upload
+from coding.codebook.forms import (
+    CodeCreateForm,
+    CodeDeleteForm,
+    CodeEditForm,
+    CodeGroupForm,
+    CodeMergeForm,
+    CodeMoveForm,
+    ImportForm,
+    VersionForm,
+)
+from coding.codebook_io import CodebookFormatError
+from coding.models import Code, CodeStatus
+from research.access import Capability, access_project, has_capability, sees_all_codings
+
+
+def _code(membership, code: uuid.UUID) -> Code:
+    return get_object_or_404(
+        Code.objects.select_related("parent"), project=membership.project, code=code
+    )
+
+
+def _page(request, template: str, membership, **context) -> HttpResponse:
+    context.update(membership=membership, project=membership.project)
+    context.setdefault("can_manage", has_capability(membership, Capability.MANAGE))
+    return render(request, template, context)
+
+
+def _htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back(project: uuid.UUID) -> HttpResponse:
+    return redirect("coding:codebook", project=project)
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+@require_GET
+def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    see_all = sees_all_codings(membership)
+    coder = request.user if has_capability(membership, Capability.CODE) else None
+    counts = selectors.codebook_counts(project=membership.project, see_all=see_all, coder=coder)
+    codes = selectors.codebook_tree(project=membership.project)
+    rows = [
+        {
+            "code": code,
+            "total": counts.total.get(code.pk),
+            "by_coder": [
+                (counts.coders[coder_id], n)
+                for coder_id, n in counts.by_coder.get(code.pk, {}).items()
+            ],
+        }
+        for code in codes
+    ]
+    return _page(
+        request,
+        "coding/codebook/codebook.html",
+        membership,
+        rows=rows,
+        counts=counts,
+        see_all=see_all,
+        may_create=_may_create(membership),
+        undoable=services.codebook_undoable(project=membership.project),
+        create_form=CodeCreateForm(project=membership.project),
+        version=selectors.codebook_version_current(project=membership.project),
+        formats=EXPORTERS,
+    )
+
+
+def _may_create(membership) -> bool:
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    return (
+        has_capability(membership, Capability.CODE) and membership.project.coders_may_create_codes
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.CODE)
+    if not _may_create(membership):
+        raise PermissionDenied
+    manage = has_capability(membership, Capability.MANAGE)
+    form = CodeCreateForm(request.POST or None, project=membership.project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            code = services.code_create(
+                project=membership.project,
+                user=request.user,
+                status=CodeStatus.ACTIVE if manage else CodeStatus.PROPOSED,
+                **data,
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(request, _("Code “%(name)s” created.") % {"name": code.name})
+            return _back(project)
+    return _page(request, "coding/codebook/code_form.html", membership, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_edit(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    target = _code(membership, code)
+    # The form validates on its own copy: ModelForm writes cleaned values into its instance,
+    # and the service must see the code as it was to log what changed.
+    form = CodeEditForm(request.POST or None, instance=Code.objects.get(pk=target.pk))
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.code_update(code=target, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            if not _htmx(request):
+                messages.success(request, _("Code “%(name)s” saved.") % {"name": target.name})
+                return _back(project)
+            saved = True
+    template = "coding/codebook/code_edit.html"
+    if _htmx(request):
+        template += "#edit-panel"
+    return _page(request, template, membership, form=form, code=target, saved=saved)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_move(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    target = _code(membership, code)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if request.method == "POST" and step:
+        services.code_move_step(code=target, user=request.user, step=step)
+        return _back(project)
+    form = CodeMoveForm(request.POST or None, code=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.code_move(
+                code=target,
+                user=request.user,
+                parent=form.cleaned_data["parent"],
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as exc:
+            form.add_error("parent", exc)
+        else:
+            if _htmx(request):  # the drag-and-drop script reloads the tree itself
+                return HttpResponse(status=204)
+            messages.success(request, _("Code “%(name)s” moved.") % {"name": target.name})
+            return _back(project)
+    if _htmx(request) and request.method == "POST":
+        return HttpResponse(" ".join(e for errs in form.errors.values() for e in errs), status=400)
+    return _page(request, "coding/codebook/code_move.html", membership, form=form, code=target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_merge(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    source = _code(membership, code)
+    form = CodeMergeForm(request.POST or None, code=source)
+    if request.method == "POST" and form.is_valid():
+        name = source.name
+        try:
+            target = services.code_merge(
+                source=source, target=form.cleaned_data["target"], user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("target", exc)
+        else:
+            messages.success(
+                request,
+                _("“%(source)s” merged into “%(target)s”.") % {"source": name, "target": target},
+            )
+            return _back(project)
+    return _page(request, "coding/codebook/code_merge.html", membership, form=form, code=source)
+
+
+@login_required
+@require_POST
+def code_group(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    form = CodeGroupForm(request.POST, project=membership.project)
+    if not form.is_valid():
+        messages.error(request, _("Select the codes to group and name the new parent code."))
+        return _back(project)
+    try:
+        group = services.code_group(
+            codes=list(form.cleaned_data["codes"]),
+            name=form.cleaned_data["name"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Codes grouped under “%(name)s”.") % {"name": group.name})
+    return _back(project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_delete(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    target = _code(membership, code)
+    impact = services.code_delete_impact(code=target)
+    form = CodeDeleteForm(request.POST or None, initial={"confirm_codings": impact})
+    if request.method == "POST" and form.is_valid():
+        name = target.name
+        try:
+            services.code_delete(
+                code=target, user=request.user, confirm_codings=form.cleaned_data["confirm_codings"]
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Code “%(name)s” deleted.") % {"name": name})
+            return _back(project)
+    return _page(
+        request,
+        "coding/codebook/code_delete.html",
+        membership,
+        form=form,
+        code=target,
+        impact=impact,
+    )
+
+
+@login_required
+@require_POST
+def code_accept(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    target = services.code_accept(code=_code(membership, code), user=request.user)
+    messages.success(request, _("Code “%(name)s” accepted.") % {"name": target.name})
+    return _back(project)
+
+
+@login_required
+@require_POST
+def codebook_undo(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    try:
+        change = services.codebook_undo(project=membership.project, user=request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Undone: %(action)s of “%(name)s”.")
+            % {"action": change.before["action"], "name": change.before["name"]},
+        )
+    return _back(project)
+
+
+@login_required
+@require_GET
+def codebook_log(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    changes = selectors.codebook_changes(project=membership.project)
+    return _page(request, "coding/codebook/codebook_log.html", membership, changes=changes)
+
+
+@login_required
+@require_GET
+def code_log(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    target = _code(membership, code)
+    changes = selectors.codebook_changes(project=membership.project, code=target)
+    return _page(
+        request, "coding/codebook/codebook_log.html", membership, changes=changes, code=target
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def codebook_versions(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    need = Capability.MANAGE if request.method == "POST" else Capability.VIEW
+    membership = access_project(request.user, project, need)
+    form = VersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.codebook_version_create(
+                project=membership.project, name=form.cleaned_data["name"], user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(request, _("Codebook version frozen."))
+            return redirect("coding:codebook-versions", project=project)
+    versions = membership.project.codebook_versions.select_related("created_by")
+    return _page(request, "coding/codebook/versions.html", membership, form=form, versions=versions)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def codebook_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = problems = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = codebook_read_upload(form.cleaned_data["file"])
+        except CodebookFormatError as exc:
+            form.add_error("file", _("This file cannot be imported: %(why)s") % {"why": exc})
+        else:
+            report = services.codebook_import_tree(
+                project=membership.project, roots=result.roots, user=request.user
+            )
+            problems = result.report()
+    return _page(
+        request,
+        "coding/codebook/import.html",
+        membership,
+        form=form,
+        report=report,
+        problems=problems,
+    )
+
+
+@login_required
+@require_GET
+def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORTERS:
+        fmt = "csv"
+    return codebook_export(project=membership.project, fmt=fmt)
