@@ -1,0 +1,150 @@
+"""Reads for the document pages, with fixed query counts (pinned in tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from coding.documents.forms import language_label
+from coding.models import Assignment, Document, DocumentStatus
+from research.models import JobStatus, Project
+
+BUSY = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
+# The list never needs the text or its structure; a project may hold hundreds of megabytes.
+HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes")
+
+
+@dataclass(frozen=True)
+class CoderProgress:
+    name: str
+    status: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    document: Document
+    status: str
+    status_label: str
+    error: str
+    progress: int
+    message: str
+    coders: list[CoderProgress]
+    excerpt_count: int | None  # None when the viewer may not see others' excerpts (blind)
+
+    @property
+    def language(self) -> str:
+        return language_label(self.document.language)
+
+    @property
+    def busy(self) -> bool:
+        return self.status in BUSY
+
+
+def _status_of(document: Document) -> tuple[str, str]:
+    """The document's status, corrected by its job when the job ended without telling it
+    (cancelled, or failed by the sweep after a worker died)."""
+    job = document.job
+    ended = job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+    if document.status in BUSY and ended:
+        return DocumentStatus.FAILED, job.error or job.get_status_display()
+    return document.status, document.error
+
+
+def document_rows(
+    *, project: Project, kind: str | None = None, with_excerpt_counts: bool
+) -> list[DocumentRow]:
+    """The document list: two queries (documents with job, then assignments with coders)."""
+    documents: QuerySet[Document] = (
+        Document.objects.for_project(project)
+        .select_related("job")
+        .defer(*HEAVY_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("coder").order_by(
+                    "coder__display_name", "coder__email"
+                ),
+            )
+        )
+        .order_by("title", "pk")
+    )
+    if kind:
+        documents = documents.filter(kind=kind)
+    if with_excerpt_counts:
+        documents = documents.annotate(excerpt_total=Count("excerpts"))
+    rows = []
+    for document in documents:
+        status, error = _status_of(document)
+        job = document.job
+        rows.append(
+            DocumentRow(
+                document=document,
+                status=status,
+                status_label=str(DocumentStatus(status).label),
+                error=error,
+                progress=job.progress if job and status in BUSY else 0,
+                message=job.message if job and status in BUSY else "",
+                coders=[
+                    CoderProgress(
+                        name=assignment.coder.name,
+                        status=assignment.status,
+                        label=str(assignment.get_status_display()),
+                    )
+                    for assignment in document.assignments.all()
+                ],
+                excerpt_count=document.excerpt_total if with_excerpt_counts else None,
+            )
+        )
+    return rows
+
+
+def documents_for_action(*, project: Project, codes: Iterable) -> list[Document]:
+    """The chosen documents of one project with their excerpt counts (for confirmations)."""
+    return list(
+        Document.objects.for_project(project)
+        .filter(code__in=list(codes))
+        .defer(*HEAVY_FIELDS)
+        .annotate(excerpt_total=Count("excerpts"))
+        .order_by("title", "pk")
+    )
+
+
+def document_for_reading(*, project: Project, code, with_text: bool = True) -> Document | None:
+    """One document with its excerpt count; `with_text=False` leaves the heavy fields unread."""
+    documents = Document.objects.for_project(project).select_related("job", "created_by")
+    if not with_text:
+        documents = documents.defer(*HEAVY_FIELDS)
+    return documents.annotate(excerpt_total=Count("excerpts")).filter(code=code).first()
+
+
+def document_export(*, project: Project) -> list[dict]:
+    """Metadata, text and structure of every document, for the project export."""
+    documents = Document.objects.for_project(project).order_by("created_at", "pk")
+    return [
+        {
+            "code": str(document.code),
+            "title": document.title,
+            "kind": document.kind,
+            "language": document.language,
+            "date": document.date.isoformat() if document.date else None,
+            "source": document.source,
+            "notes": document.notes,
+            "original_name": document.original_name,
+            "sha256": document.sha256,
+            "size": document.size,
+            "file_type": document.file_type,
+            "status": document.status,
+            "error": document.error,
+            "warnings": document.warnings,
+            "characters": document.char_count,
+            "text": document.text,
+            "pages": document.pages,
+            "paragraphs": document.paragraphs,
+            "turns": document.turns,
+            "created_at": document.created_at.isoformat(),
+        }
+        for document in documents.iterator(chunk_size=20)
+    ]

@@ -1,0 +1,377 @@
+"""Writes for documents: upload, ingestion, replacing the file, editing, deleting.
+
+Uploads are checked synchronously where that is cheap (empty, too large, not a document, zip
+bomb), so a refused file never becomes a row. Everything else (reading the text) runs in a
+`documents.ingest` job, one per file; a file that cannot be read leaves a visible row with status
+"failed" and the reason, which a lead can delete or replace.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coding.ingest import IngestError, extract, sniff_type
+from coding.ingest.extract import LABELS
+from coding.ingest.zipcheck import check_zip
+from coding.models import Document, DocumentStatus, Excerpt
+from research.jobs import JobCancelled, JobError, Report, job_enqueue
+from research.models import Project
+
+INGEST = "documents.ingest"
+
+
+@dataclass
+class UploadOutcome:
+    """What happened to each file of one upload, as sentences naming the files."""
+
+    created: list[Document] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def file_size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+def _base_name(name: str) -> str:
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:300] or "document"
+
+
+def _stem(name: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return stem.strip()[:300] or _("Untitled document")
+
+
+def upload_refusal(*, name: str, size: int) -> str | None:
+    """The reason to refuse a file before reading it, or None. Checked before anything is stored."""
+    if size == 0:
+        return _("“%(name)s” is empty, so there is nothing to read.") % {"name": name}
+    if size > settings.UPLOAD_MAX_BYTES:
+        return _("“%(name)s” is %(size)s, more than the limit of %(limit)s per file.") % {
+            "name": name,
+            "size": file_size_text(size),
+            "limit": file_size_text(settings.UPLOAD_MAX_BYTES),
+        }
+    return None
+
+
+def content_refusal(*, name: str, data: bytes) -> str | None:
+    """Cheap checks on the bytes: a supported type, and no zip bomb. Reading comes later."""
+    try:
+        file_type = sniff_type(data, name)
+        if file_type in ("docx", "odt"):
+            check_zip(data, LABELS[file_type])
+    except IngestError as exc:
+        return _("“%(name)s” was not uploaded: %(reason)s") % {"name": name, "reason": exc.message}
+    return None
+
+
+def document_duplicate(*, project: Project, sha256: str) -> Document | None:
+    return Document.objects.filter(project=project, sha256=sha256).order_by("pk").first()
+
+
+def documents_upload(
+    *,
+    project: Project,
+    uploaded_by,
+    files: Iterable,
+    metadata: dict[str, Any],
+    title: str = "",
+    upload_duplicates: bool = False,
+) -> UploadOutcome:
+    """Check each file, store the good ones and queue one ingestion job per file.
+
+    Each file stands alone: one refused file does not stop the others. `files` are Django
+    `File` objects (name, size, read()); `metadata` holds kind, language, date, source, notes.
+    """
+    outcome = UploadOutcome()
+    files = list(files)
+    for upload in files:
+        name = _base_name(upload.name)
+        refusal = upload_refusal(name=name, size=upload.size)
+        if refusal is None:
+            data = upload.read()
+            refusal = upload_refusal(name=name, size=len(data)) or content_refusal(
+                name=name, data=data
+            )
+        if refusal:
+            outcome.refused.append(refusal)
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        existing = document_duplicate(project=project, sha256=digest)
+        if existing and not upload_duplicates:
+            outcome.skipped.append(
+                _(
+                    "“%(name)s” was skipped: the same file is already in this project as "
+                    "“%(title)s”. Tick “Upload duplicates anyway” to add it again."
+                )
+                % {"name": name, "title": existing.title}
+            )
+            continue
+        given_title = title.strip() if len(files) == 1 else ""
+        outcome.created.append(
+            document_create(
+                project=project,
+                created_by=uploaded_by,
+                name=name,
+                data=data,
+                sha256=digest,
+                title=given_title,
+                **metadata,
+            )
+        )
+    return outcome
+
+
+@transaction.atomic
+def document_create(
+    *,
+    project: Project,
+    created_by,
+    name: str,
+    data: bytes,
+    sha256: str,
+    title: str = "",
+    kind: str,
+    language: str = "",
+    date: datetime.date | None = None,
+    source: str = "",
+    notes: str = "",
+    cases: Iterable = (),
+) -> Document:
+    """Store one checked file as a queued document and queue its ingestion."""
+    document = Document(
+        project=project,
+        title=title or _stem(name),
+        kind=kind,
+        language=language,
+        date=date,
+        source=source,
+        notes=notes,
+        original_name=name,
+        sha256=sha256,
+        size=len(data),
+        status=DocumentStatus.QUEUED,
+        created_by=created_by,
+    )
+    document.original.save(name, ContentFile(data), save=False)
+    document.save()
+    _link_cases(document=document, cases=cases)
+    _queue_ingestion(document=document, requested_by=created_by, keep_title=bool(title))
+    return document
+
+
+def _link_cases(*, document: Document, cases: Iterable | None, replace: bool = False) -> None:
+    """Link the municipalities (cases) a document represents; the cases app owns the M2M."""
+    if cases is None or not hasattr(document, "cases"):
+        return
+    cases = [case for case in cases if case.project_id == document.project_id]
+    if replace:
+        document.cases.set(cases)
+    elif cases:
+        document.cases.add(*cases)
+
+
+def _queue_ingestion(*, document: Document, requested_by, keep_title: bool) -> None:
+    job = job_enqueue(
+        kind=INGEST,
+        project=document.project,
+        requested_by=requested_by,
+        params={"document": document.pk, "keep_title": keep_title, "file": document.original_name},
+    )
+    Document.objects.filter(pk=document.pk).update(job=job)
+    document.job = job
+
+
+def coded_refusal(*, excerpt_count: int) -> str:
+    return ngettext(
+        "This document has %(count)d excerpt. Its text cannot change once it is coded, because "
+        "the excerpt would then point at different words. Upload the new file as a new "
+        "document instead.",
+        "This document has %(count)d excerpts. Its text cannot change once it is coded, because "
+        "the excerpts would then point at different words. Upload the new file as a new "
+        "document instead.",
+        excerpt_count,
+    ) % {"count": excerpt_count}
+
+
+@transaction.atomic
+def document_replace_file(*, document: Document, replaced_by, name: str, data: bytes) -> Document:
+    """Swap the original of an uncoded document and read it again.
+
+    Raises ValidationError when the document has excerpts: coded text is immutable.
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    excerpt_count = locked.excerpts.count()
+    if excerpt_count:
+        raise ValidationError(coded_refusal(excerpt_count=excerpt_count))
+    old_file = locked.original.name
+    name = _base_name(name)
+    locked.original.save(name, ContentFile(data), save=False)
+    locked.original_name = name
+    locked.sha256 = hashlib.sha256(data).hexdigest()
+    locked.size = len(data)
+    locked.status = DocumentStatus.QUEUED
+    locked.error = ""
+    _clear_text(locked)
+    locked.save()
+    if old_file and old_file != locked.original.name:
+        storage = locked.original.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    _queue_ingestion(document=locked, requested_by=replaced_by, keep_title=True)
+    return locked
+
+
+def _clear_text(document: Document) -> None:
+    document.text = ""
+    document.pages = []
+    document.paragraphs = []
+    document.turns = []
+    document.warnings = []
+    document.char_count = 0
+    document.page_count = 0
+    document.file_type = ""
+
+
+def _fail(document_id: int, reason: str) -> None:
+    Document.objects.filter(pk=document_id).exclude(status=DocumentStatus.READY).update(
+        status=DocumentStatus.FAILED, error=reason
+    )
+
+
+def document_ingest(*, document_id: int, report: Report, keep_title: bool) -> dict[str, Any]:
+    """Read a document's stored original into text and structure (the job's body).
+
+    Raises JobError with the researcher-facing reason; the document row records it too.
+    """
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        raise JobError(_("The document was deleted before it could be read."))
+    Document.objects.filter(pk=document_id).update(status=DocumentStatus.PROCESSING, error="")
+    try:
+        with document.original.open("rb") as handle:
+            data = handle.read()
+        extraction = extract(
+            data, document.original_name, max_bytes=settings.UPLOAD_MAX_BYTES, progress=report
+        )
+    except IngestError as exc:
+        _fail(document_id, exc.message)
+        raise JobError(exc.message) from exc
+    except (FileNotFoundError, ValueError) as exc:
+        reason = _("The stored file is missing. Replace the file or delete the document.")
+        _fail(document_id, reason)
+        raise JobError(reason) from exc
+    except JobCancelled:
+        _fail(document_id, _("Reading was cancelled."))
+        raise
+    except Exception:
+        _fail(document_id, _("An unexpected error stopped the reading of this file."))
+        raise
+    return _store_extraction(document_id=document_id, extraction=extraction, keep_title=keep_title)
+
+
+@transaction.atomic
+def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict[str, Any]:
+    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    if document is None:
+        raise JobError(_("The document was deleted while it was being read."))
+    if document.excerpts.exists():
+        # Coding started while the job waited: never shift existing codings.
+        raise JobError(coded_refusal(excerpt_count=document.excerpts.count()))
+    document.text = extraction.text
+    document.pages = [list(page) for page in extraction.pages]
+    document.paragraphs = [list(paragraph) for paragraph in extraction.paragraphs]
+    document.turns = [
+        {
+            "start": turn.start,
+            "end": turn.end,
+            "speaker": turn.speaker,
+            "timestamp": turn.timestamp,
+            "body_start": turn.body_start,
+        }
+        for turn in extraction.turns
+    ]
+    document.warnings = list(extraction.warnings)
+    document.char_count = extraction.characters
+    document.page_count = len(extraction.pages)
+    document.file_type = extraction.file_type
+    if not keep_title and extraction.title:
+        document.title = extraction.title[:300]
+    author = str(extraction.metadata.get("author") or "").strip()
+    if not document.source and author:
+        document.source = author[:300]
+    if document.date is None:
+        document.date = _date_from(extraction.metadata.get("created"))
+    document.status = DocumentStatus.READY
+    document.error = ""
+    document.save()
+    return {
+        "document": str(document.code),
+        "title": document.title,
+        "characters": document.char_count,
+        "pages": document.page_count,
+        "turns": len(document.turns),
+        "warnings": document.warnings,
+    }
+
+
+def _date_from(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def document_update(*, document: Document, **fields: Any) -> Document:
+    """Edit a document's description; the text and its structure are never touched here."""
+    cases = fields.pop("cases", None)
+    allowed = {"title", "kind", "language", "date", "source", "notes"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"{name} cannot be edited")
+        setattr(document, name, value)
+    document.save(update_fields=sorted(fields))
+    _link_cases(document=document, cases=cases, replace=True)
+    return document
+
+
+def documents_excerpt_count(*, documents: Iterable[Document]) -> int:
+    return Excerpt.objects.filter(document__in=list(documents)).count()
+
+
+@transaction.atomic
+def documents_delete(*, documents: Iterable[Document]) -> tuple[int, int]:
+    """Delete documents with their excerpts and stored files; returns (documents, excerpts)."""
+    documents = list(documents)
+    ids = [document.pk for document in documents]
+    excerpts = Excerpt.objects.filter(document_id__in=ids).count()
+    files = [(d.original.storage, d.original.name) for d in documents if d.original.name]
+    Document.objects.filter(pk__in=ids).delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    return len(ids), excerpts
+
+
+@transaction.atomic
+def documents_set_kind(*, documents: Iterable[Document], kind: str) -> int:
+    return Document.objects.filter(pk__in=[d.pk for d in documents]).update(kind=kind)

@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from coding.models import Document, DocumentStatus
+from research.models import Role
+from tests import samples
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_lead_uploads_two_files_and_sees_them_ready(page, tmp_path):
+    lead = UserFactory(email="lead@kommune.no")
+    project = ProjectFactory(title="Smarte kommuner")
+    MembershipFactory(project=project, user=lead, role=Role.LEAD)
+    strategy = tmp_path / "strategi.pdf"
+    strategy.write_bytes(samples.norwegian_strategy_pdf(3))
+    interview = tmp_path / "intervju.txt"
+    interview.write_bytes(samples.interview_transcript_txt())
+
+    log_in(page, "lead@kommune.no", PASSWORD)
+    page.goto(reverse("coding:document-list", args=[project.code]))
+    page.get_by_role("link", name="Upload documents").click()
+    page.locator("input[type=file][name=files]").set_input_files([str(strategy), str(interview)])
+    # The drop zone lists the chosen files (upload.js).
+    assert page.locator("[data-dropzone-list] li").count() == 2
+    page.get_by_label("Kind").select_option("strategy")
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.wait_for_url("**/documents/")
+    page.get_by_text("2 files uploaded").wait_for()
+    rows = page.locator("tr[data-status=ready]")
+    rows.nth(1).wait_for(timeout=15_000)
+    assert rows.count() == 2
+    assert Document.objects.filter(project=project, status=DocumentStatus.READY).count() == 2
+
+    page.get_by_role("link", name=samples.PDF_TITLE).click()
+    page.locator("#page-3").wait_for()
+    assert page.locator(".doc-para").count() > 3
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]

@@ -1,0 +1,36 @@
+"""Access rules for the documents pages (coding:document-*)."""
+
+from django.core.files.base import ContentFile
+
+from coding.models import Document, DocumentStatus
+from research.access import Capability
+from tests.factories import DocumentFactory
+
+ACCESS_TITLE = "Access rules document"
+
+
+def _document(world) -> object:
+    """A ready document with a stored original, created once per world."""
+    document = Document.objects.filter(project=world["project"], title=ACCESS_TITLE).first()
+    if document is None:
+        document = DocumentFactory.build(
+            project=world["project"], title=ACCESS_TITLE, status=DocumentStatus.READY
+        )
+        document.original_name = "strategi.txt"
+        document.original.save("strategi.txt", ContentFile(document.text.encode()), save=False)
+        document.save()
+    return document.code
+
+
+URL_RULES = {
+    "coding:document-list": Capability.VIEW,
+    "coding:document-upload": Capability.MANAGE,
+    "coding:document-bulk": Capability.MANAGE,
+    "coding:document-detail": Capability.VIEW,
+    "coding:document-edit": Capability.MANAGE,
+    "coding:document-download": Capability.VIEW,
+    "coding:document-replace": Capability.MANAGE,
+    "coding:document-delete": Capability.MANAGE,
+}
+
+KWARG_BUILDERS = {"document": _document}
