@@ -1,1 +1,32 @@
-urlpatterns: list = []
+from django.urls import path
+
+from coding.excerpts import views
+
+urlpatterns = [
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/code/",
+        views.coding_view,
+        name="coding-view",
+    ),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/excerpts/new/",
+        views.excerpt_create,
+        name="excerpt-create",
+    ),
+    path("p/<uuid:project>/excerpts/<uuid:excerpt>/", views.excerpt_update, name="excerpt-update"),
+    path(
+        "p/<uuid:project>/excerpts/<uuid:excerpt>/delete/",
+        views.excerpt_delete,
+        name="excerpt-delete",
+    ),
+    path("p/<uuid:project>/excerpts/restore/", views.excerpt_restore, name="excerpt-restore"),
+    path("p/<uuid:project>/assignments/", views.assignments, name="assignments"),
+    path("p/<uuid:project>/my-documents/", views.my_documents, name="my-documents"),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/done/",
+        views.assignment_done,
+        name="assignment-done",
+    ),
+    path("p/<uuid:project>/retrieval/", views.retrieval, name="retrieval"),
+    path("p/<uuid:project>/retrieval/export/", views.retrieval_export, name="retrieval-export"),
+]

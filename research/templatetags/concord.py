@@ -9,12 +9,15 @@ register = template.Library()
 # The project navigation, in order. Sections whose pages are not installed yet are skipped,
 # so each app adds its page simply by defining the URL name.
 PROJECT_NAV = [
+    ("coding:my-documents", _("My documents"), Capability.CODE),
     ("coding:document-list", _("Documents"), Capability.VIEW),
     ("coding:codebook", _("Codebook"), Capability.VIEW),
     ("cases:case-list", _("Cases"), Capability.VIEW),
+    ("coding:retrieval", _("Retrieval"), Capability.VIEW),
     ("coding:agreement-list", _("Agreement"), Capability.VIEW),
     ("cases:matrix-list", _("Matrix"), Capability.VIEW),
     ("research:member-list", _("Members"), Capability.VIEW),
+    ("coding:assignments", _("Assignments"), Capability.MANAGE),
     ("research:job-list", _("Jobs"), Capability.VIEW),
     ("research:project-settings", _("Settings"), Capability.MANAGE),
 ]

@@ -1,0 +1,117 @@
+"""Input for coding: plain forms that the coding view's JavaScript also submits."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coding.models import Code, Document, DocumentKind
+from research.models import Project
+
+
+class _CodeChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Code) -> str:
+        return obj.name
+
+
+def _unix_newlines(value: str) -> str:
+    # Browsers send form values with CRLF line breaks (textarea, multipart FormData); stored
+    # document text is normalized to "\n", so the selected text must be too.
+    return value.replace("\r\n", "\n")
+
+
+class ExcerptCreateForm(forms.Form):
+    """A selection (code-point offsets plus the text the browser saw) and the codes to apply."""
+
+    start = forms.IntegerField(label=_("From character"), min_value=0)
+    end = forms.IntegerField(label=_("To character (exclusive)"), min_value=1)
+    text = forms.CharField(label=_("Selected text"), strip=False, widget=forms.Textarea)
+    codes = _CodeChoices(
+        label=_("Codes"), queryset=Code.objects.none(), required=False, to_field_name="code"
+    )
+    memo = forms.CharField(label=_("Memo"), required=False, widget=forms.Textarea, strip=False)
+    new_code_name = forms.CharField(label=_("New code (in vivo)"), required=False, max_length=200)
+    new_code_parent = forms.ModelChoiceField(
+        label=_("Parent of the new code"),
+        queryset=Code.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = Code.objects.filter(project=project).order_by("path")
+        self.fields["codes"].queryset = codes
+        self.fields["new_code_parent"].queryset = codes
+
+    def clean_text(self) -> str:
+        return _unix_newlines(self.cleaned_data["text"])
+
+    def clean_memo(self) -> str:
+        return _unix_newlines(self.cleaned_data["memo"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("codes") and not data.get("new_code_name", "").strip():
+            raise forms.ValidationError(_("Choose at least one code, or name a new one."))
+        return data
+
+
+class ExcerptUpdateForm(forms.Form):
+    """Any subset of: boundaries, memo, codes to add or remove. `version` is required."""
+
+    version = forms.IntegerField(min_value=1)
+    start = forms.IntegerField(min_value=0, required=False)
+    end = forms.IntegerField(min_value=1, required=False)
+    text = forms.CharField(required=False, strip=False)
+    memo = forms.CharField(label=_("Memo"), required=False, widget=forms.Textarea, strip=False)
+    set_memo = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    add_codes = _CodeChoices(
+        label=_("Add codes"), queryset=Code.objects.none(), required=False, to_field_name="code"
+    )
+    remove_codes = _CodeChoices(
+        label=_("Remove codes"), queryset=Code.objects.none(), required=False, to_field_name="code"
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = Code.objects.filter(project=project).order_by("path")
+        self.fields["add_codes"].queryset = codes
+        self.fields["remove_codes"].queryset = codes
+
+    def clean_text(self) -> str:
+        return _unix_newlines(self.cleaned_data["text"])
+
+    def clean_memo(self) -> str:
+        return _unix_newlines(self.cleaned_data["memo"])
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("start") is None) != (data.get("end") is None):
+            raise forms.ValidationError(_("Give both the start and the end of the excerpt."))
+        return data
+
+
+class RetrievalForm(forms.Form):
+    code = forms.ModelChoiceField(
+        label=_("Code"), queryset=Code.objects.none(), required=False, to_field_name="code"
+    )
+    descendants = forms.BooleanField(label=_("Include codes below it"), required=False)
+    coder = forms.TypedChoiceField(label=_("Coder"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        required=False,
+        choices=[("", _("All kinds")), *DocumentKind.choices],
+    )
+    document = forms.ModelChoiceField(
+        label=_("Document"), queryset=Document.objects.none(), required=False, to_field_name="code"
+    )
+
+    def __init__(self, *args, project: Project, coders: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].queryset = Code.objects.filter(project=project).order_by("path")
+        self.fields["code"].label_from_instance = lambda c: ("— " * c.depth) + c.name
+        self.fields["coder"].choices = [("", _("All coders")), *coders]
+        self.fields["document"].queryset = (
+            Document.objects.filter(project=project).defer("text").order_by("title")
+        )

@@ -1,0 +1,235 @@
+"""Fast reads of excerpts. Every page, fragment, export, count and search that shows excerpts
+goes through `visible_excerpts`, so the blind rule lives in one place."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, QuerySet, Value
+from django.db.models.functions import Greatest, Substr
+
+from coding.excerpts.rendering import Span, render_text
+from coding.models import Assignment, Code, Coding, Document, Excerpt
+from research.access import Capability, has_capability, sees_all_codings
+from research.models import Membership
+
+
+def visible_excerpts(*, membership: Membership) -> QuerySet[Excerpt]:
+    """All excerpts of the member's project that this member may see.
+
+    Leads and owners, and everyone once the project is not blind, see all excerpts. In a blind
+    project a coder sees only their own excerpts and a viewer sees none.
+    """
+    excerpts = Excerpt.objects.filter(document__project_id=membership.project_id)
+    if sees_all_codings(membership):
+        return excerpts
+    if has_capability(membership, Capability.CODE):
+        return excerpts.filter(coder_id=membership.user_id)
+    return excerpts.none()
+
+
+@dataclass(frozen=True)
+class CodingViewData:
+    """Everything the coding view shows, read with a fixed number of queries."""
+
+    html: str
+    excerpts: list[dict]
+    codes: list[dict]
+    coders: list[dict]  # members whose codings may be overlaid (empty in blind mode for coders)
+    overlay_ids: list[int]
+
+
+def code_paths(codes: list[dict]) -> dict[int, str]:
+    """Full names "A/B/C" of codes given dicts with id, name, parent_id."""
+    by_id = {code["id"]: code for code in codes}
+    paths: dict[int, str] = {}
+
+    def path_of(code_id: int) -> str:
+        if code_id not in paths:
+            code = by_id[code_id]
+            parent = code["parent_id"]
+            prefix = f"{path_of(parent)}/" if parent in by_id else ""
+            paths[code_id] = f"{prefix}{code['name']}"
+        return paths[code_id]
+
+    for code_id in by_id:
+        path_of(code_id)
+    return paths
+
+
+def coding_view_data(
+    *, membership: Membership, document: Document, overlay_ids: list[int]
+) -> CodingViewData:
+    """The coding view of one document: own excerpts plus the overlaid coders' ones.
+
+    Queries: excerpts (1), their codings (1), the codebook (1), the coders who may be overlaid
+    (1, only for members who may see others' codings) — whatever the number of excerpts.
+    """
+    me = membership.user_id
+    may_overlay = sees_all_codings(membership)
+    overlay_ids = [i for i in overlay_ids if i != me] if may_overlay else []
+    shown = visible_excerpts(membership=membership).filter(
+        document=document, coder_id__in=[me, *overlay_ids]
+    )
+    rows = list(shown.values("pk", "code", "coder_id", "start", "end", "memo", "version"))
+    excerpt_codes: dict[int, list[int]] = defaultdict(list)
+    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
+        "excerpt_id", "code_id"
+    ):
+        excerpt_codes[excerpt_id].append(code_id)
+
+    codes = list(
+        Code.objects.filter(project_id=membership.project_id)
+        .order_by("path")
+        .values("id", "code", "name", "parent_id", "colour", "shortcut", "depth", "status")
+    )
+    paths = code_paths(codes)
+    counts: dict[int, int] = defaultdict(int)
+    excerpts = []
+    for row in rows:
+        mine = row["coder_id"] == me
+        ids = sorted(excerpt_codes.get(row["pk"], ()))
+        if mine:
+            for code_id in ids:
+                counts[code_id] += 1
+        excerpts.append(
+            {
+                "id": row["pk"],
+                "code": str(row["code"]),
+                "coder": row["coder_id"],
+                "layer": 0 if mine else overlay_ids.index(row["coder_id"]) + 1,
+                "start": row["start"],
+                "end": row["end"],
+                "memo": row["memo"],
+                "version": row["version"],
+                "codes": ids,
+                "mine": mine,
+            }
+        )
+    for code in codes:
+        code["code"] = str(code["code"])
+        code["path"] = paths[code["id"]]
+        code["count"] = counts.get(code["id"], 0)
+
+    coders: list[dict] = []
+    if may_overlay:
+        coders = [
+            {"id": m.user_id, "name": m.user.name, "shown": m.user_id in overlay_ids}
+            for m in Membership.objects.filter(project_id=membership.project_id)
+            .select_related("user")
+            .order_by("user__display_name", "user__email")
+            if has_capability(m, Capability.CODE) and m.user_id != me
+        ]
+
+    html = render_text(
+        document.text,
+        spans=[Span(e["id"], e["start"], e["end"], e["code"]) for e in excerpts],
+        paragraphs=document.paragraphs or (),
+        pages=document.pages or (),
+        turns=document.turns or (),
+    )
+    return CodingViewData(
+        html=html, excerpts=excerpts, codes=codes, coders=coders, overlay_ids=overlay_ids
+    )
+
+
+CONTEXT_CHARS = 200
+
+
+def retrieval_excerpts(
+    *,
+    membership: Membership,
+    code: Code | None = None,
+    descendants: bool = False,
+    coder_id: int | None = None,
+    kind: str = "",
+    document: Document | None = None,
+) -> QuerySet[Excerpt]:
+    """Excerpts for retrieval and its exports, with ~200 characters of context on each side.
+
+    The context is cut in the database (Substr counts characters, i.e. code points, on SQLite
+    and PostgreSQL alike), so whole document texts never travel to Python.
+    """
+    excerpts = visible_excerpts(membership=membership)
+    if code is not None:
+        if descendants:
+            excerpts = excerpts.filter(
+                codings__code__project_id=code.project_id,
+                codings__code__path__startswith=code.path,
+            )
+        else:
+            excerpts = excerpts.filter(codings__code=code)
+    if coder_id is not None:
+        excerpts = excerpts.filter(coder_id=coder_id)
+    if kind:
+        excerpts = excerpts.filter(document__kind=kind)
+    if document is not None:
+        excerpts = excerpts.filter(document=document)
+    before_start = Greatest(F("start") - CONTEXT_CHARS, Value(0))
+    return (
+        excerpts.distinct()
+        .select_related("document", "coder")
+        .defer("document__text")
+        .annotate(
+            context_before=Substr("document__text", before_start + 1, F("start") - before_start),
+            context_after=Substr("document__text", F("end") + 1, CONTEXT_CHARS),
+        )
+        .prefetch_related(
+            Prefetch("codings", queryset=Coding.objects.only("excerpt_id", "code_id"))
+        )
+        .order_by("document__title", "document_id", "start", "end", "pk")
+    )
+
+
+def excerpt_rows(*, excerpts: Iterable[Excerpt], project_id: int) -> list[dict]:
+    """Flat rows for the CSV and XLSX exports (codes as full paths "A/B/C")."""
+    codes = list(Code.objects.filter(project_id=project_id).values("id", "name", "parent_id"))
+    paths = code_paths(codes)
+    rows = []
+    for excerpt in excerpts:
+        names = sorted(paths[c.code_id] for c in excerpt.codings.all())
+        rows.append(
+            {
+                "document": excerpt.document.title,
+                "page": excerpt.document.page_at(excerpt.start),
+                "coder": excerpt.coder.name if excerpt.coder else "",
+                "codes": "; ".join(names),
+                "text": excerpt.text,
+                "memo": excerpt.memo,
+                "start": excerpt.start,
+                "end": excerpt.end,
+            }
+        )
+    return rows
+
+
+def my_assignments(*, membership: Membership) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(document__project_id=membership.project_id)
+        .filter(coder_id=membership.user_id)
+        .select_related("document")
+        .defer("document__text")
+        .order_by("document__title", "document_id")
+    )
+
+
+def assignment_matrix(*, project) -> tuple[list[Document], list[Membership], set[tuple[int, int]]]:
+    """Documents × coders and which pairs are assigned (3 queries)."""
+    documents = list(
+        Document.objects.filter(project=project)
+        .only("id", "code", "title", "kind")
+        .order_by("title", "pk")
+    )
+    coders = [
+        m
+        for m in Membership.objects.filter(project=project)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+        if has_capability(m, Capability.CODE)
+    ]
+    assigned = set(
+        Assignment.objects.filter(document__project=project).values_list("document_id", "coder_id")
+    )
+    return documents, coders, assigned

@@ -1,0 +1,577 @@
+// The coding view: highlights, coding stripes, applying codes to a selection (click, shortcut,
+// palette), the excerpt editor, in-vivo codes, jumping between excerpts and filtering by code.
+// Everything is read from data attributes and JSON data blocks (strict CSP: no inline code).
+// Every write is a plain form POST sent with fetch; afterwards the workspace is re-rendered by
+// the server (HX-Request) so what you see is always what is stored.
+import { pointToOffset, selectionOffsets, selectOffsets, textSlice } from "./coding-select.js";
+
+const MAX_NAME = 200;
+let state = null;
+
+function json(id) {
+  const node = document.getElementById(id);
+  return node ? JSON.parse(node.textContent) : [];
+}
+
+function csrf(workspace) {
+  const field = workspace.querySelector("input[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+function say(message, kind = "info") {
+  const status = document.getElementById("coding-status");
+  if (!status) return;
+  status.textContent = message;
+  status.dataset.kind = kind;
+}
+
+async function post(url, fields) {
+  const body = fields instanceof FormData ? fields : new FormData();
+  if (!(fields instanceof FormData)) {
+    for (const [key, value] of Object.entries(fields)) {
+      for (const item of Array.isArray(value) ? value : [value]) body.append(key, item);
+    }
+  }
+  if (!body.has("csrfmiddlewaretoken")) body.append("csrfmiddlewaretoken", csrf(state.workspace));
+  const response = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { Accept: "application/json", "X-CSRFToken": csrf(state.workspace) },
+    credentials: "same-origin",
+  });
+  let payload = {};
+  try {
+    payload = await response.json();
+  } catch {
+    payload = { ok: false, error: state.i18n.error };
+  }
+  if (!response.ok || !payload.ok) {
+    say(payload.error || state.i18n.error, "error");
+    return null;
+  }
+  return payload;
+}
+
+async function refresh(focusCode = null, message = "") {
+  const response = await fetch(window.location.pathname + window.location.search, {
+    headers: { "HX-Request": "true" },
+    credentials: "same-origin",
+  });
+  const html = await response.text();
+  const scroll = window.scrollY;
+  const holder = document.createElement("div");
+  holder.innerHTML = html;
+  const fresh = holder.querySelector("#workspace");
+  if (!fresh) return;
+  state.workspace.replaceWith(fresh);
+  window.scrollTo(0, scroll);
+  init(focusCode);
+  if (message) say(message, "success");
+}
+
+// The last non-empty selection in the text survives clicks into the panel.
+function currentSelection() {
+  return selectionOffsets(state.text) || state.lastSelection;
+}
+
+async function applyCodes(codeUuids) {
+  const selection = selectionOffsets(state.text);
+  if (!selection && state.active) {
+    const payload = await post(updateUrl(state.active), {
+      version: state.active.version,
+      add_codes: codeUuids,
+    });
+    if (payload) refresh(state.active.code, payload.message);
+    return;
+  }
+  const chosen = selection || state.lastSelection;
+  if (!chosen) {
+    say(state.i18n.selectFirst, "error");
+    return;
+  }
+  const payload = await post(state.workspace.dataset.createUrl, { ...chosen, codes: codeUuids });
+  if (payload) {
+    state.lastSelection = null;
+    window.getSelection().removeAllRanges();
+    refresh(payload.excerpt.code, payload.message);
+  }
+}
+
+function updateUrl(excerpt) {
+  return state.workspace.dataset.updateUrl.replace(/0{8}-0{4}-0{4}-0{4}-0{12}/, excerpt.code);
+}
+
+function deleteUrl(excerpt) {
+  return state.workspace.dataset.deleteUrl.replace(/0{8}-0{4}-0{4}-0{4}-0{12}/, excerpt.code);
+}
+
+// ---- highlights and stripes ------------------------------------------------------------------
+
+function shownExcerpt(excerpt) {
+  return !state.filter || excerpt.codes.includes(state.filter);
+}
+
+function paint() {
+  const { excerpts, codes } = state;
+  const bounds = new Map(); // excerpt id → [first segment, last segment]
+  for (const segment of state.text.querySelectorAll(".seg.hl")) {
+    const ids = segment.dataset.ex.split(" ").map(Number);
+    let mine = null;
+    let mineCount = 0;
+    const layers = new Set();
+    for (const id of ids) {
+      const excerpt = excerpts.get(id);
+      if (!excerpt) continue;
+      const seen = bounds.get(id);
+      if (seen) seen[1] = segment;
+      else bounds.set(id, [segment, segment]);
+      if (!shownExcerpt(excerpt)) continue;
+      if (excerpt.mine) {
+        mineCount++;
+        // The innermost (shortest) excerpt gives the colour.
+        if (!mine || excerpt.end - excerpt.start < mine.end - mine.start) mine = excerpt;
+      } else {
+        layers.add(Math.min(excerpt.layer, 5));
+      }
+    }
+    segment.classList.toggle("mine", Boolean(mine));
+    segment.classList.toggle("overlap", mineCount > 1);
+    for (let layer = 1; layer <= 5; layer++) {
+      segment.classList.toggle(`layer-${layer}`, layers.has(layer));
+    }
+    const colour = mine && mine.codes.length ? codes.get(mine.codes[0])?.colour : null;
+    if (colour) segment.style.setProperty("--hl", colour);
+    else segment.style.removeProperty("--hl");
+  }
+  state.bounds = bounds;
+  drawStripes();
+}
+
+function drawStripes() {
+  const stripes = document.getElementById("coding-stripes");
+  if (!stripes) return;
+  stripes.replaceChildren();
+  const top = state.text.getBoundingClientRect().top;
+  const lanes = new Map();
+  const fragment = document.createDocumentFragment();
+  for (const excerpt of state.excerpts.values()) {
+    if (!excerpt.mine || !shownExcerpt(excerpt)) continue;
+    const ends = state.bounds.get(excerpt.id);
+    if (!ends) continue;
+    const y1 = ends[0].getBoundingClientRect().top - top;
+    const y2 = ends[1].getBoundingClientRect().bottom - top;
+    for (const codeId of excerpt.codes) {
+      if (!lanes.has(codeId)) lanes.set(codeId, lanes.size);
+      const bar = document.createElement("span");
+      bar.className = "stripe";
+      bar.title = state.codes.get(codeId)?.path || "";
+      bar.style.setProperty("--stripe-top", `${y1}px`);
+      bar.style.setProperty("--stripe-height", `${Math.max(y2 - y1, 4)}px`);
+      bar.style.setProperty("--stripe-lane", lanes.get(codeId));
+      bar.style.setProperty("--hl", state.codes.get(codeId)?.colour || "#888");
+      fragment.append(bar);
+    }
+  }
+  stripes.style.setProperty("--lanes", Math.max(lanes.size, 1));
+  stripes.append(fragment);
+}
+
+// ---- tooltip and editor ----------------------------------------------------------------------
+
+function excerptsAt(segment) {
+  if (!segment || !segment.dataset.ex) return [];
+  return segment.dataset.ex
+    .split(" ")
+    .map((id) => state.excerpts.get(Number(id)))
+    .filter((excerpt) => excerpt && shownExcerpt(excerpt));
+}
+
+function describe(excerpt) {
+  const names = excerpt.codes.map((id) => state.codes.get(id)?.path || "?");
+  return { names: names.length ? names.join(", ") : state.i18n.noCodes, memo: excerpt.memo };
+}
+
+function showTip(segment) {
+  const tip = document.getElementById("coding-tip");
+  const found = excerptsAt(segment);
+  if (!found.length) {
+    tip.hidden = true;
+    return;
+  }
+  tip.replaceChildren();
+  for (const excerpt of found) {
+    const { names, memo } = describe(excerpt);
+    const row = document.createElement("div");
+    const strong = document.createElement("strong");
+    strong.textContent = names;
+    row.append(strong);
+    if (!excerpt.mine) row.append(` (${state.coderNames.get(excerpt.coder) || ""})`);
+    if (memo) {
+      const note = document.createElement("div");
+      note.className = "text-body-secondary";
+      note.textContent = memo;
+      row.append(note);
+    }
+    tip.append(row);
+  }
+  const rect = segment.getBoundingClientRect();
+  tip.style.setProperty("--tip-left", `${rect.left + window.scrollX}px`);
+  tip.style.setProperty("--tip-top", `${rect.bottom + window.scrollY + 4}px`);
+  tip.hidden = false;
+}
+
+function element(tag, attrs = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function openEditor(excerpt) {
+  state.active = excerpt;
+  const editor = document.getElementById("excerpt-editor");
+  editor.replaceChildren();
+  editor.hidden = false;
+  editor.dataset.excerpt = excerpt.code;
+  const body = element("div", { class: "card-body p-2" });
+  body.append(element("h2", { class: "h6" }, `${state.i18n.excerpt} ${excerpt.start}–${excerpt.end}`));
+  body.append(element("blockquote", { class: "small excerpt-quote" }, textSlice(state.text, excerpt.start, excerpt.end)));
+  const list = element("ul", { class: "list-unstyled small" });
+  for (const id of excerpt.codes) {
+    const code = state.codes.get(id);
+    const item = element("li", { class: "d-flex align-items-center gap-1" });
+    const swatch = element("span", { class: "code-swatch", "data-colour": code?.colour || "#888" });
+    item.append(swatch, element("span", {}, code?.path || "?"));
+    if (excerpt.mine || state.mayEditOthers) {
+      const button = element("button", { type: "button", class: "btn btn-sm btn-link p-0 ms-auto", "data-remove-code": code.code }, state.i18n.remove);
+      item.append(button);
+    }
+    list.append(item);
+  }
+  if (!excerpt.codes.length) list.append(element("li", { class: "text-body-secondary" }, state.i18n.noCodes));
+  body.append(list);
+  if (excerpt.mine && state.mayCode) {
+    const memoForm = element("form", { method: "post", action: updateUrl(excerpt), "data-coding-form": "", "data-focus": excerpt.code });
+    memoForm.append(element("input", { type: "hidden", name: "version", value: excerpt.version }));
+    memoForm.append(element("input", { type: "hidden", name: "set_memo", value: "on" }));
+    memoForm.append(element("label", { class: "form-label small mb-0", for: "excerpt-memo" }, state.i18n.memo));
+    const memo = element("textarea", { class: "form-control form-control-sm mb-1", id: "excerpt-memo", name: "memo", rows: "3" });
+    memo.value = excerpt.memo;
+    memoForm.append(memo, element("button", { type: "submit", class: "btn btn-sm btn-outline-primary" }, state.i18n.save));
+    body.append(memoForm);
+
+    const adjust = element("div", { class: "d-flex flex-wrap gap-1 my-2 small align-items-center" });
+    for (const [label, edge, delta] of [["◀", "start", -1], ["▶", "start", 1], ["◀", "end", -1], ["▶", "end", 1]]) {
+      const name = edge === "start" ? state.i18n.start : state.i18n.end;
+      adjust.append(element("button", { type: "button", class: "btn btn-sm btn-outline-secondary", "data-adjust": edge, "data-delta": delta, "aria-label": `${name} ${label}` }, `${name} ${label}`));
+    }
+    adjust.append(element("button", { type: "button", class: "btn btn-sm btn-outline-secondary", "data-adjust": "selection" }, state.i18n.toSelection));
+    body.append(adjust);
+
+    const remove = element("form", { method: "post", action: deleteUrl(excerpt), "data-coding-form": "" });
+    remove.append(element("input", { type: "hidden", name: "version", value: excerpt.version }));
+    remove.append(element("button", { type: "submit", class: "btn btn-sm btn-outline-danger" }, state.i18n.delete));
+    body.append(remove);
+  }
+  editor.append(body);
+  for (const swatch of editor.querySelectorAll("[data-colour]")) {
+    swatch.style.setProperty("--swatch", swatch.dataset.colour);
+  }
+  for (const segment of state.text.querySelectorAll(".seg.active")) segment.classList.remove("active");
+  for (const segment of state.text.querySelectorAll(".seg.hl")) {
+    if (segment.dataset.ex.split(" ").includes(String(excerpt.id))) segment.classList.add("active");
+  }
+}
+
+async function adjustBoundaries(edge, delta) {
+  const excerpt = state.active;
+  let { start, end } = excerpt;
+  if (edge === "selection") {
+    const chosen = currentSelection();
+    if (!chosen) return say(state.i18n.selectFirst, "error");
+    ({ start, end } = chosen);
+  } else if (edge === "start") {
+    start += delta;
+  } else {
+    end += delta;
+  }
+  if (start < 0 || start >= end) return;
+  const text = textSlice(state.text, start, end);
+  const payload = await post(updateUrl(excerpt), { version: excerpt.version, start, end, text });
+  if (payload) refresh(excerpt.code, payload.message);
+}
+
+// ---- navigation ------------------------------------------------------------------------------
+
+function ordered() {
+  return [...state.excerpts.values()]
+    .filter((excerpt) => shownExcerpt(excerpt))
+    .sort((a, b) => a.start - b.start || a.end - b.end || a.id - b.id);
+}
+
+function focusExcerpt(excerpt, select = false) {
+  if (!excerpt) return;
+  const anchor = document.getElementById(`excerpt-${excerpt.code}`);
+  if (anchor) anchor.scrollIntoView({ block: "center" });
+  if (select) selectOffsets(state.text, excerpt.start, excerpt.end);
+  openEditor(excerpt);
+}
+
+function jump(direction) {
+  const list = ordered();
+  if (!list.length) return;
+  const here = state.active ? state.active : null;
+  let index;
+  if (!here) index = direction > 0 ? 0 : list.length - 1;
+  else {
+    const position = list.findIndex((excerpt) => excerpt.id === here.id);
+    index = (position + direction + list.length) % list.length;
+  }
+  focusExcerpt(list[index], true);
+}
+
+// ---- palette ---------------------------------------------------------------------------------
+
+function openPalette() {
+  const dialog = document.getElementById("code-palette");
+  if (!dialog || !state.mayCode) return;
+  const chosen = selectionOffsets(state.text);
+  if (chosen) state.lastSelection = chosen;
+  const input = document.getElementById("palette-input");
+  input.value = "";
+  fillPalette("");
+  dialog.showModal();
+  input.focus();
+}
+
+function fillPalette(query) {
+  const list = document.getElementById("palette-list");
+  list.replaceChildren();
+  const needle = query.trim().toLowerCase();
+  let first = true;
+  for (const code of state.codes.values()) {
+    if (needle && !code.path.toLowerCase().includes(needle)) continue;
+    const item = element("li", { role: "option", class: "palette-option", "data-code": code.code, "aria-selected": first ? "true" : "false" }, code.path);
+    list.append(item);
+    first = false;
+  }
+}
+
+function movePalette(step) {
+  const options = [...document.querySelectorAll("#palette-list .palette-option")];
+  if (!options.length) return;
+  const index = options.findIndex((option) => option.getAttribute("aria-selected") === "true");
+  const next = (index + step + options.length) % options.length;
+  options.forEach((option, i) => option.setAttribute("aria-selected", i === next ? "true" : "false"));
+  options[next].scrollIntoView({ block: "nearest" });
+}
+
+function choosePalette(option) {
+  const dialog = document.getElementById("code-palette");
+  dialog.close();
+  if (!option) return;
+  if (state.lastSelection) selectOffsets(state.text, state.lastSelection.start, state.lastSelection.end);
+  applyCodes([option.dataset.code]);
+}
+
+// ---- keyboard --------------------------------------------------------------------------------
+
+function shortcutOf(event) {
+  const parts = [];
+  if (event.ctrlKey) parts.push("ctrl");
+  if (event.altKey) parts.push("alt");
+  if (event.metaKey) parts.push("meta");
+  if (event.shiftKey && event.key.length > 1) parts.push("shift");
+  parts.push(event.key.toLowerCase());
+  return parts.join("+");
+}
+
+function typing(target) {
+  return target.closest("input, textarea, select, dialog, [contenteditable]");
+}
+
+function onKeydown(event) {
+  if (!state) return;
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+    event.preventDefault();
+    openPalette();
+    return;
+  }
+  if (typing(event.target)) return;
+  const inText = state.text.contains(event.target) || event.target === state.text;
+  if (inText && event.shiftKey && event.key.startsWith("Arrow")) {
+    // Keyboard selection: extend from the caret (or the text's start) by a character or line.
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !state.text.contains(selection.anchorNode)) {
+      selectOffsets(state.text, state.caret || 0, state.caret || 0);
+    }
+    const forward = event.key === "ArrowRight" || event.key === "ArrowDown";
+    const unit = event.key === "ArrowUp" || event.key === "ArrowDown" ? "line" : "character";
+    selection.modify("extend", forward ? "forward" : "backward", unit);
+    event.preventDefault();
+    return;
+  }
+  if (inText && !event.shiftKey && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !state.text.contains(selection.anchorNode)) {
+      selectOffsets(state.text, state.caret || 0, state.caret || 0);
+    }
+    selection.modify("move", event.key === "ArrowRight" ? "forward" : "backward", "character");
+    event.preventDefault();
+    return;
+  }
+  if (event.key === "Escape") {
+    window.getSelection().removeAllRanges();
+    state.lastSelection = null;
+    return;
+  }
+  const key = shortcutOf(event);
+  const button = state.workspace.querySelector(`.code-button[data-shortcut="${CSS.escape(key)}"]`);
+  if (button && state.mayCode && (selectionOffsets(state.text) || state.active)) {
+    event.preventDefault();
+    applyCodes([button.dataset.code]);
+  }
+}
+
+// ---- wiring ----------------------------------------------------------------------------------
+
+function onSelectionChange() {
+  if (!state) return;
+  const chosen = selectionOffsets(state.text);
+  if (!chosen) return;
+  state.lastSelection = chosen;
+  const name = document.getElementById("in-vivo-name");
+  if (name && !name.dataset.edited) {
+    name.value = chosen.text.replace(/\s+/gu, " ").trim().slice(0, MAX_NAME);
+  }
+}
+
+async function onSubmit(event) {
+  const form = event.target.closest("form[data-coding-form]");
+  if (!form || !state || !state.workspace.contains(form)) return;
+  event.preventDefault();
+  const fields = new FormData(form);
+  if (form.hasAttribute("data-needs-selection")) {
+    const chosen = currentSelection();
+    if (!chosen) return say(state.i18n.selectFirst, "error");
+    for (const key of ["start", "end", "text"]) fields.set(key, chosen[key]);
+  }
+  const payload = await post(form.action, fields);
+  if (!payload) return;
+  if (payload.excerpt || form.dataset.focus) state.lastSelection = null;
+  refresh(payload.excerpt ? payload.excerpt.code : form.dataset.focus || null, payload.message);
+}
+
+function onClick(event) {
+  const codeButton = event.target.closest(".code-button");
+  if (codeButton && state.workspace.contains(codeButton)) {
+    applyCodes([codeButton.dataset.code]);
+    return;
+  }
+  const jumpButton = event.target.closest("[data-jump]");
+  if (jumpButton) return jump(jumpButton.dataset.jump === "next" ? 1 : -1);
+  const adjust = event.target.closest("[data-adjust]");
+  if (adjust) return adjustBoundaries(adjust.dataset.adjust, Number(adjust.dataset.delta || 0));
+  const removeCode = event.target.closest("[data-remove-code]");
+  if (removeCode && state.active) {
+    const excerpt = state.active;
+    post(updateUrl(excerpt), { version: excerpt.version, remove_codes: [removeCode.dataset.removeCode] }).then(
+      (payload) => payload && refresh(excerpt.code, payload.message),
+    );
+    return;
+  }
+  const option = event.target.closest(".palette-option");
+  if (option) return choosePalette(option);
+  const segment = event.target.closest(".seg");
+  if (segment && state.text.contains(segment) && window.getSelection().isCollapsed) {
+    const selection = window.getSelection();
+    if (selection.rangeCount && state.text.contains(selection.anchorNode)) {
+      state.caret = pointToOffset(state.text, selection.anchorNode, selection.anchorOffset);
+    }
+    const found = excerptsAt(segment).sort((a, b) => a.end - a.start - (b.end - b.start));
+    if (found.length) openEditor(found[0]);
+  }
+}
+
+function init(focusCode = null) {
+  const workspace = document.getElementById("workspace");
+  if (!workspace) return;
+  const i18n = document.getElementById("coding-i18n").dataset;
+  const excerpts = new Map(json("excerpt-data").map((excerpt) => [excerpt.id, excerpt]));
+  const codes = new Map(json("code-data").map((code) => [code.id, code]));
+  const previous = state;
+  state = {
+    workspace,
+    text: document.getElementById("coding-text"),
+    excerpts,
+    codes,
+    coderNames: new Map(
+      [...document.querySelectorAll(".coding-overlay input[name=coders]")].map((input) => [
+        Number(input.value),
+        input.parentElement.textContent.trim(),
+      ]),
+    ),
+    mayCode: workspace.dataset.mayCode === "1",
+    filter: previous ? previous.filter : null,
+    lastSelection: null,
+    active: null,
+    caret: 0,
+    i18n: {
+      selectFirst: i18n.selectFirst,
+      remove: i18n.remove,
+      memo: i18n.memo,
+      save: i18n.save,
+      delete: i18n.delete,
+      start: i18n.start,
+      end: i18n.end,
+      toSelection: i18n.toSelection,
+      excerpt: i18n.excerpt,
+      noCodes: i18n.noCodes,
+      error: i18n.error,
+    },
+  };
+  for (const swatch of workspace.querySelectorAll("[data-colour]")) {
+    swatch.style.setProperty("--swatch", swatch.dataset.colour);
+  }
+  const filter = document.getElementById("code-filter");
+  if (state.filter) filter.value = String(state.filter);
+  filter.addEventListener("change", () => {
+    state.filter = filter.value ? Number(filter.value) : null;
+    paint();
+  });
+  const search = document.getElementById("code-search");
+  search.addEventListener("input", () => {
+    const needle = search.value.trim().toLowerCase();
+    for (const item of workspace.querySelectorAll(".code-item")) {
+      item.hidden = Boolean(needle) && !item.dataset.name.includes(needle);
+    }
+  });
+  const name = document.getElementById("in-vivo-name");
+  if (name) name.addEventListener("input", () => { name.dataset.edited = "1"; });
+  const paletteInput = document.getElementById("palette-input");
+  paletteInput.addEventListener("input", () => fillPalette(paletteInput.value));
+  paletteInput.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") { event.preventDefault(); movePalette(1); }
+    if (event.key === "ArrowUp") { event.preventDefault(); movePalette(-1); }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      choosePalette(document.querySelector('#palette-list .palette-option[aria-selected="true"]'));
+    }
+  });
+  state.text.addEventListener("mouseover", (event) => showTip(event.target.closest(".seg.hl")));
+  state.text.addEventListener("mouseleave", () => { document.getElementById("coding-tip").hidden = true; });
+  paint();
+  const wanted = focusCode || (window.location.hash.startsWith("#excerpt-") ? window.location.hash.slice(9) : null);
+  if (wanted) {
+    const excerpt = [...excerpts.values()].find((item) => item.code === wanted);
+    if (excerpt) focusExcerpt(excerpt, !focusCode);
+  }
+  state.text.dataset.ready = "1";
+}
+
+document.addEventListener("keydown", onKeydown);
+document.addEventListener("selectionchange", onSelectionChange);
+document.addEventListener("submit", onSubmit);
+document.addEventListener("click", onClick);
+window.addEventListener("resize", () => state && drawStripes());
+init();

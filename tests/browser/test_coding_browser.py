@@ -1,0 +1,250 @@
+"""Coding in Chromium: real mouse and keyboard selections become exact code-point offsets.
+
+The texts mix æøå, a combining accent (e + U+0301, two code points), an astral emoji (🚲, two
+UTF-16 units but one code point) and a CRLF source ingested through coding.ingest.extract, so a
+UTF-16/code-point mix-up anywhere shows up as a wrong offset or a refused text.
+"""
+
+import time
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from coding.ingest import extract
+from coding.models import Assignment, Code, CodeStatus, Excerpt
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
+from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = (
+    "Kommunen på Øvre Eiker vil samarbeide med næringslivet.\n\n"
+    "Vi sykler 🚲 til e\u0301n kafé og møter innbyggerne der.\n\n"
+    "Åpne data er målet."
+)
+
+# Code-point rectangles of characters, computed in the page (evaluate bypasses the CSP).
+CHAR_RECT = """([cp]) => {
+  const segs = [...document.querySelectorAll('#coding-text [data-start]')];
+  let seg = segs[0];
+  for (const s of segs) { if (Number(s.dataset.start) <= cp) seg = s; else break; }
+  const node = seg.firstChild;
+  const chars = Array.from(node.data);
+  const local = cp - Number(seg.dataset.start);
+  const from = chars.slice(0, local).join('').length;
+  const range = document.createRange();
+  range.setStart(node, from);
+  range.setEnd(node, from + chars[local].length);
+  const r = range.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+}"""
+
+
+def _wait_for(condition, timeout: float = 8.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except OperationalError:  # the live server holds SQLite's shared-cache lock
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the server")
+
+
+def _open(page, project, document, user):
+    log_in(page, user.email, PASSWORD)
+    page.wait_for_url("**/")
+    url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
+    page.goto(url)
+    page.wait_for_selector("#coding-text[data-ready='1']")
+
+
+def _and_refresh(page, action):
+    """Do `action` and wait until the server has re-rendered the workspace."""
+    page.evaluate("() => { document.getElementById('coding-text').dataset.ready = '0'; }")
+    action()
+    page.wait_for_selector("#coding-text[data-ready='1']")
+
+
+def _drag(page, first: int, last: int):
+    """Select code points first..last (inclusive) with the mouse."""
+    a = page.evaluate(CHAR_RECT, [first])
+    b = page.evaluate(CHAR_RECT, [last])
+    page.mouse.move(a["left"] + 1, (a["top"] + a["bottom"]) / 2)
+    page.mouse.down()
+    page.mouse.move(b["right"] - 1, (b["top"] + b["bottom"]) / 2, steps=8)
+    page.mouse.up()
+
+
+@pytest.fixture
+def setup(project, coder, lead):
+    document = DocumentFactory(project=project, title="Strategi", text=TEXT)
+    Assignment.objects.create(document=document, coder=coder)
+    value = CodeFactory(project=project, name="Verdi", colour="#d62728", shortcut="1")
+    data = CodeFactory(project=project, name="Åpne data", colour="#2ca02c", shortcut="2")
+    return {"document": document, "value": value, "data": data}
+
+
+def test_mouse_selection_over_emoji_and_combining_accent(page, project, coder, setup):
+    _open(page, project, setup["document"], coder)
+    wanted = "sykler 🚲 til e\u0301n"
+    start = TEXT.index(wanted)
+    _drag(page, start, start + len(wanted) - 1)
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Verdi").click())
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert (excerpt.start, excerpt.end) == (start, start + len(wanted))
+    assert excerpt.text == wanted == TEXT[excerpt.start : excerpt.end]
+    assert list(excerpt.codes.all()) == [setup["value"]]
+    assert excerpt.coder == coder
+    # The highlight is painted in the code's colour from a data attribute (no inline style).
+    page.wait_for_selector(".seg.mine")
+    colour = page.eval_on_selector(".seg.mine", "e => getComputedStyle(e).getPropertyValue('--hl')")
+    assert colour.strip() == "#d62728"
+    assert Assignment.objects.get(coder=coder).status == "in_progress"
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_keyboard_selection_with_shift_arrows_and_a_shortcut(page, project, coder, setup):
+    _open(page, project, setup["document"], coder)
+    start = TEXT.index("Øvre")
+    rect = page.evaluate(CHAR_RECT, [start])
+    page.mouse.click(rect["left"] + 1, (rect["top"] + rect["bottom"]) / 2)
+    for _ in range(len("Øvre Eiker")):
+        page.keyboard.press("Shift+ArrowRight")
+    _and_refresh(page, lambda: page.keyboard.press("2"))
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert (excerpt.start, excerpt.end, excerpt.text) == (start, start + 10, "Øvre Eiker")
+    assert list(excerpt.codes.all()) == [setup["data"]]
+
+
+def test_keyboard_selection_across_the_emoji(page, project, coder, setup):
+    _open(page, project, setup["document"], coder)
+    start = TEXT.index("sykler")
+    rect = page.evaluate(CHAR_RECT, [start])
+    page.mouse.click(rect["left"] + 1, (rect["top"] + rect["bottom"]) / 2)
+    for _ in range(len("sykler 🚲")):  # the emoji is one keypress and one code point
+        page.keyboard.press("Shift+ArrowRight")
+    _and_refresh(page, lambda: page.keyboard.press("1"))
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert excerpt.text == "sykler 🚲"
+    assert (excerpt.start, excerpt.end) == (start, start + len("sykler 🚲"))
+
+
+def test_triple_click_a_paragraph_and_apply_with_the_palette(page, project, coder, setup):
+    _open(page, project, setup["document"], coder)
+    paragraph = "Vi sykler 🚲 til e\u0301n kafé og møter innbyggerne der."
+    rect = page.evaluate(CHAR_RECT, [TEXT.index("kafé")])
+    page.mouse.click(rect["left"] + 2, (rect["top"] + rect["bottom"]) / 2, click_count=3)
+    page.keyboard.press("Control+k")
+    page.locator("#palette-input").fill("åpne")
+    _and_refresh(page, lambda: page.keyboard.press("Enter"))
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert excerpt.text == paragraph
+    assert excerpt.start == TEXT.index(paragraph)
+    assert list(excerpt.codes.all()) == [setup["data"]]
+
+
+def test_crlf_source_ingested_then_coded(page, project, coder):
+    source = (
+        "Intervjuer: Hva betyr smarte byer?\r\n"
+        "Informant: Vi bruker sensorer i Ås og Bø 🚲 og q\u0303 er et tegn.\r\n\r\n"
+        "Intervjuer: Takk.\r\n"
+    ).encode()
+    extraction = extract(source, "intervju.txt")
+    assert "\r" not in extraction.text
+    document = DocumentFactory(
+        project=project,
+        title="Intervju",
+        text=extraction.text,
+        paragraphs=[list(p) for p in extraction.paragraphs],
+        pages=[list(p) for p in extraction.pages],
+        turns=[
+            {"start": t.start, "end": t.end, "speaker": t.speaker, "body_start": t.body_start}
+            for t in extraction.turns
+        ],
+    )
+    Assignment.objects.create(document=document, coder=coder)
+    code = CodeFactory(project=project, name="Sensorer")
+    _open(page, project, document, coder)
+    # Across the line break between two turns, ending after the combining tilde.
+    wanted = "byer?\nInformant: Vi bruker sensorer i Ås og Bø 🚲 og q\u0303"
+    start = extraction.text.index(wanted)
+    _drag(page, start, start + len(wanted) - 1)
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Sensorer").click())
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert (excerpt.start, excerpt.end) == (start, start + len(wanted))
+    assert excerpt.text == wanted
+    assert list(excerpt.codes.all()) == [code]
+
+
+def test_add_and_remove_codes_memo_delete_and_undo(page, project, coder, setup):
+    start = TEXT.index("næringslivet")
+    excerpt = ExcerptFactory(
+        document=setup["document"], coder=coder, start=start, end=start + 12, codes=[setup["value"]]
+    )
+    _open(page, project, setup["document"], coder)
+    page.locator(".seg.mine").first.click()
+    editor = page.locator("#excerpt-editor")
+    _and_refresh(page, lambda: editor.get_by_role("button", name="Remove").click())
+    assert not excerpt.codings.exists()
+    # With no text selected, clicking a code adds it to the open excerpt.
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Åpne data").click())
+    assert list(excerpt.codes.all()) == [setup["data"]]
+    assert "Åpne data" in editor.text_content()
+    page.locator("#excerpt-memo").fill("Typisk for strategiene")
+    _and_refresh(page, lambda: page.get_by_role("button", name="Save memo").click())
+    assert Excerpt.objects.get(pk=excerpt.pk).memo == "Typisk for strategiene"
+    # Hovering shows the codes and the memo.
+    page.locator(".seg.mine").first.hover()
+    assert "Typisk for strategiene" in page.locator("#coding-tip").text_content()
+    _and_refresh(page, lambda: page.get_by_role("button", name="Delete excerpt").click())
+    assert not Excerpt.objects.exists()
+    page.get_by_role("button", name="Undo delete").click()
+    restored = _wait_for(lambda: Excerpt.objects.first())
+    assert (restored.code, restored.text) == (excerpt.code, "næringslivet")
+    assert restored.memo == "Typisk for strategiene"
+
+
+def test_in_vivo_code_from_the_selection(page, project, coder, setup):
+    project.coders_may_create_codes = True
+    project.save()
+    _open(page, project, setup["document"], coder)
+    wanted = "møter innbyggerne"
+    start = TEXT.index(wanted)
+    _drag(page, start, start + len(wanted) - 1)
+    name = page.locator("#in-vivo-name")
+    assert name.input_value() == wanted  # the name defaults to the selected words
+    page.locator("#in-vivo-parent").select_option(label="Verdi")
+    _and_refresh(page, lambda: page.get_by_role("button", name="Create code and apply").click())
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    code = Code.objects.get(name=wanted)
+    assert (code.status, code.parent) == (CodeStatus.PROPOSED, setup["value"])
+    assert (excerpt.start, excerpt.end, excerpt.text) == (start, start + len(wanted), wanted)
+    assert list(excerpt.codes.all()) == [code]
+
+
+def test_jump_between_excerpts_and_link_to_the_spot(page, project, coder, setup):
+    first = ExcerptFactory(
+        document=setup["document"], coder=coder, start=0, end=8, codes=[setup["value"]]
+    )
+    second_start = TEXT.index("Åpne")
+    second = ExcerptFactory(
+        document=setup["document"],
+        coder=coder,
+        start=second_start,
+        end=second_start + 4,
+        codes=[setup["data"]],
+    )
+    _open(page, project, setup["document"], coder)
+    page.get_by_role("button", name="Next excerpt ▶").click()
+    assert page.locator("#excerpt-editor").get_attribute("data-excerpt") == str(first.code)
+    page.get_by_role("button", name="Next excerpt ▶").click()
+    assert page.locator("#excerpt-editor").get_attribute("data-excerpt") == str(second.code)
+    selected = page.evaluate("() => window.getSelection().toString()")
+    assert selected == "Åpne"
+    # Stripes: one bar per code along the text.
+    assert page.locator("#coding-stripes .stripe").count() == 2

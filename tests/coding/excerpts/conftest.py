@@ -1,0 +1,38 @@
+"""Shared set-up for the coding tests: a document assigned to `coder` and a small codebook."""
+
+import pytest
+
+from coding.models import Assignment
+from tests.factories import CodeFactory, DocumentFactory
+
+TEXT = (
+    "Kommunen skal samarbeide med næringslivet om smarte løsninger.\n\n"
+    "Vi vil bruke sensorer i vann og avløp 🚲 og e\u0301n plattform."
+)
+
+
+@pytest.fixture
+def document(project):
+    return DocumentFactory(project=project, title="Strategi for Øvre Eiker", text=TEXT)
+
+
+@pytest.fixture
+def assigned(document, coder, coder2):
+    Assignment.objects.create(document=document, coder=coder)
+    Assignment.objects.create(document=document, coder=coder2)
+    return document
+
+
+@pytest.fixture
+def codes(project):
+    value = CodeFactory(project=project, name="Value", colour="#1f77b4", shortcut="1")
+    cooperation = CodeFactory(project=project, name="Cooperation", parent=value, shortcut="2")
+    business = CodeFactory(project=project, name="Business", parent=cooperation)
+    data = CodeFactory(project=project, name="Open data", colour="#2ca02c")
+    return {"value": value, "cooperation": cooperation, "business": business, "data": data}
+
+
+def span(text: str, needle: str) -> dict:
+    """Form fields for the first occurrence of `needle` (code points, as Python slices)."""
+    start = text.index(needle)
+    return {"start": start, "end": start + len(needle), "text": needle}

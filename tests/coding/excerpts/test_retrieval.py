@@ -1,0 +1,165 @@
+"""Retrieval across documents with context, and its CSV/XLSX exports checked cell by cell."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from coding.models import DocumentKind
+from tests.conftest import client_for
+from tests.factories import DocumentFactory, ExcerptFactory
+
+LONG = "a" * 250 + "Kommunen skal samarbeide 🚲 om data." + "b" * 250
+HEADER = ["Document", "Page", "Coder", "Codes", "Text", "Memo", "Start", "End"]
+
+
+@pytest.fixture
+def corpus(project, coder, coder2, codes):
+    strategy = DocumentFactory(
+        project=project,
+        title="A strategi",
+        text=LONG,
+        pages=[[1, 0, 200], [2, 200, len(LONG)]],
+        paragraphs=[[0, len(LONG)]],
+    )
+    interview = DocumentFactory(
+        project=project,
+        title="B intervju",
+        kind=DocumentKind.TRANSCRIPT,
+        text="=SUM(A1) sier hun.",
+        paragraphs=[[0, 18]],
+    )
+    start = LONG.index("Kommunen")
+    first = ExcerptFactory(
+        document=strategy,
+        coder=coder,
+        start=start,
+        end=start + 26,
+        memo="samarbeid, æøå",
+        codes=[codes["business"], codes["data"]],
+    )
+    second = ExcerptFactory(
+        document=interview, coder=coder2, start=0, end=8, codes=[codes["cooperation"]]
+    )
+    third = ExcerptFactory(document=interview, coder=coder, start=9, end=13, codes=[codes["data"]])
+    return {"strategy": strategy, "interview": interview, "excerpts": [first, second, third]}
+
+
+def _url(project, name="coding:retrieval", **query):
+    base = reverse(name, kwargs={"project": project.code})
+    return base + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+def test_retrieval_with_descendants_uses_the_code_path(project, corpus, lead, codes):
+    client = client_for(lead)
+    only = client.get(_url(project, code=codes["value"].code)).context["page"]
+    assert list(only) == []
+    tree = client.get(_url(project, code=codes["value"].code, descendants="on")).context["page"]
+    assert [e.pk for e in tree] == [corpus["excerpts"][0].pk, corpus["excerpts"][1].pk]
+
+
+def test_retrieval_context_is_200_characters_each_side(project, corpus, lead, codes):
+    page = client_for(lead).get(_url(project, code=codes["data"].code)).context["page"]
+    first = page[0]
+    assert first.context_before == "a" * 200
+    assert first.context_after == " om data." + "b" * 191
+    assert first.text == "Kommunen skal samarbeide 🚲"
+    assert first.page_number == 2
+    assert first.code_paths == ["Open data", "Value/Cooperation/Business"]
+    html = client_for(lead).get(_url(project, code=codes["data"].code)).content.decode()
+    link = reverse(
+        "coding:coding-view", kwargs={"project": project.code, "document": corpus["strategy"].code}
+    )
+    assert f"{link}#excerpt-{first.code}" in html
+
+
+def test_retrieval_filters_by_coder_kind_and_document(project, corpus, lead, coder2, codes):
+    client = client_for(lead)
+    by_coder = client.get(_url(project, coder=coder2.pk)).context["page"]
+    assert [e.pk for e in by_coder] == [corpus["excerpts"][1].pk]
+    by_kind = client.get(_url(project, kind="transcript")).context["page"]
+    assert {e.document_id for e in by_kind} == {corpus["interview"].pk}
+    by_doc = client.get(_url(project, document=corpus["strategy"].code)).context["page"]
+    assert [e.pk for e in by_doc] == [corpus["excerpts"][0].pk]
+
+
+def test_retrieval_bad_input_shows_the_form_errors(project, lead):
+    response = client_for(lead).get(_url(project, code="not-a-code", coder="x"))
+    assert response.status_code == 200
+    assert response.context["page"] is None and response.context["form"].errors
+
+
+def test_retrieval_roles_and_method(project, cast):
+    url = _url(project)
+    for role in ["owner", "lead", "coder", "viewer"]:
+        assert client_for(cast[role]).get(url).status_code == 200
+    assert client_for(cast["outsider"]).get(url).status_code == 404
+    assert client_for(cast["lead"]).post(url).status_code == 405
+
+
+def _expected(corpus, lead):
+    first, second, third = corpus["excerpts"]
+    return [
+        HEADER,
+        [
+            "A strategi",
+            "2",
+            first.coder.name,
+            "Open data; Value/Cooperation/Business",
+            "Kommunen skal samarbeide 🚲",
+            "samarbeid, æøå",
+            str(first.start),
+            str(first.end),
+        ],
+        ["B intervju", "1", second.coder.name, "Value/Cooperation", "=SUM(A1)", "", "0", "8"],
+        ["B intervju", "1", third.coder.name, "Open data", "sier", "", "9", "13"],
+    ]
+
+
+def test_csv_export_cell_by_cell(project, corpus, lead):
+    response = client_for(lead).get(_url(project, "coding:retrieval-export", format="csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    expected = _expected(corpus, lead)
+    expected[2][4] = "'=SUM(A1)"  # formula injection is defused in CSV
+    assert rows == expected
+
+
+def test_xlsx_export_cell_by_cell(project, corpus, lead):
+    response = client_for(lead).get(_url(project, "coding:retrieval-export", format="xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
+    assert rows == _expected(corpus, lead)
+    assert sheet["E3"].data_type == "s"  # stored as text, never as a formula
+
+
+def test_export_follows_the_filters(project, corpus, lead, codes):
+    url = _url(project, "coding:retrieval-export", format="csv", code=codes["cooperation"].code)
+    rows = list(csv.reader(io.StringIO(client_for(lead).get(url).content.decode("utf-8-sig"))))
+    assert [r[4] for r in rows[1:]] == ["'=SUM(A1)"]
+
+
+def test_export_bad_input_redirects_with_a_message(project, lead):
+    url = _url(project, "coding:retrieval-export", code="nope")
+    response = client_for(lead).get(url)
+    assert response.status_code == 302
+
+
+def test_retrieval_query_count_is_constant(project, corpus, lead, codes, django_assert_num_queries):
+    client = client_for(lead)
+    url = _url(project, code=codes["value"].code, descendants="on")
+    for start in range(0, 200, 10):
+        ExcerptFactory(
+            document=corpus["strategy"],
+            coder=lead,
+            start=start,
+            end=start + 5,
+            codes=[codes["data"]],
+        )
+    # session, user, membership, coders, code (form), count, code paths, excerpts, codings,
+    # then the form's code and document choices
+    with django_assert_num_queries(11):
+        client.get(url)

@@ -1,0 +1,348 @@
+"""The coding view and the excerpt endpoints: works, roles, outsider, wrong method, bad input."""
+
+import pytest
+from django.urls import reverse
+
+from coding.models import Assignment, Code, CodeStatus, Excerpt
+from tests.coding.excerpts.conftest import TEXT, span
+from tests.conftest import client_for
+from tests.factories import ExcerptFactory
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _view(project, document, **query):
+    url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _create(project, document):
+    return reverse(
+        "coding:excerpt-create", kwargs={"project": project.code, "document": document.code}
+    )
+
+
+def _update(project, excerpt):
+    return reverse(
+        "coding:excerpt-update", kwargs={"project": project.code, "excerpt": excerpt.code}
+    )
+
+
+def _delete(project, excerpt):
+    return reverse(
+        "coding:excerpt-delete", kwargs={"project": project.code, "excerpt": excerpt.code}
+    )
+
+
+# --- coding view ---------------------------------------------------------------------------------
+
+
+def test_coding_view_shows_text_codebook_and_counts(project, assigned, coder, codes):
+    ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["value"]])
+    response = client_for(coder).get(_view(project, assigned))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-start="0"' in html and "næringslivet" in html
+    assert "Cooperation" in html and 'data-shortcut="2"' in html
+    assert response.context["data"].codes[0]["count"] == 1
+    assert response.context["may_code"] is True
+    assert "style=" not in html.split('id="workspace"')[1]  # strict CSP: no inline styles
+
+
+@pytest.mark.parametrize("role", ["owner", "lead", "coder"])
+def test_coding_view_allowed_roles(role, cast, project, document):
+    assert client_for(cast[role]).get(_view(project, document)).status_code == 200
+
+
+def test_coding_view_refuses_viewer_and_hides_from_outsider(project, document, viewer, outsider):
+    assert client_for(viewer).get(_view(project, document)).status_code == 403
+    assert client_for(outsider).get(_view(project, document)).status_code == 404
+
+
+def test_coding_view_wrong_method(project, document, coder):
+    assert client_for(coder).post(_view(project, document)).status_code == 405
+
+
+def test_unassigned_coder_reads_but_may_not_code(project, document, coder):
+    response = client_for(coder).get(_view(project, document))
+    assert response.context["may_code"] is False
+    assert "not assigned to you" in response.content.decode()
+
+
+def test_htmx_request_gets_only_the_workspace(project, assigned, coder):
+    response = client_for(coder).get(_view(project, assigned), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="workspace"')
+    assert "<html" not in html
+
+
+def test_coding_view_query_count_is_constant(
+    project, assigned, coder, codes, django_assert_num_queries
+):
+    client = client_for(coder)
+    for start in range(0, 40, 2):
+        ExcerptFactory(
+            document=assigned, coder=coder, start=start, end=start + 5, codes=[codes["data"]]
+        )
+    # session, user, membership, document, assignment (may code), excerpts, codings, codebook
+    with django_assert_num_queries(8):
+        client.get(_view(project, assigned))
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+def test_create_with_a_plain_form_redirects_to_the_excerpt(project, assigned, coder, codes):
+    fields = {**span(TEXT, "avløp 🚲"), "codes": [codes["data"].code, codes["value"].code]}
+    response = client_for(coder).post(_create(project, assigned), fields)
+    excerpt = Excerpt.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#excerpt-{excerpt.code}")
+    assert (excerpt.text, excerpt.coder) == ("avløp 🚲", coder)
+    assert set(excerpt.codes.all()) == {codes["data"], codes["value"]}
+
+
+def test_create_with_json_returns_the_excerpt(project, assigned, coder, codes):
+    fields = {**span(TEXT, "e\u0301n plattform"), "codes": [codes["data"].code]}
+    response = client_for(coder).post(_create(project, assigned), fields, **JSON)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] and body["excerpt"]["text"] == "e\u0301n plattform"
+    assert body["excerpt"]["end"] - body["excerpt"]["start"] == len("e\u0301n plattform")
+
+
+def test_create_refuses_a_text_mismatch_with_a_clear_message(project, assigned, coder, codes):
+    fields = {**span(TEXT, "sensorer"), "codes": [codes["data"].code]}
+    fields["start"] += 1
+    response = client_for(coder).post(_create(project, assigned), fields, **JSON)
+    assert response.status_code == 400
+    assert "does not match the document" in response.json()["error"]
+    assert not Excerpt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"start": "a", "end": "3", "text": "x"}, {"start": 0, "end": 8, "text": "Kommunen"}],
+    ids=["empty", "not-a-number", "no-code"],
+)
+def test_create_bad_input_is_a_message_not_a_500(project, assigned, coder, fields):
+    response = client_for(coder).post(_create(project, assigned), fields, follow=True)
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+    assert not Excerpt.objects.exists()
+
+
+def test_create_refuses_an_unassigned_coder(project, document, coder, codes):
+    fields = {**span(TEXT, "Kommunen"), "codes": [codes["data"].code]}
+    response = client_for(coder).post(_create(project, document), fields, **JSON)
+    assert response.status_code == 403
+    assert not Excerpt.objects.exists()
+
+
+def test_lead_codes_any_document(project, document, lead, codes):
+    fields = {**span(TEXT, "Kommunen"), "codes": [codes["data"].code]}
+    assert client_for(lead).post(_create(project, document), fields).status_code == 302
+    assert Excerpt.objects.get().coder == lead
+
+
+def test_create_refuses_viewer_outsider_and_get(project, assigned, viewer, outsider, coder):
+    fields = span(TEXT, "Kommunen")
+    assert client_for(viewer).post(_create(project, assigned), fields).status_code == 403
+    assert client_for(outsider).post(_create(project, assigned), fields).status_code == 404
+    assert client_for(coder).get(_create(project, assigned)).status_code == 405
+
+
+def test_in_vivo_through_the_view(project, assigned, coder, codes):
+    project.coders_may_create_codes = True
+    project.save()
+    fields = {
+        **span(TEXT, "smarte løsninger"),
+        "new_code_name": "smarte løsninger",
+        "new_code_parent": codes["value"].code,
+    }
+    response = client_for(coder).post(_create(project, assigned), fields, **JSON)
+    assert response.status_code == 200, response.content
+    code = Code.objects.get(name="smarte løsninger")
+    assert (code.status, code.parent) == (CodeStatus.PROPOSED, codes["value"])
+    assert list(Excerpt.objects.get().codes.all()) == [code]
+
+
+def test_in_vivo_refused_for_coders_when_not_allowed(project, assigned, coder):
+    project.coders_may_create_codes = False
+    project.save()
+    fields = {**span(TEXT, "smarte"), "new_code_name": "smarte"}
+    response = client_for(coder).post(_create(project, assigned), fields, **JSON)
+    assert response.status_code == 400
+    assert not Code.objects.exists() and not Excerpt.objects.exists()
+
+
+def test_in_vivo_with_a_taken_name_is_a_message(project, assigned, lead, codes):
+    fields = {**span(TEXT, "smarte"), "new_code_name": "Open data"}
+    response = client_for(lead).post(_create(project, assigned), fields, **JSON)
+    assert response.status_code == 400
+    assert not Excerpt.objects.exists()
+
+
+# --- update, delete, restore -----------------------------------------------------------------
+
+
+@pytest.fixture
+def mine(assigned, coder, codes):
+    return ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["value"]])
+
+
+def test_update_codes_memo_and_boundaries(project, mine, coder, codes):
+    client = client_for(coder)
+    response = client.post(
+        _update(project, mine),
+        {"version": 1, "add_codes": [codes["data"].code], "remove_codes": [codes["value"].code]},
+        **JSON,
+    )
+    assert response.json()["excerpt"]["codes"] == [str(codes["data"].code)]
+    client.post(_update(project, mine), {"version": 2, "set_memo": "on", "memo": "Viktig"})
+    client.post(_update(project, mine), {"version": 3, **span(TEXT, "Kommunen skal")})
+    mine.refresh_from_db()
+    assert (mine.memo, mine.text, mine.end, mine.version) == ("Viktig", "Kommunen skal", 13, 4)
+
+
+def test_update_with_a_stale_version_is_a_409_conflict(project, mine, coder):
+    client = client_for(coder)
+    client.post(_update(project, mine), {"version": 1, "set_memo": "on", "memo": "tab one"})
+    response = client.post(
+        _update(project, mine), {"version": 1, "set_memo": "on", "memo": "tab two"}, **JSON
+    )
+    assert response.status_code == 409
+    assert "changed elsewhere" in response.json()["error"]
+    mine.refresh_from_db()
+    assert mine.memo == "tab one"
+
+
+def test_update_page_renders_for_the_owner_and_a_lead(project, mine, coder, lead):
+    assert client_for(coder).get(_update(project, mine)).status_code == 200
+    assert client_for(lead).get(_update(project, mine)).status_code == 200
+
+
+def test_other_coder_gets_404_on_someone_elses_excerpt(project, mine, coder2):
+    client = client_for(coder2)
+    assert client.get(_update(project, mine)).status_code == 404
+    assert client.post(_update(project, mine), {"version": 1}).status_code == 404
+    assert client.post(_delete(project, mine)).status_code == 404
+    assert Excerpt.objects.filter(pk=mine.pk).exists()
+
+
+def test_other_coder_gets_404_even_when_unblinded(project, mine, coder2):
+    project.blind_coding = False
+    project.save()
+    assert client_for(coder2).post(_update(project, mine), {"version": 1}).status_code == 404
+
+
+def test_update_bad_input(project, mine, coder):
+    client = client_for(coder)
+    response = client.post(_update(project, mine), {"version": 1, "start": 0}, **JSON)
+    assert response.status_code == 400
+    response = client.post(_update(project, mine), {"version": "x"}, **JSON)
+    assert response.status_code == 400
+    response = client.post(
+        _update(project, mine), {"version": 1, "start": 0, "end": 4, "text": "nope"}, **JSON
+    )
+    assert response.status_code == 400 and "does not match" in response.json()["error"]
+
+
+def test_update_refuses_viewer_and_outsider(project, mine, viewer, outsider):
+    assert client_for(viewer).get(_update(project, mine)).status_code == 403
+    assert client_for(outsider).get(_update(project, mine)).status_code == 404
+
+
+def test_delete_and_restore_through_the_session(project, mine, coder, codes):
+    client = client_for(coder)
+    code = mine.code
+    response = client.post(_delete(project, mine), **JSON)
+    assert response.json()["restorable"] is True
+    assert not Excerpt.objects.exists()
+    restore = reverse("coding:excerpt-restore", kwargs={"project": project.code})
+    response = client.post(restore, **JSON)
+    assert response.status_code == 200
+    restored = Excerpt.objects.get()
+    assert (restored.code, restored.text) == (code, "Kommunen")
+    assert list(restored.codes.all()) == [codes["value"]]
+    # Only the last deletion can be undone, once.
+    assert client.post(restore, **JSON).status_code == 400
+
+
+def test_delete_with_a_stale_version_is_a_conflict(project, mine, coder):
+    response = client_for(coder).post(_delete(project, mine), {"version": 7}, **JSON)
+    assert response.status_code == 409
+    assert Excerpt.objects.exists()
+
+
+def test_delete_and_restore_wrong_method(project, mine, coder):
+    client = client_for(coder)
+    assert client.get(_delete(project, mine)).status_code == 405
+    restore = reverse("coding:excerpt-restore", kwargs={"project": project.code})
+    assert client.get(restore).status_code == 405
+
+
+def test_restore_without_a_deletion_is_a_message(project, coder):
+    restore = reverse("coding:excerpt-restore", kwargs={"project": project.code})
+    response = client_for(coder).post(restore, follow=True)
+    assert "Nothing to restore" in response.content.decode()
+
+
+# --- assignments and progress ------------------------------------------------------------------
+
+
+def test_assignments_page_and_post(project, document, lead, coder, coder2):
+    url = reverse("coding:assignments", kwargs={"project": project.code})
+    client = client_for(lead)
+    page = client.get(url)
+    assert page.status_code == 200 and document.title in page.content.decode()
+    response = client.post(url, {"assign": [f"{document.code}:{coder.pk}", "junk", "x:y"]})
+    assert response.status_code == 302
+    assert list(Assignment.objects.values_list("coder", flat=True)) == [coder.pk]
+    client.post(url, {"assign": [f"{document.code}:{coder2.pk}"]})
+    assert list(Assignment.objects.values_list("coder", flat=True)) == [coder2.pk]
+
+
+def test_assignments_refuses_coder_and_outsider(project, coder, outsider):
+    url = reverse("coding:assignments", kwargs={"project": project.code})
+    assert client_for(coder).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_assignments_refuses_a_viewer_as_assignee(project, document, lead, viewer):
+    url = reverse("coding:assignments", kwargs={"project": project.code})
+    response = client_for(lead).post(url, {"assign": [f"{document.code}:{viewer.pk}"]}, follow=True)
+    assert "coders only" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_my_documents_shows_status_and_marks_done(project, assigned, coder, codes):
+    client = client_for(coder)
+    url = reverse("coding:my-documents", kwargs={"project": project.code})
+    assert "Not started" in client.get(url).content.decode()
+    client.post(
+        _create(project, assigned), {**span(TEXT, "Kommunen"), "codes": [codes["data"].code]}
+    )
+    assert "In progress" in client.get(url).content.decode()
+    done = reverse(
+        "coding:assignment-done", kwargs={"project": project.code, "document": assigned.code}
+    )
+    assert client.post(done).status_code == 302
+    assert Assignment.objects.get(coder=coder).status == "done"
+    client.post(done, {"done": "0"})
+    assert Assignment.objects.get(coder=coder).status == "in_progress"
+    assert client.get(done).status_code == 405
+
+
+def test_done_for_an_unassigned_document_is_a_message(project, document, coder):
+    done = reverse(
+        "coding:assignment-done", kwargs={"project": project.code, "document": document.code}
+    )
+    response = client_for(coder).post(done, follow=True)
+    assert "not assigned to you" in response.content.decode()
+
+
+def test_my_documents_refuses_viewer(project, viewer, outsider):
+    url = reverse("coding:my-documents", kwargs={"project": project.code})
+    assert client_for(viewer).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
