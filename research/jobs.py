@@ -37,6 +37,13 @@ class JobCancelled(Exception):
     """Raised inside a handler's progress report once someone cancelled the job."""
 
 
+#: A handler returns this when it handed its work on (e.g. to a Celery chord) and will finish
+#: the row itself: `job_run` then leaves the row RUNNING. The continuation must finish it with
+#: a conditional UPDATE on status RUNNING (see coding/runs/jobs.py, `run_job_finish`), and the
+#: sweep still fails it if the continuation dies.
+CONTINUES: Any = object()
+
+
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
@@ -91,6 +98,8 @@ def job_run(job_id: int) -> None:
         logger.exception("Job %s (%s) crashed", job.pk, job.kind)
         _finish(job, JobStatus.FAILED, error=_("Unexpected error: %(error)s") % {"error": exc})
     else:
+        if result is CONTINUES:
+            return
         _finish(job, JobStatus.SUCCEEDED, result=result or {})
 
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from research.access import Capability
 from tests.access_rules import KWARG_BUILDERS, URL_RULES
 from tests.conftest import client_for
-from tests.rules.common import PUBLIC
+from tests.rules.common import BLIND_RESULTS, PUBLIC
 
 ROLES = ["owner", "lead", "coder", "viewer"]
 ROLE_CAPABILITIES = {
@@ -96,11 +96,16 @@ def test_outsider_and_anonymous_never_reach_project_data(name, kwargs, world):
 @pytest.mark.parametrize(("name", "kwargs"), ALL_URLS, ids=[n for n, _ in ALL_URLS])
 def test_each_role_gets_exactly_its_capabilities(name, kwargs, role, world):
     rule = URL_RULES[name]
-    if not isinstance(rule, Capability):
+    if rule is BLIND_RESULTS:
+        # Results: every role may view them, except coders while the project is blind.
+        allowed = role != "coder" or not world["project"].blind_coding
+    elif isinstance(rule, Capability):
+        allowed = rule in ROLE_CAPABILITIES[role]
+    else:
         return
     url = _url(name, kwargs, world)
     response = _request(client_for(world[role]), url)
-    if rule in ROLE_CAPABILITIES[role]:
+    if allowed:
         assert response.status_code in {200, 302}, f"{role} got {response.status_code} on {name}"
     else:
         assert response.status_code == 403, f"{role} got {response.status_code} on {name}"

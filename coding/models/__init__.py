@@ -1,5 +1,6 @@
 """The coding app's tables, one module per subject."""
 
+from coding.models.agreement import AgreementCodeResult, AgreementRun, AgreementUnit, SegmentKind
 from coding.models.codebook import Code, CodebookChange, CodebookVersion, CodeStatus
 from coding.models.documents import (
     Assignment,
@@ -11,6 +12,10 @@ from coding.models.documents import (
 from coding.models.excerpts import Coding, Excerpt
 
 __all__ = [
+    "AgreementCodeResult",
+    "AgreementRun",
+    "AgreementUnit",
+    "SegmentKind",
     "Assignment",
     "AssignmentStatus",
     "Code",

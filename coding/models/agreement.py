@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementUnit(models.TextChoices):
+    DOCUMENT = "document", _("Document: was the code applied anywhere in the document")
+    SEGMENT = "segment", _("Natural units: sentences, paragraphs or speaker turns")
+    EXCERPT = "excerpt", _("Excerpt matching with an overlap threshold (two coders)")
+    CHARACTER = "character", _("Characters: coded / not coded, and the unitized α family")
+
+
+class SegmentKind(models.TextChoices):
+    SENTENCE = "sentence", _("Sentences")
+    PARAGRAPH = "paragraph", _("Paragraphs")
+    TURN = "turn", _("Speaker turns")
+
+
+class AgreementRunQuerySet(models.QuerySet):
+    def for_project(self, project) -> AgreementRunQuerySet:
+        return self.filter(project=project)
+
+
+class AgreementRun(models.Model):
+    """One inter-coder agreement computation and everything needed to reproduce it.
+
+    `params` holds the researcher's choices (document / code selection, unit parameters,
+    coefficients) and the resolved inputs (coder ids, document ids, the code → row mapping);
+    `excerpt_versions` the (id, version) of every excerpt the run read; `codebook_version`
+    (or `codebook_summary` when the project has no named version) the state of the codebook.
+    Per-code values live in `AgreementCodeResult`; `results` holds pooled values, the pairwise
+    coder matrix and the unitized α family. The run's progress and failure are its job's.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="agreement_runs"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    job = models.ForeignKey(
+        "research.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unit = models.CharField(_("unit"), max_length=20, choices=AgreementUnit.choices)
+    coders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="agreement_runs", verbose_name=_("coders")
+    )
+    params = models.JSONField(default=dict, blank=True)
+    codebook_version = models.ForeignKey(
+        "coding.CodebookVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreement_runs",
+    )
+    codebook_summary = models.JSONField(default=dict, blank=True)
+    excerpt_versions = models.JSONField(default=list, blank=True)  # [[id, version], ...]
+    results = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgreementRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "created_at"], name="agreement_run_project")]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.get_unit_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class AgreementCodeResult(models.Model):
+    """One row of a run's table: a code (or the category a level roll-up mapped codes to).
+
+    `values` holds the coefficients (None where undefined, with the reason in `reasons`);
+    `disagreements` the units where coders disagreed, with each coder's excerpts, so the
+    review page is one indexed read.
+    """
+
+    run = models.ForeignKey(AgreementRun, on_delete=models.CASCADE, related_name="code_results")
+    code = models.ForeignKey(
+        "coding.Code", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code_name = models.CharField(max_length=200)  # kept when the code is renamed or deleted
+    code_path = models.CharField(max_length=1000, blank=True)  # "Parent › Child" at run time
+    position = models.PositiveIntegerField(default=0)
+    units = models.FloatField(default=0)  # pairable units (characters at character level)
+    prevalence = models.FloatField(null=True, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+    reasons = models.JSONField(default=dict, blank=True)
+    disagreements = models.JSONField(default=list, blank=True)
+    disagreement_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "code"], name="agreement_code_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code_name} in {self.run}"

@@ -1,0 +1,216 @@
+"""A run's table and disagreements as CSV / XLSX, and a methods paragraph ready to paste."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from django.conf import settings
+from openpyxl import Workbook
+
+from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit
+from coding.runs import selectors
+
+REFERENCES = [
+    "Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: Some uses, misuses, and "
+    "alternatives. Educational and Psychological Measurement, 41(3), 687–699.",
+    "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
+    "Psychological Measurement, 20(1), 37–46.",
+    "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological "
+    "Bulletin, 76(5), 378–382.",
+    "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of "
+    "high agreement. British Journal of Mathematical and Statistical Psychology, 61(1), 29–48.",
+    "Krippendorff, K. (2019). Content analysis: An introduction to its methodology (4th ed.). "
+    "SAGE.",
+    "Krippendorff, K., Mathet, Y., Bouvry, S., & Widlöcher, A. (2016). On the reliability of "
+    "unitizing textual continua: Further developments. Quality & Quantity, 50(6), 2347–2364.",
+    "Light, R. J. (1971). Measures of response agreement for qualitative data: Some "
+    "generalizations and alternatives. Psychological Bulletin, 76(5), 365–377.",
+]
+
+UNIT_SENTENCES = {
+    AgreementUnit.DOCUMENT: "the unit was the document: a coder applied a code if they used "
+    "it anywhere in the document",
+    AgreementUnit.SEGMENT: "the units were {segment}: a coder applied a code to a unit if "
+    "their excerpts with the code covered at least {threshold:.0f} % of it",
+    AgreementUnit.EXCERPT: "excerpts were matched between the two coders: an excerpt agreed if "
+    "the other coder applied the same code to an excerpt overlapping at least {overlap:.0f} % "
+    "of it",
+    AgreementUnit.CHARACTER: "every character was a unit, coded or not coded with each code, "
+    "and the unitized α family (uα, |uα, cuα) was computed on the text as a continuum",
+}
+
+
+@cache
+def concord_version() -> str:
+    try:
+        return metadata.version("concord")
+    except metadata.PackageNotFoundError:
+        pyproject = Path(settings.BASE_DIR) / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text())["project"]["version"]
+
+
+def table(run: AgreementRun) -> list[list[object]]:
+    """Header plus one row per code, then the pooled row: raw numbers, empty when undefined."""
+    columns = selectors.columns_for(run)
+    header = ["code", "path", "units", "prevalence", "disagreements"]
+    header += [selectors.column_label(run, c) for c in columns]
+    header += [f"{selectors.column_label(run, c)}: why undefined" for c in columns]
+    out: list[list[object]] = [header]
+    for row in selectors.run_rows(run=run):
+        values = [c.value if c.value is not None else "" for c in row.cells]
+        reasons = [c.reason for c in row.cells]
+        prevalence = "" if row.prevalence is None else row.prevalence
+        out.append(
+            [row.name, row.path, row.units, prevalence, row.disagreements, *values, *reasons]
+        )
+    pooled = run.results.get("pooled") or {}
+    values = pooled.get("values", {})
+    reasons = pooled.get("reasons", {})
+    prevalence = pooled.get("prevalence")
+    out.append(
+        [
+            "(all codes pooled)",
+            "",
+            pooled.get("units", ""),
+            "" if prevalence is None else prevalence,
+            "",
+            *["" if values.get(c) is None else values.get(c) for c in columns],
+            *[reasons.get(c, "") for c in columns],
+        ]
+    )
+    return out
+
+
+def disagreements(run: AgreementRun) -> list[list[object]]:
+    names = selectors.coder_names(run)
+    coders = run.params["spec"]["coders"]
+    header = ["code", "document", "page", "start", "end"]
+    for coder in coders:
+        header += [f"{names.get(coder, coder)}: value", f"{names.get(coder, coder)}: excerpts"]
+    header.append("context")
+    out: list[list[object]] = [header]
+    results = AgreementCodeResult.objects.filter(run=run).order_by("position")
+    for result in results.only("code_name", "disagreements"):
+        for d in result.disagreements:
+            row: list[object] = [
+                result.code_name,
+                d["title"],
+                d.get("page") or "",
+                d["start"],
+                d["end"],
+            ]
+            by_coder = {c["coder"]: c for c in d["coders"]}
+            for coder in coders:
+                c = by_coder.get(coder, {})
+                value = c.get("value")
+                row.append("missing" if value is None else value)
+                row.append(
+                    "; ".join(
+                        f"{e['start']}–{e['end']} ({', '.join(e['codes'])})"
+                        for e in c.get("excerpts", [])
+                    )
+                )
+            row.append(d.get("context", ""))
+            out.append(row)
+    return out
+
+
+def as_csv(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def as_xlsx(run: AgreementRun) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Agreement"
+    for row in table(run):
+        sheet.append(row)
+    second = book.create_sheet("Disagreements")
+    for row in disagreements(run):
+        second.append(row)
+    third = book.create_sheet("Methods")
+    third.append([methods_paragraph(run)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _value(value: float | None, digits: int = 3) -> str:
+    return "undefined" if value is None else f"{value:.{digits}f}"
+
+
+def methods_paragraph(run: AgreementRun) -> str:
+    """A short methods paragraph in English (the language of most journals) with references."""
+    spec = run.params["spec"]
+    results = run.results
+    pooled = results.get("pooled") or {}
+    values = pooled.get("values", {})
+    unit = UNIT_SENTENCES[run.unit].format(
+        segment={"sentence": "sentences", "paragraph": "paragraphs", "turn": "speaker turns"}[
+            spec.get("segment", "sentence")
+        ],
+        threshold=100 * float(spec.get("threshold", 0.5)),
+        overlap=100 * float(spec.get("overlap", 0.9)),
+    )
+    n_codes = len(spec["rows"])
+    choices = run.params.get("choices", {})
+    level = (
+        f" rolled up to level {choices['level']} of the codebook"
+        if choices.get("codes_mode") == "level"
+        else ""
+    )
+    parts = [
+        f"Inter-coder agreement was assessed for {len(spec['coders'])} coders on "
+        f"{results.get('documents', len(spec['documents']))} documents and {n_codes} codes"
+        f"{level}; {unit}. Coders who were not assigned a document and coded nothing in it "
+        "were treated as missing, not as having applied no code."
+    ]
+    coefficient_texts = []
+    if "percent" in values:
+        percent = values["percent"]
+        shown = "undefined" if percent is None else f"{percent * 100:.1f} %"
+        coefficient_texts.append(f"percent agreement {shown}")
+    for key, label in (
+        ("cohen", "Cohen's κ"),
+        ("light", "Light's κ"),
+        ("fleiss", "Fleiss' κ"),
+        ("ac1", "Gwet's AC1"),
+    ):
+        if key in values:
+            coefficient_texts.append(f"{label} = {_value(values[key])}")
+    if "bp" in values:
+        q = n_codes if run.unit == AgreementUnit.EXCERPT else 2
+        coefficient_texts.append(f"Brennan–Prediger κ (q = {q}) = {_value(values['bp'])}")
+    if "alpha" in values:
+        ci = pooled.get("ci")
+        interval = (
+            f" (95 % bootstrap interval {_value(ci[0])} to {_value(ci[1])}, "
+            f"{pooled.get('n_boot')} resamples of units)"
+            if ci and ci[0] is not None
+            else ""
+        )
+        coefficient_texts.append(
+            f"Krippendorff's α (nominal) = {_value(values['alpha'])}{interval}"
+        )
+    if coefficient_texts:
+        parts.append("Pooled over all codes: " + "; ".join(coefficient_texts) + ".")
+    unitized = (results.get("unitized") or {}).get("pooled")
+    if unitized:
+        parts.append(
+            f"Unitized α: uα = {_value(unitized['u'])}, |uα = {_value(unitized['binary'])}, "
+            f"cuα = {_value(unitized['cu'])} (cuα rests on "
+            f"{unitized['pairable_share'] * 100:.1f} % of the coded text)."
+        )
+    parts.append(
+        "Values per code are reported in the table; Krippendorff's (2019) thresholds were used "
+        "(α ≥ 0.800 reliable, ≥ 0.667 tentative). "
+        f"Computed with Concord {concord_version()}."
+    )
+    return " ".join(parts) + "\n\nReferences\n" + "\n".join(REFERENCES) + "\n"

@@ -1,0 +1,231 @@
+"""Reads for the agreement pages: a fixed number of queries whatever the number of codes or
+documents (the per-code values and disagreements are stored rows / JSON, read at once)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
+
+from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit
+
+#: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
+RELIABLE = 0.800
+TENTATIVE = 0.667
+CHANCE_CORRECTED = {"cohen", "light", "fleiss", "alpha", "ac1", "bp", "u_alpha"}
+
+COLUMN_LABELS = {
+    "percent": _("% agreement"),
+    "cohen": _("Cohen's κ"),
+    "light": _("Light's κ"),
+    "fleiss": _("Fleiss' κ"),
+    "alpha": _("Krippendorff's α"),
+    "ac1": _("Gwet's AC1"),
+    "bp": _("Brennan–Prediger κ (q = 2)"),
+    "u_alpha": _("uα (code vs. uncoded)"),
+}
+
+
+def columns_for(run: AgreementRun) -> list[str]:
+    """The coefficient columns of a run's table, in display order."""
+    if run.unit == AgreementUnit.EXCERPT:
+        return ["percent", "bp"]
+    spec = run.params.get("spec", {})
+    two = len(spec.get("coders", [])) == 2
+    out: list[str] = []
+    for name in spec.get("coefficients") or ["percent", "kappa", "alpha", "ac1", "bp"]:
+        out.extend((["cohen"] if two else ["light", "fleiss"]) if name == "kappa" else [name])
+    if run.unit == AgreementUnit.CHARACTER:
+        out.append("u_alpha")
+    return out
+
+
+def column_label(run: AgreementRun, key: str) -> str:
+    if key == "bp" and run.unit == AgreementUnit.EXCERPT:
+        n = len(run.params.get("spec", {}).get("rows", []))
+        return str(_("κ (Brennan–Prediger, q = %(n)d codes, as MAXQDA)")) % {"n": n}
+    return str(COLUMN_LABELS.get(key, key))
+
+
+def band(value: float | None) -> str:
+    """CSS class for Krippendorff's thresholds."""
+    if value is None:
+        return "agreement-undefined"
+    if value >= RELIABLE:
+        return "agreement-reliable table-success"
+    if value >= TENTATIVE:
+        return "agreement-tentative table-warning"
+    return "agreement-unreliable table-danger"
+
+
+def fmt(value: float | None, key: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if key == "percent":
+        return f"{value * 100:.1f} %"
+    return f"{value:.3f}"
+
+
+@dataclass
+class Cell:
+    key: str
+    value: float | None
+    text: str
+    css: str
+    reason: str = ""
+
+
+@dataclass
+class Row:
+    code_uuid: str | None
+    name: str
+    path: str
+    units: float
+    prevalence: float | None
+    disagreements: int
+    cells: list[Cell] = field(default_factory=list)
+
+    def sort_value(self, key: str) -> Any:
+        if key == "name":
+            return self.path or self.name
+        if key in {"units", "prevalence", "disagreements"}:
+            return getattr(self, key)
+        for cell in self.cells:
+            if cell.key == key:
+                return cell.value
+        return None
+
+
+def _cells(run: AgreementRun, columns: list[str], values: dict, reasons: dict) -> list[Cell]:
+    out = []
+    for key in columns:
+        value = values.get(key)
+        out.append(
+            Cell(
+                key=key,
+                value=value,
+                text=fmt(value, key),
+                css=band(value) if key in CHANCE_CORRECTED else "",
+                reason=reasons.get(key, "") if value is None else "",
+            )
+        )
+    return out
+
+
+SORT_KEYS = {"name", "units", "prevalence", "disagreements", *COLUMN_LABELS}
+
+
+def run_rows(*, run: AgreementRun, sort: str = "") -> list[Row]:
+    """The table of a run, one row per code, sorted by ``sort`` ("alpha", "-alpha", "name"…;
+    undefined values last). One query."""
+    columns = columns_for(run)
+    results = (
+        AgreementCodeResult.objects.filter(run=run)
+        .defer("disagreements")
+        .annotate(code_uuid=F("code__code"))
+        .order_by("position")
+    )
+    rows = []
+    for r in results:
+        rows.append(
+            Row(
+                code_uuid=str(r.code_uuid) if r.code_uuid else None,
+                name=r.code_name,
+                path=r.code_path,
+                units=r.units,
+                prevalence=r.prevalence,
+                disagreements=r.disagreement_count,
+                cells=_cells(run, columns, r.values, r.reasons),
+            )
+        )
+    key = sort.lstrip("-")
+    if key in SORT_KEYS:
+        reverse = sort.startswith("-")
+        defined = [r for r in rows if r.sort_value(key) is not None]
+        undefined = [r for r in rows if r.sort_value(key) is None]
+        defined.sort(key=lambda r: r.sort_value(key), reverse=reverse)
+        rows = defined + undefined
+    return rows
+
+
+def pooled_cells(run: AgreementRun) -> list[Cell]:
+    """The pooled row (all codes' units together); uα over all codes is shown separately."""
+    pooled = run.results.get("pooled") or {}
+    columns = [c for c in columns_for(run) if c != "u_alpha"]
+    return _cells(run, columns, pooled.get("values", {}), pooled.get("reasons", {}))
+
+
+def coder_names(run: AgreementRun) -> dict[int, str]:
+    """Coder id → name, for the run's coders (one query)."""
+    return {u.pk: u.name for u in run.coders.all()}
+
+
+def pairwise_rows(run: AgreementRun, names: dict[int, str]) -> list[dict]:
+    rows = []
+    for pair in run.results.get("pairwise", []):
+        a, b = pair["coders"]
+        rows.append(
+            {
+                "a": names.get(a, a),
+                "b": names.get(b, b),
+                "kappa": fmt(pair.get("kappa")),
+                "kappa_css": band(pair.get("kappa")) if "kappa" in pair else "",
+                "alpha": fmt(pair.get("alpha")),
+                "alpha_css": band(pair.get("alpha")) if "alpha" in pair else "",
+                "percent": fmt(pair.get("percent"), "percent"),
+                "units": pair.get("units"),
+            }
+        )
+    return rows
+
+
+def runs_for_project(*, project) -> list[AgreementRun]:
+    """The project's runs with their job and number of coders (one query)."""
+    return list(
+        AgreementRun.objects.for_project(project)
+        .select_related("job", "created_by", "codebook_version")
+        .annotate(coder_count=Count("coders"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def code_result(*, run: AgreementRun, code_uuid) -> AgreementCodeResult | None:
+    return AgreementCodeResult.objects.filter(run=run, code__code=code_uuid).first()
+
+
+def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dict], list[str]]:
+    """Per code present in either run: values of both and the delta (second − first). Two
+    queries."""
+    keys = [k for k in ("alpha", "cohen", "light", "percent", "ac1") if k in columns_for(first)]
+    a = {r.code_id: r for r in first.code_results.defer("disagreements")}
+    b = {r.code_id: r for r in second.code_results.defer("disagreements")}
+    out = []
+    order = list(a) + [k for k in b if k not in a]
+    for code_id in order:
+        ra, rb = a.get(code_id), b.get(code_id)
+        cells = []
+        for key in keys:
+            va = ra.values.get(key) if ra else None
+            vb = rb.values.get(key) if rb else None
+            delta = vb - va if va is not None and vb is not None else None
+            cells.append(
+                {
+                    "key": key,
+                    "first": fmt(va, key),
+                    "second": fmt(vb, key),
+                    "delta": "" if delta is None else f"{delta:+.3f}",
+                    "css": _delta_css(delta),
+                }
+            )
+        ref = ra or rb
+        out.append({"name": ref.code_name, "path": ref.code_path, "cells": cells})
+    return out, keys
+
+
+def _delta_css(delta: float | None) -> str:
+    if delta is None or delta == 0:
+        return ""
+    return "text-success" if delta > 0 else "text-danger"

@@ -1,0 +1,257 @@
+"""Agreement runs: start one, compute a document, store the pooled results.
+
+The arithmetic is in ``coding/runs/compute.py`` (plain data); this module moves data between
+the database and it. A run records everything needed to reproduce it: the resolved coders,
+documents and code mapping (``params["spec"]``), the codebook version, and the (id, version)
+of every excerpt it read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coding.models import (
+    AgreementCodeResult,
+    AgreementRun,
+    Assignment,
+    Code,
+    CodebookVersion,
+    Coding,
+    Document,
+    Excerpt,
+)
+from coding.runs import compute
+from research import jobs
+
+AGREEMENT_JOB = "agreement.run"
+N_BOOT = 500
+SEED = 0
+
+
+def cases_available() -> bool:
+    """Whether the cases app links documents to cases (``Document.cases``) in this build."""
+    try:
+        Document._meta.get_field("cases")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _code_map(codes: list[Code], *, mode: str, root: Code | None, level: int | None):
+    """(rows, code_map): the table's codes and the mapping of every code onto a row.
+
+    A level roll-up maps each code to its ancestor at that level via the materialized path, so
+    agreement on a category counts any of its concepts (codes above the level are left out).
+    """
+    if mode == "subtree" and root is not None:
+        chosen = [c for c in codes if c.path.startswith(root.path)]
+        return [c.pk for c in chosen], {str(c.pk): c.pk for c in chosen}
+    if mode == "level" and level:
+        depth = level - 1
+        rows = [c.pk for c in codes if c.depth == depth]
+        mapping = {}
+        for c in codes:
+            ids = [int(x) for x in c.path.strip("/").split("/") if x]
+            if len(ids) > depth:
+                mapping[str(c.pk)] = ids[depth]
+        return rows, mapping
+    return [c.pk for c in codes], {str(c.pk): c.pk for c in codes}
+
+
+def codebook_summary(codes: list[Code]) -> dict[str, Any]:
+    """A fingerprint of the codebook for projects without a named version."""
+    lines = "\n".join(f"{c.pk}:{c.path}:{c.name}" for c in sorted(codes, key=lambda c: c.pk))
+    return {
+        "codes": len(codes),
+        "sha256": hashlib.sha256(lines.encode()).hexdigest(),
+        "taken_at": timezone.now().isoformat(),
+    }
+
+
+def _documents(project, *, mode: str, kind: str, documents, cases) -> list[Document]:
+    qs = Document.objects.for_project(project).ready()
+    if mode == "kind":
+        qs = qs.filter(kind=kind)
+    elif mode == "picked":
+        qs = qs.filter(pk__in=[d.pk for d in documents])
+    elif mode == "case" and cases_available():
+        qs = qs.filter(cases__in=list(cases)).distinct()
+    return list(qs.only("pk", "title").order_by("title", "pk"))
+
+
+@transaction.atomic
+def agreement_run_start(
+    *,
+    project,
+    requested_by,
+    coders,
+    unit: str,
+    name: str = "",
+    documents_mode: str = "all",
+    document_kind: str = "",
+    documents=(),
+    cases=(),
+    codes_mode: str = "all",
+    subtree: Code | None = None,
+    level: int | None = None,
+    segment: str = "sentence",
+    threshold: float = 0.5,
+    overlap: float = 0.9,
+    coefficients: list[str] | None = None,
+) -> AgreementRun:
+    """Record a run's inputs and queue its job. Raises ``ValueError`` with a sentence for the
+    researcher when the selection leaves nothing to compare."""
+    coders = sorted(coders, key=lambda u: u.pk)
+    if len(coders) < 2:
+        raise ValueError(_("Choose at least two coders."))
+    if unit == "excerpt" and len(coders) != 2:
+        raise ValueError(_("Excerpt matching compares exactly two coders."))
+    docs = _documents(
+        project, mode=documents_mode, kind=document_kind, documents=documents, cases=cases
+    )
+    if not docs:
+        raise ValueError(_("No ready document matches this selection."))
+    codes = list(Code.objects.for_project(project).only("pk", "name", "path", "depth"))
+    rows, mapping = _code_map(codes, mode=codes_mode, root=subtree, level=level)
+    if not rows:
+        raise ValueError(_("No code matches this selection."))
+    version = CodebookVersion.objects.filter(project=project).order_by("-created_at").first()
+    spec = {
+        "unit": unit,
+        "coders": [u.pk for u in coders],
+        "documents": [d.pk for d in docs],
+        "rows": rows,
+        "code_map": mapping,
+        "names": {str(c.pk): c.name for c in codes},
+        "segment": segment,
+        "threshold": threshold,
+        "overlap": overlap,
+        "coefficients": coefficients or ["percent", "kappa", "alpha", "ac1", "bp"],
+    }
+    choices = {
+        "documents_mode": documents_mode,
+        "document_kind": document_kind,
+        "cases": [str(c.pk) for c in cases],
+        "codes_mode": codes_mode,
+        "subtree": str(subtree.code) if subtree else "",
+        "level": level,
+    }
+    run = AgreementRun.objects.create(
+        project=project,
+        name=name,
+        unit=unit,
+        params={"choices": choices, "spec": spec},
+        codebook_version=version,
+        codebook_summary={} if version else codebook_summary(codes),
+        created_by=requested_by,
+    )
+    run.coders.set(coders)
+    run.job = jobs.job_enqueue(
+        kind=AGREEMENT_JOB, project=project, requested_by=requested_by, params={"run": run.pk}
+    )
+    run.save(update_fields=["job"])
+    return run
+
+
+def document_input(spec: dict, document_id: int) -> tuple[dict, list[dict]]:
+    """One document and its excerpts by the run's coders, as plain data (three queries)."""
+    doc = Document.objects.only("pk", "code", "title", "text", "paragraphs", "turns", "pages").get(
+        pk=document_id
+    )
+    coders = spec["coders"]
+    assigned = set(
+        Assignment.objects.filter(document_id=document_id, coder_id__in=coders).values_list(
+            "coder_id", flat=True
+        )
+    )
+    rows = list(
+        Excerpt.objects.filter(document_id=document_id, coder_id__in=coders).values_list(
+            "pk", "code", "coder_id", "start", "end", "version"
+        )
+    )
+    codes: dict[int, list[int]] = defaultdict(list)
+    for excerpt_id, code_id in Coding.objects.filter(
+        excerpt__document_id=document_id, excerpt__coder_id__in=coders
+    ).values_list("excerpt_id", "code_id"):
+        codes[excerpt_id].append(code_id)
+    excerpts = [
+        {
+            "id": pk,
+            "uuid": str(uuid),
+            "coder": coder,
+            "start": start,
+            "end": end,
+            "version": version,
+            "codes": codes.get(pk, []),
+        }
+        for pk, uuid, coder, start, end, version in rows
+    ]
+    data = {
+        "id": doc.pk,
+        "code": str(doc.code),
+        "title": doc.title,
+        "text": doc.text,
+        "paragraphs": doc.paragraphs,
+        "turns": doc.turns,
+        "pages": doc.pages,
+        "present": sorted(assigned),
+    }
+    return data, excerpts
+
+
+def run_compute_document(*, run: AgreementRun, document_id: int) -> dict[str, Any]:
+    spec = run.params["spec"]
+    doc, excerpts = document_input(spec, document_id)
+    return compute.document_partial(spec, doc, excerpts)
+
+
+def _path_label(path: str, names: dict[str, str]) -> str:
+    return " › ".join(names.get(x, "?") for x in path.strip("/").split("/") if x)
+
+
+@transaction.atomic
+def run_store(*, run: AgreementRun, partials: list[dict]) -> dict[str, Any]:
+    """Pool the documents' parts and store the results; returns the job's summary."""
+    spec = run.params["spec"]
+    results = compute.finalize(spec, partials, n_boot=N_BOOT, seed=SEED)
+    codes = {c.pk: c for c in Code.objects.filter(pk__in=spec["rows"]).only("pk", "path", "name")}
+    names = spec["names"]
+    unitized = results.get("unitized", {}).get("per_code", {})
+    objs = []
+    for position, row in enumerate(results.pop("rows")):
+        code = codes.get(row["code"])
+        values = dict(row["values"])
+        reasons = dict(row["reasons"])
+        if str(row["code"]) in unitized:
+            values["u_alpha"] = unitized[str(row["code"])]["u_alpha"]
+            if unitized[str(row["code"])]["reason"]:
+                reasons["u_alpha"] = unitized[str(row["code"])]["reason"]
+        objs.append(
+            AgreementCodeResult(
+                run=run,
+                code=code,
+                code_name=names.get(str(row["code"]), "?"),
+                code_path=_path_label(code.path, names) if code else "",
+                position=position,
+                units=row["units"],
+                prevalence=row["prevalence"],
+                values=values,
+                reasons=reasons,
+                disagreements=row["disagreements"],
+                disagreement_count=row["disagreement_count"],
+            )
+        )
+    run.code_results.all().delete()
+    AgreementCodeResult.objects.bulk_create(objs)
+    run.excerpt_versions = results.pop("excerpts")
+    run.results = results
+    run.finished_at = timezone.now()
+    run.save(update_fields=["excerpt_versions", "results", "finished_at"])
+    return {"run": str(run.code), "codes": len(objs), "documents": results["documents"]}

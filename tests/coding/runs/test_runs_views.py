@@ -1,0 +1,258 @@
+"""The agreement pages: roles, blind rule, query counts, exports cell by cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from coding.models import AgreementRun
+from tests.coding.runs.factories import build_world, sentences
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finished(world, coder, coder2, start_run):
+    s = sentences()
+    d = world["docs"]
+    world["code"](coder, d[0], s[0], [world["industry"]])
+    world["code"](coder2, d[0], s[0], [world["industry"]])
+    world["code"](coder, d[1], s[0], [world["industry"]])
+    world["code"](coder2, d[1], s[1], [world["university"]])
+    return start_run(unit="document", name="Round 1")
+
+
+def _url(name, project, **kwargs):
+    return reverse(f"coding:{name}", kwargs={"project": project.code, **kwargs})
+
+
+def test_results_page_shows_values_colours_and_reasons(finished, project, lead):
+    response = client_for(lead).get(_url("agreement-run", project, run=finished.code))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "0.444" in html  # Industry α
+    assert "agreement-unreliable" in html
+    assert "no variation" in html
+    assert "prevalence paradox" in html
+    assert "95 % bootstrap CI" in html
+
+
+def test_results_can_be_sorted(finished, project, lead):
+    response = client_for(lead).get(
+        _url("agreement-run", project, run=finished.code) + "?sort=-alpha"
+    )
+    names = [r.name for r in response.context["rows"]]
+    assert names[:2] == ["Industry", "University"]  # defined values first, highest first
+
+
+def test_results_page_query_count_does_not_grow(
+    project, lead, coder, coder2, start_run, django_assert_num_queries
+):
+    from tests.factories import CodeFactory
+
+    world = build_world(project, [coder, coder2])
+    small = start_run(unit="document")
+    for i in range(10):
+        CodeFactory(project=project, name=f"Extra {i}")
+    from tests.factories import DocumentFactory
+
+    for i in range(3):
+        DocumentFactory(project=project, title=f"More {i}")
+    big = start_run(unit="document")
+    assert big.code_results.count() > small.code_results.count()
+    client = client_for(lead)
+    # session, user, membership, run (+job), code rows, coders, other runs
+    for run in (small, big):
+        with django_assert_num_queries(7):
+            client.get(_url("agreement-run", project, run=run.code))
+        code = world["industry"].code
+        # session, user, membership, run, code, code row, coders
+        with django_assert_num_queries(7):
+            client.get(_url("agreement-code", project, run=run.code, code=code))
+
+
+def test_coder_sees_results_only_after_unblinding(finished, project, coder):
+    url = _url("agreement-run", project, run=finished.code)
+    assert client_for(coder).get(url).status_code == 403
+    project.blind_coding = False
+    project.save()
+    assert client_for(coder).get(url).status_code == 200
+
+
+def test_outsider_gets_404(finished, project, outsider):
+    assert (
+        client_for(outsider).get(_url("agreement-run", project, run=finished.code)).status_code
+        == 404
+    )
+
+
+def test_disagreements_page_lists_spans_codes_and_context(
+    finished, world, project, lead, coder, coder2
+):
+    url = _url("agreement-code", project, run=finished.code, code=world["industry"].code)
+    response = client_for(lead).get(url)
+    html = response.content.decode()
+    items = response.context["items"]
+    assert len(items) == 1 and items[0]["title"] == "Strategi 2"
+    values = {c["name"]: c["value"] for c in items[0]["coders"]}
+    assert sorted(values.values()) == [0, 1]
+    assert "Industry" in html  # the span's codes
+    link = items[0]["link"]
+    if link:  # the coding view is another engineer's page: linked only when it exists
+        assert f"?coders={coder.pk},{coder2.pk}#excerpt-" in link
+
+
+def test_segment_disagreements_carry_context(world, project, lead, coder, coder2, start_run):
+    s = sentences()
+    world["code"](coder, world["docs"][0], s[1], [world["industry"]])
+    run = start_run(unit="segment")
+    url = _url("agreement-code", project, run=run.code, code=world["industry"].code)
+    html = client_for(lead).get(url).content.decode()
+    assert "Vi vil bruke sensorer" in html
+
+
+def test_viewer_in_a_blind_project_sees_no_coded_text(finished, world, project, viewer):
+    url = _url("agreement-code", project, run=finished.code, code=world["industry"].code)
+    response = client_for(viewer).get(url)
+    assert response.status_code == 200
+    assert "Kommunen skal" not in response.content.decode()
+
+
+def test_start_a_run_from_the_form(
+    world, project, lead, coder, coder2, django_capture_on_commit_callbacks
+):
+    data = {
+        "coders": [coder.pk, coder2.pk],
+        "unit": "document",
+        "segment": "sentence",
+        "threshold": 50,
+        "overlap": 90,
+        "documents_mode": "all",
+        "codes_mode": "level",
+        "level": 1,
+        "coefficients": ["percent", "kappa", "alpha"],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(lead).post(_url("agreement-new", project), data)
+    run = AgreementRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _url("agreement-run", project, run=run.code)
+    run.refresh_from_db()
+    assert run.is_finished and run.params["choices"]["level"] == 1
+    assert set(run.code_results.first().values) == {"percent", "cohen", "alpha"}
+
+
+def test_bad_input_is_refused_with_a_message(world, project, lead, coder):
+    data = {
+        "coders": [coder.pk],
+        "unit": "document",
+        "segment": "sentence",
+        "threshold": 50,
+        "overlap": 90,
+        "documents_mode": "picked",
+        "codes_mode": "all",
+        "coefficients": ["alpha"],
+    }
+    response = client_for(lead).post(_url("agreement-new", project), data)
+    assert response.status_code == 400
+    assert "at least two coders" in response.content.decode()
+    assert "Pick at least one document" in response.content.decode()
+    assert not AgreementRun.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["coder", "viewer"])
+def test_only_leads_and_owners_start_runs(world, project, cast, role):
+    assert client_for(cast[role]).post(_url("agreement-new", project), {}).status_code == 403
+
+
+def test_wrong_method(finished, project, lead):
+    assert (
+        client_for(lead).post(_url("agreement-run", project, run=finished.code)).status_code == 405
+    )
+    assert client_for(lead).put(_url("agreement-new", project)).status_code == 405
+
+
+def test_list_page_shows_runs_and_the_form_to_leads(finished, project, lead, viewer):
+    html = client_for(lead).get(_url("agreement-list", project)).content.decode()
+    assert "Round 1" in html and "Start run" in html
+    assert (
+        "Start run" not in client_for(viewer).get(_url("agreement-list", project)).content.decode()
+    )
+
+
+def test_export_table_csv_cell_by_cell(finished, project, lead):
+    url = _url("agreement-export", project, run=finished.code) + "?format=csv"
+    rows = list(csv.reader(io.StringIO(client_for(lead).get(url).content.decode())))
+    assert rows[0][:6] == ["code", "path", "units", "prevalence", "disagreements", "% agreement"]
+    industry = next(r for r in rows if r[0] == "Industry")
+    assert industry[1] == "Collaboration › Industry"
+    assert float(industry[2]) == 3 and float(industry[3]) == 0.5 and industry[4] == "1"
+    assert float(industry[5]) == pytest.approx(2 / 3)
+    assert float(industry[7]) == pytest.approx(4 / 9)  # percent, cohen, alpha
+    tech = next(r for r in rows if r[0] == "Technology")
+    alpha_reason = rows[0].index("Krippendorff's α: why undefined")
+    assert tech[7] == "" and tech[alpha_reason] == "no variation: every value is the same"
+    assert rows[-1][0] == "(all codes pooled)"
+
+
+def test_export_disagreements_csv_and_xlsx(finished, project, lead, coder, coder2):
+    base = _url("agreement-export", project, run=finished.code)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client_for(lead).get(base + "?format=csv&what=disagreements").content.decode()
+            )
+        )
+    )
+    assert rows[0][:5] == ["code", "document", "page", "start", "end"]
+    assert len(rows) == 1 + 2  # Industry and University disagree once each
+    industry = next(r for r in rows if r[0] == "Industry")
+    assert industry[1] == "Strategi 2" and industry[2] == "1"
+    book = load_workbook(io.BytesIO(client_for(lead).get(base + "?format=xlsx").content))
+    assert book.sheetnames == ["Agreement", "Disagreements", "Methods"]
+    sheet = book["Agreement"]
+    assert sheet["A1"].value == "code"
+    found = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Industry"][0]
+    assert found[7] == pytest.approx(4 / 9)
+    assert book["Disagreements"].max_row == 3
+
+
+def test_methods_paragraph(finished, project, lead):
+    text = (
+        client_for(lead)
+        .get(_url("agreement-export", project, run=finished.code) + "?format=methods")
+        .content.decode()
+    )
+    assert "2 coders on 3 documents and 5 codes" in text
+    assert "Krippendorff's α (nominal) = " in text and "95 % bootstrap interval" in text
+    assert "Concord 0.1.0" in text and "References" in text and "Gwet, K. L. (2008)" in text
+
+
+def test_export_bad_format_and_roles(finished, project, lead, viewer):
+    base = _url("agreement-export", project, run=finished.code)
+    assert client_for(lead).get(base + "?format=pdf").status_code == 400
+    assert client_for(viewer).get(base + "?format=csv").status_code == 403
+
+
+def test_compare_two_runs_shows_deltas(finished, world, project, lead, coder, start_run):
+    world["code"](coder, world["docs"][2], sentences()[2], [world["sensors"]])
+    second = start_run(unit="document", name="Round 2")
+    response = client_for(lead).get(
+        _url("agreement-compare", project) + f"?a={finished.code}&b={second.code}"
+    )
+    assert response.status_code == 200
+    rows, keys = response.context["comparison"]
+    assert keys[0] == "alpha"
+    industry = next(r for r in rows if r["name"] == "Industry")
+    assert industry["cells"][0]["delta"] == "+0.000"
+    on_page = client_for(lead).get(
+        _url("agreement-run", project, run=second.code) + f"?compare={finished.code}"
+    )
+    assert on_page.context["comparison"] is not None
+    bad = client_for(lead).get(_url("agreement-compare", project) + "?a=nonsense")
+    assert bad.status_code == 400
