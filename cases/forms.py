@@ -1,0 +1,360 @@
+"""Forms of the cases app; every queryset is scoped to the project."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases import tabular
+from cases.models import (
+    AppliesTo,
+    AttributeDefinition,
+    AttributeType,
+    Case,
+    CaseKind,
+    CellMode,
+    ClassificationRule,
+    ColumnMode,
+    MatrixRow,
+    MatrixSection,
+    Source,
+)
+from cases.services import legend_parse
+from coding.models import Code, Document
+from research.models import Role
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class CrispyForm(forms.Form):
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def _attribute_field(definition: AttributeDefinition) -> forms.Field:
+    label = definition.name
+    if definition.type == AttributeType.NUMBER:
+        return forms.FloatField(label=label, required=False)
+    if definition.type == AttributeType.BOOLEAN:
+        return forms.NullBooleanField(
+            label=label,
+            required=False,
+            widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
+        )
+    if definition.type == AttributeType.DATE:
+        return forms.DateField(
+            label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    if definition.type == AttributeType.CHOICE:
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", "—")] + [(c, c) for c in definition.choices]
+        )
+    return forms.CharField(label=label, required=False, max_length=2000)
+
+
+class CaseForm(CrispyForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    pseudonym = forms.CharField(label=_("Pseudonym"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    parent = forms.ModelChoiceField(
+        label=_("Part of (region)"), queryset=Case.objects.none(), required=False
+    )
+
+    def __init__(self, *args, project, definitions, case=None, **kwargs):
+        if case is not None and "initial" not in kwargs:
+            initial = {
+                "name": case.name,
+                "pseudonym": case.pseudonym,
+                "kind": case.kind,
+                "description": case.description,
+                "parent": case.parent,
+            }
+            for value in case.attribute_values.all():
+                initial[f"attr_{value.definition_id}"] = value.value
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        parents = Case.objects.filter(project=project)
+        if case is not None:
+            parents = parents.exclude(pk=case.pk)
+        self.fields["parent"].queryset = parents
+        self.definitions = list(definitions)
+        for definition in self.definitions:
+            self.fields[f"attr_{definition.pk}"] = _attribute_field(definition)
+
+    def attributes(self) -> dict:
+        return {d: self.cleaned_data.get(f"attr_{d.pk}") for d in self.definitions}
+
+
+class CaseDocumentsForm(CrispyForm):
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents of this case"),
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = Document.objects.filter(project=project)
+
+
+class DocumentCasesForm(CrispyForm):
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Cases this document belongs to"),
+        queryset=Case.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = Case.objects.filter(project=project)
+
+
+class AttributeForm(CrispyForm):
+    submit_label = _("Add attribute")
+    name = forms.CharField(label=_("Name"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=AttributeType.choices)
+    choices = forms.CharField(
+        label=_("Choices (one per line, for choice attributes)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_choices(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+class DimensionForm(CrispyForm):
+    submit_label = _("Add dimension")
+    name = forms.CharField(label=_("Dimension"), max_length=200)
+
+
+class CaseSettingsForm(CrispyForm):
+    anonymize = forms.BooleanField(
+        label=_("Show pseudonyms only (exports, viewers and coders)"), required=False
+    )
+
+
+class CaseImportForm(CrispyForm):
+    submit_label = _("Check the file")
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+class WriteupForm(CrispyForm):
+    text = forms.CharField(
+        label=_("Write-up"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Cite an excerpt by writing [[excerpt:<its code>]] on a line of its own."),
+    )
+
+
+class MatrixForm(CrispyForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    column_mode = forms.ChoiceField(label=_("Columns"), choices=ColumnMode.choices)
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Chosen cases"),
+        queryset=Case.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    group_attribute = forms.ModelChoiceField(
+        label=_("Group by attribute"), queryset=AttributeDefinition.objects.none(), required=False
+    )
+    cell_mode = forms.ChoiceField(label=_("Cells show"), choices=CellMode.choices)
+    source = forms.ChoiceField(label=_("Whose codings"), choices=Source.choices)
+    coder = forms.ModelChoiceField(
+        label=_("Coder"), queryset=get_user_model().objects.none(), required=False
+    )
+    legend = forms.CharField(
+        label=_("Legend (one “symbol = meaning” per line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="X = yes\n* = exploring the idea / pilot project\n= no",
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = Case.objects.filter(project=project)
+        self.fields["group_attribute"].queryset = AttributeDefinition.objects.filter(
+            project=project
+        )
+        self.fields["coder"].queryset = get_user_model().objects.filter(
+            memberships__project=project,
+            memberships__role__in=[Role.OWNER, Role.LEAD, Role.CODER],
+        )
+
+    def clean_legend(self) -> list[dict[str, str]]:
+        return legend_parse(self.cleaned_data["legend"])
+
+
+class SectionForm(CrispyForm):
+    submit_label = _("Add section")
+    title = forms.CharField(label=_("Section title"), max_length=300)
+
+
+class RowForm(CrispyForm):
+    submit_label = _("Add row")
+    section = forms.ModelChoiceField(label=_("Section"), queryset=MatrixSection.objects.none())
+    label = forms.CharField(label=_("Label (default: the code's name)"), required=False)
+    code = forms.ModelChoiceField(label=_("Code"), queryset=Code.objects.none(), required=False)
+    include_descendants = forms.BooleanField(
+        label=_("Include codes below it"), required=False, initial=True
+    )
+    rule = forms.ModelChoiceField(
+        label=_("…or a classification"),
+        queryset=ClassificationRule.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, matrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = matrix.sections.all()
+        self.fields["code"].queryset = Code.objects.filter(project=matrix.project_id)
+        self.fields["rule"].queryset = ClassificationRule.objects.filter(project=matrix.project_id)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("code")) == bool(data.get("rule")):
+            raise ValidationError(_("Choose either a code or a classification for the row."))
+        return data
+
+
+class OverrideForm(CrispyForm):
+    submit_label = _("Override the cell")
+    symbol = forms.ChoiceField(label=_("Symbol"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, legend, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["symbol"].choices = [
+            (item["symbol"], f"{item['symbol'] or _('(blank)')} = {item['meaning']}")
+            for item in legend
+        ]
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give the reason for overriding the computed value."))
+        return reason
+
+
+class FootnoteForm(CrispyForm):
+    submit_label = _("Add footnote")
+    row = forms.ModelChoiceField(label=_("Row"), queryset=MatrixRow.objects.none(), required=False)
+    column = forms.ChoiceField(label=_("Column"), required=False)
+    text = forms.CharField(label=_("Footnote"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, matrix, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["row"].queryset = MatrixRow.objects.filter(section__matrix=matrix)
+        self.fields["column"].choices = [("", "—")] + [(c.key, c.label) for c in columns]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("row") and not data.get("column"):
+            raise ValidationError(_("Attach the footnote to a row, a column, or both (a cell)."))
+        return data
+
+
+class ClassificationForm(CrispyForm):
+    """Classes are written one per line, highest first:
+    `Quintuple helix: all Government, Industry, Academia, Society, Environment`
+    with clauses `all …`, `any …`, `none …` separated by `;` and codes by name or path
+    (`Actors/Industry`)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    applies_to = forms.ChoiceField(label=_("Applies to"), choices=AppliesTo.choices)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    classes = forms.CharField(
+        label=_("Classes, highest first"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One class per line: “Name: all Code A, Code B; any Code C; none Code D”. A unit "
+            "gets the first class whose condition holds. Name codes by name, or by path "
+            "(Cluster/Category) when a name is used twice."
+        ),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_classes(self) -> list[tuple[str, list, list, list]]:
+        codes = list(Code.objects.filter(project=self.project))
+        by_id = {c.pk: c for c in codes}
+        index: dict[str, list[Code]] = {}
+        for code in codes:
+            names = [by_id[int(i)].name for i in code.path.strip("/").split("/") if int(i) in by_id]
+            for key in {code.name.casefold(), "/".join(names).casefold()}:
+                index.setdefault(key, []).append(code)
+        classes = []
+        for number, line in enumerate(self.cleaned_data["classes"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            if ":" not in line:
+                raise ValidationError(
+                    _("Line %(n)s: write “Class name: all Code A, Code B”.") % {"n": number}
+                )
+            name, body = (part.strip() for part in line.split(":", 1))
+            clauses: dict[str, list[Code]] = {"all": [], "any": [], "none": []}
+            for clause in filter(None, (c.strip() for c in body.split(";"))):
+                word, _space, rest = clause.partition(" ")
+                if word.lower() not in clauses:
+                    raise ValidationError(
+                        _("Line %(n)s: start each condition with all, any or none (not “%(w)s”).")
+                        % {"n": number, "w": word}
+                    )
+                for code_name in filter(None, (c.strip() for c in rest.split(","))):
+                    found = index.get(code_name.casefold(), [])
+                    if len(found) != 1:
+                        message = (
+                            _("Line %(n)s: no code is named “%(c)s”.")
+                            if not found
+                            else _("Line %(n)s: several codes are named “%(c)s”; use its path.")
+                        )
+                        raise ValidationError(message % {"n": number, "c": code_name})
+                    clauses[word.lower()].append(found[0])
+            if not any(clauses.values()):
+                raise ValidationError(_("Line %(n)s: the class needs a condition.") % {"n": number})
+            classes.append((name, clauses["all"], clauses["any"], clauses["none"]))
+        if not classes:
+            raise ValidationError(_("Write at least one class."))
+        return classes
+
+
+class FrequencyFilterForm(forms.Form):
+    """GET filters of the frequency table (no submit helper: a plain GET form)."""
+
+    level = forms.IntegerField(label=_("Category level"), min_value=0, max_value=10, required=False)
+    kind = forms.ChoiceField(label=_("Documents"), required=False)
+    coder = forms.ChoiceField(label=_("Codings of"), required=False)
+
+    def __init__(self, *args, kinds, coders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All documents"))] + list(kinds)
+        self.fields["coder"].choices = [("", _("All coders")), ("consensus", _("Consensus"))] + [
+            (str(u.pk), u.name) for u in coders
+        ]
+
+
+def attribute_specs(definitions) -> list[tabular.AttributeSpec]:
+    return [tabular.AttributeSpec(d.name, d.type, tuple(d.choices)) for d in definitions]

@@ -1,0 +1,241 @@
+"""Cases and attribute values to and from CSV/XLSX (pure: no Django).
+
+Layout (one case per row): name, pseudonym, kind, description, part of, then one column per
+attribute, headed by the attribute's name. Rows are numbered as a spreadsheet shows them
+(the header is row 1), so a problem reads "Row 4, column population: …".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+TEXT, NUMBER, BOOLEAN, CHOICE, DATE = "text", "number", "boolean", "choice", "date"
+FIXED_COLUMNS = ["name", "pseudonym", "kind", "description", "part of"]
+YES = {"yes", "y", "true", "1", "x", "ja", "j"}
+NO = {"no", "n", "false", "0", "nei", ""}
+MAX_ROWS = 5000
+
+
+class TableError(Exception):
+    """The file as a whole cannot be read."""
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    name: str
+    type: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"Row {self.row}, column {self.column}: {self.message}"
+        return f"Row {self.row}: {self.message}"
+
+
+@dataclass
+class CaseRecord:
+    row: int
+    name: str
+    pseudonym: str = ""
+    kind: str = ""
+    description: str = ""
+    parent: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_value(kind: str, raw: str, choices: Sequence[str] = ()) -> Any:
+    """A typed value from a cell's text; raises ValueError with the reason. Blank → None."""
+    text = raw.strip()
+    if kind == BOOLEAN:
+        lowered = text.casefold()
+        if lowered in YES:
+            return True
+        if lowered in NO:
+            return None if not lowered else False
+        raise ValueError(f"{text!r} is not yes or no")
+    if not text:
+        return None
+    if kind == NUMBER:
+        cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")  # Norwegian decimal comma
+        try:
+            value = float(cleaned)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{text!r} is not a number")
+        return value
+    if kind == DATE:
+        for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+    if kind == CHOICE:
+        for choice in choices:
+            if choice.casefold() == text.casefold():
+                return choice
+        allowed = ", ".join(choices) or "none defined"
+        raise ValueError(f"{text!r} is not one of the choices ({allowed})")
+    return text
+
+
+def format_value(kind: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if kind == BOOLEAN:
+        return "yes" if value else "no"
+    if kind == NUMBER:
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:g}"
+    if kind == DATE:
+        return value.isoformat()
+    return str(value)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(data: bytes, filename: str) -> list[list[str]]:
+    """The rows of a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:
+            raise TableError("This is not a readable XLSX workbook.") from None
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TableError("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.") from None
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = [row for row in rows if any(cell.strip() for cell in row)] if rows else []
+    if not rows:
+        raise TableError("The file is empty.")
+    if len(rows) > MAX_ROWS + 1:
+        raise TableError(f"The file has more than {MAX_ROWS} rows.")
+    return rows
+
+
+def parse_cases(
+    rows: list[list[str]],
+    attributes: Iterable[AttributeSpec],
+    kinds: Mapping[str, str],
+) -> tuple[list[CaseRecord], list[Problem]]:
+    """Check every row; return the records and every problem found (not just the first).
+
+    `kinds` maps each accepted spelling (value and label, case-folded) to the stored kind.
+    """
+    header = [h.strip() for h in rows[0]]
+    by_name = {a.name.casefold(): a for a in attributes}
+    problems: list[Problem] = []
+    columns: list[tuple[int, str, AttributeSpec | None]] = []
+    seen: set[str] = set()
+    for index, title in enumerate(header):
+        key = title.casefold()
+        if not key:
+            continue
+        if key in seen:
+            problems.append(Problem(1, title, "this column appears twice"))
+            continue
+        seen.add(key)
+        if key in FIXED_COLUMNS:
+            columns.append((index, key, None))
+        elif key in by_name:
+            columns.append((index, by_name[key].name, by_name[key]))
+        else:
+            problems.append(
+                Problem(1, title, "no case attribute has this name; define it first or remove it")
+            )
+    if "name" not in seen:
+        problems.append(Problem(1, "name", "the header needs a “name” column"))
+    if problems:
+        return [], problems
+    records: list[CaseRecord] = []
+    names: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        record = CaseRecord(row=number, name="")
+        for index, key, spec in columns:
+            raw = row[index].strip() if index < len(row) else ""
+            if spec is not None:
+                try:
+                    value = parse_value(spec.type, raw, spec.choices)
+                except ValueError as exc:
+                    problems.append(Problem(number, spec.name, str(exc)))
+                    continue
+                if value is not None:
+                    record.attributes[spec.name] = value
+            elif key == "kind":
+                if raw and raw.casefold() not in kinds:
+                    allowed = ", ".join(sorted(set(kinds.values())))
+                    problems.append(Problem(number, "kind", f"{raw!r} is not a kind ({allowed})"))
+                record.kind = kinds.get(raw.casefold(), "")
+            elif key == "part of":
+                record.parent = raw
+            else:
+                setattr(record, key, raw)
+        if not record.name:
+            problems.append(Problem(number, "name", "a case needs a name"))
+        elif record.name.casefold() in names:
+            problems.append(
+                Problem(number, "name", f"same name as row {names[record.name.casefold()]}")
+            )
+        else:
+            names[record.name.casefold()] = number
+        records.append(record)
+    return records, problems
+
+
+def write_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(rows: list[list[str]], *, title: str = "Cases") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

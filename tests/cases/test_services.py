@@ -1,0 +1,200 @@
+"""Services: cases, typed attributes, links, write-ups, matrices, overrides, classifications."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases import services
+from cases.models import AttributeValue, Case, CaseWriteup, CellOverride, Dimension
+from cases.tabular import CaseRecord
+from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+
+
+@pytest.fixture
+def attributes(project):
+    return {
+        "population": services.attribute_create(project=project, name="Population", type="number"),
+        "county": services.attribute_create(
+            project=project, name="County", type="choice", choices=["Vestland", "Rogaland", " "]
+        ),
+        "plan": services.attribute_create(
+            project=project, name="Adopted digitalization plan", type="boolean"
+        ),
+        "adopted": services.attribute_create(project=project, name="Adopted on", type="date"),
+        "notes": services.attribute_create(project=project, name="Notes", type="text"),
+    }
+
+
+def test_case_create_with_every_attribute_type(project, attributes):
+    case = services.case_create(
+        project=project,
+        name="Alpha kommune",
+        pseudonym="Alpha",
+        kind="municipality",
+        attributes={
+            "Population": "12 000",
+            attributes["county"]: "Vestland",
+            "adopted digitalization plan": True,
+            "Adopted on": dt.date(2019, 3, 1),
+            "Notes": "Coastal",
+        },
+    )
+    values = {v.definition.name: v.value for v in case.attribute_values.all()}
+    assert values == {
+        "Population": 12000.0,
+        "County": "Vestland",
+        "Adopted digitalization plan": True,
+        "Adopted on": dt.date(2019, 3, 1),
+        "Notes": "Coastal",
+    }
+    assert attributes["county"].choices == ["Vestland", "Rogaland"]
+    # The four default write-up dimensions exist once the first case does.
+    assert list(Dimension.objects.filter(project=project).values_list("name", flat=True)) == [
+        "Focus areas",
+        "Current projects",
+        "Actors in the ecosystem",
+        "Challenges",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("Population", "many", "Population: 'many' is not a number"),
+        ("County", "Oslo", "is not one of the choices"),
+        ("Elevation", "3", "No case attribute is named"),
+    ],
+)
+def test_bad_attribute_values_create_nothing(project, attributes, name, value, message):
+    with pytest.raises(ValidationError, match=message):
+        services.case_create(project=project, name="Alpha", attributes={name: value})
+    assert not Case.objects.exists()
+
+
+def test_blank_value_clears_it(project, attributes):
+    case = services.case_create(project=project, name="Alpha", attributes={"Population": "3"})
+    services.attribute_values_set(case=case, values={"Population": " "})
+    assert not AttributeValue.objects.exists()
+
+
+def test_choice_attribute_needs_choices_and_names_are_unique(project, attributes):
+    with pytest.raises(ValidationError, match="needs at least one choice"):
+        services.attribute_create(project=project, name="Size", type="choice", choices=[])
+    with pytest.raises(ValidationError, match="exists already"):
+        services.attribute_create(project=project, name="population", type="text")
+
+
+def test_region_contains_member_cases_but_not_itself(project):
+    region = services.case_create(project=project, name="Region", kind="region")
+    member = services.case_create(project=project, name="Epsilon", parent=region)
+    assert list(region.members.all()) == [member]
+    with pytest.raises(ValidationError, match="part of itself"):
+        services.case_update(
+            case=region, name="Region", pseudonym="", kind="region", description="", parent=member
+        )
+
+
+def test_duplicate_case_name(project):
+    services.case_create(project=project, name="Alpha")
+    with pytest.raises(ValidationError, match="exists already"):
+        services.case_create(project=project, name="alpha")
+
+
+def test_one_document_belongs_to_several_cases(study):
+    assert set(study.joint.cases.all()) == {study.alpha, study.beta}
+    services.document_set_cases(document=study.plan, cases=[study.alpha, study.beta])
+    assert set(study.beta.documents.all()) == {study.plan, study.joint}
+
+
+def test_links_across_projects_are_refused(study):
+    other = DocumentFactory()
+    with pytest.raises(ValidationError):
+        services.case_set_documents(case=study.alpha, documents=[other])
+
+
+def test_writeup_cites_excerpts_of_the_project_only(study, lead):
+    dimension = Dimension.objects.filter(project=study.alpha.project).first()
+    text = f"Industry matters.\n[[excerpt:{study.e1.code}]]"
+    writeup = services.writeup_save(case=study.alpha, dimension=dimension, text=text, user=lead)
+    assert services.cited_excerpt_codes(writeup.text) == [str(study.e1.code)]
+    foreign = ExcerptFactory(codes=[])
+    with pytest.raises(ValidationError, match=str(foreign.code)):
+        services.writeup_save(
+            case=study.alpha, dimension=dimension, text=f"[[excerpt:{foreign.code}]]", user=lead
+        )
+    assert CaseWriteup.objects.get().text == text
+
+
+def test_import_creates_and_updates_all_or_nothing(project, attributes):
+    services.case_create(project=project, name="Alpha", pseudonym="A")
+    counts = services.cases_import(
+        project=project,
+        records=[
+            CaseRecord(2, "Alpha", attributes={"Population": 5.0}, parent="Region"),
+            CaseRecord(3, "Region", kind="region"),
+        ],
+    )
+    assert counts == {"created": 1, "updated": 1}
+    alpha = Case.objects.get(name="Alpha")
+    assert alpha.parent.name == "Region" and alpha.pseudonym == "A"
+    with pytest.raises(ValidationError, match="Row 2, column part of"):
+        services.cases_import(project=project, records=[CaseRecord(2, "Gamma", parent="Nowhere")])
+    assert not Case.objects.filter(name="Gamma").exists()
+
+
+def test_template_matrix_keeps_rows_with_codes(study):
+    assert list(study.rows) == ["Industry", "Academia"]
+    assert study.matrix.legend[0] == {"symbol": "X", "meaning": "yes"}
+
+
+def test_override_needs_a_reason_and_a_legend_symbol(study, lead):
+    row = study.rows["Academia"]
+    column = str(study.alpha.code)
+    with pytest.raises(ValidationError, match="reason"):
+        services.cell_override_set(row=row, column=column, symbol="*", reason=" ", user=lead)
+    with pytest.raises(ValidationError, match="legend"):
+        services.cell_override_set(row=row, column=column, symbol="?", reason="x", user=lead)
+    services.cell_override_set(
+        row=row, column=column, symbol="*", reason="Pilot", user=lead, computed="X"
+    )
+    override = CellOverride.objects.get()
+    assert (override.symbol, override.computed, override.user) == ("*", "X", lead)
+    services.cell_override_clear(row=row, column=column)
+    assert not CellOverride.objects.exists()
+
+
+def test_matrix_settings_are_checked(project, lead):
+    with pytest.raises(ValidationError, match="coder"):
+        services.matrix_create(project=project, name="M", user=lead, source="coder")
+    with pytest.raises(ValidationError, match="attribute"):
+        services.matrix_create(project=project, name="M", user=lead, column_mode="grouped")
+
+
+def test_legend_parse():
+    assert services.legend_parse("X = yes\n\n = no") == [
+        {"symbol": "X", "meaning": "yes"},
+        {"symbol": "", "meaning": "no"},
+    ]
+    with pytest.raises(ValidationError, match="line 1"):
+        services.legend_parse("X yes")
+
+
+def test_row_stands_for_code_or_classification(study, project, lead):
+    section = study.matrix.sections.get()
+    with pytest.raises(ValidationError):
+        services.row_create(section=section, label="Nothing")
+    with pytest.raises(ValidationError, match="another project"):
+        services.row_create(section=section, code=CodeFactory())
+
+
+def test_classification_needs_conditions(project, lead):
+    code = CodeFactory(project=project)
+    with pytest.raises(ValidationError, match="needs a condition"):
+        services.classification_create(
+            project=project,
+            name="Helix",
+            classes=[("A", [code], [], []), ("B", [], [], [])],
+            user=lead,
+        )
+    assert not project.classification_rules.exists()

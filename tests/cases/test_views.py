@@ -1,0 +1,391 @@
+"""Views: each works, refuses the wrong roles and methods, and explains bad input."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases import services
+from cases.models import AttributeDefinition, Case, CellOverride, ClassificationRule, Matrix
+from tests.conftest import client_for
+
+
+def url(name, project, **kwargs):
+    return reverse(f"cases:{name}", kwargs={"project": project.code, **kwargs})
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def test_case_list_shows_cases_and_attributes(study, project, viewer, django_assert_num_queries):
+    population = services.attribute_create(project=project, name="Population", type="number")
+    services.attribute_values_set(case=study.alpha, values={population: "12000"})
+    client = client_for(viewer)
+    response = client.get(url("case-list", project))
+    assert response.status_code == 200
+    assert "Alpha kommune" in body(response) and "12000" in body(response)
+
+
+def test_case_list_query_count_is_pinned(study, project, viewer, django_assert_num_queries):
+    client = client_for(viewer)
+    client.get(url("case-list", project))  # warm the session
+    for i in range(4):
+        services.case_create(project=project, name=f"Extra {i}")
+    # session, user, membership, settings, definitions, cases, attribute values
+    with django_assert_num_queries(7):
+        client.get(url("case-list", project))
+
+
+def test_case_create_by_lead_with_attributes(project, lead):
+    services.attribute_create(project=project, name="Population", type="number")
+    definition = AttributeDefinition.objects.get()
+    response = client_for(lead).post(
+        url("case-create", project),
+        {"name": "Gamma", "pseudonym": "G", "kind": "municipality", f"attr_{definition.pk}": "42"},
+    )
+    case = Case.objects.get(name="Gamma")
+    assert response.status_code == 302
+    assert case.attribute_values.get().number == 42
+
+
+def test_case_create_bad_input(project, lead, coder):
+    services.case_create(project=project, name="Gamma")
+    client = client_for(lead)
+    response = client.post(url("case-create", project), {"name": "gamma", "kind": "municipality"})
+    assert response.status_code == 200 and "exists already" in body(response)
+    response = client.post(url("case-create", project), {"name": "Delta", "kind": "planet"})
+    assert response.status_code == 200 and not Case.objects.filter(name="Delta").exists()
+    assert client_for(coder).post(url("case-create", project), {"name": "X"}).status_code == 403
+
+
+def test_case_detail_update_and_delete(study, project, lead, coder):
+    client = client_for(lead)
+    detail = client.get(url("case-detail", project, case=study.alpha.code))
+    assert "Joint regional strategy" in body(detail) and "Challenges" in body(detail)
+    response = client.post(
+        url("case-update", project, case=study.alpha.code),
+        {"name": "Alpha", "pseudonym": "A", "kind": "organization", "description": "Renamed"},
+    )
+    assert response.status_code == 302
+    study.alpha.refresh_from_db()
+    assert (study.alpha.name, study.alpha.kind) == ("Alpha", "organization")
+    delete_url = url("case-delete", project, case=study.alpha.code)
+    assert client.get(delete_url).status_code == 405
+    assert client_for(coder).post(delete_url).status_code == 403
+    assert client.post(delete_url).status_code == 302
+    assert not Case.objects.filter(pk=study.alpha.pk).exists()
+
+
+def test_outsider_gets_404_for_a_case(study, project, outsider):
+    response = client_for(outsider).get(url("case-detail", project, case=study.alpha.code))
+    assert response.status_code == 404
+
+
+def test_link_documents_from_either_side(study, project, lead):
+    client = client_for(lead)
+    response = client.post(
+        url("case-documents", project, case=study.beta.code),
+        {"documents": [study.plan.pk, study.joint.pk]},
+    )
+    assert response.status_code == 302
+    assert set(study.beta.documents.all()) == {study.plan, study.joint}
+    response = client.post(
+        url("document-cases", project, document=study.plan.code), {"cases": [study.alpha.pk]}
+    )
+    assert response.status_code == 302
+    assert list(study.plan.cases.all()) == [study.alpha]
+    bad = client.post(url("document-cases", project, document=study.plan.code), {"cases": [999]})
+    assert bad.status_code == 200 and list(study.plan.cases.all()) == [study.alpha]
+
+
+def test_writeup_edit_renders_citation_and_refuses_unknown_excerpts(study, project, lead, viewer):
+    dimension = project.case_dimensions.get(name="Challenges")
+    edit = url("writeup-edit", project, case=study.alpha.code, dimension=dimension.code)
+    client = client_for(lead)
+    response = client.post(edit, {"text": f"Broadband.\n[[excerpt:{study.e1.code}]]"})
+    assert response.status_code == 302
+    detail = client.get(url("case-detail", project, case=study.alpha.code))
+    assert f"“{study.e1.text}”" in body(detail)
+    viewer_detail = client_for(viewer).get(url("case-detail", project, case=study.alpha.code))
+    assert study.e1.text not in body(viewer_detail)
+    bad = client.post(edit, {"text": "[[excerpt:00000000-0000-0000-0000-000000000000]]"})
+    assert bad.status_code == 200 and "No excerpt of this project" in body(bad)
+
+
+def test_case_settings_attributes_and_dimensions(project, lead):
+    client = client_for(lead)
+    assert client.post(url("case-settings", project), {"anonymize": "on"}).status_code == 302
+    assert project.case_settings.anonymize
+    client.post(url("attribute-create", project), {"name": "Size", "type": "choice", "choices": ""})
+    assert not AttributeDefinition.objects.exists()
+    client.post(
+        url("attribute-create", project), {"name": "Size", "type": "choice", "choices": "S\nL"}
+    )
+    definition = AttributeDefinition.objects.get()
+    assert definition.choices == ["S", "L"]
+    page = client.get(url("case-settings", project))
+    assert "Size" in body(page)
+    client.post(url("attribute-delete", project, attribute=definition.code))
+    assert not AttributeDefinition.objects.exists()
+    client.post(url("dimension-create", project), {"name": "Geography"})
+    dimension = project.case_dimensions.get()
+    client.post(url("dimension-delete", project, dimension=dimension.code))
+    assert not project.case_dimensions.exists()
+
+
+# --- import / export ------------------------------------------------------------------------
+
+
+def upload(text: str, name="cases.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text)
+
+
+def test_import_preview_then_confirm(project, lead):
+    services.attribute_create(project=project, name="Population", type="number")
+    client = client_for(lead)
+    preview = client.post(
+        url("case-import", project),
+        {"file": upload("name,kind,Population\nAlpha,municipality,1 200\nBeta,,300\n")},
+    )
+    assert preview.status_code == 200 and "Import 2 cases" in body(preview)
+    assert not Case.objects.exists()
+    confirm = client.post(
+        url("case-import", project),
+        {"payload": preview.context["payload"], "filename": "cases.csv"},
+    )
+    assert confirm.status_code == 302
+    assert Case.objects.get(name="Alpha").attribute_values.get().number == 1200
+
+
+def test_import_errors_name_row_and_column(project, lead):
+    services.attribute_create(project=project, name="Population", type="number")
+    response = client_for(lead).post(
+        url("case-import", project), {"file": upload("name,Population\nAlpha,lots\n")}
+    )
+    assert "Row 2, column Population: &#x27;lots&#x27; is not a number" in body(response)
+    assert "nothing was imported" in body(response)
+    assert not Case.objects.exists()
+
+
+def test_import_refuses_other_file_types_and_garbage(project, lead):
+    client = client_for(lead)
+    response = client.post(url("case-import", project), {"file": upload("x", "cases.pdf")})
+    assert "Upload a .csv or .xlsx file" in body(response)
+    response = client.post(url("case-import", project), {"payload": "%%%", "filename": "a.csv"})
+    assert "The file is empty" in body(response)
+
+
+def test_case_export_csv_and_xlsx_round_trip(study, project, viewer):
+    client = client_for(viewer)
+    response = client.get(url("case-export", project) + "?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["name", "pseudonym", "kind", "description", "part of"]
+    assert rows[1] == ["Alpha kommune", "Alpha", "municipality", "", ""]
+    response = client.get(url("case-export", project) + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A3"].value == "Beta kommune"
+    assert client.get(url("case-export", project) + "?format=pdf").status_code == 404
+
+
+# --- matrices -------------------------------------------------------------------------------
+
+
+def test_matrix_list_and_detail(study, project, viewer):
+    client = client_for(viewer)
+    assert "Table 3" in body(client.get(url("matrix-list", project)))
+    detail = client.get(url("matrix-detail", project, matrix=study.matrix.code))
+    assert detail.status_code == 200
+    assert "Cooperates with the following ecosystem actors" in body(detail)
+    assert 'class="matrix-cell"' in body(detail)
+
+
+def test_matrix_create_edit_and_build_rows(project, lead, study):
+    client = client_for(lead)
+    response = client.post(
+        url("matrix-create", project),
+        {
+            "name": "Benefits",
+            "column_mode": "all",
+            "cell_mode": "coverage",
+            "source": "majority",
+            "legend": "X = yes\n= no",
+        },
+    )
+    matrix = Matrix.objects.get(name="Benefits")
+    assert response.status_code == 302 and matrix.legend[1] == {"symbol": "", "meaning": "no"}
+    client.post(url("section-create", project, matrix=matrix.code), {"title": "Benefit types"})
+    section = matrix.sections.get()
+    client.post(
+        url("row-create", project, matrix=matrix.code),
+        {"section": section.pk, "code": study.industry.pk, "include_descendants": "on"},
+    )
+    row = section.rows.get()
+    assert row.label == "Industry"
+    bad = client.post(url("row-create", project, matrix=matrix.code), {"section": section.pk})
+    assert bad.status_code == 302 and section.rows.count() == 1
+    edit = client.get(url("matrix-edit", project, matrix=matrix.code))
+    assert "Benefit types" in body(edit)
+    response = client.post(
+        url("matrix-edit", project, matrix=matrix.code),
+        {
+            "name": "Benefits",
+            "column_mode": "all",
+            "cell_mode": "presence",
+            "source": "coder",
+            "legend": "X = yes",
+        },
+    )
+    assert response.status_code == 200 and "Choose the coder" in body(response)
+    client.post(url("row-delete", project, matrix=matrix.code, row=row.code))
+    assert not section.rows.exists()
+    client.post(url("matrix-delete", project, matrix=matrix.code))
+    assert not Matrix.objects.filter(pk=matrix.pk).exists()
+
+
+def test_override_with_reason(study, project, lead, coder):
+    override = url(
+        "cell-override",
+        project,
+        matrix=study.matrix.code,
+        row=study.rows["Academia"].code,
+        column=study.alpha.code,
+    )
+    client = client_for(lead)
+    assert "Computed value" in body(client.get(override))
+    missing = client.post(override, {"symbol": "*", "reason": "  "})
+    assert missing.status_code == 200 and not CellOverride.objects.exists()
+    assert client.post(override, {"symbol": "*", "reason": "Pilot only"}).status_code == 302
+    stored = CellOverride.objects.get()
+    assert (stored.symbol, stored.computed, stored.reason) == ("*", "X", "Pilot only")
+    detail = client.get(url("matrix-detail", project, matrix=study.matrix.code))
+    assert "matrix-overridden" in body(detail) and "Pilot only" in body(detail)
+    assert client_for(coder).post(override, {"symbol": "X", "reason": "x"}).status_code == 403
+    client.post(override, {"action": "clear"})
+    assert not CellOverride.objects.exists()
+    unknown = override.replace(str(study.alpha.code), "nope")
+    assert client.get(unknown).status_code == 404
+
+
+def test_evidence_drill_down_respects_blind_mode(study, project, lead, coder, viewer):
+    evidence = url(
+        "cell-evidence",
+        project,
+        matrix=study.matrix.code,
+        row=study.rows["Industry"].code,
+        column=study.alpha.code,
+    )
+    lead_page = client_for(lead).get(evidence)
+    assert study.e1.text in body(lead_page) and "2 excerpts behind this cell" in body(lead_page)
+    partial = client_for(lead).get(evidence, headers={"HX-Request": "true"})
+    assert "<html" not in body(partial) and "evidence" in body(partial)
+    academia = url(
+        "cell-evidence",
+        project,
+        matrix=study.matrix.code,
+        row=study.rows["Academia"].code,
+        column=study.beta.code,
+    )
+    coder_page = client_for(coder).get(academia)  # coder2's excerpt: not counted for coder
+    assert study.e2.text not in body(coder_page)
+    viewer_page = client_for(viewer).get(academia)
+    assert "1 of them is hidden from you" in body(viewer_page)
+    assert study.e2.text not in body(viewer_page)
+
+
+def test_footnotes(study, project, lead):
+    client = client_for(lead)
+    add = url("footnote-create", project, matrix=study.matrix.code)
+    client.post(add, {"text": "Nothing attached"})
+    assert not study.matrix.footnotes.exists()
+    client.post(add, {"text": "The region provides a common solution.", "column": study.beta.code})
+    note = study.matrix.footnotes.get()
+    assert note.column == str(study.beta.code)
+    client.post(url("footnote-delete", project, matrix=study.matrix.code, footnote=note.code))
+    assert not study.matrix.footnotes.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "tex", "md", "html"])
+def test_matrix_export_downloads(study, project, viewer, fmt):
+    response = client_for(viewer).get(
+        url("matrix-export", project, matrix=study.matrix.code) + f"?format={fmt}"
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="table-3.{fmt}"'
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[:4] == [
+            ["", "Alpha kommune", "Beta kommune"],
+            ["Cooperates with the following ecosystem actors", "", ""],
+            ["Industry", "X", "X"],
+            ["Academia", "X", "X"],
+        ]
+
+
+def test_matrix_export_unknown_format(study, project, viewer):
+    response = client_for(viewer).get(
+        url("matrix-export", project, matrix=study.matrix.code) + "?format=docx"
+    )
+    assert response.status_code == 404
+
+
+# --- classifications and tables -------------------------------------------------------------
+
+
+def test_classification_create_and_detail(study, project, lead, viewer):
+    client = client_for(lead)
+    response = client.post(
+        url("classification-create", project),
+        {
+            "name": "Helix",
+            "applies_to": "document",
+            "classes": "Both: all Industry, Actors/Academia\nIndustry: any Industry; none Academia",
+        },
+    )
+    rule = ClassificationRule.objects.get()
+    assert response.status_code == 302
+    assert [c.name for c in rule.classes.all()] == ["Both", "Industry"]
+    detail = client_for(viewer).get(url("classification-detail", project, classification=rule.code))
+    assert "1 of 2 ≈ 50 %" in body(detail) and "Joint regional strategy" in body(detail)
+    client.post(url("classification-delete", project, classification=rule.code))
+    assert not ClassificationRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("classes", "message"),
+    [
+        ("Both all Industry", "Line 1: write"),
+        ("Both: some Industry", "start each condition with all, any or none"),
+        ("Both: all Nothing", "no code is named"),
+    ],
+)
+def test_classification_bad_input(study, project, lead, classes, message):
+    response = client_for(lead).post(
+        url("classification-create", project),
+        {"name": "Helix", "applies_to": "document", "classes": classes},
+    )
+    assert response.status_code == 200 and message in body(response)
+
+
+def test_frequency_table_and_trail(study, project, lead, viewer):
+    client = client_for(lead)
+    page = client.get(url("frequency-table", project))
+    assert "Industry" in body(page) and "Suppliers" in body(page)
+    exported = client.get(url("frequency-table", project) + "?format=csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["cluster", "category", "documents coded", "total codings", "concepts"],
+        ["Actors", "Academia", "1", "1", ""],
+        ["Actors", "Industry", "2", "2", "Suppliers"],
+    ]
+    trail = client.get(url("coding-trail", project) + "?format=csv")
+    assert "Suppliers" in trail.content.decode("utf-8-sig")
+    viewer_trail = client_for(viewer).get(url("coding-trail", project))
+    assert study.e1.text not in body(viewer_trail)
