@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -41,7 +42,14 @@ def project_archive(*, project: Project, archived: bool = True) -> Project:
 
 @transaction.atomic
 def project_delete(*, project: Project) -> None:
+    """Delete the project and everything in it; its stored files go once the delete commits.
+
+    Codes are RESTRICTed (a used code cannot be deleted on its own), which still lets the
+    project's cascade take codes, codings and excerpts together.
+    """
+    files = [d.original.name for d in project.documents.exclude(original="")]
     project.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
 
 
 @dataclass(frozen=True)

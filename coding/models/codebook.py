@@ -33,7 +33,7 @@ class Code(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey("research.Project", on_delete=models.CASCADE, related_name="codes")
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children"
     )
     name = models.CharField(_("name"), max_length=200)
     definition = models.TextField(_("definition"), blank=True)

@@ -65,7 +65,7 @@ class Coding(models.Model):
     """One code applied to one excerpt; who coded it is the excerpt's coder."""
 
     excerpt = models.ForeignKey(Excerpt, on_delete=models.CASCADE, related_name="codings")
-    code = models.ForeignKey("coding.Code", on_delete=models.PROTECT, related_name="codings")
+    code = models.ForeignKey("coding.Code", on_delete=models.RESTRICT, related_name="codings")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

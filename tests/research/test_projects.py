@@ -142,3 +142,19 @@ def test_member_of_another_project_is_404(cast, project):
     url = reverse("research:member-update", args=[project.code, stranger.pk])
     assert client_for(cast["owner"]).post(url, {"action": "remove"}).status_code == 404
     assert Membership.objects.filter(pk=stranger.pk).exists()
+
+
+def test_deleting_a_project_removes_its_codebook_codings_and_files(cast, project):
+    from coding.models import Code, Coding, Excerpt
+    from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+
+    parent = CodeFactory(project=project, name="Actors")
+    child = CodeFactory(project=project, name="Industry", parent=parent)
+    document = DocumentFactory(project=project)
+    ExcerptFactory(document=document, coder=cast["coder"], codes=[child, parent])
+    url = reverse("research:project-delete", args=[project.code])
+    client_for(cast["owner"]).post(url, {"confirm_title": project.title})
+    assert not Project.objects.filter(pk=project.pk).exists()
+    assert not Code.objects.exists()
+    assert not Coding.objects.exists()
+    assert not Excerpt.objects.exists()
