@@ -1,0 +1,210 @@
+"""The machine a run happened on, and the run written as JSON and as a Markdown table."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.core import Row
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DOCS = ROOT / "docs" / "performance.md"
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        match = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = match.group(1).strip() if match else platform.processor()
+    except OSError:
+        cpu = platform.processor()
+    ram_gb = None
+    try:
+        match = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        ram_gb = round(int(match.group(1)) / 1_048_576, 1) if match else None
+    except OSError:
+        pass
+    postgres = ""
+    try:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            postgres = cursor.fetchone()[0]
+    except Exception:  # the report must still be written when the database is gone
+        postgres = "unknown"
+    return {
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": ram_gb,
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "os": platform.platform(),
+    }
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        if value < 0.01:
+            return f"{value * 1000:.2f} ms"
+        if value < 1:
+            return f"{value * 1000:.0f} ms"
+        return f"{value:.2f} s"
+    if unit == "queries":
+        return f"{value:.0f}"
+    return f"{value:.3g} {unit}"
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = [
+        "| Scenario | Measurement | Median | p95 | Runs | Peak memory | Target | Verdict | Notes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        if row.status != "measured":
+            lines.append(
+                f"| {row.scenario} | {row.label} | {row.status}: {row.reason} | | | | "
+                f"{row.target.text if row.target else ''} | | |"
+            )
+            continue
+        memory = f"{row.peak_memory_mb:.1f} MB" if row.peak_memory_mb is not None else ""
+        lines.append(
+            f"| {row.scenario} | {row.label} | {_figure(row.median, row.unit)} | "
+            f"{_figure(row.p95, row.unit)} | {len(row.samples)} | {memory} | "
+            f"{row.target.text if row.target else 'no target set'} | {row.verdict} | "
+            f"{row.note} |"
+        )
+    return "\n".join(lines)
+
+
+def machine_text(info: dict[str, Any]) -> str:
+    return (
+        f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; Python "
+        f"{info['python']}; PostgreSQL {info['postgresql']}; {info['os']}; load average "
+        f"{' / '.join(map(str, info['load_average']))} (1/5/15 min) when the report was written"
+    )
+
+
+def write(
+    *, rows: list[Row], size: str, repeats: int, notes: list[str], started: datetime, docs: bool
+) -> tuple[Path, Path]:
+    info = machine()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    data = {
+        "started": started.isoformat(),
+        "finished": datetime.now(UTC).isoformat(),
+        "size": size,
+        "repeats": repeats,
+        "machine": info,
+        "notes": notes,
+        "command": " ".join(["python -m bench", *sys.argv[1:]]),
+        "rows": [row.as_dict() for row in rows],
+    }
+    json_path = RESULTS / f"{stamp}.json"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    body = (
+        f"# Benchmark run {stamp} (size {size}, {repeats} repeat(s) per scenario)\n\n"
+        f"Machine: {machine_text(info)}\n\n"
+        + "".join(f"- {note}\n" for note in notes)
+        + "\n"
+        + markdown_table(rows)
+        + "\n"
+    )
+    md_path = RESULTS / f"{stamp}.md"
+    md_path.write_text(body)
+    if docs:
+        write_docs(
+            table=markdown_table(rows),
+            info=info,
+            size=size,
+            repeats=repeats,
+            notes=notes,
+            stamp=stamp,
+        )
+    return json_path, md_path
+
+
+def write_docs(
+    *, table: str, info: dict[str, Any], size: str, repeats: int, notes: list[str], stamp: str
+) -> None:
+    """Replace the generated part of docs/performance.md, keeping the hand-written rest."""
+    start, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    generated = (
+        f"{start}\n"
+        f"Latest run: {stamp} UTC, size **{size}**, {repeats} repeat(s) per scenario.\n\n"
+        f"Machine: {machine_text(info)}.\n\n"
+        + "".join(f"- {note}\n" for note in notes)
+        + "\n"
+        + table
+        + f"\n{end}"
+    )
+    text = DOCS.read_text() if DOCS.exists() else f"# Performance\n\n{start}\n{end}\n"
+    if start in text and end in text:
+        before = text.split(start)[0]
+        after = text.split(end, 1)[1]
+        text = before + generated + after
+    else:
+        text = text.rstrip() + "\n\n" + generated + "\n"
+    DOCS.write_text(text)
+
+
+def write_profile(profiler, *, started: datetime, scenario: str) -> Path:
+    import io
+    import pstats
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer)
+    stats.sort_stats("cumulative").print_stats(60)
+    path = RESULTS / f"{started.strftime('%Y%m%d-%H%M%S')}-{scenario}.profile.txt"
+    path.write_text(buffer.getvalue())
+    return path
+
+
+def docs_from_json(path: Path) -> None:
+    """Rewrite docs/performance.md's table from a saved run (python -m bench.report FILE)."""
+    from bench.core import Target
+
+    data = json.loads(path.read_text())
+    rows = []
+    for item in data["rows"]:
+        target = Target(**item["target"]) if item["target"] else None
+        fields = {
+            k: item[k]
+            for k in (
+                "scenario",
+                "label",
+                "samples",
+                "unit",
+                "peak_memory_mb",
+                "note",
+                "status",
+                "reason",
+            )
+        }
+        rows.append(Row(target=target, **fields))
+    info = data["machine"]
+    info.setdefault("load_average", ["?"])
+    write_docs(
+        table=markdown_table(rows),
+        info=info,
+        size=data["size"],
+        repeats=data["repeats"],
+        notes=data["notes"],
+        stamp=datetime.fromisoformat(data["started"]).strftime("%Y%m%d-%H%M%S"),
+    )
+
+
+if __name__ == "__main__":
+    docs_from_json(Path(sys.argv[1]))

@@ -1,0 +1,16 @@
+"""Every scenario module registers itself with `bench.core.scenario`; importing this package
+loads them all, in the order the report lists them."""
+
+import importlib
+
+ORDER = (
+    "ingest",
+    "coding_view",
+    "excerpt_create",
+    "codebook",
+    "agreement_run",
+    "agreement_maths",
+    "matrix",
+)
+for _module in ORDER:
+    importlib.import_module(f"bench.scenarios.{_module}")

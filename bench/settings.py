@@ -1,0 +1,35 @@
+"""Settings for benchmark runs: the real settings, production-like where it changes timings.
+
+The harness sets DATABASE_URL (its own database), DJANGO_MEDIA_ROOT (a throw-away folder) and
+REDIS_URL (when Redis is available) before Django starts; the Celery worker and the gunicorn
+server it starts get the same environment, so all three see one database and one media folder.
+"""
+
+from config.settings import *  # noqa: F403
+
+# DEBUG off: template debugging and query logging would inflate every server-side figure.
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# Static files straight from static/ so no collectstatic is needed for the live server.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+# Building thousands of synthetic users must not cost seconds of password hashing each.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Our own queue, so a developer's `make worker` never picks up (or steals) benchmark jobs.
+CELERY_TASK_DEFAULT_QUEUE = "concord-bench"
+# The harness creates its database with Django's test-database machinery. Tables are built
+# straight from the models (no migration files), so a run measures the models as they are even
+# while the migrations of a feature in progress are still being written.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": DATABASES["default"]["NAME"],  # noqa: F405
+    "MIGRATE": False,
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

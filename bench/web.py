@@ -1,0 +1,73 @@
+"""Measuring pages: server time through django.test.Client, queries, and real HTTP sessions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from bench.core import NotAvailable
+
+
+def url(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch as exc:
+        raise NotAvailable(f"no URL {name!r} yet") from exc
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def checked(response, *, expect: tuple[int, ...] = (200,)):
+    if response.status_code not in expect:
+        raise RuntimeError(f"{response.request.get('PATH_INFO')} answered {response.status_code}")
+    return response
+
+
+def server_times(request: Callable[[], object], *, repeats: int) -> tuple[list[float], int, int]:
+    """Wall time of `repeats` requests, the query count of one, and the response size."""
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    # An execute wrapper, not CaptureQueriesContext: each request clears the query log.
+    with connection.execute_wrapper(count):
+        response = request()
+    size = len(getattr(response, "content", b""))
+    samples = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        request()
+        samples.append(time.perf_counter() - began)
+    return samples, len(queries), size
+
+
+@dataclass(frozen=True)
+class HttpSession:
+    """What a browser holds after logging in: a session cookie and a CSRF token."""
+
+    sessionid: str
+    csrftoken: str
+
+    @classmethod
+    def for_user(cls, user) -> HttpSession:
+        from django.middleware.csrf import _get_new_csrf_string
+
+        client = client_for(user)  # saves a real session row the live server can read
+        return cls(client.cookies["sessionid"].value, _get_new_csrf_string())
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "Cookie": f"sessionid={self.sessionid}; csrftoken={self.csrftoken}",
+            "X-CSRFToken": self.csrftoken,
+        }

@@ -1,0 +1,74 @@
+"""The benchmark harness's own logic (no database): statistics, verdicts, synthetic data."""
+
+from bench.build import norwegian_text, pdf_bytes
+from bench.core import SIZES, Row, Target
+from bench.scenarios.agreement_maths import reliability_data, unitized_spans
+
+
+def test_p95_is_nearest_rank_so_ten_runs_give_the_slowest():
+    row = Row(scenario="s", label="l", samples=[float(n) for n in range(1, 11)])
+    assert row.median == 5.5
+    assert row.p95 == 10.0
+
+
+def test_verdict_judges_the_p95_against_the_target():
+    fast = Row(scenario="s", label="l", samples=[0.05, 0.06], target=Target(0.1, "< 0.1 s"))
+    slow = Row(scenario="s", label="l", samples=[0.05, 0.2], target=Target(0.1, "< 0.1 s"))
+    assert fast.verdict == "met"
+    assert slow.verdict == "MISSED"
+
+
+def test_targets_are_not_judged_on_data_smaller_than_they_were_set_for():
+    row = Row(scenario="s", label="l", samples=[9.0], target=Target(0.1, "x", at_scale=False))
+    assert row.verdict == "target is for full-scale data"
+
+
+def test_rows_without_target_or_measurement_say_so():
+    assert Row(scenario="s", label="l", samples=[1.0]).verdict == "no target set"
+    missing = Row(scenario="s", label="l", status="not measured", reason="no URL yet")
+    assert missing.verdict == ""
+    assert missing.as_dict()["median"] is None
+
+
+def test_synthetic_text_is_deterministic_norwegian_and_of_the_asked_length():
+    text = norwegian_text(7, 5_000)
+    assert text == norwegian_text(7, 5_000)
+    assert abs(len(text) - 5_000) <= 2
+    assert any(letter in text for letter in "æøå")
+
+
+def test_synthetic_pdf_is_a_real_multi_page_pdf():
+    data = pdf_bytes(1, 3)
+    assert data.startswith(b"%PDF") and data == pdf_bytes(1, 3)
+    assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") >= 1
+
+
+def test_reliability_data_has_the_asked_shape_and_about_ten_percent_missing():
+    data = reliability_data(coders=5, units=2_000, categories=30)
+    assert len(data) == 5 and all(len(row) == 2_000 for row in data)
+    missing = sum(value is None for row in data for value in row) / 10_000
+    assert 0.08 < missing < 0.12
+
+
+def test_unitized_spans_never_overlap_within_a_coder():
+    spans = unitized_spans(coders=5, length=30_000)
+    for units in spans.values():
+        for (_, end, _), (start, _, _) in zip(units, units[1:], strict=False):
+            assert end <= start
+
+
+def test_full_size_is_the_scale_the_issues_name():
+    full = SIZES["full"]
+    assert (full.pdf_pages, full.upload_files, full.view_chars, full.view_excerpts) == (
+        150,
+        30,
+        1_500_000,
+        5_000,
+    )
+    assert (full.run_documents, full.run_coders, full.run_codes, full.run_excerpts) == (
+        26,
+        3,
+        150,
+        15_000,
+    )
+    assert (full.matrix_rows, full.matrix_columns, full.matrix_codings) == (60, 300, 50_000)
