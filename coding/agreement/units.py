@@ -35,7 +35,7 @@ class UnitData:
     ``weights[u]`` says how many characters a unit stands for (character level only)."""
 
     coders: tuple[Hashable, ...]
-    units: list[Hashable]
+    units: Sequence[Hashable]
     data: list[list[int | None]]
     weights: list[float] | None = None
 
@@ -259,7 +259,7 @@ def character_runs(
             length = int(lengths[doc])
             if length <= 0:
                 continue
-            per_coder = []
+            per_coder: list[list[tuple[int, int]] | None] = []
             for coder in coders:
                 if _present(codings, coded_by, coder, doc):
                     ivs = [
@@ -270,19 +270,19 @@ def character_runs(
                 else:
                     per_coder.append(None)
             points = {0, length}
-            for ivs in per_coder:
-                for s, e in ivs or ():
+            for spans in per_coder:
+                for s, e in spans or ():
                     points.update((s, e))
             bounds = np.array(sorted(points), dtype=np.int64)
             starts, ends = bounds[:-1], bounds[1:]
             units.extend((doc, int(s), int(e)) for s, e in zip(starts, ends, strict=True))
             weights.extend((ends - starts).astype(float).tolist())
-            for i, ivs in enumerate(per_coder):
-                if ivs is None:
+            for i, spans in enumerate(per_coder):
+                if spans is None:
                     rows[i].extend([None] * len(starts))
                 else:
                     # A run lies entirely inside or outside the coder's union by construction.
-                    covered = covered_length(ivs, starts, ends)
+                    covered = covered_length(spans, starts, ends)
                     rows[i].extend(int(c > 0) for c in covered)
         out[code] = UnitData(tuple(coders), units, rows, weights)
     return out

@@ -87,7 +87,7 @@ def _read_codes(raw_codes: list, pointer: str, depth: int, intake: TreeIntake) -
     nodes: list[CodeNode] = []
     siblings: set[str] = set()
     for index, raw in enumerate(raw_codes):
-        where = {"pointer": f"{pointer}[{index}]"}
+        where: dict[str, Any] = {"pointer": f"{pointer}[{index}]"}
         if not isinstance(raw, dict):
             result.not_taken.append(Problem("not a code object; skipped", **where))
             continue

@@ -129,7 +129,7 @@ def read_markdown(data: bytes) -> RawDocument:
     # Keep the author's line breaks, as for plain text: transcripts often have one turn a line.
     renderer = MarkdownIt("commonmark", {"breaks": True}).enable("table")
     text, _ = html_to_text(renderer.render(source))
-    metadata = {key: front[key] for key in ("author", "date") if key in front}
+    metadata: dict[str, str] = {key: front[key] for key in ("author", "date") if key in front}
     if "date" in metadata:
         metadata["created"] = metadata.pop("date")
     return RawDocument(pages=[text], title=front.get("title"), metadata=metadata, encoding=encoding)

@@ -91,7 +91,7 @@ _NOT_SPEAKERS = {
 def looks_like_turn_start(line: str) -> bool:
     """Whether a line begins like a speaker turn (used to keep turns apart when reflowing)."""
     match = LABEL_LINE.match(line)
-    return bool(match) and _is_role(match.group("speaker"))
+    return match is not None and _is_role(match.group("speaker"))
 
 
 def find_speaker_turns(text: str) -> list[Turn]:
