@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from research.jobs import Report, job_handler
 from research.models import Job, Project
@@ -63,7 +64,7 @@ def _export_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "exports"
 
 
-@job_handler(PROJECT_EXPORT)
+@job_handler(PROJECT_EXPORT, label=_("Project export"))
 def project_export_job(job: Job, report: Report) -> dict[str, Any]:
     data = project_export_data(job.project, report)
     folder = _export_dir()

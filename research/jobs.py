@@ -27,6 +27,7 @@ Report = Callable[[int, str], None]
 Handler = Callable[[Job, Report], dict[str, Any]]
 
 _HANDLERS: dict[str, Handler] = {}
+_LABELS: dict[str, str] = {}
 
 
 class JobError(Exception):
@@ -44,12 +45,20 @@ class JobCancelled(Exception):
 CONTINUES: Any = object()
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, label: str | None = None) -> Callable[[Handler], Handler]:
+    """Register the handler of a job kind; `label` is what researchers see on job pages."""
+
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if label:
+            _LABELS[kind] = label
         return func
 
     return register
+
+
+def job_label(kind: str) -> str:
+    return str(_LABELS.get(kind, kind))
 
 
 def job_enqueue(

@@ -2,6 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from research import jobs
 from research.access import Capability, has_capability
 
 register = template.Library()
@@ -37,6 +38,11 @@ def project_nav_items(context) -> list[dict]:
             continue
         items.append({"url": url, "label": label, "active": request.path.startswith(url)})
     return items
+
+
+@register.filter
+def job_label(kind: str) -> str:
+    return jobs.job_label(kind)
 
 
 @register.filter

@@ -114,3 +114,12 @@ def test_job_of_another_project_is_404(cast, project):
     job = Job.objects.create(project=other, kind=PROJECT_EXPORT)
     url = reverse("research:job-detail", args=[project.code, job.code])
     assert client_for(cast["owner"]).get(url).status_code == 404
+
+
+def test_job_pages_show_the_job_by_its_label_not_its_key(cast, project):
+    job = Job.objects.create(project=project, kind=PROJECT_EXPORT)
+    page = client_for(cast["viewer"]).get(
+        reverse("research:job-detail", args=[project.code, job.code])
+    )
+    assert "Project export" in page.content.decode()
+    assert "project.export" not in page.content.decode()
