@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import pgettext_lazy
 
 from coding.codebook_io import CodeNode
 from coding.models import Code, CodebookChange, CodebookVersion, Coding
+from research.models import User
 
 
 def _ordered(codes: list[Code]) -> list[Code]:
@@ -86,11 +88,38 @@ def codebook_version_current(*, project) -> CodebookVersion | None:
     return CodebookVersion.objects.filter(project=project).order_by("-created_at", "-pk").first()
 
 
-def codebook_changes(*, project, code: Code | None = None, limit: int = 500):
+# What the change log calls each recorded action (nouns: they also fill "Undo the … of …").
+CHANGE_LABELS = {
+    "create": pgettext_lazy("codebook change", "creation"),
+    "rename": pgettext_lazy("codebook change", "renaming"),
+    "edit": pgettext_lazy("codebook change", "edit"),
+    "accept": pgettext_lazy("codebook change", "acceptance"),
+    "move": pgettext_lazy("codebook change", "move"),
+    "merge": pgettext_lazy("codebook change", "merge"),
+    "group": pgettext_lazy("codebook change", "grouping"),
+    "delete": pgettext_lazy("codebook change", "deletion"),
+    "undo": pgettext_lazy("codebook change", "undo"),
+    "version": pgettext_lazy("codebook change", "version frozen"),
+    "import": pgettext_lazy("codebook change", "import"),
+}
+
+
+def change_label(action: str) -> str:
+    """The translated name of a logged action (the raw action if a newer one is unknown)."""
+    return str(CHANGE_LABELS.get(action, action))
+
+
+def codebook_changes(*, project, code: Code | None = None, limit: int = 500) -> list:
+    """The latest changes, newest first, each with its translated `label`. One query."""
     changes = CodebookChange.objects.filter(project=project).select_related("user", "code")
     if code is not None:
         changes = changes.filter(code=code)
-    return changes.order_by("-at", "-pk")[:limit]
+    result = list(changes.order_by("-at", "-pk")[:limit])
+    for change in result:
+        change.label = change_label(change.action)
+        if change.action == "undo":
+            change.undone_label = change_label(change.before.get("action", ""))
+    return result
 
 
 @dataclass
@@ -110,11 +139,14 @@ class CodebookCounts:
 
 
 def codebook_counts(*, project, see_all: bool, coder=None, code_ids=None) -> CodebookCounts:
-    """Codings and documents per code, in total and per coder (aggregate queries only).
+    """Codings and documents per code, in total and per coder.
 
-    `see_all` (leads, owners, anyone in an open project): everyone's counts, two queries plus
-    one for coder names. Otherwise `coder`'s own counts only (blind mode): one query. Neither
-    (a viewer in a blind project): nothing, no query.
+    One aggregate query grouped by (code, coder, document) gives both the totals and the
+    per-coder figures; a code's documents are the distinct documents of its rows. (Two
+    aggregates with COUNT(DISTINCT) each joined every coding again.) `see_all` (leads, owners,
+    anyone in an open project): everyone's counts, plus one query for the coders' names.
+    Otherwise `coder`'s own counts only (blind mode): one query. Neither (a viewer in a blind
+    project): nothing, no query.
     """
     if not see_all and coder is None:
         return CodebookCounts(visible=False)
@@ -123,20 +155,86 @@ def codebook_counts(*, project, see_all: bool, coder=None, code_ids=None) -> Cod
         codings = codings.filter(code_id__in=code_ids)
     if not see_all:
         codings = codings.filter(excerpt__coder=coder)
-    result = CodebookCounts()
-    totals = codings.values("code_id").annotate(
-        n=Count("id"), docs=Count("excerpt__document_id", distinct=True)
+    groups = (
+        codings.values_list("code_id", "excerpt__coder_id", "excerpt__document_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    for row in totals.order_by():
-        result.total[row["code_id"]] = Counts(row["n"], row["docs"])
+    result = CodebookCounts()
+    documents: dict[int, set[int]] = defaultdict(set)
+    for code_id, coder_id, document_id, n in groups:
+        total = result.total.get(code_id) or result.total.setdefault(code_id, Counts())
+        total.codings += n
+        documents[code_id].add(document_id)
+        if see_all:
+            mine = result.by_coder.setdefault(code_id, {})
+            counts = mine.get(coder_id) or mine.setdefault(coder_id, Counts())
+            counts.codings += n
+            counts.documents += 1  # one group per (code, coder, document)
+    for code_id, docs in documents.items():
+        result.total[code_id].documents = len(docs)
     if see_all:
-        per_coder = codings.values(
-            "code_id", "excerpt__coder_id", "excerpt__coder__email", "excerpt__coder__display_name"
-        ).annotate(n=Count("id"), docs=Count("excerpt__document_id", distinct=True))
-        for row in per_coder.order_by():
-            coder_id = row["excerpt__coder_id"]
-            result.by_coder.setdefault(row["code_id"], {})[coder_id] = Counts(row["n"], row["docs"])
-            result.coders[coder_id] = (
-                row["excerpt__coder__display_name"] or row["excerpt__coder__email"] or "consensus"
-            )
+        coder_ids = {c for mine in result.by_coder.values() for c in mine}
+        names = dict.fromkeys(coder_ids, "consensus")
+        if coder_ids - {None}:
+            for pk, email, display_name in User.objects.filter(
+                pk__in=coder_ids - {None}
+            ).values_list("pk", "email", "display_name"):
+                names[pk] = display_name or email
+        result.coders = names
+        # Coders in a stable order (by name) in each row, whatever order the groups came in.
+        for code_id, mine in result.by_coder.items():
+            result.by_coder[code_id] = dict(sorted(mine.items(), key=lambda kv: names[kv[0]]))
     return result
+
+
+def codebook_export_data(*, project) -> dict:
+    """The codebook for the project's JSON export: the tree (with each code's UUID, status and
+    every text field), the frozen versions, and the whole change log, oldest first. Three
+    queries. Log entries keep their `before`/`after` details as recorded (they may name
+    internal ids, which only mean something within this installation)."""
+    nodes: dict[int, dict] = {}
+    tree: list[dict] = []
+    for code in codebook_tree(project=project):
+        node = {
+            "code": str(code.code),
+            "name": code.name,
+            "status": code.status,
+            "definition": code.definition,
+            "inclusion": code.inclusion,
+            "exclusion": code.exclusion,
+            "example": code.example,
+            "colour": code.colour,
+            "shortcut": code.shortcut,
+            "memo": code.memo,
+            "children": [],
+        }
+        nodes[code.pk] = node
+        (nodes[code.parent_id]["children"] if code.parent_id else tree).append(node)
+    versions = [
+        {
+            "code": str(version.code),
+            "name": version.name,
+            "created_at": version.created_at.isoformat(),
+            "created_by": version.created_by.email if version.created_by else None,
+            "snapshot": version.snapshot,
+        }
+        for version in CodebookVersion.objects.filter(project=project)
+        .select_related("created_by")
+        .order_by("created_at", "pk")
+    ]
+    changes = [
+        {
+            "at": change.at.isoformat(),
+            "user": change.user.email if change.user else None,
+            "action": change.action,
+            "code": str(change.code.code) if change.code else None,
+            "code_name": change.code_name,
+            "before": change.before,
+            "after": change.after,
+        }
+        for change in CodebookChange.objects.filter(project=project)
+        .select_related("user", "code")
+        .order_by("at", "pk")
+    ]
+    return {"tree": tree, "versions": versions, "changes": changes}

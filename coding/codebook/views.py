@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,25 +52,76 @@ def _error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
+ZERO = uuid.UUID(int=0)
+
+
+def _code_url_prefix(project: uuid.UUID) -> str:
+    """The URL of every code's page minus its UUID, reversed once: reversing seven URLs for each
+    of a thousand rows took most of the page's time (`test_row_urls_match_reverse` pins it)."""
+    return reverse("coding:code-edit", kwargs={"project": project, "code": ZERO}).removesuffix(
+        f"{ZERO}/"
+    )
+
+
+# The tree shows the start of a definition on one line; the whole text is in the edit panel.
+DEFINITION_PREVIEW = 160
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= DEFINITION_PREVIEW else text[: DEFINITION_PREVIEW - 1] + "…"
+
+
+def _codebook_rows(codes, counts, *, prefix: str, manage: bool, see_all: bool) -> list[dict]:
+    """Plain strings for each row (numbers too: the template would localize each one), so the
+    loop over a thousand codes does little more than print them."""
+    rows = []
+    for code in codes:
+        key = str(code.code)
+        url = f"{prefix}{key}/"
+        total = counts.total.get(code.pk)
+        by_coder = [(counts.coders[c], n) for c, n in counts.by_coder.get(code.pk, {}).items()]
+        rows.append(
+            {
+                "code": code,
+                "key": key,
+                "url": url,
+                # Leads open the edit panel; everyone else the code's history.
+                "link": url if manage else f"{url}log/",
+                "path": code.path,
+                "depth": str(code.depth),
+                "name": code.name,
+                "search": code.name.lower(),
+                "colour": code.colour,
+                "children": code.child_count,
+                "proposed": code.status == CodeStatus.PROPOSED,
+                "shortcut": code.shortcut,
+                "definition": _preview(code.definition),
+                "total": total,
+                "codings": str(total.codings if total else 0),
+                "documents": str(total.documents if total else 0),
+                "by_coder": by_coder,
+                "by_coder_text": ", ".join(f"{name}: {n.codings}" for name, n in by_coder)
+                if see_all
+                else "",
+            }
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     see_all = sees_all_codings(membership)
+    manage = has_capability(membership, Capability.MANAGE)
     coder = request.user if has_capability(membership, Capability.CODE) else None
     counts = selectors.codebook_counts(project=membership.project, see_all=see_all, coder=coder)
     codes = selectors.codebook_tree(project=membership.project)
-    rows = [
-        {
-            "code": code,
-            "total": counts.total.get(code.pk),
-            "by_coder": [
-                (counts.coders[coder_id], n)
-                for coder_id, n in counts.by_coder.get(code.pk, {}).items()
-            ],
-        }
-        for code in codes
-    ]
+    rows = _codebook_rows(
+        codes, counts, prefix=_code_url_prefix(project), manage=manage, see_all=see_all
+    )
+    may_create = _may_create(membership)
+    undoable = services.codebook_undoable(project=membership.project) if manage else None
     return _page(
         request,
         "coding/codebook/codebook.html",
@@ -77,9 +129,12 @@ def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         rows=rows,
         counts=counts,
         see_all=see_all,
-        may_create=_may_create(membership),
-        undoable=services.codebook_undoable(project=membership.project),
-        create_form=CodeCreateForm(project=membership.project),
+        may_create=may_create,
+        undoable=undoable,
+        undo_label=selectors.change_label(undoable.action) if undoable else "",
+        # With codes in the tree, the form (its parent list as long as the codebook) is
+        # loaded on demand from the create page; an empty codebook shows it straight away.
+        create_form=CodeCreateForm(project=membership.project) if may_create and not rows else None,
         version=selectors.codebook_version_current(project=membership.project),
         formats=EXPORTERS,
     )
@@ -100,7 +155,11 @@ def code_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if not _may_create(membership):
         raise PermissionDenied
     manage = has_capability(membership, Capability.MANAGE)
-    form = CodeCreateForm(request.POST or None, project=membership.project)
+    form = CodeCreateForm(
+        request.POST or None,
+        project=membership.project,
+        initial={"parent": request.GET.get("parent")},  # "Add a sub-code" in the edit panel
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -115,7 +174,10 @@ def code_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Code “%(name)s” created.") % {"name": code.name})
             return _back(project)
-    return _page(request, "coding/codebook/code_form.html", membership, form=form)
+    template = "coding/codebook/code_form.html"
+    if _htmx(request) and request.method == "GET":
+        template += "#create-panel"
+    return _page(request, template, membership, form=form)
 
 
 @login_required
@@ -266,7 +328,10 @@ def codebook_undo(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         messages.success(
             request,
             _("Undone: %(action)s of “%(name)s”.")
-            % {"action": change.before["action"], "name": change.before["name"]},
+            % {
+                "action": selectors.change_label(change.before["action"]),
+                "name": change.before["name"],
+            },
         )
     return _back(project)
 

@@ -1,5 +1,6 @@
-// Codebook tree: indentation from data-depth, expand/collapse of sub-codes, and
-// search-as-you-type (a code matches by name; its ancestors stay visible for context).
+// Codebook tree: indentation from data-depth, expand/collapse of sub-codes,
+// search-as-you-type (a code matches by name; its ancestors stay visible for context), and,
+// for leads, opening a code's edit page in the side panel (the link works without JavaScript).
 const table = document.querySelector("#codebook-tree");
 
 function rows() {
@@ -7,8 +8,9 @@ function rows() {
 }
 
 function indent() {
-  for (const cell of table.querySelectorAll("[data-indent]")) {
-    cell.style.setProperty("padding-left", `${Number(cell.dataset.indent) * 1.5 + 0.25}rem`);
+  for (const row of rows()) {
+    const cell = row.querySelector(".codebook-name");
+    if (cell) cell.style.setProperty("padding-left", `${Number(row.dataset.depth) * 1.5 + 0.25}rem`);
   }
 }
 
@@ -54,11 +56,25 @@ function filter(term) {
   all.forEach((r) => (r.hidden = !visible.has(r)));
 }
 
+// One listener for every code's link, instead of an hx-get on each of a thousand rows.
+function openInPanel(event) {
+  const link = event.target.closest("a.fw-medium[id^='code-name-']");
+  const panel = document.querySelector(table.dataset.panel);
+  if (!link || !panel || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  window.htmx.ajax("GET", link.href, { target: panel, swap: "innerHTML" }).then(() => {
+    // The panel may be off screen (long tree, or below it on a narrow screen).
+    panel.scrollIntoView({ block: "nearest" });
+    panel.focus({ preventScroll: true });
+  });
+}
+
 if (table) {
   indent();
   table.addEventListener("click", (event) => {
     const button = event.target.closest("[data-toggle-subtree]");
     if (button) toggle(button);
+    else if (table.dataset.panel) openInPanel(event);
   });
   const input = document.querySelector("[data-codebook-filter]");
   if (input) input.addEventListener("input", () => filter(input.value));

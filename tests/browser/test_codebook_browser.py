@@ -36,3 +36,85 @@ def test_drag_a_code_under_another(page):
     assert page.locator(f"#code-row-{value.code}").is_visible()
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
     assert Code.objects.filter(project=project).count() == 3
+
+
+def _names(page):
+    return page.locator("tr.codebook-row .fw-medium").all_inner_texts()
+
+
+def _lead_with_codes(*names):
+    lead = UserFactory(email="lead@kommune.no")
+    project = ProjectFactory(title="Smart villages")
+    Membership.objects.create(project=project, user=lead, role=Role.LEAD)
+    codes = {name: services.code_create(project=project, name=name, user=lead) for name in names}
+    return project, lead, codes
+
+
+def test_drop_on_the_top_edge_of_a_row_puts_the_code_before_it(page):
+    project, lead, codes = _lead_with_codes("Actors", "Value", "Zeta")
+    academia = services.code_create(
+        project=project, name="Academia", user=lead, parent=codes["Actors"]
+    )
+    log_in(page, "lead@kommune.no", PASSWORD)
+    page.goto(f"/p/{project.code}/codebook/")
+    assert _names(page) == ["Actors", "Academia", "Value", "Zeta"]
+
+    def drop_before(source, target):
+        with page.expect_navigation():
+            page.locator(f"#code-row-{source.code}").drag_to(
+                page.locator(f"#code-row-{target.code}"), target_position={"x": 40, "y": 2}
+            )
+
+    drop_before(codes["Zeta"], codes["Actors"])  # upwards among top-level siblings
+    assert _names(page) == ["Zeta", "Actors", "Academia", "Value"]
+    drop_before(codes["Zeta"], codes["Value"])  # downwards: lands just before Value
+    assert _names(page) == ["Actors", "Academia", "Zeta", "Value"]
+    drop_before(codes["Value"], academia)  # before a sub-code: becomes its sibling
+    assert _names(page) == ["Actors", "Value", "Academia", "Zeta"]
+    value = Code.objects.get(pk=codes["Value"].pk)
+    assert value.parent_id == codes["Actors"].pk and value.depth == 1
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_code_opens_in_the_panel_and_saves_in_place(page):
+    project, _lead, codes = _lead_with_codes("Actors", "Value")
+    log_in(page, "lead@kommune.no", PASSWORD)
+    page.goto(f"/p/{project.code}/codebook/")
+    page.locator(f"#code-name-{codes['Value'].code}").click()
+    panel = page.locator("#code-detail")
+    panel.get_by_label("Name").fill("Perceived value")
+    assert page.url.endswith(f"/p/{project.code}/codebook/")  # stayed on the tree
+    assert panel.get_by_role("link", name="Merge into…").is_visible()
+    panel.get_by_role("button", name="Save").click()
+    panel.get_by_text("Saved.").wait_for()
+    # The row's name is updated in place, and it still opens the panel.
+    assert page.locator(f"#code-name-{codes['Value'].code}").inner_text() == "Perceived value"
+    page.locator(f"#code-name-{codes['Actors'].code}").click()
+    panel.get_by_role("heading", name="Edit “Actors”").wait_for()
+    # "New code" loads the create form into the panel; saving reloads the tree.
+    page.get_by_role("link", name="New code").click()
+    panel.get_by_role("heading", name="New code").wait_for()  # not the edit form still there
+    panel.get_by_label("Name").fill("Trust")
+    with page.expect_navigation():
+        panel.get_by_role("button", name="Create code").click()
+    assert "Trust" in _names(page)
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_without_javascript_a_lead_reaches_the_code_actions(browser, live_server):
+    project, _lead, codes = _lead_with_codes("Actors", "Value")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, "lead@kommune.no", PASSWORD)
+        page.goto(f"/p/{project.code}/codebook/")
+        page.get_by_role("link", name="Value", exact=True).click()  # a plain link: the edit page
+        assert page.url.endswith(f"/codebook/{codes['Value'].code}/")
+        page.get_by_role("button", name="↑ Up").click()  # a plain form post, back to the tree
+        assert _names(page) == ["Value", "Actors"]
+        page.get_by_role("link", name="Value", exact=True).click()
+        page.get_by_role("link", name="Delete…").click()
+        page.get_by_role("button", name="Delete the code").click()
+        assert _names(page) == ["Actors"]
+    finally:
+        context.close()
