@@ -7,6 +7,16 @@ in the container starts at a known code point. Markers (page numbers, paragraph 
 turns, excerpt anchors) are empty elements whose labels come from CSS, so they never become part
 of a selection. One pass over sorted boundaries keeps a 1.5 MB text with thousands of
 excerpts fast.
+
+Two things keep a long document quick in the browser:
+
+- The highlight of each segment is decided here, as classes (`mine`, `overlap`, `layer-N`, and
+  `c<code id>` for the colour of the innermost own excerpt's first code), so the page needs no
+  per-segment script work before it is usable; one stylesheet rule per code gives the colour.
+- The text is cut into chunks (`<div class="chunk">`) of a few thousand characters, always just
+  after a line break so no visible line is split. The stylesheet gives chunks
+  `content-visibility: auto`: the browser lays out only the chunks near the viewport, and
+  `data-lines` (an estimate of the chunk's wrapped lines) sizes the others meanwhile.
 """
 
 from __future__ import annotations
@@ -15,6 +25,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from math import ceil
+
+CHUNK_CHARS = 3000  # a chunk closes at the first line break after this many characters
+LINE_CHARS = 90  # rough characters per wrapped line of the text column, for chunk estimates
 
 
 @dataclass(frozen=True)
@@ -25,10 +39,56 @@ class Span:
     start: int
     end: int
     anchor: str = ""  # the excerpt's public code, for #excerpt-<code> links
+    mine: bool = False  # the viewer's own excerpt (highlighted in its code's colour)
+    layer: int = 0  # 1… for an overlaid coder's excerpt (one underline pattern per coder)
+    colour: int | None = None  # the code whose colour the highlight takes (c<id> class)
 
 
 def _attr(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _chunk_starts(text: str) -> list[int]:
+    """Offsets where a new chunk begins: just after a line break, every CHUNK_CHARS or so."""
+    starts = []
+    position = CHUNK_CHARS
+    while position < len(text):
+        newline = text.find("\n", position - 1)
+        if newline < 0 or newline + 1 >= len(text):
+            break
+        starts.append(newline + 1)
+        position = newline + 1 + CHUNK_CHARS
+    return starts
+
+
+def _wrapped_lines(piece: str) -> int:
+    return sum(max(1, ceil(len(line) / LINE_CHARS)) for line in piece.split("\n"))
+
+
+def _chunk_open(text: str, start: int, end: int) -> str:
+    return f'<div class="chunk" data-lines="{_wrapped_lines(text[start:end])}">'
+
+
+def _classes(base: str, covering: Iterable[Span]) -> str:
+    """The segment's classes: own excerpts in the innermost one's colour, overlaid coders as
+    layers (the same rule static/js/coding-view.js applies when a code filter changes)."""
+    mine: Span | None = None
+    own = 0
+    layers: set[int] = set()
+    for span in covering:
+        if span.mine:
+            own += 1
+            if mine is None or span.end - span.start < mine.end - mine.start:
+                mine = span
+        elif span.layer:
+            layers.add(min(span.layer, 5))
+    extra = [base, "hl"]
+    if mine is not None:
+        extra.append("mine overlap" if own > 1 else "mine")
+        if mine.colour is not None:
+            extra.append(f"c{mine.colour}")
+    extra.extend(f"layer-{layer}" for layer in sorted(layers))
+    return " ".join(extra)
 
 
 def render_text(
@@ -41,8 +101,8 @@ def render_text(
 ) -> str:
     """HTML for the text container; see the module docstring."""
     length = len(text)
-    starts: dict[int, list[int]] = defaultdict(list)
-    ends: dict[int, list[int]] = defaultdict(list)
+    starts: dict[int, list[Span]] = defaultdict(list)
+    ends: dict[int, list[Span]] = defaultdict(list)
     markers: dict[int, list[str]] = defaultdict(list)
     boundaries = {0, length}
 
@@ -76,37 +136,44 @@ def render_text(
         start, end = max(span.start, 0), min(span.end, length)
         if start >= end:
             continue
-        starts[start].append(span.id)
-        ends[end].append(span.id)
+        starts[start].append(span)
+        ends[end].append(span)
         boundaries.update((start, end))
         if span.anchor:
             markers[start].append(
                 f'<span class="excerpt-anchor" id="excerpt-{_attr(span.anchor)}"></span>'
             )
 
+    chunks = _chunk_starts(text)
+    boundaries.update(chunks)
+    chunk_ends = dict(zip([0, *chunks], [*chunks, length], strict=True))
     ordered = sorted(boundaries)
     labels = dict(speaker_labels)
     label_until = -1
-    active: dict[int, None] = {}  # insertion-ordered set of excerpts covering the segment
-    out: list[str] = []
+    active: dict[int, Span] = {}  # insertion-ordered: the excerpts covering the segment
+    out: list[str] = [_chunk_open(text, 0, chunk_ends[0])]
     for index, start in enumerate(ordered[:-1]):
-        for excerpt_id in ends.get(start, ()):
-            active.pop(excerpt_id, None)
-        for excerpt_id in starts.get(start, ()):
-            active[excerpt_id] = None
+        for span in ends.get(start, ()):
+            active.pop(span.id, None)
+        for span in starts.get(start, ()):
+            active[span.id] = span
+        if start in chunk_ends and start:
+            out.append("</div>" + _chunk_open(text, start, chunk_ends[start]))
         out.extend(markers.get(start, ()))
         label_until = max(label_until, labels.get(start, -1))
         end = ordered[index + 1]
         piece = escape(text[start:end], quote=False)
-        classes = "seg speaker" if start < label_until else "seg"
+        base = "seg speaker" if start < label_until else "seg"
         if active:
             ids = " ".join(str(i) for i in active)
+            classes = _classes(base, active.values())
             out.append(
-                f'<span class="{classes} hl" data-start="{start}" data-ex="{ids}">{piece}</span>'
+                f'<span class="{classes}" data-start="{start}" data-ex="{ids}">{piece}</span>'
             )
         else:
-            out.append(f'<span class="{classes}" data-start="{start}">{piece}</span>')
-    if not out:
+            out.append(f'<span class="{base}" data-start="{start}">{piece}</span>')
+    if len(out) == 1:
         # An empty document still needs an anchor for the selection code.
         out.append('<span class="seg" data-start="0"></span>')
+    out.append("</div>")
     return "".join(out)

@@ -116,7 +116,13 @@ def coding_view_data(
     coders: list[dict] = []
     if may_overlay:
         coders = [
-            {"id": m.user_id, "name": m.user.name, "shown": m.user_id in overlay_ids}
+            {
+                "id": m.user_id,
+                "name": m.user.name,
+                "shown": m.user_id in overlay_ids,
+                # The same layer number as their excerpts: one pattern per overlaid coder.
+                "layer": overlay_ids.index(m.user_id) + 1 if m.user_id in overlay_ids else 0,
+            }
             for m in Membership.objects.filter(project_id=membership.project_id)
             .select_related("user")
             .order_by("user__display_name", "user__email")
@@ -125,7 +131,18 @@ def coding_view_data(
 
     html = render_text(
         document.text,
-        spans=[Span(e["id"], e["start"], e["end"], e["code"]) for e in excerpts],
+        spans=[
+            Span(
+                e["id"],
+                e["start"],
+                e["end"],
+                e["code"],
+                mine=e["mine"],
+                layer=e["layer"],
+                colour=e["codes"][0] if e["codes"] else None,
+            )
+            for e in excerpts
+        ],
         paragraphs=document.paragraphs or (),
         pages=document.pages or (),
         turns=document.turns or (),

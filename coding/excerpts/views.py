@@ -112,6 +112,8 @@ def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
         "data": data,
         "may_code": services.may_code_document(membership=membership, document=doc),
         "may_create_codes": services.may_create_codes(membership=membership),
+        # Leads correct other coders' excerpts here (the update endpoint allows it).
+        "may_edit_others": has_capability(membership, Capability.MANAGE),
         "last_deleted": DELETED_KEY.format(project=project) in request.session,
         "create_form": ExcerptCreateForm(project=membership.project),
     }

@@ -3,7 +3,7 @@
 // Everything is read from data attributes and JSON data blocks (strict CSP: no inline code).
 // Every write is a plain form POST sent with fetch; afterwards the workspace is re-rendered by
 // the server (HX-Request) so what you see is always what is stored.
-import { pointToOffset, selectionOffsets, selectOffsets, textSlice } from "./coding-select.js";
+import { codePointLength, pointToOffset, selectionOffsets, selectOffsets, textSlice } from "./coding-select.js";
 
 const MAX_NAME = 200;
 let state = null;
@@ -76,7 +76,7 @@ function currentSelection() {
 
 async function applyCodes(codeUuids) {
   const selection = selectionOffsets(state.text);
-  if (!selection && state.active) {
+  if (!selection && state.active && editable(state.active)) {
     const payload = await post(updateUrl(state.active), {
       version: state.active.version,
       add_codes: codeUuids,
@@ -106,74 +106,166 @@ function deleteUrl(excerpt) {
 }
 
 // ---- highlights and stripes ------------------------------------------------------------------
+// The server renders each segment's highlight classes and cuts the text into chunks that the
+// browser lays out only near the viewport (content-visibility). So opening a long document
+// costs no per-segment work here: code colours are one constructed stylesheet (a rule per code,
+// allowed by the strict CSP), stripe lanes are computed from offsets alone, and a chunk's
+// stripes are drawn when it first comes near the viewport (reading positions inside one
+// laid-out chunk only). Segment classes are recomputed only when the code filter changes.
+
+const COLOUR = /^#[0-9a-f]{3,8}$/i;
+const LANE_GAP = 90; // characters between two bars sharing a lane (about one line)
 
 function shownExcerpt(excerpt) {
   return !state.filter || excerpt.codes.includes(state.filter);
 }
 
-function paint() {
-  const { excerpts, codes } = state;
-  const bounds = new Map(); // excerpt id → [first segment, last segment]
-  for (const segment of state.text.querySelectorAll(".seg.hl")) {
-    const ids = segment.dataset.ex.split(" ").map(Number);
-    let mine = null;
-    let mineCount = 0;
-    const layers = new Set();
-    for (const id of ids) {
-      const excerpt = excerpts.get(id);
-      if (!excerpt) continue;
-      const seen = bounds.get(id);
-      if (seen) seen[1] = segment;
-      else bounds.set(id, [segment, segment]);
-      if (!shownExcerpt(excerpt)) continue;
-      if (excerpt.mine) {
-        mineCount++;
-        // The innermost (shortest) excerpt gives the colour.
-        if (!mine || excerpt.end - excerpt.start < mine.end - mine.start) mine = excerpt;
-      } else {
-        layers.add(Math.min(excerpt.layer, 5));
-      }
-    }
-    segment.classList.toggle("mine", Boolean(mine));
-    segment.classList.toggle("overlap", mineCount > 1);
-    for (let layer = 1; layer <= 5; layer++) {
-      segment.classList.toggle(`layer-${layer}`, layers.has(layer));
-    }
-    const colour = mine && mine.codes.length ? codes.get(mine.codes[0])?.colour : null;
-    if (colour) segment.style.setProperty("--hl", colour);
-    else segment.style.removeProperty("--hl");
+function colourSheet(codes) {
+  const rules = [];
+  for (const code of codes.values()) {
+    if (COLOUR.test(code.colour)) rules.push(`.c${code.id}{--hl:${code.colour}}`);
   }
-  state.bounds = bounds;
-  drawStripes();
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(rules.join("\n"));
+  const previous = state && state.sheet;
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets.filter((s) => s !== previous), sheet];
+  return sheet;
 }
 
-function drawStripes() {
-  const stripes = document.getElementById("coding-stripes");
-  if (!stripes) return;
-  stripes.replaceChildren();
-  const top = state.text.getBoundingClientRect().top;
+// One lane group per coder (own excerpts first, then each overlaid coder); inside a group a bar
+// takes the first lane free at its start, so lanes stay few however many codes are in use.
+function assignLanes(excerpts) {
+  const groups = new Map();
+  for (const excerpt of excerpts.values()) {
+    const group = excerpt.mine ? 0 : excerpt.layer;
+    if (!groups.has(group)) groups.set(group, []);
+    for (const codeId of excerpt.codes) groups.get(group).push([excerpt.start, excerpt.end, `${excerpt.id}:${codeId}`]);
+  }
   const lanes = new Map();
-  const fragment = document.createDocumentFragment();
-  for (const excerpt of state.excerpts.values()) {
-    if (!excerpt.mine || !shownExcerpt(excerpt)) continue;
-    const ends = state.bounds.get(excerpt.id);
-    if (!ends) continue;
-    const y1 = ends[0].getBoundingClientRect().top - top;
-    const y2 = ends[1].getBoundingClientRect().bottom - top;
-    for (const codeId of excerpt.codes) {
-      if (!lanes.has(codeId)) lanes.set(codeId, lanes.size);
-      const bar = document.createElement("span");
-      bar.className = "stripe";
-      bar.title = state.codes.get(codeId)?.path || "";
-      bar.style.setProperty("--stripe-top", `${y1}px`);
-      bar.style.setProperty("--stripe-height", `${Math.max(y2 - y1, 4)}px`);
-      bar.style.setProperty("--stripe-lane", lanes.get(codeId));
-      bar.style.setProperty("--hl", state.codes.get(codeId)?.colour || "#888");
-      fragment.append(bar);
+  let offset = 0;
+  for (const group of [...groups.keys()].sort((a, b) => a - b)) {
+    const items = groups.get(group).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const laneEnds = [];
+    for (const [start, end, key] of items) {
+      let lane = laneEnds.findIndex((last) => last + LANE_GAP <= start);
+      if (lane < 0) lane = laneEnds.push(0) - 1;
+      laneEnds[lane] = end;
+      lanes.set(key, offset + lane);
+    }
+    if (laneEnds.length) offset += laneEnds.length + 1;
+  }
+  return { lanes, count: Math.max(offset - 1, 0) };
+}
+
+// The same rule as coding/excerpts/rendering.py, applied when the filter changes.
+function segmentClasses(segment) {
+  const classes = [segment.classList.contains("speaker") ? "seg speaker hl" : "seg hl"];
+  let mine = null;
+  let own = 0;
+  const layers = new Set();
+  for (const id of segment.dataset.ex.split(" ")) {
+    const excerpt = state.excerpts.get(Number(id));
+    if (!excerpt || !shownExcerpt(excerpt)) continue;
+    if (excerpt.mine) {
+      own++;
+      if (!mine || excerpt.end - excerpt.start < mine.end - mine.start) mine = excerpt;
+    } else if (excerpt.layer) {
+      layers.add(Math.min(excerpt.layer, 5));
     }
   }
-  stripes.style.setProperty("--lanes", Math.max(lanes.size, 1));
-  stripes.append(fragment);
+  if (mine) {
+    classes.push(own > 1 ? "mine overlap" : "mine");
+    if (mine.codes.length) classes.push(`c${mine.codes[0]}`);
+  }
+  for (const layer of [...layers].sort()) classes.push(`layer-${layer}`);
+  if (segment.classList.contains("active")) classes.push("active");
+  return classes.join(" ");
+}
+
+function restyle() {
+  for (const segment of state.text.querySelectorAll(".seg.hl")) {
+    const wanted = segmentClasses(segment);
+    if (segment.className !== wanted) segment.className = wanted;
+  }
+  redrawStripes();
+}
+
+function stripeTitle(excerpt, codeId) {
+  const path = state.codes.get(codeId)?.path || "";
+  return excerpt.mine ? path : `${path} (${state.coderNames.get(excerpt.coder) || ""})`;
+}
+
+// Bars for the excerpts in one chunk: reads first (positions inside this chunk), then writes.
+function drawChunk(chunk) {
+  state.dirty.delete(chunk);
+  const old = chunk.querySelector(":scope > .stripes");
+  const ends = new Map(); // excerpt → [first segment, last segment] inside this chunk
+  for (const segment of chunk.querySelectorAll(".seg.hl")) {
+    for (const id of segment.dataset.ex.split(" ")) {
+      const excerpt = state.excerpts.get(Number(id));
+      if (!excerpt || !shownExcerpt(excerpt)) continue;
+      const seen = ends.get(excerpt);
+      if (seen) seen[1] = segment;
+      else ends.set(excerpt, [segment, segment]);
+    }
+  }
+  if (!ends.size) {
+    if (old) old.remove();
+    return;
+  }
+  const box = chunk.getBoundingClientRect();
+  const all = chunk.querySelectorAll(":scope > [data-start]");
+  const chunkStart = Number(all[0].dataset.start);
+  const lastSegment = all[all.length - 1];
+  const chunkEnd = Number(lastSegment.dataset.start) + codePointLength(lastSegment.textContent);
+  const bars = [];
+  for (const [excerpt, [first, last]] of ends) {
+    // An excerpt that runs on from the previous chunk or into the next one reaches its edge,
+    // so its stripe looks unbroken.
+    const y1 = excerpt.start < chunkStart ? 0 : first.getBoundingClientRect().top - box.top;
+    const y2 = excerpt.end > chunkEnd ? box.height : last.getBoundingClientRect().bottom - box.top;
+    for (const codeId of excerpt.codes) {
+      bars.push([excerpt, codeId, y1, Math.max(y2 - y1, 4)]);
+    }
+  }
+  const holder = document.createElement("span");
+  holder.className = "stripes";
+  holder.setAttribute("aria-hidden", "true");
+  for (const [excerpt, codeId, y, height] of bars) {
+    const bar = document.createElement("span");
+    bar.className = excerpt.mine ? `stripe c${codeId}` : `stripe c${codeId} o${Math.min(excerpt.layer, 5)}`;
+    bar.dataset.ex = excerpt.id;
+    bar.title = stripeTitle(excerpt, codeId);
+    bar.style.top = `${y}px`;
+    bar.style.height = `${height}px`;
+    bar.style.left = `${(state.lanes.get(`${excerpt.id}:${codeId}`) || 0) * 6 + 2}px`;
+    holder.append(bar);
+  }
+  if (old) old.replaceWith(holder);
+  else chunk.append(holder);
+}
+
+function redrawStripes() {
+  for (const chunk of state.chunks) state.dirty.add(chunk);
+  for (const chunk of state.near) drawChunk(chunk);
+}
+
+function watchChunks() {
+  state.near = new Set();
+  state.dirty = new Set(state.chunks);
+  // Draw a chunk's stripes once it comes within a screen of the viewport, and again after a
+  // resize or a filter change if it is still dirty.
+  state.observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) state.near.add(entry.target);
+        else state.near.delete(entry.target);
+      }
+      for (const chunk of state.near) if (state.dirty.has(chunk)) drawChunk(chunk);
+    },
+    { rootMargin: "100% 0px" },
+  );
+  for (const chunk of state.chunks) state.observer.observe(chunk);
 }
 
 // ---- tooltip and editor ----------------------------------------------------------------------
@@ -227,22 +319,60 @@ function element(tag, attrs = {}, text = "") {
   return node;
 }
 
+// Whether this member may change the excerpt: their own when they may code the document; a
+// lead (or owner) also any other coder's excerpt shown here (the server checks again).
+function editable(excerpt) {
+  return excerpt.mine ? state.mayCode : state.mayEditOthers;
+}
+
+// Segments in document order, collected once per render (for marking the open excerpt).
+function segments() {
+  if (!state.segments) state.segments = [...state.text.querySelectorAll("[data-start]")];
+  return state.segments;
+}
+
+function markActive(excerpt) {
+  for (const segment of state.activeSegments || []) segment.classList.remove("active");
+  const all = segments();
+  let low = 0;
+  let high = all.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (Number(all[middle].dataset.start) <= excerpt.start) low = middle;
+    else high = middle - 1;
+  }
+  const marked = [];
+  for (let i = low; i < all.length && Number(all[i].dataset.start) < excerpt.end; i++) {
+    const segment = all[i];
+    if (segment.dataset.ex && segment.dataset.ex.split(" ").includes(String(excerpt.id))) {
+      segment.classList.add("active");
+      marked.push(segment);
+    }
+  }
+  state.activeSegments = marked;
+}
+
 function openEditor(excerpt) {
   state.active = excerpt;
   const editor = document.getElementById("excerpt-editor");
   editor.replaceChildren();
   editor.hidden = false;
   editor.dataset.excerpt = excerpt.code;
+  const mayEdit = editable(excerpt);
   const body = element("div", { class: "card-body p-2" });
   body.append(element("h2", { class: "h6" }, `${state.i18n.excerpt} ${excerpt.start}–${excerpt.end}`));
+  if (!excerpt.mine) {
+    const owner = state.coderNames.get(excerpt.coder) || "";
+    body.append(element("p", { class: "small mb-1", "data-excerpt-coder": "" }, `${state.i18n.codedBy} ${owner}`));
+  }
   body.append(element("blockquote", { class: "small excerpt-quote" }, textSlice(state.text, excerpt.start, excerpt.end)));
   const list = element("ul", { class: "list-unstyled small" });
   for (const id of excerpt.codes) {
     const code = state.codes.get(id);
     const item = element("li", { class: "d-flex align-items-center gap-1" });
-    const swatch = element("span", { class: "code-swatch", "data-colour": code?.colour || "#888" });
+    const swatch = element("span", { class: `code-swatch c${id}` });
     item.append(swatch, element("span", {}, code?.path || "?"));
-    if (excerpt.mine || state.mayEditOthers) {
+    if (mayEdit && code) {
       const button = element("button", { type: "button", class: "btn btn-sm btn-link p-0 ms-auto", "data-remove-code": code.code }, state.i18n.remove);
       item.append(button);
     }
@@ -250,7 +380,10 @@ function openEditor(excerpt) {
   }
   if (!excerpt.codes.length) list.append(element("li", { class: "text-body-secondary" }, state.i18n.noCodes));
   body.append(list);
-  if (excerpt.mine && state.mayCode) {
+  if (mayEdit && !excerpt.mine) {
+    body.append(element("p", { class: "small text-body-secondary" }, state.i18n.othersHint));
+  }
+  if (mayEdit) {
     const memoForm = element("form", { method: "post", action: updateUrl(excerpt), "data-coding-form": "", "data-focus": excerpt.code });
     memoForm.append(element("input", { type: "hidden", name: "version", value: excerpt.version }));
     memoForm.append(element("input", { type: "hidden", name: "set_memo", value: "on" }));
@@ -259,7 +392,8 @@ function openEditor(excerpt) {
     memo.value = excerpt.memo;
     memoForm.append(memo, element("button", { type: "submit", class: "btn btn-sm btn-outline-primary" }, state.i18n.save));
     body.append(memoForm);
-
+  }
+  if (mayEdit && excerpt.mine) {
     const adjust = element("div", { class: "d-flex flex-wrap gap-1 my-2 small align-items-center" });
     for (const [label, edge, delta] of [["◀", "start", -1], ["▶", "start", 1], ["◀", "end", -1], ["▶", "end", 1]]) {
       const name = edge === "start" ? state.i18n.start : state.i18n.end;
@@ -274,13 +408,7 @@ function openEditor(excerpt) {
     body.append(remove);
   }
   editor.append(body);
-  for (const swatch of editor.querySelectorAll("[data-colour]")) {
-    swatch.style.setProperty("--swatch", swatch.dataset.colour);
-  }
-  for (const segment of state.text.querySelectorAll(".seg.active")) segment.classList.remove("active");
-  for (const segment of state.text.querySelectorAll(".seg.hl")) {
-    if (segment.dataset.ex.split(" ").includes(String(excerpt.id))) segment.classList.add("active");
-  }
+  markActive(excerpt);
 }
 
 async function adjustBoundaries(edge, delta) {
@@ -427,7 +555,7 @@ function onKeydown(event) {
   }
   const key = shortcutOf(event);
   const button = state.workspace.querySelector(`.code-button[data-shortcut="${CSS.escape(key)}"]`);
-  if (button && state.mayCode && (selectionOffsets(state.text) || state.active)) {
+  if (button && state.mayCode && (selectionOffsets(state.text) || (state.active && editable(state.active)))) {
     event.preventDefault();
     applyCodes([button.dataset.code]);
   }
@@ -482,6 +610,12 @@ function onClick(event) {
   }
   const option = event.target.closest(".palette-option");
   if (option) return choosePalette(option);
+  const stripe = event.target.closest(".stripe");
+  if (stripe && state.text.contains(stripe)) {
+    const excerpt = state.excerpts.get(Number(stripe.dataset.ex));
+    if (excerpt) openEditor(excerpt);
+    return;
+  }
   const segment = event.target.closest(".seg");
   if (segment && state.text.contains(segment) && window.getSelection().isCollapsed) {
     const selection = window.getSelection();
@@ -494,24 +628,35 @@ function onClick(event) {
 }
 
 function init(focusCode = null) {
+  performance.mark("coding:init");
   const workspace = document.getElementById("workspace");
   if (!workspace) return;
   const i18n = document.getElementById("coding-i18n").dataset;
   const excerpts = new Map(json("excerpt-data").map((excerpt) => [excerpt.id, excerpt]));
   const codes = new Map(json("code-data").map((code) => [code.id, code]));
   const previous = state;
+  if (previous && previous.observer) previous.observer.disconnect();
+  const sheet = colourSheet(codes);
+  const text = document.getElementById("coding-text");
+  const { lanes, count } = assignLanes(excerpts);
   state = {
     workspace,
-    text: document.getElementById("coding-text"),
+    text,
     excerpts,
     codes,
+    sheet,
+    lanes,
+    chunks: [...text.querySelectorAll(":scope > .chunk")],
+    near: new Set(), // chunks within a screen of the viewport (see watchChunks)
+    dirty: new Set(), // chunks whose stripes need drawing
     coderNames: new Map(
       [...document.querySelectorAll(".coding-overlay input[name=coders]")].map((input) => [
         Number(input.value),
-        input.parentElement.textContent.trim(),
+        input.dataset.name,
       ]),
     ),
     mayCode: workspace.dataset.mayCode === "1",
+    mayEditOthers: workspace.dataset.mayEditOthers === "1",
     filter: previous ? previous.filter : null,
     lastSelection: null,
     active: null,
@@ -528,16 +673,21 @@ function init(focusCode = null) {
       excerpt: i18n.excerpt,
       noCodes: i18n.noCodes,
       error: i18n.error,
+      codedBy: i18n.codedBy,
+      othersHint: i18n.othersHint,
     },
   };
-  for (const swatch of workspace.querySelectorAll("[data-colour]")) {
-    swatch.style.setProperty("--swatch", swatch.dataset.colour);
-  }
+  // One custom property on the container sizes the stripe margin of every chunk.
+  text.style.setProperty("--lanes", count);
   const filter = document.getElementById("code-filter");
-  if (state.filter) filter.value = String(state.filter);
+  if (state.filter) {
+    filter.value = String(state.filter);
+    if (filter.value) restyle();
+    else state.filter = null;
+  }
   filter.addEventListener("change", () => {
     state.filter = filter.value ? Number(filter.value) : null;
-    paint();
+    restyle();
   });
   const search = document.getElementById("code-search");
   search.addEventListener("input", () => {
@@ -558,20 +708,26 @@ function init(focusCode = null) {
       choosePalette(document.querySelector('#palette-list .palette-option[aria-selected="true"]'));
     }
   });
-  state.text.addEventListener("mouseover", (event) => showTip(event.target.closest(".seg.hl")));
-  state.text.addEventListener("mouseleave", () => { document.getElementById("coding-tip").hidden = true; });
-  paint();
+  text.addEventListener("mouseover", (event) => showTip(event.target.closest(".seg.hl")));
+  text.addEventListener("mouseleave", () => { document.getElementById("coding-tip").hidden = true; });
+  watchChunks();
   const wanted = focusCode || (window.location.hash.startsWith("#excerpt-") ? window.location.hash.slice(9) : null);
   if (wanted) {
     const excerpt = [...excerpts.values()].find((item) => item.code === wanted);
     if (excerpt) focusExcerpt(excerpt, !focusCode);
   }
-  state.text.dataset.ready = "1";
+  text.dataset.ready = "1";
+  performance.mark("coding:ready");
+  performance.measure("coding:init", "coding:init", "coding:ready");
 }
 
+let resizing = 0;
 document.addEventListener("keydown", onKeydown);
 document.addEventListener("selectionchange", onSelectionChange);
 document.addEventListener("submit", onSubmit);
 document.addEventListener("click", onClick);
-window.addEventListener("resize", () => state && drawStripes());
+window.addEventListener("resize", () => {
+  cancelAnimationFrame(resizing);
+  resizing = requestAnimationFrame(() => state && redrawStripes());
+});
 init();

@@ -247,4 +247,120 @@ def test_jump_between_excerpts_and_link_to_the_spot(page, project, coder, setup)
     selected = page.evaluate("() => window.getSelection().toString()")
     assert selected == "Åpne"
     # Stripes: one bar per code along the text.
-    assert page.locator("#coding-stripes .stripe").count() == 2
+    assert page.locator("#coding-text .stripe").count() == 2
+
+
+def _open_overlay(page, project, document, user, others):
+    log_in(page, user.email, PASSWORD)
+    page.wait_for_url("**/")
+    url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
+    page.goto(url + "?coders=" + ",".join(str(other.pk) for other in others))
+    page.wait_for_selector("#coding-text[data-ready='1']")
+
+
+def test_lead_corrects_another_coders_codes_and_memo(page, project, lead, coder, setup):
+    start = TEXT.index("næringslivet")
+    excerpt = ExcerptFactory(
+        document=setup["document"], coder=coder, start=start, end=start + 12, codes=[setup["value"]]
+    )
+    _open_overlay(page, project, setup["document"], lead, [coder])
+    # The overlaid coder's excerpt has a stripe of its own pattern in the margin.
+    stripe = page.locator("#coding-text .stripe.o1")
+    stripe.wait_for()
+    assert coder.name in stripe.get_attribute("title")
+    stripe.click()
+    editor = page.locator("#excerpt-editor")
+    assert f"Coded by {coder.name}" in editor.text_content()
+    _and_refresh(page, lambda: editor.get_by_role("button", name="Remove").click())
+    assert not excerpt.codings.exists()
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Åpne data").click())
+    assert list(excerpt.codes.all()) == [setup["data"]]
+    page.locator("#excerpt-memo").fill("Retta av prosjektleder")
+    _and_refresh(page, lambda: page.get_by_role("button", name="Save memo").click())
+    excerpt.refresh_from_db()
+    assert (excerpt.memo, excerpt.coder) == ("Retta av prosjektleder", coder)
+    assert not Excerpt.objects.filter(coder=lead).exists()  # nothing was coded as the lead
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_coder_sees_other_coders_excerpts_read_only(page, project, coder, coder2, setup):
+    project.blind_coding = False
+    project.save()
+    start = TEXT.index("Åpne")
+    ExcerptFactory(
+        document=setup["document"], coder=coder2, start=start, end=start + 4, codes=[setup["data"]]
+    )
+    _open_overlay(page, project, setup["document"], coder, [coder2])
+    page.locator("#coding-text .stripe.o1").click()
+    editor = page.locator("#excerpt-editor")
+    assert "Åpne data" in editor.text_content()
+    assert editor.get_by_role("button", name="Remove").count() == 0
+    assert page.locator("#excerpt-memo").count() == 0
+    page.locator(".code-button", has_text="Verdi").click()  # no selection, not theirs to change
+    assert page.locator("#coding-status").text_content() == "Select a passage first."
+    assert not Excerpt.objects.filter(coder=coder).exists()
+
+
+def test_selection_across_chunks_keeps_exact_offsets(page, project, coder, setup, monkeypatch):
+    # Tiny chunks, so the text below is cut after each paragraph's line breaks.
+    monkeypatch.setattr("coding.excerpts.rendering.CHUNK_CHARS", 20)
+    _open(page, project, setup["document"], coder)
+    assert page.locator("#coding-text > .chunk").count() == 3
+    wanted = "næringslivet.\n\nVi sykler 🚲"
+    start = TEXT.index(wanted)
+    _drag(page, start, start + len(wanted) - 1)
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Verdi").click())
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert (excerpt.start, excerpt.end, excerpt.text) == (start, start + len(wanted), wanted)
+    # The excerpt's stripe is drawn piecewise, in each chunk it touches.
+    page.wait_for_function("() => document.querySelectorAll('#coding-text .stripe').length === 2")
+    paragraph = "Vi sykler 🚲 til e\u0301n kafé og møter innbyggerne der."
+    rect = page.evaluate(CHAR_RECT, [TEXT.index("kafé")])
+    page.mouse.click(rect["left"] + 2, (rect["top"] + rect["bottom"]) / 2, click_count=3)
+    page.keyboard.press("Control+k")
+    page.locator("#palette-input").fill("åpne")
+    _and_refresh(page, lambda: page.keyboard.press("Enter"))
+    second = _wait_for(lambda: Excerpt.objects.exclude(pk=excerpt.pk).first())
+    assert (second.start, second.text) == (TEXT.index(paragraph), paragraph)
+
+
+def test_long_document_draws_stripes_only_near_the_viewport(page, project, coder):
+    line = "Kommunen på Øvre Eiker vil samarbeide med næringslivet om smarte løsninger.\n"
+    text = line * 2000 + "\n" + line * 2000  # about 300,000 characters
+    document = DocumentFactory(project=project, title="Lang", text=text, paragraphs=[])
+    Assignment.objects.create(document=document, coder=coder)
+    code = CodeFactory(project=project, name="Samarbeid", colour="#1f77b4")
+    step = len(text) // 300
+    for n in range(300):
+        start = n * step
+        ExcerptFactory(document=document, coder=coder, start=start, end=start + 30, codes=[code])
+    _open(page, project, document, coder)
+    chunks = page.locator("#coding-text > .chunk").count()
+    assert chunks > 50
+    drawn = page.evaluate("() => document.querySelectorAll('#coding-text .stripes').length")
+    assert 0 < drawn < chunks / 4
+    # Jumping to the last excerpt (far below) selects exactly its text and draws its stripe.
+    page.get_by_role("button", name="◀ Previous excerpt").click()
+    last = text[299 * step : 299 * step + 30]
+    assert page.evaluate("() => window.getSelection().toString()") == last
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#coding-text .chunk:last-child .stripe')].length > 0"
+    )
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_code_filter_survives_coding_a_passage(page, project, coder, setup):
+    start = TEXT.index("Kommunen")
+    ExcerptFactory(document=setup["document"], coder=coder, start=start, end=start + 8)
+    _open(page, project, setup["document"], coder)
+    assert page.locator(".seg.mine").count() == 1
+    page.locator("#code-filter").select_option(label="Verdi")
+    assert page.locator(".seg.mine").count() == 0  # the uncoded excerpt is filtered out
+    wanted = "Øvre Eiker"
+    first = TEXT.index(wanted)
+    _drag(page, first, first + len(wanted) - 1)
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Verdi").click())
+    assert page.locator("#code-filter").input_value() == str(setup["value"].pk)
+    assert page.locator(".seg.mine").all_text_contents() == [wanted]
+    assert page.locator("#coding-text .stripe").count() == 1
+    assert not page.console_errors

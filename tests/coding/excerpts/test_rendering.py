@@ -55,3 +55,50 @@ def test_markers_are_empty_elements_outside_the_text():
 
 def test_empty_document_still_has_a_segment():
     assert 'data-start="0"' in render_text("")
+
+
+def _chunks(html: str) -> list[str]:
+    return re.findall(r'<div class="chunk" data-lines="\d+">(.*?)</div>', html, flags=re.S)
+
+
+def test_long_texts_are_cut_into_chunks_just_after_line_breaks(monkeypatch):
+    monkeypatch.setattr("coding.excerpts.rendering.CHUNK_CHARS", 10)
+    text = "Første avsnitt om æøå.\nAndre 🚲 avsnitt.\n\nTredje e\u0301 avsnitt uten slutt"
+    html = render_text(text, spans=[Span(1, 5, 30, mine=True, colour=4)])
+    chunks = _chunks(html)
+    assert len(chunks) == 3
+    pieces = [unescape(re.sub(r"<[^>]+>", "", chunk)) for chunk in chunks]
+    assert "".join(pieces) == text
+    assert all(piece.endswith("\n") for piece in pieces[:-1])  # no visible line is split
+    # A segment never crosses a chunk: the excerpt continues in the next chunk's segments.
+    assert all(_segments(chunk) for chunk in chunks)
+    assert _segments(html)[1][0] == 5
+
+
+def test_short_text_is_one_chunk_with_a_line_estimate():
+    html = render_text("kort\n" + "x" * 200)
+    assert html.startswith('<div class="chunk" data-lines="4">') and html.endswith("</div>")
+    assert len(_chunks(html)) == 1
+
+
+def test_highlight_classes_come_from_the_server():
+    text = "abcdefghij"
+    html = render_text(
+        text,
+        spans=[
+            Span(1, 0, 8, mine=True, colour=11),
+            Span(2, 2, 4, mine=True, colour=12),  # innermost: its colour wins
+            Span(3, 3, 9, layer=1),
+            Span(4, 5, 6, layer=7),  # more than five overlaid coders share the last pattern
+        ],
+    )
+    classes = {
+        int(start): cls
+        for cls, start in re.findall(r'<span class="([^"]*)" data-start="(\d+)"', html)
+    }
+    assert classes[0] == "seg hl mine c11"
+    assert classes[2] == "seg hl mine overlap c12"
+    assert classes[3] == "seg hl mine overlap c12 layer-1"
+    assert classes[5] == "seg hl mine c11 layer-1 layer-5"
+    assert classes[8] == "seg hl layer-1"
+    assert classes[9] == "seg"

@@ -89,6 +89,34 @@ def test_coding_view_query_count_is_constant(
         client.get(_view(project, assigned))
 
 
+def test_lead_may_correct_other_coders_excerpts_from_the_view(project, assigned, lead, coder):
+    ExcerptFactory(document=assigned, coder=coder, start=0, end=8)
+    response = client_for(lead).get(_view(project, assigned, coders=coder.pk))
+    html = response.content.decode()
+    assert 'data-may-edit-others="1"' in html
+    # The overlaid coder's legend: the same layer number as their excerpts.
+    assert response.context["data"].excerpts[0]["layer"] == 1
+    shown = [c for c in response.context["data"].coders if c["id"] == coder.pk]
+    assert shown[0]["layer"] == 1 and 'class="stripe-key o1"' in html
+
+
+def test_coder_may_not_correct_other_coders_excerpts(project, assigned, coder, coder2):
+    project.blind_coding = False
+    project.save()
+    ExcerptFactory(document=assigned, coder=coder2, start=0, end=8)
+    response = client_for(coder).get(_view(project, assigned, coders=coder2.pk))
+    assert 'data-may-edit-others="0"' in response.content.decode()
+    assert response.context["data"].excerpts[0]["mine"] is False
+
+
+def test_highlights_and_chunks_are_rendered_by_the_server(project, assigned, coder, codes):
+    ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["data"]])
+    html = client_for(coder).get(_view(project, assigned)).content.decode()
+    assert f'class="seg hl mine c{codes["data"].pk}"' in html
+    assert '<div class="chunk" data-lines=' in html
+    assert f'class="code-swatch c{codes["data"].pk}"' in html  # colours from one stylesheet
+
+
 # --- create ---------------------------------------------------------------------------------
 
 
