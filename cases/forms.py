@@ -115,8 +115,21 @@ class DocumentCasesForm(CrispyForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["layout"] = forms.ChoiceField(
+                label=_("Start from"),
+                choices=LAYOUT_CHOICES,
+                initial="",
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "The study's layout adds its sections and rows; each row is mapped to the "
+                    "code of the same name in your codebook, and rows without one are kept as "
+                    "labels you can map later."
+                ),
+            )
         self.fields["cases"].queryset = Case.objects.filter(project=project)
 
 
@@ -167,6 +180,13 @@ class WriteupForm(CrispyForm):
     )
 
 
+LAYOUT_EMPTY, LAYOUT_STUDY = "", "study"
+LAYOUT_CHOICES = [
+    (LAYOUT_EMPTY, _("An empty matrix: I will add sections and rows")),
+    (LAYOUT_STUDY, _("Start from the study's Table 3 layout")),
+]
+
+
 class MatrixForm(CrispyForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
@@ -191,8 +211,24 @@ class MatrixForm(CrispyForm):
         initial="X = yes\n* = exploring the idea / pilot project\n= no",
     )
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["layout"] = forms.ChoiceField(
+                label=_("Start from"),
+                choices=LAYOUT_CHOICES,
+                initial="",
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "The study's layout adds its sections and rows; each row is mapped to the "
+                    "code of the same name in your codebook, and rows without one are kept as "
+                    "labels you can map later."
+                ),
+            )
+            # Right after the name and description, where the choice is made.
+            order = ["name", "description", "layout"]
+            self.order_fields(order + [f for f in self.fields if f not in order])
         self.fields["cases"].queryset = Case.objects.filter(project=project)
         self.fields["group_attribute"].queryset = AttributeDefinition.objects.filter(
             project=project
@@ -236,6 +272,33 @@ class RowForm(CrispyForm):
         if bool(data.get("code")) == bool(data.get("rule")):
             raise ValidationError(_("Choose either a code or a classification for the row."))
         return data
+
+
+class RowUpdateForm(RowForm):
+    """Edit a row: its label, section and what it stands for. Unlike a new row, a row may be
+    left with neither a code nor a classification (a label-only row, blank until mapped)."""
+
+    submit_label = _("Save row")
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if data.get("code") and data.get("rule"):
+            raise ValidationError(_("Choose either a code or a classification for the row."))
+        if not (data.get("label") or "").strip() and not (data.get("code") or data.get("rule")):
+            raise ValidationError(_("A row without a code needs a label."))
+        return data
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("up")), ("down", _("down"))])
+
+
+class SectionMoveForm(MoveForm):
+    section = forms.ModelChoiceField(queryset=MatrixSection.objects.none())
+
+    def __init__(self, *args, matrix, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = matrix.sections.all()
 
 
 class OverrideForm(CrispyForm):

@@ -23,6 +23,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
 
 from cases.classify import ClassSpec, classify, path_ids
 
@@ -30,8 +33,9 @@ PRESENCE, EXCERPTS, DOCUMENTS, COVERAGE = "presence", "excerpts", "documents", "
 ANY, ALL, MAJORITY, CODER, CONSENSUS = "any", "all", "majority", "coder", "consensus"
 
 
-@dataclass(frozen=True)
-class CodingFact:
+class CodingFact(NamedTuple):
+    """One coding. A named tuple, not a dataclass: the selector makes tens of thousands."""
+
     excerpt_id: int
     document_id: int
     coder_id: int | None  # None = consensus (reconciled) excerpt
@@ -58,7 +62,7 @@ class ColumnSpec:
     document_ids: frozenset[int]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: float | int | bool | str | None
     display: str
@@ -142,38 +146,30 @@ class DocumentHits:
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
-def _path_ids_cached() -> dict[str, tuple[int, ...]]:
-    class Cache(dict):
-        def __missing__(self, path: str) -> tuple[int, ...]:
-            self[path] = value = path_ids(path)
-            return value
-
-    return Cache()
-
-
 def index_codings(
     codings: Iterable[CodingFact], rows: Iterable[RowSpec]
 ) -> dict[str, dict[int, DocumentHits]]:
-    """row key -> document id -> who marked the row there and with which excerpts."""
+    """row key -> document id -> who marked the row there and with which excerpts.
+
+    Codings are grouped by code first, so the rows of a code are looked up once per code
+    rather than once per coding, and codings of codes no row covers cost one append."""
     exact, subtree = rows_by_code(rows)
-    ids_of = _path_ids_cached()
-    keys_of: dict[tuple[int, str], tuple[str, ...]] = {}
-    hits: dict[str, dict[int, DocumentHits]] = defaultdict(dict)
+    by_code: dict[tuple[int, str], list[CodingFact]] = defaultdict(list)
     for coding in codings:
-        cache_key = (coding.code_id, coding.code_path)
-        keys = keys_of.get(cache_key)
-        if keys is None:
-            found = list(exact.get(coding.code_id, ()))
-            for ancestor in ids_of[coding.code_path]:
-                found.extend(subtree.get(ancestor, ()))
-            keys = keys_of[cache_key] = tuple(dict.fromkeys(found))
-        for key in keys:
+        by_code[(coding.code_id, coding.code_path)].append(coding)
+    hits: dict[str, dict[int, DocumentHits]] = defaultdict(dict)
+    for (code_id, code_path), group in by_code.items():
+        found = list(exact.get(code_id, ()))
+        for ancestor in path_ids(code_path):
+            found.extend(subtree.get(ancestor, ()))
+        for key in dict.fromkeys(found):
             per_document = hits[key]
-            entry = per_document.get(coding.document_id)
-            if entry is None:
-                entry = per_document[coding.document_id] = DocumentHits()
-            entry.markers.add(coding.coder_id)
-            entry.spans[coding.excerpt_id] = (coding.start, coding.end)
+            for coding in group:
+                entry = per_document.get(coding.document_id)
+                if entry is None:
+                    entry = per_document[coding.document_id] = DocumentHits()
+                entry.markers.add(coding.coder_id)
+                entry.spans[coding.excerpt_id] = (coding.start, coding.end)
     return hits
 
 
@@ -258,6 +254,167 @@ def classification_cell(
     return Cell(name, name, tuple(sorted(excerpts)), tuple(sorted(documents)))
 
 
+BLANK_VALUES: dict[str, float | int | bool] = {
+    PRESENCE: False,
+    EXCERPTS: 0,
+    DOCUMENTS: 0,
+    COVERAGE: 0.0,
+}
+
+
+def _pairs(codings: list[CodingFact], rows: list[RowSpec]) -> tuple[np.ndarray, ...] | None:
+    """Each (row, excerpt) once, as arrays sorted by row, document and excerpt: row index,
+    document, coder (-1 for consensus), excerpt, start, end. None when no row has a coding."""
+    n = len(codings)
+    if not n:
+        return None
+    exact, subtree = rows_by_code(rows)
+    index_of = {row.key: i for i, row in enumerate(rows)}
+    groups: dict[tuple[int, str], int] = {}
+    group = np.fromiter(
+        (groups.setdefault((c.code_id, c.code_path), len(groups)) for c in codings), np.int64, n
+    )
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(len(groups) + 1))
+    taken: list[np.ndarray] = []
+    row_of: list[np.ndarray] = []
+    for (code_id, code_path), g in groups.items():
+        found = list(exact.get(code_id, ()))
+        for ancestor in path_ids(code_path):
+            found.extend(subtree.get(ancestor, ()))
+        members = order[bounds[g] : bounds[g + 1]]
+        for key in dict.fromkeys(found):
+            taken.append(members)
+            row_of.append(np.full(len(members), index_of[key], np.int64))
+    if not taken:
+        return None
+    picked = np.concatenate(taken)
+    row = np.concatenate(row_of)
+    # One generator per field: zip(*codings) over tens of thousands of tuples is far slower.
+    excerpt, document, coder, start, end = (
+        np.fromiter(
+            (-1 if c[field] is None else c[field] for c in codings)
+            if field == 2
+            else (c[field] for c in codings),
+            np.int64,
+            n,
+        )
+        for field in range(5)  # excerpt, document, coder (-1: consensus), start, end
+    )
+    excerpt, document, coder, start, end = (
+        a[picked] for a in (excerpt, document, coder, start, end)
+    )
+    # An excerpt with two codes of one row counts once (as in DocumentHits.spans).
+    by_excerpt = np.lexsort((excerpt, row))
+    row, excerpt = row[by_excerpt], excerpt[by_excerpt]
+    first = np.ones(len(row), bool)
+    first[1:] = (row[1:] != row[:-1]) | (excerpt[1:] != excerpt[:-1])
+    keep = by_excerpt[first]
+    row, document, coder, excerpt, start, end = (
+        row[first],
+        document[keep],
+        coder[keep],
+        excerpt[first],
+        start[keep],
+        end[keep],
+    )
+    ordered = np.lexsort((excerpt, document, row))
+    return tuple(a[ordered] for a in (row, document, coder, excerpt, start, end))
+
+
+def _covered(
+    group: np.ndarray, starts: np.ndarray, ends: np.ndarray, group_starts: np.ndarray
+) -> np.ndarray:
+    """Union length of the spans of each group (`group` sorted, numbering the groups that
+    begin at `group_starts`): spans sorted by start within each group, then a running maximum
+    of the ends, restarted per group by lifting each group above the one before."""
+    by_start = np.lexsort((starts, group))
+    starts, ends = starts[by_start], ends[by_start]
+    lengths = np.diff(np.append(group_starts, len(starts)))
+    lift = np.repeat(np.arange(len(group_starts), dtype=np.int64), lengths) * (int(ends.max()) + 1)
+    reach = np.maximum.accumulate(ends + lift)
+    before = np.empty_like(reach)
+    before[0] = -1
+    before[1:] = reach[:-1]
+    covered = np.maximum(0, ends - np.maximum(starts, before - lift))
+    return np.add.reduceat(covered, group_starts)
+
+
+def _code_row_cells(
+    *,
+    codings: list[CodingFact],
+    rows: list[RowSpec],
+    columns: list[ColumnSpec],
+    mode: str,
+    source: str,
+    document_coders: Mapping[int, frozenset[int] | set[int]],
+    document_chars: Mapping[int, int],
+    yes_symbol: str,
+) -> dict[str, dict[int, Cell]]:
+    """row key -> column index -> cell, for the non-blank cells of code rows only.
+
+    The same numbers as `compute_cell`, computed with array operations over (row, excerpt)
+    pairs: the per-coding Python loop was most of the matrix page's time."""
+    pairs = _pairs(codings, rows)
+    if pairs is None:
+        return {}
+    row, document, coder, excerpt, start, end = pairs
+    change = np.ones(len(row), bool)
+    change[1:] = (row[1:] != row[:-1]) | (document[1:] != document[:-1])
+    group_starts = np.flatnonzero(change)
+    group_ends = np.append(group_starts[1:], len(row))
+    covered = None
+    if mode == COVERAGE:
+        group = np.cumsum(change) - 1
+        covered = _covered(group, start, end, group_starts).tolist()
+    columns_of: dict[int, list[int]] = defaultdict(list)
+    for index, column in enumerate(columns):
+        for document_id in column.document_ids:
+            columns_of[document_id].append(index)
+    marked_is_enough = source in (ANY, CODER, CONSENSUS)
+    # row index -> column index -> [(document, group number)] of the documents that count
+    counting: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    group_rows, group_documents = row[group_starts].tolist(), document[group_starts].tolist()
+    for g, (r, d, s, e) in enumerate(
+        zip(group_rows, group_documents, group_starts.tolist(), group_ends.tolist(), strict=True)
+    ):
+        targets = columns_of.get(d)
+        if not targets:
+            continue
+        if not marked_is_enough:
+            markers = set(coder[s:e].tolist())
+            if not document_counts(markers, document_coders.get(d, frozenset()), source):
+                continue
+        for index in targets:
+            counting[r][index].append(g)
+    excerpt_list = excerpt.tolist()  # sorted within each (row, document) group
+    spans = list(zip(group_starts.tolist(), group_ends.tolist(), strict=True))
+    result: dict[str, dict[int, Cell]] = {}
+    for r, by_column in counting.items():
+        cells = result[rows[r].key] = {}
+        for index, found in by_column.items():
+            documents = tuple(group_documents[g] for g in found)  # ascending: sorted pairs
+            if len(found) == 1:
+                first, last = spans[found[0]]
+                excerpt_ids = tuple(excerpt_list[first:last])
+            else:
+                excerpt_ids = tuple(
+                    sorted(e for g in found for e in excerpt_list[slice(*spans[g])])
+                )
+            if mode == PRESENCE:
+                cell = Cell(True, yes_symbol, excerpt_ids, documents)
+            elif mode == DOCUMENTS:
+                cell = Cell(len(documents), str(len(documents)), excerpt_ids, documents)
+            elif mode == EXCERPTS:
+                cell = Cell(len(excerpt_ids), str(len(excerpt_ids)), excerpt_ids, documents)
+            else:
+                total = sum(document_chars.get(d, 0) for d in columns[index].document_ids)
+                share = sum(covered[g] for g in found) / total if total else 0.0
+                cell = Cell(share, format_coverage(share), excerpt_ids, documents)
+            cells[index] = cell
+    return result
+
+
 def compute_matrix(
     *,
     rows: list[RowSpec],
@@ -271,37 +428,46 @@ def compute_matrix(
     overrides: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     yes_symbol: str = "X",
 ) -> dict[tuple[str, str], Cell]:
-    """Every cell, keyed (row key, column key). Overrides map the same keys to (symbol, reason)."""
+    """Every cell, keyed (row key, column key). Overrides map the same keys to (symbol, reason).
+
+    Each cell has the numbers `compute_cell` defines, computed sparsely and with arrays: only
+    the (row, document) pairs with codings are looked at, and every other cell is blank
+    without further work (see `_code_row_cells`)."""
+    if mode not in BLANK_VALUES:
+        raise ValueError(f"Unknown cell mode {mode!r}")
     document_coders = document_coders or {}
     document_chars = document_chars or {}
     overrides = overrides or {}
     considered = select_source(codings, source, coder_id)
-    hits = index_codings(considered, rows)
+    code_cells = _code_row_cells(
+        codings=considered,
+        rows=[row for row in rows if row.classes is None],
+        columns=columns,
+        mode=mode,
+        source=source,
+        document_coders=document_coders,
+        document_chars=document_chars,
+        yes_symbol=yes_symbol,
+    )
+    blank = BLANK_VALUES[mode]
     present_by_document = None
-    ordered = {column.key: sorted(column.document_ids) for column in columns}
     cells: dict[tuple[str, str], Cell] = {}
     for row in rows:
-        for column in columns:
-            if row.classes is not None:
-                if present_by_document is None:
-                    present_by_document = present_codes_by_document(
-                        considered, source, document_coders
-                    )
-                cell = classification_cell(present_by_document, column, row.classes)
-            else:
-                cell = compute_cell(
-                    hits.get(row.key, {}),
-                    column,
-                    mode=mode,
-                    source=source,
-                    document_coders=document_coders,
-                    document_chars=document_chars,
-                    yes_symbol=yes_symbol,
-                    ordered_documents=ordered[column.key],
-                )
-            if (row.key, column.key) in overrides:
-                cell.override, cell.reason = overrides[(row.key, column.key)]
-            cells[(row.key, column.key)] = cell
+        if row.classes is not None:
+            if present_by_document is None:
+                present_by_document = present_codes_by_document(considered, source, document_coders)
+            row_cells = [
+                classification_cell(present_by_document, column, row.classes) for column in columns
+            ]
+        else:
+            row_cells = [Cell(blank, "") for _column in columns]
+            for index, cell in code_cells.get(row.key, {}).items():
+                row_cells[index] = cell
+        for column, cell in zip(columns, row_cells, strict=True):
+            key = (row.key, column.key)
+            if key in overrides:
+                cell.override, cell.reason = overrides[key]
+            cells[key] = cell
     return cells
 
 

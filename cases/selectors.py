@@ -198,18 +198,16 @@ def coding_facts(*, project, coder_scope: int | None) -> list[engine.CodingFact]
     codings = Coding.objects.filter(excerpt__document__project=project)
     if coder_scope is not None:
         codings = codings.filter(excerpt__coder_id=coder_scope)
-    return [
-        engine.CodingFact(*values)
-        for values in codings.values_list(
-            "excerpt_id",
-            "excerpt__document_id",
-            "excerpt__coder_id",
-            "excerpt__start",
-            "excerpt__end",
-            "code_id",
-            "code__path",
-        )
-    ]
+    values = codings.values_list(
+        "excerpt_id",
+        "excerpt__document_id",
+        "excerpt__coder_id",
+        "excerpt__start",
+        "excerpt__end",
+        "code_id",
+        "code__path",
+    )
+    return list(map(engine.CodingFact._make, values))
 
 
 def document_coders(*, project, facts: list[engine.CodingFact]) -> dict[int, set[int]]:
@@ -265,10 +263,17 @@ def matrix_columns(
 
 
 def matrix_compute(
-    *, matrix: Matrix, membership: Membership, anonymize: bool | None = None
+    *,
+    matrix: Matrix,
+    membership: Membership,
+    anonymize: bool | None = None,
+    only_row: MatrixRow | None = None,
+    only_column: str | None = None,
 ) -> MatrixView:
     """All cells of a matrix for this member, in a constant number of queries.
-    `anonymize` forces pseudonyms (exports); by default it follows the member's role."""
+    `anonymize` forces pseudonyms (exports); by default it follows the member's role.
+    `only_row` and `only_column` (a column key) narrow the work to one row and one column, for
+    the pages of a single cell: the other rows and columns are left out of the view."""
     project = membership.project
     if anonymize is None:
         anonymize = anonymized_for(membership)  # 1 query: case settings
@@ -286,6 +291,11 @@ def matrix_compute(
         (str(o.row_id), o.column): (o.symbol, o.reason)
         for o in CellOverride.objects.filter(row__section__matrix=matrix)  # 1
     }
+    if only_row is not None:
+        rows = [r for r in rows if r.pk == only_row.pk]
+    if only_column is not None:
+        columns = [c for c in columns if c.key == only_column]
+    # Label-only rows (no code mapped yet) are computed too: blank, but a lead may override.
     row_specs = [
         engine.RowSpec(
             key=str(r.pk),
@@ -295,7 +305,6 @@ def matrix_compute(
             classes=specs_by_rule.get(r.rule_id, ()) if r.rule_id else None,
         )
         for r in rows
-        if r.codebook_code_id or r.rule_id
     ]
     yes = next((item["symbol"] for item in matrix.legend if item.get("symbol")), "X")
     cells = engine.compute_matrix(

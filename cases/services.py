@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import tabular
+from cases import layouts, tabular
 from cases.models import (
     DEFAULT_DIMENSIONS,
     DEFAULT_LEGEND,
@@ -485,6 +485,114 @@ def matrix_create_from_template(
         for label, code in rows:
             if code is not None:
                 row_create(section=section, label=label, code=code)
+    return matrix
+
+
+MOVES = ("up", "down")
+
+
+def _move(items: list, item, direction: str) -> bool:
+    """Swap item with its neighbour in the ordered list and renumber 0..n-1 (older data may
+    have gaps or ties in `position`, which would make a plain swap of two numbers do nothing).
+    False when it is already first (up) or last (down)."""
+    if direction not in MOVES:
+        raise ValidationError(_("Move up or down."))
+    index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(items):
+        return False
+    items[index], items[target] = items[target], items[index]
+    for position, candidate in enumerate(items):
+        candidate.position = position
+    type(item).objects.bulk_update(items, ["position"])
+    return True
+
+
+@transaction.atomic
+def section_move(*, section: MatrixSection, direction: str) -> bool:
+    """Move a section one place up or down in its matrix; False if it cannot go further."""
+    sections = list(
+        MatrixSection.objects.select_for_update()
+        .filter(matrix_id=section.matrix_id)
+        .order_by("position", "pk")
+    )
+    return _move(sections, section, direction)
+
+
+@transaction.atomic
+def row_move(*, row: MatrixRow, direction: str) -> bool:
+    """Move a row one place up or down within its section; False if it cannot go further."""
+    rows = list(
+        MatrixRow.objects.select_for_update()
+        .filter(section_id=row.section_id)
+        .order_by("position", "pk")
+    )
+    return _move(rows, row, direction)
+
+
+@transaction.atomic
+def row_update(
+    *,
+    row: MatrixRow,
+    section: MatrixSection,
+    label: str,
+    code: Code | None = None,
+    include_descendants: bool = True,
+    rule: ClassificationRule | None = None,
+) -> MatrixRow:
+    """Relabel a row, move it to another section of its matrix, or map it: to a code, a
+    classification, or (both empty) to nothing, which keeps it as a label-only row."""
+    project_id = row.section.matrix.project_id
+    if code is not None and rule is not None:
+        raise ValidationError(_("A row stands for either a code or a classification."))
+    if section.matrix_id != row.section.matrix_id:
+        raise ValidationError(_("That section belongs to another matrix."))
+    if code is not None and code.project_id != project_id:
+        raise ValidationError(_("That code belongs to another project."))
+    if rule is not None and rule.project_id != project_id:
+        raise ValidationError(_("That classification belongs to another project."))
+    label = label.strip() or (code.name if code else rule.name if rule else "")
+    if not label:
+        raise ValidationError(_("A row without a code needs a label."))
+    if section.pk != row.section_id:
+        row.position = section.rows.count()
+        row.section = section
+    row.label = label
+    row.codebook_code = code
+    row.include_descendants = include_descendants
+    row.rule = rule
+    row.save()
+    return row
+
+
+def study_layout_sections(*, project) -> list[tuple[str, list[tuple[str, Code | None]]]]:
+    """The study's Table 3 layout, each row label with the project's code of the same name
+    (case-insensitive, anywhere in the codebook) or None."""
+    sections = layouts.read_layout()
+    codes = Code.objects.filter(project=project)
+    by_id = {code.pk: code for code in codes}
+    found = layouts.match_codes(
+        [label for _title, labels in sections for label in labels],
+        [layouts.CodeName(c.pk, c.name, c.depth, c.path) for c in by_id.values()],
+    )
+    return [
+        (title, [(label, by_id.get(found[label])) for label in labels])
+        for title, labels in sections
+    ]
+
+
+@transaction.atomic
+def matrix_create_from_study_layout(*, project, name: str, user, **options: Any) -> Matrix:
+    """A matrix with the sections and rows of the study's Table 3. Rows whose label matches a
+    code's name are mapped to it (with the codes below it); the others are kept as label-only
+    rows, blank until the lead maps them to a code or sets cells by hand."""
+    matrix = matrix_create(project=project, name=name, user=user, **options)
+    for title, rows in study_layout_sections(project=project):
+        section = section_create(matrix=matrix, title=title)
+        MatrixRow.objects.bulk_create(
+            MatrixRow(section=section, label=label, codebook_code=code, position=position)
+            for position, (label, code) in enumerate(rows)
+        )
     return matrix
 
 

@@ -41,6 +41,9 @@ urlpatterns = [
     path(MATRIX + "export/", views.matrix_export, name="matrix-export"),
     path(MATRIX + "sections/new/", views.section_create, name="section-create"),
     path(MATRIX + "rows/new/", views.row_create, name="row-create"),
+    path(MATRIX + "sections/move/", views.section_move, name="section-move"),
+    path(MATRIX + "rows/<uuid:row>/edit/", views.row_update, name="row-update"),
+    path(MATRIX + "rows/<uuid:row>/move/", views.row_move, name="row-move"),
     path(MATRIX + "rows/<uuid:row>/delete/", views.row_delete, name="row-delete"),
     path(MATRIX + "footnotes/new/", views.footnote_create, name="footnote-create"),
     path(

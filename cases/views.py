@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import exports, selectors, services, tabular
 from cases.forms import (
+    LAYOUT_STUDY,
     AttributeForm,
     CaseDocumentsForm,
     CaseForm,
@@ -29,12 +30,16 @@ from cases.forms import (
     FootnoteForm,
     FrequencyFilterForm,
     MatrixForm,
+    MoveForm,
     OverrideForm,
     RowForm,
+    RowUpdateForm,
     SectionForm,
+    SectionMoveForm,
     WriteupForm,
     attribute_specs,
 )
+from cases.grid import matrix_grid
 from cases.models import (
     AttributeDefinition,
     Case,
@@ -440,6 +445,7 @@ def matrix_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 
 def _matrix_fields(form: MatrixForm) -> dict:
     data = dict(form.cleaned_data)
+    data.pop("layout", None)
     cases = data.pop("cases")
     return {"cases": cases, **data}
 
@@ -448,43 +454,32 @@ def _matrix_fields(form: MatrixForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def matrix_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    form = MatrixForm(request.POST or None, project=membership.project)
+    form = MatrixForm(request.POST or None, project=membership.project, creating=True)
     if request.method == "POST" and form.is_valid():
+        from_study = form.cleaned_data["layout"] == LAYOUT_STUDY
+        create = services.matrix_create_from_study_layout if from_study else services.matrix_create
         try:
-            matrix = services.matrix_create(
-                project=membership.project, user=request.user, **_matrix_fields(form)
-            )
+            matrix = create(project=membership.project, user=request.user, **_matrix_fields(form))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Matrix created. Add sections and rows."))
+            messages.success(request, _matrix_created_message(matrix, from_study))
             return redirect("cases:matrix-edit", project=project, matrix=matrix.code)
     back = reverse("cases:matrix-list", kwargs={"project": project})
     return _form_page(request, membership, heading=_("New matrix"), form=form, back=back)
 
 
-def _grid(view: selectors.MatrixView, project: uuid.UUID) -> list:
-    """Sections with rows of (cell, evidence URL): the URLs are built by string joins, not one
-    reverse() per cell, so a 60 × 300 matrix renders quickly."""
-    probe = reverse(
-        "cases:cell-evidence",
-        kwargs={
-            "project": project,
-            "matrix": view.matrix.code,
-            "row": uuid.UUID(int=0),
-            "column": "-",
-        },
-    )
-    prefix = probe.split(str(uuid.UUID(int=0)))[0]
-    grid = []
-    for section, rows in view.sections:
-        grid_rows = []
-        for row, cells in rows:
-            base = f"{prefix}{row.code}/cells/"
-            links = [f"{base}{column.key}/" for column in view.columns]
-            grid_rows.append((row, list(zip(cells, links, strict=True))))
-        grid.append((section, grid_rows))
-    return grid
+def _matrix_created_message(matrix: Matrix, from_study: bool) -> str:
+    if not from_study:
+        return _("Matrix created. Add sections and rows.")
+    rows = MatrixRow.objects.filter(section__matrix=matrix)
+    unmapped = rows.filter(codebook_code__isnull=True, rule__isnull=True).count()
+    if not unmapped:
+        return _("Matrix created from the study's layout; every row is mapped to a code.")
+    return _(
+        "Matrix created from the study's layout. %(unmapped)s of %(total)s rows have no code of "
+        "the same name in the codebook; map them with “map to a code”."
+    ) % {"unmapped": unmapped, "total": rows.count()}
 
 
 @login_required
@@ -497,7 +492,7 @@ def matrix_detail(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
         "cases/matrix_detail.html",
         membership,
         view=view,
-        grid=_grid(view, project),
+        grid=matrix_grid(view, href_prefix="rows/"),
         formats=exports.FORMATS,
     )
 
@@ -534,11 +529,12 @@ def matrix_edit(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> 
         membership,
         matrix=matrix_obj,
         view=view,
-        grid=_grid(view, project),
+        grid=matrix_grid(view, href_prefix="../rows/"),
         form=form,
         section_form=SectionForm(),
         row_form=RowForm(matrix=matrix_obj),
         footnote_form=FootnoteForm(matrix=matrix_obj, columns=view.columns),
+        moves=[("up", "↑", _("Move up")), ("down", "↓", _("Move down"))],
     )
 
 
@@ -589,6 +585,70 @@ def _row(matrix: Matrix, code: uuid.UUID) -> MatrixRow:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def row_update(
+    request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID, row: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    matrix_obj = _matrix(membership, matrix)
+    row_obj = _row(matrix_obj, row)
+    initial = {
+        "section": row_obj.section,
+        "label": row_obj.label,
+        "code": row_obj.codebook_code,
+        "include_descendants": row_obj.include_descendants,
+        "rule": row_obj.rule,
+    }
+    form = RowUpdateForm(request.POST or None, matrix=matrix_obj, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.row_update(row=row_obj, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Row saved."))
+            return redirect("cases:matrix-edit", project=project, matrix=matrix)
+    back = reverse("cases:matrix-edit", kwargs={"project": project, "matrix": matrix})
+    heading = _("Row “%(label)s”") % {"label": row_obj.label}
+    return _form_page(request, membership, heading=heading, form=form, back=back)
+
+
+def _moved(request: HttpRequest, form, move) -> None:
+    if not form.is_valid():
+        messages.error(request, _("Choose what to move, up or down."))
+    elif not move(form.cleaned_data["direction"]):
+        messages.info(request, _("It is already at the end; nothing moved."))
+
+
+@login_required
+@require_POST
+def row_move(
+    request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID, row: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    row_obj = _row(_matrix(membership, matrix), row)
+    form = MoveForm(request.POST)
+    _moved(request, form, lambda direction: services.row_move(row=row_obj, direction=direction))
+    return redirect("cases:matrix-edit", project=project, matrix=matrix)
+
+
+@login_required
+@require_POST
+def section_move(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    matrix_obj = _matrix(membership, matrix)
+    form = SectionMoveForm(request.POST, matrix=matrix_obj)
+    _moved(
+        request,
+        form,
+        lambda direction: services.section_move(
+            section=form.cleaned_data["section"], direction=direction
+        ),
+    )
+    return redirect("cases:matrix-edit", project=project, matrix=matrix)
+
+
+@login_required
 @require_POST
 def row_delete(
     request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID, row: uuid.UUID
@@ -607,7 +667,9 @@ def cell_override(
     membership = access_project(request.user, project, Capability.MANAGE)
     matrix_obj = _matrix(membership, matrix)
     row_obj = _row(matrix_obj, row)
-    view = selectors.matrix_compute(matrix=matrix_obj, membership=membership)
+    view = selectors.matrix_compute(
+        matrix=matrix_obj, membership=membership, only_row=row_obj, only_column=column
+    )
     cell = view.cell(row_obj, column)
     if cell is None:
         raise Http404
@@ -650,7 +712,9 @@ def cell_evidence(
     membership = access_project(request.user, project, Capability.VIEW)
     matrix_obj = _matrix(membership, matrix)
     row_obj = _row(matrix_obj, row)
-    view = selectors.matrix_compute(matrix=matrix_obj, membership=membership)
+    view = selectors.matrix_compute(
+        matrix=matrix_obj, membership=membership, only_row=row_obj, only_column=column
+    )
     cell, excerpts = selectors.cell_evidence(
         view=view, row=row_obj, column_key=column, membership=membership
     )

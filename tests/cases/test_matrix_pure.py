@@ -162,3 +162,56 @@ def test_classification_row_names_the_first_matching_class():
 def test_unknown_mode_is_an_error():
     with pytest.raises(ValueError):
         compute(mode="colour")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("mode", ["presence", "excerpts", "documents", "coverage"])
+@pytest.mark.parametrize("source", ["any", "all", "majority", "coder", "consensus"])
+def test_sparse_matrix_matches_the_cell_by_cell_definition(seed, mode, source):
+    """compute_matrix takes shortcuts (only the documents a row has hits in); on random data
+    every cell must equal compute_cell's, the plain definition."""
+    import random
+
+    rng = random.Random(seed)
+    paths = {1: "/1/", 2: "/1/2/", 3: "/1/2/3/", 4: "/1/4/", 5: "/5/", 6: "/5/6/"}
+    coders = [ANNA, BO, CY, None]
+    codings = []
+    for n in range(rng.randrange(0, 120)):
+        document, coder, start = rng.randrange(10), rng.choice(coders), rng.randrange(80)
+        end = start + 1 + rng.randrange(30)
+        # Some excerpts carry two codes (often of one row): such an excerpt counts once.
+        for code in rng.sample(list(paths), rng.choice([1, 1, 2])):
+            codings.append(m.CodingFact(n, document, coder, start, end, code, paths[code]))
+    rows = [
+        m.RowSpec(f"r{code}{d}", "", code_id=code, descendants=d)
+        for code in paths
+        for d in (True, False)
+    ]
+    columns = [
+        m.ColumnSpec(f"c{i}", "", frozenset(rng.sample(range(12), rng.randrange(0, 4))))
+        for i in range(8)
+    ]
+    document_coders = {d: set(rng.sample([ANNA, BO, CY], rng.randrange(0, 3))) for d in range(12)}
+    chars = {d: rng.randrange(0, 200) for d in range(12)}
+    cells = m.compute_matrix(
+        rows=rows,
+        columns=columns,
+        codings=codings,
+        mode=mode,
+        source=source,
+        coder_id=BO,
+        document_coders=document_coders,
+        document_chars=chars,
+    )
+    hits = m.index_codings(m.select_source(codings, source, BO), rows)
+    for row in rows:
+        for column in columns:
+            expected = m.compute_cell(
+                hits.get(row.key, {}),
+                column,
+                mode=mode,
+                source=source,
+                document_coders=document_coders,
+                document_chars=chars,
+            )
+            assert cells[(row.key, column.key)] == expected, (row.key, column.key)

@@ -198,3 +198,39 @@ def test_result_scope(project, coder, viewer, lead, blind):
     assert selectors.result_coder_scope(member(project, coder)) == (coder.pk if blind else None)
     assert selectors.result_coder_scope(member(project, viewer)) is None
     assert selectors.result_coder_scope(member(project, lead)) is None
+
+
+def test_label_only_rows_are_blank_but_take_overrides(
+    study, project, lead, django_assert_num_queries
+):
+    matrix = services.matrix_create_from_study_layout(project=project, name="Layout", user=lead)
+    membership = member(project, lead)
+    with django_assert_num_queries(9):
+        view = selectors.matrix_compute(matrix=matrix, membership=membership)
+    cells = shown(view)
+    assert cells[("Industry", "Alpha kommune")] == "X"
+    assert cells[("Other municipalities", "Alpha kommune")] == ""
+    row = matrix.sections.first().rows.get(label="Other municipalities")
+    services.cell_override_set(
+        row=row,
+        column=str(study.alpha.code),
+        symbol="*",
+        reason="Said so in the interview",
+        user=lead,
+    )
+    view = selectors.matrix_compute(matrix=matrix, membership=membership)
+    assert shown(view)[("Other municipalities", "Alpha kommune")] == "*"
+
+
+def test_one_cell_of_the_matrix_computes_only_its_row_and_column(study, project, lead):
+    row = study.rows["Industry"]
+    view = selectors.matrix_compute(
+        matrix=study.matrix,
+        membership=member(project, lead),
+        only_row=row,
+        only_column=str(study.alpha.code),
+    )
+    assert shown(view) == {("Industry", "Alpha kommune"): "X"}
+    assert view.cell(row, str(study.alpha.code)).excerpt_ids == tuple(
+        sorted([study.e1.pk, study.e3.pk])
+    )

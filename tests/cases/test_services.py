@@ -198,3 +198,71 @@ def test_classification_needs_conditions(project, lead):
             user=lead,
         )
     assert not project.classification_rules.exists()
+
+
+def test_matrix_from_the_study_layout_maps_rows_to_codes_by_name(study, project, lead):
+    CodeFactory(project=project, name="smart CITY", parent=study.actors)
+    matrix = services.matrix_create_from_study_layout(project=project, name="Table 3b", user=lead)
+    sections = list(matrix.sections.all())
+    assert sections[0].title == "Cooperates with the following ecosystem actors"
+    assert [s.position for s in sections] == list(range(len(sections)))
+    rows = {r.label: r for s in sections for r in s.rows.all()}
+    assert len(rows) == 20
+    assert rows["Industry"].codebook_code == study.industry
+    assert rows["Industry"].include_descendants
+    assert rows["Smart city"].codebook_code.name == "smart CITY"
+    # No code of that name: kept as a label-only row to map later.
+    assert rows["Other municipalities"].codebook_code is None
+    assert rows["Other municipalities"].rule is None
+    assert [r.position for r in sections[0].rows.all()] == [0, 1, 2, 3]
+
+
+def test_matrix_from_the_study_layout_with_a_taken_name_creates_nothing(study, project, lead):
+    with pytest.raises(ValidationError, match="exists already"):
+        services.matrix_create_from_study_layout(project=project, name="table 3", user=lead)
+    assert project.matrices.count() == 1
+
+
+def test_rows_and_sections_move_up_and_down(study, project, lead):
+    section = study.matrix.sections.get()
+    labels = lambda: [r.label for r in section.rows.all()]  # noqa: E731
+    assert labels() == ["Industry", "Academia"]
+    assert services.row_move(row=study.rows["Academia"], direction="up")
+    assert labels() == ["Academia", "Industry"]
+    assert not services.row_move(row=study.rows["Academia"], direction="up")  # already first
+    assert services.row_move(row=study.rows["Academia"], direction="down")
+    assert labels() == ["Industry", "Academia"]
+    second = services.section_create(matrix=study.matrix, title="Benefits")
+    titles = lambda: [s.title for s in study.matrix.sections.all()]  # noqa: E731
+    assert services.section_move(section=second, direction="up")
+    assert titles() == ["Benefits", section.title]
+    assert not services.section_move(section=second, direction="up")
+    with pytest.raises(ValidationError):
+        services.section_move(section=second, direction="sideways")
+
+
+def test_moving_renumbers_tied_positions(study, project, lead):
+    section = study.matrix.sections.get()
+    section.rows.update(position=0)  # older data: ties; a swap of numbers would do nothing
+    first, second = list(section.rows.all())
+    assert services.row_move(row=second, direction="up")
+    assert [r.pk for r in section.rows.all()] == [second.pk, first.pk]
+
+
+def test_row_update_maps_a_label_only_row_and_refuses_bad_input(study, project, lead):
+    matrix = services.matrix_create_from_study_layout(project=project, name="Layout", user=lead)
+    row = matrix.sections.first().rows.get(label="Other municipalities")
+    other = matrix.sections.last()
+    services.row_update(row=row, section=other, label="", code=study.academia)
+    row.refresh_from_db()
+    assert (row.label, row.codebook_code, row.section) == ("Academia", study.academia, other)
+    assert row.position == other.rows.count() - 1  # at the end of its new section
+    services.row_update(row=row, section=other, label="Other municipalities")
+    row.refresh_from_db()
+    assert row.codebook_code is None  # back to a label-only row
+    with pytest.raises(ValidationError, match="needs a label"):
+        services.row_update(row=row, section=other, label=" ")
+    with pytest.raises(ValidationError, match="another matrix"):
+        services.row_update(row=row, section=study.matrix.sections.get(), label="X")
+    with pytest.raises(ValidationError, match="another project"):
+        services.row_update(row=row, section=other, label="X", code=CodeFactory())

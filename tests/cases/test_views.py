@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import urljoin
 
 import pytest
 from django.urls import reverse
@@ -204,7 +205,19 @@ def test_matrix_list_and_detail(study, project, viewer):
     detail = client.get(url("matrix-detail", project, matrix=study.matrix.code))
     assert detail.status_code == 200
     assert "Cooperates with the following ecosystem actors" in body(detail)
-    assert 'class="matrix-cell"' in body(detail)
+    # Each cell links to its evidence with a URL relative to the matrix page (a third the size).
+    industry = study.rows["Industry"]
+    href = f"rows/{industry.code}/cells/{study.alpha.code}/"
+    assert f'<td><a href="{href}">X</a></td>' in body(detail)
+    evidence = urljoin(url("matrix-detail", project, matrix=study.matrix.code), href)
+    assert evidence == url(
+        "cell-evidence",
+        project,
+        matrix=study.matrix.code,
+        row=industry.code,
+        column=study.alpha.code,
+    )
+    assert study.e1.text not in body(detail) and client.get(evidence).status_code == 200
 
 
 def test_matrix_create_edit_and_build_rows(project, lead, study):
@@ -389,3 +402,102 @@ def test_frequency_table_and_trail(study, project, lead, viewer):
     assert "Suppliers" in trail.content.decode("utf-8-sig")
     viewer_trail = client_for(viewer).get(url("coding-trail", project))
     assert study.e1.text not in body(viewer_trail)
+
+
+# --- the study's layout, editing and reordering rows ----------------------------------------
+
+
+def test_new_matrix_from_the_study_layout(study, project, lead):
+    client = client_for(lead)
+    form = client.get(url("matrix-create", project))
+    assert "Start from the study&#x27;s Table 3 layout" in body(form)
+    response = client.post(
+        url("matrix-create", project),
+        {
+            "name": "Cross-case",
+            "layout": "study",
+            "column_mode": "all",
+            "cell_mode": "presence",
+            "source": "any",
+            "legend": "X = yes\n= no",
+        },
+        follow=True,
+    )
+    matrix = Matrix.objects.get(name="Cross-case")
+    assert matrix.sections.count() == 4
+    assert "18 of 20 rows have no code of the same name" in body(response)
+    detail = client.get(url("matrix-detail", project, matrix=matrix.code))
+    assert body(detail).count("no code mapped") == 18
+    bad = client.post(url("matrix-create", project), {"name": "X", "layout": "other"})
+    assert bad.status_code == 200 and "Select a valid choice" in body(bad)
+
+
+def test_edit_page_has_row_and_section_controls(study, project, lead):
+    edit = body(client_for(lead).get(url("matrix-edit", project, matrix=study.matrix.code)))
+    assert (
+        url("row-move", project, matrix=study.matrix.code, row=study.rows["Industry"].code) in edit
+    )
+    assert url("section-move", project, matrix=study.matrix.code) in edit
+    assert 'aria-label="Move up: Industry" disabled' in edit  # the first row cannot go up
+    # Cells on the edit page link to the evidence too, one level up from edit/.
+    assert f'href="../rows/{study.rows["Industry"].code}/cells/' in edit
+
+
+def test_row_update_maps_a_row_and_refuses_bad_input(study, project, lead, coder, outsider):
+    row = study.rows["Academia"]
+    edit = url("row-update", project, matrix=study.matrix.code, row=row.code)
+    client = client_for(lead)
+    assert client.get(edit).status_code == 200
+    section = study.matrix.sections.get()
+    response = client.post(
+        edit, {"section": section.pk, "label": "Universities", "code": study.actors.pk}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.label, row.codebook_code, row.include_descendants) == (
+        "Universities",
+        study.actors,
+        False,  # an unticked box
+    )
+    rule = services.classification_create(
+        project=project, name="Helix", classes=[("A", [study.actors], [], [])], user=lead
+    )
+    both = client.post(edit, {"section": section.pk, "code": study.actors.pk, "rule": rule.pk})
+    assert both.status_code == 200 and "either a code or a classification" in body(both)
+    nothing = client.post(edit, {"section": section.pk, "label": ""})
+    assert nothing.status_code == 200 and "needs a label" in body(nothing)
+    assert client_for(coder).get(edit).status_code == 403
+    assert client_for(outsider).get(edit).status_code == 404
+
+
+def test_row_and_section_move(study, project, lead, coder):
+    client = client_for(lead)
+    academia = study.rows["Academia"]
+    move = url("row-move", project, matrix=study.matrix.code, row=academia.code)
+    assert client.get(move).status_code == 405
+    assert client.post(move, {"direction": "up"}).status_code == 302
+    assert [r.label for r in study.matrix.sections.get().rows.all()] == ["Academia", "Industry"]
+    again = client.post(move, {"direction": "up"}, follow=True)
+    assert "nothing moved" in body(again)
+    bad = client.post(move, {"direction": "left"}, follow=True)
+    assert "Choose what to move" in body(bad)
+    assert client_for(coder).post(move, {"direction": "down"}).status_code == 403
+    second = services.section_create(matrix=study.matrix, title="Benefits")
+    move_section = url("section-move", project, matrix=study.matrix.code)
+    client.post(move_section, {"section": second.pk, "direction": "up"})
+    assert study.matrix.sections.first() == second
+    other = services.matrix_create(project=project, name="Other", user=lead)
+    foreign = services.section_create(matrix=other, title="Elsewhere")
+    refused = client.post(move_section, {"section": foreign.pk, "direction": "up"}, follow=True)
+    assert "Choose what to move" in body(refused)
+
+
+def test_evidence_of_a_label_only_row_says_no_code_is_mapped(study, project, lead):
+    matrix = services.matrix_create_from_study_layout(project=project, name="Layout", user=lead)
+    row = matrix.sections.first().rows.get(label="Other municipalities")
+    evidence = url(
+        "cell-evidence", project, matrix=matrix.code, row=row.code, column=study.alpha.code
+    )
+    page = body(client_for(lead).get(evidence, headers={"HX-Request": "true"}))
+    assert "No code is mapped to this row yet" in page
+    assert url("row-update", project, matrix=matrix.code, row=row.code) in page
