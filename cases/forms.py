@@ -411,12 +411,14 @@ class FrequencyFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Documents"), required=False)
     coder = forms.ChoiceField(label=_("Codings of"), required=False)
 
-    def __init__(self, *args, kinds, coders, **kwargs):
+    def __init__(self, *args, kinds, coders, own_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All documents"))] + list(kinds)
-        self.fields["coder"].choices = [("", _("All coders")), ("consensus", _("Consensus"))] + [
-            (str(u.pk), u.name) for u in coders
-        ]
+        people = [(str(u.pk), u.name) for u in coders]
+        # A blind coder counts only their own codings: "all coders" and "consensus" would be
+        # the same numbers under a misleading name.
+        everyone = [("", _("All coders")), ("consensus", _("Consensus"))]
+        self.fields["coder"].choices = people if own_only else everyone + people
 
 
 def attribute_specs(definitions) -> list[tabular.AttributeSpec]:

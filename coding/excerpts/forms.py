@@ -93,8 +93,13 @@ class ExcerptUpdateForm(forms.Form):
 
 
 class RetrievalForm(forms.Form):
+    # No code chosen retrieves every code's excerpts, so the empty choice says so.
     code = forms.ModelChoiceField(
-        label=_("Code"), queryset=Code.objects.none(), required=False, to_field_name="code"
+        label=_("Code"),
+        queryset=Code.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All codes"),
     )
     descendants = forms.BooleanField(label=_("Include codes below it"), required=False)
     coder = forms.TypedChoiceField(label=_("Coder"), required=False, coerce=int, empty_value=None)
@@ -104,7 +109,11 @@ class RetrievalForm(forms.Form):
         choices=[("", _("All kinds")), *DocumentKind.choices],
     )
     document = forms.ModelChoiceField(
-        label=_("Document"), queryset=Document.objects.none(), required=False, to_field_name="code"
+        label=_("Document"),
+        queryset=Document.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All documents"),
     )
 
     def __init__(self, *args, project: Project, coders: list[tuple[int, str]], **kwargs):

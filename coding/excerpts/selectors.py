@@ -152,7 +152,39 @@ def coding_view_data(
     )
 
 
-CONTEXT_CHARS = 200
+CONTEXT_CHARS = 200  # context shown on each side of a retrieval hit, give or take CONTEXT_SLACK
+CONTEXT_SLACK = 30  # how far the context may grow or shrink to end between two words
+
+
+@dataclass(frozen=True)
+class HitContext:
+    """The text around a retrieval hit, cut between words; `cut_*` asks for an "…" marker."""
+
+    before: str
+    after: str
+    cut_before: bool
+    cut_after: bool
+
+
+def _between_words(text: str, ideal: int) -> int:
+    """The whitespace nearest to `ideal` within CONTEXT_SLACK, else `ideal` itself (a single
+    word longer than that, such as a URL, is cut where it must be)."""
+    near = range(max(0, ideal - CONTEXT_SLACK), min(len(text), ideal + CONTEXT_SLACK + 1))
+    spaces = [i for i in near if text[i].isspace()]
+    return min(spaces, key=lambda i: abs(i - ideal)) if spaces else ideal
+
+
+def hit_context(*, before: str, after: str, start: int) -> HitContext:
+    """Trim the windows `retrieval_excerpts` reads to whole words. `before` is at most
+    CONTEXT_CHARS + CONTEXT_SLACK characters (fewer near the document's start); `after` one more,
+    so that a full window tells that the document goes on."""
+    cut_before = start > len(before)
+    if cut_before:
+        before = before[_between_words(before, len(before) - CONTEXT_CHARS) :].lstrip()
+    cut_after = len(after) > CONTEXT_CHARS + CONTEXT_SLACK
+    if cut_after:
+        after = after[: _between_words(after, CONTEXT_CHARS)].rstrip()
+    return HitContext(before=before, after=after, cut_before=cut_before, cut_after=cut_after)
 
 
 def retrieval_excerpts(
@@ -164,9 +196,10 @@ def retrieval_excerpts(
     kind: str = "",
     document: Document | None = None,
 ) -> QuerySet[Excerpt]:
-    """Excerpts for retrieval and its exports, with ~200 characters of context on each side.
+    """Excerpts for retrieval and its exports, with a window of context on each side for
+    `hit_context` to trim to whole words (~200 characters each side).
 
-    The context is cut in the database (Substr counts characters, i.e. code points, on SQLite
+    The windows are cut in the database (Substr counts characters, i.e. code points, on SQLite
     and PostgreSQL alike), so whole document texts never travel to Python.
     """
     excerpts = visible_excerpts(membership=membership)
@@ -184,14 +217,15 @@ def retrieval_excerpts(
         excerpts = excerpts.filter(document__kind=kind)
     if document is not None:
         excerpts = excerpts.filter(document=document)
-    before_start = Greatest(F("start") - CONTEXT_CHARS, Value(0))
+    window = CONTEXT_CHARS + CONTEXT_SLACK
+    before_start = Greatest(F("start") - window, Value(0))
     return (
         excerpts.distinct()
         .select_related("document", "coder")
         .defer("document__text")
         .annotate(
             context_before=Substr("document__text", before_start + 1, F("start") - before_start),
-            context_after=Substr("document__text", F("end") + 1, CONTEXT_CHARS),
+            context_after=Substr("document__text", F("end") + 1, window + 1),
         )
         .prefetch_related(
             Prefetch("codings", queryset=Coding.objects.only("excerpt_id", "code_id"))

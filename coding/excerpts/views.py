@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from research.access import Capability, access_project, has_capability, sees_all
 from research.models import Membership
 
 DELETED_KEY = "coding.deleted.{project}"
+EXPORT_FORMATS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -360,6 +361,9 @@ def retrieval(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         for excerpt in page:
             excerpt.code_paths = sorted(paths[c.code_id] for c in excerpt.codings.all())
             excerpt.page_number = excerpt.document.page_at(excerpt.start)
+            excerpt.context = selectors.hit_context(
+                before=excerpt.context_before, after=excerpt.context_after, start=excerpt.start
+            )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -380,11 +384,17 @@ def retrieval(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 @require_GET
 def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        # Plain text: the message echoes the query value, which must not become markup.
+        message = _("Unknown export format “%(format)s”: choose %(choices)s.") % {
+            "format": fmt,
+            "choices": ", ".join(EXPORT_FORMATS),
+        }
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     form, excerpts = _retrieval(request, membership)
     if excerpts is None:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)
     rows = selectors.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
-    if request.GET.get("format") == "xlsx":
-        return exports.xlsx_response(rows, filename="excerpts.xlsx")
-    return exports.csv_response(rows, filename="excerpts.csv")
+    return EXPORT_FORMATS[fmt](rows, filename=f"excerpts.{fmt}")

@@ -193,7 +193,9 @@ def test_case_export_csv_and_xlsx_round_trip(study, project, viewer):
     response = client.get(url("case-export", project) + "?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A3"].value == "Beta kommune"
-    assert client.get(url("case-export", project) + "?format=pdf").status_code == 404
+    refused = client.get(url("case-export", project) + "?format=pdf")
+    assert refused.status_code == 400
+    assert refused.content.decode() == "Unknown export format “pdf”: choose csv, xlsx."
 
 
 # --- matrices -------------------------------------------------------------------------------
@@ -342,11 +344,34 @@ def test_matrix_export_downloads(study, project, viewer, fmt):
         ]
 
 
-def test_matrix_export_unknown_format(study, project, viewer):
+def test_matrix_export_unknown_format_is_a_bad_request(study, project, viewer):
     response = client_for(viewer).get(
         url("matrix-export", project, matrix=study.matrix.code) + "?format=docx"
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "Unknown export format “docx”: choose csv, xlsx, tex, md, html."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "choices"),
+    [
+        ("case-export", "csv, xlsx"),
+        ("matrix-export", "csv, xlsx, tex, md, html"),
+        ("frequency-table", "csv"),
+        ("coding-trail", "csv"),
+    ],
+)
+def test_every_cases_export_refuses_an_unknown_format_as_plain_text(
+    study, project, lead, name, choices
+):
+    kwargs = {"matrix": study.matrix.code} if name == "matrix-export" else {}
+    response = client_for(lead).get(url(name, project, **kwargs) + "?format=<b>bogus</b>")
+    assert response.status_code == 400
+    # Plain text: the echoed value can never become markup.
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert body(response) == f"Unknown export format “<b>bogus</b>”: choose {choices}."
 
 
 # --- classifications and tables -------------------------------------------------------------
@@ -402,6 +427,71 @@ def test_frequency_table_and_trail(study, project, lead, viewer):
     assert "Suppliers" in trail.content.decode("utf-8-sig")
     viewer_trail = client_for(viewer).get(url("coding-trail", project))
     assert study.e1.text not in body(viewer_trail)
+
+
+def _frequency_csv(client, project, query=""):
+    response = client.get(url("frequency-table", project) + "?format=csv" + query)
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_blind_coder_is_offered_only_their_own_codings_in_the_frequency_table(
+    study, project, coder
+):
+    project.blind_coding = True
+    project.save()
+    client = client_for(coder)
+    page = client.get(url("frequency-table", project))
+    assert page.status_code == 200
+    assert page.context["form"].fields["coder"].choices == [(str(coder.pk), coder.name)]
+    assert "Blind coding: these counts are your own codings only." in body(page)
+    # coder2's excerpt of Academia is not counted; the coder's two Industry codings are.
+    own = [
+        ["cluster", "category", "documents coded", "total codings", "concepts"],
+        ["Actors", "Academia", "0", "0", ""],
+        ["Actors", "Industry", "2", "2", "Suppliers"],
+    ]
+    assert _frequency_csv(client, project) == own
+    assert _frequency_csv(client, project, f"&coder={coder.pk}") == own
+
+
+@pytest.mark.parametrize("other", ["coder2", "lead", "owner", "consensus"])
+def test_blind_coder_cannot_ask_for_someone_elses_frequency_counts(
+    study, project, coder, cast, other
+):
+    project.blind_coding = True
+    project.save()
+    value = "consensus" if other == "consensus" else cast[other].pk
+    for query in [f"?coder={value}", f"?coder={value}&format=csv"]:
+        response = client_for(coder).get(url("frequency-table", project) + query)
+        assert response.status_code == 400
+        assert body(response) == (
+            "Blind coding: you can count only your own codings, not another coder’s."
+        )
+
+
+def test_frequency_table_offers_every_coder_when_blinding_does_not_apply(
+    study, project, coder, coder2, lead
+):
+    project.blind_coding = True
+    project.save()
+    lead_page = client_for(lead).get(url("frequency-table", project))
+    offered = dict(lead_page.context["form"].fields["coder"].choices)
+    assert {"", "consensus", str(coder.pk), str(coder2.pk), str(lead.pk)} <= set(offered)
+    assert "these counts are your own codings only" not in body(lead_page)
+    assert _frequency_csv(client_for(lead), project, f"&coder={coder2.pk}")[1] == [
+        "Actors",
+        "Academia",
+        "1",
+        "1",
+        "",
+    ]
+    project.blind_coding = False
+    project.save()
+    coder_page = client_for(coder).get(url("frequency-table", project) + f"?coder={coder2.pk}")
+    assert coder_page.status_code == 200
+    assert str(coder2.pk) in dict(coder_page.context["form"].fields["coder"].choices)
+    assert "these counts are your own codings only" not in body(coder_page)
 
 
 # --- the study's layout, editing and reordering rows ----------------------------------------

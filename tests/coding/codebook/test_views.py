@@ -317,6 +317,18 @@ def test_json_export(project, viewer, book):
     assert response.status_code == 200 and b"Academia" in response.content
 
 
+def test_export_refuses_an_unknown_format(project, viewer, book):
+    response = client_for(viewer).get(url("codebook-export", project, format="bogus"))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "Unknown export format “bogus”: choose csv, json, qdc."
+
+
+def test_export_without_a_format_is_csv(project, viewer, book):
+    response = client_for(viewer).get(url("codebook-export", project))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
 def test_bad_file_imports_nothing(project, lead):
     response = _upload(client_for(lead), project, "book.qdc", b"<not-xml")
     assert response.status_code == 200

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from coding.excerpts import selectors
 from coding.models import DocumentKind
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory
@@ -63,8 +64,10 @@ def test_retrieval_with_descendants_uses_the_code_path(project, corpus, lead, co
 def test_retrieval_context_is_200_characters_each_side(project, corpus, lead, codes):
     page = client_for(lead).get(_url(project, code=codes["data"].code)).context["page"]
     first = page[0]
-    assert first.context_before == "a" * 200
-    assert first.context_after == " om data." + "b" * 191
+    # One 250-letter "word" on each side: no space to end on, so it is cut at 200.
+    assert first.context == selectors.HitContext(
+        before="a" * 200, after=" om data." + "b" * 191, cut_before=True, cut_after=True
+    )
     assert first.text == "Kommunen skal samarbeide 🚲"
     assert first.page_number == 2
     assert first.code_paths == ["Open data", "Value/Cooperation/Business"]
@@ -73,6 +76,69 @@ def test_retrieval_context_is_200_characters_each_side(project, corpus, lead, co
         "coding:coding-view", kwargs={"project": project.code, "document": corpus["strategy"].code}
     )
     assert f"{link}#excerpt-{first.code}" in html
+
+
+NORSK = (
+    "Kommunen skal samarbeide med næringslivet, høgskolen og frivillige organisasjoner om "
+    "å utvikle bærekraftige løsninger for innbyggerne i hele regionen. "
+)
+
+
+def test_retrieval_context_ends_between_words_in_norwegian_text(project, lead, codes):
+    text = NORSK * 6 + "Åpne data gjør tjenestene bedre. " + NORSK * 6
+    start = text.index("Åpne data")
+    document = DocumentFactory(project=project, text=text, paragraphs=[[0, len(text)]])
+    ExcerptFactory(document=document, coder=lead, start=start, end=start + 9, codes=[codes["data"]])
+    response = client_for(lead).get(_url(project, code=codes["data"].code))
+    context = response.context["page"][0].context
+    assert context.cut_before and context.cut_after
+    # Whole words: the document has a space just outside each end of the context.
+    before_at = start - len(context.before)
+    assert text[before_at - 1] == " " and not context.before[0].isspace()
+    after_end = start + 9 + len(context.after)
+    assert text[after_end] == " " and not context.after[-1].isspace()
+    assert text[before_at:start] == context.before
+    assert abs(len(context.before) - 200) <= 30 and abs(len(context.after) - 200) <= 30
+    html = response.content.decode()
+    assert f"…{context.before}</span>" in html and f"{context.after}…</span>" in html
+
+
+def test_retrieval_context_near_the_ends_of_a_document_is_whole_and_unmarked(project, lead, codes):
+    text = "Innledning: " + NORSK + "Slutt på dokumentet."  # 12 + 148 + 20 characters
+    start = text.index("høgskolen")
+    document = DocumentFactory(project=project, text=text, paragraphs=[[0, len(text)]])
+    ExcerptFactory(document=document, coder=lead, start=start, end=start + 9, codes=[codes["data"]])
+    context = (
+        client_for(lead).get(_url(project, code=codes["data"].code)).context["page"][0].context
+    )
+    assert context == selectors.HitContext(
+        before=text[:start], after=text[start + 9 :], cut_before=False, cut_after=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "start", "expected"),
+    [
+        # Up to 230 characters from the document's start: shown whole, no marker.
+        ("ord " * 57, "", 228, ("ord " * 57, "", False, False)),
+        # A space 4 characters further back than 200 is used: the context grows to 204.
+        ("x" * 26 + " " + "ø" * 203, "", 999, ("ø" * 203, "", True, False)),
+        # After: a space 10 characters before 200 ends the context (the nearest space).
+        ("", " " + "å" * 189 + " " + "æ" * 40, 0, ("", " " + "å" * 189, False, True)),
+        # Exactly the window after the hit: the document ends there, nothing was cut.
+        ("", "b" * 230, 0, ("", "b" * 230, False, False)),
+    ],
+)
+def test_hit_context_trims_to_the_nearest_space(before, after, start, expected):
+    context = selectors.hit_context(before=before, after=after, start=start)
+    assert (context.before, context.after, context.cut_before, context.cut_after) == expected
+
+
+def test_retrieval_selects_have_meaningful_empty_choices(project, lead):
+    html = client_for(lead).get(_url(project)).content.decode()
+    assert "---------" not in html
+    assert '<option value="" selected>All codes</option>' in html
+    assert '<option value="" selected>All documents</option>' in html
 
 
 def test_retrieval_filters_by_coder_kind_and_document(project, corpus, lead, coder2, codes):
@@ -146,6 +212,19 @@ def test_export_bad_input_redirects_with_a_message(project, lead):
     url = _url(project, "coding:retrieval-export", code="nope")
     response = client_for(lead).get(url)
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("fmt", ["docx", "bogus", ""])
+def test_export_refuses_an_unknown_format(project, corpus, lead, fmt):
+    response = client_for(lead).get(_url(project, "coding:retrieval-export", format=fmt))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == f"Unknown export format “{fmt}”: choose csv, xlsx."
+
+
+def test_export_without_a_format_is_csv(project, corpus, lead):
+    response = client_for(lead).get(reverse("coding:retrieval-export", args=[project.code]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
 
 
 def test_retrieval_query_count_is_constant(project, corpus, lead, codes, django_assert_num_queries):

@@ -1,0 +1,83 @@
+"""What every cases view shares: the page frame, object look-ups, downloads, messages."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from cases import exports, tabular
+from cases.models import Case, Matrix
+from research.access import capabilities_of
+from research.models import Membership
+
+
+def render_page(request, template: str, membership: Membership, **context) -> HttpResponse:
+    context.update(
+        membership=membership, project=membership.project, can=capabilities_of(membership)
+    )
+    return render(request, template, context)
+
+
+def form_page(request, membership, *, heading: str, form, back: str, **extra) -> HttpResponse:
+    return render_page(
+        request, "cases/form.html", membership, heading=heading, form=form, back=back, **extra
+    )
+
+
+def show_error(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def case_of(membership: Membership, code: uuid.UUID) -> Case:
+    return get_object_or_404(Case, project=membership.project, code=code)
+
+
+def matrix_of(membership: Membership, code: uuid.UUID) -> Matrix:
+    return get_object_or_404(Matrix, project=membership.project, code=code)
+
+
+def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_download(grid: list[list], filename: str) -> HttpResponse:
+    return download(tabular.write_csv(grid), filename, exports.FORMATS["csv"][0])
+
+
+def bad_request(message: str) -> HttpResponseBadRequest:
+    # Plain text, not HTML: messages may echo a query value, which must not become markup.
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def unknown_format(fmt: str, choices) -> HttpResponseBadRequest:
+    """A bad `?format=` is a bad request (400), not a missing page (404)."""
+    return bad_request(
+        _("Unknown export format “%(format)s”: choose %(choices)s.")
+        % {"format": fmt, "choices": ", ".join(choices)}
+    )
+
+
+def form_errors(form) -> str:
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+def save_posted(request, form, save, *, done: str, invalid: str = "") -> None:
+    """Run `save(cleaned_data)` for a small form posted from a settings or edit page, and say
+    what happened in a message: these forms redirect back to the page instead of re-rendering.
+    `invalid` replaces the form's own errors when one sentence says it better."""
+    if not form.is_valid():
+        messages.error(request, invalid or form_errors(form))
+        return
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, done)
