@@ -59,6 +59,9 @@ class AgreementRun(models.Model):
     )
     codebook_summary = models.JSONField(default=dict, blank=True)
     excerpt_versions = models.JSONField(default=list, blank=True)  # [[id, version], ...]
+    # The excerpts the stored disagreements name, as the run read them (one table for all
+    # codes): {"id": [uuid, start, end, [code ids]]}. Large; pages that list runs defer it.
+    disagreement_excerpts = models.JSONField(default=dict, blank=True)
     results = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -84,8 +87,11 @@ class AgreementCodeResult(models.Model):
     """One row of a run's table: a code (or the category a level roll-up mapped codes to).
 
     `values` holds the coefficients (None where undefined, with the reason in `reasons`);
-    `disagreements` the units where coders disagreed, with each coder's excerpts, so the
-    review page is one indexed read.
+    `disagreements` the first units where coders disagreed, compactly:
+    ``{"items": [[document id, start, end, page, [value per coder], [[excerpt ids] per coder]],
+    ...], "documents": {"id": [uuid, title]}}`` (the excerpts are the run's
+    ``disagreement_excerpts``; runs stored before this form hold a list of spelled-out dicts).
+    ``coding.runs.selectors.disagreement_items`` spells them out for pages and exports.
     """
 
     run = models.ForeignKey(AgreementRun, on_delete=models.CASCADE, related_name="code_results")

@@ -11,6 +11,16 @@ without loss to pattern → weight (number of units, or characters at the charac
 Patterns add up across documents and codes, and the bootstrap resamples units as a multinomial
 draw over patterns, which is the same distribution as drawing units with replacement.
 
+A document is computed for all codes at once: every code's units are laid end to end on one
+axis (code k's offsets shifted by k × stride), so the coverage, the value patterns and the
+disagreeing spans of 150 codes are a handful of numpy operations instead of 150 loops.
+
+Disagreements are kept compact (a run can hold tens of thousands): each is
+``[document id, start, end, page, [value per coder], [[excerpt ids] per coder]]``; the
+documents they name are listed once per code, the excerpts once per run
+(``AgreementRun.disagreement_excerpts``). The context around a disagreement is cut from the
+document's (immutable) text when a page shows it.
+
 Inputs:
 
 * ``spec``: ``unit`` (document / segment / excerpt / character), ``coders`` (ids, in order),
@@ -22,7 +32,7 @@ Inputs:
   ``pages``, ``present`` (coders assigned to the document; a coder with excerpts in it counts
   as present too; everyone else is *missing*, not absent).
 * ``excerpts``: dicts with ``id``, ``uuid``, ``coder``, ``start``, ``end``, ``version`` and
-  ``codes`` (raw code ids).
+  ``codes`` (raw code ids), in document order (start, end, id).
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -53,6 +64,8 @@ from coding.agreement.units import covered_length
 #: Disagreements kept per code and document, and per code in a run; counts are always exact.
 DISAGREEMENTS_PER_CODE = 200
 MIN_DISAGREEMENTS_PER_DOCUMENT = 5
+#: Excerpts listed for a coder who did not apply the code where others did.
+OVERLAPPING_SHOWN = 10
 
 
 def per_document_cap(n_documents: int) -> int:
@@ -61,12 +74,23 @@ def per_document_cap(n_documents: int) -> int:
     return max(MIN_DISAGREEMENTS_PER_DOCUMENT, -(-DISAGREEMENTS_PER_CODE // max(n_documents, 1)))
 
 
+#: Pattern tallies use one bin per (row code, pattern) up to this many bins (a sort beyond).
+BINNED_PATTERNS = 1_000_000
+
 CONTEXT_CHARS = 120
+CONTEXT_MAX = 600
 MISSING_MARK = "-"
 
 NO_PAIRS = "no unit was coded by two coders"
 NO_VARIATION = "no variation: every value is the same"
 UNDEFINED = "undefined"
+
+
+def context_of(text: str, start: int, end: int) -> str:
+    """The passage shown around a disagreement (empty for a whole-document unit)."""
+    if start == 0 and end >= len(text):
+        return ""
+    return text[max(0, start - CONTEXT_CHARS) : end + CONTEXT_CHARS][:CONTEXT_MAX]
 
 
 # --------------------------------------------------------------------------- per document
@@ -105,12 +129,12 @@ def _page_at(pages: Sequence[Sequence[int]], offset: int) -> int | None:
 
 
 class _DocumentCodings:
-    """One document's excerpts, grouped by coder and by row code, as numpy arrays."""
+    """One document's excerpts, grouped by coder and by row code."""
 
     def __init__(self, spec: Mapping[str, Any], doc: Mapping[str, Any], excerpts: list[dict]):
         self.coders: list[int] = list(spec["coders"])
+        self.rows: list[int] = list(spec["rows"])
         self.code_map = {int(k): int(v) for k, v in spec["code_map"].items()}
-        self.names = spec.get("names", {})
         present = set(doc["present"]) | {e["coder"] for e in excerpts}
         self.present = [c in present for c in self.coders]
         self.length = len(doc["text"])
@@ -124,7 +148,7 @@ class _DocumentCodings:
             for row in {self.code_map[c] for c in ex["codes"] if c in self.code_map}:
                 self.intervals[(ex["coder"], row)].append((ex["start"], ex["end"]))
                 self.carrying[(ex["coder"], row)].append(ex)
-        self._described: dict[int, dict] = {}
+        self.referenced: dict[int, dict] = {}
         self.arrays = {
             coder: (
                 np.array([e["start"] for e in exs], dtype=np.int64),
@@ -136,43 +160,47 @@ class _DocumentCodings:
     def union(self, coder: int, row: int) -> list[tuple[int, int]]:
         return _union(self.intervals.get((coder, row), []))
 
-    def overlapping(self, coder: int, start: int, end: int, row: int | None) -> list[dict]:
-        """The coder's excerpts overlapping [start, end); only those carrying ``row`` if given."""
-        if row is not None:
-            pool = self.carrying.get((coder, row), [])
-            return [self._describe(e) for e in pool if e["start"] < end and e["end"] > start]
-        if coder not in self.arrays:
-            return []
+    def carrying_overlapping(self, coder: int, row: int, start: int, end: int) -> list[int]:
+        """Ids of the coder's excerpts with the row code that overlap [start, end)."""
+        hits = [
+            e for e in self.carrying.get((coder, row), ()) if e["start"] < end and e["end"] > start
+        ]
+        for ex in hits:
+            self.referenced[ex["id"]] = ex
+        return [ex["id"] for ex in hits]
+
+    def first_overlapping(self, coder: int, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+        """Per span [start, end): ids of the first few of the coder's excerpts (any code)
+        overlapping it, all spans at once."""
+        out: list[list[int]] = [[] for _ in spans]
+        if coder not in self.arrays or not spans:
+            return out
         starts, ends = self.arrays[coder]
-        hits = np.flatnonzero((starts < end) & (ends > start))[:10].tolist()
+        q = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        span, found = np.nonzero((starts[None, :] < q[:, 1:]) & (ends[None, :] > q[:, :1]))
+        # np.nonzero lists hits span by span, each in document order: keep the first few.
+        first = np.searchsorted(span, span, side="left")
+        keep = np.arange(len(span)) - first < OVERLAPPING_SHOWN
         excerpts = self.by_coder[coder]
-        return [self._describe(excerpts[i]) for i in hits]
+        for i, j in zip(span[keep].tolist(), found[keep].tolist(), strict=True):
+            ex = excerpts[j]
+            self.referenced[ex["id"]] = ex
+            out[i].append(ex["id"])
+        return out
 
-    def _describe(self, ex: dict) -> dict:
-        found = self._described.get(ex["id"])
-        if found is None:  # once per excerpt: a busy excerpt shows up in many disagreements
-            found = self._described[ex["id"]] = {
-                "uuid": ex["uuid"],
-                "start": ex["start"],
-                "end": ex["end"],
-                "codes": sorted(self.names.get(str(c), str(c)) for c in ex["codes"]),
-            }
-        return found
+    def refs(self) -> dict[str, list]:
+        """The excerpts named by the described disagreements: id → [uuid, start, end, codes]."""
+        return {
+            str(i): [ex["uuid"], ex["start"], ex["end"], list(ex["codes"])]
+            for i, ex in self.referenced.items()
+        }
 
 
-def _pattern_counts(values: np.ndarray, weights: np.ndarray) -> dict[str, float]:
-    """Columns of ``values`` (coders × units; -1 missing) → {"10-": total weight}."""
-    if values.shape[1] == 0:
-        return {}
-    n = values.shape[0]
-    key = ((values + 1) * (3 ** np.arange(n))[:, None]).sum(axis=0)
-    uniq, inverse = np.unique(key, return_inverse=True)
-    sums = np.bincount(inverse, weights=weights)
-    out: dict[str, float] = {}
-    for k, w in zip(uniq.tolist(), sums.tolist(), strict=True):
-        digits = [(k // 3**i) % 3 for i in range(n)]
-        out["".join(MISSING_MARK if d == 0 else str(d - 1) for d in digits)] = float(w)
-    return out
+@cache
+def _pattern_key(number: int, n: int) -> str:
+    """Pattern number Σ (value + 1)·3^i → its text ("10-")."""
+    digits = [(number // 3**i) % 3 for i in range(n)]
+    return "".join(MISSING_MARK if d == 0 else str(d - 1) for d in digits)
 
 
 def pattern_coincidences(key: str) -> np.ndarray:
@@ -181,91 +209,236 @@ def pattern_coincidences(key: str) -> np.ndarray:
     With m values of which k are 1: o_11 = k(k − 1)/(m − 1), o_00 = (m − k)(m − k − 1)/(m − 1),
     o_01 = o_10 = k(m − k)/(m − 1); units with m < 2 are not pairable (all zero).
     """
+    out = np.zeros((2, 2))
+    o00, o01, o11 = _pattern_pairs(key)
+    out[0, 0], out[0, 1], out[1, 0], out[1, 1] = o00, o01, o01, o11
+    return out
+
+
+@cache
+def _pattern_pairs(key: str) -> tuple[float, float, float]:
     present = [ch for ch in key if ch != MISSING_MARK]
     m = len(present)
-    out = np.zeros((2, 2))
     if m < 2:
-        return out
+        return 0.0, 0.0, 0.0
     k = present.count("1")
-    out[1, 1] = k * (k - 1) / (m - 1)
-    out[0, 0] = (m - k) * (m - k - 1) / (m - 1)
-    out[0, 1] = out[1, 0] = k * (m - k) / (m - 1)
-    return out
+    return (m - k) * (m - k - 1) / (m - 1), k * (m - k) / (m - 1), k * (k - 1) / (m - 1)
 
 
 def _coincidences_json(patterns: Mapping[str, float]) -> dict:
     """Σ over units of their coincidences, in closed form per pattern (no per-unit pass)."""
-    total = np.zeros((2, 2))
+    o00 = o01 = o11 = 0.0
     for key, weight in patterns.items():
-        total += weight * pattern_coincidences(key)
-    return {"values": [0, 1], "matrix": total.tolist()}
+        c00, c01, c11 = _pattern_pairs(key)
+        o00 += weight * c00
+        o01 += weight * c01
+        o11 += weight * c11
+    return {"values": [0, 1], "matrix": [[o00, o01], [o01, o11]]}
 
 
-def _unit_values(
-    dc: _DocumentCodings, spec: Mapping[str, Any], row: int, segments: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(starts, ends, values coders × units) for one row code in one document."""
-    unit = spec["unit"]
-    if unit == "document":
-        starts = np.array([0], dtype=np.int64)
-        ends = np.array([max(dc.length, 1)], dtype=np.int64)
-    elif unit == "segment":
-        assert segments is not None
-        starts, ends = segments[:, 0], segments[:, 1]
-    else:  # character: runs between every boundary of every coder's coverage
-        points = {0, dc.length}
-        for i, coder in enumerate(dc.coders):
-            if dc.present[i]:
-                for s, e in dc.union(coder, row):
-                    points.update((max(0, min(s, dc.length)), max(0, min(e, dc.length))))
-        bounds = np.array(sorted(points), dtype=np.int64)
-        starts, ends = bounds[:-1], bounds[1:]
-    values = np.full((len(dc.coders), len(starts)), -1, dtype=np.int64)
-    for i, coder in enumerate(dc.coders):
-        if not dc.present[i]:
-            continue
-        union = dc.union(coder, row)
-        if not union:
-            values[i] = 0
-            continue
+class _Units:
+    """Every row code's units of one document on one axis: ``row`` (index into spec rows),
+    ``starts``/``ends`` (document offsets), ``values`` (coders × units: 1, 0, -1 missing)."""
+
+    def __init__(self, dc: _DocumentCodings, spec: Mapping[str, Any], segments):
+        unit = spec["unit"]
+        n_rows, n_coders = len(dc.rows), len(dc.coders)
+        length = dc.length
+        #: Per row: units left out because nobody's coverage touches them (all present
+        #: coders 0); counted into that pattern by ``patterns``. None: every unit is listed.
+        self.untouched: np.ndarray | None = None
+        unions = {
+            (i, k): dc.union(coder, row)
+            for i, coder in enumerate(dc.coders)
+            if dc.present[i]
+            for k, row in enumerate(dc.rows)
+            if (coder, row) in dc.intervals
+        }
         if unit == "document":
-            values[i] = int(bool(union))
-            continue
-        covered = covered_length(union, starts, ends)
-        if unit == "segment":
-            ratio = covered / np.maximum(ends - starts, 1)
-            values[i] = (ratio >= float(spec["threshold"]) - 1e-12).astype(np.int64)
+            self.row = np.arange(n_rows, dtype=np.int64)
+            self.starts = np.zeros(n_rows, dtype=np.int64)
+            self.ends = np.full(n_rows, max(length, 1), dtype=np.int64)
+            self.values = np.zeros((n_coders, n_rows), dtype=np.int64)
+            for i, k in unions:
+                self.values[i, k] = 1
         else:
-            values[i] = (covered > 0).astype(np.int64)
-    return starts, ends, values
-
-
-def _disagreement(
-    dc: _DocumentCodings, doc: Mapping[str, Any], row: int, start: int, end: int, column
-) -> dict:
-    text = doc["text"]
-    whole = start == 0 and end >= dc.length
-    coders = []
-    for i, coder in enumerate(dc.coders):
-        value = None if column[i] < 0 else int(column[i])
-        # Whole-document units list only the excerpts with the code; smaller units show what
-        # the coder did there instead, which is what a discussion needs.
-        excerpts = (
-            []
-            if value is None
-            else dc.overlapping(coder, start, end, row if whole or value == 1 else None)
+            if unit == "segment":
+                self.row, index = self._segment_units(dc, spec, segments, unions)
+                self.starts = segments[index, 0]
+                self.ends = segments[index, 1]
+                # Wide enough that no code's offsets reach into the next code's stretch.
+                top = max([length, int(segments[:, 1].max())] + [u[-1][1] for u in unions.values()])
+                stride = top + 1
+            else:  # character: runs between every boundary of every coder's coverage
+                stride = length + 1
+                clipped = {
+                    key: [(max(0, min(s, length)), max(0, min(e, length))) for s, e in union]
+                    for key, union in unions.items()
+                }
+                unions = {
+                    key: [(s, e) for s, e in spans if e > s] for key, spans in clipped.items()
+                }
+                points = [np.arange(n_rows, dtype=np.int64) * stride]
+                points.append(points[0] + length)
+                for (_i, k), spans in clipped.items():
+                    if spans:
+                        points.append(np.asarray(spans, dtype=np.int64).ravel() + k * stride)
+                bounds = np.unique(np.concatenate(points))
+                rows = bounds // stride
+                keep = rows[:-1] == rows[1:]
+                self.row = rows[:-1][keep]
+                self.starts = bounds[:-1][keep] - self.row * stride
+                self.ends = bounds[1:][keep] - self.row * stride
+            offset = self.row * stride
+            self.values = np.zeros((n_coders, len(self.row)), dtype=np.int64)
+            for i in range(n_coders):
+                spans = [  # unions is ordered by coder, then row: spans stay sorted
+                    (s + k * stride, e + k * stride)
+                    for (j, k), union in unions.items()
+                    if j == i
+                    for s, e in union
+                ]
+                if not spans:
+                    continue
+                covered = covered_length(spans, self.starts + offset, self.ends + offset)
+                if unit == "segment":
+                    ratio = covered / np.maximum(self.ends - self.starts, 1)
+                    hit = ratio >= float(spec["threshold"]) - 1e-12
+                    # A code the coder never applied here is 0 whatever the threshold.
+                    applied = np.zeros(n_rows, dtype=bool)
+                    applied[[k for (j, k) in unions if j == i]] = True
+                    hit &= applied[self.row]
+                else:
+                    hit = covered > 0
+                self.values[i] = hit.astype(np.int64)
+        self.present = dc.present
+        for i, present in enumerate(dc.present):
+            if not present:
+                self.values[i] = -1
+        self.weights = (
+            (self.ends - self.starts).astype(np.float64)
+            if unit == "character"
+            else np.ones(len(self.row))
         )
-        coders.append({"coder": coder, "value": value, "excerpts": excerpts})
-    context = "" if whole else text[max(0, start - CONTEXT_CHARS) : end + CONTEXT_CHARS][:600]
-    return {
-        "document": doc["code"],
-        "title": doc["title"],
-        "start": start,
-        "end": end,
-        "page": _page_at(doc.get("pages") or [], start),
-        "context": context,
-        "coders": coders,
-    }
+
+    def _segment_units(self, dc, spec, segments, unions) -> tuple[np.ndarray, np.ndarray]:
+        """(row, segment index) of the units to evaluate. A segment no coder's coverage of a
+        code touches is 0 for every present coder, so when segments are in order and do not
+        overlap (sentences always), only the touched ones are listed and the rest counted."""
+        n_rows, n_segments = len(dc.rows), len(segments)
+        starts, ends = segments[:, 0], segments[:, 1]
+        ordered = bool(np.all(starts[1:] >= ends[:-1])) and bool(np.all(ends > starts))
+        if (
+            not ordered
+            or float(spec["threshold"]) <= 1e-12  # then untouched segments may count as coded
+            or n_rows * 3 ** len(dc.coders) > BINNED_PATTERNS
+        ):
+            everything = np.arange(n_rows * n_segments, dtype=np.int64)
+            return everything // n_segments, everything % n_segments
+        marks = np.zeros((n_rows, n_segments + 1), dtype=np.int64)
+        spans = [(k, s, e) for (_i, k), union in unions.items() for s, e in union]
+        if spans:
+            a = np.asarray(spans, dtype=np.int64)
+            # Segments overlapping [s, e): those ending after s and starting before e.
+            lo = np.searchsorted(ends, a[:, 1], side="right")
+            hi = np.searchsorted(starts, a[:, 2], side="left")
+            fine = hi > lo
+            np.add.at(marks, (a[fine, 0], lo[fine]), 1)
+            np.add.at(marks, (a[fine, 0], hi[fine]), -1)
+        touched = np.cumsum(marks, axis=1)[:, :n_segments] > 0
+        self.untouched = n_segments - touched.sum(axis=1)
+        row, index = np.nonzero(touched)
+        return row.astype(np.int64), index.astype(np.int64)
+
+    def patterns(self, n_rows: int) -> list[dict[str, float]]:
+        """Per row code: {"10-": total weight}, keys in the same order for every document."""
+        out: list[dict[str, float]] = [{} for _ in range(n_rows)]
+        if not len(self.row) and self.untouched is None:
+            return out
+        n = self.values.shape[0]
+        key = ((self.values + 1) * (3 ** np.arange(n))[:, None]).sum(axis=0)
+        combined = self.row * 3**n + key
+        if n_rows * 3**n <= BINNED_PATTERNS:  # a bin per (row, pattern): no sort needed
+            counts = np.bincount(combined, minlength=n_rows * 3**n)
+            sums = np.bincount(combined, weights=self.weights, minlength=len(counts))
+            if self.untouched is not None:  # weight 1 per unit: whole numbers, exact sums
+                zero = sum(3**i for i in range(n) if self.present[i])  # "00…" / "-" missing
+                bins = np.arange(n_rows) * 3**n + zero
+                counts[bins] += self.untouched
+                sums[bins] += self.untouched
+            uniq = np.flatnonzero(counts)
+            sums = sums[uniq]
+        else:
+            uniq, inverse = np.unique(combined, return_inverse=True)
+            sums = np.bincount(inverse.ravel(), weights=self.weights)
+        for number, weight in zip(uniq.tolist(), sums.tolist(), strict=True):
+            row, pattern = divmod(number, 3**n)
+            out[row][_pattern_key(pattern, n)] = float(weight)
+        return out
+
+    def spans(self) -> list[tuple[int, int, int, tuple]]:
+        """Disagreeing stretches (row, start, end, values): units where at least two coders
+        gave different values; adjacent units with the same values form one stretch."""
+        present = self.values >= 0
+        lo = np.where(present, self.values, 2).min(axis=0)
+        hi = np.where(present, self.values, -1).max(axis=0)
+        d = np.flatnonzero((present.sum(axis=0) >= 2) & (lo != hi))
+        if not len(d):
+            return []
+        fresh = np.ones(len(d), dtype=bool)
+        fresh[1:] = (
+            (self.row[d[1:]] != self.row[d[:-1]])
+            | (self.starts[d[1:]] != self.ends[d[:-1]])
+            | (self.values[:, d[1:]] != self.values[:, d[:-1]]).any(axis=0)
+        )
+        first = d[fresh]
+        last = d[np.append(np.flatnonzero(fresh)[1:] - 1, len(d) - 1)]
+        columns = self.values[:, first].T.tolist()
+        return [
+            (r, s, e, tuple(c))
+            for r, s, e, c in zip(
+                self.row[first].tolist(),
+                self.starts[first].tolist(),
+                self.ends[last].tolist(),
+                columns,
+                strict=True,
+            )
+        ]
+
+
+def _disagreements(
+    dc: _DocumentCodings, doc: Mapping[str, Any], found: Sequence[tuple[int, int, int, Sequence]]
+) -> list[list]:
+    """Describe disagreements (row, start, end, value per coder), compactly:
+    ``[document id, start, end, page, [value per coder], [[excerpt ids] per coder]]``.
+
+    Whole-document units list only the excerpts with the code; smaller units show what a coder
+    who did not apply the code did there instead, which is what a discussion needs.
+    """
+    pages = doc.get("pages") or []
+    out = []
+    elsewhere: list[list[int]] = [[] for _ in dc.coders]  # (span index) per coder
+    for n, (row, start, end, column) in enumerate(found):
+        whole = start == 0 and end >= dc.length
+        values: list[int | None] = []
+        excerpts: list[list[int]] = []
+        for i, coder in enumerate(dc.coders):
+            value = None if column[i] < 0 else int(column[i])
+            values.append(value)
+            if value is None:
+                excerpts.append([])
+            elif whole or value == 1:
+                excerpts.append(dc.carrying_overlapping(coder, row, start, end))
+            else:
+                excerpts.append([])
+                elsewhere[i].append(n)
+        out.append([doc["id"], start, end, _page_at(pages, start), values, excerpts])
+    for i, coder in enumerate(dc.coders):
+        wanted = elsewhere[i]
+        hits = dc.first_overlapping(coder, [(found[n][1], found[n][2]) for n in wanted])
+        for n, ids in zip(wanted, hits, strict=True):
+            out[n][5][i] = ids
+    return out
 
 
 def _excerpt_matching(
@@ -281,7 +454,7 @@ def _excerpt_matching(
     cap = per_document_cap(len(spec.get("documents", ())))
     for row in spec["rows"]:
         agree = checked = 0
-        disagreements: list[dict] = []
+        disagreements: list[tuple] = []
         count = 0
         for own, other in ((a, b), (b, a)):
             others = dc.carrying.get((other, row), [])
@@ -297,14 +470,12 @@ def _excerpt_matching(
                     continue
                 count += 1
                 if len(disagreements) < cap:
-                    column = [1, 0] if own == a else [0, 1]
-                    disagreements.append(
-                        _disagreement(dc, doc, row, ex["start"], ex["end"], column)
-                    )
+                    column = (1, 0) if own == a else (0, 1)
+                    disagreements.append((row, ex["start"], ex["end"], column))
         if checked:
             out[str(row)] = {
                 "matches": [agree, checked],
-                "disagreements": disagreements,
+                "disagreements": _disagreements(dc, doc, disagreements),
                 "disagreement_count": count,
             }
     return out
@@ -317,6 +488,7 @@ def document_partial(
     dc = _DocumentCodings(spec, doc, excerpts)
     partial: dict[str, Any] = {
         "document": doc["id"],
+        "ref": [doc["code"], doc["title"]],
         "excerpts": sorted([e["id"], e["version"]] for e in excerpts),
         "present": [c for c, p in zip(dc.coders, dc.present, strict=True) if p],
         "codes": {},
@@ -324,6 +496,7 @@ def document_partial(
     unit = spec["unit"]
     if unit == "excerpt":
         partial["codes"] = _excerpt_matching(dc, doc, spec)
+        partial["refs"] = dc.refs()
         return partial
     segments = None
     if unit == "segment":
@@ -331,34 +504,22 @@ def document_partial(
         partial["units"] = int(len(segments))
         if not len(segments):
             return partial
-    for row in spec["rows"]:
-        starts, ends, values = _unit_values(dc, spec, row, segments)
-        weights = (
-            (ends - starts).astype(np.float64) if unit == "character" else np.ones(len(starts))
-        )
-        patterns = _pattern_counts(values, weights)
-        present_rows = values >= 0
-        lo = np.where(present_rows, values, 2).min(axis=0)
-        hi = np.where(present_rows, values, -1).max(axis=0)
-        differing = np.flatnonzero((present_rows.sum(axis=0) >= 2) & (lo != hi))
-        disagreements: list[dict] = []
-        spans: list[tuple[int, int, tuple]] = []
-        for j in differing.tolist():
-            column = tuple(values[:, j].tolist())
-            s, e = int(starts[j]), int(ends[j])
-            # Adjacent character runs with the same pattern are one disagreement.
-            if spans and spans[-1][1] == s and spans[-1][2] == column:
-                spans[-1] = (spans[-1][0], e, column)
-            else:
-                spans.append((s, e, column))
-        for s, e, column in spans[: per_document_cap(len(spec.get("documents", ())))]:
-            disagreements.append(_disagreement(dc, doc, row, s, e, column))
+    units = _Units(dc, spec, segments)
+    patterns = units.patterns(len(dc.rows))
+    spans: list[list[tuple[int, int, tuple]]] = [[] for _ in dc.rows]
+    for k, s, e, column in units.spans():
+        spans[k].append((s, e, column))
+    cap = per_document_cap(len(spec.get("documents", ())))
+    kept = [(row, s, e, c) for k, row in enumerate(dc.rows) for s, e, c in spans[k][:cap]]
+    described = iter(_disagreements(dc, doc, kept))
+    for k, row in enumerate(dc.rows):
         partial["codes"][str(row)] = {
-            "patterns": patterns,
-            "coincidences": _coincidences_json(patterns),
-            "disagreements": disagreements,
-            "disagreement_count": len(spans),
+            "patterns": patterns[k],
+            "coincidences": _coincidences_json(patterns[k]),
+            "disagreements": [next(described) for _ in spans[k][:cap]],
+            "disagreement_count": len(spans[k]),
         }
+    partial["refs"] = dc.refs()
     if unit == "character" and all(dc.present) and dc.length > 0:
         partial["unitized"] = {
             "length": dc.length,
@@ -559,6 +720,36 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     return out
 
 
+class _Disagreements:
+    """The first disagreements of one code over the documents, with the documents they name
+    (stored as ``AgreementCodeResult.disagreements``); the excerpts they name go to the run's
+    one table (``excerpts``, shared by all codes: a busy excerpt is named by many)."""
+
+    def __init__(self, excerpts: dict[str, list]) -> None:
+        self.items: list[list] = []
+        self.documents: dict[str, list] = {}
+        self.excerpts = excerpts
+
+    def extend(self, partial: Mapping[str, Any], items: Sequence[list]) -> None:
+        kept = items[: max(DISAGREEMENTS_PER_CODE - len(self.items), 0)]
+        if not kept:
+            return
+        self.items.extend(kept)
+        self.documents[str(partial["document"])] = partial["ref"]
+        refs = partial["refs"]
+        for item in kept:
+            for ids in item[5]:
+                for excerpt_id in ids:
+                    key = str(excerpt_id)
+                    if key not in self.excerpts:
+                        self.excerpts[key] = refs[key]
+
+    def packed(self) -> dict[str, Any] | list:
+        if not self.items:
+            return []
+        return {"items": self.items, "documents": self.documents}
+
+
 def finalize(
     spec: Mapping[str, Any],
     partials: Sequence[Mapping[str, Any]],
@@ -575,19 +766,19 @@ def finalize(
     pooled_patterns: dict[str, float] = {}
     pooled_coincidences: list[Coincidences] = []
     pooled_matches = [0, 0]
+    named: dict[str, list] = {}  # excerpt id → [uuid, start, end, code ids], for all rows
     for row in spec["rows"]:
         patterns: dict[str, float] = {}
         parts = []
         matches = [0, 0]
-        disagreements: list[dict] = []
+        disagreements = _Disagreements(named)
         count = 0
         for partial in partials:
             data = partial["codes"].get(str(row))
             if not data:
                 continue
             count += data["disagreement_count"]
-            room = DISAGREEMENTS_PER_CODE - len(disagreements)
-            disagreements.extend(data["disagreements"][: max(room, 0)])
+            disagreements.extend(partial, data["disagreements"])
             if unit == "excerpt":
                 matches[0] += data["matches"][0]
                 matches[1] += data["matches"][1]
@@ -596,7 +787,7 @@ def finalize(
             parts.append(_coincidences(data["coincidences"]))
         out: dict[str, Any] = {
             "code": row,
-            "disagreements": disagreements,
+            "disagreements": disagreements.packed(),
             "disagreement_count": count,
         }
         if unit == "excerpt":
@@ -643,6 +834,7 @@ def finalize(
     if unit == "character":
         results["unitized"] = _unitized(spec, partials)
     results["rows"] = rows
+    results["disagreement_excerpts"] = named
     results["excerpts"] = sorted(pair for partial in partials for pair in partial["excerpts"])
     return results
 

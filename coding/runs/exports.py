@@ -95,8 +95,11 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
     header.append("context")
     out: list[list[object]] = [header]
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
+    texts = selectors.document_texts(run=run)
     for result in results.only("code_name", "disagreements"):
-        for d in result.disagreements:
+        for d in selectors.disagreement_items(
+            run=run, result=result, with_context=True, texts=texts
+        ):
             row: list[object] = [
                 result.code_name,
                 d["title"],

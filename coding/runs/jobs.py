@@ -1,4 +1,4 @@
-"""The agreement run's job: inline for one document, a Celery chord for several.
+"""The agreement run's job: inline for one document, a Celery chord of stretches for several.
 
 ``research.jobs.job_run`` finishes a job when its handler returns. A chord finishes later, in
 another task, so the handler returns ``jobs.CONTINUES`` (a small addition to research/jobs.py)
@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coding.models import AgreementRun
+from coding.models import AgreementRun, Document
 from coding.runs import services
-from coding.runs.tasks import run_document_task, run_finalize_task  # registers the tasks
+from coding.runs.tasks import run_documents_task, run_finalize_task  # registers the tasks
 from research import jobs
 from research.models import Job, JobStatus
 
@@ -81,8 +81,33 @@ def agreement_run_job(job: Job, report: jobs.Report) -> Any:
         report(80, _("Pooling results"))
         return services.run_store(run=run, partials=[partial])
     report(5, _("Comparing %(count)d documents") % {"count": len(documents)})
+    sizes = dict(Document.objects.filter(pk__in=documents).values_list("pk", "char_count"))
     chord(
-        group(run_document_task.s(run.pk, doc_id) for doc_id in documents),
+        group(
+            run_documents_task.s(run.pk, stretch)
+            for stretch in stretches(documents, [sizes.get(d, 0) for d in documents])
+        ),
         run_finalize_task.s(run.pk),
     ).apply_async()
     return jobs.CONTINUES
+
+
+#: Tasks per run: enough to keep a few worker processes busy, few enough that the queue round
+#: trips do not dominate. A stretch costs about its text plus a fixed share per document.
+STRETCHES = 4
+DOCUMENT_COST = 5_000
+
+
+def stretches(documents: list[int], sizes: list[int], parts: int = STRETCHES) -> list[list[int]]:
+    """Split the documents, in order, into at most ``parts`` consecutive stretches of about
+    equal cost (the finalizer needs the documents' partials in the run's order)."""
+    costs = [size + DOCUMENT_COST for size in sizes]
+    target = sum(costs) / max(min(parts, len(documents)), 1)
+    out: list[list[int]] = [[]]
+    acc = 0.0
+    for document, cost in zip(documents, costs, strict=True):
+        if out[-1] and acc + cost / 2 > target * len(out) and len(out) < parts:
+            out.append([])
+        out[-1].append(document)
+        acc += cost
+    return out

@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
-from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit
+from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
+from coding.runs import compute
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
 RELIABLE = 0.800
@@ -186,6 +187,7 @@ def runs_for_project(*, project) -> list[AgreementRun]:
     """The project's runs with their job and number of coders (one query)."""
     return list(
         AgreementRun.objects.for_project(project)
+        .defer("disagreement_excerpts")
         .select_related("job", "created_by", "codebook_version")
         .annotate(coder_count=Count("coders"))
         .order_by("-created_at", "-pk")
@@ -194,6 +196,77 @@ def runs_for_project(*, project) -> list[AgreementRun]:
 
 def code_result(*, run: AgreementRun, code_uuid) -> AgreementCodeResult | None:
     return AgreementCodeResult.objects.filter(run=run, code__code=code_uuid).first()
+
+
+def document_texts(*, run: AgreementRun, ids=None) -> dict[int, str]:
+    """The text of the run's documents (or of ``ids``), for the disagreements' context."""
+    wanted = run.params["spec"]["documents"] if ids is None else ids
+    return dict(
+        Document.objects.filter(project_id=run.project_id, pk__in=wanted).values_list("pk", "text")
+    )
+
+
+def disagreement_items(
+    *,
+    run: AgreementRun,
+    result: AgreementCodeResult,
+    with_context: bool,
+    texts: dict[int, str] | None = None,
+) -> list[dict]:
+    """A code's stored disagreements, spelled out for the page and the exports: document,
+    span, page, each coder's value and excerpts (start, end, code names), and the passage
+    around it when ``with_context`` (one query for the documents' text unless ``texts`` has
+    them already; none without).
+
+    Runs store them compactly (``coding/runs/compute.py``); the context is cut from the
+    document's text, which never changes once a document is ready.
+    """
+    stored = result.disagreements
+    if not stored:
+        return []
+    if isinstance(stored, list):  # runs stored before the compact form: spelled out already
+        return stored
+    spec = run.params["spec"]
+    coders, names = spec["coders"], spec["names"]
+    documents = stored["documents"]
+    excerpts = stored.get("excerpts") or run.disagreement_excerpts
+    if not with_context:
+        texts = {}
+    elif texts is None:
+        texts = document_texts(run=run, ids={item[0] for item in stored["items"]})
+    out = []
+    for document_id, start, end, page, values, ids_per_coder in stored["items"]:
+        uuid, title = documents[str(document_id)]
+        text = texts.get(document_id)
+        out.append(
+            {
+                "document": uuid,
+                "title": title,
+                "start": start,
+                "end": end,
+                "page": page,
+                "context": compute.context_of(text, start, end) if text is not None else "",
+                "coders": [
+                    {
+                        "coder": coder,
+                        "value": value,
+                        "excerpts": [_excerpt(excerpts[str(i)], names) for i in ids],
+                    }
+                    for coder, value, ids in zip(coders, values, ids_per_coder, strict=True)
+                ],
+            }
+        )
+    return out
+
+
+def _excerpt(ref: list, names: dict[str, str]) -> dict:
+    uuid, start, end, codes = ref
+    return {
+        "uuid": uuid,
+        "start": start,
+        "end": end,
+        "codes": sorted(names.get(str(c), str(c)) for c in codes),
+    }
 
 
 def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dict], list[str]]:

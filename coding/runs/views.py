@@ -32,12 +32,12 @@ def access_results(user, project: uuid.UUID) -> Membership:
     return membership
 
 
-def _run(membership: Membership, run: uuid.UUID) -> AgreementRun:
-    return get_object_or_404(
-        AgreementRun.objects.select_related("job", "codebook_version", "created_by"),
-        project=membership.project,
-        code=run,
-    )
+def _run(membership: Membership, run: uuid.UUID, *, excerpts: bool = False) -> AgreementRun:
+    """The run; with the (large) table of the excerpts its disagreements name if asked."""
+    runs = AgreementRun.objects.select_related("job", "codebook_version", "created_by")
+    if not excerpts:
+        runs = runs.defer("disagreement_excerpts")
+    return get_object_or_404(runs, project=membership.project, code=run)
 
 
 def _context(membership: Membership, **extra) -> dict:
@@ -146,14 +146,19 @@ def agreement_code(
     request: HttpRequest, project: uuid.UUID, run: uuid.UUID, code: uuid.UUID
 ) -> HttpResponse:
     membership = access_results(request.user, project)
-    run_row = _run(membership, run)
+    run_row = _run(membership, run, excerpts=True)
     code_row = get_object_or_404(Code, project=membership.project, code=code)
     result = selectors.code_result(run=run_row, code_uuid=code)
     names = selectors.coder_names(run_row)
     coders = run_row.params["spec"]["coders"]
     show_text = sees_all_codings(membership)
+    stored = (
+        selectors.disagreement_items(run=run_row, result=result, with_context=show_text)
+        if result
+        else []
+    )
     items = []
-    for d in result.disagreements if result else []:
+    for d in stored:
         first = next((e["uuid"] for c in d["coders"] for e in c["excerpts"]), None)
         items.append(
             {
@@ -177,7 +182,11 @@ def agreement_code(
 @require_GET
 def agreement_compare(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_results(request.user, project)
-    runs = AgreementRun.objects.for_project(membership.project).filter(finished_at__isnull=False)
+    runs = (
+        AgreementRun.objects.for_project(membership.project)
+        .filter(finished_at__isnull=False)
+        .defer("disagreement_excerpts")
+    )
     form = CompareForm(request.GET or None, runs=runs)
     comparison = None
     if form.is_valid():
@@ -197,7 +206,7 @@ def agreement_compare(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 @require_GET
 def agreement_export(request: HttpRequest, project: uuid.UUID, run: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    run_row = _run(membership, run)
+    run_row = _run(membership, run, excerpts=True)
     if not run_row.is_finished:
         raise Http404
     fmt = request.GET.get("format", "csv")
