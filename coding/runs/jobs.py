@@ -15,6 +15,7 @@ from celery import chord, group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coding.models import AgreementRun, Document
 from coding.runs import services
@@ -67,7 +68,7 @@ def run_job_finalize(run_id: int, partials: list[dict]) -> None:
         )
 
 
-@jobs.job_handler(services.AGREEMENT_JOB)
+@jobs.job_handler(services.AGREEMENT_JOB, label=gettext_lazy("Agreement run"))
 def agreement_run_job(job: Job, report: jobs.Report) -> Any:
     run = AgreementRun.objects.filter(job=job).first()
     if run is None:
