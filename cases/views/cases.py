@@ -41,10 +41,10 @@ from cases.views.common import (
     form_page,
     render_page,
     save_posted,
-    unknown_format,
 )
 from coding.models import Document
 from research.access import Capability, access_project
+from research.http import unknown_format
 
 # --- cases ----------------------------------------------------------------------------------
 

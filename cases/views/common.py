@@ -6,9 +6,8 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from cases import exports, tabular
 from cases.models import Case, Matrix
@@ -49,19 +48,6 @@ def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def csv_download(grid: list[list], filename: str) -> HttpResponse:
     return download(tabular.write_csv(grid), filename, exports.FORMATS["csv"][0])
-
-
-def bad_request(message: str) -> HttpResponseBadRequest:
-    # Plain text, not HTML: messages may echo a query value, which must not become markup.
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
-def unknown_format(fmt: str, choices) -> HttpResponseBadRequest:
-    """A bad `?format=` is a bad request (400), not a missing page (404)."""
-    return bad_request(
-        _("Unknown export format “%(format)s”: choose %(choices)s.")
-        % {"format": fmt, "choices": ", ".join(choices)}
-    )
 
 
 def form_errors(form) -> str:

@@ -39,9 +39,9 @@ from cases.views.common import (
     matrix_of,
     render_page,
     save_posted,
-    unknown_format,
 )
 from research.access import Capability, access_project
+from research.http import unknown_format
 
 # --- matrices -------------------------------------------------------------------------------
 

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import selectors, services
 from cases.forms import ClassificationForm, FrequencyFilterForm
 from cases.models import ClassificationRule
-from cases.views.common import bad_request, csv_download, form_page, render_page, unknown_format
+from cases.views.common import csv_download, form_page, render_page
 from coding.models import DocumentKind
 from research.access import Capability, access_project
+from research.http import bad_request, unknown_format
 from research.models import Membership, Role
 
 # --- classifications ------------------------------------------------------------------------

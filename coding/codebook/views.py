@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from coding.codebook.forms import (
 from coding.codebook_io import CodebookFormatError
 from coding.models import Code, CodeStatus
 from research.access import Capability, access_project, has_capability, sees_all_codings
+from research.http import unknown_format
 
 
 def _code(membership, code: uuid.UUID) -> Code:
@@ -407,10 +408,5 @@ def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpRespon
     membership = access_project(request.user, project, Capability.VIEW)
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORTERS:
-        # Plain text: the message echoes the query value, which must not become markup.
-        message = _("Unknown export format “%(format)s”: choose %(choices)s.") % {
-            "format": fmt,
-            "choices": ", ".join(EXPORTERS),
-        }
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return unknown_format(fmt, EXPORTERS)
     return codebook_export(project=membership.project, fmt=fmt)

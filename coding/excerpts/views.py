@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from coding.excerpts import exports, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.models import Assignment, Document, DocumentStatus, Excerpt
 from research.access import Capability, access_project, has_capability, sees_all_codings
+from research.http import unknown_format
 from research.models import Membership
 
 DELETED_KEY = "coding.deleted.{project}"
@@ -386,12 +387,7 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
-        # Plain text: the message echoes the query value, which must not become markup.
-        message = _("Unknown export format “%(format)s”: choose %(choices)s.") % {
-            "format": fmt,
-            "choices": ", ".join(EXPORT_FORMATS),
-        }
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return unknown_format(fmt, EXPORT_FORMATS)
     form, excerpts = _retrieval(request, membership)
     if excerpts is None:
         messages.error(request, _form_error(form))

@@ -17,6 +17,7 @@ from coding.models import AgreementRun, Code
 from coding.runs import exports, selectors, services
 from coding.runs.forms import AgreementRunForm, CompareForm
 from research.access import Capability, access_project, has_capability, sees_all_codings
+from research.http import unknown_format
 from research.models import Membership
 
 
@@ -229,5 +230,5 @@ def agreement_export(request: HttpRequest, project: uuid.UUID, run: uuid.UUID) -
             exports.methods_paragraph(run_row), content_type="text/plain; charset=utf-8"
         )
     else:
-        return HttpResponseBadRequest(_("Unknown export format: use csv, xlsx or methods."))
+        return unknown_format(fmt, ["csv", "xlsx", "methods"])
     return response
