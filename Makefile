@@ -31,9 +31,12 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole suite except browser and real-worker tests; .ci/run adds those.
+# The whole suite, then the browser tests when Debian's Chromium is installed. Tests that need
+# a real Celery worker (marker `worker`) are run by .ci/run, which starts one.
 test: install-dev
 	$(BIN)/python -m pytest
+	@if command -v chromium >/dev/null 2>&1; then $(BIN)/python -m pytest -m browser; \
+	else echo "Chromium is not installed: browser tests skipped (apt-get install chromium)"; fi
 
 test-browser: install-dev
 	$(BIN)/python -m pytest -m browser
