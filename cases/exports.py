@@ -221,7 +221,9 @@ def to_latex(table: MatrixTable) -> str:
     if notes:
         lines.append("")
         lines.append("\\par\\footnotesize")
-        lines.extend(latex_escape(n) + " \\\\" for n in notes)
+        # One paragraph per note: a "\\" line break would read a note starting "[2]" as an
+        # optional length ("\\[2]") and stop the compilation.
+        lines.extend(latex_escape(n) + "\\par" for n in notes)
     return "\n".join(lines) + "\n"
 
 

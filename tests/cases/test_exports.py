@@ -91,7 +91,7 @@ def test_latex_structure_and_escaping():
     assert lines[10] == r"Cost savings &  & X \\"
     assert lines[11] == r"\bottomrule"
     assert lines[12] == r"\end{tabular}"
-    assert r"[1] The region provides a common solution. \\" in lines
+    assert r"[1] The region provides a common solution.\par" in lines
     assert tex.count("&") - tex.count(r"\&") == 2 * 4  # two separators on each of 4 body lines
 
 
