@@ -91,6 +91,12 @@ def _classes(base: str, covering: Iterable[Span]) -> str:
     return " ".join(extra)
 
 
+def chunk_bounds(text: str) -> list[tuple[int, int]]:
+    """Every chunk's [start, end) offsets, in order (an empty text is one empty chunk)."""
+    starts = [0, *_chunk_starts(text)]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
 def render_text(
     text: str,
     *,
@@ -100,65 +106,105 @@ def render_text(
     turns: Sequence[dict] = (),
 ) -> str:
     """HTML for the text container; see the module docstring."""
+    return "".join(
+        render_chunks(text, spans=spans, paragraphs=paragraphs, pages=pages, turns=turns)
+    )
+
+
+def render_chunks(
+    text: str,
+    *,
+    spans: Iterable[Span] = (),
+    paragraphs: Sequence[Sequence[int]] = (),
+    pages: Sequence[Sequence[int]] = (),
+    turns: Sequence[dict] = (),
+    first: int = 0,
+    last: int | None = None,
+) -> list[str]:
+    """The HTML of chunks `first`..`last` (inclusive; default all), each exactly as it appears
+    in `render_text`. A write re-renders only the chunks it touches, so `spans` need only hold
+    the excerpts that overlap them; the others are skipped anyway."""
     length = len(text)
+    bounds = chunk_bounds(text)
+    last = len(bounds) - 1 if last is None else last
+    low, high = bounds[first][0], bounds[last][1]
     starts: dict[int, list[Span]] = defaultdict(list)
     ends: dict[int, list[Span]] = defaultdict(list)
     markers: dict[int, list[str]] = defaultdict(list)
-    boundaries = {0, length}
+    boundaries = {low, high}
+
+    def inside(offset: int) -> bool:
+        return low <= offset < high
 
     for number, start, _end in pages:
-        if 0 <= start <= length and start < length:
+        if 0 <= start < length and inside(start):
             boundaries.add(start)
             markers[start].append(
                 f'<span class="page-marker" data-page="{_attr(number)}" '
                 f'id="page-{_attr(number)}" aria-hidden="true"></span>'
             )
     for index, (start, _end) in enumerate(paragraphs, start=1):
-        if 0 <= start < length:
+        if 0 <= start < length and inside(start):
             boundaries.add(start)
             markers[start].append(
                 f'<span class="para-number" data-para="{index}" aria-hidden="true"></span>'
             )
-    speaker_labels: list[tuple[int, int]] = []
+    labels: dict[int, int] = {}
+    label_until = -1  # a speaker label that began before the range may run into it
     for turn in turns:
         start = turn.get("start", -1)
         if 0 <= start < length:
-            boundaries.add(start)
             body = turn.get("body_start")
             if body and start < body <= length:
-                boundaries.add(body)
-                speaker_labels.append((start, body))
-            markers[start].append(
-                f'<span class="turn-marker" data-speaker="{_attr(turn.get("speaker", ""))}" '
-                'aria-hidden="true"></span>'
-            )
-    for span in spans:
+                labels[start] = body  # the last turn at an offset wins, as in a full render
+                if low < body < high:
+                    boundaries.add(body)
+            if inside(start):
+                boundaries.add(start)
+                markers[start].append(
+                    f'<span class="turn-marker" data-speaker="{_attr(turn.get("speaker", ""))}" '
+                    'aria-hidden="true"></span>'
+                )
+    for start, body in labels.items():
+        if start < low:
+            label_until = max(label_until, body)
+    # Excerpts that began before the range cover its first segment, in the order a full
+    # render would have met them (their order decides the colour when two tie for innermost).
+    running: list[tuple[int, int, Span]] = []
+    for order, span in enumerate(spans):
         start, end = max(span.start, 0), min(span.end, length)
-        if start >= end:
+        if start >= end or end <= low or start >= high:
             continue
-        starts[start].append(span)
-        ends[end].append(span)
-        boundaries.update((start, end))
-        if span.anchor:
-            markers[start].append(
-                f'<span class="excerpt-anchor" id="excerpt-{_attr(span.anchor)}"></span>'
-            )
-
-    chunks = _chunk_starts(text)
-    boundaries.update(chunks)
-    chunk_ends = dict(zip([0, *chunks], [*chunks, length], strict=True))
-    ordered = sorted(boundaries)
-    labels = dict(speaker_labels)
-    label_until = -1
+        if start < low:
+            running.append((start, order, span))
+        else:
+            starts[start].append(span)
+            boundaries.add(start)
+            if span.anchor:
+                markers[start].append(
+                    f'<span class="excerpt-anchor" id="excerpt-{_attr(span.anchor)}"></span>'
+                )
+        if end < high:
+            ends[end].append(span)
+            boundaries.add(end)
     active: dict[int, Span] = {}  # insertion-ordered: the excerpts covering the segment
-    out: list[str] = [_chunk_open(text, 0, chunk_ends[0])]
+    for _start, _order, span in sorted(running, key=lambda item: item[:2]):
+        active[span.id] = span
+
+    chunk_ends = dict(bounds[first : last + 1])
+    boundaries.update(chunk_ends)
+    ordered = sorted(boundaries)
+    chunks: list[str] = []
+    out: list[str] = []
     for index, start in enumerate(ordered[:-1]):
         for span in ends.get(start, ()):
             active.pop(span.id, None)
         for span in starts.get(start, ()):
             active[span.id] = span
-        if start in chunk_ends and start:
-            out.append("</div>" + _chunk_open(text, start, chunk_ends[start]))
+        if start in chunk_ends:
+            if out:
+                chunks.append("".join(out) + "</div>")
+            out = [_chunk_open(text, start, chunk_ends[start])]
         out.extend(markers.get(start, ()))
         label_until = max(label_until, labels.get(start, -1))
         end = ordered[index + 1]
@@ -172,8 +218,8 @@ def render_text(
             )
         else:
             out.append(f'<span class="{base}" data-start="{start}">{piece}</span>')
-    if len(out) == 1:
+    if not out:
         # An empty document still needs an anchor for the selection code.
-        out.append('<span class="seg" data-start="0"></span>')
-    out.append("</div>")
-    return "".join(out)
+        out = [_chunk_open(text, 0, 0), '<span class="seg" data-start="0"></span>']
+    chunks.append("".join(out) + "</div>")
+    return chunks

@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
-from coding.excerpts.rendering import Span, render_text
+from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
 from coding.models import Assignment, Code, Coding, Document, Excerpt
 from research.access import Capability, has_capability, sees_all_codings
 from research.models import Membership
@@ -131,18 +131,7 @@ def coding_view_data(
 
     html = render_text(
         document.text,
-        spans=[
-            Span(
-                e["id"],
-                e["start"],
-                e["end"],
-                e["code"],
-                mine=e["mine"],
-                layer=e["layer"],
-                colour=e["codes"][0] if e["codes"] else None,
-            )
-            for e in excerpts
-        ],
+        spans=_spans(excerpts),
         paragraphs=document.paragraphs or (),
         pages=document.pages or (),
         turns=document.turns or (),
@@ -150,6 +139,116 @@ def coding_view_data(
     return CodingViewData(
         html=html, excerpts=excerpts, codes=codes, coders=coders, overlay_ids=overlay_ids
     )
+
+
+def _spans(excerpts: list[dict]) -> list[Span]:
+    return [
+        Span(
+            e["id"],
+            e["start"],
+            e["end"],
+            e["code"],
+            mine=e["mine"],
+            layer=e["layer"],
+            colour=e["codes"][0] if e["codes"] else None,
+        )
+        for e in excerpts
+    ]
+
+
+PATCH_MAX_CHUNKS = 12  # a write touching more chunks than this re-renders the whole view
+
+
+def coding_view_patch(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    ranges: Iterable[tuple[int, int]],
+) -> dict | None:
+    """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
+    (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
+    in this document. None when too many chunks changed; the browser then reloads the view.
+
+    Each chunk is byte-for-byte the chunk `coding_view_data` would render now, so the offsets
+    of its segments stay exact. Queries: excerpts (1), their codings (1), counts (1).
+    """
+    bounds = chunk_bounds(document.text)
+    touched = sorted(
+        {
+            index
+            for start, end in ranges
+            for index, (low, high) in enumerate(bounds)
+            if low < max(end, start + 1) and start < high
+        }
+    )
+    if not touched or len(touched) > PATCH_MAX_CHUNKS:
+        return None
+    me = membership.user_id
+    overlay_ids = [i for i in overlay_ids if i != me] if sees_all_codings(membership) else []
+    visible = visible_excerpts(membership=membership).filter(
+        document=document, coder_id__in=[me, *overlay_ids]
+    )
+    # Consecutive chunks render together; each run reads only the excerpts overlapping it.
+    runs: list[list[int]] = []
+    for index in touched:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    overlapping = Q()
+    for run in runs:
+        overlapping |= Q(start__lt=bounds[run[-1]][1], end__gt=bounds[run[0]][0])
+    shown = visible.filter(overlapping)  # the model order: the full render's order
+    rows = list(shown.values("pk", "code", "coder_id", "start", "end", "memo", "version"))
+    excerpt_codes: dict[int, list[int]] = defaultdict(list)
+    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
+        "excerpt_id", "code_id"
+    ):
+        excerpt_codes[excerpt_id].append(code_id)
+    excerpts = [
+        {
+            "id": row["pk"],
+            "code": str(row["code"]),
+            "coder": row["coder_id"],
+            "layer": 0 if row["coder_id"] == me else overlay_ids.index(row["coder_id"]) + 1,
+            "start": row["start"],
+            "end": row["end"],
+            "memo": row["memo"],
+            "version": row["version"],
+            "codes": sorted(excerpt_codes.get(row["pk"], ())),
+            "mine": row["coder_id"] == me,
+        }
+        for row in rows
+    ]
+    chunks = []
+    for run in runs:
+        low, high = bounds[run[0]][0], bounds[run[-1]][1]
+        html = render_chunks(
+            document.text,
+            spans=_spans([e for e in excerpts if e["start"] < high and e["end"] > low]),
+            paragraphs=document.paragraphs or (),
+            pages=document.pages or (),
+            turns=document.turns or (),
+            first=run[0],
+            last=run[-1],
+        )
+        chunks.extend(
+            {"index": index, "start": bounds[index][0], "html": piece}
+            for index, piece in zip(run, html, strict=True)
+        )
+    counts = dict(
+        Coding.objects.filter(excerpt__in=visible.filter(coder_id=me))
+        .values_list("code_id")
+        .annotate(n=Count("pk"))
+        .values_list("code_id", "n")
+    )
+    return {
+        "document": str(document.code),
+        "chunks": chunks,
+        "excerpts": excerpts,
+        "counts": {str(code_id): n for code_id, n in counts.items()},
+    }
 
 
 CONTEXT_CHARS = 200  # context shown on each side of a retrieval hit, give or take CONTEXT_SLACK

@@ -1,8 +1,10 @@
 """Coding in the browser: the coding view, excerpt endpoints, assignments and retrieval.
 
 Every mutating endpoint is a plain form POST (redirects back with a message); the coding view's
-JavaScript sends the same fields with `Accept: application/json` and gets JSON back, or with
-`HX-Request` and gets the refreshed workspace fragment.
+JavaScript sends the same fields with `Accept: application/json` and gets JSON back: the excerpt
+and a `patch` with only the text chunks the write changed (see `selectors.coding_view_patch`),
+which the page swaps in place. When the patch is missing (a new code, a write touching many
+chunks) the page reloads its workspace with `HX-Request`, which answers the workspace fragment.
 """
 
 from __future__ import annotations
@@ -68,12 +70,21 @@ def _coding_url(membership: Membership, document: Document, excerpt: Excerpt | N
     return f"{url}#excerpt-{excerpt.code}" if excerpt else url
 
 
-def _done(request, membership, document, *, excerpt=None, message="", extra=None):
-    """Answer a successful write in the form the caller asked for."""
+def _done(request, membership, document, *, excerpt=None, message="", extra=None, ranges=()):
+    """Answer a successful write in the form the caller asked for. `ranges` are the offsets the
+    write changed (old and new); the JSON answer then carries the patch for the coding view,
+    shown with the overlays of the page that asked (its `?coders=` travel with the POST)."""
     if _wants_json(request):
         payload = {"ok": True, "message": message, **(extra or {})}
         if excerpt is not None:
             payload["excerpt"] = _excerpt_json(excerpt)
+        if ranges:
+            payload["patch"] = selectors.coding_view_patch(
+                membership=membership,
+                document=document,
+                overlay_ids=_overlay_ids(request),
+                ranges=ranges,
+            )
         return JsonResponse(payload)
     if message:
         messages.success(request, message)
@@ -138,6 +149,7 @@ def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
         return _refused(request, membership, doc, _form_error(form))
     data = form.cleaned_data
     span = {"document": doc, "start": data["start"], "end": data["end"], "text": data["text"]}
+    ranges = ()  # a new code changes the codebook too: the page reloads its workspace
     try:
         if data["new_code_name"].strip():
             excerpt, code = services.excerpt_create_in_vivo(
@@ -153,9 +165,10 @@ def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
                 coder=request.user, codes=data["codes"], memo=data["memo"], **span
             )
             message = _("Excerpt coded.")
+            ranges = [(excerpt.start, excerpt.end)]
     except ValidationError as exc:
         return _refused(request, membership, doc, " ".join(exc.messages))
-    return _done(request, membership, doc, excerpt=excerpt, message=message)
+    return _done(request, membership, doc, excerpt=excerpt, message=message, ranges=ranges)
 
 
 @login_required
@@ -173,6 +186,7 @@ def excerpt_update(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
         if not form.is_valid():
             return _refused(request, membership, doc, _form_error(form))
         data = form.cleaned_data
+        before = (target.start, target.end)
         try:
             services.excerpt_update(
                 excerpt=target,
@@ -188,7 +202,14 @@ def excerpt_update(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
             return _refused(request, membership, doc, str(exc), status=409)
         except ValidationError as exc:
             return _refused(request, membership, doc, " ".join(exc.messages))
-        return _done(request, membership, doc, excerpt=target, message=_("Excerpt saved."))
+        return _done(
+            request,
+            membership,
+            doc,
+            excerpt=target,
+            message=_("Excerpt saved."),
+            ranges=[before, (target.start, target.end)],
+        )
     return render(
         request,
         "coding/excerpts/excerpt_edit.html",
@@ -225,6 +246,7 @@ def excerpt_delete(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
         target.document,
         message=_("Excerpt deleted. Use “Undo delete” to bring it back."),
         extra={"restorable": True},
+        ranges=[(kept.start, kept.end)],
     )
 
 
@@ -250,7 +272,12 @@ def excerpt_restore(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return redirect("coding:my-documents", project=project)
     del request.session[DELETED_KEY.format(project=project)]
     return _done(
-        request, membership, restored.document, excerpt=restored, message=_("Excerpt restored.")
+        request,
+        membership,
+        restored.document,
+        excerpt=restored,
+        message=_("Excerpt restored."),
+        ranges=[(restored.start, restored.end)],
     )
 
 

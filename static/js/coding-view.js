@@ -1,8 +1,10 @@
 // The coding view: highlights, coding stripes, applying codes to a selection (click, shortcut,
 // palette), the excerpt editor, in-vivo codes, jumping between excerpts and filtering by code.
 // Everything is read from data attributes and JSON data blocks (strict CSP: no inline code).
-// Every write is a plain form POST sent with fetch; afterwards the workspace is re-rendered by
-// the server (HX-Request) so what you see is always what is stored.
+// Every write is a plain form POST sent with fetch. The server answers with a patch: the text
+// chunks the write touched, re-rendered from what is stored, the excerpts shown in them and the
+// code counts; only those chunks are swapped (see applyPatch). A write without a patch (a new
+// code, or one touching many chunks) re-renders the whole workspace (HX-Request).
 import { codePointLength, pointToOffset, selectionOffsets, selectOffsets, textSlice } from "./coding-select.js";
 
 const MAX_NAME = 200;
@@ -25,6 +27,11 @@ function say(message, kind = "info") {
   status.dataset.kind = kind;
 }
 
+// The overlaid coders travel with each write, so a patch shows the same layers as the page.
+function withOverlay(url) {
+  return window.location.search ? url + window.location.search : url;
+}
+
 async function post(url, fields) {
   const body = fields instanceof FormData ? fields : new FormData();
   if (!(fields instanceof FormData)) {
@@ -33,7 +40,7 @@ async function post(url, fields) {
     }
   }
   if (!body.has("csrfmiddlewaretoken")) body.append("csrfmiddlewaretoken", csrf(state.workspace));
-  const response = await fetch(url, {
+  const response = await fetch(withOverlay(url), {
     method: "POST",
     body,
     headers: { Accept: "application/json", "X-CSRFToken": csrf(state.workspace) },
@@ -69,6 +76,80 @@ async function refresh(focusCode = null, message = "") {
   if (message) say(message, "success");
 }
 
+// Swap in the chunks a write changed; every other chunk (and the reader's place) stays as it
+// is. Returns false when the patch does not fit this page, so the caller reloads instead.
+function applyPatch(patch, focusCode = null, message = "") {
+  if (!patch || patch.document !== state.workspace.dataset.document) return false;
+  const fresh = [];
+  for (const { index, start } of patch.chunks) {
+    const old = state.chunks[index];
+    const first = old && old.querySelector("[data-start]");
+    if (!first || Number(first.dataset.start) !== start) return false;
+  }
+  const holder = document.createElement("div");
+  for (const { index, html } of patch.chunks) {
+    holder.innerHTML = html;
+    const chunk = holder.firstElementChild;
+    const old = state.chunks[index];
+    state.observer.unobserve(old);
+    state.near.delete(old);
+    state.dirty.delete(old);
+    old.replaceWith(chunk);
+    state.chunks[index] = chunk;
+    fresh.push(chunk);
+  }
+  // The patch lists every excerpt overlapping its chunks: the others there are gone.
+  const kept = new Set(patch.excerpts.map((excerpt) => excerpt.id));
+  for (const [id, excerpt] of state.excerpts) {
+    if (!kept.has(id) && fresh.some((chunk) => covers(chunk, excerpt))) state.excerpts.delete(id);
+  }
+  for (const excerpt of patch.excerpts) state.excerpts.set(excerpt.id, excerpt);
+  for (const button of state.workspace.querySelectorAll(".code-button")) {
+    const badge = button.querySelector(".code-count");
+    if (badge) badge.textContent = String(patch.counts[button.dataset.id] || 0);
+  }
+  if (state.filter) {
+    for (const chunk of fresh) {
+      for (const segment of chunk.querySelectorAll(".seg.hl")) segment.className = segmentClasses(segment);
+    }
+  }
+  const { lanes, count } = assignLanes(state.excerpts);
+  state.lanes = lanes;
+  state.text.style.setProperty("--lanes", count);
+  state.segments = null;
+  state.activeSegments = [];
+  for (const chunk of fresh) state.observer.observe(chunk);
+  redrawStripes();
+  const focused = focusCode && [...state.excerpts.values()].find((item) => item.code === focusCode);
+  if (focused) openEditor(focused);
+  else closeEditor();
+  if (message) say(message, "success");
+  state.text.dataset.ready = "1";
+  return true;
+}
+
+// Whether the excerpt has a segment in this chunk (its offsets overlap the chunk's).
+function covers(chunk, excerpt) {
+  const all = chunk.querySelectorAll(":scope > [data-start]");
+  const start = Number(all[0].dataset.start);
+  const last = all[all.length - 1];
+  const end = Number(last.dataset.start) + codePointLength(last.textContent);
+  return excerpt.start < Math.max(end, start + 1) && start < excerpt.end;
+}
+
+function closeEditor() {
+  state.active = null;
+  const editor = document.getElementById("excerpt-editor");
+  editor.replaceChildren();
+  editor.hidden = true;
+  delete editor.dataset.excerpt;
+}
+
+// After a write: patch the changed chunks, or re-render the workspace when that is not enough.
+function settle(payload, focusCode = null) {
+  if (!applyPatch(payload.patch, focusCode, payload.message)) refresh(focusCode, payload.message);
+}
+
 // The last non-empty selection in the text survives clicks into the panel.
 function currentSelection() {
   return selectionOffsets(state.text) || state.lastSelection;
@@ -77,11 +158,9 @@ function currentSelection() {
 async function applyCodes(codeUuids) {
   const selection = selectionOffsets(state.text);
   if (!selection && state.active && editable(state.active)) {
-    const payload = await post(updateUrl(state.active), {
-      version: state.active.version,
-      add_codes: codeUuids,
-    });
-    if (payload) refresh(state.active.code, payload.message);
+    const excerpt = state.active;
+    const payload = await post(updateUrl(excerpt), { version: excerpt.version, add_codes: codeUuids });
+    if (payload) settle(payload, excerpt.code);
     return;
   }
   const chosen = selection || state.lastSelection;
@@ -93,7 +172,7 @@ async function applyCodes(codeUuids) {
   if (payload) {
     state.lastSelection = null;
     window.getSelection().removeAllRanges();
-    refresh(payload.excerpt.code, payload.message);
+    settle(payload, payload.excerpt.code);
   }
 }
 
@@ -426,7 +505,7 @@ async function adjustBoundaries(edge, delta) {
   if (start < 0 || start >= end) return;
   const text = textSlice(state.text, start, end);
   const payload = await post(updateUrl(excerpt), { version: excerpt.version, start, end, text });
-  if (payload) refresh(excerpt.code, payload.message);
+  if (payload) settle(payload, excerpt.code);
 }
 
 // ---- navigation ------------------------------------------------------------------------------
@@ -587,7 +666,11 @@ async function onSubmit(event) {
   const payload = await post(form.action, fields);
   if (!payload) return;
   if (payload.excerpt || form.dataset.focus) state.lastSelection = null;
-  refresh(payload.excerpt ? payload.excerpt.code : form.dataset.focus || null, payload.message);
+  // "Undo delete" appears after a delete and goes once used.
+  const restore = state.workspace.querySelector("form[data-restore]");
+  if (restore && payload.restorable) restore.hidden = false;
+  if (restore && form === restore) restore.hidden = true;
+  settle(payload, payload.excerpt ? payload.excerpt.code : form.dataset.focus || null);
 }
 
 function onClick(event) {
@@ -604,7 +687,7 @@ function onClick(event) {
   if (removeCode && state.active) {
     const excerpt = state.active;
     post(updateUrl(excerpt), { version: excerpt.version, remove_codes: [removeCode.dataset.removeCode] }).then(
-      (payload) => payload && refresh(excerpt.code, payload.message),
+      (payload) => payload && settle(payload, excerpt.code),
     );
     return;
   }

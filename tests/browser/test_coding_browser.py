@@ -42,6 +42,33 @@ CHAR_RECT = """([cp]) => {
 }"""
 
 
+# Select code points [a, b) with a DOM range (what a mouse selection produces).
+SELECT = """([a, b]) => {
+  const segs = [...document.querySelectorAll('#coding-text [data-start]')];
+  const at = (cp) => {
+    const seg = segs.filter((s) => Number(s.dataset.start) <= cp).pop();
+    const local = cp - Number(seg.dataset.start);
+    return [seg.firstChild, Array.from(seg.firstChild.data).slice(0, local).join('').length];
+  };
+  const range = document.createRange();
+  range.setStart(...at(a));
+  range.setEnd(...at(b));
+  window.getSelection().removeAllRanges();
+  window.getSelection().addRange(range);
+}"""
+
+# Indexes of the chunk nodes that are not the tagged originals.
+UNMARKED = """() => [...document.querySelectorAll('#coding-text > .chunk')]
+  .map((chunk, i) => (chunk.mark ? null : i)).filter((i) => i !== null)"""
+
+# Tag every chunk node, and remember the one holding code point cp.
+MARK_CHUNKS = """([cp]) => {
+  for (const chunk of document.querySelectorAll('#coding-text > .chunk')) chunk.mark = 1;
+  const segs = [...document.querySelectorAll('#coding-text [data-start]')];
+  window.changed = segs.filter((s) => Number(s.dataset.start) <= cp).pop().closest('.chunk');
+}"""
+
+
 def _wait_for(condition, timeout: float = 8.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -363,4 +390,41 @@ def test_code_filter_survives_coding_a_passage(page, project, coder, setup):
     assert page.locator("#code-filter").input_value() == str(setup["value"].pk)
     assert page.locator(".seg.mine").all_text_contents() == [wanted]
     assert page.locator("#coding-text .stripe").count() == 1
+    assert not page.console_errors
+
+
+def test_a_write_in_a_long_document_replaces_only_the_changed_chunk(page, project, coder, setup):
+    line = "Kommunen på Øvre Eiker vil samarbeide med næringslivet om smarte løsninger 🚲.\n"
+    text = line * 2600  # about 200,000 characters
+    document = DocumentFactory(project=project, title="Lang", text=text, paragraphs=[])
+    Assignment.objects.create(document=document, coder=coder)
+    _open(page, project, document, coder)
+    assert page.locator("#coding-text > .chunk").count() > 50
+    # Select a passage in the middle of the document. Mouse coordinates are unreliable this far
+    # down (chunks get their real height as they are laid out), so the range is set directly;
+    # the page still maps the DOM selection to offsets itself.
+    wanted = "Øvre Eiker"
+    first = text.index(wanted, len(text) // 2)
+    page.evaluate(MARK_CHUNKS, [first])
+    page.evaluate(SELECT, [first, first + len(wanted)])
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Verdi").click())
+    excerpt = _wait_for(lambda: Excerpt.objects.first())
+    assert (excerpt.start, excerpt.end, excerpt.text) == (first, first + len(wanted), wanted)
+    # Every other chunk is still the very same DOM node; only the changed one is new.
+    assert len(page.evaluate(UNMARKED)) == 1
+    assert page.evaluate("() => !window.changed.isConnected")
+    assert page.locator(".seg.mine").all_text_contents() == [wanted]
+    verdi = page.locator(".code-button", has_text="Verdi")
+    assert verdi.locator(".code-count").text_content() == "1"
+    assert "Verdi" in page.locator("#excerpt-editor").text_content()
+    # A new selection in the replaced chunk, across the excerpt's end and an astral emoji,
+    # still maps to exact offsets.
+    again = "Eiker vil samarbeide med næringslivet om smarte løsninger 🚲"
+    second = text.index(again, first)
+    assert second < first + len(wanted)
+    page.evaluate(SELECT, [second, second + len(again)])
+    _and_refresh(page, lambda: page.locator(".code-button", has_text="Åpne data").click())
+    later = _wait_for(lambda: Excerpt.objects.exclude(pk=excerpt.pk).first())
+    assert (later.start, later.end, later.text) == (second, second + len(again), again)
+    assert len(page.evaluate(UNMARKED)) == 1  # again only that chunk was swapped
     assert not page.console_errors

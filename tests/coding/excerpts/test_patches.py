@@ -1,0 +1,195 @@
+"""A write answers only what it changed: the text chunks it touched, exactly as a full render
+would draw them, plus the excerpts shown there and the code counts (blind rule included)."""
+
+import random
+import re
+
+import pytest
+from django.urls import reverse
+
+from coding.excerpts import selectors
+from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
+from coding.models import Assignment
+from tests.conftest import client_for
+from tests.factories import DocumentFactory, ExcerptFactory
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+LINE = "Kommunen på Øvre Eiker vil samarbeide med næringslivet om smarte løsninger 🚲.\n"
+
+
+# --- the renderer ----------------------------------------------------------------------------
+
+
+def test_any_run_of_chunks_renders_exactly_as_in_the_whole_text(monkeypatch):
+    """Random texts, excerpts, paragraphs, pages and speaker turns: chunks `first`..`last`
+    rendered from only the excerpts that overlap them equal the same chunks of a full render."""
+    monkeypatch.setattr("coding.excerpts.rendering.CHUNK_CHARS", 40)
+    rng = random.Random(7)
+    for _trial in range(1500):
+        n = rng.randint(0, 300)
+        text = "".join(rng.choice("ab\nc🚲é <") for _ in range(n))
+        spans = []
+        for i in range(rng.randint(0, 10)):
+            a, b = rng.randint(-2, n + 2), rng.randint(-2, n + 2)
+            spans.append(
+                Span(
+                    i + 1,
+                    min(a, b),
+                    max(a, b),
+                    anchor=f"x{i}",
+                    mine=rng.random() < 0.6,
+                    layer=rng.randint(0, 3),
+                    colour=rng.choice([None, 1, 2]),
+                )
+            )
+        layout = {
+            "paragraphs": sorted([rng.randint(0, n), 0] for _ in range(rng.randint(0, 5))),
+            "pages": [[k + 1, rng.randint(0, n), 0] for k in range(rng.randint(0, 3))],
+            "turns": [
+                {"start": s, "speaker": "A", "body_start": s + rng.randint(0, 60)}
+                for s in (rng.randint(0, n) for _ in range(rng.randint(0, 4)))
+            ],
+        }
+        whole = render_chunks(text, spans=spans, **layout)
+        assert "".join(whole) == render_text(text, spans=spans, **layout)
+        first = rng.randrange(len(whole))
+        last = rng.randrange(first, len(whole))
+        bounds = chunk_bounds(text)
+        low, high = bounds[first][0], bounds[last][1]
+        near = [s for s in spans if s.end > low and s.start < high]
+        part = render_chunks(text, spans=near, first=first, last=last, **layout)
+        assert part == whole[first : last + 1]
+
+
+# --- the write endpoints ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def long_document(project, coder):
+    """About 200,000 characters: some 65 chunks."""
+    document = DocumentFactory(project=project, title="Lang", text=LINE * 2500, paragraphs=[])
+    Assignment.objects.create(document=document, coder=coder)
+    return document
+
+
+def _view_chunks(client, project, document, query=""):
+    url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
+    html = client.get(url + query).context["data"].html
+    return re.findall(r'<div class="chunk".*?</div>', html, flags=re.S)
+
+
+def _create_url(project, document, query=""):
+    kwargs = {"project": project.code, "document": document.code}
+    return reverse("coding:excerpt-create", kwargs=kwargs) + query
+
+
+def test_coding_a_passage_answers_only_the_chunk_it_touched(project, long_document, coder, codes):
+    text = long_document.text
+    start = len(text) // 2 + 5
+    client = client_for(coder)
+    page_chunks = _view_chunks(client, project, long_document)
+    fields = {"start": start, "end": start + 20, "text": text[start : start + 20]}
+    response = client.post(
+        _create_url(project, long_document), {**fields, "codes": [codes["data"].code]}, **JSON
+    )
+    patch = response.json()["patch"]
+    assert len(page_chunks) > 50
+    assert [chunk["index"] for chunk in patch["chunks"]] == [
+        i for i, (low, high) in enumerate(chunk_bounds(text)) if low <= start < high
+    ]
+    # A few kilobytes instead of the whole 200,000-character text.
+    assert len(response.content) < 12_000
+    # The chunk is exactly what the full view now renders there.
+    after = _view_chunks(client, project, long_document)
+    chunk = patch["chunks"][0]
+    assert chunk["html"] == after[chunk["index"]]
+    assert chunk["html"] != page_chunks[chunk["index"]]
+    assert f'data-start="{start}"' in chunk["html"]
+    assert [e["start"] for e in patch["excerpts"]] == [start]
+    assert patch["counts"] == {str(codes["data"].pk): 1}
+    assert patch["document"] == str(long_document.code)
+
+
+def test_moving_an_excerpt_answers_its_old_and_new_chunks(project, long_document, coder, codes):
+    text = long_document.text
+    excerpt = ExcerptFactory(document=long_document, coder=coder, start=10, end=30)
+    start = len(text) - 100
+    url = reverse(
+        "coding:excerpt-update", kwargs={"project": project.code, "excerpt": excerpt.code}
+    )
+    fields = {"version": excerpt.version, "start": start, "end": start + 9}
+    response = client_for(coder).post(url, {**fields, "text": text[start : start + 9]}, **JSON)
+    patch = response.json()["patch"]
+    last = len(chunk_bounds(text)) - 1
+    assert [chunk["index"] for chunk in patch["chunks"]] == [0, last]
+    assert 'data-ex="' not in patch["chunks"][0]["html"]
+    assert f'data-start="{start}" data-ex="{excerpt.pk}"' in patch["chunks"][1]["html"]
+
+
+def test_deleting_answers_the_chunk_without_the_excerpt(project, long_document, coder, codes):
+    excerpt = ExcerptFactory(
+        document=long_document, coder=coder, start=100, end=120, codes=[codes["data"]]
+    )
+    url = reverse(
+        "coding:excerpt-delete", kwargs={"project": project.code, "excerpt": excerpt.code}
+    )
+    patch = client_for(coder).post(url, {"version": excerpt.version}, **JSON).json()["patch"]
+    assert [chunk["index"] for chunk in patch["chunks"]] == [0]
+    assert "data-ex" not in patch["chunks"][0]["html"]
+    assert (patch["excerpts"], patch["counts"]) == ([], {})
+
+
+def test_a_write_spanning_many_chunks_asks_for_a_full_reload(project, long_document, coder, codes):
+    text = long_document.text
+    response = client_for(coder).post(
+        _create_url(project, long_document),
+        {"start": 0, "end": 60_000, "text": text[:60_000], "codes": [codes["data"].code]},
+        **JSON,
+    )
+    assert response.json()["ok"] and response.json()["patch"] is None
+
+
+def test_a_new_code_asks_for_a_full_reload(project, long_document, lead):
+    fields = {"start": 0, "end": 8, "text": "Kommunen", "new_code_name": "Kommune"}
+    response = client_for(lead).post(_create_url(project, long_document), fields, **JSON)
+    assert response.json()["ok"] and "patch" not in response.json()
+
+
+def test_the_patch_reads_a_fixed_number_of_queries(
+    project, long_document, coder, codes, django_assert_num_queries
+):
+    for n in range(40):
+        ExcerptFactory(document=long_document, coder=coder, start=n * 50, end=n * 50 + 70)
+    membership = project.memberships.get(user=coder)
+    with django_assert_num_queries(3):  # excerpts, their codings, the code counts
+        patch = selectors.coding_view_patch(
+            membership=membership, document=long_document, overlay_ids=[], ranges=[(0, 10)]
+        )
+    assert len(patch["excerpts"]) > 20
+
+
+def test_the_patch_keeps_the_blind_rule(project, long_document, coder, coder2, lead, codes):
+    """Asking for coder2's layer in a blind project shows a coder nothing of coder2's, while a
+    lead gets the same layer the full view shows."""
+    assert project.blind_coding
+    Assignment.objects.create(document=long_document, coder=coder2)
+    theirs = ExcerptFactory(document=long_document, coder=coder2, start=200, end=260, memo="skjult")
+    ExcerptFactory(document=long_document, coder=lead, start=300, end=320)
+    code = codes["data"].code
+    fields = {"start": 210, "end": 230, "text": long_document.text[210:230], "codes": [code]}
+    query = f"?coders={coder2.pk}"
+    body = client_for(coder).post(_create_url(project, long_document, query), fields, **JSON)
+    patch = body.json()["patch"]
+    assert [e["coder"] for e in patch["excerpts"]] == [coder.pk]
+    shown_ids = re.findall(r'data-ex="([^"]*)"', patch["chunks"][0]["html"])
+    assert shown_ids and all(str(theirs.pk) not in ids.split() for ids in shown_ids)
+    assert "skjult" not in body.content.decode()
+
+    client = client_for(lead)
+    fields = {"start": 400, "end": 410, "text": long_document.text[400:410], "codes": [code]}
+    patch = client.post(_create_url(project, long_document, query), fields, **JSON).json()["patch"]
+    # The lead's own excerpts and coder2's layer; coder's excerpt is not overlaid.
+    shown = sorted((e["start"], e["coder"], e["layer"]) for e in patch["excerpts"])
+    assert shown == [(200, coder2.pk, 1), (300, lead.pk, 0), (400, lead.pk, 0)]
+    chunk = patch["chunks"][0]
+    assert chunk["html"] == _view_chunks(client, project, long_document, query)[chunk["index"]]
