@@ -516,10 +516,27 @@ function ordered() {
     .sort((a, b) => a.start - b.start || a.end - b.end || a.id - b.id);
 }
 
+// Blocks far from the screen are laid out at an estimated height (content-visibility), so a
+// long jump can land off target once the blocks around it take their real height: scroll again
+// on the next frames until the anchor stays put (bounded, so it can never loop).
+function scrollSettled(anchor, tries = 8) {
+  anchor.scrollIntoView({ block: "center" });
+  let last = anchor.getBoundingClientRect().top;
+  const check = (left) =>
+    requestAnimationFrame(() => {
+      const top = anchor.getBoundingClientRect().top;
+      if (Math.abs(top - last) < 2 || left <= 0) return;
+      anchor.scrollIntoView({ block: "center" });
+      last = anchor.getBoundingClientRect().top;
+      check(left - 1);
+    });
+  check(tries);
+}
+
 function focusExcerpt(excerpt, select = false) {
   if (!excerpt) return;
   const anchor = document.getElementById(`excerpt-${excerpt.code}`);
-  if (anchor) anchor.scrollIntoView({ block: "center" });
+  if (anchor) scrollSettled(anchor);
   if (select) selectOffsets(state.text, excerpt.start, excerpt.end);
   openEditor(excerpt);
 }

@@ -360,7 +360,9 @@ def test_long_document_draws_stripes_only_near_the_viewport(page, project, coder
     step = len(text) // 300
     for n in range(300):
         start = n * step
-        ExcerptFactory(document=document, coder=coder, start=start, end=start + 30, codes=[code])
+        last_excerpt = ExcerptFactory(
+            document=document, coder=coder, start=start, end=start + 30, codes=[code]
+        )
     _open(page, project, document, coder)
     chunks = page.locator("#coding-text > .chunk").count()
     assert chunks > 50
@@ -372,6 +374,15 @@ def test_long_document_draws_stripes_only_near_the_viewport(page, project, coder
     assert page.evaluate("() => window.getSelection().toString()") == last
     page.wait_for_function(
         "() => [...document.querySelectorAll('#coding-text .chunk:last-child .stripe')].length > 0"
+    )
+    # ...and the view ends up showing it, although the blocks above had estimated heights.
+    page.wait_for_function(
+        """code => {
+            const box = document.getElementById('excerpt-' + code).getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+        }""",
+        arg=str(last_excerpt.code),
+        timeout=3000,
     )
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
