@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases import exports, tables
 from cases import matrix as engine
@@ -54,6 +55,45 @@ def anonymized_for(membership: Membership, settings_row: CaseSettings | None = N
     """Readers without MANAGE see pseudonyms only when the project anonymizes cases."""
     settings_row = settings_row or case_settings_of(membership.project)
     return settings_row.anonymize and not has_capability(membership, Capability.MANAGE)
+
+
+@dataclass
+class DocumentNames:
+    """What to call a document where cases are shown. Titles often carry the municipality's
+    real name ("Smart Fjellstad 2022–2026"), so readers who see pseudonyms get the kind and an
+    ordinal instead ("Strategy document 2 (12 pages)"). Call it with a document."""
+
+    anonymize: bool
+    ordinals: dict[int, int] = field(default_factory=dict)
+
+    def __call__(self, document: Document) -> str:
+        if not self.anonymize:
+            return document.title
+        name = _("%(kind)s %(number)s") % {
+            "kind": document.get_kind_display(),
+            "number": self.ordinals.get(document.pk, "?"),
+        }
+        if not document.page_count:
+            return name
+        pages = ngettext("%(count)d page", "%(count)d pages", document.page_count) % {
+            "count": document.page_count
+        }
+        return f"{name} ({pages})"
+
+
+def document_names(*, project, anonymize: bool) -> DocumentNames:
+    """Numbers each kind's documents in upload order, so a document keeps its number on every
+    page (1 query when anonymized, none otherwise)."""
+    if not anonymize:
+        return DocumentNames(anonymize=False)
+    counters: dict[str, int] = defaultdict(int)
+    ordinals = {}
+    for pk, kind in (
+        Document.objects.filter(project=project).order_by("pk").values_list("pk", "kind")
+    ):
+        counters[kind] += 1
+        ordinals[pk] = counters[kind]
+    return DocumentNames(anonymize=True, ordinals=ordinals)
 
 
 def result_coder_scope(membership: Membership) -> int | None:
@@ -107,9 +147,12 @@ def cases_export_rows(*, project, anonymize: bool) -> list[list[str]]:
     return rows
 
 
-def writeup_html(text: str, excerpts: dict[str, Excerpt]) -> SafeString:
+def writeup_html(
+    text: str, excerpts: dict[str, Excerpt], names: DocumentNames | None = None
+) -> SafeString:
     """Escaped paragraphs with each [[excerpt:<uuid>]] rendered as a quote, or as a note
-    when the reader may not see that excerpt."""
+    when the reader may not see that excerpt. `names` says what to call the quoted document."""
+    names = names or DocumentNames(anonymize=False)
     parts: list[str] = []
     position = 0
     for match in CITATION.finditer(text):
@@ -130,7 +173,7 @@ def writeup_html(text: str, excerpts: dict[str, Excerpt]) -> SafeString:
                     "</blockquote>",
                     excerpt.code,
                     excerpt.text,
-                    excerpt.document.title,
+                    names(excerpt.document),
                 )
             )
         position = match.end()
@@ -160,6 +203,7 @@ class MatrixView:
     column_notes: dict[str, list[int]] = field(default_factory=dict)
     row_notes: dict[int, list[int]] = field(default_factory=dict)
     scoped_to_own: bool = False
+    anonymized: bool = False
 
     def cell(self, row: MatrixRow, column_key: str) -> engine.Cell | None:
         for _section, rows in self.sections:
@@ -320,7 +364,9 @@ def matrix_compute(
         yes_symbol=yes,
     )
     notes = list(matrix.footnotes.all())  # 1
-    view = MatrixView(matrix, columns, [], notes, scoped_to_own=scope is not None)
+    view = MatrixView(
+        matrix, columns, [], notes, scoped_to_own=scope is not None, anonymized=anonymize
+    )
     for number, note in enumerate(notes, start=1):
         if note.row_id and note.column:
             key = (str(note.row_id), note.column)
@@ -431,8 +477,8 @@ def classification_result(
     paths_by_document: dict[int, set[int]] = defaultdict(set)
     for fact in facts:
         paths_by_document[fact.document_id].update(path_ids(fact.code_path))
+    anonymize = anonymized_for(membership)
     if rule.applies_to == "case":
-        anonymize = anonymized_for(membership)
         case_documents, _chars = case_links(project=project)
         units = []
         for case in Case.objects.filter(project=project):
@@ -441,12 +487,17 @@ def classification_result(
                 present |= paths_by_document.get(document_id, set())
             units.append((case.label(anonymize), classify(present, specs), case))
     else:
+        names = document_names(project=project, anonymize=anonymize)
         units = [
-            (d.title, classify(paths_by_document.get(d.pk, set()), specs), d)
-            for d in Document.objects.filter(project=project).ready().only("pk", "title", "code")
+            (names(d), classify(paths_by_document.get(d.pk, set()), specs), d)
+            for d in Document.objects.filter(project=project)
+            .ready()
+            .only("pk", "title", "code", "kind", "page_count")
         ]
     counts = summarize({i: unit[1] for i, unit in enumerate(units)}, specs)
     for count in counts:
+        # labels: what the page prints (pseudonyms and document numbers when anonymized)
+        count.labels = [units[i][0] for i in count.units]
         count.units = [units[i][2] for i in count.units]
     return ClassificationResult(rule, [(u[2], u[0], u[1]) for u in units], counts)
 
@@ -483,7 +534,9 @@ def frequency_rows(
 
 
 def coding_trail(*, membership: Membership, limit: int = 500) -> list[dict[str, Any]]:
-    """Open-coding trail: passage → memo (paraphrase) → concept → category (1 query)."""
+    """Open-coding trail: passage → memo (paraphrase) → concept → category (1 query, 3 when
+    the reader sees pseudonyms: settings and document numbers)."""
+    names = document_names(project=membership.project, anonymize=anonymized_for(membership))
     rows = (
         Coding.objects.filter(excerpt__in=visible_excerpts(membership=membership))
         .select_related("excerpt__document", "code__parent")
@@ -491,7 +544,7 @@ def coding_trail(*, membership: Membership, limit: int = 500) -> list[dict[str, 
     )
     return [
         {
-            "document": c.excerpt.document.title,
+            "document": names(c.excerpt.document),
             "passage": c.excerpt.text,
             "memo": c.excerpt.memo,
             "concept": c.code.name,

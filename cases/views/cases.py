@@ -108,8 +108,9 @@ def case_detail(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> Ht
     cited = selectors.cited_excerpts(
         membership=membership, texts=[w.text for w in writeups.values()]
     )
+    names = selectors.document_names(project=membership.project, anonymize=anonymize)
     sections = [
-        (d, selectors.writeup_html(writeups[d.pk].text, cited) if d.pk in writeups else "")
+        (d, selectors.writeup_html(writeups[d.pk].text, cited, names) if d.pk in writeups else "")
         for d in dimensions
     ]
     return render_page(
@@ -118,7 +119,7 @@ def case_detail(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> Ht
         membership,
         case=case_obj,
         values=case_obj.attribute_values.select_related("definition"),
-        documents=case_obj.documents.all(),
+        documents=[(d, names(d)) for d in case_obj.documents.all()],
         sections=sections,
         anonymize=anonymize,
         title=case_obj.label(anonymize),

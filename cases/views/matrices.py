@@ -329,7 +329,8 @@ def cell_evidence(
     )
     if cell is None:
         raise Http404
-    excerpts = list(excerpts)
+    names = selectors.document_names(project=membership.project, anonymize=view.anonymized)
+    excerpts = [(excerpt, names(excerpt.document)) for excerpt in excerpts]
     template = "cases/cell_evidence.html"
     if request.headers.get("HX-Request"):
         template += "#evidence"

@@ -21,7 +21,7 @@ from coding.documents.forms import (
     language_label,
 )
 from coding.documents.reading import reading_html, speaker_summary
-from coding.models import Document, DocumentKind
+from coding.models import Document, DocumentKind, DocumentStatus
 from research.access import Capability, access_project, has_capability, sees_all_codings
 from research.models import Membership
 
@@ -56,6 +56,8 @@ def document_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     template = "coding/documents/document_list.html"
     if request.headers.get("HX-Request"):
         template += "#document-table"
+    else:
+        _report_failed_uploads(request, project, rows)
     context = _context(
         membership,
         rows=rows,
@@ -64,6 +66,23 @@ def document_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         busy=any(row.busy for row in rows),
     )
     return render(request, template, context)
+
+
+def _uploaded_key(project: uuid.UUID) -> str:
+    return f"uploaded-documents:{project}"
+
+
+def _report_failed_uploads(request: HttpRequest, project: uuid.UUID, rows) -> None:
+    """Once, on the page an upload redirects to: name each file of that upload whose reading
+    already failed (eager jobs, or a fast worker), so the reason is not missed in a long list."""
+    uploaded = set(request.session.pop(_uploaded_key(project), []))
+    for row in rows:
+        if row.status == DocumentStatus.FAILED and str(row.document.code) in uploaded:
+            name = row.document.original_name or row.document.title
+            messages.error(
+                request,
+                _("“%(name)s” could not be read: %(reason)s") % {"name": name, "reason": row.error},
+            )
 
 
 @login_required
@@ -97,6 +116,8 @@ def document_upload(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
                 )
                 % {"count": count},
             )
+            # The list reports, once, those of these files whose reading has already failed.
+            request.session[_uploaded_key(project)] = [str(d.code) for d in outcome.created]
             return redirect("coding:document-list", project=project)
     limit = services.file_size_text(settings.UPLOAD_MAX_BYTES)
     context = _context(membership, form=form, upload_limit=limit)

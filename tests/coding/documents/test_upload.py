@@ -367,3 +367,40 @@ def test_outsiders_get_404_on_upload(outsider, project):
 
 def test_upload_refuses_other_methods(lead, project):
     assert client_for(lead).put(upload_url(project)).status_code == 405
+
+
+def _failures(response) -> list[str]:
+    return [m for m in page_messages(response) if "could not be read" in m]
+
+
+def test_the_list_after_an_upload_names_each_file_that_failed_once(
+    lead, project, django_capture_on_commit_callbacks
+):
+    client = client_for(lead)
+    files = [
+        SimpleUploadedFile("notat.txt", "Kommunen samarbeider med næringslivet.".encode()),
+        SimpleUploadedFile("låst.pdf", samples.encrypted_pdf()),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(upload_url(project), {"files": files, "kind": "strategy"})
+    assert response.status_code == 302
+    response = client.get(response.url)
+    failed = _failures(response)
+    assert len(failed) == 1, page_messages(response)
+    assert failed[0].startswith("“låst.pdf” could not be read:")
+    assert "password-protected" in failed[0]
+    # Once: neither the list's polling nor the next visit repeats it.
+    polled = client.get(list_url(project), headers={"HX-Request": "true"})
+    assert "could not be read" not in polled.content.decode()
+    assert not _failures(client.get(list_url(project)))
+
+
+def test_an_earlier_failure_is_not_reported_after_a_later_upload(
+    lead, project, django_capture_on_commit_callbacks
+):
+    client = client_for(lead)
+    for name, content in [("låst.pdf", samples.encrypted_pdf()), ("notat.txt", b"Planen.")]:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(upload_url(project), {"files": [SimpleUploadedFile(name, content)]})
+    # The first redirect target was never visited; only the latest upload is reported on.
+    assert not _failures(client.get(list_url(project)))
