@@ -23,8 +23,10 @@ def test_a_lead_uploads_two_files_and_sees_them_ready(page, tmp_path):
     log_in(page, "lead@kommune.no", PASSWORD)
     page.goto(reverse("coding:document-list", args=[project.code]))
     page.get_by_role("link", name="Upload documents").click()
+    page.wait_for_load_state()  # upload.js (a module script) is listening from here on
     page.locator("input[type=file][name=files]").set_input_files([str(strategy), str(interview)])
     # The drop zone lists the chosen files (upload.js).
+    page.locator("[data-dropzone-list] li").nth(1).wait_for()
     assert page.locator("[data-dropzone-list] li").count() == 2
     page.get_by_label("Kind").select_option("strategy")
     page.get_by_role("button", name="Upload", exact=True).click()
