@@ -52,3 +52,21 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+# The viewport rectangle of a code point of the coding view's text, computed in the page
+# (evaluate bypasses the CSP); the coding and guide tests drag the mouse between such points.
+CHAR_RECT = """([cp]) => {
+  const segs = [...document.querySelectorAll('#coding-text [data-start]')];
+  let seg = segs[0];
+  for (const s of segs) { if (Number(s.dataset.start) <= cp) seg = s; else break; }
+  const node = seg.firstChild;
+  const chars = Array.from(node.data);
+  const local = cp - Number(seg.dataset.start);
+  const from = chars.slice(0, local).join('').length;
+  const range = document.createRange();
+  range.setStart(node, from);
+  range.setEnd(node, from + chars[local].length);
+  const r = range.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+}"""

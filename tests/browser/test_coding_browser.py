@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from coding.ingest import extract
 from coding.models import Assignment, Code, CodeStatus, Excerpt
-from tests.browser.conftest import log_in
+from tests.browser.conftest import CHAR_RECT, log_in
 from tests.conftest import PASSWORD
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -24,22 +24,6 @@ TEXT = (
     "Vi sykler 🚲 til e\u0301n kafé og møter innbyggerne der.\n\n"
     "Åpne data er målet."
 )
-
-# Code-point rectangles of characters, computed in the page (evaluate bypasses the CSP).
-CHAR_RECT = """([cp]) => {
-  const segs = [...document.querySelectorAll('#coding-text [data-start]')];
-  let seg = segs[0];
-  for (const s of segs) { if (Number(s.dataset.start) <= cp) seg = s; else break; }
-  const node = seg.firstChild;
-  const chars = Array.from(node.data);
-  const local = cp - Number(seg.dataset.start);
-  const from = chars.slice(0, local).join('').length;
-  const range = document.createRange();
-  range.setStart(node, from);
-  range.setEnd(node, from + chars[local].length);
-  const r = range.getBoundingClientRect();
-  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
-}"""
 
 
 # Select code points [a, b) with a DOM range (what a mouse selection produces).

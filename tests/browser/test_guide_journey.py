@@ -16,27 +16,11 @@ from django.urls import reverse
 from coding.models import AgreementRun, Document, Excerpt
 from research.demo import DEMO_PASSWORD, demo_load
 from research.models import JobStatus, User
-from tests.browser.conftest import log_in
+from tests.browser.conftest import CHAR_RECT, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHRASE = "During the tourist season the ferry queue is shown on screens and online."
-
-# The viewport rectangle of a code point of the document text (evaluate bypasses the CSP).
-CHAR_RECT = """([cp]) => {
-  const segs = [...document.querySelectorAll('#coding-text [data-start]')];
-  let seg = segs[0];
-  for (const s of segs) { if (Number(s.dataset.start) <= cp) seg = s; else break; }
-  const node = seg.firstChild;
-  const chars = Array.from(node.data);
-  const local = cp - Number(seg.dataset.start);
-  const from = chars.slice(0, local).join('').length;
-  const range = document.createRange();
-  range.setStart(node, from);
-  range.setEnd(node, from + chars[local].length);
-  const r = range.getBoundingClientRect();
-  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
-}"""
 
 
 SCROLL_TO = """([cp]) => {
