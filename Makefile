@@ -47,10 +47,15 @@ test-worker: install-dev
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel=info
 
+# Lint and types, the templates, the compose file against the Compose Specification, and the
+# import rules (tests/test_architecture.py, also part of `make test`).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_architecture.py
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -61,6 +61,7 @@ class ClassCount:
     count: int
     total: int
     units: list = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # what a page prints for each unit
 
     @property
     def percent(self) -> float:

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases import tabular
 from cases.models import (
     AppliesTo,
     AttributeDefinition,
@@ -23,9 +22,9 @@ from cases.models import (
     MatrixSection,
     Source,
 )
-from cases.services import legend_parse
+from cases.services.matrices import legend_parse, legend_text
 from coding.models import Code, Document
-from research.models import Role
+from research.access import project_coder_users
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -93,6 +92,11 @@ class CaseForm(CrispyForm):
     def attributes(self) -> dict:
         return {d: self.cleaned_data.get(f"attr_{d.pk}") for d in self.definitions}
 
+    def case_fields(self) -> dict:
+        """What case_create and case_update take: the case's fields and its attributes."""
+        names = ["name", "pseudonym", "kind", "description", "parent"]
+        return {**{n: self.cleaned_data[n] for n in names}, "attributes": self.attributes()}
+
 
 class CaseDocumentsForm(CrispyForm):
     documents = forms.ModelMultipleChoiceField(
@@ -102,7 +106,8 @@ class CaseDocumentsForm(CrispyForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, case, **kwargs):
+        kwargs.setdefault("initial", {"documents": case.documents.all()})
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = Document.objects.filter(project=project)
 
@@ -115,21 +120,9 @@ class DocumentCasesForm(CrispyForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, project, creating: bool = False, **kwargs):
+    def __init__(self, *args, project, document, **kwargs):
+        kwargs.setdefault("initial", {"cases": document.cases.all()})
         super().__init__(*args, **kwargs)
-        if creating:
-            self.fields["layout"] = forms.ChoiceField(
-                label=_("Start from"),
-                choices=LAYOUT_CHOICES,
-                initial="",
-                required=False,
-                widget=forms.RadioSelect,
-                help_text=_(
-                    "The study's layout adds its sections and rows; each row is mapped to the "
-                    "code of the same name in your codebook, and rows without one are kept as "
-                    "labels you can map later."
-                ),
-            )
         self.fields["cases"].queryset = Case.objects.filter(project=project)
 
 
@@ -211,7 +204,19 @@ class MatrixForm(CrispyForm):
         initial="X = yes\n* = exploring the idea / pilot project\n= no",
     )
 
-    def __init__(self, *args, project, creating: bool = False, **kwargs):
+    def __init__(self, *args, project, creating: bool = False, matrix=None, **kwargs):
+        if matrix is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": matrix.name,
+                "description": matrix.description,
+                "column_mode": matrix.column_mode,
+                "cases": matrix.cases.all(),
+                "group_attribute": matrix.group_attribute,
+                "cell_mode": matrix.cell_mode,
+                "source": matrix.source,
+                "coder": matrix.coder,
+                "legend": legend_text(matrix.legend),
+            }
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["layout"] = forms.ChoiceField(
@@ -233,13 +238,14 @@ class MatrixForm(CrispyForm):
         self.fields["group_attribute"].queryset = AttributeDefinition.objects.filter(
             project=project
         )
-        self.fields["coder"].queryset = get_user_model().objects.filter(
-            memberships__project=project,
-            memberships__role__in=[Role.OWNER, Role.LEAD, Role.CODER],
-        )
+        self.fields["coder"].queryset = project_coder_users(project)
 
     def clean_legend(self) -> list[dict[str, str]]:
         return legend_parse(self.cleaned_data["legend"])
+
+    def matrix_fields(self) -> dict:
+        """What matrix_create and matrix_update take (the layout is the view's choice)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "layout"}
 
 
 class SectionForm(CrispyForm):
@@ -261,7 +267,15 @@ class RowForm(CrispyForm):
         required=False,
     )
 
-    def __init__(self, *args, matrix, **kwargs):
+    def __init__(self, *args, matrix, row=None, **kwargs):
+        if row is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "section": row.section,
+                "label": row.label,
+                "code": row.codebook_code,
+                "include_descendants": row.include_descendants,
+                "rule": row.rule,
+            }
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = matrix.sections.all()
         self.fields["code"].queryset = Code.objects.filter(project=matrix.project_id)
@@ -306,7 +320,9 @@ class OverrideForm(CrispyForm):
     symbol = forms.ChoiceField(label=_("Symbol"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, legend, **kwargs):
+    def __init__(self, *args, legend, current=None, **kwargs):
+        if current is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"symbol": current.symbol, "reason": current.reason}
         super().__init__(*args, **kwargs)
         self.fields["symbol"].choices = [
             (item["symbol"], f"{item['symbol'] or _('(blank)')} = {item['meaning']}")
@@ -420,6 +436,12 @@ class FrequencyFilterForm(forms.Form):
         everyone = [("", _("All coders")), ("consensus", _("Consensus"))]
         self.fields["coder"].choices = people if own_only else everyone + people
 
-
-def attribute_specs(definitions) -> list[tabular.AttributeSpec]:
-    return [tabular.AttributeSpec(d.name, d.type, tuple(d.choices)) for d in definitions]
+    def filters(self) -> dict:
+        """frequency_rows' filters; the whole table when the filters are absent or invalid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        level = data.get("level")
+        return {
+            "level": 1 if level is None else level,
+            "document_kind": data.get("kind", ""),
+            "coder": data.get("coder", ""),
+        }

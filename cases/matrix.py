@@ -84,7 +84,7 @@ class Cell:
 def union_length(spans: Iterable[tuple[int, int]]) -> int:
     """Characters covered by the union of half-open spans [start, end)."""
     total = 0
-    current_start = current_end = None
+    current_start, current_end = 0, None
     for start, end in sorted(spans):
         if current_end is None or start > current_end:
             if current_end is not None:
@@ -363,7 +363,7 @@ def _code_row_cells(
     change[1:] = (row[1:] != row[:-1]) | (document[1:] != document[:-1])
     group_starts = np.flatnonzero(change)
     group_ends = np.append(group_starts[1:], len(row))
-    covered = None
+    covered: list[float] = []  # per group, in coverage mode only
     if mode == COVERAGE:
         group = np.cumsum(change) - 1
         covered = _covered(group, start, end, group_starts).tolist()

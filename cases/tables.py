@@ -65,10 +65,10 @@ def frequency_table(
     documents: dict[int, set[int]] = defaultdict(set)
     counts: dict[int, int] = defaultdict(int)
     for coding in codings:
-        node = nodes.get(coding.code_id)
-        if node is None:
+        coded = nodes.get(coding.code_id)
+        if coded is None:
             continue
-        ids = path_ids(node.path)
+        ids = path_ids(coded.path)
         if len(ids) <= level:
             continue  # coded above category level: counts for no category
         category_id = ids[level]

@@ -1,16 +1,7 @@
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
 
 
 class CodingConfig(AppConfig):
+    # Job handlers live in each subject's `jobs.py` (e.g. coding/runs/jobs.py), found by
+    # research.jobs.jobs_autodiscover at start-up.
     name = "coding"
-
-    def ready(self) -> None:
-        # Each subject registers its job handlers, export sections and demo part in `jobs.py`,
-        # imported here so web processes and workers know them alike.
-        for subject in ("documents", "codebook", "excerpts", "runs"):
-            module = f"coding.{subject}.jobs"
-            if importlib.util.find_spec(module) is not None:
-                importlib.import_module(module)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "research",
     "coding",
     "cases",
+    "study",  # last: it spans the other apps
 ]
 
 MIDDLEWARE = [
@@ -157,25 +158,37 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-# Pages poll the Job row, never Celery's result backend. The backend exists only so that a
-# chord (an agreement run split per document) can join its parts; other tasks store nothing.
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Pages poll the Job row, never Celery's result backend, and agreement runs keep their parts in
+# the database: no task stores a result.
+CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "concord"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CONCORD_JOB_QUEUE", "concord")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged message after this; it must exceed the longest job.
+# Redis redelivers an unacknowledged message after this; it must exceed the longest job. A
+# worker that died is noticed sooner, by its jobs' heartbeats (below).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
-CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-jobs": {"task": "research.jobs_sweep", "schedule": 300.0},
-}
+
+# Jobs (research/jobs.py): the Job row is the truth and the broker only a doorbell.
 # Hard limit per job (seconds); the sweep fails rows running longer than this.
 JOB_TIME_LIMIT_SECONDS = int(os.environ.get("CONCORD_JOB_TIME_LIMIT", "1800"))
+# How often the periodic sweep (Celery beat) runs.
+JOB_SWEEP_SECONDS = float(os.environ.get("CONCORD_JOB_SWEEP_SECONDS", "15"))
+# A queued job nobody picked up within this is sent again (the broker lost it or was down).
+JOB_RESEND_AFTER_SECONDS = int(os.environ.get("CONCORD_JOB_RESEND_AFTER_SECONDS", "45"))
+# A running job's worker touches its row this often; a row not touched for the second number
+# of seconds lost its worker and is retried (kinds safe to repeat, up to JOB_MAX_ATTEMPTS
+# attempts in all) or failed.
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("CONCORD_JOB_HEARTBEAT_SECONDS", "10"))
+JOB_HEARTBEAT_STALE_SECONDS = int(os.environ.get("CONCORD_JOB_HEARTBEAT_STALE_SECONDS", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("CONCORD_JOB_MAX_ATTEMPTS", "3"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "research.jobs_sweep", "schedule": JOB_SWEEP_SECONDS},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

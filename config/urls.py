@@ -47,4 +47,5 @@ urlpatterns = [
     path("", include("research.urls")),
     path("", include("coding.urls")),
     path("", include("cases.urls")),
+    path("", include("study.urls")),
 ]

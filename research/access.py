@@ -1,8 +1,21 @@
-"""The one door to project-scoped objects.
+"""Every access decision: who may reach a project, an object in it, and what they may do there.
 
-Every view reaches a project through `access_project`, which returns the caller's membership or
-raises. Outsiders get a 404 for anything in a project (never a 403, so a project's existence is
-not revealed); members whose role lacks the capability get a 403.
+Outsiders get a 404 for anything in a project (never a 403, so a project's existence is not
+revealed); members whose role lacks the capability get a 403.
+
+How the layer is split. `research` imports no other app, so this module holds the whole POLICY
+and the generic doors, and never names a coding or cases model:
+
+- project doors: `access_project` (the membership, or 404 / 403) and `access_results`;
+- capability predicates, pure functions of a membership and plain attributes
+  (`may_code_document`, `may_create_codes`, `may_edit_excerpt`, `may_see_results`, ...);
+- object doors: `access_object` fetches any object through the member's project (another
+  project's object is a 404, exactly like a missing one), and `limit_to_scope` narrows a queryset
+  of coders' work to what the member may see or edit (the blind-coding rule).
+
+The per-object doors for documents, excerpts, runs, cases and matrices live beside their models
+(`coding/access.py`, `cases/access.py`) and only compose these functions with a queryset; they
+decide nothing themselves.
 
 Capability table (also in docs/roles.md; `tests/research/test_access.py` checks they agree):
 
@@ -18,11 +31,16 @@ from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from research.models import Membership, Project, Role
+from research.models import Membership, Project, Role, User
+
+M = TypeVar("M", bound=Model)
 
 
 class Capability(enum.Enum):
@@ -40,8 +58,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
+class Scope(enum.Enum):
+    """How much of the coders' work (excerpts, codings) a member reaches."""
+
+    ALL = "all"
+    OWN = "own"
+    NONE = "none"
+
+
+# --- capability predicates -------------------------------------------------------------------
+
+
 def has_capability(membership: Membership, need: Capability) -> bool:
     return need in ROLE_CAPABILITIES[membership.role]
+
+
+def roles_with(need: Capability) -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if need in caps]
 
 
 def sees_all_codings(membership: Membership) -> bool:
@@ -49,6 +82,77 @@ def sees_all_codings(membership: Membership) -> bool:
     if has_capability(membership, Capability.MANAGE):
         return True
     return not membership.project.blind_coding
+
+
+def may_code_document(membership: Membership, *, assigned: bool) -> bool:
+    """Leads and owners code any document; coders only the documents assigned to them."""
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    return has_capability(membership, Capability.CODE) and assigned
+
+
+def may_create_codes(membership: Membership) -> bool:
+    """Leads create codes; coders propose them only where the project allows it."""
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    return (
+        has_capability(membership, Capability.CODE) and membership.project.coders_may_create_codes
+    )
+
+
+def new_codes_are_proposed(membership: Membership) -> bool:
+    """A code created by someone who cannot manage the codebook waits for a lead's acceptance."""
+    return not has_capability(membership, Capability.MANAGE)
+
+
+def may_edit_excerpt(membership: Membership, *, coder_id: int) -> bool:
+    """Leads correct anyone's excerpt; coders only their own."""
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    return has_capability(membership, Capability.CODE) and coder_id == membership.user_id
+
+
+def may_edit_others_excerpts(membership: Membership) -> bool:
+    return has_capability(membership, Capability.MANAGE)
+
+
+def may_see_results(membership: Membership) -> bool:
+    """Finished agreement results: leads, owners and viewers; coders only once the project is
+    unblinded (before, agreement numbers and disagreements would reveal the others' work)."""
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    is_coder = has_capability(membership, Capability.CODE)
+    return not (is_coder and membership.project.blind_coding)
+
+
+def may_cancel_job(membership: Membership) -> bool:
+    return has_capability(membership, Capability.MANAGE)
+
+
+def may_administer_members(membership: Membership) -> bool:
+    """Adding, removing members and changing roles is the owners' alone."""
+    return has_capability(membership, Capability.ADMINISTER)
+
+
+def may_restore_projects(user) -> bool:
+    """Restoring a project from an export is for the server's administrators (staff): the file
+    names this server's users as members and as the coders of excerpts, so letting any account
+    restore one would let it put words in other people's mouths."""
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def codings_scope(membership: Membership, *, for_edit: bool = False) -> Scope:
+    """Whose excerpts the member sees (or, with for_edit, may change)."""
+    if has_capability(membership, Capability.MANAGE):
+        return Scope.ALL
+    if not for_edit and sees_all_codings(membership):
+        return Scope.ALL
+    if has_capability(membership, Capability.CODE):
+        return Scope.OWN
+    return Scope.NONE
+
+
+# --- doors -----------------------------------------------------------------------------------
 
 
 def access_project(user, project_code: uuid.UUID | str, need: Capability) -> Membership:
@@ -67,16 +171,91 @@ def access_project(user, project_code: uuid.UUID | str, need: Capability) -> Mem
     return membership
 
 
-def capabilities_of(membership: Membership) -> dict[str, bool]:
-    """Template-friendly flags: {{ can.manage }} etc."""
-    return {cap.value: has_capability(membership, cap) for cap in Capability}
+def access_results(user, project_code: uuid.UUID | str) -> Membership:
+    """The membership of someone allowed to read finished agreement results (see
+    `may_see_results`), or raise."""
+    membership = access_project(user, project_code, Capability.VIEW)
+    if not may_see_results(membership):
+        raise PermissionDenied
+    return membership
 
 
-__all__ = [
-    "Capability",
-    "Project",
-    "access_project",
-    "capabilities_of",
-    "has_capability",
-    "sees_all_codings",
-]
+def limit_to_scope(
+    queryset: QuerySet[M],
+    membership: Membership,
+    *,
+    for_edit: bool = False,
+    coder_field: str = "coder",
+) -> QuerySet[M]:
+    """Narrow a queryset of coders' work to what the member may see (or change)."""
+    scope = codings_scope(membership, for_edit=for_edit)
+    if scope is Scope.ALL:
+        return queryset
+    if scope is Scope.OWN:
+        return queryset.filter(**{f"{coder_field}_id": membership.user_id})
+    return queryset.none()
+
+
+def access_object(
+    membership: Membership, queryset: QuerySet[M], *, project_field: str = "project", **lookup
+) -> M:
+    """The one object of the member's project matching `lookup`, or Http404: another project's
+    object, a missing one and one outside the queryset all look the same."""
+    try:
+        return queryset.get(**{project_field: membership.project_id}, **lookup)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def project_coders(project: Project) -> QuerySet[Membership]:
+    """The memberships whose role may code (capability-based, not a list of role names)."""
+    return Membership.objects.filter(
+        project=project, role__in=roles_with(Capability.CODE)
+    ).select_related("user")
+
+
+def project_coder_users(project: Project) -> QuerySet[User]:
+    """The users who may code in the project, by name (for choice fields)."""
+    return User.objects.filter(
+        memberships__project=project, memberships__role__in=roles_with(Capability.CODE)
+    ).order_by("display_name", "email")
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Can:
+    """What the member may do, for templates: {% if can.manage %}. Templates never compare
+    role names."""
+
+    view: bool
+    code: bool
+    manage: bool
+    administer: bool
+    create_codes: bool
+    edit_others: bool
+    see_all_codings: bool
+    see_results: bool
+    cancel_job: bool
+    administer_members: bool
+    new_codes_proposed: bool
+
+
+def can_for(membership: Membership) -> Can:
+    return Can(
+        view=has_capability(membership, Capability.VIEW),
+        code=has_capability(membership, Capability.CODE),
+        manage=has_capability(membership, Capability.MANAGE),
+        administer=has_capability(membership, Capability.ADMINISTER),
+        create_codes=may_create_codes(membership),
+        edit_others=may_edit_others_excerpts(membership),
+        see_all_codings=sees_all_codings(membership),
+        see_results=may_see_results(membership),
+        cancel_job=may_cancel_job(membership),
+        administer_members=may_administer_members(membership),
+        new_codes_proposed=new_codes_are_proposed(membership),
+    )

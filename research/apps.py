@@ -6,5 +6,9 @@ class ResearchConfig(AppConfig):
     verbose_name = "Research projects"
 
     def ready(self) -> None:
-        # Registers the project export job handler, in web processes and workers alike.
-        from research import exports  # noqa: F401
+        # Every app's `jobs.py` modules register their job handlers (and the tasks they use),
+        # found by walking the apps: web processes and workers know the same kinds, and a new
+        # module needs no list. All app configs exist when the first ready() runs.
+        from research import jobs
+
+        jobs.jobs_autodiscover()

@@ -158,13 +158,22 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The broker is only a doorbell: when the task was last sent (None: sending failed), so
+    # the sweep can send again a queued job nobody picked up.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    # A running job's worker touches this every few seconds; when it stops, the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims so far, retries included
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_max"),
         ]
-        indexes = [models.Index(fields=["status", "started_at"], name="job_status_started")]
+        indexes = [
+            models.Index(fields=["status", "started_at"], name="job_status_started"),
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.status})"
@@ -172,3 +181,21 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
+
+
+class LoginFailure(models.Model):
+    """One failed log-in, counted here only while the cache (Redis) is unreachable.
+
+    The throttle keeps its counters in the cache; when the cache raises, it counts in this
+    table instead, so logging in keeps working and guessing stays limited (never fails open).
+    `key` is the throttle's counter name: a hashed e-mail address or a client address.
+    """
+
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "created_at"], name="login_failure_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -47,9 +47,14 @@ def project_delete(*, project: Project) -> None:
     Codes are RESTRICTed (a used code cannot be deleted on its own), which still lets the
     project's cascade take codes, codings and excerpts together.
     """
-    files = [d.original.name for d in project.documents.exclude(original="")]
+    files = [name for d in project.documents.exclude(original="") if (name := d.original.name)]
     project.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+
+    def delete_files() -> None:
+        for name in files:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @dataclass(frozen=True)

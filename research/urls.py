@@ -11,11 +11,9 @@ urlpatterns = [
     path("p/<uuid:project>/settings/", views.project_settings, name="project-settings"),
     path("p/<uuid:project>/archive/", views.project_archive, name="project-archive"),
     path("p/<uuid:project>/delete/", views.project_delete, name="project-delete"),
-    path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     path("p/<uuid:project>/members/", views.member_list, name="member-list"),
     path("p/<uuid:project>/members/<int:member>/", views.member_update, name="member-update"),
     path("p/<uuid:project>/jobs/", views.job_list, name="job-list"),
     path("p/<uuid:project>/jobs/<uuid:job>/", views.job_detail, name="job-detail"),
     path("p/<uuid:project>/jobs/<uuid:job>/cancel/", views.job_cancel, name="job-cancel"),
-    path("p/<uuid:project>/jobs/<uuid:job>/download/", views.job_download, name="job-download"),
 ]

@@ -7,14 +7,19 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from research import exports, jobs, services
-from research.access import Capability, access_project
+from research import jobs, selectors, services
+from research.access import (
+    Capability,
+    access_object,
+    access_project,
+    can_for,
+    may_restore_projects,
+)
 from research.forms import (
     InvitationAcceptForm,
     MemberAddForm,
@@ -22,24 +27,26 @@ from research.forms import (
     ProfileForm,
     ProjectForm,
 )
-from research.models import Job, Membership, Project
+from research.models import Job, Membership
+
+
+def _page(request: HttpRequest, template: str, membership: Membership, **context) -> HttpResponse:
+    """Render a project page: every one gets the membership, its project and `can`."""
+    context.update(membership=membership, project=membership.project, can=can_for(membership))
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"
-    projects = (
-        Project.objects.for_user(request.user)
-        .filter(archived_at__isnull=not show_archived)
-        .annotate(member_count=Count("memberships"))
-        .order_by("title")
-    )
-    roles = dict(Membership.objects.filter(user=request.user).values_list("project_id", "role"))
-    rows = [(project, roles.get(project.pk)) for project in projects]
-    return render(
-        request, "research/project_list.html", {"rows": rows, "show_archived": show_archived}
-    )
+    rows = selectors.project_rows(user=request.user, archived=show_archived)
+    context = {
+        "rows": rows,
+        "show_archived": show_archived,
+        "may_restore": may_restore_projects(request.user),
+    }
+    return render(request, "research/project_list.html", context)
 
 
 @login_required
@@ -58,12 +65,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
-    recent_jobs = membership.project.jobs.select_related("requested_by")[:5]
-    return render(
-        request,
-        "research/project_detail.html",
-        {"membership": membership, "project": membership.project, "recent_jobs": recent_jobs},
-    )
+    recent_jobs = selectors.project_jobs(project=membership.project, limit=5)
+    return _page(request, "research/project_detail.html", membership, recent_jobs=recent_jobs)
 
 
 @login_required
@@ -75,11 +78,7 @@ def project_settings(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("research:project-settings", project=project)
-    return render(
-        request,
-        "research/project_settings.html",
-        {"membership": membership, "project": membership.project, "form": form},
-    )
+    return _page(request, "research/project_settings.html", membership, form=form)
 
 
 @login_required
@@ -103,11 +102,16 @@ def project_delete(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
             services.project_delete(project=membership.project)
             messages.success(request, _("Project deleted."))
             return redirect("research:project-list")
-    return render(
-        request,
-        "research/project_delete.html",
-        {"membership": membership, "project": membership.project},
-    )
+    return _page(request, "research/project_delete.html", membership)
+
+
+def _member_added_message(added: services.MemberAdded) -> str:
+    if added.invitation is None:
+        return _("%(user)s added.") % {"user": added.membership.user}
+    return _("%(email)s was invited by e-mail; the invitation link is: %(url)s") % {
+        "email": added.membership.user.email,
+        "url": services.invitation_url(added.invitation),
+    }
 
 
 @login_required
@@ -124,29 +128,16 @@ def member_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
-            if added.invitation:
-                messages.success(
-                    request,
-                    _("%(email)s was invited by e-mail; the invitation link is: %(url)s")
-                    % {
-                        "email": added.membership.user.email,
-                        "url": services.invitation_url(added.invitation),
-                    },
-                )
-            else:
-                messages.success(request, _("%(user)s added.") % {"user": added.membership.user})
+            messages.success(request, _member_added_message(added))
             return redirect("research:member-list", project=project)
-    members = membership.project.memberships.select_related("user").order_by("role", "user__email")
-    return render(
+    members = selectors.project_members(project=membership.project)
+    return _page(
         request,
         "research/member_list.html",
-        {
-            "membership": membership,
-            "project": membership.project,
-            "members": members,
-            "form": form,
-            "role_form": MemberRoleForm(),
-        },
+        membership,
+        members=members,
+        form=form,
+        role_form=MemberRoleForm(),
     )
 
 
@@ -154,7 +145,7 @@ def member_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 @require_POST
 def member_update(request: HttpRequest, project: uuid.UUID, member: int) -> HttpResponse:
     membership = access_project(request.user, project, Capability.ADMINISTER)
-    target = get_object_or_404(Membership, project=membership.project, pk=member)
+    target = access_object(membership, Membership.objects.select_related("user"), pk=member)
     try:
         if request.POST.get("action") == "remove":
             services.member_remove(membership=target)
@@ -170,35 +161,19 @@ def member_update(request: HttpRequest, project: uuid.UUID, member: int) -> Http
     return redirect("research:member-list", project=project)
 
 
-@login_required
-@require_POST
-def project_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.MANAGE)
-    job = jobs.job_enqueue(
-        kind=exports.PROJECT_EXPORT, project=membership.project, requested_by=request.user
-    )
-    return redirect("research:job-detail", project=project, job=job.code)
-
-
 def _job_for(
     request: HttpRequest, project: uuid.UUID, job: uuid.UUID, need: Capability = Capability.VIEW
 ) -> tuple[Membership, Job]:
     membership = access_project(request.user, project, need)
-    return membership, get_object_or_404(
-        Job.objects.select_related("requested_by"), project=membership.project, code=job
-    )
+    return membership, access_object(membership, selectors.jobs_with_requester(), code=job)
 
 
 @login_required
 @require_GET
 def job_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
-    job_rows = membership.project.jobs.select_related("requested_by")[:100]
-    return render(
-        request,
-        "research/job_list.html",
-        {"membership": membership, "project": membership.project, "jobs": job_rows},
-    )
+    job_rows = selectors.project_jobs(project=membership.project, limit=100)
+    return _page(request, "research/job_list.html", membership, jobs=job_rows)
 
 
 @login_required
@@ -208,9 +183,7 @@ def job_detail(request: HttpRequest, project: uuid.UUID, job: uuid.UUID) -> Http
     template = "research/job_detail.html"
     if request.headers.get("HX-Request"):
         template += "#job-status"
-    return render(
-        request, template, {"membership": membership, "project": membership.project, "job": job_row}
-    )
+    return _page(request, template, membership, job=job_row)
 
 
 @login_required
@@ -222,16 +195,6 @@ def job_cancel(request: HttpRequest, project: uuid.UUID, job: uuid.UUID) -> Http
     else:
         messages.info(request, _("The job had already finished."))
     return redirect("research:job-detail", project=project, job=job)
-
-
-@login_required
-@require_GET
-def job_download(request: HttpRequest, project: uuid.UUID, job: uuid.UUID) -> HttpResponse:
-    membership, job_row = _job_for(request, project, job, Capability.MANAGE)
-    path = exports.export_file_path(job_row)
-    if path is None:
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
 @require_GET

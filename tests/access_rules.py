@@ -11,9 +11,9 @@ import importlib
 import pkgutil
 
 from research.access import Capability
-from research.exports import PROJECT_EXPORT
 from research.jobs import job_run
 from research.models import Job
+from study.jobs import PROJECT_EXPORT
 from tests import rules
 from tests.rules.common import LOGIN, PUBLIC
 
@@ -55,13 +55,11 @@ URL_RULES = {
     "research:project-settings": Capability.MANAGE,
     "research:project-archive": Capability.ADMINISTER,
     "research:project-delete": Capability.ADMINISTER,
-    "research:project-export": Capability.MANAGE,
     "research:member-list": Capability.VIEW,
     "research:member-update": Capability.ADMINISTER,
     "research:job-list": Capability.VIEW,
     "research:job-detail": Capability.VIEW,
     "research:job-cancel": Capability.MANAGE,
-    "research:job-download": Capability.MANAGE,
 }
 
 for _info in pkgutil.iter_modules(rules.__path__):

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from research.access import Capability
 from tests.access_rules import KWARG_BUILDERS, URL_RULES
 from tests.conftest import client_for
-from tests.rules.common import BLIND_RESULTS, PUBLIC
+from tests.rules.common import BLIND_RESULTS, PUBLIC, STAFF
 
 ROLES = ["owner", "lead", "coder", "viewer"]
 ROLE_CAPABILITIES = {
@@ -88,6 +88,8 @@ def test_outsider_and_anonymous_never_reach_project_data(name, kwargs, world):
         assert anonymous.status_code < 500
         return
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    if rule is STAFF:
+        assert outsider.status_code == 403, f"{name} gave {outsider.status_code} to a non-staff"
     if "project" in kwargs:
         assert outsider.status_code == 404, f"{name} gave {outsider.status_code} to an outsider"
 
@@ -101,6 +103,8 @@ def test_each_role_gets_exactly_its_capabilities(name, kwargs, role, world):
         allowed = role != "coder" or not world["project"].blind_coding
     elif isinstance(rule, Capability):
         allowed = rule in ROLE_CAPABILITIES[role]
+    elif rule is STAFF:
+        allowed = False  # project roles give no server-wide rights
     else:
         return
     url = _url(name, kwargs, world)

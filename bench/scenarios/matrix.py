@@ -8,8 +8,8 @@ from bench.core import Context, NotAvailable, Row, scenario, timed
 
 def _models():
     try:
-        from cases import selectors
         from cases.models import Case, Matrix, MatrixRow, MatrixSection
+        from cases.selectors import matrices as selectors
     except ImportError as exc:
         raise NotAvailable(f"the cases app has no matrix yet ({exc})") from exc
     return Case, Matrix, MatrixSection, MatrixRow, selectors

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import exports, selectors, services, tabular
+from cases import exports, tabular
+from cases.access import access_attribute, access_case, access_dimension
 from cases.forms import (
     AttributeForm,
     CaseDocumentsForm,
@@ -26,23 +27,14 @@ from cases.forms import (
     DimensionForm,
     DocumentCasesForm,
     WriteupForm,
-    attribute_specs,
 )
-from cases.models import (
-    AttributeDefinition,
-    CaseKind,
-    CaseWriteup,
-    Dimension,
-)
-from cases.views.common import (
-    case_of,
-    csv_download,
-    download,
-    form_page,
-    render_page,
-    save_posted,
-)
-from coding.models import Document
+from cases.selectors import cases as case_selectors
+from cases.selectors.readers import case_settings_of
+from cases.services import attributes as attribute_services
+from cases.services import cases as case_services
+from cases.services import writeups as writeup_services
+from cases.views.common import csv_download, download, form_page, render_page, save_posted
+from coding.access import access_document
 from research.access import Capability, access_project
 from research.http import unknown_format
 
@@ -53,41 +45,19 @@ from research.http import unknown_format
 @require_GET
 def case_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
-    definitions = list(AttributeDefinition.objects.filter(project=membership.project))
-    cases = selectors.case_list(project=membership.project)
-    anonymize = selectors.anonymized_for(membership)
-    rows = [
-        (case, case.label(anonymize), case.parent.label(anonymize) if case.parent else "", values)
-        for case, values in zip(cases, selectors.attribute_table(cases, definitions), strict=True)
-    ]
-    return render_page(
-        request,
-        "cases/case_list.html",
-        membership,
-        rows=rows,
-        definitions=definitions,
-        anonymize=anonymize,
-    )
+    table = case_selectors.case_table(membership=membership)
+    return render_page(request, "cases/case_list.html", membership, **table)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    definitions = AttributeDefinition.objects.filter(project=membership.project)
+    definitions = case_selectors.attribute_definitions(project=membership.project)
     form = CaseForm(request.POST or None, project=membership.project, definitions=definitions)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            case = services.case_create(
-                project=membership.project,
-                name=data["name"],
-                pseudonym=data["pseudonym"],
-                kind=data["kind"],
-                description=data["description"],
-                parent=data["parent"],
-                attributes=form.attributes(),
-            )
+            case = case_services.case_create(project=membership.project, **form.case_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -101,54 +71,22 @@ def case_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
-    case_obj = case_of(membership, case)
-    anonymize = selectors.anonymized_for(membership)
-    dimensions = list(Dimension.objects.filter(project=membership.project))
-    writeups = {w.dimension_id: w for w in CaseWriteup.objects.filter(case=case_obj)}
-    cited = selectors.cited_excerpts(
-        membership=membership, texts=[w.text for w in writeups.values()]
-    )
-    names = selectors.document_names(project=membership.project, anonymize=anonymize)
-    sections = [
-        (d, selectors.writeup_html(writeups[d.pk].text, cited, names) if d.pk in writeups else "")
-        for d in dimensions
-    ]
-    return render_page(
-        request,
-        "cases/case_detail.html",
-        membership,
-        case=case_obj,
-        values=case_obj.attribute_values.select_related("definition"),
-        documents=[(d, names(d)) for d in case_obj.documents.all()],
-        sections=sections,
-        anonymize=anonymize,
-        title=case_obj.label(anonymize),
-        members=[(m, m.label(anonymize)) for m in case_obj.members.all()],
-        parent_label=case_obj.parent.label(anonymize) if case_obj.parent else "",
-    )
+    page = case_selectors.case_page(membership=membership, case=access_case(membership, case))
+    return render_page(request, "cases/case_detail.html", membership, **page)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    case_obj = case_of(membership, case)
-    definitions = AttributeDefinition.objects.filter(project=membership.project)
+    case_obj = access_case(membership, case)
+    definitions = case_selectors.attribute_definitions(project=membership.project)
     form = CaseForm(
         request.POST or None, project=membership.project, definitions=definitions, case=case_obj
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.case_update(
-                case=case_obj,
-                name=data["name"],
-                pseudonym=data["pseudonym"],
-                kind=data["kind"],
-                description=data["description"],
-                parent=data["parent"],
-                attributes=form.attributes(),
-            )
+            case_services.case_update(case=case_obj, **form.case_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -162,7 +100,7 @@ def case_update(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> Ht
 @require_POST
 def case_delete(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    services.case_delete(case=case_of(membership, case))
+    case_services.case_delete(case=access_case(membership, case))
     messages.success(request, _("Case deleted. Its documents and their codings are untouched."))
     return redirect("cases:case-list", project=project)
 
@@ -171,14 +109,10 @@ def case_delete(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> Ht
 @require_http_methods(["GET", "POST"])
 def case_documents(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    case_obj = case_of(membership, case)
-    form = CaseDocumentsForm(
-        request.POST or None,
-        project=membership.project,
-        initial={"documents": case_obj.documents.all()},
-    )
+    case_obj = access_case(membership, case)
+    form = CaseDocumentsForm(request.POST or None, project=membership.project, case=case_obj)
     if request.method == "POST" and form.is_valid():
-        services.case_set_documents(case=case_obj, documents=form.cleaned_data["documents"])
+        case_services.case_set_documents(case=case_obj, documents=form.cleaned_data["documents"])
         messages.success(request, _("Documents linked."))
         return redirect("cases:case-detail", project=project, case=case)
     back = reverse("cases:case-detail", kwargs={"project": project, "case": case})
@@ -190,14 +124,12 @@ def case_documents(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) ->
 @require_http_methods(["GET", "POST"])
 def document_cases(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    document_obj = get_object_or_404(Document, project=membership.project, code=document)
+    document_obj = access_document(membership, document)
     form = DocumentCasesForm(
-        request.POST or None,
-        project=membership.project,
-        initial={"cases": document_obj.cases.all()},
+        request.POST or None, project=membership.project, document=document_obj
     )
     if request.method == "POST" and form.is_valid():
-        services.document_set_cases(document=document_obj, cases=form.cleaned_data["cases"])
+        case_services.document_set_cases(document=document_obj, cases=form.cleaned_data["cases"])
         messages.success(request, _("Cases linked."))
         return redirect("cases:case-list", project=project)
     back = reverse("cases:case-list", kwargs={"project": project})
@@ -211,17 +143,15 @@ def writeup_edit(
     request: HttpRequest, project: uuid.UUID, case: uuid.UUID, dimension: uuid.UUID
 ) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    case_obj = case_of(membership, case)
-    dimension_obj = get_object_or_404(Dimension, project=membership.project, code=dimension)
-    current = CaseWriteup.objects.filter(case=case_obj, dimension=dimension_obj).first()
+    case_obj = access_case(membership, case)
+    dimension_obj = access_dimension(membership, dimension)
+    current = case_selectors.writeup_of(case=case_obj, dimension=dimension_obj)
     form = WriteupForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
         try:
-            services.writeup_save(
-                case=case_obj,
-                dimension=dimension_obj,
-                text=form.cleaned_data["text"],
-                user=request.user,
+            writeup_services.writeup_save(
+                case=case_obj, dimension=dimension_obj, text=text, user=request.user
             )
         except ValidationError as exc:
             form.add_error("text", exc)
@@ -240,10 +170,10 @@ def writeup_edit(
 @require_http_methods(["GET", "POST"])
 def case_settings(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    current = selectors.case_settings_of(membership.project)
+    current = case_settings_of(membership.project)
     form = CaseSettingsForm(request.POST or None, initial={"anonymize": current.anonymize})
     if request.method == "POST" and form.is_valid():
-        services.case_settings_update(
+        case_services.case_settings_update(
             project=membership.project, anonymize=form.cleaned_data["anonymize"]
         )
         messages.success(request, _("Settings saved."))
@@ -255,8 +185,8 @@ def case_settings(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         form=form,
         attribute_form=AttributeForm(),
         dimension_form=DimensionForm(),
-        definitions=AttributeDefinition.objects.filter(project=membership.project),
-        dimensions=Dimension.objects.filter(project=membership.project),
+        definitions=case_selectors.attribute_definitions(project=membership.project),
+        dimensions=case_selectors.dimensions(project=membership.project),
     )
 
 
@@ -267,7 +197,7 @@ def attribute_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     save_posted(
         request,
         AttributeForm(request.POST),
-        lambda data: services.attribute_create(project=membership.project, **data),
+        lambda data: attribute_services.attribute_create(project=membership.project, **data),
         done=_("Attribute added."),
         invalid=_("Give the attribute a name and a type."),
     )
@@ -280,8 +210,7 @@ def attribute_delete(
     request: HttpRequest, project: uuid.UUID, attribute: uuid.UUID
 ) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    definition = get_object_or_404(AttributeDefinition, project=membership.project, code=attribute)
-    services.attribute_delete(definition=definition)
+    attribute_services.attribute_delete(definition=access_attribute(membership, attribute))
     messages.success(request, _("Attribute deleted with its values."))
     return redirect("cases:case-settings", project=project)
 
@@ -293,7 +222,9 @@ def dimension_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     save_posted(
         request,
         DimensionForm(request.POST),
-        lambda data: services.dimension_create(project=membership.project, name=data["name"]),
+        lambda data: attribute_services.dimension_create(
+            project=membership.project, name=data["name"]
+        ),
         done=_("Dimension added."),
         invalid=_("Give the dimension a name."),
     )
@@ -306,8 +237,7 @@ def dimension_delete(
     request: HttpRequest, project: uuid.UUID, dimension: uuid.UUID
 ) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    dimension_obj = get_object_or_404(Dimension, project=membership.project, code=dimension)
-    services.dimension_delete(dimension=dimension_obj)
+    attribute_services.dimension_delete(dimension=access_dimension(membership, dimension))
     messages.success(request, _("Dimension deleted with its write-ups."))
     return redirect("cases:case-settings", project=project)
 
@@ -315,60 +245,41 @@ def dimension_delete(
 # --- import and export of cases --------------------------------------------------------------
 
 
-def _kinds() -> dict[str, str]:
-    kinds = {}
-    for value, label in CaseKind.choices:
-        kinds[value.casefold()] = value
-        kinds[str(label).casefold()] = value
-    return kinds
+def _posted_table(request: HttpRequest, form: CaseImportForm) -> tuple[bytes, str] | None:
+    """The table to check: the file uploaded now, or the one the confirmed preview carries
+    back (a tampered payload reads as an empty file, which the check reports)."""
+    if "payload" in request.POST:
+        try:
+            data = base64.b64decode(request.POST["payload"], validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+        return data, request.POST.get("filename", "cases.csv")
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        return upload.read(), upload.name
+    return None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    definitions = AttributeDefinition.objects.filter(project=membership.project)
-    form = CaseImportForm()
-    context: dict = {}
-    if request.method == "POST":
-        if "payload" in request.POST:  # the confirmed preview carries the file back
-            try:
-                data = base64.b64decode(request.POST["payload"], validate=True)
-            except (binascii.Error, ValueError):
-                data = b""
-            filename = request.POST.get("filename", "cases.csv")
-        else:
-            form = CaseImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                data, filename = form.cleaned_data["file"].read(), form.cleaned_data["file"].name
-            else:
-                data, filename = None, ""
-        if data is not None:
-            try:
-                rows = tabular.read_table(data, filename)
-                records, problems = tabular.parse_cases(
-                    rows, attribute_specs(definitions), _kinds()
-                )
-            except tabular.TableError as exc:
-                records, problems = [], [tabular.Problem(1, "", str(exc))]
-            if "payload" in request.POST and not problems:
-                try:
-                    counts = services.cases_import(project=membership.project, records=records)
-                except ValidationError as exc:
-                    problems = [tabular.Problem(0, "", " ".join(exc.messages))]
-                else:
-                    messages.success(
-                        request,
-                        _("Imported: %(created)s new cases, %(updated)s updated.") % counts,
-                    )
-                    return redirect("cases:case-list", project=project)
-            context = {
-                "records": records,
-                "problems": problems,
-                "payload": base64.b64encode(data).decode(),
-                "filename": filename,
-                "columns": [d.name for d in definitions],
-            }
+    confirmed = "payload" in request.POST
+    uploading = request.method == "POST" and not confirmed
+    form = CaseImportForm(request.POST, request.FILES) if uploading else CaseImportForm()
+    table = _posted_table(request, form)
+    if table is None:
+        return render_page(request, "cases/case_import.html", membership, form=form)
+    data, filename = table
+    result = case_services.cases_import_file(
+        project=membership.project, data=data, filename=filename, confirmed=confirmed
+    )
+    if result.counts is not None:
+        message = _("Imported: %(created)s new cases, %(updated)s updated.") % result.counts
+        messages.success(request, message)
+        return redirect("cases:case-list", project=project)
+    context = {"records": result.records, "problems": result.problems, "columns": result.columns}
+    context.update(payload=base64.b64encode(data).decode(), filename=filename)
     return render_page(request, "cases/case_import.html", membership, form=form, **context)
 
 
@@ -379,8 +290,8 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx"}:
         return unknown_format(fmt, ["csv", "xlsx"])
-    anonymize = selectors.case_settings_of(membership.project).anonymize
-    rows = selectors.cases_export_rows(project=membership.project, anonymize=anonymize)
+    anonymize = case_settings_of(membership.project).anonymize
+    rows = case_selectors.cases_export_rows(project=membership.project, anonymize=anonymize)
     name = slugify(membership.project.title) or "project"
     if fmt == "xlsx":
         return download(tabular.write_xlsx(rows), f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])

@@ -1,24 +1,19 @@
-"""What every cases view shares: the page frame, object look-ups, downloads, messages."""
+"""What every cases view shares: the page frame, downloads, messages."""
 
 from __future__ import annotations
-
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from cases import exports, tabular
-from cases.models import Case, Matrix
-from research.access import capabilities_of
+from research.access import can_for
 from research.models import Membership
 
 
 def render_page(request, template: str, membership: Membership, **context) -> HttpResponse:
-    context.update(
-        membership=membership, project=membership.project, can=capabilities_of(membership)
-    )
+    context.update(membership=membership, project=membership.project, can=can_for(membership))
     return render(request, template, context)
 
 
@@ -30,14 +25,6 @@ def form_page(request, membership, *, heading: str, form, back: str, **extra) ->
 
 def show_error(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def case_of(membership: Membership, code: uuid.UUID) -> Case:
-    return get_object_or_404(Case, project=membership.project, code=code)
-
-
-def matrix_of(membership: Membership, code: uuid.UUID) -> Matrix:
-    return get_object_or_404(Matrix, project=membership.project, code=code)
 
 
 def download(data: bytes, filename: str, content_type: str) -> HttpResponse:

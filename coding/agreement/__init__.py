@@ -16,7 +16,11 @@ Those libraries are used only in the tests, as independent cross-checks.
 Modules: ``coefficients`` (percent agreement, κ family, AC1, Holsti), ``alpha``
 (Krippendorff's α, coincidence matrices, pooling, bootstrap), ``unitized`` (uα, |uα, cuα),
 ``units`` (codings → reliability data for documents, segments and characters),
-``natural_units`` (paragraph and sentence splitter). Rules: /work/shared/agreement/NOTES.md.
+``natural_units`` (paragraph and sentence splitter). An agreement run's arithmetic:
+``patterns`` (units compressed to value patterns), ``codings`` (one document's excerpts by coder
+and code), ``partials`` (what one document contributes), ``disagreements`` (found, kept
+compact, pooled per code), ``pooling`` (the documents pooled into a run's results).
+Rules: ``agreement/NOTES.md`` in the study's shared material.
 """
 
 from .alpha import (

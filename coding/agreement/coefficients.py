@@ -1,6 +1,6 @@
 """Agreement coefficients for predefined units: percent agreement, κ-family, AC1, Holsti.
 
-Conventions (see /work/shared/agreement/NOTES.md):
+Conventions (see ``agreement/NOTES.md`` in the study's shared material):
 
 * ``data`` is a reliability matrix, one list per coder, ``None`` for a missing value.
 * Units with fewer than two values are not pairable; they drop out of observed agreement.

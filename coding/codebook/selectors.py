@@ -10,11 +10,11 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import pgettext_lazy
 
 from coding.codebook_io import CodeNode
-from coding.models import Code, CodebookChange, CodebookVersion, Coding
+from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
 from research.models import User
 
 
@@ -29,7 +29,7 @@ def _ordered(codes: list[Code]) -> list[Code]:
     stack = list(reversed(children[None]))
     while stack:
         code = stack.pop()
-        code.child_count = len(children[code.pk])
+        code.child_count = len(children[code.pk])  # type: ignore[attr-defined]  # for the page
         ordered.append(code)
         stack.extend(reversed(children[code.pk]))
     return ordered
@@ -116,9 +116,11 @@ def codebook_changes(*, project, code: Code | None = None, limit: int = 500) -> 
         changes = changes.filter(code=code)
     result = list(changes.order_by("-at", "-pk")[:limit])
     for change in result:
-        change.label = change_label(change.action)
+        change.label = change_label(change.action)  # type: ignore[attr-defined]  # for the page
         if change.action == "undo":
-            change.undone_label = change_label(change.before.get("action", ""))
+            change.undone_label = change_label(  # type: ignore[attr-defined]
+                change.before.get("action", "")
+            )
     return result
 
 
@@ -135,7 +137,7 @@ class CodebookCounts:
     visible: bool = True
     total: dict[int, Counts] = field(default_factory=dict)
     by_coder: dict[int, dict[int | None, Counts]] = field(default_factory=dict)
-    coders: dict[int, str] = field(default_factory=dict)
+    coders: dict[int | None, str] = field(default_factory=dict)  # None: consensus
 
 
 def codebook_counts(*, project, see_all: bool, coder=None, code_ids=None) -> CodebookCounts:
@@ -175,17 +177,77 @@ def codebook_counts(*, project, see_all: bool, coder=None, code_ids=None) -> Cod
         result.total[code_id].documents = len(docs)
     if see_all:
         coder_ids = {c for mine in result.by_coder.values() for c in mine}
-        names = dict.fromkeys(coder_ids, "consensus")
-        if coder_ids - {None}:
-            for pk, email, display_name in User.objects.filter(
-                pk__in=coder_ids - {None}
-            ).values_list("pk", "email", "display_name"):
+        names: dict[int | None, str] = dict.fromkeys(coder_ids, "consensus")
+        people = [c for c in coder_ids if c is not None]
+        if people:
+            for pk, email, display_name in User.objects.filter(pk__in=people).values_list(
+                "pk", "email", "display_name"
+            ):
                 names[pk] = display_name or email
         result.coders = names
         # Coders in a stable order (by name) in each row, whatever order the groups came in.
         for code_id, mine in result.by_coder.items():
             result.by_coder[code_id] = dict(sorted(mine.items(), key=lambda kv: names[kv[0]]))
     return result
+
+
+# The tree shows the start of a definition on one line; the whole text is in the edit panel.
+DEFINITION_PREVIEW = 160
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= DEFINITION_PREVIEW else text[: DEFINITION_PREVIEW - 1] + "…"
+
+
+def _row_counts(code: Code, counts: CodebookCounts, *, see_all: bool) -> dict:
+    total = counts.total.get(code.pk)
+    by_coder = [(counts.coders[c], n) for c, n in counts.by_coder.get(code.pk, {}).items()]
+    text = ", ".join(f"{name}: {n.codings}" for name, n in by_coder) if see_all else ""
+    return {
+        "total": total,
+        "codings": str(total.codings if total else 0),
+        "documents": str(total.documents if total else 0),
+        "by_coder": by_coder,
+        "by_coder_text": text,
+    }
+
+
+def codebook_rows(
+    *, project, prefix: str, manage: bool, see_all: bool, coder=None
+) -> tuple[list[dict], CodebookCounts]:
+    """The codebook page's rows in tree order, and the counts they show (see
+    `codebook_counts` for `see_all` and `coder`). Plain strings for each row (numbers too: the
+    template would localize each one), so the loop over a thousand codes does little more than
+    print them. `prefix` is the URL of a code's page minus its UUID."""
+    counts = codebook_counts(project=project, see_all=see_all, coder=coder)
+    rows = []
+    for code in codebook_tree(project=project):
+        key = str(code.code)
+        url = f"{prefix}{key}/"
+        rows.append(
+            {
+                "code": code,
+                "key": key,
+                "url": url,
+                # Leads open the edit panel; everyone else the code's history.
+                "link": url if manage else f"{url}log/",
+                "path": code.path,
+                "depth": str(code.depth),
+                "name": code.name,
+                "search": code.name.lower(),
+                "colour": code.colour,
+                "children": code.child_count,  # type: ignore[attr-defined]  # set by _ordered
+                "proposed": code.status == CodeStatus.PROPOSED,
+                "shortcut": code.shortcut,
+                "definition": _preview(code.definition),
+                **_row_counts(code, counts, see_all=see_all),
+            }
+        )
+    return rows, counts
+
+
+def codebook_versions(*, project) -> QuerySet[CodebookVersion]:
+    return project.codebook_versions.select_related("created_by")
 
 
 def codebook_export_data(*, project) -> dict:

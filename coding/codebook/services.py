@@ -3,20 +3,26 @@
 Every operation keeps `Code.path` ("/id/id/") and `Code.depth` right and writes one
 `CodebookChange` with enough in `before`/`after` to undo the last structural change. Moving a
 subtree rewrites all descendants' paths in one UPDATE.
+
+Concurrency: every write here first locks all the project's codes FOR UPDATE in primary-key
+order (`tree.lock_codebook`), then re-reads the codes it was given. Two structural changes thus take
+turns instead of deadlocking, and coding writes, which share-lock the codes they use before the
+excerpt (see coding/excerpts/services.py), either finish before a merge starts or wait for it
+and then land on the merge's target. Excerpt rows are locked only after the codes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Value
-from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
+from coding.codebook import tree
 from coding.codebook_io import CodeNode, format_path, merge_plan, validate_name
-from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
+from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding, Excerpt
 
 # Actions that change the tree's shape; the undo button walks back through these.
 STRUCTURAL = ("create", "move", "merge", "group", "delete")
@@ -58,51 +64,6 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _check_sibling_name(*, project, parent, name: str, exclude_pk: int | None = None) -> None:
-    siblings = Code.objects.filter(project=project, parent=parent, name=name)
-    if exclude_pk is not None:
-        siblings = siblings.exclude(pk=exclude_pk)
-    if siblings.exists():
-        where = _("under “%(parent)s”") % {"parent": parent.name} if parent else _("at the top")
-        raise ValidationError(
-            _("A code named “%(name)s” already exists %(where)s; choose another name.")
-            % {"name": name, "where": where}
-        )
-
-
-def _next_position(*, project, parent) -> int:
-    top = Code.objects.filter(project=project, parent=parent).aggregate(m=Max("position"))["m"]
-    return 0 if top is None else top + 1
-
-
-def _sibling_ids(*, project, parent, exclude_pk: int | None = None) -> list[int]:
-    qs = Code.objects.filter(project=project, parent=parent).order_by("position", "name", "pk")
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs.values_list("pk", flat=True))
-
-
-def _renumber(ids: list[int]) -> None:
-    """Positions 0..n-1 in the given order (one bulk UPDATE)."""
-    rows = [Code(pk=pk, position=i) for i, pk in enumerate(ids)]
-    if rows:
-        Code.objects.bulk_update(rows, ["position"])
-
-
-def _rewrite_subtree(*, code: Code, parent: Code | None) -> None:
-    """Re-root `code`'s subtree under `parent`: one UPDATE for every path and depth below."""
-    old_path = code.path
-    new_path = f"{parent.path if parent else '/'}{code.pk}/"
-    new_depth = parent.depth + 1 if parent else 0
-    if old_path == new_path:
-        return
-    Code.objects.filter(project_id=code.project_id, path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", Length(Value(old_path)) + 1)),
-        depth=F("depth") + (new_depth - code.depth),
-    )
-    code.path, code.depth = new_path, new_depth
-
-
 def _snapshot(code: Code) -> dict:
     data = {f: getattr(code, f) for f in SNAPSHOT_FIELDS}
     data.update(
@@ -119,7 +80,7 @@ def _snapshot(code: Code) -> dict:
 def _restore(snapshot: dict, *, project) -> Code:
     """Recreate a deleted or merged-away code with its old id, UUID and place."""
     parent = Code.objects.get(pk=snapshot["parent"]) if snapshot["parent"] else None
-    _check_sibling_name(project=project, parent=parent, name=snapshot["name"])
+    tree.check_sibling_name(project=project, parent=parent, name=snapshot["name"])
     code = Code(
         pk=snapshot["pk"],
         code=snapshot["code"],
@@ -132,14 +93,10 @@ def _restore(snapshot: dict, *, project) -> Code:
         **{f: snapshot[f] for f in SNAPSHOT_FIELDS},
     )
     code.save(force_insert=True)
-    ids = _sibling_ids(project=project, parent=parent, exclude_pk=code.pk)
+    ids = tree.sibling_ids(project=project, parent=parent, exclude_pk=code.pk)
     ids.insert(min(snapshot["position"], len(ids)), code.pk)
-    _renumber(ids)
+    tree.renumber(ids)
     return code
-
-
-def _is_in_subtree(candidate: Code | None, root: Code) -> bool:
-    return candidate is not None and candidate.path.startswith(root.path)
 
 
 # --- create and edit ----------------------------------------------------------------------------
@@ -157,13 +114,15 @@ def code_create(
     if unknown:
         raise TypeError(f"code_create() got unknown fields: {sorted(unknown)}")
     fields = {k: v for k, v in fields.items() if v is not None and not (k == "colour" and not v)}
-    _check_sibling_name(project=project, parent=parent, name=name)
+    tree.lock_codebook(project.pk)
+    parent = tree.fresh(parent) if parent is not None else None
+    tree.check_sibling_name(project=project, parent=parent, name=name)
     code = Code.objects.create(
         project=project,
         parent=parent,
         name=name,
         status=status,
-        position=_next_position(project=project, parent=parent),
+        position=tree.next_position(project=project, parent=parent),
         depth=parent.depth + 1 if parent else 0,
         created_by=user,
         **fields,
@@ -180,10 +139,12 @@ def code_update(*, code: Code, user, **fields) -> Code:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"code_update() got unknown fields: {sorted(unknown)}")
+    tree.lock_codebook(code.project_id)
+    tree.fresh(code)
     if "name" in fields:
         fields["name"] = _clean_name(fields["name"])
         if fields["name"] != code.name:
-            _check_sibling_name(
+            tree.check_sibling_name(
                 project=code.project, parent=code.parent, name=fields["name"], exclude_pk=code.pk
             )
     changed = {k: v for k, v in fields.items() if getattr(code, k) != v}
@@ -218,6 +179,8 @@ def code_update(*, code: Code, user, **fields) -> Code:
 @transaction.atomic
 def code_accept(*, code: Code, user) -> Code:
     """A lead accepts a code a coder proposed while coding."""
+    tree.lock_codebook(code.project_id)
+    tree.fresh(code)
     if code.status == CodeStatus.ACTIVE:
         return code
     code.status = CodeStatus.ACTIVE
@@ -229,43 +192,26 @@ def code_accept(*, code: Code, user) -> Code:
 # --- move, merge, group, delete -----------------------------------------------------------------
 
 
-def _move(*, code: Code, parent: Code | None, position: int | None) -> None:
-    if parent is not None and parent.project_id != code.project_id:
-        raise ValidationError(_("The new parent belongs to another project."))
-    if _is_in_subtree(parent, code):
-        raise ValidationError(
-            _("“%(code)s” cannot be moved under itself or one of its own sub-codes.")
-            % {"code": code.name}
-        )
-    if (parent.pk if parent else None) != code.parent_id:
-        _check_sibling_name(project=code.project, parent=parent, name=code.name)
-    old_parent_id = code.parent_id
-    ids = _sibling_ids(project=code.project, parent=parent, exclude_pk=code.pk)
-    position = len(ids) if position is None else max(0, min(position, len(ids)))
-    ids.insert(position, code.pk)
-    Code.objects.filter(pk=code.pk).update(parent=parent)
-    code.parent = parent
-    _renumber(ids)
-    code.position = position
-    if old_parent_id != (parent.pk if parent else None):
-        _renumber(_sibling_ids(project=code.project, parent=old_parent_id, exclude_pk=code.pk))
-        _rewrite_subtree(code=code, parent=parent)
-
-
 @transaction.atomic
 def code_move(*, code: Code, user, parent: Code | None, position: int | None = None) -> Code:
     """Move a code (with its subtree) under `parent` at `position` (0-based; None = last)."""
+    tree.lock_codebook(code.project_id)
+    tree.fresh(code)
+    parent = tree.fresh(parent) if parent is not None else None
     before = {"parent": code.parent_id, "position": code.position}
-    _move(code=code, parent=parent, position=position)
+    tree.move(code=code, parent=parent, position=position)
     after = {"parent": code.parent_id, "position": code.position}
     if before != after:
         _log(project=code.project, code=code, action="move", user=user, before=before, after=after)
     return code
 
 
+@transaction.atomic
 def code_move_step(*, code: Code, user, step: int) -> Code:
     """Up (-1) or down (+1) among its siblings: the keyboard-friendly reorder."""
-    ids = _sibling_ids(project=code.project, parent=code.parent_id)
+    tree.lock_codebook(code.project_id)
+    tree.fresh(code)
+    ids = tree.sibling_ids(project=code.project, parent=code.parent_id)
     index = ids.index(code.pk)
     return code_move(code=code, user=user, parent=code.parent, position=max(0, index + step))
 
@@ -277,7 +223,12 @@ def code_merge(*, source: Code, target: Code, user) -> Code:
     appended to target's memo, and source is removed. Returns target."""
     if source.project_id != target.project_id:
         raise ValidationError(_("Both codes must belong to the same project."))
-    if _is_in_subtree(target, source):
+    # Coders adding `source` right now hold a share lock on it: this waits for them, so their
+    # codings are committed (and moved below); later ones wait for the merge and use target.
+    tree.lock_codebook(source.project_id)
+    tree.fresh(source)
+    tree.fresh(target)
+    if tree.is_in_subtree(target, source):
         raise ValidationError(
             _("“%(source)s” cannot be merged into itself or one of its own sub-codes.")
             % {"source": source.name}
@@ -304,7 +255,7 @@ def code_merge(*, source: Code, target: Code, user) -> Code:
             child.name = _unique_name(child.name, taken, suffix=source.name)
             Code.objects.filter(pk=child.pk).update(name=child.name)
         taken.add(child.name)
-        _move(code=child, parent=target, position=None)
+        tree.move(code=child, parent=target, position=None)
     if source.definition:
         note = _("Merged from “%(name)s”: %(definition)s") % {
             "name": source.name,
@@ -314,7 +265,7 @@ def code_merge(*, source: Code, target: Code, user) -> Code:
         target.save(update_fields=["memo"])
     old_parent = source.parent_id
     source.delete()
-    _renumber(_sibling_ids(project=target.project, parent=old_parent))
+    tree.renumber(tree.sibling_ids(project=target.project, parent=old_parent))
     _log(
         project=target.project,
         code=target,
@@ -347,9 +298,11 @@ def code_group(*, codes: list[Code], name: str, user, **fields) -> Code:
     project = codes[0].project
     if any(c.project_id != project.pk for c in codes):
         raise ValidationError(_("All codes must belong to the same project."))
+    tree.lock_codebook(project.pk)
+    codes = [tree.fresh(c) for c in codes]
     # A selected code inside another selected code travels with it already.
     codes = sorted(codes, key=lambda c: (c.depth, c.position, c.pk))
-    tops = [c for c in codes if not any(o.pk != c.pk and _is_in_subtree(c, o) for o in codes)]
+    tops = [c for c in codes if not any(o.pk != c.pk and tree.is_in_subtree(c, o) for o in codes)]
     names = [c.name for c in tops]
     if len(set(names)) != len(names):
         raise ValidationError(_("Two of the selected codes have the same name."))
@@ -357,7 +310,7 @@ def code_group(*, codes: list[Code], name: str, user, **fields) -> Code:
     moved = [{"pk": c.pk, "parent": c.parent_id, "position": c.position} for c in tops]
     parent = first.parent
     name = _clean_name(name)
-    _check_sibling_name(project=project, parent=parent, name=name)
+    tree.check_sibling_name(project=project, parent=parent, name=name)
     group = Code.objects.create(
         project=project,
         parent=parent,
@@ -369,12 +322,12 @@ def code_group(*, codes: list[Code], name: str, user, **fields) -> Code:
     )
     group.path = f"{parent.path if parent else '/'}{group.pk}/"
     Code.objects.filter(pk=group.pk).update(path=group.path)
-    ids = _sibling_ids(project=project, parent=parent, exclude_pk=group.pk)
+    ids = tree.sibling_ids(project=project, parent=parent, exclude_pk=group.pk)
     ids = [pk for pk in ids if pk not in {c.pk for c in tops}]
     ids.insert(min(first.position, len(ids)), group.pk)
     for code in tops:
-        _move(code=code, parent=group, position=None)
-    _renumber(ids)
+        tree.move(code=code, parent=group, position=None)
+    tree.renumber(ids)
     group.refresh_from_db()
     _log(
         project=project,
@@ -396,6 +349,8 @@ def code_delete_impact(*, code: Code) -> int:
 def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None:
     """Delete a code without sub-codes. A code in use needs `confirm_codings` equal to the
     number of codings it removes (what the confirmation page showed); that is logged."""
+    tree.lock_codebook(code.project_id)
+    tree.fresh(code)
     if Code.objects.filter(parent=code).exists():
         raise ValidationError(
             _("“%(code)s” has sub-codes; move, merge or delete them first.") % {"code": code.name}
@@ -410,7 +365,7 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
     project, parent_id = code.project, code.parent_id
     Coding.objects.filter(code=code).delete()
     code.delete()
-    _renumber(_sibling_ids(project=project, parent=parent_id))
+    tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     _log(
         project=project,
         code=None,
@@ -433,8 +388,12 @@ def codebook_undoable(*, project) -> CodebookChange | None:
     undone = CodebookChange.objects.filter(project=project, action="undo").values_list(
         "before__change", flat=True
     )
+    # Changes older than the project came with a restored export: their details name another
+    # server's ids, so they are a record to read, not something to undo here.
     return (
-        CodebookChange.objects.filter(project=project, action__in=STRUCTURAL)
+        CodebookChange.objects.filter(
+            project=project, action__in=STRUCTURAL, at__gte=project.created_at
+        )
         .exclude(pk__in=[pk for pk in undone if pk is not None])
         .order_by("-at", "-pk")
         .first()
@@ -442,17 +401,32 @@ def codebook_undoable(*, project) -> CodebookChange | None:
 
 
 def _restore_codings(rows: list, code: Code) -> None:
+    """Put codings back on `code`, for the excerpts still there (locked after the codes, so
+    none is deleted before we commit; an excerpt deleted since the change keeps its codes in
+    its own history)."""
     from datetime import datetime
 
+    ids = sorted({excerpt for _pk, excerpt, _at in rows})
+    alive = set(
+        Excerpt.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
     Coding.objects.bulk_create(
-        Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
-        for pk, excerpt, at in rows
+        [
+            Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
+            for pk, excerpt, at in rows
+            if excerpt in alive
+        ],
+        ignore_conflicts=True,
     )
 
 
 @transaction.atomic
 def codebook_undo(*, project, user) -> CodebookChange:
     """Reverse the last structural change. Raises ValidationError when nothing can be undone."""
+    tree.lock_codebook(project.pk)
     change = codebook_undoable(project=project)
     if change is None:
         raise ValidationError(_("There is no change to undo."))
@@ -467,21 +441,21 @@ def codebook_undo(*, project, user) -> CodebookChange:
                 )
             parent_id = code.parent_id
             code.delete()
-            _renumber(_sibling_ids(project=project, parent=parent_id))
+            tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     elif change.action == "move":
-        code = Code.objects.get(pk=change.code_id)
+        code = Code.objects.get(pk=cast(int, change.code_id))  # a move always names its code
         parent = Code.objects.get(pk=before["parent"]) if before["parent"] else None
-        _move(code=code, parent=parent, position=before["position"])
+        tree.move(code=code, parent=parent, position=before["position"])
     elif change.action == "group":
         for row in before["moved"]:
             code = Code.objects.get(pk=row["pk"])
             parent = Code.objects.get(pk=row["parent"]) if row["parent"] else None
-            _move(code=code, parent=parent, position=row["position"])
+            tree.move(code=code, parent=parent, position=row["position"])
         group = Code.objects.filter(pk=after["pk"]).first()
         if group is not None and not group.children.exists() and not group.codings.exists():
             parent_id = group.parent_id
             group.delete()
-            _renumber(_sibling_ids(project=project, parent=parent_id))
+            tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     elif change.action == "delete":
         code = _restore(before["code"], project=project)
         _restore_codings(before["codings"], code)
@@ -495,7 +469,7 @@ def codebook_undo(*, project, user) -> CodebookChange:
             if child.name != row["name"]:
                 Code.objects.filter(pk=child.pk).update(name=row["name"])
                 child.name = row["name"]
-            _move(code=child, parent=source, position=row["position"])
+            tree.move(code=child, parent=source, position=row["position"])
         target.memo = before["target_memo"]
         target.save(update_fields=["memo"])
     return _log(
@@ -544,6 +518,7 @@ def codebook_import_tree(*, project, roots: list[CodeNode], user) -> MergeReport
     definitions are not overwritten); new ones are created under them. All or nothing."""
     from coding.codebook.selectors import codebook_paths
 
+    tree.lock_codebook(project.pk)
     by_path = codebook_paths(project=project)
     plan = merge_plan(set(by_path), roots)
     report = MergeReport(
@@ -556,7 +531,7 @@ def codebook_import_tree(*, project, roots: list[CodeNode], user) -> MergeReport
         parent = by_path.get(path[:-1]) if len(path) > 1 else None
         key = parent.pk if parent else None
         if key not in positions:
-            positions[key] = _next_position(project=project, parent=parent)
+            positions[key] = tree.next_position(project=project, parent=parent)
         # Siblings are unique in a valid tree and `path` is new, so no name check is needed.
         code = Code.objects.create(
             project=project,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,19 +25,23 @@ from coding.codebook.forms import (
 )
 from coding.codebook_io import CodebookFormatError
 from coding.models import Code, CodeStatus
-from research.access import Capability, access_project, has_capability, sees_all_codings
+from research.access import (
+    Capability,
+    access_object,
+    access_project,
+    can_for,
+    may_create_codes,
+    new_codes_are_proposed,
+)
 from research.http import unknown_format
 
 
 def _code(membership, code: uuid.UUID) -> Code:
-    return get_object_or_404(
-        Code.objects.select_related("parent"), project=membership.project, code=code
-    )
+    return access_object(membership, Code.objects.select_related("parent"), code=code)
 
 
 def _page(request, template: str, membership, **context) -> HttpResponse:
-    context.update(membership=membership, project=membership.project)
-    context.setdefault("can_manage", has_capability(membership, Capability.MANAGE))
+    context.update(membership=membership, project=membership.project, can=can_for(membership))
     return render(request, template, context)
 
 
@@ -64,88 +68,38 @@ def _code_url_prefix(project: uuid.UUID) -> str:
     )
 
 
-# The tree shows the start of a definition on one line; the whole text is in the edit panel.
-DEFINITION_PREVIEW = 160
-
-
-def _preview(text: str) -> str:
-    return text if len(text) <= DEFINITION_PREVIEW else text[: DEFINITION_PREVIEW - 1] + "…"
-
-
-def _codebook_rows(codes, counts, *, prefix: str, manage: bool, see_all: bool) -> list[dict]:
-    """Plain strings for each row (numbers too: the template would localize each one), so the
-    loop over a thousand codes does little more than print them."""
-    rows = []
-    for code in codes:
-        key = str(code.code)
-        url = f"{prefix}{key}/"
-        total = counts.total.get(code.pk)
-        by_coder = [(counts.coders[c], n) for c, n in counts.by_coder.get(code.pk, {}).items()]
-        rows.append(
-            {
-                "code": code,
-                "key": key,
-                "url": url,
-                # Leads open the edit panel; everyone else the code's history.
-                "link": url if manage else f"{url}log/",
-                "path": code.path,
-                "depth": str(code.depth),
-                "name": code.name,
-                "search": code.name.lower(),
-                "colour": code.colour,
-                "children": code.child_count,
-                "proposed": code.status == CodeStatus.PROPOSED,
-                "shortcut": code.shortcut,
-                "definition": _preview(code.definition),
-                "total": total,
-                "codings": str(total.codings if total else 0),
-                "documents": str(total.documents if total else 0),
-                "by_coder": by_coder,
-                "by_coder_text": ", ".join(f"{name}: {n.codings}" for name, n in by_coder)
-                if see_all
-                else "",
-            }
-        )
-    return rows
+def _undo_context(project, *, manage: bool) -> dict:
+    undoable = services.codebook_undoable(project=project) if manage else None
+    return {
+        "undoable": undoable,
+        "undo_label": selectors.change_label(undoable.action) if undoable else "",
+    }
 
 
 @login_required
 @require_GET
 def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
-    see_all = sees_all_codings(membership)
-    manage = has_capability(membership, Capability.MANAGE)
-    coder = request.user if has_capability(membership, Capability.CODE) else None
-    counts = selectors.codebook_counts(project=membership.project, see_all=see_all, coder=coder)
-    codes = selectors.codebook_tree(project=membership.project)
-    rows = _codebook_rows(
-        codes, counts, prefix=_code_url_prefix(project), manage=manage, see_all=see_all
+    can, this = can_for(membership), membership.project
+    rows, counts = selectors.codebook_rows(
+        project=this,
+        prefix=_code_url_prefix(project),
+        manage=can.manage,
+        see_all=can.see_all_codings,
+        coder=request.user if can.code else None,
     )
-    may_create = _may_create(membership)
-    undoable = services.codebook_undoable(project=membership.project) if manage else None
     return _page(
         request,
         "coding/codebook/codebook.html",
         membership,
         rows=rows,
         counts=counts,
-        see_all=see_all,
-        may_create=may_create,
-        undoable=undoable,
-        undo_label=selectors.change_label(undoable.action) if undoable else "",
         # With codes in the tree, the form (its parent list as long as the codebook) is
         # loaded on demand from the create page; an empty codebook shows it straight away.
-        create_form=CodeCreateForm(project=membership.project) if may_create and not rows else None,
-        version=selectors.codebook_version_current(project=membership.project),
+        create_form=CodeCreateForm(project=this) if can.create_codes and not rows else None,
+        version=selectors.codebook_version_current(project=this),
         formats=EXPORTERS,
-    )
-
-
-def _may_create(membership) -> bool:
-    if has_capability(membership, Capability.MANAGE):
-        return True
-    return (
-        has_capability(membership, Capability.CODE) and membership.project.coders_may_create_codes
+        **_undo_context(this, manage=can.manage),
     )
 
 
@@ -153,22 +107,18 @@ def _may_create(membership) -> bool:
 @require_http_methods(["GET", "POST"])
 def code_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    if not _may_create(membership):
+    if not may_create_codes(membership):
         raise PermissionDenied
-    manage = has_capability(membership, Capability.MANAGE)
     form = CodeCreateForm(
         request.POST or None,
         project=membership.project,
         initial={"parent": request.GET.get("parent")},  # "Add a sub-code" in the edit panel
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        status = CodeStatus.PROPOSED if new_codes_are_proposed(membership) else CodeStatus.ACTIVE
         try:
             code = services.code_create(
-                project=membership.project,
-                user=request.user,
-                status=CodeStatus.ACTIVE if manage else CodeStatus.PROPOSED,
-                **data,
+                project=membership.project, user=request.user, status=status, **form.cleaned_data
             )
         except ValidationError as exc:
             form.add_error("name", exc)
@@ -206,17 +156,11 @@ def code_edit(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> Http
     return _page(request, template, membership, form=form, code=target, saved=saved)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def code_move(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.MANAGE)
-    target = _code(membership, code)
-    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
-    if request.method == "POST" and step:
-        services.code_move_step(code=target, user=request.user, step=step)
-        return _back(project)
-    form = CodeMoveForm(request.POST or None, code=target)
-    if request.method == "POST" and form.is_valid():
+def _code_move_post(
+    request, project: uuid.UUID, form: CodeMoveForm, target: Code
+) -> HttpResponse | None:
+    """Move by the form; None when the invalid form is to be shown again as a page."""
+    if form.is_valid():
         try:
             services.code_move(
                 code=target,
@@ -231,8 +175,24 @@ def code_move(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> Http
                 return HttpResponse(status=204)
             messages.success(request, _("Code “%(name)s” moved.") % {"name": target.name})
             return _back(project)
-    if _htmx(request) and request.method == "POST":
+    if _htmx(request):
         return HttpResponse(" ".join(e for errs in form.errors.values() for e in errs), status=400)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def code_move(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    target = _code(membership, code)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if request.method == "POST" and step:
+        services.code_move_step(code=target, user=request.user, step=step)
+        return _back(project)
+    form = CodeMoveForm(request.POST or None, code=target)
+    response = _code_move_post(request, project, form, target) if request.method == "POST" else None
+    if response is not None:
+        return response
     return _page(request, "coding/codebook/code_move.html", membership, form=form, code=target)
 
 
@@ -372,7 +332,7 @@ def codebook_versions(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Codebook version frozen."))
             return redirect("coding:codebook-versions", project=project)
-    versions = membership.project.codebook_versions.select_related("created_by")
+    versions = selectors.codebook_versions(project=membership.project)
     return _page(request, "coding/codebook/versions.html", membership, form=form, versions=versions)
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from coding.models import Document, DocumentKind
@@ -26,29 +25,6 @@ LANGUAGES = [
 def language_label(code: str) -> str:
     """A language's name for display ("nb" → "Norwegian Bokmål"); unknown codes as they are."""
     return str(dict(LANGUAGES).get(code, code)) if code else ""
-
-
-def case_model():
-    """The cases app's Case, once it links documents (built in parallel; optional here)."""
-    try:
-        model = apps.get_model("cases", "Case")
-    except LookupError:
-        return None
-    return model if hasattr(Document, "cases") else None
-
-
-def _add_cases_field(form: forms.Form, project, initial=None) -> None:
-    model = case_model()
-    if model is None:
-        return
-    form.fields["cases"] = forms.ModelMultipleChoiceField(
-        label=_("Municipalities (cases) it represents"),
-        queryset=model.objects.filter(project=project).order_by("name"),
-        to_field_name="code",
-        required=False,
-        initial=initial,
-        widget=forms.SelectMultiple({"size": 5}),
-    )
 
 
 class MultipleFileInput(forms.FileInput):
@@ -92,7 +68,6 @@ class DocumentDetailsMixin(forms.Form):
 
     def details(self) -> dict:
         return {
-            "cases": list(self.cleaned_data.get("cases") or []),
             "kind": self.cleaned_data["kind"],
             "language": self.cleaned_data["language"],
             "date": self.cleaned_data["date"],
@@ -122,10 +97,6 @@ class DocumentUploadForm(DocumentDetailsMixin):
 
     field_order = ["files", "title", "kind", "language", "date", "source", "notes"]
 
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        _add_cases_field(self, project)
-
 
 class DocumentReplaceForm(forms.Form):
     file = forms.FileField(
@@ -144,12 +115,8 @@ class DocumentEditForm(forms.ModelForm):
             "notes": forms.Textarea({"rows": 4}),
         }
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and case_model() is not None:
-            _add_cases_field(self, project, initial=list(self.instance.cases.all()))
-        else:
-            _add_cases_field(self, project)
         known = {value for value, _label in LANGUAGES}
         current = self.instance.language if self.instance else ""
         if current and current not in known:  # keep a language set elsewhere selectable

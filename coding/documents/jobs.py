@@ -1,4 +1,4 @@
-"""The documents subject's job handler and export section (imported by CodingConfig.ready)."""
+"""The documents subject's job handler (found by research.jobs.jobs_autodiscover)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,26 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from coding.documents import selectors, services
-from research.exports import export_section
+from coding.documents import services
 from research.jobs import Report, job_handler
-from research.models import Job, Project
+from research.models import Job
 
 
-@job_handler(services.INGEST, label=_("Reading a document"))
+def document_ingest_failed(job: Job, error: str) -> None:
+    """The job failed outside the reading itself (a dead worker, the time limit, a crash):
+    the document shows the same reason instead of staying "processing"."""
+    services.document_ingest_failed(document_id=job.params["document"], reason=error)
+
+
+@job_handler(
+    services.INGEST,
+    label=_("Reading a document"),
+    retry_safe=True,
+    on_stopped=document_ingest_failed,
+)
 def document_ingest_job(job: Job, report: Report) -> dict[str, Any]:
     return services.document_ingest(
         document_id=job.params["document"],
         report=report,
         keep_title=bool(job.params.get("keep_title")),
     )
-
-
-@export_section("documents")
-def documents_export(project: Project) -> list[dict[str, Any]]:
-    return selectors.document_export(project=project)

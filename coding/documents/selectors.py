@@ -47,8 +47,9 @@ def _status_of(document: Document) -> tuple[str, str]:
     """The document's status, corrected by its job when the job ended without telling it
     (cancelled, or failed by the sweep after a worker died)."""
     job = document.job
-    ended = job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
-    if document.status in BUSY and ended:
+    if document.status not in BUSY or job is None:
+        return document.status, document.error
+    if job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
         return DocumentStatus.FAILED, job.error or job.get_status_display()
     return document.status, document.error
 
@@ -95,7 +96,8 @@ def document_rows(
                     )
                     for assignment in document.assignments.all()
                 ],
-                excerpt_count=document.excerpt_total if with_excerpt_counts else None,
+                # Annotated above only when asked for.
+                excerpt_count=getattr(document, "excerpt_total", None),
             )
         )
     return rows
@@ -121,8 +123,13 @@ def document_for_reading(*, project: Project, code, with_text: bool = True) -> D
 
 
 def document_export(*, project: Project) -> list[dict]:
-    """Metadata, text and structure of every document, for the project export."""
-    documents = Document.objects.for_project(project).order_by("created_at", "pk")
+    """Metadata, text and structure of every document, for the project export (the original
+    file stays on the server; `sha256` names it)."""
+    documents = (
+        Document.objects.for_project(project)
+        .select_related("created_by")
+        .order_by("created_at", "code")
+    )
     return [
         {
             "code": str(document.code),
@@ -145,6 +152,7 @@ def document_export(*, project: Project) -> list[dict]:
             "paragraphs": document.paragraphs,
             "turns": document.turns,
             "created_at": document.created_at.isoformat(),
+            "created_by": document.created_by.email if document.created_by else None,
         }
         for document in documents.iterator(chunk_size=20)
     ]

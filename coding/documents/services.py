@@ -152,7 +152,6 @@ def document_create(
     date: datetime.date | None = None,
     source: str = "",
     notes: str = "",
-    cases: Iterable = (),
 ) -> Document:
     """Store one checked file as a queued document and queue its ingestion."""
     document = Document(
@@ -171,20 +170,8 @@ def document_create(
     )
     document.original.save(name, ContentFile(data), save=False)
     document.save()
-    _link_cases(document=document, cases=cases)
     _queue_ingestion(document=document, requested_by=created_by, keep_title=bool(title))
     return document
-
-
-def _link_cases(*, document: Document, cases: Iterable | None, replace: bool = False) -> None:
-    """Link the municipalities (cases) a document represents; the cases app owns the M2M."""
-    if cases is None or not hasattr(document, "cases"):
-        return
-    cases = [case for case in cases if case.project_id == document.project_id]
-    if replace:
-        document.cases.set(cases)
-    elif cases:
-        document.cases.add(*cases)
 
 
 def _queue_ingestion(*, document: Document, requested_by, keep_title: bool) -> None:
@@ -237,6 +224,23 @@ def document_replace_file(*, document: Document, replaced_by, name: str, data: b
     return locked
 
 
+def document_replace_upload(*, document: Document, replaced_by, upload) -> str:
+    """Check an uploaded replacement and swap it in; the refusal sentence, or "" when the new
+    file is stored and queued for reading."""
+    refusal = upload_refusal(name=upload.name, size=upload.size)
+    data = b"" if refusal else upload.read()
+    refusal = refusal or content_refusal(name=upload.name, data=data)
+    if refusal:
+        return refusal
+    try:
+        document_replace_file(
+            document=document, replaced_by=replaced_by, name=upload.name, data=data
+        )
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
 def _clear_text(document: Document) -> None:
     document.text = ""
     document.pages = []
@@ -248,7 +252,8 @@ def _clear_text(document: Document) -> None:
     document.file_type = ""
 
 
-def _fail(document_id: int, reason: str) -> None:
+def document_ingest_failed(*, document_id: int, reason: str) -> None:
+    """Record why a document could not be read (a document read meanwhile stays ready)."""
     Document.objects.filter(pk=document_id).exclude(status=DocumentStatus.READY).update(
         status=DocumentStatus.FAILED, error=reason
     )
@@ -270,17 +275,20 @@ def document_ingest(*, document_id: int, report: Report, keep_title: bool) -> di
             data, document.original_name, max_bytes=settings.UPLOAD_MAX_BYTES, progress=report
         )
     except IngestError as exc:
-        _fail(document_id, exc.message)
+        document_ingest_failed(document_id=document_id, reason=exc.message)
         raise JobError(exc.message) from exc
     except (FileNotFoundError, ValueError) as exc:
         reason = _("The stored file is missing. Replace the file or delete the document.")
-        _fail(document_id, reason)
+        document_ingest_failed(document_id=document_id, reason=reason)
         raise JobError(reason) from exc
     except JobCancelled:
-        _fail(document_id, _("Reading was cancelled."))
+        document_ingest_failed(document_id=document_id, reason=_("Reading was cancelled."))
         raise
     except Exception:
-        _fail(document_id, _("An unexpected error stopped the reading of this file."))
+        document_ingest_failed(
+            document_id=document_id,
+            reason=_("An unexpected error stopped the reading of this file."),
+        )
         raise
     return _store_extraction(document_id=document_id, extraction=extraction, keep_title=keep_title)
 
@@ -340,14 +348,12 @@ def _date_from(value: Any) -> datetime.date | None:
 @transaction.atomic
 def document_update(*, document: Document, **fields: Any) -> Document:
     """Edit a document's description; the text and its structure are never touched here."""
-    cases = fields.pop("cases", None)
     allowed = {"title", "kind", "language", "date", "source", "notes"}
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(f"{name} cannot be edited")
         setattr(document, name, value)
     document.save(update_fields=sorted(fields))
-    _link_cases(document=document, cases=cases, replace=True)
     return document
 
 

@@ -3,15 +3,60 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coding.excerpts.selectors import CodeFate, code_fates
 from coding.models import Code, Document, DocumentKind
 from research.models import Project
 
 
 class _CodeChoices(forms.ModelMultipleChoiceField):
+    """Codes by UUID. A code merged away since the page loaded stands for the code it was merged
+    into (the user meant that code; listed in `replaced`); a deleted one is refused with the
+    error code "code_deleted", which the views answer with 409."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id: int | None = None  # set by the form with the scoped queryset
+        self.replaced: list[CodeFate] = []
+
     def label_from_instance(self, obj: Code) -> str:
         return obj.name
+
+    def _check_values(self, value):
+        # A new list per validation: form fields are shallow copies of the class's fields.
+        self.replaced = []
+        try:
+            return list(super()._check_values(value))
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+        chosen = [str(v) for v in value]
+        found = {str(c.code): c for c in self.queryset.filter(code__in=chosen)}
+        fates = code_fates(project_id=self.project_id, uuids=[u for u in chosen if u not in found])
+        for uuid in chosen:
+            if uuid in found:
+                continue
+            fate = fates.get(uuid)
+            if fate is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": uuid},
+                )
+            if fate.target is None:
+                raise ValidationError(
+                    _(
+                        "The code “%(name)s” was deleted from the codebook since the page "
+                        "loaded. Reload the page and choose another code."
+                    )
+                    % {"name": fate.name},
+                    code="code_deleted",
+                )
+            found[uuid] = fate.target
+            self.replaced.append(fate)
+        return list({code.pk: code for code in found.values()}.values())
 
 
 def _unix_newlines(value: str) -> str:
@@ -42,6 +87,7 @@ class ExcerptCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         codes = Code.objects.filter(project=project).order_by("path")
         self.fields["codes"].queryset = codes
+        self.fields["codes"].project_id = project.pk
         self.fields["new_code_parent"].queryset = codes
 
     def clean_text(self) -> str:
@@ -76,8 +122,9 @@ class ExcerptUpdateForm(forms.Form):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         codes = Code.objects.filter(project=project).order_by("path")
-        self.fields["add_codes"].queryset = codes
-        self.fields["remove_codes"].queryset = codes
+        for name in ("add_codes", "remove_codes"):
+            self.fields[name].queryset = codes
+            self.fields[name].project_id = project.pk
 
     def clean_text(self) -> str:
         return _unix_newlines(self.cleaned_data["text"])

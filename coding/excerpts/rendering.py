@@ -13,6 +13,8 @@ Two things keep a long document quick in the browser:
 - The highlight of each segment is decided here, as classes (`mine`, `overlap`, `layer-N`, and
   `c<code id>` for the colour of the innermost own excerpt's first code), so the page needs no
   per-segment script work before it is usable; one stylesheet rule per code gives the colour.
+  This is the only place the rule lives: the page's script swaps in chunks rendered here (also
+  when its code filter changes) and never recomputes a highlight.
 - The text is cut into chunks (`<div class="chunk">`) of a few thousand characters, always just
   after a line break so no visible line is split. The stylesheet gives chunks
   `content-visibility: auto`: the browser lays out only the chunks near the viewport, and
@@ -71,7 +73,7 @@ def _chunk_open(text: str, start: int, end: int) -> str:
 
 def _classes(base: str, covering: Iterable[Span]) -> str:
     """The segment's classes: own excerpts in the innermost one's colour, overlaid coders as
-    layers (the same rule static/js/coding-view.js applies when a code filter changes)."""
+    layers."""
     mine: Span | None = None
     own = 0
     layers: set[int] = set()
@@ -223,3 +225,28 @@ def render_chunks(
         out = [_chunk_open(text, 0, 0), '<span class="seg" data-start="0"></span>']
     chunks.append("".join(out) + "</div>")
     return chunks
+
+
+@dataclass(frozen=True)
+class BoundaryMove:
+    """One of the excerpt editor's one-character moves of a boundary, as the update form posts
+    it: the new offsets and the stored text between them (the server checks it on write)."""
+
+    edge: str  # "start" or "end"
+    delta: int  # -1 (towards the document's start) or 1
+    start: int
+    end: int
+    text: str
+    possible: bool  # False when the excerpt would become empty or leave the text
+
+
+def boundary_moves(text: str, *, start: int, end: int) -> list[BoundaryMove]:
+    """Moving the start or the end of the excerpt [start, end) of `text` by one character."""
+    moves = []
+    for edge, delta in (("start", -1), ("start", 1), ("end", -1), ("end", 1)):
+        low, high = (start + delta, end) if edge == "start" else (start, end + delta)
+        possible = 0 <= low < high <= len(text)
+        moves.append(
+            BoundaryMove(edge, delta, low, high, text[low:high] if possible else "", possible)
+        )
+    return moves

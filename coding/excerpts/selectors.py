@@ -4,15 +4,25 @@ goes through `visible_excerpts`, so the blind rule lives in one place."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
-from coding.models import Assignment, Code, Coding, Document, Excerpt
-from research.access import Capability, has_capability, sees_all_codings
+from coding.models import (
+    Assignment,
+    Code,
+    CodebookChange,
+    Coding,
+    Document,
+    Excerpt,
+    ExcerptAction,
+    ExcerptChange,
+)
+from research.access import Capability, has_capability, limit_to_scope, sees_all_codings
 from research.models import Membership
 
 
@@ -23,11 +33,7 @@ def visible_excerpts(*, membership: Membership) -> QuerySet[Excerpt]:
     project a coder sees only their own excerpts and a viewer sees none.
     """
     excerpts = Excerpt.objects.filter(document__project_id=membership.project_id)
-    if sees_all_codings(membership):
-        return excerpts
-    if has_capability(membership, Capability.CODE):
-        return excerpts.filter(coder_id=membership.user_id)
-    return excerpts.none()
+    return limit_to_scope(excerpts, membership)
 
 
 @dataclass(frozen=True)
@@ -39,9 +45,10 @@ class CodingViewData:
     codes: list[dict]
     coders: list[dict]  # members whose codings may be overlaid (empty in blind mode for coders)
     overlay_ids: list[int]
+    code_filter: int | None = None  # the code whose excerpts alone are shown, if any
 
 
-def code_paths(codes: list[dict]) -> dict[int, str]:
+def code_paths(codes: Sequence[Mapping]) -> dict[int, str]:
     """Full names "A/B/C" of codes given dicts with id, name, parent_id."""
     by_id = {code["id"]: code for code in codes}
     paths: dict[int, str] = {}
@@ -60,9 +67,14 @@ def code_paths(codes: list[dict]) -> dict[int, str]:
 
 
 def coding_view_data(
-    *, membership: Membership, document: Document, overlay_ids: list[int]
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    code_filter: int | None = None,
 ) -> CodingViewData:
-    """The coding view of one document: own excerpts plus the overlaid coders' ones.
+    """The coding view of one document: own excerpts plus the overlaid coders' ones; with
+    `code_filter`, only those coded with that code (the code counts still count them all).
 
     Queries: excerpts (1), their codings (1), the codebook (1), the coders who may be overlaid
     (1, only for members who may see others' codings) — whatever the number of excerpts.
@@ -80,10 +92,14 @@ def coding_view_data(
     ):
         excerpt_codes[excerpt_id].append(code_id)
 
-    codes = list(
-        Code.objects.filter(project_id=membership.project_id)
-        .order_by("path")
-        .values("id", "code", "name", "parent_id", "colour", "shortcut", "depth", "status")
+    # Plain dicts: the loop below turns `code` into text and adds `path` and `count`.
+    codes = cast(
+        list[dict],
+        list(
+            Code.objects.filter(project_id=membership.project_id)
+            .order_by("path")
+            .values("id", "code", "name", "parent_id", "colour", "shortcut", "depth", "status")
+        ),
     )
     paths = code_paths(codes)
     counts: dict[int, int] = defaultdict(int)
@@ -129,6 +145,7 @@ def coding_view_data(
             if has_capability(m, Capability.CODE) and m.user_id != me
         ]
 
+    excerpts = _coded(excerpts, code_filter)
     html = render_text(
         document.text,
         spans=_spans(excerpts),
@@ -137,8 +154,21 @@ def coding_view_data(
         turns=document.turns or (),
     )
     return CodingViewData(
-        html=html, excerpts=excerpts, codes=codes, coders=coders, overlay_ids=overlay_ids
+        html=html,
+        excerpts=excerpts,
+        codes=codes,
+        coders=coders,
+        overlay_ids=overlay_ids,
+        code_filter=code_filter,
     )
+
+
+def _coded(excerpts: list[dict], code_filter: int | None) -> list[dict]:
+    """The excerpts the view's code filter lets through: the server decides the highlights,
+    so filtering re-renders the text instead of restyling it in the browser."""
+    if code_filter is None:
+        return excerpts
+    return [e for e in excerpts if code_filter in e["codes"]]
 
 
 def _spans(excerpts: list[dict]) -> list[Span]:
@@ -165,6 +195,7 @@ def coding_view_patch(
     document: Document,
     overlay_ids: list[int],
     ranges: Iterable[tuple[int, int]],
+    code_filter: int | None = None,
 ) -> dict | None:
     """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
     (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
@@ -206,7 +237,7 @@ def coding_view_patch(
         "excerpt_id", "code_id"
     ):
         excerpt_codes[excerpt_id].append(code_id)
-    excerpts = [
+    excerpts: list[dict] = [
         {
             "id": row["pk"],
             "code": str(row["code"]),
@@ -221,7 +252,8 @@ def coding_view_patch(
         }
         for row in rows
     ]
-    chunks = []
+    excerpts = _coded(excerpts, code_filter)
+    chunks: list[dict] = []
     for run in runs:
         low, high = bounds[run[0]][0], bounds[run[-1]][1]
         html = render_chunks(
@@ -383,3 +415,119 @@ def assignment_matrix(*, project) -> tuple[list[Document], list[Membership], set
         Assignment.objects.filter(document__project=project).values_list("document_id", "coder_id")
     )
     return documents, coders, assigned
+
+
+def excerpt_editor_codes(*, excerpt: Excerpt) -> list[dict]:
+    """The excerpt's codes as the coding view's editor lists them: full paths "A/B/C" in
+    codebook order. Queries: the codebook's names (1), the excerpt's codes (1)."""
+    project_id = excerpt.document.project_id
+    names = Code.objects.filter(project_id=project_id).values("id", "name", "parent_id")
+    paths = code_paths([dict(row) for row in names])
+    return [
+        {"id": code.pk, "code": str(code.code), "path": paths[code.pk]}
+        for code in excerpt.codes.order_by("path")
+    ]
+
+
+# --- excerpt history ----------------------------------------------------------------------------
+
+
+def excerpt_history(*, excerpt_code, limit: int = 5) -> list[dict]:
+    """Who changed the excerpt and how, newest first (one query)."""
+    changes = (
+        ExcerptChange.objects.filter(excerpt_code=excerpt_code)
+        .select_related("user")
+        .order_by("-pk")[:limit]
+    )
+    return [
+        {
+            "action": change.action,
+            "label": change.get_action_display(),
+            "by": change.user.name if change.user else "",
+            "at": change.at.isoformat(),
+            "version": change.version,
+            "changed": sorted(
+                key
+                for key in {*change.before, *change.after}
+                if key != "version" and change.before.get(key) != change.after.get(key)
+            ),
+        }
+        for change in changes
+    ]
+
+
+def excerpt_deletion(*, project, excerpt_code) -> ExcerptChange | None:
+    """The delete that removed this excerpt, if its latest change is one (else None)."""
+    latest = (
+        ExcerptChange.objects.filter(project=project, excerpt_code=excerpt_code)
+        .select_related("user", "document")
+        .order_by("-pk")
+        .first()
+    )
+    return latest if latest is not None and latest.action == ExcerptAction.DELETE else None
+
+
+def excerpt_last_deleted(*, project, user) -> ExcerptChange | None:
+    """The member's latest excerpt deletion in the project, while it is not restored: what
+    "Undo delete" brings back (one query)."""
+    latest = (
+        ExcerptChange.objects.filter(project=project, user=user, action=ExcerptAction.DELETE)
+        .annotate(back=Exists(Excerpt.objects.filter(code=OuterRef("excerpt_code"))))
+        .order_by("-pk")
+        .first()
+    )
+    return None if latest is None or latest.back else latest
+
+
+@dataclass(frozen=True)
+class CodeFate:
+    """What became of a code that is no longer in the codebook."""
+
+    name: str  # its name when it went away
+    target: Code | None  # the code it was merged into (following later merges); None: deleted
+
+
+def code_fates(*, project_id: int, uuids: Iterable) -> dict[str, CodeFate]:
+    """For codes missing from the codebook, read the codebook's log: merged codes lead to the
+    code they were merged into (through any later merges), deleted ones to None. Codes the log
+    does not know are left out. Undone merges and deletes are skipped (the code is back).
+
+    Queries: the log's merges, deletes and undos (1), the surviving targets (1). Used only when
+    a write names a code that has gone, so the log is read whole."""
+    wanted = {str(u) for u in uuids}
+    if not wanted:
+        return {}
+    log = list(
+        CodebookChange.objects.filter(
+            project_id=project_id, action__in=("merge", "delete", "undo")
+        ).values("pk", "action", "before", "after")
+    )
+    undone = {row["before"].get("change") for row in log if row["action"] == "undo"}
+    # Latest first, so the first entry naming a code is what last happened to it.
+    gone_by_uuid: dict[str, dict] = {}
+    gone_by_pk: dict[int, dict] = {}
+    for row in sorted(log, key=lambda r: -r["pk"]):
+        if row["action"] == "undo" or row["pk"] in undone:
+            continue
+        snapshot = row["before"].get("source" if row["action"] == "merge" else "code") or {}
+        if "code" not in snapshot or "pk" not in snapshot:
+            continue
+        entry = {
+            "name": snapshot.get("name", ""),
+            "target": row["after"].get("target") if row["action"] == "merge" else None,
+        }
+        gone_by_uuid.setdefault(snapshot["code"], entry)
+        gone_by_pk.setdefault(snapshot["pk"], entry)
+    ends: dict[str, int | None] = {}
+    for uuid in wanted & set(gone_by_uuid):
+        target, seen = gone_by_uuid[uuid]["target"], set()
+        # A target merged away later leads on to where that one went.
+        while target in gone_by_pk and target not in seen:
+            seen.add(target)
+            target = gone_by_pk[target]["target"]
+        ends[uuid] = target
+    targets = Code.objects.in_bulk([t for t in ends.values() if t is not None])
+    return {
+        uuid: CodeFate(name=gone_by_uuid[uuid]["name"], target=targets.get(target))
+        for uuid, target in ends.items()
+    }

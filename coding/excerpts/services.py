@@ -3,21 +3,29 @@
 Offsets are Unicode code points into the document's stored text (Python slicing), end
 exclusive. The browser sends the text it believes it selected; we recompute the slice and refuse
 a mismatch, so a stale page or an offset bug can never store a wrong excerpt.
+
+Concurrency. Every change to an existing excerpt re-reads it under a row lock and compares the
+version the caller loaded (a stale one raises ExcerptConflict with the current excerpt; a
+deleted one ExcerptGone), and every write appends an ExcerptChange in the same transaction.
+Lock order, here and in coding/codebook/services.py: code rows first (in primary-key order),
+then the excerpt row, then its codings. Codebook structure changes lock every code of the
+project FOR UPDATE; coding writes lock the codes they add or remove FOR SHARE, so coders never
+wait for each other, a merge waits for the codings in flight and they wait for the merge, then
+land on the code it was merged into.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coding.excerpts.selectors import CodeFate, code_fates, excerpt_deletion
 from coding.models import (
     Assignment,
     AssignmentStatus,
@@ -26,9 +34,14 @@ from coding.models import (
     Coding,
     Document,
     Excerpt,
+    ExcerptAction,
+    ExcerptChange,
 )
-from research.access import Capability, has_capability
+from research.access import Capability, has_capability, may_create_codes
 from research.models import Membership, Project
+
+# A coding write retries its code locks this often when merges keep moving its codes away.
+LOCK_ATTEMPTS = 5
 
 
 class ExcerptConflict(Exception):
@@ -44,22 +57,16 @@ class ExcerptConflict(Exception):
         )
 
 
-@dataclass(frozen=True)
-class DeletedExcerpt:
-    """What is needed to bring a deleted excerpt back (kept in the session for "Undo")."""
+class ExcerptGone(Exception):
+    """The excerpt was deleted since it was loaded; `change` is the delete (None if unknown)."""
 
-    code: str
-    document_id: int
-    coder_id: int | None
-    start: int
-    end: int
-    text: str
-    memo: str
-    code_ids: list[int]
-    created_at: str
+    def __init__(self, change: ExcerptChange | None):
+        self.change = change
+        super().__init__(_("This excerpt was deleted; restore it or discard your change."))
 
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
+
+class CodeDeleted(ValidationError):
+    """A code the write names was deleted from the codebook since the page loaded."""
 
 
 def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
@@ -86,22 +93,94 @@ def _check_codes(*, document: Document, codes: Iterable[Code]) -> list[Code]:
     return codes
 
 
-def may_code_document(*, membership: Membership, document: Document) -> bool:
-    """Leads and owners code any document; coders only the documents assigned to them."""
-    if document.project_id != membership.project_id:
-        return False
-    if has_capability(membership, Capability.MANAGE):
-        return True
-    if not has_capability(membership, Capability.CODE):
-        return False
-    return Assignment.objects.filter(document=document, coder_id=membership.user_id).exists()
+def _share_lock(pks: list[int]) -> set[int]:
+    """Lock these codes FOR SHARE (a structural change's FOR UPDATE waits for us and we for
+    it); returns the pks still there. Django has no FOR SHARE, hence the SQL."""
+    if not pks:
+        return set()
+    if connection.vendor != "postgresql":
+        # SQLite lets one writer at a time into the whole database: a plain read is enough.
+        return set(Code.objects.filter(pk__in=pks).values_list("pk", flat=True))
+    table = connection.ops.quote_name(Code._meta.db_table)  # the model's, never user input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608
+            [sorted(pks)],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
-def may_create_codes(*, membership: Membership) -> bool:
-    if has_capability(membership, Capability.MANAGE):
-        return True
-    return (
-        has_capability(membership, Capability.CODE) and membership.project.coders_may_create_codes
+def _lock_codes(
+    *, project_id: int, codes: Iterable[Code]
+) -> tuple[dict[int, Code], list[CodeFate]]:
+    """Share-lock the codes a write adds or removes, in one statement (pk order). A code merged
+    away meanwhile is replaced by the code it went into; a deleted one raises CodeDeleted.
+
+    Returns {pk the caller gave: code to use} and the replacements made. When a code has gone,
+    the locks taken so far are released (savepoint) before the new set is locked, so the order
+    stays fixed and a concurrent structural change cannot deadlock with us.
+    """
+    chosen = {code.pk: code for code in codes}
+    use = dict(chosen)
+    replaced: list[CodeFate] = []
+    for _attempt in range(LOCK_ATTEMPTS):
+        savepoint = transaction.savepoint()
+        present = _share_lock([code.pk for code in use.values()])
+        gone = {pk: code for pk, code in use.items() if code.pk not in present}
+        if not gone:
+            transaction.savepoint_commit(savepoint)
+            return use, replaced
+        transaction.savepoint_rollback(savepoint)
+        fates = code_fates(project_id=project_id, uuids=[c.code for c in gone.values()])
+        for pk, code in gone.items():
+            fate = fates.get(str(code.code))
+            if fate is None or fate.target is None:
+                name = fate.name if fate else code.name
+                raise CodeDeleted(
+                    _(
+                        "The code “%(name)s” was deleted from the codebook since the page "
+                        "loaded. Reload the page and choose another code."
+                    )
+                    % {"name": name},
+                    code="code_deleted",
+                )
+            use[pk] = fate.target
+            replaced.append(fate)
+    raise ValidationError(
+        _("The codebook is being reorganised right now; try again in a moment."), code="busy"
+    )
+
+
+def _state(excerpt: Excerpt, code_uuids: Iterable) -> dict:
+    """The excerpt as the history keeps it (codes by UUID, so merges can be followed)."""
+    return {
+        "coder": excerpt.coder_id,
+        "start": excerpt.start,
+        "end": excerpt.end,
+        "text": excerpt.text,
+        "memo": excerpt.memo,
+        "codes": sorted(str(u) for u in code_uuids),
+        "version": excerpt.version,
+        "created_at": excerpt.created_at.isoformat(),
+    }
+
+
+def _code_uuids(excerpt: Excerpt) -> list:
+    return list(Coding.objects.filter(excerpt=excerpt).values_list("code__code", flat=True))
+
+
+def _record(
+    excerpt: Excerpt, *, action: str, user, before: dict | None = None, after: dict | None = None
+) -> ExcerptChange:
+    return ExcerptChange.objects.create(
+        project_id=excerpt.document.project_id,
+        document_id=excerpt.document_id,
+        excerpt_code=excerpt.code,
+        action=action,
+        version=excerpt.version,
+        before=before or {},
+        after=after or {},
+        user=user,
     )
 
 
@@ -122,10 +201,14 @@ def excerpt_create(
     text: str,
     codes: Iterable[Code] = (),
     memo: str = "",
+    user=None,
 ) -> Excerpt:
-    """Code the span [start, end) of the document for this coder."""
+    """Code the span [start, end) of the document for this coder (`user` did it: the coder
+    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile."""
     _check_span(document=document, start=start, end=end, text=text)
-    codes = _check_codes(document=document, codes=codes)
+    use, replaced = _lock_codes(
+        project_id=document.project_id, codes=_check_codes(document=document, codes=codes)
+    )
     now = timezone.now()
     excerpt = Excerpt.objects.create(
         document=document,
@@ -137,8 +220,13 @@ def excerpt_create(
         created_at=now,
         updated_at=now,
     )
-    Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in codes])
+    # A code and the code it was merged into may both be chosen: one coding each.
+    final = {code.pk: code for code in use.values()}
+    Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in final.values()])
     _mark_in_progress(document=document, coder=coder)
+    after = _state(excerpt, [code.code for code in final.values()])
+    _record(excerpt, action=ExcerptAction.CREATE, user=user or coder, after=after)
+    excerpt.replaced_codes = replaced
     return excerpt
 
 
@@ -159,7 +247,7 @@ def excerpt_create_in_vivo(
     Coders may do this only when the project allows it, and their code is *proposed* for the
     lead to review; leads' codes are active at once.
     """
-    if not may_create_codes(membership=membership):
+    if not may_create_codes(membership):
         raise ValidationError(_("Only leads may add codes to this project's codebook."))
     _check_span(document=document, start=start, end=end, text=text)
     if parent is not None and parent.project_id != document.project_id:
@@ -187,16 +275,19 @@ def excerpt_create_in_vivo(
     return excerpt, code
 
 
-def _claim_version(excerpt: Excerpt, version: int | None) -> None:
-    """Bump the version only if it is still the one the caller loaded (optimistic lock)."""
-    expected = excerpt.version if version is None else version
-    claimed = Excerpt.objects.filter(pk=excerpt.pk, version=expected).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        excerpt.refresh_from_db()
-        raise ExcerptConflict(excerpt)
-    excerpt.refresh_from_db(fields=["version", "updated_at"])
+def _lock_excerpt(excerpt: Excerpt, *, expected: int | None, for_delete: bool = False) -> Excerpt:
+    """The excerpt's row, locked, if its version is still `expected` (None: any). NO KEY for
+    edits, so codings being added elsewhere (their foreign keys take KEY SHARE) do not wait for
+    it; a delete needs the full lock."""
+    rows = Excerpt.objects.select_for_update(no_key=not for_delete).select_related("document")
+    # By public code, not pk: a restored excerpt is the same excerpt with a new row.
+    row = rows.filter(code=excerpt.code).first()
+    if row is None:
+        project_id = excerpt.document.project_id
+        raise ExcerptGone(excerpt_deletion(project=project_id, excerpt_code=excerpt.code))
+    if expected is not None and row.version != expected:
+        raise ExcerptConflict(row)
+    return row
 
 
 @transaction.atomic
@@ -211,80 +302,138 @@ def excerpt_update(
     add_codes: Iterable[Code] = (),
     remove_codes: Iterable[Code] = (),
     codes: Iterable[Code] | None = None,
+    user=None,
 ) -> Excerpt:
-    """Change boundaries, memo or codes. `version` is the version the editor loaded; a stale
-    one raises ExcerptConflict. `codes`, when given, replaces the excerpt's codes."""
+    """Change boundaries, memo or codes. `version` is the version the editor loaded (None: the
+    one `excerpt` was read with); a stale one raises ExcerptConflict, a deleted excerpt
+    ExcerptGone. `codes`, when given, replaces the excerpt's codes. `user` did it (default: the
+    coder). Updates `excerpt` in place; `excerpt.replaced_codes` lists codes merged away."""
     document = excerpt.document
-    new_start = excerpt.start if start is None else start
-    new_end = excerpt.end if end is None else end
-    if (new_start, new_end) != (excerpt.start, excerpt.end) or text is not None:
-        new_text = document.text[new_start:new_end] if text is None else text
-        _check_span(document=document, start=new_start, end=new_end, text=new_text)
-    else:
-        new_text = excerpt.text
     add_codes = _check_codes(document=document, codes=add_codes)
     remove_codes = _check_codes(document=document, codes=remove_codes)
-    _claim_version(excerpt, version)
-    excerpt.start, excerpt.end, excerpt.text = new_start, new_end, new_text
+    codes = None if codes is None else _check_codes(document=document, codes=codes)
+    touched = [*add_codes, *remove_codes, *(codes or ())]
+    if codes is not None:  # replacing removes the current codes too: lock them as well
+        touched += list(Code.objects.filter(codings__excerpt=excerpt))
+    use, replaced = _lock_codes(project_id=document.project_id, codes=touched)
+    row = _lock_excerpt(excerpt, expected=excerpt.version if version is None else version)
+    new_start = row.start if start is None else start
+    new_end = row.end if end is None else end
+    new_text = row.text
+    if (new_start, new_end) != (row.start, row.end) or text is not None:
+        new_text = document.text[new_start:new_end] if text is None else text
+        _check_span(document=document, start=new_start, end=new_end, text=new_text)
+    before = _state(row, _code_uuids(row))
+    row.start, row.end, row.text = new_start, new_end, new_text
     if memo is not None:
-        excerpt.memo = memo
-    excerpt.save(update_fields=["start", "end", "text", "memo"])
+        row.memo = memo
+    row.version += 1
+    row.updated_at = timezone.now()
+    row.save(update_fields=["start", "end", "text", "memo", "version", "updated_at"])
+    add = {use[c.pk].pk: use[c.pk] for c in add_codes}
     if codes is not None:
-        codes = _check_codes(document=document, codes=codes)
-        excerpt.codings.exclude(code__in=codes).delete()
-        add_codes = [*add_codes, *codes]
-    if remove_codes:
-        excerpt.codings.filter(code__in=remove_codes).delete()
-    have = set(excerpt.codings.values_list("code_id", flat=True))
+        add.update({use[c.pk].pk: use[c.pk] for c in codes})
+        row.codings.exclude(code__in=[use[c.pk] for c in codes]).delete()
+    remove = [use[c.pk] for c in remove_codes]
+    if remove:
+        row.codings.filter(code__in=remove).delete()
+    have = set(row.codings.values_list("code_id", flat=True))
     Coding.objects.bulk_create(
-        [Coding(excerpt=excerpt, code=code) for code in add_codes if code.pk not in have],
+        [Coding(excerpt=row, code=code) for pk, code in add.items() if pk not in have],
         ignore_conflicts=True,
     )
+    _record(
+        row,
+        action=ExcerptAction.UPDATE,
+        user=user or row.coder,
+        before=before,
+        after=_state(row, _code_uuids(row)),
+    )
+    for field in ("start", "end", "text", "memo", "version", "updated_at"):
+        setattr(excerpt, field, getattr(row, field))
+    excerpt.replaced_codes = replaced
     return excerpt
 
 
 @transaction.atomic
-def excerpt_delete(*, excerpt: Excerpt, version: int | None = None) -> DeletedExcerpt:
-    """Delete the excerpt and return what is needed to restore it."""
-    if version is not None and version != excerpt.version:
-        raise ExcerptConflict(excerpt)
-    kept = DeletedExcerpt(
-        code=str(excerpt.code),
-        document_id=excerpt.document_id,
-        coder_id=excerpt.coder_id,
-        start=excerpt.start,
-        end=excerpt.end,
-        text=excerpt.text,
-        memo=excerpt.memo,
-        code_ids=sorted(excerpt.codings.values_list("code_id", flat=True)),
-        created_at=excerpt.created_at.isoformat(),
-    )
-    excerpt.delete()
-    return kept
+def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -> ExcerptChange:
+    """Delete the excerpt; the returned history entry holds what `excerpt_restore` needs.
+    A stale `version` raises ExcerptConflict (without one, whatever is current is deleted)."""
+    row = _lock_excerpt(excerpt, expected=version, for_delete=True)
+    before = _state(row, _code_uuids(row))
+    row.delete()
+    return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
+
+
+def _codes_from_state(
+    *, project: Project, uuids: list[str]
+) -> tuple[list[Code], list[CodeFate], list[str]]:
+    """The codes a history entry names, following merges (the replacements made), and the
+    names of those deleted since."""
+    codes = {str(c.code): c for c in Code.objects.filter(project=project, code__in=uuids)}
+    missing = [u for u in uuids if u not in codes]
+    fates = code_fates(project_id=project.pk, uuids=missing)
+    replaced, deleted = [], []
+    for uuid in missing:
+        fate = fates.get(uuid)
+        if fate is not None and fate.target is not None:
+            codes[uuid] = fate.target
+            replaced.append(fate)
+        else:
+            deleted.append(fate.name if fate else uuid)
+    return list(codes.values()), replaced, deleted
 
 
 @transaction.atomic
-def excerpt_restore(*, project: Project, kept: dict) -> Excerpt:
-    """Re-create a deleted excerpt (same public code) from what `excerpt_delete` returned."""
-    document = Document.objects.filter(project=project, pk=kept["document_id"]).first()
-    if document is None:
-        raise ValidationError(_("The document of this excerpt no longer exists."))
-    if Excerpt.objects.filter(code=kept["code"]).exists():
+def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
+    """Bring back a deleted excerpt (same public code) from its last delete in the history.
+
+    Its codes follow merges made since (a code merged away comes back as the code it went
+    into); deleted codes stay off, listed in `excerpt.dropped_codes`. The version is one above
+    any it had, so a tab still showing the old excerpt gets a conflict, not an overwrite.
+    """
+    # Locking the latest history row makes two restores of the same excerpt take turns; the
+    # second then sees the first's result. Only restores lock history rows, and before any
+    # code or excerpt, so this adds no cycle to the lock order.
+    change = (
+        ExcerptChange.objects.select_for_update()
+        .filter(project=project, excerpt_code=excerpt_code)
+        .order_by("-pk")
+        .first()
+    )
+    if change is None:
+        raise ValidationError(_("There is no deleted excerpt to restore."))
+    if change.action != ExcerptAction.DELETE or Excerpt.objects.filter(code=excerpt_code).exists():
         raise ValidationError(_("This excerpt has already been restored."))
-    _check_span(document=document, start=kept["start"], end=kept["end"], text=kept["text"])
-    codes = Code.objects.filter(project=project, pk__in=kept["code_ids"])
+    state = change.before
+    document = change.document
+    _check_span(document=document, start=state["start"], end=state["end"], text=state["text"])
+    codes, replaced, deleted = _codes_from_state(project=project, uuids=state["codes"])
+    use, replaced_meanwhile = _lock_codes(project_id=project.pk, codes=codes)
+    top = ExcerptChange.objects.filter(excerpt_code=excerpt_code).aggregate(v=Max("version"))["v"]
     excerpt = Excerpt.objects.create(
-        code=uuid.UUID(kept["code"]),
+        code=excerpt_code,
         document=document,
-        coder_id=kept["coder_id"],
-        start=kept["start"],
-        end=kept["end"],
-        text=kept["text"],
-        memo=kept["memo"],
-        created_at=datetime.fromisoformat(kept["created_at"]),
+        coder_id=state["coder"],
+        start=state["start"],
+        end=state["end"],
+        text=state["text"],
+        memo=state["memo"],
+        version=(top or 0) + 1,
+        created_at=datetime.fromisoformat(state["created_at"]),
         updated_at=timezone.now(),
     )
-    Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in codes])
+    final = {code.pk: code for code in use.values()}
+    Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in final.values()])
+    _record(
+        excerpt,
+        action=ExcerptAction.RESTORE,
+        user=user,
+        before={"change": change.pk},
+        after=_state(excerpt, [code.code for code in final.values()]),
+    )
+    excerpt.replaced_codes = [*replaced, *replaced_meanwhile]
+    excerpt.dropped_codes = deleted
     return excerpt
 
 

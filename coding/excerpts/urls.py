@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("p/<uuid:project>/excerpts/<uuid:excerpt>/", views.excerpt_update, name="excerpt-update"),
     path(
+        "p/<uuid:project>/excerpts/<uuid:excerpt>/editor/",
+        views.excerpt_editor,
+        name="excerpt-editor",
+    ),
+    path(
         "p/<uuid:project>/excerpts/<uuid:excerpt>/delete/",
         views.excerpt_delete,
         name="excerpt-delete",

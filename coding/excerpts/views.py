@@ -5,6 +5,13 @@ JavaScript sends the same fields with `Accept: application/json` and gets JSON b
 and a `patch` with only the text chunks the write changed (see `selectors.coding_view_patch`),
 which the page swaps in place. When the patch is missing (a new code, a write touching many
 chunks) the page reloads its workspace with `HX-Request`, which answers the workspace fragment.
+
+Refusals in JSON are `{"ok": false, "error": ..., "message": <sentence to show>}`; `error` is a
+word the script acts on: "stale" (409, the excerpt changed since the page loaded; `excerpt` holds
+it as it is now), "deleted" (410, with `restore_url` to POST for "Undo delete", `deleted_by`,
+`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook); otherwise
+`error` repeats the message (400, 403). A chosen code merged away since the page loaded is
+replaced by the code it went into: the answer's message says so and `replaced` lists them.
 """
 
 from __future__ import annotations
@@ -15,21 +22,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coding.access import access_excerpt, may_code_document
 from coding.excerpts import exports, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
-from coding.models import Assignment, Document, DocumentStatus, Excerpt
-from research.access import Capability, access_project, has_capability, sees_all_codings
+from coding.excerpts.rendering import boundary_moves
+from coding.models import Assignment, Document, DocumentStatus, Excerpt, ExcerptChange
+from research.access import (
+    Capability,
+    access_project,
+    has_capability,
+    may_create_codes,
+    may_edit_excerpt,
+    sees_all_codings,
+)
 from research.http import unknown_format
 from research.models import Membership
 
-DELETED_KEY = "coding.deleted.{project}"
 EXPORT_FORMATS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
 
 
@@ -39,15 +55,6 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _document(membership: Membership, code: uuid.UUID) -> Document:
     return get_object_or_404(Document.objects.filter(project=membership.project), code=code)
-
-
-def _editable_excerpts(membership: Membership) -> QuerySet[Excerpt]:
-    """Leads may correct anyone's visible excerpt; everyone else only their own. Others'
-    excerpts answer 404, exactly like missing ones."""
-    visible = selectors.visible_excerpts(membership=membership)
-    if has_capability(membership, Capability.MANAGE):
-        return visible
-    return visible.filter(coder_id=membership.user_id)
 
 
 def _excerpt_json(excerpt: Excerpt) -> dict:
@@ -60,6 +67,7 @@ def _excerpt_json(excerpt: Excerpt) -> dict:
         "memo": excerpt.memo,
         "version": excerpt.version,
         "codes": sorted(str(c) for c in excerpt.codes.values_list("code", flat=True)),
+        "history": selectors.excerpt_history(excerpt_code=excerpt.code),
     }
 
 
@@ -82,8 +90,8 @@ def _done(request, membership, document, *, excerpt=None, message="", extra=None
             payload["patch"] = selectors.coding_view_patch(
                 membership=membership,
                 document=document,
-                overlay_ids=_overlay_ids(request),
                 ranges=ranges,
+                **_layers(request),
             )
         return JsonResponse(payload)
     if message:
@@ -91,21 +99,114 @@ def _done(request, membership, document, *, excerpt=None, message="", extra=None
     return redirect(_coding_url(membership, document, excerpt))
 
 
-def _refused(request, membership, document, error: str, status: int = 400):
+def _refused(request, membership, document, error: str, status: int = 400, kind: str = ""):
+    """A refused write. JSON: `error` is `kind` when given (a word the script acts on, e.g.
+    "code_deleted"), else the message itself; `message` is always the sentence to show."""
     if _wants_json(request):
-        return JsonResponse({"ok": False, "error": error}, status=status)
+        payload = {"ok": False, "error": kind or error, "message": error}
+        return JsonResponse(payload, status=status)
     messages.error(request, error)
     return redirect(_coding_url(membership, document))
+
+
+def _invalid(request, membership, document, form):
+    # A code deleted since the page loaded is a conflict with the codebook, not bad input.
+    if any(form.has_error(name, "code_deleted") for name in form.fields):
+        return _refused(request, membership, document, _form_error(form), 409, "code_deleted")
+    return _refused(request, membership, document, _form_error(form))
+
+
+def _not_saved(request, membership, document, exc: Exception):
+    """The answer to a write the services refused: stale (409, with the current excerpt),
+    deleted meanwhile (410), a code deleted meanwhile (409) or bad input (400)."""
+    if isinstance(exc, services.ExcerptGone):
+        return _deleted(request, membership, exc.change)
+    if isinstance(exc, services.ExcerptConflict):
+        if not _wants_json(request):
+            return _refused(request, membership, exc.excerpt.document, str(exc))
+        current = _excerpt_json(exc.excerpt)
+        payload = {"ok": False, "error": "stale", "message": str(exc), "excerpt": current}
+        return JsonResponse(payload, status=409)
+    error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    kind = "code_deleted" if isinstance(exc, services.CodeDeleted) else ""
+    return _refused(request, membership, document, error, 409 if kind else 400, kind)
+
+
+def _restore_url(membership: Membership, excerpt_code) -> str:
+    url = reverse("coding:excerpt-restore", kwargs={"project": membership.project.code})
+    return f"{url}?excerpt={excerpt_code}"
+
+
+def _deleted(request, membership, change: ExcerptChange | None):
+    """410 for an excerpt deleted since the page loaded: who and when, and where to restore."""
+    if change is None:
+        message = _("This excerpt was deleted; reload the page.")
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": "deleted", "message": message}, status=410)
+        messages.error(request, message)
+        return redirect("coding:my-documents", project=membership.project.code)
+    when = date_format(timezone.localtime(change.at), "DATETIME_FORMAT")
+    message = _(
+        "This excerpt was deleted by %(name)s at %(time)s; restore or discard your change."
+    ) % {"name": change.user.name if change.user else _("someone"), "time": when}
+    if not _wants_json(request):
+        return _refused(request, membership, change.document, message)
+    payload = {
+        "ok": False,
+        "error": "deleted",
+        "message": message,
+        "restore_url": _restore_url(membership, change.excerpt_code),
+        "deleted_by": change.user.name if change.user else "",
+        "deleted_at": change.at.isoformat(),
+    }
+    return JsonResponse(payload, status=410)
+
+
+def _editable(request, membership: Membership, code: uuid.UUID):
+    """(the excerpt the member may change, None), or (None, the 410 answer) when it was deleted
+    since the page loaded; excerpts the member may not change answer 404 either way."""
+    # Twice: a restore may commit between the two reads (then the excerpt is there again).
+    for _attempt in range(2):
+        try:
+            return access_excerpt(membership, code, for_edit=True), None
+        except Http404:
+            change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
+        if change is not None:
+            if not may_edit_excerpt(membership, coder_id=change.before.get("coder")):
+                break
+            return None, _deleted(request, membership, change)
+    raise Http404
+
+
+def _replacements(message: str, *lists) -> tuple[str, dict]:
+    """Say which chosen codes were merged away (and used as the code they went into)."""
+    fates = [fate for fates in lists for fate in fates]
+    notes = [
+        _("“%(name)s” was merged into “%(target)s”, so that code was used.")
+        % {"name": fate.name, "target": fate.target.name}
+        for fate in fates
+    ]
+    replaced = [
+        {"from_name": fate.name, "to": str(fate.target.code), "to_name": fate.target.name}
+        for fate in fates
+    ]
+    return " ".join([message, *notes]), {"replaced": replaced} if replaced else {}
 
 
 def _form_error(form) -> str:
     return " ".join(str(m) for errors in form.errors.values() for m in errors)
 
 
-def _overlay_ids(request: HttpRequest) -> list[int]:
-    # ?coders=3,7 (links) or ?coders=3&coders=7 (the overlay form) both work.
-    raw = ",".join(request.GET.getlist("coders"))
-    return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+def _layers(request: HttpRequest) -> dict:
+    """What the coding view shows, from its address (writes carry the page's): the overlaid
+    coders, ?coders=3,7 (links) or ?coders=3&coders=7 (the overlay form), and the code filter,
+    ?only=12 (only the excerpts coded 12)."""
+    coders = ",".join(request.GET.getlist("coders"))
+    only = request.GET.get("only", "")
+    return {
+        "overlay_ids": [int(part) for part in coders.split(",") if part.strip().isdigit()],
+        "code_filter": int(only) if only.isdigit() else None,
+    }
 
 
 @login_required
@@ -115,19 +216,20 @@ def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
     doc = _document(membership, document)
     data = None
     if doc.status == DocumentStatus.READY:
-        data = selectors.coding_view_data(
-            membership=membership, document=doc, overlay_ids=_overlay_ids(request)
-        )
+        data = selectors.coding_view_data(membership=membership, document=doc, **_layers(request))
     context = {
         "membership": membership,
         "project": membership.project,
         "document": doc,
         "data": data,
-        "may_code": services.may_code_document(membership=membership, document=doc),
-        "may_create_codes": services.may_create_codes(membership=membership),
+        "may_code": may_code_document(membership, doc),
+        "may_create_codes": may_create_codes(membership),
         # Leads correct other coders' excerpts here (the update endpoint allows it).
         "may_edit_others": has_capability(membership, Capability.MANAGE),
-        "last_deleted": DELETED_KEY.format(project=project) in request.session,
+        "last_deleted": selectors.excerpt_last_deleted(
+            project=membership.project, user=request.user
+        )
+        is not None,
         "create_form": ExcerptCreateForm(project=membership.project),
     }
     template = "coding/excerpts/coding_view.html"
@@ -137,90 +239,126 @@ def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
 
 
 @login_required
+@require_GET
+def excerpt_editor(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID) -> HttpResponse:
+    """The coding view's excerpt editor, a fragment its script swaps into the panel. Other
+    coders' excerpts (where the member may see them) open read-only unless they may edit them."""
+    membership = access_project(request.user, project, Capability.CODE)
+    target = access_excerpt(membership, excerpt)
+    doc = target.document
+    mine = target.coder_id == membership.user_id
+    editable = may_code_document(membership, doc) and may_edit_excerpt(
+        membership, coder_id=target.coder_id
+    )
+    context = {
+        "project": membership.project,
+        "excerpt": target,
+        "mine": mine,
+        "editable": editable,
+        "codes": selectors.excerpt_editor_codes(excerpt=target),
+        # Only coders move their own excerpt's boundaries (leads correct codes and memo).
+        "moves": boundary_moves(doc.text, start=target.start, end=target.end)
+        if editable and mine
+        else [],
+    }
+    return render(request, "coding/excerpts/coding_view.html#excerpt-editor", context)
+
+
+@login_required
 @require_POST
 def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
     doc = _document(membership, document)
-    if not services.may_code_document(membership=membership, document=doc):
+    if not may_code_document(membership, doc):
         error = _("This document is not assigned to you. Ask a lead to assign it.")
         return _refused(request, membership, doc, error, status=403)
     form = ExcerptCreateForm(request.POST, project=membership.project)
     if not form.is_valid():
-        return _refused(request, membership, doc, _form_error(form))
-    data = form.cleaned_data
-    span = {"document": doc, "start": data["start"], "end": data["end"], "text": data["text"]}
-    ranges = ()  # a new code changes the codebook too: the page reloads its workspace
+        return _invalid(request, membership, doc, form)
     try:
-        if data["new_code_name"].strip():
-            excerpt, code = services.excerpt_create_in_vivo(
-                membership=membership,
-                name=data["new_code_name"],
-                parent=data["new_code_parent"],
-                codes=data["codes"],
-                **span,
-            )
-            message = _("Coded with the new code “%(name)s”.") % {"name": code.name}
-        else:
-            excerpt = services.excerpt_create(
-                coder=request.user, codes=data["codes"], memo=data["memo"], **span
-            )
-            message = _("Excerpt coded.")
-            ranges = [(excerpt.start, excerpt.end)]
+        excerpt, message, ranges = _create(membership, doc, form.cleaned_data)
     except ValidationError as exc:
-        return _refused(request, membership, doc, " ".join(exc.messages))
-    return _done(request, membership, doc, excerpt=excerpt, message=message, ranges=ranges)
+        return _not_saved(request, membership, doc, exc)
+    message, extra = _replacements(message, form.fields["codes"].replaced, excerpt.replaced_codes)
+    return _done(
+        request, membership, doc, excerpt=excerpt, message=message, extra=extra, ranges=ranges
+    )
+
+
+def _create(membership: Membership, doc: Document, data: dict):
+    """Create the excerpt (with an in-vivo code when named); returns it, the message and the
+    ranges to patch (none for a new code: the codebook changes too, the page reloads)."""
+    span = {"document": doc, "start": data["start"], "end": data["end"], "text": data["text"]}
+    if data["new_code_name"].strip():
+        excerpt, code = services.excerpt_create_in_vivo(
+            membership=membership,
+            name=data["new_code_name"],
+            parent=data["new_code_parent"],
+            codes=data["codes"],
+            **span,
+        )
+        return excerpt, _("Coded with the new code “%(name)s”.") % {"name": code.name}, ()
+    excerpt = services.excerpt_create(
+        coder=membership.user, codes=data["codes"], memo=data["memo"], **span
+    )
+    return excerpt, _("Excerpt coded."), [(excerpt.start, excerpt.end)]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def excerpt_update(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    target = get_object_or_404(
-        _editable_excerpts(membership).select_related("document"), code=excerpt
-    )
-    doc = target.document
+    target, gone = _editable(request, membership, excerpt)
+    if gone:
+        return gone
     form = ExcerptUpdateForm(
         request.POST or None, project=membership.project, initial={"version": target.version}
     )
     if request.method == "POST":
-        if not form.is_valid():
-            return _refused(request, membership, doc, _form_error(form))
-        data = form.cleaned_data
-        before = (target.start, target.end)
-        try:
-            services.excerpt_update(
-                excerpt=target,
-                version=data["version"],
-                start=data["start"],
-                end=data["end"],
-                text=data["text"] if data["start"] is not None else None,
-                memo=data["memo"] if data["set_memo"] else None,
-                add_codes=data["add_codes"],
-                remove_codes=data["remove_codes"],
-            )
-        except services.ExcerptConflict as exc:
-            return _refused(request, membership, doc, str(exc), status=409)
-        except ValidationError as exc:
-            return _refused(request, membership, doc, " ".join(exc.messages))
-        return _done(
-            request,
-            membership,
-            doc,
+        return _update(request, membership, target, form)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "excerpt": _excerpt_json(target)})
+    context = {
+        "membership": membership,
+        "project": membership.project,
+        "excerpt": target,
+        "document": target.document,
+        "form": form,
+        "excerpt_codes": target.codes.order_by("path"),
+        "history": selectors.excerpt_history(excerpt_code=target.code),
+    }
+    return render(request, "coding/excerpts/excerpt_edit.html", context)
+
+
+def _update(request: HttpRequest, membership: Membership, target: Excerpt, form) -> HttpResponse:
+    doc = target.document
+    if not form.is_valid():
+        return _invalid(request, membership, doc, form)
+    data = form.cleaned_data
+    before = (target.start, target.end)
+    try:
+        services.excerpt_update(
             excerpt=target,
-            message=_("Excerpt saved."),
-            ranges=[before, (target.start, target.end)],
+            version=data["version"],
+            start=data["start"],
+            end=data["end"],
+            text=data["text"] if data["start"] is not None else None,
+            memo=data["memo"] if data["set_memo"] else None,
+            add_codes=data["add_codes"],
+            remove_codes=data["remove_codes"],
+            user=request.user,
         )
-    return render(
-        request,
-        "coding/excerpts/excerpt_edit.html",
-        {
-            "membership": membership,
-            "project": membership.project,
-            "excerpt": target,
-            "document": doc,
-            "form": form,
-            "excerpt_codes": target.codes.order_by("path"),
-        },
+    except (services.ExcerptConflict, services.ExcerptGone, ValidationError) as exc:
+        return _not_saved(request, membership, doc, exc)
+    message, extra = _replacements(
+        _("Excerpt saved."),
+        form.fields["add_codes"].replaced,
+        form.fields["remove_codes"].replaced,
+        target.replaced_codes,
+    )
+    ranges = [before, (target.start, target.end)]
+    return _done(
+        request, membership, doc, excerpt=target, message=message, extra=extra, ranges=ranges
     )
 
 
@@ -228,56 +366,79 @@ def excerpt_update(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
 @require_POST
 def excerpt_delete(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    target = get_object_or_404(
-        _editable_excerpts(membership).select_related("document"), code=excerpt
-    )
+    target, gone = _editable(request, membership, excerpt)
+    if gone:
+        return gone
     version = request.POST.get("version", "")
     try:
-        kept = services.excerpt_delete(
-            excerpt=target, version=int(version) if version.isdigit() else None
+        change = services.excerpt_delete(
+            excerpt=target, version=int(version) if version.isdigit() else None, user=request.user
         )
-    except services.ExcerptConflict as exc:
-        return _refused(request, membership, target.document, str(exc), status=409)
-    # The last deletion per project stays in the session, so "Undo" can bring it back.
-    request.session[DELETED_KEY.format(project=project)] = kept.as_dict()
+    except (services.ExcerptConflict, services.ExcerptGone) as exc:
+        return _not_saved(request, membership, target.document, exc)
     return _done(
         request,
         membership,
         target.document,
         message=_("Excerpt deleted. Use “Undo delete” to bring it back."),
-        extra={"restorable": True},
-        ranges=[(kept.start, kept.end)],
+        extra={"restorable": True, "restore_url": _restore_url(membership, change.excerpt_code)},
+        ranges=[(change.before["start"], change.before["end"])],
     )
+
+
+def _restorable(request: HttpRequest, membership: Membership) -> ExcerptChange | None:
+    """The deletion "Undo delete" brings back: the one named by `?excerpt=` (the link in a 410
+    answer), else the member's own latest; None when there is none the member may restore."""
+    raw = request.POST.get("excerpt") or request.GET.get("excerpt") or ""
+    if raw:
+        try:
+            code = uuid.UUID(raw)
+        except ValueError:
+            return None
+        change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
+    else:
+        change = selectors.excerpt_last_deleted(project=membership.project, user=request.user)
+    if change is None or not may_edit_excerpt(membership, coder_id=change.before.get("coder")):
+        return None
+    return change
 
 
 @login_required
 @require_POST
 def excerpt_restore(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    kept = request.session.get(DELETED_KEY.format(project=project))
-    if kept is None or (
-        kept["coder_id"] != request.user.pk and not has_capability(membership, Capability.MANAGE)
-    ):
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "error": _("Nothing to restore.")}, status=400)
-        messages.info(request, _("Nothing to restore."))
-        return redirect("coding:my-documents", project=project)
-    try:
-        restored = services.excerpt_restore(project=membership.project, kept=kept)
-    except ValidationError as exc:
-        del request.session[DELETED_KEY.format(project=project)]
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=400)
-        messages.error(request, " ".join(exc.messages))
-        return redirect("coding:my-documents", project=project)
-    del request.session[DELETED_KEY.format(project=project)]
+    change = _restorable(request, membership)
+    error = _("Nothing to restore.")
+    if change is not None:
+        try:
+            restored = services.excerpt_restore(
+                project=membership.project, excerpt_code=change.excerpt_code, user=request.user
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return _restored(request, membership, restored)
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": error, "message": error}, status=400)
+    messages.info(request, error)
+    return redirect("coding:my-documents", project=project)
+
+
+def _restored(request: HttpRequest, membership: Membership, restored: Excerpt) -> HttpResponse:
+    message, extra = _replacements(_("Excerpt restored."), restored.replaced_codes)
+    if restored.dropped_codes:
+        message += " " + _("Codes deleted since were left off: %(names)s.") % {
+            "names": ", ".join(restored.dropped_codes)
+        }
+    span = [(restored.start, restored.end)]
     return _done(
         request,
         membership,
         restored.document,
         excerpt=restored,
-        message=_("Excerpt restored."),
-        ranges=[(restored.start, restored.end)],
+        message=message,
+        extra=extra,
+        ranges=span,
     )
 
 
@@ -287,12 +448,7 @@ def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
     documents, coders, assigned = selectors.assignment_matrix(project=membership.project)
     if request.method == "POST":
-        by_code = {str(d.code): d.pk for d in documents}
-        pairs = set()
-        for value in request.POST.getlist("assign"):
-            doc_code, _sep, user_id = value.partition(":")
-            if doc_code in by_code and user_id.isdigit():
-                pairs.add((by_code[doc_code], int(user_id)))
+        pairs = _assigned_pairs(request, documents)
         try:
             added, removed = services.assignments_set(project=membership.project, pairs=pairs)
         except ValidationError as exc:
@@ -312,6 +468,17 @@ def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     )
 
 
+def _assigned_pairs(request: HttpRequest, documents) -> set[tuple[int, int]]:
+    # Each checked box is "<document code>:<user id>"; anything else is ignored.
+    by_code = {str(d.code): d.pk for d in documents}
+    pairs = set()
+    for value in request.POST.getlist("assign"):
+        doc_code, _sep, user_id = value.partition(":")
+        if doc_code in by_code and user_id.isdigit():
+            pairs.add((by_code[doc_code], int(user_id)))
+    return pairs
+
+
 @login_required
 @require_GET
 def my_documents(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -323,7 +490,10 @@ def my_documents(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
             "membership": membership,
             "project": membership.project,
             "assignments": selectors.my_assignments(membership=membership),
-            "last_deleted": DELETED_KEY.format(project=project) in request.session,
+            "last_deleted": selectors.excerpt_last_deleted(
+                project=membership.project, user=request.user
+            )
+            is not None,
         },
     )
 
@@ -375,6 +545,19 @@ def _retrieval(request: HttpRequest, membership: Membership):
     return form, excerpts
 
 
+def _retrieval_page(request: HttpRequest, membership: Membership, excerpts):
+    """One page of hits, each with its codes' full paths, page number and trimmed context."""
+    page = Paginator(excerpts, 50).get_page(request.GET.get("page"))
+    paths = selectors.code_paths(list(membership.project.codes.values("id", "name", "parent_id")))
+    for excerpt in page:
+        excerpt.code_paths = sorted(paths[c.code_id] for c in excerpt.codings.all())
+        excerpt.page_number = excerpt.document.page_at(excerpt.start)
+        excerpt.context = selectors.hit_context(
+            before=excerpt.context_before, after=excerpt.context_after, start=excerpt.start
+        )
+    return page
+
+
 @login_required
 @require_GET
 def retrieval(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -382,16 +565,7 @@ def retrieval(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     form, excerpts = _retrieval(request, membership)
     page = None
     if excerpts is not None:
-        page = Paginator(excerpts, 50).get_page(request.GET.get("page"))
-        paths = selectors.code_paths(
-            list(membership.project.codes.values("id", "name", "parent_id"))
-        )
-        for excerpt in page:
-            excerpt.code_paths = sorted(paths[c.code_id] for c in excerpt.codings.all())
-            excerpt.page_number = excerpt.document.page_at(excerpt.start)
-            excerpt.context = selectors.hit_context(
-                before=excerpt.context_before, after=excerpt.context_after, start=excerpt.start
-            )
+        page = _retrieval_page(request, membership, excerpts)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,6 +1,12 @@
 """The coding app's tables, one module per subject."""
 
-from coding.models.agreement import AgreementCodeResult, AgreementRun, AgreementUnit, SegmentKind
+from coding.models.agreement import (
+    AgreementCodeResult,
+    AgreementRun,
+    AgreementRunPart,
+    AgreementUnit,
+    SegmentKind,
+)
 from coding.models.codebook import Code, CodebookChange, CodebookVersion, CodeStatus
 from coding.models.documents import (
     Assignment,
@@ -9,11 +15,12 @@ from coding.models.documents import (
     DocumentKind,
     DocumentStatus,
 )
-from coding.models.excerpts import Coding, Excerpt
+from coding.models.excerpts import Coding, Excerpt, ExcerptAction, ExcerptChange
 
 __all__ = [
     "AgreementCodeResult",
     "AgreementRun",
+    "AgreementRunPart",
     "AgreementUnit",
     "SegmentKind",
     "Assignment",
@@ -27,4 +34,6 @@ __all__ = [
     "DocumentKind",
     "DocumentStatus",
     "Excerpt",
+    "ExcerptAction",
+    "ExcerptChange",
 ]

@@ -116,3 +116,25 @@ class AgreementCodeResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_name} in {self.run}"
+
+
+class AgreementRunPart(models.Model):
+    """One document's partial result of a run, kept until the run is pooled.
+
+    Stored in the database, not in the broker, so that a run whose worker died or whose broker
+    restarted resumes from what is stored and computes only the missing documents. `data` is
+    the partial as JSON text: exactly what the pooling step reads, key order included.
+    """
+
+    run = models.ForeignKey(AgreementRun, on_delete=models.CASCADE, related_name="parts")
+    document = models.ForeignKey("coding.Document", on_delete=models.CASCADE, related_name="+")
+    data = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "document"], name="agreement_run_part_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Document {self.document_id} of {self.run}"

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ExcerptQuerySet(models.QuerySet):
@@ -45,6 +46,12 @@ class Excerpt(models.Model):
 
     objects = ExcerptQuerySet.as_manager()
 
+    # Not stored: the excerpt services set these on the instance they return, for the answer
+    # to say which chosen codes were merged away (a CodeFate each: replaced by their target)
+    # and which deleted codes a restore left off (names).
+    replaced_codes: list
+    dropped_codes: list[str]
+
     class Meta:
         ordering = ["document", "start", "end", "pk"]
         constraints = [
@@ -75,3 +82,46 @@ class Coding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} on {self.excerpt}"
+
+
+class ExcerptAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    RESTORE = "restore", _("restored")
+
+
+class ExcerptChange(models.Model):
+    """The excerpt log: every create, update, delete and restore, who and when.
+
+    `before`/`after` hold the excerpt's state (coder, span, text, memo, version, created_at,
+    and its codes as code UUIDs, so a code merged away later is followed through the codebook's
+    merge log). Keyed by the excerpt's public `excerpt_code`, not a foreign key: the row must
+    outlive the excerpt, and "Undo delete" brings the excerpt back from the last delete here.
+    """
+
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="excerpt_changes"
+    )
+    document = models.ForeignKey(
+        "coding.Document", on_delete=models.CASCADE, related_name="excerpt_changes"
+    )
+    excerpt_code = models.UUIDField()
+    action = models.CharField(max_length=10, choices=ExcerptAction.choices)
+    version = models.PositiveIntegerField()  # the excerpt's version after (delete: at) the change
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["excerpt_code", "-id"], name="excerpt_change_excerpt"),
+            models.Index(fields=["project", "user", "action", "-id"], name="excerpt_change_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.excerpt_code}"

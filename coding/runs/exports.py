@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -121,6 +122,29 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
             row.append(d.get("context", ""))
             out.append(row)
     return out
+
+
+FORMATS = ["csv", "xlsx", "methods"]
+CSV_PARTS = {"table", "disagreements"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: str | bytes
+    content_type: str
+    filename: str = ""  # empty: shown in the browser, not downloaded
+
+
+def export_file(run: AgreementRun, *, fmt: str, what: str = "table") -> ExportFile:
+    """A finished run in one of ``FORMATS``; for CSV, ``what`` is one of ``CSV_PARTS``."""
+    stem = f"agreement-{run.code}"
+    if fmt == "csv":
+        rows = table(run) if what == "table" else disagreements(run)
+        return ExportFile(as_csv(rows), "text/csv; charset=utf-8", f"{stem}-{what}.csv")
+    if fmt == "xlsx":
+        return ExportFile(as_xlsx(run), XLSX, f"{stem}.xlsx")
+    return ExportFile(methods_paragraph(run), "text/plain; charset=utf-8")
 
 
 def as_csv(rows: list[list[object]]) -> str:

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coding.models import AgreementUnit, Code, Document, DocumentKind, SegmentKind
-from coding.runs.services import cases_available
-from research.models import Role, User
+from research.access import project_coder_users
+from research.models import User
 
 COEFFICIENTS = [
     ("percent", _("Percent agreement")),
@@ -99,24 +99,10 @@ class AgreementRunForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["coders"].queryset = User.objects.filter(
-            memberships__project=project,
-            memberships__role__in=[Role.OWNER, Role.LEAD, Role.CODER],
-        ).order_by("display_name", "email")
+        self.fields["coders"].queryset = project_coder_users(project)
         self.fields["coders"].label_from_instance = lambda u: u.name
         self.fields["documents"].queryset = Document.objects.for_project(project).ready()
         self.fields["subtree"].queryset = Code.objects.for_project(project)
-        if cases_available():
-            case_model = Document._meta.get_field("cases").related_model
-            self.fields["documents_mode"].choices = [
-                *self.fields["documents_mode"].choices,
-                ("case", _("Documents of some cases")),
-            ]
-            self.fields["cases"] = forms.ModelMultipleChoiceField(
-                label=_("Cases"),
-                queryset=case_model.objects.filter(project=project),
-                required=False,
-            )
 
     def clean(self):
         data = super().clean()
@@ -130,8 +116,6 @@ class AgreementRunForm(forms.Form):
             self.add_error("document_kind", _("Choose a kind of document."))
         if mode == "picked" and not data.get("documents"):
             self.add_error("documents", _("Pick at least one document."))
-        if mode == "case" and not data.get("cases"):
-            self.add_error("cases", _("Pick at least one case."))
         if data.get("codes_mode") == "subtree" and not data.get("subtree"):
             self.add_error("subtree", _("Choose the code whose subtree to compare."))
         if data.get("codes_mode") == "level" and not data.get("level"):
@@ -150,7 +134,6 @@ class AgreementRunForm(forms.Form):
             "documents_mode": d["documents_mode"],
             "document_kind": d.get("document_kind") or "",
             "documents": list(d.get("documents") or []),
-            "cases": list(d.get("cases") or []),
             "codes_mode": d["codes_mode"],
             "subtree": d.get("subtree"),
             "level": d.get("level"),

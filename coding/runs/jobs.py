@@ -1,96 +1,94 @@
-"""The agreement run's job: inline for one document, a Celery chord of stretches for several.
+"""The agreement run's job: documents computed in a few parallel stretches, pooled once.
 
-``research.jobs.job_run`` finishes a job when its handler returns. A chord finishes later, in
-another task, so the handler returns ``jobs.CONTINUES`` (a small addition to research/jobs.py)
-and the finalizer finishes the row with :func:`run_job_finish`, a conditional UPDATE on status
-RUNNING, exactly like ``job_run`` does: a cancel or a sweep that came first wins.
+Each document's partial is stored in the database as soon as it is computed
+(``AgreementRunPart``), never only in the broker. The handler sends all stretches but the first
+to other workers (``coding.runs.documents``), computes the first itself, then waits for the
+others while its heartbeat shows the job alive; when no part arrives for a while (their tasks
+were lost with a worker or a broker restart, or wait behind other work) it computes what is
+missing itself. Then it pools. A retry after the handler's own worker died (the sweep, see
+research/jobs.py) starts again from what is stored and computes only the missing documents.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from celery import chord, group
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coding.models import AgreementRun, Document
 from coding.runs import services
-from coding.runs.tasks import run_documents_task, run_finalize_task  # registers the tasks
+from coding.runs.tasks import run_documents_task
 from research import jobs
-from research.models import Job, JobStatus
+from research.models import Job
 
 logger = logging.getLogger(__name__)
 
-
-class _Rollback(Exception):
-    """The job was cancelled while results were being stored: keep nothing."""
-
-
-def run_job_finish(
-    job_id: int, *, status: str, result: dict | None = None, error: str = ""
-) -> bool:
-    """Finish a RUNNING job row (status, progress, result, finished_at); False if it was no
-    longer running (cancelled or swept), in which case nothing changes."""
-    fields: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
-    if status == JobStatus.SUCCEEDED:
-        fields.update(progress=100, result=result or {}, message=_("Done"))
-    return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields))
+#: How often the handler looks whether the other stretches stored their parts (seconds).
+POLL_SECONDS = 0.5
 
 
-def run_job_finalize(run_id: int, partials: list[dict]) -> None:
-    """The chord's body: pool, store and finish the job, or record why it failed."""
-    run = AgreementRun.objects.get(pk=run_id)
-    errors = [p["error"] for p in partials if p.get("error")]
-    if errors:
-        run_job_finish(run.job_id, status=JobStatus.FAILED, error=errors[0])
-        return
-    if any(p.get("skipped") for p in partials):
-        return  # cancelled (or already failed) while the documents were computed
-    try:
-        with transaction.atomic():
-            result = services.run_store(run=run, partials=partials)
-            if not run_job_finish(run.job_id, status=JobStatus.SUCCEEDED, result=result):
-                raise _Rollback
-    except _Rollback:
-        return
-    except jobs.JobError as exc:
-        run_job_finish(run.job_id, status=JobStatus.FAILED, error=str(exc))
-    except Exception as exc:
-        logger.exception("Agreement run %s failed while pooling", run_id)
-        run_job_finish(
-            run.job_id,
-            status=JobStatus.FAILED,
-            error=_("Unexpected error: %(error)s") % {"error": exc},
-        )
-
-
-@jobs.job_handler(services.AGREEMENT_JOB, label=gettext_lazy("Agreement run"))
-def agreement_run_job(job: Job, report: jobs.Report) -> Any:
+@jobs.job_handler(services.AGREEMENT_JOB, label=gettext_lazy("Agreement run"), retry_safe=True)
+def agreement_run_job(job: Job, report: jobs.Report) -> dict[str, Any]:
     run = AgreementRun.objects.filter(job=job).first()
     if run is None:
         raise jobs.JobError(_("The agreement run of this job no longer exists."))
-    documents = run.params["spec"]["documents"]
-    if not documents:
+    total = len(run.params["spec"]["documents"])
+    if not total:
         raise jobs.JobError(_("The run has no documents to compare."))
-    if len(documents) == 1:
-        report(10, _("Comparing the document"))
-        partial = services.run_compute_document(run=run, document_id=documents[0])
-        report(80, _("Pooling results"))
-        return services.run_store(run=run, partials=[partial])
-    report(5, _("Comparing %(count)d documents") % {"count": len(documents)})
-    sizes = dict(Document.objects.filter(pk__in=documents).values_list("pk", "char_count"))
-    chord(
-        group(
-            run_documents_task.s(run.pk, stretch)
-            for stretch in stretches(documents, [sizes.get(d, 0) for d in documents])
-        ),
-        run_finalize_task.s(run.pk),
-    ).apply_async()
-    return jobs.CONTINUES
+
+    def progress() -> None:
+        done = total - len(services.run_parts_missing(run=run))
+        report(
+            5 + 90 * done // total,
+            _("Comparing documents (%(done)d of %(total)d)")
+            % {
+                "done": done,
+                "total": total,
+            },
+        )
+
+    progress()
+    missing = services.run_parts_missing(run=run)
+    mine = missing
+    if len(missing) > 1 and not jobs.job_runs_inline():
+        sizes = dict(Document.objects.filter(pk__in=missing).values_list("pk", "char_count"))
+        first, *others = stretches(missing, [sizes.get(d, 0) for d in missing])
+        mine = first + [d for stretch in others if not _send(run, stretch) for d in stretch]
+    services.run_parts_compute(run=run, document_ids=mine, progress=progress)
+    _wait_for_parts(run, progress)
+    report(95, _("Pooling results"))
+    with transaction.atomic():
+        result = services.run_store_parts(run=run)
+        jobs.job_check_cancelled(job=job)  # cancelled while pooling: keep nothing
+    return result
+
+
+def _send(run: AgreementRun, document_ids: list[int]) -> bool:
+    try:
+        run_documents_task.apply_async((run.pk, document_ids), retry=False)
+    except Exception:  # the broker is down: this handler computes the stretch itself
+        logger.warning("Agreement run %s computes its documents in one task", run.pk)
+        return False
+    return True
+
+
+def _wait_for_parts(run: AgreementRun, progress) -> None:
+    """Until every document's part is stored; computes the missing ones here when none has
+    arrived for ``JOB_HEARTBEAT_STALE_SECONDS`` (their tasks were lost or are queued behind
+    other work; a part computed twice is stored once)."""
+    count, changed = -1, time.monotonic()
+    while missing := services.run_parts_missing(run=run):
+        progress()  # also stops the wait (JobCancelled) once the job no longer runs
+        if len(missing) != count:
+            count, changed = len(missing), time.monotonic()
+        elif time.monotonic() - changed > settings.JOB_HEARTBEAT_STALE_SECONDS:
+            services.run_parts_compute(run=run, document_ids=missing, progress=progress)
+        time.sleep(POLL_SECONDS)
 
 
 #: Tasks per run: enough to keep a few worker processes busy, few enough that the queue round
@@ -101,7 +99,7 @@ DOCUMENT_COST = 5_000
 
 def stretches(documents: list[int], sizes: list[int], parts: int = STRETCHES) -> list[list[int]]:
     """Split the documents, in order, into at most ``parts`` consecutive stretches of about
-    equal cost (the finalizer needs the documents' partials in the run's order)."""
+    equal cost."""
     costs = [size + DOCUMENT_COST for size in sizes]
     target = sum(costs) / max(min(parts, len(documents)), 1)
     out: list[list[int]] = [[]]

@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from coding.agreement.disagreements import context_of
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
-from coding.runs import compute
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
 RELIABLE = 0.800
@@ -183,6 +183,47 @@ def pairwise_rows(run: AgreementRun, names: dict[int, str]) -> list[dict]:
     return rows
 
 
+def run_queryset(*, excerpts: bool = False) -> QuerySet[AgreementRun]:
+    """Runs with what their pages show; the (large) table of the excerpts their disagreements
+    name only if asked."""
+    runs = AgreementRun.objects.select_related("job", "codebook_version", "created_by")
+    return runs if excerpts else runs.defer("disagreement_excerpts")
+
+
+def finished_runs(*, project) -> QuerySet[AgreementRun]:
+    """The project's finished runs, for choosing two to compare."""
+    return (
+        AgreementRun.objects.for_project(project)
+        .filter(finished_at__isnull=False)
+        .defer("disagreement_excerpts")
+    )
+
+
+def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> dict[str, Any]:
+    """What the results page shows besides the run: the table sorted by ``sort``, the pooled
+    and pairwise rows, and the other finished runs of the same unit, one of them compared
+    (``compare``: its code) if asked. Three queries (coders, other runs, code rows); two more
+    when comparing."""
+    names = coder_names(run)
+    others = [
+        r
+        for r in runs_for_project(project=project)
+        if r.pk != run.pk and r.is_finished and r.unit == run.unit
+    ]
+    compare_with = next((r for r in others if str(r.code) == compare), None)
+    return {
+        "rows": run_rows(run=run, sort=sort) if run.is_finished else [],
+        "columns": [(c, column_label(run, c)) for c in columns_for(run)],
+        "pooled": pooled_cells(run),
+        "pairwise": pairwise_rows(run, names),
+        "coders": [names.get(c, c) for c in run.params["spec"]["coders"]],
+        "sort": sort,
+        "others": others,
+        "compare_with": compare_with,
+        "comparison": compare_rows(first=compare_with, second=run) if compare_with else None,
+    }
+
+
 def runs_for_project(*, project) -> list[AgreementRun]:
     """The project's runs with their job and number of coders (one query)."""
     return list(
@@ -218,7 +259,7 @@ def disagreement_items(
     around it when ``with_context`` (one query for the documents' text unless ``texts`` has
     them already; none without).
 
-    Runs store them compactly (``coding/runs/compute.py``); the context is cut from the
+    Runs store them compactly (``coding/agreement/disagreements.py``); the context is cut from the
     document's text, which never changes once a document is ready.
     """
     stored = result.disagreements
@@ -245,7 +286,7 @@ def disagreement_items(
                 "start": start,
                 "end": end,
                 "page": page,
-                "context": compute.context_of(text, start, end) if text is not None else "",
+                "context": context_of(text, start, end) if text is not None else "",
                 "coders": [
                     {
                         "coder": coder,
@@ -257,6 +298,23 @@ def disagreement_items(
             }
         )
     return out
+
+
+def named_disagreements(
+    *, run: AgreementRun, result: AgreementCodeResult | None, with_context: bool
+) -> list[dict]:
+    """A code's disagreements for its page: as ``disagreement_items``, with each coder's name
+    and the first excerpt named (where the coding view opens). One query for the coders, one
+    for the documents' text when ``with_context``."""
+    if result is None:
+        return []
+    names = coder_names(run)
+    items = []
+    for d in disagreement_items(run=run, result=result, with_context=with_context):
+        coders = [{**c, "name": names.get(c["coder"], c["coder"])} for c in d["coders"]]
+        first = next((e["uuid"] for c in d["coders"] for e in c["excerpts"]), None)
+        items.append({**d, "coders": coders, "excerpt": first})
+    return items
 
 
 def _excerpt(ref: list, names: dict[str, str]) -> dict:
@@ -272,10 +330,12 @@ def _excerpt(ref: list, names: dict[str, str]) -> dict:
 def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dict], list[str]]:
     """Per code present in either run: values of both and the delta (second − first). Two
     queries."""
-    keys = [k for k in ("alpha", "cohen", "light", "percent", "ac1") if k in columns_for(first)]
+    keys: list[str] = [
+        k for k in ("alpha", "cohen", "light", "percent", "ac1") if k in columns_for(first)
+    ]
     a = {r.code_id: r for r in first.code_results.defer("disagreements")}
     b = {r.code_id: r for r in second.code_results.defer("disagreements")}
-    out = []
+    out: list[dict] = []
     order = list(a) + [k for k in b if k not in a]
     for code_id in order:
         ra, rb = a.get(code_id), b.get(code_id)
@@ -293,7 +353,7 @@ def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dic
                     "css": _delta_css(delta),
                 }
             )
-        ref = ra or rb
+        ref = ra or b[code_id]  # in one of the two runs at least
         out.append({"name": ref.code_name, "path": ref.code_path, "cells": cells})
     return out, keys
 

@@ -1,26 +1,30 @@
 """Agreement runs: start one, compute a document, store the pooled results.
 
-The arithmetic is in ``coding/runs/compute.py`` (plain data); this module moves data between
-the database and it. A run records everything needed to reproduce it: the resolved coders,
-documents and code mapping (``params["spec"]``), the codebook version, and the (id, version)
-of every excerpt it read.
+The arithmetic is in ``coding/agreement/partials.py`` (one document) and ``pooling.py`` (the
+documents pooled), on plain data; this module moves data between the database and it. A run
+records everything needed to reproduce it: the resolved coders, documents and code mapping
+(``params["spec"]``), the codebook version, and the (id, version) of every excerpt it read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coding.agreement.partials import document_partial
+from coding.agreement.pooling import finalize
 from coding.models import (
     AgreementCodeResult,
     AgreementRun,
+    AgreementRunPart,
     Assignment,
     Code,
     CodebookVersion,
@@ -28,21 +32,11 @@ from coding.models import (
     Document,
     Excerpt,
 )
-from coding.runs import compute
 from research import jobs
 
 AGREEMENT_JOB = "agreement.run"
 N_BOOT = 500
 SEED = 0
-
-
-def cases_available() -> bool:
-    """Whether the cases app links documents to cases (``Document.cases``) in this build."""
-    try:
-        Document._meta.get_field("cases")
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 def _code_map(codes: list[Code], *, mode: str, root: Code | None, level: int | None):
@@ -76,14 +70,14 @@ def codebook_summary(codes: list[Code]) -> dict[str, Any]:
     }
 
 
-def _documents(project, *, mode: str, kind: str, documents, cases) -> list[Document]:
+def _documents(project, *, mode: str, kind: str, documents) -> list[Document]:
+    """The project's ready documents the run covers: all, one kind, or those given (picked by
+    hand, or resolved by the caller from a choice coding knows nothing of, such as cases)."""
     qs = Document.objects.for_project(project).ready()
     if mode == "kind":
         qs = qs.filter(kind=kind)
-    elif mode == "picked":
+    elif mode != "all":
         qs = qs.filter(pk__in=[d.pk for d in documents])
-    elif mode == "case" and cases_available():
-        qs = qs.filter(cases__in=list(cases)).distinct()
     return list(qs.only("pk", "title").order_by("title", "pk"))
 
 
@@ -98,7 +92,7 @@ def agreement_run_start(
     documents_mode: str = "all",
     document_kind: str = "",
     documents=(),
-    cases=(),
+    selection: Mapping[str, Any] | None = None,
     codes_mode: str = "all",
     subtree: Code | None = None,
     level: int | None = None,
@@ -108,15 +102,18 @@ def agreement_run_start(
     coefficients: list[str] | None = None,
 ) -> AgreementRun:
     """Record a run's inputs and queue its job. Raises ``ValueError`` with a sentence for the
-    researcher when the selection leaves nothing to compare."""
+    researcher when the selection leaves nothing to compare.
+
+    ``documents_mode`` "all" or "kind" selects the documents here; any other mode ("picked", or
+    a choice resolved outside coding) runs on ``documents``. ``selection`` records how a caller
+    chose them (e.g. ``{"cases": [ids]}``) with the run's other choices.
+    """
     coders = sorted(coders, key=lambda u: u.pk)
     if len(coders) < 2:
         raise ValueError(_("Choose at least two coders."))
     if unit == "excerpt" and len(coders) != 2:
         raise ValueError(_("Excerpt matching compares exactly two coders."))
-    docs = _documents(
-        project, mode=documents_mode, kind=document_kind, documents=documents, cases=cases
-    )
+    docs = _documents(project, mode=documents_mode, kind=document_kind, documents=documents)
     if not docs:
         raise ValueError(_("No ready document matches this selection."))
     codes = list(Code.objects.for_project(project).only("pk", "name", "path", "depth"))
@@ -139,7 +136,7 @@ def agreement_run_start(
     choices = {
         "documents_mode": documents_mode,
         "document_kind": document_kind,
-        "cases": [str(c.pk) for c in cases],
+        **(selection or {}),
         "codes_mode": codes_mode,
         "subtree": str(subtree.code) if subtree else "",
         "level": level,
@@ -225,15 +222,49 @@ def run_compute_document(
     """One document's partial; ``prepared`` is its input when already read in a batch."""
     spec = run.params["spec"]
     doc, excerpts = prepared or document_input(spec, document_id)
-    return compute.document_partial(spec, doc, excerpts)
+    return document_partial(spec, doc, excerpts)
 
 
-def run_compute_documents(*, run: AgreementRun, document_ids: list[int]) -> list[dict[str, Any]]:
-    """Several documents' partials, in the order given, their input read at once."""
-    inputs = documents_input(run.params["spec"], document_ids)
-    return [
-        run_compute_document(run=run, document_id=d, prepared=inputs.get(d)) for d in document_ids
-    ]
+def run_parts_missing(*, run: AgreementRun) -> list[int]:
+    """The run's documents, in the run's order, whose partial is not stored yet."""
+    stored = set(AgreementRunPart.objects.filter(run=run).values_list("document_id", flat=True))
+    return [d for d in run.params["spec"]["documents"] if d not in stored]
+
+
+def run_parts_compute(
+    *, run: AgreementRun, document_ids: list[int], progress: Callable[[], None] | None = None
+) -> int:
+    """Compute and store the partials of those of the documents not stored yet (input read at
+    once), each as soon as it is done, so that a run cut short resumes where it stopped.
+    ``progress`` is called after each document (it may raise to stop). Returns how many."""
+    missing = set(run_parts_missing(run=run))
+    todo = [d for d in document_ids if d in missing]
+    if not todo:
+        return 0
+    inputs = documents_input(run.params["spec"], todo)
+    for document_id in todo:
+        partial = run_compute_document(
+            run=run, document_id=document_id, prepared=inputs.get(document_id)
+        )
+        # Another task may have stored the same document meanwhile: the same result, kept once.
+        AgreementRunPart.objects.bulk_create(
+            [AgreementRunPart(run=run, document_id=document_id, data=json.dumps(partial))],
+            ignore_conflicts=True,
+        )
+        if progress:
+            progress()
+    return len(todo)
+
+
+def run_store_parts(*, run: AgreementRun) -> dict[str, Any]:
+    """Pool the stored partials in the run's document order, store the results and drop the
+    parts; returns the job's summary."""
+    stored = dict(AgreementRunPart.objects.filter(run=run).values_list("document_id", "data"))
+    partials = [json.loads(stored[d]) for d in run.params["spec"]["documents"]]
+    with transaction.atomic():
+        result = run_store(run=run, partials=partials)
+        AgreementRunPart.objects.filter(run=run).delete()
+    return result
 
 
 def _path_label(path: str, names: dict[str, str]) -> str:
@@ -244,7 +275,7 @@ def _path_label(path: str, names: dict[str, str]) -> str:
 def run_store(*, run: AgreementRun, partials: list[dict]) -> dict[str, Any]:
     """Pool the documents' parts and store the results; returns the job's summary."""
     spec = run.params["spec"]
-    results = compute.finalize(spec, partials, n_boot=N_BOOT, seed=SEED)
+    results = finalize(spec, partials, n_boot=N_BOOT, seed=SEED)
     codes = {c.pk: c for c in Code.objects.filter(pk__in=spec["rows"]).only("pk", "path", "name")}
     names = spec["names"]
     unitized = results.get("unitized", {}).get("per_code", {})

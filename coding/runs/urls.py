@@ -3,8 +3,6 @@ from django.urls import path
 from coding.runs import views
 
 urlpatterns = [
-    path("p/<uuid:project>/agreement/", views.agreement_list, name="agreement-list"),
-    path("p/<uuid:project>/agreement/new/", views.agreement_new, name="agreement-new"),
     path("p/<uuid:project>/agreement/compare/", views.agreement_compare, name="agreement-compare"),
     path("p/<uuid:project>/agreement/<uuid:run>/", views.agreement_run, name="agreement-run"),
     path(

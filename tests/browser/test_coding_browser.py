@@ -10,7 +10,9 @@ import time
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+from playwright.sync_api import expect
 
+from coding.excerpts import services
 from coding.ingest import extract
 from coding.models import Assignment, Code, CodeStatus, Excerpt
 from tests.browser.conftest import CHAR_RECT, log_in
@@ -281,7 +283,8 @@ def test_lead_corrects_another_coders_codes_and_memo(page, project, lead, coder,
     assert coder.name in stripe.get_attribute("title")
     stripe.click()
     editor = page.locator("#excerpt-editor")
-    assert f"Coded by {coder.name}" in editor.text_content()
+    # The server renders the editor; the page fetches it when an excerpt is opened.
+    expect(editor).to_contain_text(f"Coded by {coder.name}")
     _and_refresh(page, lambda: editor.get_by_role("button", name="Remove").click())
     assert not excerpt.codings.exists()
     _and_refresh(page, lambda: page.locator(".code-button", has_text="Åpne data").click())
@@ -304,7 +307,7 @@ def test_coder_sees_other_coders_excerpts_read_only(page, project, coder, coder2
     _open_overlay(page, project, setup["document"], coder, [coder2])
     page.locator("#coding-text .stripe.o1").click()
     editor = page.locator("#excerpt-editor")
-    assert "Åpne data" in editor.text_content()
+    expect(editor).to_contain_text("Åpne data")  # the server's editor, fetched on opening
     assert editor.get_by_role("button", name="Remove").count() == 0
     assert page.locator("#excerpt-memo").count() == 0
     page.locator(".code-button", has_text="Verdi").click()  # no selection, not theirs to change
@@ -376,7 +379,9 @@ def test_code_filter_survives_coding_a_passage(page, project, coder, setup):
     ExcerptFactory(document=setup["document"], coder=coder, start=start, end=start + 8)
     _open(page, project, setup["document"], coder)
     assert page.locator(".seg.mine").count() == 1
-    page.locator("#code-filter").select_option(label="Verdi")
+    # The filter is part of the address (?only=); the server re-renders the workspace with it.
+    _and_refresh(page, lambda: page.locator("#code-filter").select_option(label="Verdi"))
+    assert page.url.endswith(f"?only={setup['value'].pk}")
     assert page.locator(".seg.mine").count() == 0  # the uncoded excerpt is filtered out
     wanted = "Øvre Eiker"
     first = TEXT.index(wanted)
@@ -423,3 +428,75 @@ def test_a_write_in_a_long_document_replaces_only_the_changed_chunk(page, projec
     assert (later.start, later.end, later.text) == (second, second + len(again), again)
     assert len(page.evaluate(UNMARKED)) == 1  # again only that chunk was swapped
     assert not page.console_errors
+
+
+def _open_editor(page, excerpt_text: str):
+    """Click the excerpt and wait for the server's editor to be in the panel."""
+    page.locator(".seg.mine", has_text=excerpt_text).first.click()
+    expect(page.locator("#excerpt-editor:not([aria-busy]) [data-editor-for]")).to_be_attached()
+
+
+def test_boundaries_move_from_the_editor_and_to_the_selection(page, project, coder, setup):
+    start = TEXT.index("næringslivet")
+    excerpt = ExcerptFactory(
+        document=setup["document"], coder=coder, start=start, end=start + 12, codes=[setup["value"]]
+    )
+    _open(page, project, setup["document"], coder)
+    _open_editor(page, "næringslivet")
+    editor = page.locator("#excerpt-editor")
+    _and_refresh(page, lambda: editor.get_by_role("button", name="End ◀").click())
+    excerpt.refresh_from_db()
+    assert (excerpt.start, excerpt.end, excerpt.text) == (start, start + 11, "næringslive")
+    expect(editor).to_contain_text(f"Excerpt {start}–{start + 11}")
+    wanted = "samarbeide med"
+    first = TEXT.index(wanted)
+    _drag(page, first, first + len(wanted) - 1)
+    button = editor.get_by_role("button", name="Set boundaries to the selection")
+    _and_refresh(page, button.click)
+    excerpt.refresh_from_db()
+    assert (excerpt.start, excerpt.end, excerpt.text) == (first, first + len(wanted), wanted)
+    assert page.locator(".seg.mine").all_text_contents() == [wanted]
+
+
+def test_a_stale_editor_is_refused_and_shows_what_is_stored(page, project, coder, setup):
+    start = TEXT.index("næringslivet")
+    excerpt = ExcerptFactory(
+        document=setup["document"], coder=coder, start=start, end=start + 12, memo="Først"
+    )
+    _open(page, project, setup["document"], coder)
+    _open_editor(page, "næringslivet")
+    # Another tab saves a memo meanwhile.
+    services.excerpt_update(excerpt=excerpt, version=excerpt.version, memo="Fra en annen fane")
+    page.locator("#excerpt-memo").fill("Min endring")
+    _and_refresh(page, lambda: page.get_by_role("button", name="Save memo").click())
+    assert Excerpt.objects.get(pk=excerpt.pk).memo == "Fra en annen fane"
+    assert page.locator("#coding-status").get_attribute("data-kind") == "error"
+    expect(page.locator("#excerpt-memo")).to_have_value("Fra en annen fane")
+
+
+def test_an_excerpt_deleted_meanwhile_is_restored_or_discarded(page, project, coder, setup):
+    start = TEXT.index("næringslivet")
+    excerpt = ExcerptFactory(
+        document=setup["document"], coder=coder, start=start, end=start + 12, codes=[setup["value"]]
+    )
+    _open(page, project, setup["document"], coder)
+    _open_editor(page, "næringslivet")
+    services.excerpt_delete(excerpt=excerpt, user=coder)  # in another tab
+    page.locator("#excerpt-memo").fill("Sent")
+    page.get_by_role("button", name="Save memo").click()
+    gone = page.locator("#excerpt-gone")
+    expect(gone).to_contain_text("deleted")
+    expect(page.locator("#excerpt-editor")).to_be_hidden()
+    _and_refresh(page, lambda: gone.get_by_role("button", name="Restore").click())
+    restored = _wait_for(lambda: Excerpt.objects.first())
+    assert (restored.code, restored.text) == (excerpt.code, "næringslivet")
+    expect(gone).to_be_hidden()
+    # Deleted again elsewhere; this time the change is let go and the highlight leaves the text.
+    _open_editor(page, "næringslivet")
+    services.excerpt_delete(excerpt=restored, user=coder)
+    page.get_by_role("button", name="Save memo").click()
+    expect(gone).to_be_visible()
+    _and_refresh(page, lambda: gone.get_by_role("button", name="Discard").click())
+    expect(gone).to_be_hidden()
+    assert page.locator(".seg.mine").count() == 0
+    assert not Excerpt.objects.exists()

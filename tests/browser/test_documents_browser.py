@@ -49,7 +49,7 @@ def test_a_lead_drops_a_file_on_the_drop_zone_and_sees_it_ready(page):
     MembershipFactory(project=project, user=lead, role=Role.LEAD)
 
     log_in(page, "lead@kommune.no", PASSWORD)
-    page.goto(reverse("coding:document-upload", args=[project.code]))
+    page.goto(reverse("study:document-upload", args=[project.code]))
     # A real drag from the desktop cannot be scripted; a synthetic drop event carries a
     # DataTransfer with a file built in the page, which is what upload.js receives.
     page.evaluate(

@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from coding.models import AgreementRun, Document, Excerpt
-from research.demo import DEMO_PASSWORD, demo_load
 from research.models import JobStatus, User
+from study.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import CHAR_RECT, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,6 +73,9 @@ def walk_the_guide(page, project, shots: Path | None = None) -> dict:
     _select(page, start, start + len(PHRASE) - 1)
     assert page.evaluate("() => window.getSelection().toString()") == PHRASE
     page.locator(".code-button", has_text="Traffic").first.click()
+    # Settled once the server's excerpt editor is in the panel (and before reading SQLite,
+    # which the live server's requests lock).
+    page.wait_for_selector("#excerpt-editor:not([aria-busy]) [data-editor-for]")
     excerpt = _wait_for(
         lambda: Excerpt.objects.filter(coder=kari, document=document, start=start).first()
     )
@@ -87,7 +90,7 @@ def walk_the_guide(page, project, shots: Path | None = None) -> dict:
     log_in(page, "lead@demo.concord", DEMO_PASSWORD)
     page.wait_for_url("**/")
     runs_before = AgreementRun.objects.filter(project=project).count()
-    page.goto(reverse("coding:agreement-new", kwargs={"project": project.code}))
+    page.goto(reverse("study:agreement-new", kwargs={"project": project.code}))
     page.get_by_label("Kari Coder").check()
     page.get_by_label("Anders Coder").check()
     page.get_by_label("Name").fill("Round 1 after the guide")

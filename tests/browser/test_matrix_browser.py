@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cases import services
 from cases.models import CellOverride, Matrix
+from cases.services import cases as case_services
+from cases.services import matrices as matrix_services
 from research.models import Membership, Role
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
@@ -34,10 +35,10 @@ def study():
     industry = CodeFactory(project=project, name="Industry", parent=actors)
     academia = CodeFactory(project=project, name="Academia", parent=actors)
     plan = DocumentFactory(project=project, title="Alpha strategy")
-    alpha = services.case_create(project=project, name="Alpha kommune")
-    services.case_set_documents(case=alpha, documents=[plan])
+    alpha = case_services.case_create(project=project, name="Alpha kommune")
+    case_services.case_set_documents(case=alpha, documents=[plan])
     excerpt = ExcerptFactory(document=plan, coder=coder, start=0, end=12, codes=[industry])
-    matrix = services.matrix_create_from_template(
+    matrix = matrix_services.matrix_create_from_template(
         project=project,
         name="Table 3",
         sections=[("Cooperates with", [("Industry", industry), ("Academia", academia)])],

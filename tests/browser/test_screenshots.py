@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case
-from research.demo import DEMO_PASSWORD, demo_load
+from study.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import log_in
 from tests.browser.test_guide_journey import walk_the_guide
 

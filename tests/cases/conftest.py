@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases import services
+from cases.services import cases as case_services
+from cases.services import matrices as matrix_services
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
 
@@ -16,14 +17,14 @@ def study(project, lead, coder, coder2):
     academia = CodeFactory(project=project, name="Academia", parent=actors)
     plan = DocumentFactory(project=project, title="Alpha strategy")
     joint = DocumentFactory(project=project, title="Joint regional strategy")
-    alpha = services.case_create(project=project, name="Alpha kommune", pseudonym="Alpha")
-    beta = services.case_create(project=project, name="Beta kommune", pseudonym="Beta")
-    services.case_set_documents(case=alpha, documents=[plan, joint])
-    services.case_set_documents(case=beta, documents=[joint])
+    alpha = case_services.case_create(project=project, name="Alpha kommune", pseudonym="Alpha")
+    beta = case_services.case_create(project=project, name="Beta kommune", pseudonym="Beta")
+    case_services.case_set_documents(case=alpha, documents=[plan, joint])
+    case_services.case_set_documents(case=beta, documents=[joint])
     e1 = ExcerptFactory(document=plan, coder=coder, start=0, end=8, codes=[suppliers])
     e2 = ExcerptFactory(document=joint, coder=coder2, start=9, end=20, codes=[academia])
     e3 = ExcerptFactory(document=joint, coder=coder, start=0, end=8, codes=[industry])
-    matrix = services.matrix_create_from_template(
+    matrix = matrix_services.matrix_create_from_template(
         project=project,
         name="Table 3",
         sections=[

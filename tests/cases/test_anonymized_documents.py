@@ -6,7 +6,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from cases import selectors, services
+from cases.selectors import readers
+from cases.services import attributes as attribute_services
+from cases.services import cases as case_services
+from cases.services import classifications as classification_services
+from cases.services import matrices as matrix_services
+from cases.services import writeups as writeup_services
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -29,18 +34,18 @@ def hidden(project, lead, coder):
     interview = DocumentFactory(
         project=project, title=f"Intervju {REAL_NAME} ordfører", kind="transcript", page_count=0
     )
-    case = services.case_create(project=project, name=REAL_NAME, pseudonym="Kommune A")
-    services.case_set_documents(case=case, documents=[strategy, interview])
+    case = case_services.case_create(project=project, name=REAL_NAME, pseudonym="Kommune A")
+    case_services.case_set_documents(case=case, documents=[strategy, interview])
     excerpt = ExcerptFactory(document=strategy, coder=coder, start=0, end=8, codes=[industry])
-    dimension = services.dimension_create(project=project, name="Governance")
-    services.writeup_save(
+    dimension = attribute_services.dimension_create(project=project, name="Governance")
+    writeup_services.writeup_save(
         case=case, dimension=dimension, text=f"See [[excerpt:{excerpt.code}]]", user=lead
     )
-    matrix = services.matrix_create_from_template(
+    matrix = matrix_services.matrix_create_from_template(
         project=project, name="Actors", sections=[("Actors", [("Industry", industry)])], user=lead
     )
     row = matrix.sections.get().rows.get()
-    services.case_settings_update(project=project, anonymize=True)
+    case_services.case_settings_update(project=project, anonymize=True)
     return SimpleNamespace(
         case=case, strategy=strategy, interview=interview, excerpt=excerpt, matrix=matrix, row=row
     )
@@ -101,14 +106,14 @@ def test_lead_still_sees_real_names_and_titles(project, hidden, lead):
 
 
 def test_titles_show_when_the_project_does_not_anonymize(project, hidden, viewer):
-    services.case_settings_update(project=project, anonymize=False)
+    case_services.case_settings_update(project=project, anonymize=False)
     html = client_for(viewer).get(url("case-detail", project, case=hidden.case.code))
     assert f"Smart {REAL_NAME} 2022–2026" in html.content.decode()
 
 
 def test_document_classification_names_documents_by_kind_for_viewers(project, hidden, lead, viewer):
     industry = hidden.row.codebook_code
-    rule = services.classification_create(
+    rule = classification_services.classification_create(
         project=project, name="Helix", classes=[("Industry", [industry], [], [])], user=lead
     )
     address = url("classification-detail", project, classification=rule.code)
@@ -120,16 +125,16 @@ def test_document_numbers_are_per_kind_in_upload_order(project):
     first = DocumentFactory(project=project, kind="strategy", page_count=1)
     DocumentFactory(project=project, kind="report")
     second = DocumentFactory(project=project, kind="strategy", page_count=3)
-    names = selectors.document_names(project=project, anonymize=True)
+    names = readers.document_names(project=project, anonymize=True)
     assert names(first) == "Strategy document 1 (1 page)"
     assert names(second) == "Strategy document 2 (3 pages)"
-    plain = selectors.document_names(project=project, anonymize=False)
+    plain = readers.document_names(project=project, anonymize=False)
     assert plain(first) == first.title
 
 
 def test_document_names_cost_one_query_only_when_anonymized(project, django_assert_num_queries):
     DocumentFactory(project=project)
     with django_assert_num_queries(0):
-        selectors.document_names(project=project, anonymize=False)
+        readers.document_names(project=project, anonymize=False)
     with django_assert_num_queries(1):
-        selectors.document_names(project=project, anonymize=True)
+        readers.document_names(project=project, anonymize=True)

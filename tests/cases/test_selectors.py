@@ -2,7 +2,15 @@
 
 import pytest
 
-from cases import selectors, services
+from cases.selectors import cases as case_selectors
+from cases.selectors import classifications as classification_selectors
+from cases.selectors import matrices as matrix_selectors
+from cases.selectors import readers
+from cases.selectors import tables as table_selectors
+from cases.services import attributes as attribute_services
+from cases.services import cases as case_services
+from cases.services import classifications as classification_services
+from cases.services import matrices as matrix_services
 from research.models import Membership
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -22,7 +30,7 @@ def shown(view):
 
 
 def test_cells_count_an_excerpt_for_every_case_of_its_document(study, project, lead):
-    view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
     assert [c.label for c in view.columns] == ["Alpha kommune", "Beta kommune"]
     assert shown(view) == {
         ("Industry", "Alpha kommune"): "X",
@@ -36,20 +44,22 @@ def test_matrix_query_count_is_constant(study, project, lead, django_assert_num_
     membership = member(project, lead)
     # settings, sections, rows, links, codings, assignments, overrides, footnotes, cases
     with django_assert_num_queries(9):
-        selectors.matrix_compute(matrix=study.matrix, membership=membership)
+        matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
     for i in range(5):
         document = DocumentFactory(project=project)
-        case = services.case_create(project=project, name=f"Case {i}")
-        services.case_set_documents(case=case, documents=[document])
+        case = case_services.case_create(project=project, name=f"Case {i}")
+        case_services.case_set_documents(case=case, documents=[document])
         ExcerptFactory(document=document, coder=lead, codes=[study.academia, study.suppliers])
-        services.row_create(section=study.matrix.sections.get(), code=CodeFactory(project=project))
+        matrix_services.row_create(
+            section=study.matrix.sections.get(), code=CodeFactory(project=project)
+        )
     with django_assert_num_queries(9):
-        selectors.matrix_compute(matrix=study.matrix, membership=membership)
+        matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
 
 
 def test_blind_coder_numbers_come_from_their_own_codings(study, project, coder):
     study.matrix.cell_mode = "excerpts"
-    view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, coder))
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=member(project, coder))
     assert view.scoped_to_own
     assert shown(view)[("Academia", "Beta kommune")] == ""  # only coder2 coded Academia
     assert shown(view)[("Industry", "Alpha kommune")] == "2"
@@ -57,9 +67,9 @@ def test_blind_coder_numbers_come_from_their_own_codings(study, project, coder):
 
 def test_viewer_sees_results_but_no_evidence_in_a_blind_project(study, project, viewer):
     membership = member(project, viewer)
-    view = selectors.matrix_compute(matrix=study.matrix, membership=membership)
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
     assert shown(view)[("Academia", "Beta kommune")] == "X"
-    cell, excerpts = selectors.cell_evidence(
+    cell, excerpts = matrix_selectors.cell_evidence(
         view=view,
         row=study.rows["Academia"],
         column_key=str(study.beta.code),
@@ -71,8 +81,8 @@ def test_viewer_sees_results_but_no_evidence_in_a_blind_project(study, project, 
 
 def test_evidence_for_a_lead_lists_the_excerpts(study, project, lead):
     membership = member(project, lead)
-    view = selectors.matrix_compute(matrix=study.matrix, membership=membership)
-    _cell, excerpts = selectors.cell_evidence(
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
+    _cell, excerpts = matrix_selectors.cell_evidence(
         view=view,
         row=study.rows["Industry"],
         column_key=str(study.alpha.code),
@@ -83,7 +93,7 @@ def test_evidence_for_a_lead_lists_the_excerpts(study, project, lead):
 
 def test_overrides_and_footnotes_in_the_view_and_table(study, project, lead):
     column = str(study.beta.code)
-    services.cell_override_set(
+    matrix_services.cell_override_set(
         row=study.rows["Academia"],
         column=column,
         symbol="*",
@@ -91,16 +101,18 @@ def test_overrides_and_footnotes_in_the_view_and_table(study, project, lead):
         user=lead,
         computed="X",
     )
-    services.footnote_create(matrix=study.matrix, text="Region solution", user=lead, column=column)
-    services.footnote_create(
+    matrix_services.footnote_create(
+        matrix=study.matrix, text="Region solution", user=lead, column=column
+    )
+    matrix_services.footnote_create(
         matrix=study.matrix, text="Cell note", user=lead, row=study.rows["Industry"], column=column
     )
-    view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
     cell = view.cell(study.rows["Academia"], column)
     assert (cell.shown, cell.display, cell.reason) == ("*", "X", "Only a pilot")
     assert view.column_notes == {column: [1]}
     assert view.cell(study.rows["Industry"], column).footnotes == [2]
-    table = selectors.matrix_table(view)
+    table = matrix_selectors.matrix_table(view)
     assert table.columns == ["Alpha kommune", "Beta kommune"]
     assert table.column_footnotes == [[], [1]]
     academia = table.sections[0].rows[1].cells[1]
@@ -109,42 +121,46 @@ def test_overrides_and_footnotes_in_the_view_and_table(study, project, lead):
 
 
 def test_anonymized_export_labels(study, project, lead, viewer):
-    services.case_settings_update(project=project, anonymize=True)
-    lead_view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
+    case_services.case_settings_update(project=project, anonymize=True)
+    lead_view = matrix_selectors.matrix_compute(
+        matrix=study.matrix, membership=member(project, lead)
+    )
     assert [c.label for c in lead_view.columns] == ["Alpha kommune", "Beta kommune"]
-    viewer_view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, viewer))
+    viewer_view = matrix_selectors.matrix_compute(
+        matrix=study.matrix, membership=member(project, viewer)
+    )
     assert [c.label for c in viewer_view.columns] == ["Alpha", "Beta"]
-    export = selectors.matrix_compute(
+    export = matrix_selectors.matrix_compute(
         matrix=study.matrix, membership=member(project, lead), anonymize=True
     )
     assert [c.label for c in export.columns] == ["Alpha", "Beta"]
-    rows = selectors.cases_export_rows(project=project, anonymize=True)
+    rows = case_selectors.cases_export_rows(project=project, anonymize=True)
     assert [r[0] for r in rows[1:]] == ["Alpha", "Beta"]
     assert "Alpha kommune" not in str(rows)
 
 
 def test_grouped_columns_from_an_attribute(study, project, lead):
-    county = services.attribute_create(
+    county = attribute_services.attribute_create(
         project=project, name="County", type="choice", choices=["Vestland"]
     )
-    services.attribute_values_set(case=study.alpha, values={county: "Vestland"})
-    services.matrix_update(
+    attribute_services.attribute_values_set(case=study.alpha, values={county: "Vestland"})
+    matrix_services.matrix_update(
         matrix=study.matrix, column_mode="grouped", group_attribute=county, cell_mode="documents"
     )
-    view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
     assert [c.label for c in view.columns] == ["Vestland", "(no value)"]
     assert shown(view)[("Industry", "Vestland")] == "2"
     assert shown(view)[("Academia", "(no value)")] == "1"
 
 
 def test_chosen_columns(study, project, lead):
-    services.matrix_update(matrix=study.matrix, column_mode="chosen", cases=[study.beta])
-    view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
+    matrix_services.matrix_update(matrix=study.matrix, column_mode="chosen", cases=[study.beta])
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
     assert [c.label for c in view.columns] == ["Beta kommune"]
 
 
 def test_helix_classification_of_documents_traceable(study, project, lead):
-    rule = services.classification_create(
+    rule = classification_services.classification_create(
         project=project,
         name="Helix",
         classes=[
@@ -153,40 +169,42 @@ def test_helix_classification_of_documents_traceable(study, project, lead):
         ],
         user=lead,
     )
-    result = selectors.classification_result(rule=rule, membership=member(project, lead))
+    result = classification_selectors.classification_result(
+        rule=rule, membership=member(project, lead)
+    )
     assert [(c.name, c.count, c.total) for c in result.counts] == [
         ("Industry and academia", 1, 2),
         ("Industry", 1, 2),
     ]
     assert result.counts[0].units == [study.joint]
     assert result.counts[0].sentence == "1 of 2 ≈ 50 %"
-    services.row_create(section=study.matrix.sections.get(), rule=rule)
-    view = selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
+    matrix_services.row_create(section=study.matrix.sections.get(), rule=rule)
+    view = matrix_selectors.matrix_compute(matrix=study.matrix, membership=member(project, lead))
     assert shown(view)[("Helix", "Alpha kommune")] == "Industry and academia"
 
 
 def test_frequency_rows_and_trail(study, project, lead, coder):
-    rows = selectors.frequency_rows(membership=member(project, lead))
+    rows = table_selectors.frequency_rows(membership=member(project, lead))
     assert [(r.category, r.documents, r.codings) for r in rows] == [
         ("Academia", 1, 1),
         ("Industry", 2, 2),
     ]
-    mine = selectors.frequency_rows(membership=member(project, coder))
+    mine = table_selectors.frequency_rows(membership=member(project, coder))
     assert [(r.category, r.codings) for r in mine] == [("Academia", 0), ("Industry", 2)]
-    trail = selectors.coding_trail(membership=member(project, coder))
+    trail = table_selectors.coding_trail(membership=member(project, coder))
     assert {t["concept"] for t in trail} == {"Suppliers", "Industry"}
     assert {t["category"] for t in trail} == {"Industry", "Actors"}
 
 
 def test_writeup_html_quotes_visible_citations_only(study, project, viewer, lead):
     text = f"<b>Note</b>\n[[excerpt:{study.e1.code}]]"
-    lead_html = selectors.writeup_html(
-        text, selectors.cited_excerpts(membership=member(project, lead), texts=[text])
+    lead_html = case_selectors.writeup_html(
+        text, case_selectors.cited_excerpts(membership=member(project, lead), texts=[text])
     )
     assert "&lt;b&gt;Note&lt;/b&gt;" in lead_html
     assert f"“{study.e1.text}”" in lead_html
-    viewer_html = selectors.writeup_html(
-        text, selectors.cited_excerpts(membership=member(project, viewer), texts=[text])
+    viewer_html = case_selectors.writeup_html(
+        text, case_selectors.cited_excerpts(membership=member(project, viewer), texts=[text])
     )
     assert study.e1.text not in viewer_html and "cannot see" in viewer_html
 
@@ -195,36 +213,38 @@ def test_writeup_html_quotes_visible_citations_only(study, project, viewer, lead
 def test_result_scope(project, coder, viewer, lead, blind):
     project.blind_coding = blind
     project.save()
-    assert selectors.result_coder_scope(member(project, coder)) == (coder.pk if blind else None)
-    assert selectors.result_coder_scope(member(project, viewer)) is None
-    assert selectors.result_coder_scope(member(project, lead)) is None
+    assert readers.result_coder_scope(member(project, coder)) == (coder.pk if blind else None)
+    assert readers.result_coder_scope(member(project, viewer)) is None
+    assert readers.result_coder_scope(member(project, lead)) is None
 
 
 def test_label_only_rows_are_blank_but_take_overrides(
     study, project, lead, django_assert_num_queries
 ):
-    matrix = services.matrix_create_from_study_layout(project=project, name="Layout", user=lead)
+    matrix = matrix_services.matrix_create_from_study_layout(
+        project=project, name="Layout", user=lead
+    )
     membership = member(project, lead)
     with django_assert_num_queries(9):
-        view = selectors.matrix_compute(matrix=matrix, membership=membership)
+        view = matrix_selectors.matrix_compute(matrix=matrix, membership=membership)
     cells = shown(view)
     assert cells[("Industry", "Alpha kommune")] == "X"
     assert cells[("Other municipalities", "Alpha kommune")] == ""
     row = matrix.sections.first().rows.get(label="Other municipalities")
-    services.cell_override_set(
+    matrix_services.cell_override_set(
         row=row,
         column=str(study.alpha.code),
         symbol="*",
         reason="Said so in the interview",
         user=lead,
     )
-    view = selectors.matrix_compute(matrix=matrix, membership=membership)
+    view = matrix_selectors.matrix_compute(matrix=matrix, membership=membership)
     assert shown(view)[("Other municipalities", "Alpha kommune")] == "*"
 
 
 def test_one_cell_of_the_matrix_computes_only_its_row_and_column(study, project, lead):
     row = study.rows["Industry"]
-    view = selectors.matrix_compute(
+    view = matrix_selectors.matrix_compute(
         matrix=study.matrix,
         membership=member(project, lead),
         only_row=row,

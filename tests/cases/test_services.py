@@ -5,8 +5,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import services
 from cases.models import AttributeValue, Case, CaseWriteup, CellOverride, Dimension
+from cases.services import attributes as attribute_services
+from cases.services import cases as case_services
+from cases.services import classifications as classification_services
+from cases.services import matrices as matrix_services
+from cases.services import writeups as writeup_services
 from cases.tabular import CaseRecord
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -14,20 +18,24 @@ from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 @pytest.fixture
 def attributes(project):
     return {
-        "population": services.attribute_create(project=project, name="Population", type="number"),
-        "county": services.attribute_create(
+        "population": attribute_services.attribute_create(
+            project=project, name="Population", type="number"
+        ),
+        "county": attribute_services.attribute_create(
             project=project, name="County", type="choice", choices=["Vestland", "Rogaland", " "]
         ),
-        "plan": services.attribute_create(
+        "plan": attribute_services.attribute_create(
             project=project, name="Adopted digitalization plan", type="boolean"
         ),
-        "adopted": services.attribute_create(project=project, name="Adopted on", type="date"),
-        "notes": services.attribute_create(project=project, name="Notes", type="text"),
+        "adopted": attribute_services.attribute_create(
+            project=project, name="Adopted on", type="date"
+        ),
+        "notes": attribute_services.attribute_create(project=project, name="Notes", type="text"),
     }
 
 
 def test_case_create_with_every_attribute_type(project, attributes):
-    case = services.case_create(
+    case = case_services.case_create(
         project=project,
         name="Alpha kommune",
         pseudonym="Alpha",
@@ -68,67 +76,69 @@ def test_case_create_with_every_attribute_type(project, attributes):
 )
 def test_bad_attribute_values_create_nothing(project, attributes, name, value, message):
     with pytest.raises(ValidationError, match=message):
-        services.case_create(project=project, name="Alpha", attributes={name: value})
+        case_services.case_create(project=project, name="Alpha", attributes={name: value})
     assert not Case.objects.exists()
 
 
 def test_blank_value_clears_it(project, attributes):
-    case = services.case_create(project=project, name="Alpha", attributes={"Population": "3"})
-    services.attribute_values_set(case=case, values={"Population": " "})
+    case = case_services.case_create(project=project, name="Alpha", attributes={"Population": "3"})
+    attribute_services.attribute_values_set(case=case, values={"Population": " "})
     assert not AttributeValue.objects.exists()
 
 
 def test_choice_attribute_needs_choices_and_names_are_unique(project, attributes):
     with pytest.raises(ValidationError, match="needs at least one choice"):
-        services.attribute_create(project=project, name="Size", type="choice", choices=[])
+        attribute_services.attribute_create(project=project, name="Size", type="choice", choices=[])
     with pytest.raises(ValidationError, match="exists already"):
-        services.attribute_create(project=project, name="population", type="text")
+        attribute_services.attribute_create(project=project, name="population", type="text")
 
 
 def test_region_contains_member_cases_but_not_itself(project):
-    region = services.case_create(project=project, name="Region", kind="region")
-    member = services.case_create(project=project, name="Epsilon", parent=region)
+    region = case_services.case_create(project=project, name="Region", kind="region")
+    member = case_services.case_create(project=project, name="Epsilon", parent=region)
     assert list(region.members.all()) == [member]
     with pytest.raises(ValidationError, match="part of itself"):
-        services.case_update(
+        case_services.case_update(
             case=region, name="Region", pseudonym="", kind="region", description="", parent=member
         )
 
 
 def test_duplicate_case_name(project):
-    services.case_create(project=project, name="Alpha")
+    case_services.case_create(project=project, name="Alpha")
     with pytest.raises(ValidationError, match="exists already"):
-        services.case_create(project=project, name="alpha")
+        case_services.case_create(project=project, name="alpha")
 
 
 def test_one_document_belongs_to_several_cases(study):
     assert set(study.joint.cases.all()) == {study.alpha, study.beta}
-    services.document_set_cases(document=study.plan, cases=[study.alpha, study.beta])
+    case_services.document_set_cases(document=study.plan, cases=[study.alpha, study.beta])
     assert set(study.beta.documents.all()) == {study.plan, study.joint}
 
 
 def test_links_across_projects_are_refused(study):
     other = DocumentFactory()
     with pytest.raises(ValidationError):
-        services.case_set_documents(case=study.alpha, documents=[other])
+        case_services.case_set_documents(case=study.alpha, documents=[other])
 
 
 def test_writeup_cites_excerpts_of_the_project_only(study, lead):
     dimension = Dimension.objects.filter(project=study.alpha.project).first()
     text = f"Industry matters.\n[[excerpt:{study.e1.code}]]"
-    writeup = services.writeup_save(case=study.alpha, dimension=dimension, text=text, user=lead)
-    assert services.cited_excerpt_codes(writeup.text) == [str(study.e1.code)]
+    writeup = writeup_services.writeup_save(
+        case=study.alpha, dimension=dimension, text=text, user=lead
+    )
+    assert writeup_services.cited_excerpt_codes(writeup.text) == [str(study.e1.code)]
     foreign = ExcerptFactory(codes=[])
     with pytest.raises(ValidationError, match=str(foreign.code)):
-        services.writeup_save(
+        writeup_services.writeup_save(
             case=study.alpha, dimension=dimension, text=f"[[excerpt:{foreign.code}]]", user=lead
         )
     assert CaseWriteup.objects.get().text == text
 
 
 def test_import_creates_and_updates_all_or_nothing(project, attributes):
-    services.case_create(project=project, name="Alpha", pseudonym="A")
-    counts = services.cases_import(
+    case_services.case_create(project=project, name="Alpha", pseudonym="A")
+    counts = case_services.cases_import(
         project=project,
         records=[
             CaseRecord(2, "Alpha", attributes={"Population": 5.0}, parent="Region"),
@@ -139,7 +149,9 @@ def test_import_creates_and_updates_all_or_nothing(project, attributes):
     alpha = Case.objects.get(name="Alpha")
     assert alpha.parent.name == "Region" and alpha.pseudonym == "A"
     with pytest.raises(ValidationError, match="Row 2, column part of"):
-        services.cases_import(project=project, records=[CaseRecord(2, "Gamma", parent="Nowhere")])
+        case_services.cases_import(
+            project=project, records=[CaseRecord(2, "Gamma", parent="Nowhere")]
+        )
     assert not Case.objects.filter(name="Gamma").exists()
 
 
@@ -152,46 +164,46 @@ def test_override_needs_a_reason_and_a_legend_symbol(study, lead):
     row = study.rows["Academia"]
     column = str(study.alpha.code)
     with pytest.raises(ValidationError, match="reason"):
-        services.cell_override_set(row=row, column=column, symbol="*", reason=" ", user=lead)
+        matrix_services.cell_override_set(row=row, column=column, symbol="*", reason=" ", user=lead)
     with pytest.raises(ValidationError, match="legend"):
-        services.cell_override_set(row=row, column=column, symbol="?", reason="x", user=lead)
-    services.cell_override_set(
+        matrix_services.cell_override_set(row=row, column=column, symbol="?", reason="x", user=lead)
+    matrix_services.cell_override_set(
         row=row, column=column, symbol="*", reason="Pilot", user=lead, computed="X"
     )
     override = CellOverride.objects.get()
     assert (override.symbol, override.computed, override.user) == ("*", "X", lead)
-    services.cell_override_clear(row=row, column=column)
+    matrix_services.cell_override_clear(row=row, column=column)
     assert not CellOverride.objects.exists()
 
 
 def test_matrix_settings_are_checked(project, lead):
     with pytest.raises(ValidationError, match="coder"):
-        services.matrix_create(project=project, name="M", user=lead, source="coder")
+        matrix_services.matrix_create(project=project, name="M", user=lead, source="coder")
     with pytest.raises(ValidationError, match="attribute"):
-        services.matrix_create(project=project, name="M", user=lead, column_mode="grouped")
+        matrix_services.matrix_create(project=project, name="M", user=lead, column_mode="grouped")
 
 
 def test_legend_parse():
-    assert services.legend_parse("X = yes\n\n = no") == [
+    assert matrix_services.legend_parse("X = yes\n\n = no") == [
         {"symbol": "X", "meaning": "yes"},
         {"symbol": "", "meaning": "no"},
     ]
     with pytest.raises(ValidationError, match="line 1"):
-        services.legend_parse("X yes")
+        matrix_services.legend_parse("X yes")
 
 
 def test_row_stands_for_code_or_classification(study, project, lead):
     section = study.matrix.sections.get()
     with pytest.raises(ValidationError):
-        services.row_create(section=section, label="Nothing")
+        matrix_services.row_create(section=section, label="Nothing")
     with pytest.raises(ValidationError, match="another project"):
-        services.row_create(section=section, code=CodeFactory())
+        matrix_services.row_create(section=section, code=CodeFactory())
 
 
 def test_classification_needs_conditions(project, lead):
     code = CodeFactory(project=project)
     with pytest.raises(ValidationError, match="needs a condition"):
-        services.classification_create(
+        classification_services.classification_create(
             project=project,
             name="Helix",
             classes=[("A", [code], [], []), ("B", [], [], [])],
@@ -202,7 +214,9 @@ def test_classification_needs_conditions(project, lead):
 
 def test_matrix_from_the_study_layout_maps_rows_to_codes_by_name(study, project, lead):
     CodeFactory(project=project, name="smart CITY", parent=study.actors)
-    matrix = services.matrix_create_from_study_layout(project=project, name="Table 3b", user=lead)
+    matrix = matrix_services.matrix_create_from_study_layout(
+        project=project, name="Table 3b", user=lead
+    )
     sections = list(matrix.sections.all())
     assert sections[0].title == "Cooperates with the following ecosystem actors"
     assert [s.position for s in sections] == list(range(len(sections)))
@@ -219,7 +233,7 @@ def test_matrix_from_the_study_layout_maps_rows_to_codes_by_name(study, project,
 
 def test_matrix_from_the_study_layout_with_a_taken_name_creates_nothing(study, project, lead):
     with pytest.raises(ValidationError, match="exists already"):
-        services.matrix_create_from_study_layout(project=project, name="table 3", user=lead)
+        matrix_services.matrix_create_from_study_layout(project=project, name="table 3", user=lead)
     assert project.matrices.count() == 1
 
 
@@ -227,42 +241,44 @@ def test_rows_and_sections_move_up_and_down(study, project, lead):
     section = study.matrix.sections.get()
     labels = lambda: [r.label for r in section.rows.all()]  # noqa: E731
     assert labels() == ["Industry", "Academia"]
-    assert services.row_move(row=study.rows["Academia"], direction="up")
+    assert matrix_services.row_move(row=study.rows["Academia"], direction="up")
     assert labels() == ["Academia", "Industry"]
-    assert not services.row_move(row=study.rows["Academia"], direction="up")  # already first
-    assert services.row_move(row=study.rows["Academia"], direction="down")
+    assert not matrix_services.row_move(row=study.rows["Academia"], direction="up")  # already first
+    assert matrix_services.row_move(row=study.rows["Academia"], direction="down")
     assert labels() == ["Industry", "Academia"]
-    second = services.section_create(matrix=study.matrix, title="Benefits")
+    second = matrix_services.section_create(matrix=study.matrix, title="Benefits")
     titles = lambda: [s.title for s in study.matrix.sections.all()]  # noqa: E731
-    assert services.section_move(section=second, direction="up")
+    assert matrix_services.section_move(section=second, direction="up")
     assert titles() == ["Benefits", section.title]
-    assert not services.section_move(section=second, direction="up")
+    assert not matrix_services.section_move(section=second, direction="up")
     with pytest.raises(ValidationError):
-        services.section_move(section=second, direction="sideways")
+        matrix_services.section_move(section=second, direction="sideways")
 
 
 def test_moving_renumbers_tied_positions(study, project, lead):
     section = study.matrix.sections.get()
     section.rows.update(position=0)  # older data: ties; a swap of numbers would do nothing
     first, second = list(section.rows.all())
-    assert services.row_move(row=second, direction="up")
+    assert matrix_services.row_move(row=second, direction="up")
     assert [r.pk for r in section.rows.all()] == [second.pk, first.pk]
 
 
 def test_row_update_maps_a_label_only_row_and_refuses_bad_input(study, project, lead):
-    matrix = services.matrix_create_from_study_layout(project=project, name="Layout", user=lead)
+    matrix = matrix_services.matrix_create_from_study_layout(
+        project=project, name="Layout", user=lead
+    )
     row = matrix.sections.first().rows.get(label="Other municipalities")
     other = matrix.sections.last()
-    services.row_update(row=row, section=other, label="", code=study.academia)
+    matrix_services.row_update(row=row, section=other, label="", code=study.academia)
     row.refresh_from_db()
     assert (row.label, row.codebook_code, row.section) == ("Academia", study.academia, other)
     assert row.position == other.rows.count() - 1  # at the end of its new section
-    services.row_update(row=row, section=other, label="Other municipalities")
+    matrix_services.row_update(row=row, section=other, label="Other municipalities")
     row.refresh_from_db()
     assert row.codebook_code is None  # back to a label-only row
     with pytest.raises(ValidationError, match="needs a label"):
-        services.row_update(row=row, section=other, label=" ")
+        matrix_services.row_update(row=row, section=other, label=" ")
     with pytest.raises(ValidationError, match="another matrix"):
-        services.row_update(row=row, section=study.matrix.sections.get(), label="X")
+        matrix_services.row_update(row=row, section=study.matrix.sections.get(), label="X")
     with pytest.raises(ValidationError, match="another project"):
-        services.row_update(row=row, section=other, label="X", code=CodeFactory())
+        matrix_services.row_update(row=row, section=other, label="X", code=CodeFactory())

@@ -8,8 +8,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases import services
 from cases.models import AttributeDefinition, Case, CellOverride, ClassificationRule, Matrix
+from cases.services import attributes as attribute_services
+from cases.services import cases as case_services
+from cases.services import classifications as classification_services
+from cases.services import matrices as matrix_services
 from tests.conftest import client_for
 
 
@@ -25,8 +28,10 @@ def body(response) -> str:
 
 
 def test_case_list_shows_cases_and_attributes(study, project, viewer, django_assert_num_queries):
-    population = services.attribute_create(project=project, name="Population", type="number")
-    services.attribute_values_set(case=study.alpha, values={population: "12000"})
+    population = attribute_services.attribute_create(
+        project=project, name="Population", type="number"
+    )
+    attribute_services.attribute_values_set(case=study.alpha, values={population: "12000"})
     client = client_for(viewer)
     response = client.get(url("case-list", project))
     assert response.status_code == 200
@@ -37,14 +42,14 @@ def test_case_list_query_count_is_pinned(study, project, viewer, django_assert_n
     client = client_for(viewer)
     client.get(url("case-list", project))  # warm the session
     for i in range(4):
-        services.case_create(project=project, name=f"Extra {i}")
+        case_services.case_create(project=project, name=f"Extra {i}")
     # session, user, membership, settings, definitions, cases, attribute values
     with django_assert_num_queries(7):
         client.get(url("case-list", project))
 
 
 def test_case_create_by_lead_with_attributes(project, lead):
-    services.attribute_create(project=project, name="Population", type="number")
+    attribute_services.attribute_create(project=project, name="Population", type="number")
     definition = AttributeDefinition.objects.get()
     response = client_for(lead).post(
         url("case-create", project),
@@ -56,7 +61,7 @@ def test_case_create_by_lead_with_attributes(project, lead):
 
 
 def test_case_create_bad_input(project, lead, coder):
-    services.case_create(project=project, name="Gamma")
+    case_services.case_create(project=project, name="Gamma")
     client = client_for(lead)
     response = client.post(url("case-create", project), {"name": "gamma", "kind": "municipality"})
     assert response.status_code == 200 and "exists already" in body(response)
@@ -150,7 +155,7 @@ def upload(text: str, name="cases.csv"):
 
 
 def test_import_preview_then_confirm(project, lead):
-    services.attribute_create(project=project, name="Population", type="number")
+    attribute_services.attribute_create(project=project, name="Population", type="number")
     client = client_for(lead)
     preview = client.post(
         url("case-import", project),
@@ -167,7 +172,7 @@ def test_import_preview_then_confirm(project, lead):
 
 
 def test_import_errors_name_row_and_column(project, lead):
-    services.attribute_create(project=project, name="Population", type="number")
+    attribute_services.attribute_create(project=project, name="Population", type="number")
     response = client_for(lead).post(
         url("case-import", project), {"file": upload("name,Population\nAlpha,lots\n")}
     )
@@ -549,7 +554,7 @@ def test_row_update_maps_a_row_and_refuses_bad_input(study, project, lead, coder
         study.actors,
         False,  # an unticked box
     )
-    rule = services.classification_create(
+    rule = classification_services.classification_create(
         project=project, name="Helix", classes=[("A", [study.actors], [], [])], user=lead
     )
     both = client.post(edit, {"section": section.pk, "code": study.actors.pk, "rule": rule.pk})
@@ -572,18 +577,20 @@ def test_row_and_section_move(study, project, lead, coder):
     bad = client.post(move, {"direction": "left"}, follow=True)
     assert "Choose what to move" in body(bad)
     assert client_for(coder).post(move, {"direction": "down"}).status_code == 403
-    second = services.section_create(matrix=study.matrix, title="Benefits")
+    second = matrix_services.section_create(matrix=study.matrix, title="Benefits")
     move_section = url("section-move", project, matrix=study.matrix.code)
     client.post(move_section, {"section": second.pk, "direction": "up"})
     assert study.matrix.sections.first() == second
-    other = services.matrix_create(project=project, name="Other", user=lead)
-    foreign = services.section_create(matrix=other, title="Elsewhere")
+    other = matrix_services.matrix_create(project=project, name="Other", user=lead)
+    foreign = matrix_services.section_create(matrix=other, title="Elsewhere")
     refused = client.post(move_section, {"section": foreign.pk, "direction": "up"}, follow=True)
     assert "Choose what to move" in body(refused)
 
 
 def test_evidence_of_a_label_only_row_says_no_code_is_mapped(study, project, lead):
-    matrix = services.matrix_create_from_study_layout(project=project, name="Layout", user=lead)
+    matrix = matrix_services.matrix_create_from_study_layout(
+        project=project, name="Layout", user=lead
+    )
     row = matrix.sections.first().rows.get(label="Other municipalities")
     evidence = url(
         "cell-evidence", project, matrix=matrix.code, row=row.code, column=study.alpha.code

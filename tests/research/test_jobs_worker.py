@@ -7,8 +7,8 @@ from django.conf import settings
 
 from config.celery import app as celery_app
 from research import jobs
-from research.exports import PROJECT_EXPORT, export_file_path
 from research.models import Job, JobStatus
+from study.jobs import PROJECT_EXPORT, export_file_path
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_export_job_runs_in_a_real_worker(real_worker, project, owner):
     job = wait_for(job)
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.progress == 100
-    assert export_file_path(job) is not None
+    assert export_file_path(project=project, job=job.code) is not None
 
 
 def test_redelivery_does_not_run_a_finished_job_again(real_worker, project, owner):

@@ -48,16 +48,16 @@ URL_RULES = {
 
 
 def _case(world):
-    from cases import services
     from cases.models import Case
+    from cases.services import cases as services
 
     case = Case.objects.filter(project=world["project"], name="Access case").first()
     return case or services.case_create(project=world["project"], name="Access case")
 
 
 def _matrix(world):
-    from cases import services
     from cases.models import Matrix
+    from cases.services import matrices as services
     from tests.factories import CodeFactory
 
     matrix = Matrix.objects.filter(project=world["project"], name="Access matrix").first()
@@ -76,14 +76,14 @@ def _matrix(world):
 
 
 def _dimension(world):
-    from cases import services
+    from cases.services import attributes as services
 
     return services.dimensions_ensure(project=world["project"])[0].code
 
 
 def _attribute(world):
-    from cases import services
     from cases.models import AttributeDefinition
+    from cases.services import attributes as services
 
     found = AttributeDefinition.objects.filter(project=world["project"]).first()
     return (
@@ -103,8 +103,8 @@ def _document(world):
 
 
 def _classification(world):
-    from cases import services
     from cases.models import ClassificationRule
+    from cases.services import classifications as services
     from tests.factories import CodeFactory
 
     rule = ClassificationRule.objects.filter(project=world["project"]).first()

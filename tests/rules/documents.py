@@ -1,4 +1,4 @@
-"""Access rules for the documents pages (coding:document-*)."""
+"""Access rules for the documents pages (coding:document-*; upload and edit are study's)."""
 
 from django.core.files.base import ContentFile
 
@@ -24,10 +24,8 @@ def _document(world) -> object:
 
 URL_RULES = {
     "coding:document-list": Capability.VIEW,
-    "coding:document-upload": Capability.MANAGE,
     "coding:document-bulk": Capability.MANAGE,
     "coding:document-detail": Capability.VIEW,
-    "coding:document-edit": Capability.MANAGE,
     "coding:document-download": Capability.VIEW,
     "coding:document-replace": Capability.MANAGE,
     "coding:document-delete": Capability.MANAGE,

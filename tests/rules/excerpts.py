@@ -29,6 +29,7 @@ URL_RULES = {
     "coding:coding-view": Capability.CODE,
     "coding:excerpt-create": Capability.CODE,
     "coding:excerpt-update": Capability.CODE,
+    "coding:excerpt-editor": Capability.CODE,
     "coding:excerpt-delete": Capability.CODE,
     "coding:excerpt-restore": Capability.CODE,
     "coding:assignments": Capability.MANAGE,

@@ -1,4 +1,5 @@
-"""Access rules of the agreement-run pages (coding/runs/urls.py)."""
+"""Access rules of the agreement-run pages (coding/runs/urls.py, and study/urls.py for the
+list of runs and the form that starts one)."""
 
 from __future__ import annotations
 
@@ -48,8 +49,8 @@ KWARG_BUILDERS = {
 }
 
 URL_RULES = {
-    "coding:agreement-list": Capability.VIEW,
-    "coding:agreement-new": Capability.MANAGE,
+    "study:agreement-list": Capability.VIEW,
+    "study:agreement-new": Capability.MANAGE,
     "coding:agreement-run": BLIND_RESULTS,
     "coding:agreement-code": BLIND_RESULTS,
     "coding:agreement-compare": BLIND_RESULTS,

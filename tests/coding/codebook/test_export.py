@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from coding.codebook import selectors, services
-from research.exports import PROJECT_EXPORT, project_export_data
 from research.models import Job, JobStatus
+from study.export import project_export_data
+from study.jobs import PROJECT_EXPORT
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def book(project, lead, coder):
 
 
 def test_export_has_the_tree_versions_and_change_log(project, lead, coder, book):
-    section = project_export_data(project)["codebook"]
+    section = project_export_data(project=project)["codebook"]
     actors, idea = section["tree"]
     assert (actors["name"], actors["code"], actors["definition"]) == (
         "Actors",
@@ -52,7 +53,11 @@ def test_export_has_the_tree_versions_and_change_log(project, lead, coder, book)
 
 
 def test_export_of_an_empty_codebook(project):
-    assert project_export_data(project)["codebook"] == {"tree": [], "versions": [], "changes": []}
+    assert project_export_data(project=project)["codebook"] == {
+        "tree": [],
+        "versions": [],
+        "changes": [],
+    }
 
 
 def test_export_reads_in_three_queries(project, book, django_assert_num_queries):
@@ -64,9 +69,11 @@ def test_export_job_file_carries_the_codebook(
     project, lead, book, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(lead).post(reverse("research:project-export", args=[project.code]))
+        client_for(lead).post(reverse("study:project-export", args=[project.code]))
     job = Job.objects.get(kind=PROJECT_EXPORT)
-    assert job.status == JobStatus.SUCCEEDED and "codebook" in job.result["sections"]
-    download = client_for(lead).get(reverse("research:job-download", args=[project.code, job.code]))
+    assert job.status == JobStatus.SUCCEEDED
+    download = client_for(lead).get(
+        reverse("study:project-export-download", args=[project.code, job.code])
+    )
     data = json.loads(b"".join(download.streaming_content))
     assert [c["name"] for c in data["codebook"]["tree"]] == ["Actors", "Idea"]

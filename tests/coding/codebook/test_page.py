@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from coding.codebook import selectors, services
-from coding.codebook.views import DEFINITION_PREVIEW
+from coding.codebook.selectors import DEFINITION_PREVIEW
 from coding.models import CodeStatus
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory

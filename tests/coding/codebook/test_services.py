@@ -7,7 +7,7 @@ from coding.codebook import selectors, services
 from coding.codebook_io import CodeNode, read_study_codebook_csv
 from coding.models import Code, CodebookChange, CodeStatus, Coding, Excerpt
 from tests.factories import DocumentFactory, ExcerptFactory
-from tests.shared import SHARED
+from tests.shared import shared_path
 
 
 def tree_names(project):
@@ -235,7 +235,7 @@ def test_accept_a_proposed_code(project, lead, coder):
 
 
 def test_import_study_codebook_then_merge_again(project, lead):
-    text = (SHARED / "method" / "codebook.csv").read_text(encoding="utf-8")
+    text = shared_path("method", "codebook.csv").read_text(encoding="utf-8")
     roots = read_study_codebook_csv(text).roots
     report = services.codebook_import_tree(project=project, roots=roots, user=lead)
     assert report.added and not report.existing
@@ -259,3 +259,38 @@ def test_version_freezes_the_tree(project, lead, book):
     assert selectors.codebook_version_current(project=project) == version
     with pytest.raises(ValidationError):
         services.codebook_version_create(project=project, name="v1", user=lead)
+
+
+def test_undo_of_a_merge_or_delete_skips_excerpts_deleted_since(project, lead, coder, book):
+    both = _coded(project, coder, book["academia"], book["gov"])
+    gone = _coded(project, coder, book["academia"], book["gov"])
+    academia_pk = book["academia"].pk
+    services.code_merge(source=book["academia"], target=book["gov"], user=lead)
+    gone.delete()
+    services.codebook_undo(project=project, user=lead)
+    assert set(Code.objects.get(pk=academia_pk).excerpts.all()) == {both}
+    doomed = _coded(project, coder, book["value"])
+    services.code_delete(code=book["value"], user=lead, confirm_codings=1)
+    doomed.delete()
+    services.codebook_undo(project=project, user=lead)
+    assert Code.objects.filter(name="Value").exists()
+
+
+def test_a_change_to_a_code_removed_meanwhile_is_refused_with_a_message(project, lead, book):
+    stale = Code.objects.get(pk=book["academia"].pk)
+    services.code_merge(source=book["academia"], target=book["gov"], user=lead)
+    with pytest.raises(ValidationError, match="merged or deleted meanwhile"):
+        services.code_move(code=stale, user=lead, parent=None)
+    with pytest.raises(ValidationError, match="merged or deleted meanwhile"):
+        services.code_update(code=stale, user=lead, name="Academy")
+
+
+def test_a_move_sees_where_the_code_is_now(project, lead, book):
+    stale = Code.objects.get(pk=book["unis"].pk)  # loaded under Academia
+    services.code_move(code=book["unis"], user=lead, parent=book["value"])
+    services.code_move(code=stale, user=lead, parent=book["gov"])
+    undo = services.codebook_undo(project=project, user=lead)
+    assert undo.before["action"] == "move"
+    # Undoing the second move puts it back under Value, where it really was.
+    assert Code.objects.get(pk=book["unis"].pk).parent_id == book["value"].pk
+    assert_paths_consistent(project)

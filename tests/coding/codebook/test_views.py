@@ -12,7 +12,7 @@ from coding.codebook_io.qdc import codebook_schema
 from coding.models import Code, CodebookChange, CodeStatus, Coding, Excerpt
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory
-from tests.shared import SHARED
+from tests.shared import shared_path
 
 
 def url(name, project, code=None, **query):
@@ -350,6 +350,6 @@ def test_too_large_file_is_refused(project, lead, settings, monkeypatch):
 
 def test_study_codebook_imports_through_the_page(project, lead):
     # The study's own table is not the CSV exchange format: it is read by the demo loader.
-    data = (SHARED / "method" / "codebook.csv").read_bytes()
+    data = shared_path("method", "codebook.csv").read_bytes()
     response = _upload(client_for(lead), project, "codebook.csv", data)
     assert "cannot be imported" in response.content.decode()

@@ -2,14 +2,13 @@ import pytest
 
 from coding.codebook_io import read_study_codebook_csv, write_csv, write_qdc
 from coding.codebook_io.model import CodebookFormatError
-from tests.shared import SHARED
-
-STUDY_CSV = SHARED / "method" / "codebook.csv"
+from tests.shared import shared_path
 
 
 @pytest.fixture(scope="module")
 def study():
-    return read_study_codebook_csv(STUDY_CSV.read_text(encoding="utf-8"))
+    study_csv = shared_path("method", "codebook.csv")
+    return read_study_codebook_csv(study_csv.read_text(encoding="utf-8"))
 
 
 def test_study_codebook_has_the_four_clusters_in_order(study):

@@ -10,7 +10,7 @@ from tests.conftest import client_for
 
 
 def upload_url(project) -> str:
-    return reverse("coding:document-upload", args=[project.code])
+    return reverse("study:document-upload", args=[project.code])
 
 
 def list_url(project) -> str:

@@ -75,47 +75,6 @@ def test_the_reading_view_refuses_post(lead, project):
     assert client_for(lead).post(_url("document-detail", document)).status_code == 405
 
 
-# --- Edit details ----------------------------------------------------------------------------
-
-
-def test_a_lead_edits_the_details_but_never_the_text(lead, project):
-    document = DocumentFactory(project=project)
-    text = document.text
-    response = client_for(lead).post(
-        _url("document-edit", document),
-        {
-            "title": "Ny tittel",
-            "kind": "report",
-            "language": "nn",
-            "date": "2023-01-31",
-            "source": "KS",
-            "notes": "Viktig",
-            "text": "hacked",
-        },
-    )
-    assert response.status_code == 302
-    document.refresh_from_db()
-    assert (document.title, document.kind, document.language) == ("Ny tittel", "report", "nn")
-    assert str(document.date) == "2023-01-31" and document.source == "KS"
-    assert document.text == text
-
-
-def test_editing_with_a_blank_title_shows_the_error(lead, project):
-    document = DocumentFactory(project=project, title="Gammel")
-    response = client_for(lead).post(_url("document-edit", document), {"title": "", "kind": "x"})
-    assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"title", "kind"}
-    document.refresh_from_db()
-    assert document.title == "Gammel"
-
-
-@pytest.mark.parametrize("role", ["coder", "viewer"])
-def test_coders_and_viewers_cannot_edit(role, cast, project):
-    document = DocumentFactory(project=project, title="Gammel")
-    response = client_for(cast[role]).post(_url("document-edit", document), {"title": "Ny"})
-    assert response.status_code == 403
-
-
 # --- Download --------------------------------------------------------------------------------
 
 
@@ -304,33 +263,3 @@ def test_bulk_is_post_only_and_for_leads(coder, lead, project):
     url = reverse("coding:document-bulk", args=[project.code])
     assert client_for(lead).get(url).status_code == 405
     assert _bulk(coder, project, {"action": "delete"}).status_code == 403
-
-
-# --- Cases (municipalities) ------------------------------------------------------------------
-
-
-def test_documents_are_linked_to_the_municipalities_they_represent(
-    lead, project, django_capture_on_commit_callbacks
-):
-    from coding.documents.forms import case_model
-
-    case_class = case_model()
-    if case_class is None:
-        pytest.skip("the cases app does not link documents yet")
-    bjorkvik = case_class.objects.create(project=project, name="Bjørkvik")
-    fjellby = case_class.objects.create(project=project, name="Fjellby")
-    document = upload_one(
-        lead,
-        project,
-        "a.txt",
-        samples.norwegian_txt(),
-        django_capture_on_commit_callbacks,
-        cases=[str(bjorkvik.code)],
-    )
-    assert list(document.cases.all()) == [bjorkvik]
-    client_for(lead).post(
-        _url("document-edit", document),
-        {"title": "T", "kind": "strategy", "cases": [str(fjellby.code)]},
-    )
-    assert list(document.cases.all()) == [fjellby]
-    assert "Fjellby" in client_for(lead).get(_url("document-detail", document)).content.decode()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from coding.documents import services
 from coding.models import Document, DocumentStatus
 from research import jobs
-from research.exports import project_export_data
 from research.models import Job, JobStatus
+from study.export import project_export_data
+from study.jobs import PROJECT_EXPORT, export_file_path
 from tests import samples
 from tests.coding.documents.helpers import upload_one
 from tests.factories import ExcerptFactory
@@ -57,6 +62,30 @@ def test_a_cancelled_job_marks_the_document_failed(lead, project):
     assert document.status == DocumentStatus.FAILED and document.error == "Reading was cancelled."
 
 
+def test_a_document_whose_reading_was_cancelled_while_queued_shows_it(lead, project):
+    document = _queued(lead, project)
+    assert jobs.job_cancel(job=document.job)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED
+    assert document.error == "Cancelled before it finished."
+
+
+def test_a_document_whose_worker_died_on_every_attempt_shows_why(lead, project, settings):
+    """The sweep fails the job after its last attempt; the document says so, not "processing"."""
+    settings.JOB_MAX_ATTEMPTS = 2
+    document = _queued(lead, project)
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.PROCESSING)
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Job.objects.filter(pk=document.job_id).update(
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago, attempts=2
+    )
+    assert jobs.jobs_sweep()["failed"] == 1
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED
+    assert "the worker running this job stopped" in document.error
+    assert document.error == Job.objects.get(pk=document.job_id).error
+
+
 def test_ingestion_never_overwrites_coded_text(lead, coder, project):
     document = _queued(lead, project)
     Document.objects.filter(pk=document.pk).update(text="Gammel tekst som er kodet.")
@@ -93,7 +122,7 @@ def test_the_export_holds_metadata_text_and_structure(
         kind="transcript",
         language="nb",
     )
-    section = project_export_data(project)["documents"]
+    section = project_export_data(project=project)["documents"]
     assert len(section) == 1
     exported = section[0]
     assert exported["code"] == str(document.code) and exported["kind"] == "transcript"
@@ -104,8 +133,12 @@ def test_the_export_holds_metadata_text_and_structure(
 
 
 def test_the_export_job_includes_documents(lead, project, django_capture_on_commit_callbacks):
-    upload_one(lead, project, "a.txt", samples.norwegian_txt(), django_capture_on_commit_callbacks)
-    job = Job.objects.create(project=project, kind="project.export")
+    document = upload_one(
+        lead, project, "a.txt", samples.norwegian_txt(), django_capture_on_commit_callbacks
+    )
+    job = Job.objects.create(project=project, kind=PROJECT_EXPORT)
     jobs.job_run(job.pk)
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCEEDED and "documents" in job.result["sections"]
+    assert job.status == JobStatus.SUCCEEDED
+    data = json.loads(export_file_path(project=project, job=job.code).read_text(encoding="utf-8"))
+    assert [d["code"] for d in data["documents"]] == [str(document.code)]

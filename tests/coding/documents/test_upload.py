@@ -17,19 +17,18 @@ from tests.coding.documents.helpers import (
     upload_url,
 )
 from tests.conftest import client_for
-from tests.shared import SHARED
+from tests.shared import shared_path
 
 pytestmark = pytest.mark.django_db
-
-THESIS = SHARED / "seed" / "thesis-municipal-digitalization.txt"
 
 
 def test_the_seed_thesis_is_read_through_the_upload_view(
     lead, project, django_capture_on_commit_callbacks
 ):
-    data = THESIS.read_bytes()
+    thesis = shared_path("seed", "thesis-municipal-digitalization.txt")
+    data = thesis.read_bytes()
     document = upload_one(
-        lead, project, THESIS.name, data, django_capture_on_commit_callbacks, language="en"
+        lead, project, thesis.name, data, django_capture_on_commit_callbacks, language="en"
     )
     assert document.status == DocumentStatus.READY, document.error
     assert document.title == "thesis-municipal-digitalization"

@@ -1,6 +1,9 @@
 """Shared set-up for the coding tests: a document assigned to `coder` and a small codebook."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from coding.models import Assignment
 from tests.factories import CodeFactory, DocumentFactory
@@ -36,3 +39,35 @@ def span(text: str, needle: str) -> dict:
     """Form fields for the first occurrence of `needle` (code points, as Python slices)."""
     start = text.index(needle)
     return {"start": start, "end": start + len(needle), "text": needle}
+
+
+def run_together(*jobs, timeout: float = 60):
+    """Start the callables at the same moment, each in its own thread (and so its own database
+    connection, closed at the end); return what each returned or raised. A thread still
+    running after `timeout` seconds fails the test: that is a deadlock or a lost wake-up."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def work(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
+    return results
+
+
+postgres_only = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]

@@ -50,8 +50,9 @@ def test_coding_view_of_a_long_document_is_a_fixed_number_of_queries(
     url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
     client = client_for(lead)
     began = time.perf_counter()
-    # session, user, membership, document, excerpts, codings, codebook, coders for overlays
-    with django_assert_num_queries(8):
+    # session, user, membership, document, excerpts, codings, codebook, coders for overlays,
+    # the member's last deletion ("Undo delete")
+    with django_assert_num_queries(9):
         response = client.get(url)
     elapsed = time.perf_counter() - began
     assert response.status_code == 200

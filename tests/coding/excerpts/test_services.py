@@ -98,14 +98,14 @@ def test_delete_then_restore_brings_back_the_same_excerpt(assigned, coder, codes
         document=assigned, coder=coder, codes=[codes["data"]], memo="m", **span(TEXT, "sensorer")
     )
     code = excerpt.code
-    kept = services.excerpt_delete(excerpt=excerpt)
+    services.excerpt_delete(excerpt=excerpt)
     assert not Excerpt.objects.exists() and not Coding.objects.exists()
-    restored = services.excerpt_restore(project=assigned.project, kept=kept.as_dict())
+    restored = services.excerpt_restore(project=assigned.project, excerpt_code=code, user=coder)
     assert restored.code == code
     assert (restored.text, restored.memo, restored.coder) == ("sensorer", "m", coder)
     assert list(restored.codes.all()) == [codes["data"]]
     with pytest.raises(ValidationError, match="already"):
-        services.excerpt_restore(project=assigned.project, kept=kept.as_dict())
+        services.excerpt_restore(project=assigned.project, excerpt_code=code, user=coder)
 
 
 def test_in_vivo_code_by_a_coder_is_proposed(project, assigned, coder, codes):

@@ -84,8 +84,9 @@ def test_coding_view_query_count_is_constant(
         ExcerptFactory(
             document=assigned, coder=coder, start=start, end=start + 5, codes=[codes["data"]]
         )
-    # session, user, membership, document, assignment (may code), excerpts, codings, codebook
-    with django_assert_num_queries(8):
+    # session, user, membership, document, assignment (may code), excerpts, codings, codebook,
+    # the member's last deletion ("Undo delete")
+    with django_assert_num_queries(9):
         client.get(_view(project, assigned))
 
 
@@ -240,7 +241,10 @@ def test_update_with_a_stale_version_is_a_409_conflict(project, mine, coder):
         _update(project, mine), {"version": 1, "set_memo": "on", "memo": "tab two"}, **JSON
     )
     assert response.status_code == 409
-    assert "changed elsewhere" in response.json()["error"]
+    payload = response.json()
+    assert payload["error"] == "stale" and "changed elsewhere" in payload["message"]
+    # The answer carries the excerpt as it is now, for the page to show.
+    assert (payload["excerpt"]["memo"], payload["excerpt"]["version"]) == ("tab one", 2)
     mine.refresh_from_db()
     assert mine.memo == "tab one"
 

@@ -1,18 +1,17 @@
-"""The real, long, OCR'd thesis in /work/shared/seed ingests cleanly."""
+"""The real, long, OCR'd thesis of the shared material (`seed/`) ingests cleanly."""
 
 import unicodedata
 
 import pytest
 
 from coding.ingest import extract
-from tests.shared import SHARED
-
-THESIS = SHARED / "seed" / "thesis-municipal-digitalization.txt"
+from tests.shared import shared_path
 
 
 @pytest.fixture(scope="module")
 def thesis():
-    return extract(THESIS.read_bytes(), THESIS.name)
+    path = shared_path("seed", "thesis-municipal-digitalization.txt")
+    return extract(path.read_bytes(), path.name)
 
 
 def test_thesis_ingests_as_nfc_text_of_more_than_100k_characters(thesis):

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from coding.agreement import krippendorff_alpha
+from coding.agreement.pooling import NO_PAIRS, NO_VARIATION
 from coding.models import AgreementRun
-from coding.runs import compute
-from coding.runs.jobs import run_job_finalize
 from research import jobs
 from research.models import JobStatus
 from tests.coding.runs.conftest import row
@@ -51,7 +50,7 @@ def test_undefined_coefficients_say_why(world, coder, coder2, start_run):
     run = start_run(unit="document")
     tech = row(run, "Technology")  # nobody applied it: every value is 0
     assert tech.values["alpha"] is None and tech.values["cohen"] is None
-    assert tech.reasons["alpha"] == compute.NO_VARIATION
+    assert tech.reasons["alpha"] == NO_VARIATION
     assert tech.values["percent"] == 1.0  # raw agreement is defined (and 100 %)
 
 
@@ -76,7 +75,7 @@ def test_no_unit_coded_by_two_coders_is_undefined(project, coder, coder2, start_
 
     build_world(project, [coder, coder2], assign={0: [coder], 1: [coder], 2: [coder2]})
     run = start_run(unit="document")
-    assert row(run, "Industry").reasons["alpha"] == compute.NO_PAIRS
+    assert row(run, "Industry").reasons["alpha"] == NO_PAIRS
     assert run.results["pooled"]["ci"] == [None, None]
 
 
@@ -186,19 +185,6 @@ def test_pooling_sums_coincidences_instead_of_averaging(world, coder, coder2, st
     assert run.results["pairwise"][0]["alpha"] == pytest.approx(krippendorff_alpha([a, b]))
 
 
-def test_bootstrap_over_patterns_matches_the_unit_bootstrap_width():
-    from coding.agreement import bootstrap_alpha_ci
-
-    data = [[1, 1, 0, 0, 1, 0, 1, 1, 0, 0] * 5, [1, 0, 0, 0, 1, 0, 1, 1, 1, 0] * 5]
-    patterns: dict[str, float] = {}
-    for x, y in zip(*data, strict=True):
-        patterns[f"{x}{y}"] = patterns.get(f"{x}{y}", 0) + 1
-    ours = compute.bootstrap_ci(patterns, n_coders=2, n_boot=2000, seed=1)
-    theirs = bootstrap_alpha_ci(data, n_boot=2000, seed=1)
-    assert ours[0] == pytest.approx(theirs[0], abs=0.05)
-    assert ours[1] == pytest.approx(theirs[1], abs=0.05)
-
-
 def test_three_coders_get_light_and_fleiss_and_pairs(project, lead, coder, coder2, start_run):
     from research.models import Role
     from tests.coding.runs.factories import build_world
@@ -214,18 +200,22 @@ def test_three_coders_get_light_and_fleiss_and_pairs(project, lead, coder, coder
     assert len(run.results["pairwise"]) == 3
 
 
-def test_several_documents_go_through_the_chord_and_one_inline(
+def test_several_documents_go_to_stretch_tasks_and_one_inline(
     world, coder, coder2, start_run, monkeypatch
 ):
-    from coding.runs import jobs as run_jobs
+    from coding.runs.tasks import run_documents_task
 
     calls = []
-    real = run_jobs.chord
-    monkeypatch.setattr(run_jobs, "chord", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = run_documents_task.apply_async
+    monkeypatch.setattr(
+        run_documents_task, "apply_async", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
     run = start_run(unit="document")
-    assert calls == [1] and run.job.status == JobStatus.SUCCEEDED
+    assert calls and run.job.status == JobStatus.SUCCEEDED
+    assert not run.parts.exists()  # pooled: the per-document parts are gone
+    sent = len(calls)
     one = start_run(unit="document", documents_mode="picked", documents=[world["docs"][0]])
-    assert calls == [1] and one.job.status == JobStatus.SUCCEEDED
+    assert len(calls) == sent and one.job.status == JobStatus.SUCCEEDED
     assert one.results["documents"] == 1
 
 
@@ -242,20 +232,23 @@ def test_a_failing_document_fails_the_job_with_a_reason(world, start_run, monkey
     assert not run.is_finished and not run.code_results.exists()
 
 
-def test_a_cancelled_job_keeps_no_results(world, project, lead, coder, coder2):
+def test_a_job_cancelled_while_computing_keeps_no_results(
+    world, project, lead, coder, coder2, monkeypatch
+):
     from coding.runs import services
 
     run = services.agreement_run_start(
         project=project, requested_by=lead, coders=[coder, coder2], unit="document"
     )
-    partials = [
-        services.run_compute_document(run=run, document_id=d)
-        for d in run.params["spec"]["documents"]
-    ]
-    run.job.status = JobStatus.RUNNING
-    run.job.save()
-    jobs.job_cancel(job=run.job)
-    run_job_finalize(run.pk, partials)
+    compute = services.run_parts_compute
+
+    def compute_then_cancel(**kwargs):
+        done = compute(**kwargs)
+        jobs.job_cancel(job=run.job)  # someone cancels while the documents are compared
+        return done
+
+    monkeypatch.setattr(services, "run_parts_compute", compute_then_cancel)
+    jobs.job_run(run.job_id)
     run = AgreementRun.objects.get(pk=run.pk)
     run.job.refresh_from_db()
     assert run.job.status == JobStatus.CANCELLED

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coding.agreement.disagreements import context_of
 from coding.models import AgreementCodeResult
-from coding.runs import compute, selectors
+from coding.runs import selectors
 from coding.runs.jobs import stretches
 from tests.coding.runs.conftest import row
 from tests.coding.runs.factories import TEXT, sentences
@@ -68,7 +69,7 @@ def test_spelled_out_disagreements_have_context_and_code_names(world, coder, cod
     result = row(run, "Industry")
     (item,) = selectors.disagreement_items(run=run, result=result, with_context=True)
     assert item["title"] == "Strategi 1" and (item["start"], item["end"]) == s[1]
-    assert item["context"] == compute.context_of(TEXT, *s[1])
+    assert item["context"] == context_of(TEXT, *s[1])
     assert "Vi vil bruke sensorer" in item["context"]
     coders = {c["coder"]: c for c in item["coders"]}
     assert coders[coder.pk]["value"] == 1

@@ -1,7 +1,7 @@
-"""An agreement run's chord through a real Celery worker over Redis (run by .ci/run).
+"""An agreement run through a real Celery worker over Redis (run by .ci/run).
 
-The job handler dispatches one subtask per document and returns ``jobs.CONTINUES``; the
-chord's finalizer pools the parts and finishes the Job row itself.
+The job handler sends stretches of documents to other tasks, which store each document's part
+in the database; the handler pools the parts and the job ends like any other.
 """
 
 import time
@@ -27,7 +27,7 @@ def real_worker():
     celery_app.conf.task_always_eager = True
 
 
-def test_chord_of_documents_runs_in_a_real_worker(real_worker, project, lead, coder, coder2):
+def test_stretches_of_documents_run_in_a_real_worker(real_worker, project, lead, coder, coder2):
     world = build_world(project, [coder, coder2])
     s = sentences()
     d = world["docs"]

@@ -1,0 +1,78 @@
+"""The project's codings, case links and classification rules as plain data, in a fixed
+number of flat queries: what the matrix and the classifications are computed from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Prefetch
+
+from cases import matrix as engine
+from cases.classify import ClassSpec
+from cases.models import Case, ClassificationClass
+from coding.models import Assignment, Code, Coding
+
+
+def class_specs(rule_ids: set[int]) -> dict[int, tuple[ClassSpec, ...]]:
+    """rule id -> its ordered classes (1 query for classes + 3 for their codes)."""
+    if not rule_ids:
+        return {}
+    classes = ClassificationClass.objects.filter(rule_id__in=rule_ids).prefetch_related(
+        Prefetch("all_of", queryset=Code.objects.only("pk")),
+        Prefetch("any_of", queryset=Code.objects.only("pk")),
+        Prefetch("none_of", queryset=Code.objects.only("pk")),
+    )
+    specs: dict[int, list[ClassSpec]] = defaultdict(list)
+    for item in classes:
+        specs[item.rule_id].append(
+            ClassSpec(
+                item.name,
+                frozenset(c.pk for c in item.all_of.all()),
+                frozenset(c.pk for c in item.any_of.all()),
+                frozenset(c.pk for c in item.none_of.all()),
+            )
+        )
+    return {rule_id: tuple(items) for rule_id, items in specs.items()}
+
+
+def coding_facts(*, project, coder_scope: int | None) -> list[engine.CodingFact]:
+    """Every coding of the project as plain data (1 query)."""
+    codings = Coding.objects.filter(excerpt__document__project=project)
+    if coder_scope is not None:
+        codings = codings.filter(excerpt__coder_id=coder_scope)
+    values = codings.values_list(
+        "excerpt_id",
+        "excerpt__document_id",
+        "excerpt__coder_id",
+        "excerpt__start",
+        "excerpt__end",
+        "code_id",
+        "code__path",
+    )
+    return list(map(engine.CodingFact._make, values))
+
+
+def document_coders(*, project, facts: list[engine.CodingFact]) -> dict[int, set[int]]:
+    """Each document's coders: those assigned to it and those who coded in it (1 query)."""
+    coders: dict[int, set[int]] = defaultdict(set)
+    for document_id, coder_id in Assignment.objects.filter(document__project=project).values_list(
+        "document_id", "coder_id"
+    ):
+        coders[document_id].add(coder_id)
+    for fact in facts:
+        if fact.coder_id is not None:
+            coders[fact.document_id].add(fact.coder_id)
+    return coders
+
+
+def case_links(*, project) -> tuple[dict[int, set[int]], dict[int, int]]:
+    """case id -> document ids, and document id -> character count (1 query)."""
+    documents: dict[int, set[int]] = defaultdict(set)
+    chars: dict[int, int] = {}
+    through = Case.documents.through.objects.filter(case__project=project)
+    for case_id, document_id, char_count in through.values_list(
+        "case_id", "document_id", "document__char_count"
+    ):
+        documents[case_id].add(document_id)
+        chars[document_id] = char_count
+    return documents, chars

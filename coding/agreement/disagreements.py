@@ -1,0 +1,107 @@
+"""Disagreements of an agreement run: found per document, kept compact, pooled per code.
+
+Disagreements are kept compact (a run can hold tens of thousands): each is
+``[document id, start, end, page, [value per coder], [[excerpt ids] per coder]]``; the
+documents they name are listed once per code, the excerpts once per run
+(``AgreementRun.disagreement_excerpts``). The context around a disagreement is cut from the
+document's (immutable) text when a page shows it (:func:`context_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .codings import DocumentCodings
+
+#: Disagreements kept per code and document, and per code in a run; counts are always exact.
+DISAGREEMENTS_PER_CODE = 200
+MIN_DISAGREEMENTS_PER_DOCUMENT = 5
+
+CONTEXT_CHARS = 120
+CONTEXT_MAX = 600
+
+
+def per_document_cap(n_documents: int) -> int:
+    """Disagreements described per code and document: enough to fill the per-code list from
+    the documents together, without describing thousands that would be dropped."""
+    return max(MIN_DISAGREEMENTS_PER_DOCUMENT, -(-DISAGREEMENTS_PER_CODE // max(n_documents, 1)))
+
+
+def context_of(text: str, start: int, end: int) -> str:
+    """The passage shown around a disagreement (empty for a whole-document unit)."""
+    if start == 0 and end >= len(text):
+        return ""
+    return text[max(0, start - CONTEXT_CHARS) : end + CONTEXT_CHARS][:CONTEXT_MAX]
+
+
+def page_at(pages: Sequence[Sequence[int]], offset: int) -> int | None:
+    for number, start, end in pages:
+        if start <= offset < end:
+            return int(number)
+    return None
+
+
+def describe_disagreements(
+    dc: DocumentCodings, doc: Mapping[str, Any], found: Sequence[tuple[int, int, int, Sequence]]
+) -> list[list]:
+    """Describe disagreements (row, start, end, value per coder), compactly:
+    ``[document id, start, end, page, [value per coder], [[excerpt ids] per coder]]``.
+
+    Whole-document units list only the excerpts with the code; smaller units show what a coder
+    who did not apply the code did there instead, which is what a discussion needs.
+    """
+    pages = doc.get("pages") or []
+    out = []
+    elsewhere: list[list[int]] = [[] for _ in dc.coders]  # (span index) per coder
+    for n, (row, start, end, column) in enumerate(found):
+        whole = start == 0 and end >= dc.length
+        values: list[int | None] = []
+        excerpts: list[list[int]] = []
+        for i, coder in enumerate(dc.coders):
+            value = None if column[i] < 0 else int(column[i])
+            values.append(value)
+            if value is None:
+                excerpts.append([])
+            elif whole or value == 1:
+                excerpts.append(dc.carrying_overlapping(coder, row, start, end))
+            else:
+                excerpts.append([])
+                elsewhere[i].append(n)
+        out.append([doc["id"], start, end, page_at(pages, start), values, excerpts])
+    for i, coder in enumerate(dc.coders):
+        wanted = elsewhere[i]
+        hits = dc.first_overlapping(coder, [(found[n][1], found[n][2]) for n in wanted])
+        for n, ids in zip(wanted, hits, strict=True):
+            out[n][5][i] = ids
+    return out
+
+
+class CodeDisagreements:
+    """The first disagreements of one code over the documents, with the documents they name
+    (stored as ``AgreementCodeResult.disagreements``); the excerpts they name go to the run's
+    one table (``excerpts``, shared by all codes: a busy excerpt is named by many)."""
+
+    def __init__(self, excerpts: dict[str, list]) -> None:
+        self.items: list[list] = []
+        self.documents: dict[str, list] = {}
+        self.excerpts = excerpts
+
+    def extend(self, partial: Mapping[str, Any], items: Sequence[list]) -> None:
+        kept = items[: max(DISAGREEMENTS_PER_CODE - len(self.items), 0)]
+        if not kept:
+            return
+        self.items.extend(kept)
+        self.documents[str(partial["document"])] = partial["ref"]
+        refs = partial["refs"]
+        for item in kept:
+            for ids in item[5]:
+                for excerpt_id in ids:
+                    key = str(excerpt_id)
+                    if key not in self.excerpts:
+                        self.excerpts[key] = refs[key]
+
+    def packed(self) -> dict[str, Any] | list:
+        if not self.items:
+            return []
+        return {"items": self.items, "documents": self.documents}

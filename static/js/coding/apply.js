@@ -1,0 +1,135 @@
+// Applying codes: to the selection (a code's button, its shortcut, or the Ctrl+K palette) or,
+// with nothing selected, to the excerpt open in the editor; and the keyboard in the text.
+import { editableActive } from "./editor.js";
+import { send, settle } from "./patch.js";
+import { selectionOffsets, selectOffsets } from "./selection.js";
+import { say, state } from "./state.js";
+
+export async function applyCodes(codeUuids) {
+  const selection = selectionOffsets(state.text);
+  const open = selection ? null : editableActive();
+  if (open) {
+    const focus = state.active;
+    const payload = await send(open.url, { version: open.version, add_codes: codeUuids }, focus);
+    if (payload) await settle(payload, focus);
+    return;
+  }
+  const chosen = selection || state.lastSelection;
+  if (!chosen) {
+    say(state.i18n.selectFirst, "error");
+    return;
+  }
+  const payload = await send(state.workspace.dataset.createUrl, { ...chosen, codes: codeUuids });
+  if (payload) {
+    state.lastSelection = null;
+    window.getSelection().removeAllRanges();
+    await settle(payload);
+  }
+}
+
+// ---- the palette: the server lists every code; typing hides those that do not match --------
+
+function shownOptions() {
+  return [...document.querySelectorAll("#palette-list .palette-option:not([hidden])")];
+}
+
+export function filterPalette(query) {
+  const needle = query.trim().toLowerCase();
+  let first = true;
+  for (const option of document.querySelectorAll("#palette-list .palette-option")) {
+    option.hidden = Boolean(needle) && !option.dataset.name.includes(needle);
+    option.setAttribute("aria-selected", !option.hidden && first ? "true" : "false");
+    if (!option.hidden) first = false;
+  }
+}
+
+function openPalette() {
+  const dialog = document.getElementById("code-palette");
+  if (!dialog || !state.mayCode) return;
+  const chosen = selectionOffsets(state.text);
+  if (chosen) state.lastSelection = chosen;
+  const input = document.getElementById("palette-input");
+  input.value = "";
+  filterPalette("");
+  dialog.showModal();
+  input.focus();
+}
+
+function movePalette(step) {
+  const options = shownOptions();
+  if (!options.length) return;
+  const index = options.findIndex((option) => option.getAttribute("aria-selected") === "true");
+  const next = (index + step + options.length) % options.length;
+  options.forEach((option, i) => option.setAttribute("aria-selected", i === next ? "true" : "false"));
+  options[next].scrollIntoView({ block: "nearest" });
+}
+
+export function choosePalette(option) {
+  document.getElementById("code-palette").close();
+  if (!option) return;
+  if (state.lastSelection) selectOffsets(state.text, state.lastSelection.start, state.lastSelection.end);
+  applyCodes([option.dataset.code]);
+}
+
+function onPaletteKey(event) {
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    movePalette(event.key === "ArrowDown" ? 1 : -1);
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    choosePalette(shownOptions().find((option) => option.getAttribute("aria-selected") === "true"));
+  }
+}
+
+// ---- the keyboard ------------------------------------------------------------------------------
+
+function shortcutOf(event) {
+  const parts = [];
+  if (event.ctrlKey) parts.push("ctrl");
+  if (event.altKey) parts.push("alt");
+  if (event.metaKey) parts.push("meta");
+  if (event.shiftKey && event.key.length > 1) parts.push("shift");
+  parts.push(event.key.toLowerCase());
+  return parts.join("+");
+}
+
+function typing(target) {
+  return target.closest("input, textarea, select, dialog, [contenteditable]");
+}
+
+// Keyboard selection: move or extend from the caret (or the text's start) by a character or line.
+function moveCaret(event) {
+  const selection = window.getSelection();
+  if (!selection.rangeCount || !state.text.contains(selection.anchorNode)) {
+    selectOffsets(state.text, state.caret, state.caret);
+  }
+  const forward = event.key === "ArrowRight" || event.key === "ArrowDown";
+  const unit = event.key === "ArrowUp" || event.key === "ArrowDown" ? "line" : "character";
+  selection.modify(event.shiftKey ? "extend" : "move", forward ? "forward" : "backward", unit);
+  event.preventDefault();
+}
+
+export function onKeydown(event) {
+  if (!state.workspace) return;
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+    event.preventDefault();
+    openPalette();
+    return;
+  }
+  if (event.target.id === "palette-input") return onPaletteKey(event);
+  if (typing(event.target)) return;
+  const inText = state.text.contains(event.target);
+  const sideways = event.key === "ArrowRight" || event.key === "ArrowLeft";
+  if (inText && event.key.startsWith("Arrow") && (event.shiftKey || sideways)) return moveCaret(event);
+  if (event.key === "Escape") {
+    window.getSelection().removeAllRanges();
+    state.lastSelection = null;
+    return;
+  }
+  const key = shortcutOf(event);
+  const button = state.workspace.querySelector(`.code-button[data-shortcut="${CSS.escape(key)}"]`);
+  if (button && state.mayCode && (selectionOffsets(state.text) || editableActive())) {
+    event.preventDefault();
+    applyCodes([button.dataset.code]);
+  }
+}

@@ -1,0 +1,49 @@
+// Reading a server-rendered workspace into the state: on page load, and whenever the server
+// re-renders the whole workspace (patch.js).
+import { focusExcerpt } from "./navigation.js";
+import { excerptByCode, readJson, state } from "./state.js";
+import { colourSheet, layOutLanes, watchChunks } from "./stripes.js";
+
+function linkedExcerpt() {
+  const hash = window.location.hash;
+  return hash.startsWith("#excerpt-") ? excerptByCode(hash.slice(9)) : null;
+}
+
+// `focus`: the excerpt a write touched (opened, not selected), else the one the address links to
+// (opened and selected). `data-ready` on the text says the workspace is usable, editor included.
+export async function init(focus = null) {
+  performance.mark("coding:init");
+  const workspace = document.getElementById("workspace");
+  if (!workspace) return;
+  const text = document.getElementById("coding-text");
+  const i18n = document.getElementById("coding-i18n").dataset;
+  Object.assign(state, {
+    workspace,
+    text,
+    excerpts: new Map(readJson("excerpt-data").map((excerpt) => [excerpt.id, excerpt])),
+    codes: new Map(readJson("code-data").map((code) => [code.id, code])),
+    coderNames: new Map(
+      [...document.querySelectorAll(".coding-overlay input[name=coders]")].map((input) => [
+        Number(input.value),
+        input.dataset.name,
+      ]),
+    ),
+    mayCode: workspace.dataset.mayCode === "1",
+    i18n: { selectFirst: i18n.selectFirst, noCodes: i18n.noCodes, error: i18n.error },
+    chunks: [...text.querySelectorAll(":scope > .chunk")],
+    segments: null,
+    activeSegments: [],
+    active: null,
+    lastSelection: null,
+    caret: 0,
+  });
+  state.sheet = colourSheet(state.codes);
+  layOutLanes();
+  watchChunks();
+  const excerpt = focus ? excerptByCode(focus.code) || focus : linkedExcerpt();
+  const opening = excerpt ? focusExcerpt(excerpt, !focus) : null;
+  performance.mark("coding:ready");
+  performance.measure("coding:init", "coding:init", "coding:ready");
+  await opening;
+  text.dataset.ready = "1";
+}

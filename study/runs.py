@@ -1,0 +1,91 @@
+"""Starting an agreement run: the list of runs with the "New agreement run" form.
+
+Here rather than in coding because the form offers the documents of some cases: the cases are
+resolved to documents (a cases selector) before coding's run service, which takes documents,
+is called. The run's results, disagreements, comparison and exports stay in ``coding.runs``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.models import Case
+from cases.selectors.cases import case_documents
+from coding.runs import selectors, services
+from coding.runs.forms import AgreementRunForm
+from research.access import Capability, access_project, has_capability, may_see_results
+
+
+class AgreementRunCasesForm(AgreementRunForm):
+    """Coding's run form plus one more way to choose documents: those of some cases."""
+
+    cases = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Cases"), queryset=Case.objects.none(), required=False
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, project=project, **kwargs)
+        self.fields["documents_mode"].choices = [
+            *self.fields["documents_mode"].choices,
+            ("case", gettext_lazy("Documents of some cases")),
+        ]
+        self.fields["cases"].queryset = Case.objects.filter(project=project)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("documents_mode") == "case" and not data.get("cases"):
+            self.add_error("cases", _("Pick at least one case."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        kwargs = super().service_kwargs()
+        if self.cleaned_data["documents_mode"] == "case":
+            cases = list(self.cleaned_data["cases"])
+            kwargs["documents"] = case_documents(project=self.project, cases=cases)
+            kwargs["selection"] = {"cases": [str(case.pk) for case in cases]}
+        return kwargs
+
+
+@login_required
+@require_GET
+def agreement_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    can_start = has_capability(membership, Capability.MANAGE)
+    context = {
+        "project": membership.project,
+        "membership": membership,
+        "runs": selectors.runs_for_project(project=membership.project),
+        "form": AgreementRunCasesForm(project=membership.project) if can_start else None,
+        "can_start": can_start,
+        "blind_coder": not may_see_results(membership),
+    }
+    return render(request, "study/runs/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    form = AgreementRunCasesForm(request.POST or None, project=membership.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.agreement_run_start(
+                project=membership.project, requested_by=request.user, **form.service_kwargs()
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Agreement run started."))
+            return redirect("coding:agreement-run", project=project, run=run.code)
+    context = {"project": membership.project, "membership": membership, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "study/runs/new.html", context, status=status)

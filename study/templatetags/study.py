@@ -1,0 +1,47 @@
+"""Template tags for what spans the apps: the project navigation and a document's cases."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.links import document_cases
+from cases.selectors.readers import anonymized_for
+from research.access import Capability, has_capability
+
+register = template.Library()
+
+# The project navigation, in order: URL name, label, and the capability that shows it.
+PROJECT_NAV = [
+    ("coding:my-documents", _("My documents"), Capability.CODE),
+    ("coding:document-list", _("Documents"), Capability.VIEW),
+    ("coding:codebook", _("Codebook"), Capability.VIEW),
+    ("cases:case-list", _("Cases"), Capability.VIEW),
+    ("coding:retrieval", _("Retrieval"), Capability.VIEW),
+    ("study:agreement-list", _("Agreement"), Capability.VIEW),
+    ("cases:matrix-list", _("Matrix"), Capability.VIEW),
+    ("research:member-list", _("Members"), Capability.VIEW),
+    ("coding:assignments", _("Assignments"), Capability.MANAGE),
+    ("research:job-list", _("Jobs"), Capability.VIEW),
+    ("research:project-settings", _("Settings"), Capability.MANAGE),
+]
+
+
+@register.simple_tag(takes_context=True)
+def project_nav_items(context) -> list[dict]:
+    membership = context["membership"]
+    path = context["request"].path
+    items = []
+    for name, label, need in PROJECT_NAV:
+        if has_capability(membership, need):
+            url = reverse(name, kwargs={"project": membership.project.code})
+            items.append({"url": url, "label": label, "active": path.startswith(url)})
+    return items
+
+
+@register.simple_tag
+def document_case_labels(document, membership) -> list[str]:
+    """The names of the cases a document represents, as this member may see them (pseudonyms
+    when the project anonymizes its cases and the member does not manage it)."""
+    cases = document_cases(document=document)
+    anonymize = anonymized_for(membership) if cases else False
+    return [case.label(anonymize) for case in cases]

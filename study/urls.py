@@ -1,0 +1,26 @@
+from django.urls import path
+
+from study import runs, views
+
+app_name = "study"
+
+urlpatterns = [
+    # The list of agreement runs and the form that starts one (it offers cases' documents).
+    path("p/<uuid:project>/agreement/", runs.agreement_list, name="agreement-list"),
+    path("p/<uuid:project>/agreement/new/", runs.agreement_new, name="agreement-new"),
+    path("projects/restore/", views.project_restore, name="project-restore"),
+    # The document pages that also set the document's cases (same paths as the other
+    # document pages, which the coding app serves).
+    path("p/<uuid:project>/documents/upload/", views.document_upload, name="document-upload"),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/edit/",
+        views.document_edit,
+        name="document-edit",
+    ),
+    path("p/<uuid:project>/export/", views.project_export, name="project-export"),
+    path(
+        "p/<uuid:project>/jobs/<uuid:job>/download/",
+        views.project_export_download,
+        name="project-export-download",
+    ),
+]

@@ -1,0 +1,98 @@
+"""An agreement run's arithmetic on plain data, without a database: value patterns, one
+document's partial, and the documents pooled."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coding.agreement import bootstrap_alpha_ci, coincidence_matrix, krippendorff_alpha
+from coding.agreement.partials import document_partial
+from coding.agreement.patterns import pattern_coincidences
+from coding.agreement.pooling import NO_PAIRS, bootstrap_ci, finalize
+
+SPEC = {
+    "unit": "document",
+    "coders": [1, 2],
+    "documents": [10, 11, 12],
+    "rows": [100, 101],
+    "code_map": {"100": 100, "101": 101},
+    "names": {"100": "Industry", "101": "Academia"},
+    "segment": "sentence",
+    "threshold": 0.5,
+    "overlap": 0.9,
+}
+
+
+def _doc(pk: int, present=(1, 2)) -> dict:
+    return {
+        "id": pk,
+        "code": f"00000000-0000-0000-0000-{pk:012d}",
+        "title": f"Document {pk}",
+        "text": "Ten chars. Ten chars.",
+        "paragraphs": [],
+        "turns": [],
+        "pages": [],
+        "present": list(present),
+    }
+
+
+def _excerpt(pk: int, coder: int, codes: list[int], start: int = 0, end: int = 9) -> dict:
+    return {
+        "id": pk,
+        "uuid": f"e-{pk}",
+        "coder": coder,
+        "start": start,
+        "end": end,
+        "version": 1,
+        "codes": codes,
+    }
+
+
+def test_pattern_coincidences_equal_krippendorffs_matrix_for_each_pattern():
+    for key, column in {"10": [1, 0], "11": [1, 1], "1-0": [1, None, 0], "0": [0]}.items():
+        ours = pattern_coincidences(key)
+        theirs = coincidence_matrix([[v] for v in column])
+        full = np.zeros((2, 2))
+        for i, a in enumerate(theirs.values):
+            for j, b in enumerate(theirs.values):
+                full[int(a), int(b)] = theirs.matrix[i, j]
+        assert ours == pytest.approx(full)
+
+
+def test_documents_are_pooled_by_summing_coincidences_not_averaging_alpha():
+    partials = [
+        document_partial(SPEC, _doc(10), [_excerpt(1, 1, [100]), _excerpt(2, 2, [100])]),
+        document_partial(SPEC, _doc(11), [_excerpt(3, 1, [100, 101])]),
+        document_partial(SPEC, _doc(12), [_excerpt(4, 2, [101]), _excerpt(5, 1, [101])]),
+    ]
+    results = finalize(SPEC, partials, n_boot=50, seed=0)
+    # Units are (document, code): coder 1 and coder 2 per document, Industry then Academia.
+    coder1 = [1, 0, 1, 1, 0, 1]
+    coder2 = [1, 0, 0, 0, 0, 1]
+    pooled = results["pooled"]["values"]["alpha"]
+    assert pooled == pytest.approx(krippendorff_alpha([coder1, coder2]))
+    industry = results["rows"][0]
+    assert industry["values"]["alpha"] == pytest.approx(
+        krippendorff_alpha([coder1[::2], coder2[::2]])
+    )
+    assert industry["disagreement_count"] == 1
+    assert results["excerpts"] == [[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]
+
+
+def test_a_document_only_one_coder_was_present_in_leaves_no_pairs():
+    partial = document_partial(SPEC, _doc(10, present=(1,)), [_excerpt(1, 1, [100])])
+    results = finalize(SPEC, [partial], n_boot=10, seed=0)
+    assert results["pooled"]["values"]["alpha"] is None
+    assert results["pooled"]["reasons"]["alpha"] == NO_PAIRS
+
+
+def test_bootstrap_over_patterns_matches_the_unit_bootstrap_width():
+    data = [[1, 1, 0, 0, 1, 0, 1, 1, 0, 0] * 5, [1, 0, 0, 0, 1, 0, 1, 1, 1, 0] * 5]
+    patterns: dict[str, float] = {}
+    for x, y in zip(*data, strict=True):
+        patterns[f"{x}{y}"] = patterns.get(f"{x}{y}", 0) + 1
+    ours = bootstrap_ci(patterns, n_coders=2, n_boot=2000, seed=1)
+    theirs = bootstrap_alpha_ci(data, n_boot=2000, seed=1)
+    assert ours[0] == pytest.approx(theirs[0], abs=0.05)
+    assert ours[1] == pytest.approx(theirs[1], abs=0.05)
