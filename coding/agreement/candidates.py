@@ -124,11 +124,20 @@ def against_every_coder(
     coders: Sequence[Hashable],
     overlap: float,
 ) -> bool:
-    """Whether a decision's result agrees with no coder's version of the candidate (a coder
-    who coded nothing there agrees with an empty result)."""
+    """Whether a decision's result follows no coder's version of the candidate.
+
+    A result follows a coder when one of the two is matched in the other under the overlap rule
+    (a union contains each coder's span, an intersection lies within each), and an empty result
+    follows exactly the coders who coded nothing there.
+    """
+    result = list(result)
     for coder in coders:
         own = _spans(s for s in sources if s.coder == coder)
-        if same_codings(list(result), own, overlap=overlap):
+        if not result or not own:
+            if not result and not own:
+                return False
+            continue
+        if covers(result, own, overlap=overlap) or covers(own, result, overlap=overlap):
             return False
     return True
 

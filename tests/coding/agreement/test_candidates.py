@@ -78,6 +78,11 @@ def test_against_every_coder():
     assert not against_every_coder([(0, 10, frozenset({"x"}))], sources, coders=coders, overlap=0.9)
     assert against_every_coder([(0, 10, frozenset({"z"}))], sources, coders=coders, overlap=0.9)
     assert against_every_coder([], sources, coders=coders, overlap=0.9)
+    # A union contains each coder's span, an intersection lies within each: both follow them.
+    spans = [src(1, A, 0, 10, "x"), src(2, B, 5, 20, "x")]
+    assert not against_every_coder([(0, 20, frozenset({"x"}))], spans, coders=coders, overlap=0.9)
+    assert not against_every_coder([(5, 10, frozenset({"x"}))], spans, coders=coders, overlap=0.9)
+    assert against_every_coder([(30, 40, frozenset({"x"}))], spans, coders=coders, overlap=0.9)
     # Nothing coded agrees with a coder who coded nothing there.
     only_a = [src(1, A, 0, 10, "x")]
     assert not against_every_coder([], only_a, coders=coders, overlap=0.9)
