@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from coding.excerpts.selectors import code_fates
 from coding.models import (
     Candidate,
     CandidateComment,
@@ -15,7 +17,8 @@ from coding.models import (
     Reconciliation,
     ReconciliationDocument,
 )
-from research.models import User
+from research.access import Capability, has_capability
+from research.models import Membership, User
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class DocumentProgress:
 class Progress:
     documents: list[DocumentProgress]
     by_reconciler: dict[int, int]  # user id: decisions in force
+    reconcilers: list[tuple[User, int]]  # the same, with the people, by name
 
     @property
     def decided(self) -> int:
@@ -44,7 +48,7 @@ class Progress:
 
 
 def reconciliation_progress(*, reconciliation: Reconciliation) -> Progress:
-    """Candidates decided / total per document, decisions per reconciler. Queries: 2."""
+    """Candidates decided / total per document, decisions per reconciler. Queries: 4."""
     live = Decision.objects.filter(candidate=OuterRef("pk"), undone_at__isnull=True)
     items = (
         ReconciliationDocument.objects.filter(reconciliation=reconciliation)
@@ -65,9 +69,11 @@ def reconciliation_progress(*, reconciliation: Reconciliation) -> Progress:
             undone_at__isnull=True,
         ).values_list("decided_by_id", flat=True)
     )
+    people = User.objects.filter(pk__in=[pk for pk in by_reconciler if pk is not None])
     return Progress(
         documents=[DocumentProgress(i, decided.get(i.pk, 0), i.total) for i in items],
         by_reconciler=dict(by_reconciler),
+        reconcilers=[(user, by_reconciler[user.pk]) for user in people.order_by("display_name")],
     )
 
 
@@ -80,12 +86,38 @@ class CandidateRow:
     decision: Decision | None
     comments: list[CandidateComment] = field(default_factory=list)
 
+    @property
+    def present(self) -> int:
+        """How many coders coded something here ("keep all" needs two)."""
+        return sum(1 for _coder, sources in self.by_coder if sources)
 
-def document_candidates(*, item: ReconciliationDocument, coders: list[User]) -> list[CandidateRow]:
-    """The document's live candidates in text order, each source with its code names (merges
-    followed: a code merged away shows as the code it became). Queries: 4, whatever the count.
-    """
-    candidates = list(Candidate.objects.filter(item=item, superseded=False).order_by("position"))
+
+def reconciliations_for(*, membership: Membership) -> list[Reconciliation]:
+    """The project's reconciliations the member takes part in (leads: all), newest first,
+    with their document count and coders. Queries: 2."""
+    rows = Reconciliation.objects.filter(project_id=membership.project_id)
+    if not has_capability(membership, Capability.MANAGE):
+        rows = rows.filter(coders=membership.user_id)
+    return list(
+        rows.annotate(document_count=Count("documents", distinct=True))
+        .select_related("opened_by")
+        .prefetch_related("coders")
+    )
+
+
+def last_batch(*, item: ReconciliationDocument) -> uuid.UUID | None:
+    """The latest bulk accept on the document still in force (what "Undo" takes back)."""
+    return (
+        Decision.objects.filter(candidate__item=item, batch__isnull=False, undone_at__isnull=True)
+        .order_by("-decided_at", "-pk")
+        .values_list("batch", flat=True)
+        .first()
+    )
+
+
+def _rows(
+    candidates: list[Candidate], *, project_id: int, coders: list[User]
+) -> list[CandidateRow]:
     ids = [c.pk for c in candidates]
     decisions = {
         d.candidate_id: d
@@ -98,10 +130,12 @@ def document_candidates(*, item: ReconciliationDocument, coders: list[User]) -> 
         comments.setdefault(comment.candidate_id, []).append(comment)
     names = {
         str(uid): name
-        for uid, name in Code.objects.filter(project_id=item.document.project_id).values_list(
-            "code", "name"
-        )
+        for uid, name in Code.objects.filter(project_id=project_id).values_list("code", "name")
     }
+    # A code merged away since shows as the code it became (the codebook's log, read only then).
+    missing = {u for c in candidates for s in c.sources for u in s["codes"]} - set(names)
+    for uid, fate in code_fates(project_id=project_id, uuids=missing).items():
+        names[uid] = fate.target.name if fate.target is not None else fate.name
     rows = []
     for candidate in candidates:
         by_coder = [
@@ -121,3 +155,17 @@ def document_candidates(*, item: ReconciliationDocument, coders: list[User]) -> 
             )
         )
     return rows
+
+
+def document_candidates(*, item: ReconciliationDocument, coders: list[User]) -> list[CandidateRow]:
+    """The document's live candidates in text order, each source with its code names (a code
+    merged away shows as the code it became). Queries: 4, whatever the count (6 after merges).
+    """
+    candidates = list(Candidate.objects.filter(item=item, superseded=False).order_by("position"))
+    return _rows(candidates, project_id=item.document.project_id, coders=coders)
+
+
+def candidate_row(*, candidate: Candidate, coders: list[User]) -> CandidateRow:
+    candidate.refresh_from_db(fields=["version"])
+    project_id = candidate.item.reconciliation.project_id
+    return _rows([candidate], project_id=project_id, coders=coders)[0]
