@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from coding.excerpts.selectors import code_fates
 from coding.models import (
@@ -14,6 +14,7 @@ from coding.models import (
     CandidateComment,
     Code,
     Decision,
+    DocumentState,
     Reconciliation,
     ReconciliationDocument,
 )
@@ -90,6 +91,23 @@ class CandidateRow:
     def present(self) -> int:
         """How many coders coded something here ("keep all" needs two)."""
         return sum(1 for _coder, sources in self.by_coder if sources)
+
+
+def reconciled_documents(*, project_id: int) -> QuerySet[ReconciliationDocument, int]:
+    """Ids of the project's documents whose consensus is complete: reconciled, and not being
+    reconciled again right now. The default source for them is the consensus (matrix,
+    frequency table). A lazy queryset, usable as a subquery."""
+    again = ReconciliationDocument.objects.filter(active=True).exclude(
+        state=DocumentState.RECONCILED
+    )
+    return (
+        ReconciliationDocument.objects.filter(
+            reconciliation__project_id=project_id, state=DocumentState.RECONCILED
+        )
+        .exclude(document_id__in=again.values("document_id"))
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
 
 
 def reconciliations_for(*, membership: Membership) -> list[Reconciliation]:
