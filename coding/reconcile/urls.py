@@ -22,6 +22,11 @@ urlpatterns = [
         views.reconciliation_close,
         name="reconciliation-close",
     ),
+    path(
+        "p/<uuid:project>/reconciliation/consensus/",
+        views.consensus_export,
+        name="consensus-export",
+    ),
     path(DOCUMENT, views.reconciliation_document, name="reconciliation-document"),
     path(f"{DOCUMENT}accept/", views.agreements_accept, name="reconciliation-accept"),
     path(f"{DOCUMENT}undo/", views.batch_undo, name="reconciliation-batch-undo"),

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_candidate, access_reconciliation, may_decide
 from coding.models import Candidate, Code, Reconciliation, ReconciliationDocument
-from coding.reconcile import selectors, services
+from coding.reconcile import exports, selectors, services
 from coding.reconcile.forms import CommentForm, DecisionForm, ReconciliationForm
 from research.access import Capability, access_project, has_capability
+from research.http import unknown_format
 from research.models import Membership
 
 
@@ -263,3 +264,17 @@ def reconciliation_close(request: HttpRequest, project, reconciliation) -> HttpR
     services.reconciliation_close(reconciliation=target)
     messages.success(request, _("Reconciliation closed: the coders may edit their codings again."))
     return redirect("coding:reconciliation", project=project, reconciliation=target.code)
+
+
+@login_required
+@require_GET
+def consensus_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    fmt, part = request.GET.get("format", "csv"), request.GET.get("part", "consensus")
+    if fmt not in ("csv", "xlsx"):
+        return unknown_format(fmt, ["csv", "xlsx"])
+    if part == "log":
+        header, rows = exports.log_rows(project=membership.project)
+        return exports.response(header, rows, fmt=fmt, name="decision-log")
+    header, rows = exports.consensus_rows(project=membership.project)
+    return exports.response(header, rows, fmt=fmt, name="consensus")

@@ -52,4 +52,5 @@ URL_RULES = {
     "coding:candidate-decide": Capability.MANAGE,
     "coding:candidate-undo": Capability.MANAGE,
     "coding:candidate-comment": Capability.CODE,
+    "coding:consensus-export": Capability.MANAGE,
 }

@@ -45,3 +45,50 @@ def test_the_frequency_table_counts_the_consensus_of_reconciled_documents(
     # A blind coder still counts only their own codings and is told nothing of the consensus.
     mine = client_for(coder).get(reverse("cases:frequency-table", kwargs={"project": project.code}))
     assert "reconciled" not in mine.content.decode()
+
+
+def test_the_consensus_export_carries_provenance_and_the_log_keeps_undone_decisions(
+    project, opened, lead, coder, coder2, coded
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from coding.models import CandidateKind
+
+    target = Candidate.objects.get(item__reconciliation=opened, kind=CandidateKind.CODE_DIFFERS)
+    first = services.decision_make(
+        candidate=target, version=1, kind=DecisionKind.KEEP, kept_coders=[coder2.pk], user=lead
+    )
+    services.decision_undo(decision=first, user=lead)
+    services.decision_make(
+        candidate=target,
+        version=3,
+        kind=DecisionKind.RECODE,
+        codes=[project.codes.get(name="z")],
+        reason="Cooperation is z.",
+        user=lead,
+    )
+    services.comment_add(candidate=target, author=coder, text="I meant z all along.")
+    url = reverse("coding:consensus-export", kwargs={"project": project.code})
+    client = client_for(lead)
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Document", "Start", "End", "Text"]
+    document, _s, _e, text, codes, sources, decision, reason, by, _at = rows[1]
+    assert (document, text, codes, reason, by) == (
+        "A strategy",
+        "samarbeide",
+        "z",
+        "Cooperation is z.",
+        lead.name,
+    )
+    assert sources == f"{coder.name}, {coder2.name}"  # a recode follows both coders' spans
+    assert decision == "Changed or added code"
+    log = list(csv.reader(io.StringIO(client.get(f"{url}?part=log").content.decode("utf-8-sig"))))
+    assert [r[4] for r in log[1:]] == ["Keep one coder's version", "Changed or added code"]
+    assert log[1][8] == lead.name and "I meant z all along." in log[2][10]
+    book = load_workbook(io.BytesIO(client.get(f"{url}?format=xlsx").content))
+    assert book.active["D2"].value == "samarbeide"
+    assert client.get(f"{url}?format=pdf").status_code == 400
+    assert client_for(coder).get(url).status_code == 403
