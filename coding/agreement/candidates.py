@@ -117,6 +117,32 @@ def candidates(
     ]
 
 
+def follows(
+    result: Sequence[Span],
+    sources: Sequence[Source],
+    *,
+    coders: Sequence[Hashable],
+    overlap: float,
+) -> list[Hashable]:
+    """The coders whose version of the candidate a decision's result follows.
+
+    A result follows a coder when one of the two is matched in the other under the overlap rule
+    (a union contains each coder's span, an intersection lies within each), and an empty result
+    follows exactly the coders who coded nothing there.
+    """
+    result = list(result)
+    found = []
+    for coder in coders:
+        own = _spans(s for s in sources if s.coder == coder)
+        if not result or not own:
+            if not result and not own:
+                found.append(coder)
+            continue
+        if covers(result, own, overlap=overlap) or covers(own, result, overlap=overlap):
+            found.append(coder)
+    return found
+
+
 def against_every_coder(
     result: Sequence[Span],
     sources: Sequence[Source],
@@ -124,22 +150,8 @@ def against_every_coder(
     coders: Sequence[Hashable],
     overlap: float,
 ) -> bool:
-    """Whether a decision's result follows no coder's version of the candidate.
-
-    A result follows a coder when one of the two is matched in the other under the overlap rule
-    (a union contains each coder's span, an intersection lies within each), and an empty result
-    follows exactly the coders who coded nothing there.
-    """
-    result = list(result)
-    for coder in coders:
-        own = _spans(s for s in sources if s.coder == coder)
-        if not result or not own:
-            if not result and not own:
-                return False
-            continue
-        if covers(result, own, overlap=overlap) or covers(own, result, overlap=overlap):
-            return False
-    return True
+    """Whether a decision's result follows no coder's version (see `follows`)."""
+    return not follows(result, sources, coders=coders, overlap=overlap)
 
 
 def union_span(sources: Sequence[Source]) -> tuple[int, int]:

@@ -148,6 +148,9 @@ class Decision(models.Model):
     kept_coders = models.JSONField(default=list, blank=True)  # user ids, for keep / keep several
     reason = models.TextField(blank=True)
     against_every_coder = models.BooleanField(default=False)
+    # The coders whose version the result follows (user ids): the drift signal of the
+    # reconciliation (how often disagreements were resolved towards each coder).
+    follows = models.JSONField(default=list, blank=True)
     consensus = models.JSONField(default=list, blank=True)
     batch = models.UUIDField(null=True, blank=True)
     decided_by = models.ForeignKey(

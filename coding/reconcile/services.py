@@ -373,21 +373,26 @@ def decision_make(
     # Keeping coders' versions follows them by definition; any other result is compared with
     # each coder's version under the overlap rule.
     keeps = kind in (DecisionKind.KEEP, DecisionKind.KEEP_SEVERAL)
-    against = not keeps and pure.against_every_coder(
-        [(s, e, frozenset(c.pk for c in cs)) for s, e, cs in result.spans],
-        [
-            pure.Source(
-                r["excerpt"],
-                r["coder"],
-                r["start"],
-                r["end"],
-                frozenset(codes_now[u].pk for u in r["codes"]),
-            )
-            for r in sources
-        ],
-        coders=_coder_ids(reconciliation),
-        overlap=reconciliation.overlap,
+    followed = (
+        sorted(set(kept_coders))
+        if keeps
+        else pure.follows(
+            [(s, e, frozenset(c.pk for c in cs)) for s, e, cs in result.spans],
+            [
+                pure.Source(
+                    r["excerpt"],
+                    r["coder"],
+                    r["start"],
+                    r["end"],
+                    frozenset(codes_now[u].pk for u in r["codes"]),
+                )
+                for r in sources
+            ],
+            coders=_coder_ids(reconciliation),
+            overlap=reconciliation.overlap,
+        )
     )
+    against = not followed
     if against and not reason.strip():
         raise ValidationError(_("This decision goes against every coder: give a reason."))
     consensus = []
@@ -410,6 +415,7 @@ def decision_make(
         kept_coders=sorted(set(kept_coders)),
         reason=reason.strip(),
         against_every_coder=against,
+        follows=followed,
         consensus=consensus,
         batch=batch,
         decided_by=user,

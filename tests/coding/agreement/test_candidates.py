@@ -10,6 +10,7 @@ from coding.agreement.candidates import (
     Source,
     against_every_coder,
     candidates,
+    follows,
     intersection_span,
     union_span,
 )
@@ -86,6 +87,16 @@ def test_against_every_coder():
     # Nothing coded agrees with a coder who coded nothing there.
     only_a = [src(1, A, 0, 10, "x")]
     assert not against_every_coder([], only_a, coders=coders, overlap=0.9)
+
+
+def test_a_result_follows_the_coders_it_matches():
+    sources = [src(1, A, 0, 10, "x"), src(2, B, 0, 10, "y")]
+    assert follows([(0, 10, frozenset({"x"}))], sources, coders=(A, B), overlap=0.9) == [A]
+    assert follows([(0, 10, frozenset({"x", "y"}))], sources, coders=(A, B), overlap=0.9) == [
+        A,
+        B,
+    ]
+    assert follows([], sources[:1], coders=(A, B), overlap=0.9) == [B]
 
 
 def test_union_and_intersection_of_spans():

@@ -212,6 +212,11 @@ def test_deciding_every_candidate_reconciles_the_document_and_progress_counts(
         (3, 4, DocumentState.IN_PROGRESS)
     ]
     assert progress.by_reconciler == {lead.pk: 2, coder2.pk: 1}
+    # Two disagreements decided: one kept the first coder's version; "nothing coded" where only
+    # the first coder coded follows the second. The roles that decided them, not the names.
+    assert progress.disagreements == 2
+    assert progress.towards == [(coder, 1), (coder2, 1)]
+    assert progress.deciders == ["Coder", "Lead"]
     decide(opened, CandidateKind.SPAN_DIFFERS, DecisionKind.UNION, lead)
     item.refresh_from_db()
     assert item.state == DocumentState.RECONCILED

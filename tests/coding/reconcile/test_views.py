@@ -196,3 +196,17 @@ def test_bulk_accept_and_its_undo_from_the_page(project, opened, lead, coded):
     )
     assert "1 accepted agreements undone." in undone.content.decode()
     assert not Excerpt.objects.filter(coder__isnull=True).exists()
+
+
+def test_the_progress_page_states_how_disagreements_were_resolved(project, opened, lead, coder):
+    target = of_kind(opened, CandidateKind.CODE_DIFFERS)
+    client_for(lead).post(
+        candidate_url(project, "candidate-decide", target),
+        {"version": 1, "decision": f"keep:{coder.pk}"},
+    )
+    detail = reverse(
+        "coding:reconciliation", kwargs={"project": project.code, "reconciliation": opened.code}
+    )
+    text = client_for(lead).get(detail).content.decode()
+    assert "1 disagreement between the coders was decided in discussion (decided by: Lead)" in text
+    assert f"Resolved towards {coder.name}: 1" in text
