@@ -254,7 +254,8 @@ def _agreement_run(project: Project, people: dict[str, User]) -> None:
 def _reconciliation(project: Project, people: dict[str, User], documents: dict) -> None:
     """Reconcile the documents both coders finished, as a lead would: agreements accepted in
     one go, both versions kept where both coded, the one coder's where only one did, and one
-    discussed candidate with a comment and a reason. The consensus then feeds the matrix."""
+    discussed candidate with a comment and a reason; then closed. The consensus feeds the
+    matrix."""
     both = [
         f for f in content.SHARED_SET if all(f in content.DONE[w] for w in ("coder1", "coder2"))
     ]
@@ -284,6 +285,9 @@ def _reconciliation(project: Project, people: dict[str, User], documents: dict) 
                 reason=reason,
                 user=lead,
             )
+    # Closed, so the guide's coder can keep coding these documents; the consensus, the
+    # decision log and the documents' reconciled state stay.
+    reconcile_services.reconciliation_close(reconciliation=opened)
 
 
 # --- cases: write-ups and the matrix ----------------------------------------------------------
