@@ -278,6 +278,12 @@ class _Restore:
                 colour=node["colour"],
                 shortcut=node["shortcut"],
                 memo=node["memo"],
+                # Files exported before these fields existed: the model's defaults.
+                **{
+                    key: node[key]
+                    for key in ("colour_given", "exchange_guid", "is_codable")
+                    if key in node
+                },
                 position=position,
                 depth=parent.depth + 1 if parent else 0,
             )
