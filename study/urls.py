@@ -1,6 +1,7 @@
 from django.urls import path
 
 from study import runs, views
+from study.refi import views as refi_views
 
 app_name = "study"
 
@@ -18,6 +19,13 @@ urlpatterns = [
         name="document-edit",
     ),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
+    # REFI-QDA project import: the upload, then who is who; the import itself is a job.
+    path("p/<uuid:project>/import/qdpx/", refi_views.qdpx_upload, name="qdpx-upload"),
+    path(
+        "p/<uuid:project>/import/qdpx/<uuid:upload>/",
+        refi_views.qdpx_people,
+        name="qdpx-people",
+    ),
     path(
         "p/<uuid:project>/jobs/<uuid:job>/download/",
         views.project_export_download,

@@ -27,6 +27,9 @@ class MergeReport:
     existing: list[str] = field(default_factory=list)
     not_taken: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # Each incoming guid (by `guid_key`) → the code it became or was matched to, so a project
+    # import can resolve the file's codings.
+    codes: dict[str, Code] = field(default_factory=dict)
 
 
 # How an import treats codes whose guid the project already holds.
@@ -64,6 +67,8 @@ def codebook_import_tree(
             match = match or by_name.get((key, node.name))
             if match is not None:
                 report.existing.append(label)
+                if node.guid:
+                    report.codes[guid_key(node.guid)] = match
                 return match
         name = node.name
         if (key, name) in by_name:  # only when importing as new
@@ -99,6 +104,8 @@ def codebook_import_tree(
         by_guid[guid_key(guid)] = code
         by_name[(key, code.name)] = code
         report.added.append(label)
+        if node.guid:
+            report.codes[guid_key(node.guid)] = code
         return code
 
     def walk(nodes: list[CodeNode], parent: Code | None, prefix: tuple[str, ...]) -> None:
