@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from study.refi.archive import MAX_ARCHIVE
 from study.refi.model import RefiUser
-from study.refi.services import NEW_CODER
+from study.refi.services import CONSENSUS, NEW_CODER
 
 
 class QdpxUploadForm(forms.Form):
@@ -27,14 +27,20 @@ class QdpxUploadForm(forms.Form):
 
 
 class PeopleForm(forms.Form):
-    """One choice per person in the file: a member of this project, or a new coder without a
-    login (who counts as a coder in agreement and can be invited later)."""
+    """One choice per person in the file: a member of this project, a new coder without a
+    login (who counts as a coder in agreement and can be invited later), or the consensus
+    layer."""
 
     def __init__(self, *args, users: list[RefiUser], members: list, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(NEW_CODER, _("A new coder without a login"))]
+        choices = [
+            (NEW_CODER, _("A new coder without a login")),
+            (CONSENSUS, _("The consensus layer (agreed codings, no coder)")),
+        ]
         choices += [(str(m.user_id), str(m.user)) for m in members]
         by_name = {str(m.user).casefold(): str(m.user_id) for m in members}
+        # Concord's own exports name the consensus layer so.
+        by_name.setdefault("consensus", CONSENSUS)
         self.users = users
         for index, user in enumerate(users):
             self.fields[f"user_{index}"] = forms.ChoiceField(

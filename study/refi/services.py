@@ -28,6 +28,7 @@ from study.refi.model import RefiProject, RefiUser, Value
 from study.refi.read import ImportReport, read_qdpx
 
 NEW_CODER = "new"
+CONSENSUS = "consensus"  # the file's user is the consensus layer (excerpts without a coder)
 ATTRIBUTE_TYPE = {
     "Text": AttributeType.TEXT,
     "Boolean": AttributeType.BOOLEAN,
@@ -78,11 +79,17 @@ def qdpx_import(
     return notes.as_dict()
 
 
-def _people(project: Project, users: list[RefiUser], mapping: dict[str, str]) -> dict[str, User]:
+def _people(
+    project: Project, users: list[RefiUser], mapping: dict[str, str]
+) -> dict[str, User | None]:
+    """Each REFI user (by guid key) → the coder their selections get; None: consensus."""
     members = {str(m.user_id): m.user for m in project.memberships.select_related("user")}
-    people: dict[str, User] = {}
+    people: dict[str, User | None] = {}
     for refi_user in users:
         choice = mapping.get(refi_user.guid, NEW_CODER)
+        if choice == CONSENSUS:
+            people[guid_key(refi_user.guid)] = None
+            continue
         if choice in members:
             people[guid_key(refi_user.guid)] = members[choice]
             continue
@@ -101,7 +108,7 @@ def _documents(
     project: Project,
     refi: RefiProject,
     user: User,
-    people: dict[str, User],
+    people: dict[str, User | None],
     codes: dict,
     notes: ImportReport,
 ) -> dict[str, Document]:
@@ -125,11 +132,11 @@ def _documents(
         )
         documents[guid_key(source.guid)] = document
         for selection in source.selections:
-            coder = people.get(guid_key(selection.user_guid or ""))
-            if coder is None:
-                coder = user
+            known = guid_key(selection.user_guid or "")
+            coder = people.get(known, user)  # None in people: the consensus layer
+            if known not in people:
                 without_coder += 1
-            key = (document.pk, coder.pk, selection.start, selection.end)
+            key = (document.pk, coder.pk if coder else None, selection.start, selection.end)
             span = spans.get(key)
             if span is None:
                 excerpt = Excerpt(

@@ -245,3 +245,25 @@ def test_the_standards_sample_projects_import_with_a_report(project, lead, sampl
     assert report["taken"]["Code"] > 0 and report["not_held"]
     for excerpt in Excerpt.objects.filter(document__project=project).select_related("document"):
         assert excerpt.text == excerpt.document.text[excerpt.start : excerpt.end]
+
+
+def test_pre_1_0_namespace_braced_guids_and_a_project_of_users_only(project, lead):
+    old = 'xmlns="urn:QDA-XML:project:0:10"'
+    braced = "{" + C1.upper() + "}"
+    qde = (
+        f'<Project {old} name="Old">{USERS}<CodeBook><Codes><Code guid="{braced}" name="A" isCodable="true"/></Codes></CodeBook>'
+        f'<Sources><TextSource guid="{C3}" name="S"><PlainTextContent>Some text</PlainTextContent>'
+        f'<PlainTextSelection guid="{C2}" startPosition="0" endPosition="4" creatingUser="{ANN}">'
+        f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{C1}"/></Coding></PlainTextSelection></TextSource></Sources></Project>'
+    )
+    job = run_import(client_for(lead), project, qdpx(qde))
+    assert job.status == "succeeded", job.error
+    (excerpt,) = Excerpt.objects.filter(document__project=project)
+    assert excerpt.text == "Some" and excerpt.codings.get().code.exchange_guid == braced
+
+    other = project.__class__.objects.create(title="Users only")
+    other.memberships.create(user=lead, role="lead")
+    job = run_import(client_for(lead), other, qdpx(f"<Project {NS} name='U'>{USERS}</Project>"))
+    assert job.status == "succeeded", job.error
+    assert job.result["report"]["taken"]["User"] == 2
+    assert sorted(str(m.user) for m in other.memberships.all()) == sorted(["Ann", "Bob", str(lead)])
