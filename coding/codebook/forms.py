@@ -159,7 +159,8 @@ class ImportForm(forms.Form):
         if is_project_archive(upload):
             raise forms.ValidationError(
                 _(
-                    "This is a whole REFI-QDA project (.qdpx), not a codebook. Export the"
+                    "This is a whole REFI-QDA project (.qdpx), not a codebook. Import it from"
+                    " the project's Settings page (Import a REFI-QDA project), or export the"
                     " codebook alone (.qdc) from the other program and import that here."
                 )
             )
