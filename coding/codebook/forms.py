@@ -69,8 +69,13 @@ class CodeForm(forms.ModelForm):
 
 class CodeEditForm(CodeForm):
     class Meta(CodeForm.Meta):
-        fields = [*CodeForm.Meta.fields, "memo"]
+        fields = [*CodeForm.Meta.fields, "memo", "is_codable"]
         widgets = {**CodeForm.Meta.widgets, "memo": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "is_codable": _(
+                "Untick for a folder code that only groups others; REFI-QDA exports say so."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,8 +35,9 @@ EDITABLE_FIELDS = (
     "colour",
     "shortcut",
     "memo",
+    "is_codable",
 )
-SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "status", "colour_given", "exchange_guid", "is_codable")
+SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "status", "colour_given", "exchange_guid")
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -164,3 +164,14 @@ def test_a_project_file_on_the_codebook_page_is_told_so(project, lead, sample):
     data = shared_path("refi-qda", "samples", sample).read_bytes()
     body = upload(client_for(lead), project, sample, data).content.decode()
     assert "this is a REFI-QDA project (.qde/.qdpx), not a codebook (.qdc)" in body
+
+
+def test_a_code_is_made_a_folder_code_on_its_edit_page_and_exported_so(project, lead):
+    code = services.code_create(project=project, name="Folder", user=lead)
+    client = client_for(lead)
+    edit = reverse("coding:code-edit", kwargs={"project": project.code, "code": code.code})
+    form = {"name": "Folder", "colour": "#4e79a7", "definition": "", "memo": ""}
+    assert client.post(edit, form).status_code == 302  # the unticked box: not codable
+    code.refresh_from_db()
+    assert code.is_codable is False
+    assert codes_of(export_qdc(client, project))[code.exchange_guid].get("isCodable") == "false"
