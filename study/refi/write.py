@@ -69,7 +69,9 @@ def source_path(source: RefiSource) -> str:
 def write_qde(project: RefiProject, *, utf16: bool = False) -> bytes:
     root = etree.Element(_N + "Project", nsmap={None: NAMESPACE})
     root.set("name", _xml(project.name) or "Project")
-    root.set("origin", project.origin or "Concord")
+    origin = project.origin or "Concord"
+    # Readers choose the position model from the origin (NVivo: UTF-16), so say it there.
+    root.set("origin", f"{origin} (NVivo-compatible UTF-16 positions)" if utf16 else origin)
     if project.users:
         users = _sub(root, "Users")
         for user in project.users:

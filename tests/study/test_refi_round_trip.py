@@ -134,3 +134,19 @@ def _spans(project: RefiProject) -> list:
 def test_write_then_read_keeps_texts_spans_coders_and_codes(project, utf16):
     read = read_qdpx(write_qdpx(project, utf16=utf16)).project
     assert _spans(read) == _spans(project)
+
+
+def test_utf16_positions_that_also_fit_as_code_points_are_read_as_utf16():
+    # "AAA🌊" is 0–4 in code points and 0–5 in UTF-16; 0–4 read as code points would fit too,
+    # so the origin must tell the reader which model the file uses.
+    user, code = "00000000-0000-4000-8000-000000000001", "10000000-0000-4000-8000-000000000001"
+    selection = RefiSelection(
+        "20000000-0000-4000-8000-000000000001", 0, 4, user, [RefiCoding(code, code, user)]
+    )
+    project = RefiProject(
+        name="P",
+        users=[RefiUser(user, "U")],
+        codes=[CodeNode(name="C", guid=code)],
+        sources=[RefiSource("40000000-0000-4000-8000-000000000001", "S", "AAA🌊A", [selection])],
+    )
+    assert _spans(read_qdpx(write_qdpx(project, utf16=True)).project) == _spans(project)
