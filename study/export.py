@@ -39,6 +39,7 @@ from coding.models import (
     Excerpt,
 )
 from research.models import Project, User
+from study.models import ProjectMemo
 
 FORMAT = "concord-project"
 VERSION = 2
@@ -66,6 +67,7 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
         ("classifications", _classifications),
         ("matrices", _matrices),
         ("agreement_runs", _runs),
+        ("memos", _memos),
     ]
     data: dict[str, Any] = {
         "format": FORMAT,
@@ -442,4 +444,22 @@ def _runs(project: Project) -> list[dict[str, Any]]:
             "finished_at": _when(run.finished_at),
         }
         for run in runs
+    ]
+
+
+def _memos(project: Project) -> list[dict[str, Any]]:
+    memos = ProjectMemo.objects.filter(project=project).select_related("created_by")
+    return [
+        {
+            "code": str(m.code),
+            "title": m.title,
+            "text": m.text,
+            "created_by": _email(m.created_by),
+            "created_at": _when(m.created_at),
+            "updated_at": _when(m.updated_at),
+            "documents": sorted(str(d.code) for d in m.documents.all()),
+            "codes": sorted(str(c.code) for c in m.codes.all()),
+            "cases": sorted(str(c.code) for c in m.cases.all()),
+        }
+        for m in memos.prefetch_related("documents", "codes", "cases").order_by("code")
     ]

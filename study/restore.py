@@ -65,6 +65,7 @@ from coding.models import (
 )
 from research.models import Membership, Project, Role, User
 from study.export import FORMAT, VERSION
+from study.models import ProjectMemo
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class _Restore:
         self._classifications(project)
         self._matrices(project)
         self._runs(project)
+        self._memos(project)
         return project
 
     def _project(self) -> Project:
@@ -280,9 +282,7 @@ class _Restore:
                 memo=node["memo"],
                 # Files exported before these fields existed: the model's defaults.
                 **{
-                    key: node[key]
-                    for key in ("colour_given", "exchange_guid", "is_codable")
-                    if key in node
+                    k: node[k] for k in ("colour_given", "exchange_guid", "is_codable") if k in node
                 },
                 position=position,
                 depth=parent.depth + 1 if parent else 0,
@@ -510,6 +510,18 @@ class _Restore:
             )
             for o in r["overrides"]
         )
+
+    def _memos(self, project: Project) -> None:
+        links = {"documents": (self.documents, _("document")), "codes": (self.codes, _("code"))}
+        links["cases"] = (self.cases, _("case"))
+        for m in self.data.get("memos", []):  # files from before project memos have none
+            memo = ProjectMemo.objects.create(
+                code=_uuid(m["code"]), project=project, title=m["title"], text=m["text"],
+                created_by=self.user(m["created_by"]), created_at=_when(m["created_at"]),
+                updated_at=_when(m["updated_at"]),
+            )  # fmt: skip
+            for field, (table, what) in links.items():
+                getattr(memo, field).set([self.find(table, key, what) for key in m[field]])
 
     def _runs(self, project: Project) -> None:
         for r in self.data["agreement_runs"]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from study import runs, views
+from study.memos import views as memo_views
 from study.refi import views as refi_views
 
 app_name = "study"
@@ -19,6 +20,15 @@ urlpatterns = [
         name="document-edit",
     ),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
+    # Project memos (analytic memos, REFI-QDA's stand-alone notes).
+    path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),
+    path("p/<uuid:project>/memos/new/", memo_views.memo_create, name="memo-create"),
+    path("p/<uuid:project>/memos/<uuid:memo>/edit/", memo_views.memo_edit, name="memo-edit"),
+    path(
+        "p/<uuid:project>/memos/<uuid:memo>/delete/",
+        memo_views.memo_delete,
+        name="memo-delete",
+    ),
     # REFI-QDA project import: the upload, then who is who; the import itself is a job.
     path("p/<uuid:project>/import/qdpx/", refi_views.qdpx_upload, name="qdpx-upload"),
     path(

@@ -4,8 +4,9 @@ What maps to what: members (and anyone who coded) → users, the consensus layer
 named "Consensus"; the codebook with each code's exchange guid; every ready document → a text
 source whose guid is the document's UUID; every excerpt → one selection (guid: the excerpt's
 UUID) with a coding per code; an excerpt's memo and a document's notes → notes; attributes →
-variables and cases → cases with their values and documents. Case nesting has no place in
-REFI-QDA and is not exported.
+variables and cases → cases with their values and documents; project memos → stand-alone
+notes (their links to documents, codes and cases are not exported). Case nesting has no place
+in REFI-QDA and is not exported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from cases.models import AttributeDefinition, AttributeType, Case
 from coding.codebook.selectors import codebook_exchange_nodes
 from coding.models import Code, Coding, Document, DocumentStatus, Excerpt
 from research.models import Project, User
+from study.models import ProjectMemo
 from study.refi.model import (
     RefiCase,
     RefiCoding,
@@ -70,6 +72,11 @@ def refi_project(
     if report:
         report(70, "sources")
     result.variables, result.cases = _cases(project)
+    memos = ProjectMemo.objects.filter(project=project).select_related("created_by")
+    result.notes = [
+        RefiNote(str(m.code), m.title, m.text, user_guid(m.created_by) if m.created_by else None)
+        for m in memos.order_by("created_at", "pk")
+    ]
     return result
 
 

@@ -122,10 +122,7 @@ class _Reader:
             if element is not None:
                 self.report.skip(kind[:-1], f"Concord has no {kind.lower()}", len(element))
         standalone = [n for g, n in self.notes.items() if g not in self.referenced]
-        self.project.notes = standalone
-        self.report.skip(
-            "Note", "stand-alone notes: Concord has no project memos yet", len(standalone)
-        )
+        self.project.notes = standalone  # they become project memos
         self.project.description = _text(self.root.find(_N + "Description"))
         return ReadResult(self.project, self.report, self.codes)
 

@@ -2,7 +2,8 @@
 
 Order of writes (one transaction): people (the mapping the importer chose: a member, or a new
 coder without a login), the codebook (merged by guid, then path: `codebook_import_tree`
-locks the codebook first, as every codebook write does), documents, excerpts, codings, cases.
+locks the codebook first, as every codebook write does), documents, excerpts, codings, cases,
+and the stand-alone notes as project memos.
 Excerpts and codings are new rows in new documents, so nothing else can hold their locks.
 
 Selections with the same span and coder (NVivo writes one per code) become one excerpt with
@@ -24,6 +25,7 @@ from coding.codebook_io import guid_key
 from coding.ingest import find_paragraphs
 from coding.models import Coding, Document, DocumentKind, DocumentStatus, Excerpt
 from research.models import Membership, Project, Role, User
+from study.memos.services import memo_create
 from study.refi.model import RefiProject, RefiUser, Value
 from study.refi.read import ImportReport, read_qdpx
 
@@ -76,6 +78,11 @@ def qdpx_import(
     if report:
         report(80, "documents")
     _cases(project, refi, documents, notes)
+    for note in refi.notes:
+        title = note.name.strip() or (note.text.strip().split("\n")[0][:80] or "Note")
+        author = people.get(guid_key(note.user_guid or ""), user)
+        memo_create(project=project, user=author or user, title=title, text=note.text)
+    notes.taken["Stand-alone note → project memo"] = len(refi.notes)
     return notes.as_dict()
 
 

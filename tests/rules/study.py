@@ -19,7 +19,18 @@ def _upload(world) -> str:
     return token
 
 
-KWARG_BUILDERS = {"upload": _upload}
+def _memo(world) -> str:
+    """A memo by world["coder"], so the coder may change it (a coder changes only their own)."""
+    from study.memos.services import memo_create
+    from study.models import ProjectMemo
+
+    memo = ProjectMemo.objects.filter(project=world["project"], title="Rules").first()
+    if memo is None:
+        memo = memo_create(project=world["project"], user=world["coder"], title="Rules")
+    return str(memo.code)
+
+
+KWARG_BUILDERS = {"upload": _upload, "memo": _memo}
 
 URL_RULES = {
     "study:document-upload": Capability.MANAGE,
@@ -27,6 +38,10 @@ URL_RULES = {
     "study:project-export": Capability.MANAGE,
     "study:project-export-download": Capability.MANAGE,
     "study:qdpx-upload": Capability.MANAGE,
+    "study:memo-list": Capability.VIEW,
+    "study:memo-create": Capability.CODE,
+    "study:memo-edit": Capability.CODE,
+    "study:memo-delete": Capability.CODE,
     "study:qdpx-people": Capability.MANAGE,
     "study:project-restore": STAFF,
 }

@@ -13,6 +13,7 @@ from cases.models import Case
 from coding.models import Code, Document, Excerpt
 from research.jobs import job_run_inline
 from research.models import Job
+from study.models import ProjectMemo
 from study.refi.archive import RefiArchiveError
 from study.refi.model import to_utf16
 from study.refi.read import read_qdpx
@@ -166,7 +167,9 @@ def test_one_selection_per_code_becomes_one_excerpt_and_odd_content_is_reported(
     not_held = "\n".join(report["not_held"])
     assert "PictureSource: 1 not held" in not_held and "PictureSelection: 1 not held" in not_held
     assert "PlainTextSelection: 1 not held — it selects no text" in not_held
-    assert "Note: 1 not held — stand-alone notes" in not_held
+    (memo,) = ProjectMemo.objects.filter(project=project)  # the stand-alone note
+    assert (memo.title, memo.text) == ("Reflection", "Open coding went well.")
+    assert report["taken"]["Stand-alone note → project memo"] == 1
     page = client_for(lead).get(
         reverse("research:job-detail", kwargs={"project": project.code, "job": job.code})
     )

@@ -15,6 +15,7 @@ from coding.codebook_io import CodeNode
 from coding.models import Code, Excerpt
 from research.jobs import job_run_inline
 from research.models import Job, Project
+from study.models import ProjectMemo
 from study.refi.gather import refi_project
 from study.refi.model import RefiCoding, RefiProject, RefiSelection, RefiSource, RefiUser
 from study.refi.read import read_qdpx
@@ -78,6 +79,8 @@ def test_a_project_survives_export_and_import(project, lead, coder, coder2, owne
         c.name: sorted(d.title for d in c.documents.all()) for c in Case.objects.filter(project=p)
     }
     assert links(other) == links(project)
+    memos = lambda p: sorted(ProjectMemo.objects.filter(project=p).values_list("title", "text"))  # noqa: E731
+    assert memos(other) == memos(project) == [("Open coding", "Cooperation comes first.")]
 
 
 TEXT = st.text(alphabet=string.ascii_letters + " \næøå😀🌊", max_size=40)
