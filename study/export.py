@@ -39,6 +39,7 @@ from coding.models import (
     Excerpt,
 )
 from research.models import Project, User
+from study.memos.exchange import memos_export
 from study.reconciliations import reconciliations_export
 
 FORMAT = "concord-project"
@@ -68,6 +69,7 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
         ("matrices", _matrices),
         ("agreement_runs", _runs),
         ("reconciliations", reconciliations_export),
+        ("memos", memos_export),
     ]
     data: dict[str, Any] = {
         "format": FORMAT,

@@ -65,6 +65,7 @@ from coding.models import (
 )
 from research.models import Membership, Project, Role, User
 from study.export import FORMAT, VERSION
+from study.memos.exchange import memos_restore
 from study.reconciliations import reconciliations_restore
 
 logger = logging.getLogger(__name__)
@@ -213,6 +214,7 @@ class _Restore:
         self._matrices(project)
         self._runs(project)
         reconciliations_restore(self, project)
+        memos_restore(self, project)
         return project
 
     def _project(self) -> Project:
@@ -280,6 +282,10 @@ class _Restore:
                 colour=node["colour"],
                 shortcut=node["shortcut"],
                 memo=node["memo"],
+                # Files exported before these fields existed: the model's defaults.
+                **{
+                    k: node[k] for k in ("colour_given", "exchange_guid", "is_codable") if k in node
+                },
                 position=position,
                 depth=parent.depth + 1 if parent else 0,
             )

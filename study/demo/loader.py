@@ -22,6 +22,7 @@ from cases.services import cases as case_services
 from cases.services import classifications as classification_services
 from cases.services import matrices as matrix_services
 from cases.services import writeups as writeup_services
+from coding.codebook import importing as codebook_importing
 from coding.codebook import services as codebook_services
 from coding.codebook_io import CodeNode, read_study_codebook_csv
 from coding.documents import services as document_services
@@ -101,7 +102,7 @@ def _describe(nodes: list[CodeNode], prefix: str = "", colour: str = "") -> None
 def _codebook(project: Project, people: dict[str, User]) -> dict[str, Code]:
     study = read_study_codebook_csv(content.CODEBOOK_CSV.read_text(encoding="utf-8"))
     _describe(study.roots)
-    codebook_services.codebook_import_tree(project=project, roots=study.roots, user=people["lead"])
+    codebook_importing.codebook_import_tree(project=project, roots=study.roots, user=people["lead"])
     codes = code_paths(project)
     for path, definition, memo, creator, status in definitions.ADDED_CODES:
         parent_path, _sep, name = path.rpartition(SEP)

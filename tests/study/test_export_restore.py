@@ -38,6 +38,7 @@ from research.models import Project, User
 from research.services import project_delete
 from study.demo import demo_load, demo_remove
 from study.export import project_export_data, render
+from study.memos.services import memo_create
 from study.restore import RestoreError, project_restore, project_restore_file
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory, UserFactory
@@ -81,6 +82,12 @@ def _build(project, lead, coder, coder2) -> None:
     cited = ExcerptFactory(document=interview, coder=coder, start=40, end=60, codes=[idea])
     Excerpt.objects.filter(pk=cited.pk).update(version=3)
     _cases(project, lead, strategy, interview, cited)
+    memo = memo_create(
+        project=project, user=coder, title="Open coding", text="Cooperation comes first."
+    )
+    memo.documents.set([strategy])
+    memo.codes.set([academia])
+    memo.cases.set(Case.objects.filter(project=project, name="Bjørkvik"))
     rule = ClassificationRule.objects.create(project=project, name="Helix", created_by=lead)
     quadruple = ClassificationClass.objects.create(rule=rule, name="Quadruple", position=0)
     quadruple.all_of.set([academia, business])
