@@ -108,10 +108,21 @@ def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
         )
 
 
-def _check_codes(*, document: Document, codes: Iterable[Code]) -> list[Code]:
+def _check_codes(
+    *, document: Document, codes: Iterable[Code], applying: bool = False
+) -> list[Code]:
+    """The codes, if they belong to the document's project; `applying` them to a passage also
+    needs them codable (a folder code imported with REFI-QDA's isCodable="false" only groups
+    other codes, and a tool reading the project back would refuse the coding)."""
     codes = list(codes)
     if any(code.project_id != document.project_id for code in codes):
         raise ValidationError(_("Choose codes from this project's codebook."))
+    folders = [code.name for code in codes if applying and not code.is_codable]
+    if folders:
+        raise ValidationError(
+            _("“%(code)s” only groups other codes and cannot be applied to a passage.")
+            % {"code": folders[0]}
+        )
     return codes
 
 
@@ -230,7 +241,8 @@ def excerpt_create(
     _check_span(document=document, start=start, end=end, text=text)
     _check_not_frozen(document_id=document.pk, coder_id=getattr(coder, "pk", None))
     use, replaced = _lock_codes(
-        project_id=document.project_id, codes=_check_codes(document=document, codes=codes)
+        project_id=document.project_id,
+        codes=_check_codes(document=document, codes=codes, applying=True),
     )
     now = timezone.now()
     excerpt = Excerpt.objects.create(
@@ -332,7 +344,7 @@ def excerpt_update(
     ExcerptGone. `codes`, when given, replaces the excerpt's codes. `user` did it (default: the
     coder). Updates `excerpt` in place; `excerpt.replaced_codes` lists codes merged away."""
     document = excerpt.document
-    add_codes = _check_codes(document=document, codes=add_codes)
+    add_codes = _check_codes(document=document, codes=add_codes, applying=True)
     remove_codes = _check_codes(document=document, codes=remove_codes)
     codes = None if codes is None else _check_codes(document=document, codes=codes)
     touched = [*add_codes, *remove_codes, *(codes or ())]

@@ -163,3 +163,21 @@ def test_mark_done_and_reopen(assigned, coder):
     assert assignment.status == AssignmentStatus.DONE and assignment.done_at
     services.assignment_mark_done(assignment=assignment, done=False)
     assert assignment.status == AssignmentStatus.ASSIGNED and assignment.done_at is None
+
+
+def test_a_folder_code_cannot_be_applied_and_nothing_is_stored(assigned, coder, codes):
+    """REFI-QDA's isCodable="false": the code only groups others."""
+    folder = codes["value"]
+    Code.objects.filter(pk=folder.pk).update(is_codable=False)
+    folder.refresh_from_db()
+    with pytest.raises(ValidationError, match="only groups other codes"):
+        services.excerpt_create(
+            document=assigned, coder=coder, codes=[folder], **span(TEXT, "Kommunen")
+        )
+    assert not Excerpt.objects.exists()
+    excerpt = services.excerpt_create(
+        document=assigned, coder=coder, codes=[codes["data"]], **span(TEXT, "Kommunen")
+    )
+    with pytest.raises(ValidationError, match="only groups other codes"):
+        services.excerpt_update(excerpt=excerpt, add_codes=[folder])
+    assert list(excerpt.codes.all()) == [codes["data"]]
