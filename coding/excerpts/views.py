@@ -137,11 +137,12 @@ def _restore_url(membership: Membership, excerpt_code) -> str:
     return f"{url}?excerpt={excerpt_code}"
 
 
-def _deleted(request, membership, change: ExcerptChange | None):
-    """410 for an excerpt deleted since the page loaded: who and when, and where to restore."""
+def _deleted(request, membership, change: ExcerptChange | None, *, as_json: bool = False):
+    """410 for an excerpt deleted since the page loaded: who and when, and where to restore.
+    JSON when the caller asked for it (or `as_json`), else a redirect with the message."""
     if change is None:
         message = _("This excerpt was deleted; reload the page.")
-        if _wants_json(request):
+        if as_json or _wants_json(request):
             return JsonResponse({"ok": False, "error": "deleted", "message": message}, status=410)
         messages.error(request, message)
         return redirect("coding:my-documents", project=membership.project.code)
@@ -149,7 +150,7 @@ def _deleted(request, membership, change: ExcerptChange | None):
     message = _(
         "This excerpt was deleted by %(name)s at %(time)s; restore or discard your change."
     ) % {"name": change.user.name if change.user else _("someone"), "time": when}
-    if not _wants_json(request):
+    if not (as_json or _wants_json(request)):
         return _refused(request, membership, change.document, message)
     payload = {
         "ok": False,
@@ -176,6 +177,22 @@ def _editable(request, membership: Membership, code: uuid.UUID):
                 break
             return None, _deleted(request, membership, change)
     raise Http404
+
+
+def _readable(request, membership: Membership, code: uuid.UUID):
+    """(the excerpt the member may see, None), or (None, the 410 JSON answer the script shows)
+    when it was deleted since the page loaded and the member could see it; else 404."""
+    try:
+        return access_excerpt(membership, code), None
+    except Http404:
+        change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
+    coder_id = change.before.get("coder") if change else None
+    if change is None or not (
+        sees_all_codings(membership) or may_edit_excerpt(membership, coder_id=coder_id)
+    ):
+        raise Http404
+    # The editor is fetched as HTML, but a deletion is news the script shows from JSON.
+    return None, _deleted(request, membership, change, as_json=True)
 
 
 def _replacements(message: str, *lists) -> tuple[str, dict]:
@@ -244,7 +261,9 @@ def excerpt_editor(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
     """The coding view's excerpt editor, a fragment its script swaps into the panel. Other
     coders' excerpts (where the member may see them) open read-only unless they may edit them."""
     membership = access_project(request.user, project, Capability.CODE)
-    target = access_excerpt(membership, excerpt)
+    target, gone = _readable(request, membership, excerpt)
+    if gone:
+        return gone
     doc = target.document
     mine = target.coder_id == membership.user_id
     editable = may_code_document(membership, doc) and may_edit_excerpt(
