@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from coding.codebook import tree
 from coding.codebook_io import CodeNode, format_path, merge_plan, validate_name
+from coding.excerpts.services import excerpts_code_removed
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding, Excerpt
 
 # Actions that change the tree's shape; the undo button walks back through these.
@@ -363,7 +364,8 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
         )
     snapshot = _snapshot(code)
     project, parent_id = code.project, code.parent_id
-    Coding.objects.filter(code=code).delete()
+    # The excerpts lose a code: each excerpt's history says so (locks after the codes').
+    codings = excerpts_code_removed(code=code, user=user)
     code.delete()
     tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     _log(

@@ -365,6 +365,44 @@ def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -
     return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
 
 
+def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]]:
+    """Remove every coding of `code` (being deleted from the codebook) and log, per excerpt, an
+    update in its history (same version: the coder's text and memo did not change, so open
+    tabs stay valid). The caller holds the code locked FOR UPDATE (no coding of it can be added
+    meanwhile); the excerpts are locked here, after it, in pk order, then their codings.
+    Returns the removed codings as (pk, excerpt pk, created_at), for the codebook's undo."""
+    ids = sorted(set(Coding.objects.filter(code=code).values_list("excerpt_id", flat=True)))
+    excerpts = list(
+        Excerpt.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .select_related("document")
+    )
+    # Read under the excerpt locks: an excerpt deleted before them took its codings along.
+    removed = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
+    codes_of: dict[int, list] = {excerpt.pk: [] for excerpt in excerpts}
+    for excerpt_id, uuid in Coding.objects.filter(excerpt_id__in=list(codes_of)).values_list(
+        "excerpt_id", "code__code"
+    ):
+        codes_of[excerpt_id].append(uuid)
+    Coding.objects.filter(pk__in=[row[0] for row in removed]).delete()
+    gone = str(code.code)
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=excerpt.document.project_id,
+            document_id=excerpt.document_id,
+            excerpt_code=excerpt.code,
+            action=ExcerptAction.UPDATE,
+            version=excerpt.version,
+            before=_state(excerpt, codes_of[excerpt.pk]),
+            after=_state(excerpt, [u for u in codes_of[excerpt.pk] if str(u) != gone]),
+            user=user,
+        )
+        for excerpt in excerpts
+    )
+    return removed
+
+
 def _codes_from_state(
     *, project: Project, uuids: list[str]
 ) -> tuple[list[Code], list[CodeFate], list[str]]:

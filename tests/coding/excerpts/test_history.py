@@ -53,6 +53,28 @@ def test_every_write_is_logged_with_who_and_before_after(project, excerpt, coder
     assert changes[2].before["text"] == "Kommunen" and changes[2].after == {}
 
 
+def test_a_code_delete_logs_the_removed_coding_in_each_excerpt_history(
+    project, excerpt, assigned, coder2, lead, codes
+):
+    services.excerpt_update(excerpt=excerpt, version=1, add_codes=[codes["data"]])
+    other = services.excerpt_create(
+        document=assigned, coder=coder2, codes=[codes["data"]], **span(TEXT, "Vi")
+    )
+    untouched = services.excerpt_create(
+        document=assigned, coder=coder2, codes=[codes["value"]], **span(TEXT, "sensorer")
+    )
+    code_delete(code=codes["data"], user=lead, confirm_codings=2)
+    value, data = str(codes["value"].code), str(codes["data"].code)
+    logged = {c.excerpt_code: c for c in ExcerptChange.objects.filter(action="update", user=lead)}
+    assert set(logged) == {excerpt.code, other.code}
+    assert logged[excerpt.code].before["codes"] == sorted([value, data])
+    assert logged[excerpt.code].after["codes"] == [value]
+    assert (logged[other.code].before["codes"], logged[other.code].after["codes"]) == ([data], [])
+    # The coder's text and memo did not change: an open tab's version is still the current one.
+    assert logged[excerpt.code].version == Excerpt.objects.get(pk=excerpt.pk).version == 2
+    assert not ExcerptChange.objects.filter(excerpt_code=untouched.code, action="update")
+
+
 def test_history_selector_says_who_changed_what(excerpt, coder, codes):
     services.excerpt_update(excerpt=excerpt, version=1, memo="m", add_codes=[codes["data"]])
     latest, created = selectors.excerpt_history(excerpt_code=excerpt.code)
