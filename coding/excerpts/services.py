@@ -365,6 +365,23 @@ def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -
     return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
 
 
+def excerpts_log_restored(*, excerpts: dict[Excerpt, list], user) -> None:
+    """Start the history of excerpts a project restore created (excerpt: its code UUIDs): one
+    "restore" entry each, in one INSERT, so their log begins where this server got them."""
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=excerpt.document.project_id,
+            document_id=excerpt.document_id,
+            excerpt_code=excerpt.code,
+            action=ExcerptAction.RESTORE,
+            version=excerpt.version,
+            after=_state(excerpt, uuids),
+            user=user,
+        )
+        for excerpt, uuids in excerpts.items()
+    )
+
+
 def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]]:
     """Remove every coding of `code` (being deleted from the codebook) and log, per excerpt, an
     update in its history (same version: the coder's text and memo did not change, so open
