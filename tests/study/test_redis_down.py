@@ -92,7 +92,17 @@ def test_a_lead_walks_the_main_pages_while_redis_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         response = _ok(client.post(upload, files, follow=True), upload)
     assert "queued and will be read when the job system is back" in _text(response)
-    assert Document.objects.get(original_name="a.txt").status == DocumentStatus.QUEUED
+    uploaded = Document.objects.get(original_name="a.txt")
+    assert uploaded.status == DocumentStatus.QUEUED
+    detail = reverse("coding:document-detail", args=[p, uploaded.code])
+    assert WAITING in _text(_ok(client.get(detail), detail))
+    # Replacing its file (not read yet, so not coded): kept, queued again, and said so.
+    replace = reverse("coding:document-replace", args=[p, uploaded.code])
+    new_file = {"file": SimpleUploadedFile("b.txt", samples.norwegian_txt() + b"\nMer.")}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _ok(client.post(replace, new_file, follow=True), replace)
+    assert "queued and will be read when the job system is back" in _text(response)
+    assert WAITING in _text(response)
 
     # An agreement run: started, queued, and its page says why nothing moves yet.
     new = reverse("study:agreement-new", args=[p])
