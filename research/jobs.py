@@ -165,7 +165,7 @@ def job_dispatch(*, job_id: int) -> bool:
         # No retries: a request must not hang on a broker that is down. `retry=False` covers
         # the publish only; connecting would still retry for seconds (kombu's defaults), so
         # connect once here and publish on that connection.
-        with current_app.pool.acquire(block=True, timeout=2) as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
             job_run_task.apply_async((job_id,), retry=False, connection=conn)
     except Exception:

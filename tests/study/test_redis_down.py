@@ -43,15 +43,8 @@ def redis_down(settings):
     conf = current_app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, url
-
-    def forget_connections():  # the app's pools hold connections to the broker they were made for
-        current_app._pool = None
-        current_app.amqp._producer_pool = None
-
-    forget_connections()
     yield
     conf.task_always_eager, conf.broker_url = saved
-    forget_connections()
 
 
 def _ok(response, url: str):
