@@ -382,28 +382,29 @@ def excerpts_log_restored(*, excerpts: dict[Excerpt, list], user) -> None:
     )
 
 
-def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]]:
-    """Remove every coding of `code` (being deleted from the codebook) and log, per excerpt, an
-    update in its history (same version: the coder's text and memo did not change, so open
-    tabs stay valid). The caller holds the code locked FOR UPDATE (no coding of it can be added
-    meanwhile); the excerpts are locked here, after it, in pk order, then their codings.
-    Returns the removed codings as (pk, excerpt pk, created_at), for the codebook's undo."""
-    ids = sorted(set(Coding.objects.filter(code=code).values_list("excerpt_id", flat=True)))
-    excerpts = list(
-        Excerpt.objects.filter(pk__in=ids)
+def _codes_by_excerpt(pks: Iterable[int]) -> dict[int, list]:
+    codes: dict[int, list] = {pk: [] for pk in pks}
+    rows = Coding.objects.filter(excerpt_id__in=list(codes)).values_list("excerpt_id", "code__code")
+    for excerpt_id, uuid in rows:
+        codes[excerpt_id].append(uuid)
+    return codes
+
+
+def _lock_for_codebook(pks: Iterable[int]) -> list[Excerpt]:
+    """The excerpts a codebook change alters, locked after the codes (the caller holds them),
+    in pk order; those deleted meanwhile are not there."""
+    return list(
+        Excerpt.objects.filter(pk__in=sorted(set(pks)))
         .order_by("pk")
         .select_for_update(no_key=True)
         .select_related("document")
     )
-    # Read under the excerpt locks: an excerpt deleted before them took its codings along.
-    removed = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
-    codes_of: dict[int, list] = {excerpt.pk: [] for excerpt in excerpts}
-    for excerpt_id, uuid in Coding.objects.filter(excerpt_id__in=list(codes_of)).values_list(
-        "excerpt_id", "code__code"
-    ):
-        codes_of[excerpt_id].append(uuid)
-    Coding.objects.filter(pk__in=[row[0] for row in removed]).delete()
-    gone = str(code.code)
+
+
+def _log_codebook_change(excerpts: list[Excerpt], before: dict[int, list], *, user) -> None:
+    """One update in each excerpt's history whose codes a codebook change altered. The version
+    stays: the coder's span and memo did not change, so open tabs remain valid."""
+    after = _codes_by_excerpt(excerpt.pk for excerpt in excerpts)
     ExcerptChange.objects.bulk_create(
         ExcerptChange(
             project_id=excerpt.document.project_id,
@@ -411,13 +412,46 @@ def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]
             excerpt_code=excerpt.code,
             action=ExcerptAction.UPDATE,
             version=excerpt.version,
-            before=_state(excerpt, codes_of[excerpt.pk]),
-            after=_state(excerpt, [u for u in codes_of[excerpt.pk] if str(u) != gone]),
+            before=_state(excerpt, before[excerpt.pk]),
+            after=_state(excerpt, after[excerpt.pk]),
             user=user,
         )
         for excerpt in excerpts
+        if sorted(map(str, before[excerpt.pk])) != sorted(map(str, after[excerpt.pk]))
     )
+
+
+def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]]:
+    """Remove every coding of `code` (being deleted from the codebook), logged in each
+    excerpt's history. The caller holds the code locked FOR UPDATE (no coding of it can be
+    added meanwhile). Returns the removed codings as (pk, excerpt pk, created_at), for undo."""
+    excerpts = _lock_for_codebook(
+        Coding.objects.filter(code=code).values_list("excerpt_id", flat=True)
+    )
+    # Read under the excerpt locks: an excerpt deleted before them took its codings along.
+    removed = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
+    before = _codes_by_excerpt(excerpt.pk for excerpt in excerpts)
+    Coding.objects.filter(pk__in=[row[0] for row in removed]).delete()
+    _log_codebook_change(excerpts, before, user=user)
     return removed
+
+
+def excerpts_codings_restored(*, rows: list, code: Code, user) -> None:
+    """Put codings back on `code` (a codebook undo; rows are (pk, excerpt pk, created_at as
+    ISO text)) for the excerpts still there, logged in their history. An excerpt deleted since
+    keeps its codes in its own history."""
+    excerpts = _lock_for_codebook(excerpt for _pk, excerpt, _at in rows)
+    alive = {excerpt.pk for excerpt in excerpts}
+    before = _codes_by_excerpt(alive)
+    Coding.objects.bulk_create(
+        [
+            Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
+            for pk, excerpt, at in rows
+            if excerpt in alive
+        ],
+        ignore_conflicts=True,
+    )
+    _log_codebook_change(excerpts, before, user=user)
 
 
 def _codes_from_state(

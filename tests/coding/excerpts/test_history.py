@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coding.codebook.services import code_delete, code_merge
+from coding.codebook.services import code_delete, code_merge, codebook_undo
 from coding.excerpts import selectors, services
 from coding.models import Code, Excerpt, ExcerptChange
 from tests.coding.excerpts.conftest import TEXT, span
@@ -73,6 +73,14 @@ def test_a_code_delete_logs_the_removed_coding_in_each_excerpt_history(
     # The coder's text and memo did not change: an open tab's version is still the current one.
     assert logged[excerpt.code].version == Excerpt.objects.get(pk=excerpt.pk).version == 2
     assert not ExcerptChange.objects.filter(excerpt_code=untouched.code, action="update")
+
+    # Undoing the delete puts the codings back, and says so in the same histories.
+    codebook_undo(project=project, user=lead)
+    back = ExcerptChange.objects.filter(action="update", user=lead).order_by("-pk")[:2]
+    assert {(c.excerpt_code, tuple(c.after["codes"])) for c in back} == {
+        (excerpt.code, tuple(sorted([value, data]))),
+        (other.code, (data,)),
+    }
 
 
 def test_history_selector_says_who_changed_what(excerpt, coder, codes):
