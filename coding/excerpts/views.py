@@ -138,8 +138,8 @@ def _restore_url(membership: Membership, excerpt_code) -> str:
 
 
 def _deleted(request, membership, change: ExcerptChange | None, *, as_json: bool = False):
-    """410 for an excerpt deleted since the page loaded: who and when, and where to restore.
-    JSON when the caller asked for it (or `as_json`), else a redirect with the message."""
+    """410 for an excerpt deleted since the page loaded: who and when, and where to restore;
+    JSON when asked for (or `as_json`), else a redirect with the message."""
     if change is None:
         message = _("This excerpt was deleted; reload the page.")
         if as_json or _wants_json(request):
@@ -163,36 +163,21 @@ def _deleted(request, membership, change: ExcerptChange | None, *, as_json: bool
     return JsonResponse(payload, status=410)
 
 
-def _editable(request, membership: Membership, code: uuid.UUID):
-    """(the excerpt the member may change, None), or (None, the 410 answer) when it was deleted
-    since the page loaded; excerpts the member may not change answer 404 either way."""
+def _editable(request, membership: Membership, code: uuid.UUID, *, for_edit: bool = True):
+    """(the excerpt the member may change, or see when not `for_edit`; None), or (None, the 410
+    answer: JSON for the editor's script too) if deleted meanwhile; others answer 404."""
     # Twice: a restore may commit between the two reads (then the excerpt is there again).
     for _attempt in range(2):
         try:
-            return access_excerpt(membership, code, for_edit=True), None
+            return access_excerpt(membership, code, for_edit=for_edit), None
         except Http404:
             change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
         if change is not None:
-            if not may_edit_excerpt(membership, coder_id=change.before.get("coder")):
+            seen = not for_edit and sees_all_codings(membership)
+            if not (seen or may_edit_excerpt(membership, coder_id=change.before.get("coder"))):
                 break
-            return None, _deleted(request, membership, change)
+            return None, _deleted(request, membership, change, as_json=not for_edit)
     raise Http404
-
-
-def _readable(request, membership: Membership, code: uuid.UUID):
-    """(the excerpt the member may see, None), or (None, the 410 JSON answer the script shows)
-    when it was deleted since the page loaded and the member could see it; else 404."""
-    try:
-        return access_excerpt(membership, code), None
-    except Http404:
-        change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
-    coder_id = change.before.get("coder") if change else None
-    if change is None or not (
-        sees_all_codings(membership) or may_edit_excerpt(membership, coder_id=coder_id)
-    ):
-        raise Http404
-    # The editor is fetched as HTML, but a deletion is news the script shows from JSON.
-    return None, _deleted(request, membership, change, as_json=True)
 
 
 def _replacements(message: str, *lists) -> tuple[str, dict]:
@@ -261,11 +246,10 @@ def excerpt_editor(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
     """The coding view's excerpt editor, a fragment its script swaps into the panel. Other
     coders' excerpts (where the member may see them) open read-only unless they may edit them."""
     membership = access_project(request.user, project, Capability.CODE)
-    target, gone = _readable(request, membership, excerpt)
+    target, gone = _editable(request, membership, excerpt, for_edit=False)
     if gone:
         return gone
-    doc = target.document
-    mine = target.coder_id == membership.user_id
+    doc, mine = target.document, target.coder_id == membership.user_id
     editable = may_code_document(membership, doc) and may_edit_excerpt(
         membership, coder_id=target.coder_id
     )
