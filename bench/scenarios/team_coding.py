@@ -1,7 +1,7 @@
 """A team coding one document at once while the codebook changes under it, over real HTTP.
 
 Coders log in through the login form (no forced sessions) against gunicorn on PostgreSQL (with
-REDIS_URL set, the cache (the login throttle) and the broker are Redis and a Celery worker runs,
+REDIS_URL set, the cache, sessions' throttle and the broker are Redis, and a Celery worker runs,
 as in production). Each coder then makes about 50 writes through the coding view's own JSON
 endpoints, in rounds that start together (a barrier), so many writes hit the same span at the
 same moment: create with a code (every coder on the same hot span), add or remove a code, memo,

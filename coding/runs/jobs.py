@@ -12,8 +12,10 @@ research/jobs.py) starts again from what is stored and computes only the missing
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +27,9 @@ from research import jobs
 from research.models import Job
 
 logger = logging.getLogger(__name__)
+
+#: How often the handler looks whether the other stretches stored their parts (seconds).
+POLL_SECONDS = 0.5
 
 
 @jobs.job_handler(services.AGREEMENT_JOB, label=gettext_lazy("Agreement run"), retry_safe=True)
@@ -73,14 +78,17 @@ def _send(run: AgreementRun, document_ids: list[int]) -> bool:
 
 
 def _wait_for_parts(run: AgreementRun, progress) -> None:
-    """Until every document's part is stored. The other tasks compute their stretches front to
-    back; this handler, done with its own, takes the missing documents from the back, one at a
-    time, instead of waiting. A worker with one process (where the other tasks queue behind
-    this one) thus never stalls, lost tasks cost nothing, and with several processes the two
-    ends meet in the middle (a part computed twice is stored once)."""
+    """Until every document's part is stored; computes the missing ones here when none has
+    arrived for ``JOB_HEARTBEAT_STALE_SECONDS`` (their tasks were lost or are queued behind
+    other work; a part computed twice is stored once)."""
+    count, changed = -1, time.monotonic()
     while missing := services.run_parts_missing(run=run):
-        progress()  # also stops the run (JobCancelled) once the job no longer runs
-        services.run_parts_compute(run=run, document_ids=missing[-1:], progress=progress)
+        progress()  # also stops the wait (JobCancelled) once the job no longer runs
+        if len(missing) != count:
+            count, changed = len(missing), time.monotonic()
+        elif time.monotonic() - changed > settings.JOB_HEARTBEAT_STALE_SECONDS:
+            services.run_parts_compute(run=run, document_ids=missing, progress=progress)
+        time.sleep(POLL_SECONDS)
 
 
 #: Tasks per run: enough to keep a few worker processes busy, few enough that the queue round
