@@ -66,6 +66,7 @@ from coding.models import (
 )
 from research.models import Membership, Project, Role, User
 from study.export import FORMAT, VERSION
+from study.reconciliations import reconciliations_restore
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,7 @@ class _Restore:
         self._classifications(project)
         self._matrices(project)
         self._runs(project)
+        reconciliations_restore(self, project)
         return project
 
     def _project(self) -> Project:

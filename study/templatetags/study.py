@@ -18,6 +18,7 @@ PROJECT_NAV = [
     ("cases:case-list", _("Cases"), Capability.VIEW),
     ("coding:retrieval", _("Retrieval"), Capability.VIEW),
     ("study:agreement-list", _("Agreement"), Capability.VIEW),
+    ("coding:reconciliation-list", _("Reconciliation"), Capability.CODE),
     ("cases:matrix-list", _("Matrix"), Capability.VIEW),
     ("research:member-list", _("Members"), Capability.VIEW),
     ("coding:assignments", _("Assignments"), Capability.MANAGE),
