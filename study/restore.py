@@ -47,6 +47,7 @@ from cases.models import (
     MatrixSection,
     Source,
 )
+from coding.excerpts.services import excerpts_log_restored
 from coding.models import (
     AgreementCodeResult,
     AgreementRun,
@@ -340,6 +341,8 @@ class _Restore:
 
     def _excerpts(self) -> None:
         codings = []
+        # Each excerpt's history starts with the restore (the file carries no history).
+        logged: dict[Excerpt, list] = {}
         for e in self.data["excerpts"]:
             document = self.find(self.documents, e["document"], _("document"))
             start, end = int(e["start"]), int(e["end"])
@@ -361,11 +364,11 @@ class _Restore:
                 updated_at=_when(e["updated_at"]),
             )
             self.excerpts[e["code"]] = excerpt
-            codings += [
-                Coding(excerpt=excerpt, code=self.find(self.codes, code, _("code")))
-                for code in e["codes"]
-            ]
+            codes = [self.find(self.codes, code, _("code")) for code in e["codes"]]
+            codings += [Coding(excerpt=excerpt, code=code) for code in codes]
+            logged[excerpt] = [code.code for code in codes]
         Coding.objects.bulk_create(codings)
+        excerpts_log_restored(excerpts=logged, user=self.owner)
 
     def _cases(self, project: Project) -> None:
         part = self.data["cases"]

@@ -7,6 +7,7 @@ ORDER = (
     "ingest",
     "coding_view",
     "excerpt_create",
+    "team_coding",
     "codebook",
     "agreement_run",
     "agreement_maths",

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from coding.codebook import tree
 from coding.codebook_io import validate_name
-from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding, Excerpt
+from coding.excerpts.services import excerpts_code_removed, excerpts_codings_restored
+from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
 from coding.models.codebook import DEFAULT_COLOUR
 
 # Actions that change the tree's shape; the undo button walks back through these.
@@ -377,7 +378,8 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
         )
     snapshot = _snapshot(code)
     project, parent_id = code.project, code.parent_id
-    Coding.objects.filter(code=code).delete()
+    # The excerpts lose a code: each excerpt's history says so (locks after the codes').
+    codings = excerpts_code_removed(code=code, user=user)
     code.delete()
     tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     _log(
@@ -411,29 +413,6 @@ def codebook_undoable(*, project) -> CodebookChange | None:
         .exclude(pk__in=[pk for pk in undone if pk is not None])
         .order_by("-at", "-pk")
         .first()
-    )
-
-
-def _restore_codings(rows: list, code: Code) -> None:
-    """Put codings back on `code`, for the excerpts still there (locked after the codes, so
-    none is deleted before we commit; an excerpt deleted since the change keeps its codes in
-    its own history)."""
-    from datetime import datetime
-
-    ids = sorted({excerpt for _pk, excerpt, _at in rows})
-    alive = set(
-        Excerpt.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .select_for_update(no_key=True)
-        .values_list("pk", flat=True)
-    )
-    Coding.objects.bulk_create(
-        [
-            Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
-            for pk, excerpt, at in rows
-            if excerpt in alive
-        ],
-        ignore_conflicts=True,
     )
 
 
@@ -472,12 +451,12 @@ def codebook_undo(*, project, user) -> CodebookChange:
             tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     elif change.action == "delete":
         code = _restore(before["code"], project=project)
-        _restore_codings(before["codings"], code)
+        excerpts_codings_restored(rows=before["codings"], code=code, user=user)
     elif change.action == "merge":
         target = Code.objects.get(pk=after["target"])
         source = _restore(before["source"], project=project)
         Coding.objects.filter(pk__in=after["moved_codings"]).update(code=source)
-        _restore_codings(after["dropped_codings"], source)
+        excerpts_codings_restored(rows=after["dropped_codings"], code=source, user=user)
         for row in before["children"]:
             child = Code.objects.get(pk=row["pk"])
             if child.name != row["name"]:

@@ -188,7 +188,10 @@ def code_move(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> Http
     target = _code(membership, code)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if request.method == "POST" and step:
-        services.code_move_step(code=target, user=request.user, step=step)
+        try:  # the code may have been merged or deleted since the page loaded
+            services.code_move_step(code=target, user=request.user, step=step)
+        except ValidationError as exc:
+            _error(request, exc)
         return _back(project)
     form = CodeMoveForm(request.POST or None, code=target)
     response = _code_move_post(request, project, form, target) if request.method == "POST" else None

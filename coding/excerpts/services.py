@@ -402,6 +402,95 @@ def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -
     return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
 
 
+def excerpts_log_restored(*, excerpts: dict[Excerpt, list], user) -> None:
+    """Start the history of excerpts a project restore created (excerpt: its code UUIDs): one
+    "restore" entry each, in one INSERT, so their log begins where this server got them."""
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=excerpt.document.project_id,
+            document_id=excerpt.document_id,
+            excerpt_code=excerpt.code,
+            action=ExcerptAction.RESTORE,
+            version=excerpt.version,
+            after=_state(excerpt, uuids),
+            user=user,
+        )
+        for excerpt, uuids in excerpts.items()
+    )
+
+
+def _codes_by_excerpt(pks: Iterable[int]) -> dict[int, list]:
+    codes: dict[int, list] = {pk: [] for pk in pks}
+    rows = Coding.objects.filter(excerpt_id__in=list(codes)).values_list("excerpt_id", "code__code")
+    for excerpt_id, uuid in rows:
+        codes[excerpt_id].append(uuid)
+    return codes
+
+
+def _lock_for_codebook(pks: Iterable[int]) -> list[Excerpt]:
+    """The excerpts a codebook change alters, locked after the codes (the caller holds them),
+    in pk order; those deleted meanwhile are not there."""
+    return list(
+        Excerpt.objects.filter(pk__in=sorted(set(pks)))
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .select_related("document")
+    )
+
+
+def _log_codebook_change(excerpts: list[Excerpt], before: dict[int, list], *, user) -> None:
+    """One update in each excerpt's history whose codes a codebook change altered. The version
+    stays: the coder's span and memo did not change, so open tabs remain valid."""
+    after = _codes_by_excerpt(excerpt.pk for excerpt in excerpts)
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=excerpt.document.project_id,
+            document_id=excerpt.document_id,
+            excerpt_code=excerpt.code,
+            action=ExcerptAction.UPDATE,
+            version=excerpt.version,
+            before=_state(excerpt, before[excerpt.pk]),
+            after=_state(excerpt, after[excerpt.pk]),
+            user=user,
+        )
+        for excerpt in excerpts
+        if sorted(map(str, before[excerpt.pk])) != sorted(map(str, after[excerpt.pk]))
+    )
+
+
+def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]]:
+    """Remove every coding of `code` (being deleted from the codebook), logged in each
+    excerpt's history. The caller holds the code locked FOR UPDATE (no coding of it can be
+    added meanwhile). Returns the removed codings as (pk, excerpt pk, created_at), for undo."""
+    excerpts = _lock_for_codebook(
+        Coding.objects.filter(code=code).values_list("excerpt_id", flat=True)
+    )
+    # Read under the excerpt locks: an excerpt deleted before them took its codings along.
+    removed = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
+    before = _codes_by_excerpt(excerpt.pk for excerpt in excerpts)
+    Coding.objects.filter(pk__in=[row[0] for row in removed]).delete()
+    _log_codebook_change(excerpts, before, user=user)
+    return removed
+
+
+def excerpts_codings_restored(*, rows: list, code: Code, user) -> None:
+    """Put codings back on `code` (a codebook undo; rows are (pk, excerpt pk, created_at as
+    ISO text)) for the excerpts still there, logged in their history. An excerpt deleted since
+    keeps its codes in its own history."""
+    excerpts = _lock_for_codebook(excerpt for _pk, excerpt, _at in rows)
+    alive = {excerpt.pk for excerpt in excerpts}
+    before = _codes_by_excerpt(alive)
+    Coding.objects.bulk_create(
+        [
+            Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
+            for pk, excerpt, at in rows
+            if excerpt in alive
+        ],
+        ignore_conflicts=True,
+    )
+    _log_codebook_change(excerpts, before, user=user)
+
+
 def _codes_from_state(
     *, project: Project, uuids: list[str]
 ) -> tuple[list[Code], list[CodeFate], list[str]]:
@@ -473,45 +562,3 @@ def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
     excerpt.replaced_codes = [*replaced, *replaced_meanwhile]
     excerpt.dropped_codes = deleted
     return excerpt
-
-
-@transaction.atomic
-def assignments_set(*, project: Project, pairs: set[tuple[int, int]]) -> tuple[int, int]:
-    """Make the project's assignments exactly `pairs` of (document id, coder id).
-
-    Returns (added, removed). Removing an assignment keeps the coder's excerpts.
-    """
-    documents = set(Document.objects.filter(project=project).values_list("pk", flat=True))
-    coders = {
-        m.user_id
-        for m in Membership.objects.filter(project=project)
-        if has_capability(m, Capability.CODE)
-    }
-    if any(doc not in documents or user not in coders for doc, user in pairs):
-        raise ValidationError(_("Assign this project's documents to its coders only."))
-    existing = {
-        (doc, user): pk
-        for doc, user, pk in Assignment.objects.filter(document__project=project).values_list(
-            "document_id", "coder_id", "pk"
-        )
-    }
-    stale = [pk for pair, pk in existing.items() if pair not in pairs]
-    Assignment.objects.filter(pk__in=stale).delete()
-    new = [Assignment(document_id=d, coder_id=u) for d, u in pairs if (d, u) not in existing]
-    Assignment.objects.bulk_create(new)
-    return len(new), len(stale)
-
-
-@transaction.atomic
-def assignment_mark_done(*, assignment: Assignment, done: bool = True) -> Assignment:
-    if done:
-        assignment.status = AssignmentStatus.DONE
-        assignment.done_at = timezone.now()
-    else:
-        has_work = Excerpt.objects.filter(
-            document_id=assignment.document_id, coder_id=assignment.coder_id
-        ).exists()
-        assignment.status = AssignmentStatus.IN_PROGRESS if has_work else AssignmentStatus.ASSIGNED
-        assignment.done_at = None
-    assignment.save(update_fields=["status", "done_at"])
-    return assignment

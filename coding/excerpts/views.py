@@ -34,7 +34,7 @@ from coding.access import access_excerpt, may_code_document
 from coding.excerpts import exports, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
-from coding.models import Assignment, Document, DocumentStatus, Excerpt, ExcerptChange
+from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
 from research.access import (
     Capability,
     access_project,
@@ -137,11 +137,12 @@ def _restore_url(membership: Membership, excerpt_code) -> str:
     return f"{url}?excerpt={excerpt_code}"
 
 
-def _deleted(request, membership, change: ExcerptChange | None):
-    """410 for an excerpt deleted since the page loaded: who and when, and where to restore."""
+def _deleted(request, membership, change: ExcerptChange | None, *, as_json: bool = False):
+    """410 for an excerpt deleted since the page loaded: who and when, and where to restore;
+    JSON when asked for (or `as_json`), else a redirect with the message."""
     if change is None:
         message = _("This excerpt was deleted; reload the page.")
-        if _wants_json(request):
+        if as_json or _wants_json(request):
             return JsonResponse({"ok": False, "error": "deleted", "message": message}, status=410)
         messages.error(request, message)
         return redirect("coding:my-documents", project=membership.project.code)
@@ -149,7 +150,7 @@ def _deleted(request, membership, change: ExcerptChange | None):
     message = _(
         "This excerpt was deleted by %(name)s at %(time)s; restore or discard your change."
     ) % {"name": change.user.name if change.user else _("someone"), "time": when}
-    if not _wants_json(request):
+    if not (as_json or _wants_json(request)):
         return _refused(request, membership, change.document, message)
     payload = {
         "ok": False,
@@ -162,19 +163,20 @@ def _deleted(request, membership, change: ExcerptChange | None):
     return JsonResponse(payload, status=410)
 
 
-def _editable(request, membership: Membership, code: uuid.UUID):
-    """(the excerpt the member may change, None), or (None, the 410 answer) when it was deleted
-    since the page loaded; excerpts the member may not change answer 404 either way."""
+def _editable(request, membership: Membership, code: uuid.UUID, *, for_edit: bool = True):
+    """(the excerpt the member may change, or see when not `for_edit`; None), or (None, the 410
+    answer: JSON for the editor's script too) if deleted meanwhile; others answer 404."""
     # Twice: a restore may commit between the two reads (then the excerpt is there again).
     for _attempt in range(2):
         try:
-            return access_excerpt(membership, code, for_edit=True), None
+            return access_excerpt(membership, code, for_edit=for_edit), None
         except Http404:
             change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
         if change is not None:
-            if not may_edit_excerpt(membership, coder_id=change.before.get("coder")):
+            seen = not for_edit and sees_all_codings(membership)
+            if not (seen or may_edit_excerpt(membership, coder_id=change.before.get("coder"))):
                 break
-            return None, _deleted(request, membership, change)
+            return None, _deleted(request, membership, change, as_json=not for_edit)
     raise Http404
 
 
@@ -244,9 +246,10 @@ def excerpt_editor(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
     """The coding view's excerpt editor, a fragment its script swaps into the panel. Other
     coders' excerpts (where the member may see them) open read-only unless they may edit them."""
     membership = access_project(request.user, project, Capability.CODE)
-    target = access_excerpt(membership, excerpt)
-    doc = target.document
-    mine = target.coder_id == membership.user_id
+    target, gone = _editable(request, membership, excerpt, for_edit=False)
+    if gone:
+        return gone
+    doc, mine = target.document, target.coder_id == membership.user_id
     editable = may_code_document(membership, doc) and may_edit_excerpt(
         membership, coder_id=target.coder_id
     )
@@ -440,80 +443,6 @@ def _restored(request: HttpRequest, membership: Membership, restored: Excerpt) -
         extra=extra,
         ranges=span,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.MANAGE)
-    documents, coders, assigned = selectors.assignment_matrix(project=membership.project)
-    if request.method == "POST":
-        pairs = _assigned_pairs(request, documents)
-        try:
-            added, removed = services.assignments_set(project=membership.project, pairs=pairs)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Assignments saved: %(added)d added, %(removed)d removed.")
-                % {"added": added, "removed": removed},
-            )
-        return redirect("coding:assignments", project=project)
-    rows = [(d, [(m, (d.pk, m.user_id) in assigned) for m in coders]) for d in documents]
-    return render(
-        request,
-        "coding/excerpts/assignments.html",
-        {"membership": membership, "project": membership.project, "coders": coders, "rows": rows},
-    )
-
-
-def _assigned_pairs(request: HttpRequest, documents) -> set[tuple[int, int]]:
-    # Each checked box is "<document code>:<user id>"; anything else is ignored.
-    by_code = {str(d.code): d.pk for d in documents}
-    pairs = set()
-    for value in request.POST.getlist("assign"):
-        doc_code, _sep, user_id = value.partition(":")
-        if doc_code in by_code and user_id.isdigit():
-            pairs.add((by_code[doc_code], int(user_id)))
-    return pairs
-
-
-@login_required
-@require_GET
-def my_documents(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.CODE)
-    return render(
-        request,
-        "coding/excerpts/my_documents.html",
-        {
-            "membership": membership,
-            "project": membership.project,
-            "assignments": selectors.my_assignments(membership=membership),
-            "last_deleted": selectors.excerpt_last_deleted(
-                project=membership.project, user=request.user
-            )
-            is not None,
-        },
-    )
-
-
-@login_required
-@require_POST
-def assignment_done(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.CODE)
-    doc = _document(membership, document)
-    assignment = Assignment.objects.filter(document=doc, coder=request.user).first()
-    if assignment is None:
-        messages.error(request, _("This document is not assigned to you."))
-        return redirect("coding:my-documents", project=project)
-    done = request.POST.get("done", "1") != "0"
-    services.assignment_mark_done(assignment=assignment, done=done)
-    if done:
-        messages.success(request, _("“%(title)s” marked as done.") % {"title": doc.title})
-    else:
-        messages.success(request, _("“%(title)s” reopened.") % {"title": doc.title})
-    return redirect("coding:my-documents", project=project)
 
 
 def _retrieval(request: HttpRequest, membership: Membership):

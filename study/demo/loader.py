@@ -26,6 +26,7 @@ from coding.codebook import importing as codebook_importing
 from coding.codebook import services as codebook_services
 from coding.codebook_io import CodeNode, read_study_codebook_csv
 from coding.documents import services as document_services
+from coding.excerpts import assignments
 from coding.excerpts import services as excerpt_services
 from coding.models import Assignment, Code, DecisionKind, Document, DocumentStatus
 from coding.reconcile import services as reconcile_services
@@ -176,14 +177,14 @@ def _assignments(project: Project, people: dict[str, User], documents: dict) -> 
     for who in ("coder1", "coder2"):
         for file in [*content.SHARED_SET, *content.NOT_STARTED[who]]:
             pairs.add((documents[file].pk, people[who].pk))
-    excerpt_services.assignments_set(project=project, pairs=pairs)
+    assignments.assignments_set(project=project, pairs=pairs)
 
 
 def _assignments_done(people: dict[str, User], documents: dict) -> None:
     for who, files in content.DONE.items():
         for file in files:
             assignment = Assignment.objects.get(document=documents[file], coder=people[who])
-            excerpt_services.assignment_mark_done(assignment=assignment)
+            assignments.assignment_mark_done(assignment=assignment)
 
 
 # --- codings -------------------------------------------------------------------------------

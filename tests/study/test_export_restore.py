@@ -30,7 +30,7 @@ from cases.models import (
 )
 from coding.codebook import services as codebook_services
 from coding.codebook.services import codebook_undoable
-from coding.models import AgreementRun, Assignment, Coding, Excerpt
+from coding.models import AgreementRun, Assignment, Coding, Excerpt, ExcerptChange
 from coding.reconcile import services as reconcile_services
 from coding.runs import services as run_services
 from research.jobs import job_run_inline
@@ -204,6 +204,21 @@ def test_round_trip_into_an_empty_server_gives_the_same_export(built):
     _empty_server(built)
     restored = project_restore_file(content=text.encode())
     assert _comparable(project_export_data(project=restored)) == _comparable(first)
+
+
+def test_each_restored_excerpt_starts_its_history_with_the_restore(built):
+    text = render(project_export_data(project=built))
+    _empty_server(built)
+    admin = UserFactory(email="admin@example.org")
+    project = project_restore_file(content=text.encode(), owner=admin)
+    excerpts = {e.code: e for e in Excerpt.objects.filter(document__project=project)}
+    changes = ExcerptChange.objects.filter(project=project)
+    assert excerpts and changes.count() == len(excerpts)
+    for change in changes:
+        excerpt = excerpts[change.excerpt_code]
+        assert (change.action, change.user, change.version) == ("restore", admin, excerpt.version)
+        codes = sorted(str(c) for c in excerpt.codes.values_list("code", flat=True))
+        assert change.after["codes"] == codes and change.after["text"] == excerpt.text
 
 
 def test_restored_people_are_inactive_without_a_password_and_keep_their_names(built, lead):
