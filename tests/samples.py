@@ -186,6 +186,44 @@ def _draw_scan(pdf: object, width: float, height: float) -> None:
     pdf.rect(40, 140, width - 80, height - 230)  # type: ignore[attr-defined]
 
 
+def layout_pdf(
+    pages: list[list[str]],
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    right_columns: list[list[str]] | None = None,
+    headings: dict[int, str] | None = None,
+) -> bytes:
+    """A PDF drawn line by line: an optional running ``header`` and ``footer`` (``{page}`` and
+    ``{pages}`` are filled in), each page's body lines, and optionally a right column per page
+    (drawn after the left one) and a large bold heading per page number."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    for number, lines in enumerate(pages, 1):
+        if header:
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(50, height - 40, header.format(page=number, pages=len(pages)))
+        y = height - 80
+        if headings and number in headings:
+            pdf.setFont("Helvetica-Bold", 16)
+            pdf.drawString(50, y, headings[number])
+            y -= 28
+        pdf.setFont("Helvetica", 10)
+        _draw_lines(pdf, 50, y, lines)
+        if right_columns:
+            _draw_lines(pdf, 310, y, right_columns[number - 1])
+        if footer:
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(width / 2 - 30, 30, footer.format(page=number, pages=len(pages)))
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def scanned_pdf(pages: int = 2) -> bytes:
     """A PDF whose pages are only images: no text layer at all."""
     return norwegian_strategy_pdf(pages, scanned_pages=tuple(range(1, pages + 1)))

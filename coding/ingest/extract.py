@@ -38,9 +38,14 @@ def extract(
     *,
     max_bytes: int = MAX_BYTES,
     detect_turns: bool = True,
+    keep_running_lines: bool = False,
     progress: Progress | None = None,
 ) -> Extraction:
-    """Read a document and normalize its text; raise ``IngestError`` for anything unusable."""
+    """Read a document and normalize its text; raise ``IngestError`` for anything unusable.
+
+    ``keep_running_lines`` reads a paged document without dropping its running headers and
+    footers (the user's choice when the removal took too much).
+    """
     if not data:
         raise IngestError("The file is empty.")
     if len(data) > max_bytes:
@@ -56,15 +61,13 @@ def extract(
         normalized = normalize_pages(
             raw.pages,
             reflow_lines=raw.reflow,
-            drop_running_lines=raw.paged and len(raw.pages) >= 3,
+            drop_running_lines=raw.paged and len(raw.pages) >= 3 and not keep_running_lines,
         )
     except Exception as exc:  # our own code, but a page must never see a traceback
         raise IngestError("The text of this file could not be processed.") from exc
     if not normalized.text.strip():
         raise IngestError("No text was found in this file.")
     metadata = dict(raw.metadata)
-    if normalized.running_lines:
-        metadata["running_lines_removed"] = normalized.running_lines
     turns = find_speaker_turns(normalized.text) if detect_turns else []
     _report(progress, 100, "Done")
     return Extraction(
@@ -77,6 +80,8 @@ def extract(
         warnings=notes + raw.warnings,
         encoding=raw.encoding,
         metadata=metadata,
+        removed_lines=normalized.removed_lines,
+        running_lines_kept=keep_running_lines and raw.paged,
     )
 
 

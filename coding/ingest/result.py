@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .running import RemovedLine
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -54,6 +56,9 @@ class Extraction:
     warnings: list[str]
     encoding: str | None
     metadata: dict[str, Any]
+    # Lines dropped as running headers and footers, with their pages (empty when kept).
+    removed_lines: list[RemovedLine] = field(default_factory=list)
+    running_lines_kept: bool = False
 
     @property
     def characters(self) -> int:
