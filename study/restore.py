@@ -315,6 +315,9 @@ class _Restore:
                 pages=d["pages"],
                 paragraphs=d["paragraphs"],
                 turns=d["turns"],
+                # Exports made before running lines were listed have neither key.
+                removed_lines=d.get("removed_lines", []),
+                running_lines_kept=bool(d.get("running_lines_kept", False)),
                 page_count=len(d["pages"]),
                 created_by=self.user(d["created_by"]),
                 created_at=_when(d["created_at"]),

@@ -13,7 +13,7 @@ from research.models import JobStatus, Project
 
 BUSY = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
 # The list never needs the text or its structure; a project may hold hundreds of megabytes.
-HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes")
+HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes", "removed_lines")
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,8 @@ def document_export(*, project: Project) -> list[dict]:
             "pages": document.pages,
             "paragraphs": document.paragraphs,
             "turns": document.turns,
+            "removed_lines": document.removed_lines,
+            "running_lines_kept": document.running_lines_kept,
             "created_at": document.created_at.isoformat(),
             "created_by": document.created_by.email if document.created_by else None,
         }

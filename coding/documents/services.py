@@ -174,12 +174,14 @@ def document_create(
     return document
 
 
-def _queue_ingestion(*, document: Document, requested_by, keep_title: bool) -> None:
+def _queue_ingestion(
+    *, document: Document, requested_by, keep_title: bool, keep_running_lines: bool = False
+) -> None:
+    params = {"document": document.pk, "keep_title": keep_title, "file": document.original_name}
+    if keep_running_lines:
+        params["keep_running_lines"] = True
     job = job_enqueue(
-        kind=INGEST,
-        project=document.project,
-        requested_by=requested_by,
-        params={"document": document.pk, "keep_title": keep_title, "file": document.original_name},
+        kind=INGEST, project=document.project, requested_by=requested_by, params=params
     )
     Document.objects.filter(pk=document.pk).update(job=job)
     document.job = job
@@ -216,6 +218,7 @@ def document_replace_file(*, document: Document, replaced_by, name: str, data: b
     locked.status = DocumentStatus.QUEUED
     locked.error = ""
     _clear_text(locked)
+    locked.running_lines_kept = False
     locked.save()
     if old_file and old_file != locked.original.name:
         storage = locked.original.storage
@@ -247,6 +250,7 @@ def _clear_text(document: Document) -> None:
     document.paragraphs = []
     document.turns = []
     document.warnings = []
+    document.removed_lines = []
     document.char_count = 0
     document.page_count = 0
     document.file_type = ""
@@ -259,7 +263,33 @@ def document_ingest_failed(*, document_id: int, reason: str) -> None:
     )
 
 
-def document_ingest(*, document_id: int, report: Report, keep_title: bool) -> dict[str, Any]:
+@transaction.atomic
+def document_keep_running_lines(*, document: Document, requested_by) -> Document:
+    """Read an uncoded document again without dropping running headers and footers.
+
+    Raises ValidationError once the document has excerpts: its text is then immutable (moving
+    excerpts onto a new version of the text is not built yet).
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    excerpt_count = locked.excerpts.count()
+    if excerpt_count:
+        raise ValidationError(coded_refusal(excerpt_count=excerpt_count))
+    if locked.status != DocumentStatus.READY or not locked.removed_lines:
+        raise ValidationError(_("No running lines were removed from this document's text."))
+    locked.status = DocumentStatus.QUEUED
+    locked.error = ""
+    _clear_text(locked)
+    locked.running_lines_kept = True
+    locked.save()
+    _queue_ingestion(
+        document=locked, requested_by=requested_by, keep_title=True, keep_running_lines=True
+    )
+    return locked
+
+
+def document_ingest(
+    *, document_id: int, report: Report, keep_title: bool, keep_running_lines: bool = False
+) -> dict[str, Any]:
     """Read a document's stored original into text and structure (the job's body).
 
     Raises JobError with the researcher-facing reason; the document row records it too.
@@ -272,7 +302,11 @@ def document_ingest(*, document_id: int, report: Report, keep_title: bool) -> di
         with document.original.open("rb") as handle:
             data = handle.read()
         extraction = extract(
-            data, document.original_name, max_bytes=settings.UPLOAD_MAX_BYTES, progress=report
+            data,
+            document.original_name,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            keep_running_lines=keep_running_lines,
+            progress=report,
         )
     except IngestError as exc:
         document_ingest_failed(document_id=document_id, reason=exc.message)
@@ -315,6 +349,8 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
         for turn in extraction.turns
     ]
     document.warnings = list(extraction.warnings)
+    document.removed_lines = [[line.page, line.text] for line in extraction.removed_lines]
+    document.running_lines_kept = extraction.running_lines_kept
     document.char_count = extraction.characters
     document.page_count = len(extraction.pages)
     document.file_type = extraction.file_type

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -105,6 +106,24 @@ def document_replace(request: HttpRequest, project: uuid.UUID, document: uuid.UU
         messages.error(request, refusal)
     context = page_context(membership, document=doc, form=form, refusal=refusal)
     return render(request, "coding/documents/document_replace.html", context)
+
+
+@login_required
+@require_POST
+def document_keep_running_lines(
+    request: HttpRequest, project: uuid.UUID, document: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    doc = document_of(membership, document)
+    try:
+        services.document_keep_running_lines(document=doc, requested_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The text is being read again, with its running headers and footers.")
+        )
+    return redirect("coding:document-detail", project=project, document=document)
 
 
 @login_required

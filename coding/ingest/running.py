@@ -10,9 +10,10 @@ nobody can code. The rules are therefore conservative:
   the pages with text (or on more than half of the odd or of the even pages, for books with
   left and right headers), and on at least three pages.
 - Units are compared in lower case with spaces collapsed. Numbers are ignored only when they
-  stand alone as page numbers do ("Side 3 av 12", "- 3 -", "3/9") in a short line, or end a
-  longer one ("Bjørkvik kommune – strategi   12"); "1.1 Kommunen" and "2.1 Kommunen", "3. Mål"
-  and "4. Mål", and long lines that start with a number stay different.
+  stand alone as page numbers do: in a line of nothing but page words and numbers ("Side 3 av
+  12", "- 3 -", "3/9"), at the start or end of a short line ("Bjørkvik kommune 12"), or at the
+  end of a longer one. "1.1 Kommunen" and "2.1 Kommunen", "3. Mål" and "4. Mål", "Tiltak 3
+  gjelder" and "Tiltak 4 gjelder", and long lines that start with a number stay different.
 - A unit longer than ``RUNNING_LINE_MAX_LENGTH`` is body text, however often it repeats.
 
 Every dropped line is returned with its page number, so the document page can list it and the
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 
 RUNNING_LINE_EDGE = 2
 RUNNING_LINE_MAX_LENGTH = 100
-# Numbers are ignored only in lines this short (in longer lines, only a last one).
+# In lines this short, a number that starts or ends the line is ignored; in longer lines only
+# one that ends it. In a line of page words ("Side", "av", "of") every standalone one is.
 PAGE_NUMBER_LINE_LENGTH = 40
 
 _HYPHEN_END = re.compile(r"\w[-\u2010]$")
@@ -34,6 +36,31 @@ _WORD_START = re.compile(r"^[^\W\d_]")  # a letter: a lone "3" below "nærin-" i
 # A page number stands alone: not "1.1", not "3." (a list item), not "§ 12a", not "10:30".
 _STANDALONE_NUMBER = re.compile(r"(?<![\w.,:])\d{1,4}(?:/\d{1,4})?(?![\w.])(?![,:]\w)")
 _TRAILING_NUMBER = re.compile(r"(?<=\s)\d{1,4}$")
+_EDGE_NUMBER = re.compile(r"^\d{1,4}(?=\s)|(?<=\s)\d{1,4}$")
+_WORD = re.compile(r"[^\W\d_]+")
+# Words that go with a page number; a line of only these and numbers is a page number line.
+PAGE_WORDS = frozenset(
+    [
+        "side",
+        "sida",
+        "sidan",
+        "page",
+        "pages",
+        "p",
+        "s",
+        "pp",
+        "pg",
+        "seite",
+        "seiten",
+        "sivu",
+        "av",
+        "of",
+        "von",
+        "de",
+        "sur",
+        "blad",
+    ]
+)
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
 _SPACE = re.compile(r"\s+")
 
@@ -51,8 +78,10 @@ def signature(line: str) -> str:
     lowered = _SPACE.sub(" ", line.lower()).strip()
     if _ROMAN.match(lowered):
         return "#"
-    if len(lowered) <= PAGE_NUMBER_LINE_LENGTH:
+    if set(_WORD.findall(lowered)) <= PAGE_WORDS:  # "Side 3 av 12", "- 3 -", "3/9"
         return _STANDALONE_NUMBER.sub("#", lowered)
+    if len(lowered) <= PAGE_NUMBER_LINE_LENGTH:  # "Bjørkvik kommune 12", "12 Bjørkvik kommune"
+        return _EDGE_NUMBER.sub("#", lowered)
     return _TRAILING_NUMBER.sub("#", lowered)
 
 

@@ -70,6 +70,11 @@ class Document(models.Model):
     paragraphs = models.JSONField(default=list, blank=True)  # [[start, end], ...]
     turns = models.JSONField(default=list, blank=True)  # [{start, end, speaker, timestamp}]
     warnings = models.JSONField(default=list, blank=True)
+    # Lines dropped as running headers and footers: [[page, text], ...]; shown on the
+    # document page so nothing leaves the text unseen.
+    removed_lines = models.JSONField(default=list, blank=True)
+    # The user chose to read the file again without dropping running lines.
+    running_lines_kept = models.BooleanField(default=False)
     char_count = models.PositiveIntegerField(default=0)
     page_count = models.PositiveIntegerField(default=0)
 

@@ -136,6 +136,9 @@ def test_signature_ignores_page_numbers_only():
     assert signature("3/9") == signature("4/9")
     assert signature("1.1 Kommunen") != signature("2.1 Kommunen")
     assert signature("3. Mål") != signature("4. Mål")
+    assert signature("Tiltak 3 gjelder hele året.") != signature("Tiltak 4 gjelder hele året.")
+    assert signature("Bjørkvik kommune 3") == signature("Bjørkvik kommune 4")
+    assert signature("Page 3 of 9") == signature("Page 4 of 9")
     long = "Kommunen og næringslivet i regionen samarbeider om innkjøp"
     assert signature(f"1 {long}") != signature(f"2 {long}")
     assert signature(f"Bjørkvik kommune – {long} 3") == signature(f"Bjørkvik kommune – {long} 4")
