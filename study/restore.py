@@ -318,6 +318,7 @@ class _Restore:
                 # Exports made before running lines were listed have neither key.
                 removed_lines=d.get("removed_lines", []),
                 running_lines_kept=bool(d.get("running_lines_kept", False)),
+                file_properties=d.get("file_properties", {}),
                 page_count=len(d["pages"]),
                 created_by=self.user(d["created_by"]),
                 created_at=_when(d["created_at"]),

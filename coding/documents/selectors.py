@@ -153,6 +153,7 @@ def document_export(*, project: Project) -> list[dict]:
             "turns": document.turns,
             "removed_lines": document.removed_lines,
             "running_lines_kept": document.running_lines_kept,
+            "file_properties": document.file_properties,
             "created_at": document.created_at.isoformat(),
             "created_by": document.created_by.email if document.created_by else None,
         }

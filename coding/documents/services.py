@@ -251,6 +251,7 @@ def _clear_text(document: Document) -> None:
     document.turns = []
     document.warnings = []
     document.removed_lines = []
+    document.file_properties = {}
     document.char_count = 0
     document.page_count = 0
     document.file_type = ""
@@ -356,11 +357,13 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
     document.file_type = extraction.file_type
     if not keep_title and extraction.title:
         document.title = extraction.title[:300]
-    author = str(extraction.metadata.get("author") or "").strip()
-    if not document.source and author:
-        document.source = author[:300]
-    if document.date is None:
-        document.date = _date_from(extraction.metadata.get("created"))
+    # What the file says about its author and date is shown apart, never copied into the
+    # document's details: generators and templates fill those fields with their own names.
+    document.file_properties = {
+        key: str(extraction.metadata[key])[:300]
+        for key in ("author", "created")
+        if extraction.metadata.get(key)
+    }
     document.status = DocumentStatus.READY
     document.error = ""
     document.save()
@@ -372,13 +375,6 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
         "turns": len(document.turns),
         "warnings": document.warnings,
     }
-
-
-def _date_from(value: Any) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 from .docx import read_docx
 from .errors import IngestError
@@ -15,6 +16,7 @@ from .result import Extraction, RawDocument
 from .rtf import read_rtf
 from .sniff import EXTENSION_TYPES, extension_of, sniff_type
 from .text import read_txt
+from .titles import document_title, meaningful
 from .turns import find_speaker_turns
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -29,6 +31,18 @@ LABELS = {
     "txt": "plain text",
     "md": "Markdown",
     "html": "HTML",
+}
+
+
+# "This file is plain text, not a PDF as its name .pdf says."
+KINDS = {
+    "pdf": "a PDF",
+    "docx": "a DOCX document",
+    "odt": "an ODT document",
+    "rtf": "an RTF document",
+    "txt": "plain text",
+    "md": "Markdown",
+    "html": "an HTML page",
 }
 
 
@@ -67,13 +81,13 @@ def extract(
         raise IngestError("The text of this file could not be processed.") from exc
     if not normalized.text.strip():
         raise IngestError("No text was found in this file.")
-    metadata = dict(raw.metadata)
+    metadata = _file_properties(raw)
     turns = find_speaker_turns(normalized.text) if detect_turns else []
     _report(progress, 100, "Done")
     return Extraction(
         text=normalized.text,
         file_type=file_type,
-        title=raw.title or _stem(filename) or "Untitled document",
+        title=document_title(raw.title, _stem(filename) or "Untitled document"),
         pages=normalized.pages,
         paragraphs=find_paragraphs(normalized.text),
         turns=turns,
@@ -117,6 +131,16 @@ def _read_quietly(file_type: str, data: bytes, progress: Progress | None) -> Raw
         ) from exc
 
 
+def _file_properties(raw: RawDocument) -> dict[str, Any]:
+    """What the file says about itself, minus program names and placeholders: shown to the
+    user as the file's properties, never taken as the document's own details."""
+    metadata = dict(raw.metadata)
+    author = meaningful(metadata.pop("author", None))
+    if author:
+        metadata["author"] = author
+    return metadata
+
+
 def _extension_warnings(filename: str, file_type: str) -> list[str]:
     extension = extension_of(filename)
     named = EXTENSION_TYPES.get(extension)
@@ -126,7 +150,7 @@ def _extension_warnings(filename: str, file_type: str) -> list[str]:
         return [f"The file name does not say what kind of file it is; it was read as "
                 f"{LABELS[file_type]}."]  # fmt: skip
     return [
-        f"The file is named .{extension} but contains {LABELS[file_type]}; "
+        f"This file is {KINDS[file_type]}, not {KINDS[named]} as its name .{extension} says; "
         f"it was read as {LABELS[file_type]}."
     ]
 

@@ -73,6 +73,8 @@ class Document(models.Model):
     # Lines dropped as running headers and footers: [[page, text], ...]; shown on the
     # document page so nothing leaves the text unseen.
     removed_lines = models.JSONField(default=list, blank=True)
+    # Author and creation date as the file states them: shown, never trusted as `source`/`date`.
+    file_properties = models.JSONField(default=dict, blank=True)
     # The user chose to read the file again without dropping running lines.
     running_lines_kept = models.BooleanField(default=False)
     char_count = models.PositiveIntegerField(default=0)
