@@ -317,6 +317,7 @@ class _Restore:
                 turns=d["turns"],
                 # Exports made before running lines were listed have neither key.
                 removed_lines=d.get("removed_lines", []),
+                headings=d.get("headings", []),
                 running_lines_kept=bool(d.get("running_lines_kept", False)),
                 file_properties=d.get("file_properties", {}),
                 page_count=len(d["pages"]),

@@ -13,7 +13,7 @@ from research.models import JobStatus, Project
 
 BUSY = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
 # The list never needs the text or its structure; a project may hold hundreds of megabytes.
-HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes", "removed_lines")
+HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes", "removed_lines", "headings")
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,7 @@ def document_export(*, project: Project) -> list[dict]:
             "paragraphs": document.paragraphs,
             "turns": document.turns,
             "removed_lines": document.removed_lines,
+            "headings": document.headings,
             "running_lines_kept": document.running_lines_kept,
             "file_properties": document.file_properties,
             "created_at": document.created_at.isoformat(),

@@ -251,6 +251,7 @@ def _clear_text(document: Document) -> None:
     document.turns = []
     document.warnings = []
     document.removed_lines = []
+    document.headings = []
     document.file_properties = {}
     document.char_count = 0
     document.page_count = 0
@@ -351,6 +352,7 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
     ]
     document.warnings = list(extraction.warnings)
     document.removed_lines = [[line.page, line.text] for line in extraction.removed_lines]
+    document.headings = [list(heading) for heading in extraction.headings]
     document.running_lines_kept = extraction.running_lines_kept
     document.char_count = extraction.characters
     document.page_count = len(extraction.pages)

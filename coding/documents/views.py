@@ -64,7 +64,13 @@ def document_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     doc = document_of(membership, document, with_text=True)
-    body = reading_html(text=doc.text, pages=doc.pages, paragraphs=doc.paragraphs, turns=doc.turns)
+    body = reading_html(
+        text=doc.text,
+        pages=doc.pages,
+        paragraphs=doc.paragraphs,
+        turns=doc.turns,
+        headings=doc.headings,
+    )
     context = page_context(
         membership,
         document=doc,

@@ -9,7 +9,7 @@ from typing import Any
 from .docx import read_docx
 from .errors import IngestError
 from .markup import read_html, read_markdown
-from .normalize import find_paragraphs, normalize_pages
+from .normalize import find_paragraphs, locate_headings, normalize_pages
 from .odt import read_odt
 from .pdf import read_pdf
 from .result import Extraction, RawDocument
@@ -83,19 +83,21 @@ def extract(
         raise IngestError("No text was found in this file.")
     metadata = _file_properties(raw)
     turns = find_speaker_turns(normalized.text) if detect_turns else []
+    paragraphs = find_paragraphs(normalized.text)
     _report(progress, 100, "Done")
     return Extraction(
         text=normalized.text,
         file_type=file_type,
         title=document_title(raw.title, _stem(filename) or "Untitled document"),
         pages=normalized.pages,
-        paragraphs=find_paragraphs(normalized.text),
+        paragraphs=paragraphs,
         turns=turns,
         warnings=notes + raw.warnings,
         encoding=raw.encoding,
         metadata=metadata,
         removed_lines=normalized.removed_lines,
         running_lines_kept=keep_running_lines and raw.paged,
+        headings=locate_headings(normalized.text, normalized.pages, paragraphs, raw.headings),
     )
 
 

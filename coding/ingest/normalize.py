@@ -178,3 +178,31 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraphs as (start, end): blocks between blank lines, or lines when there are none."""
     pattern = r"[^\n]+(?:\n[^\n]+)*" if "\n\n" in text else r"[^\n]+"
     return [(match.start(), match.end()) for match in re.finditer(pattern, text)]
+
+
+def locate_headings(
+    text: str,
+    pages: list[tuple[int, int, int]],
+    paragraphs: list[tuple[int, int]],
+    headings: list[tuple[int, str, int]],
+) -> list[tuple[int, int, int]]:
+    """(start, end, level) of the paragraphs that are the readers' headings, page by page.
+
+    A heading the normalization changed beyond recognition (or that was dropped as a running
+    line) is simply not marked; its text stays in the document either way.
+    """
+    found: list[tuple[int, int, int]] = []
+    position = 0
+    for page_index, heading, level in headings:
+        if page_index >= len(pages):
+            continue
+        _, page_start, page_end = pages[page_index]
+        wanted = clean(heading).strip()
+        for start, end in paragraphs:
+            if start < max(position, page_start) or start >= page_end:
+                continue
+            if text[start:end] == wanted:
+                found.append((start, end, level))
+                position = end
+                break
+    return found

@@ -9,6 +9,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from .errors import IngestError
+from .pdf_headings import LineCollector, body_style, heading_lines, levels, set_apart
 from .result import RawDocument
 
 # Typographic ligatures that PDF fonts often map to one code point.
@@ -47,12 +48,15 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
     if total == 0:
         raise IngestError("This PDF has no pages.")
     pages: list[str] = []
+    fonts: list[LineCollector] = []
     unreadable: list[int] = []
     for index, page in enumerate(reader.pages):
+        fonts.append(LineCollector())
         try:
-            text = page.extract_text() or ""
+            text = page.extract_text(visitor_text=fonts[-1]) or ""
         except Exception:
             text = ""
+            fonts[-1] = LineCollector()
             unreadable.append(index + 1)
         pages.append(text.translate(_LIGATURES))
         if progress:
@@ -70,9 +74,35 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
             "no text was taken from it."
         )
     title, metadata = _metadata(reader)
+    pages, headings = _headings(pages, fonts)
     return RawDocument(
-        pages=pages, title=title, metadata=metadata, warnings=warnings, reflow=True, paged=True
+        pages=pages,
+        title=title,
+        metadata=metadata,
+        warnings=warnings,
+        reflow=True,
+        paged=True,
+        headings=headings,
     )
+
+
+def _headings(
+    pages: list[str], fonts: list[LineCollector]
+) -> tuple[list[str], list[tuple[int, str, int]]]:
+    """Set heading lines apart as paragraphs; return the pages and (page, text, level)."""
+    body = body_style(fonts)
+    found = [heading_lines(page, body) for page in fonts]
+    level_of = levels([size for page in found for _, size in page])
+    headings = [
+        (index, text.translate(_LIGATURES), level_of[size])
+        for index, page in enumerate(found)
+        for text, size in page
+    ]
+    separated = [
+        set_apart(text, [heading.translate(_LIGATURES) for heading, _ in found[index]])
+        for index, text in enumerate(pages)
+    ]
+    return separated, headings
 
 
 def _metadata(reader: PdfReader) -> tuple[str | None, dict[str, Any]]:

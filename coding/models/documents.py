@@ -69,6 +69,7 @@ class Document(models.Model):
     pages = models.JSONField(default=list, blank=True)  # [[number, start, end], ...]
     paragraphs = models.JSONField(default=list, blank=True)  # [[start, end], ...]
     turns = models.JSONField(default=list, blank=True)  # [{start, end, speaker, timestamp}]
+    headings = models.JSONField(default=list, blank=True)  # [[start, end, level], ...]
     warnings = models.JSONField(default=list, blank=True)
     # Lines dropped as running headers and footers: [[page, text], ...]; shown on the
     # document page so nothing leaves the text unseen.
