@@ -320,6 +320,7 @@ class _Restore:
                 headings=d.get("headings", []),
                 running_lines_kept=bool(d.get("running_lines_kept", False)),
                 file_properties=d.get("file_properties", {}),
+                ocr=d.get("ocr", {}),
                 page_count=len(d["pages"]),
                 created_by=self.user(d["created_by"]),
                 created_at=_when(d["created_at"]),

@@ -233,6 +233,33 @@ def layout_pdf(
     return buffer.getvalue()
 
 
+OCR_LINES = ["Kommunen skal samarbeide", "med innbyggerne om", "digitale tjenester."]
+
+
+def scanned_text_pdf(pages: int = 1, lines: list[str] = OCR_LINES) -> bytes:
+    """A scan of printed text: each page one image of ``lines`` in large type, no text layer."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.load_default(size=56)
+    image = Image.new("L", (1400, 120 + 90 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((60, 60 + 90 * index), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    for _ in range(pages):
+        shown = width - 100
+        pdf.drawImage(ImageReader(image), 50, height - 80 - shown * image.height / image.width,
+                      shown, shown * image.height / image.width)  # fmt: skip
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def scanned_pdf(pages: int = 2) -> bytes:
     """A PDF whose pages are only images: no text layer at all."""
     return norwegian_strategy_pdf(pages, scanned_pages=tuple(range(1, pages + 1)))

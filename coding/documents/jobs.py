@@ -29,4 +29,5 @@ def document_ingest_job(job: Job, report: Report) -> dict[str, Any]:
         report=report,
         keep_title=bool(job.params.get("keep_title")),
         keep_running_lines=bool(job.params.get("keep_running_lines")),
+        ocr_language=str(job.params.get("ocr_language") or ""),
     )

@@ -155,6 +155,7 @@ def document_export(*, project: Project) -> list[dict]:
             "headings": document.headings,
             "running_lines_kept": document.running_lines_kept,
             "file_properties": document.file_properties,
+            "ocr": document.ocr,
             "created_at": document.created_at.isoformat(),
             "created_by": document.created_by.email if document.created_by else None,
         }

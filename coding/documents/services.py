@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coding.ingest import IngestError, extract, sniff_type
+from coding.ingest import IngestError, extract, ocr, sniff_type
 from coding.ingest.extract import LABELS
 from coding.ingest.zipcheck import check_zip
 from coding.models import Document, DocumentStatus, Excerpt
@@ -175,11 +175,18 @@ def document_create(
 
 
 def _queue_ingestion(
-    *, document: Document, requested_by, keep_title: bool, keep_running_lines: bool = False
+    *,
+    document: Document,
+    requested_by,
+    keep_title: bool,
+    keep_running_lines: bool = False,
+    ocr_language: str = "",
 ) -> None:
     params = {"document": document.pk, "keep_title": keep_title, "file": document.original_name}
     if keep_running_lines:
         params["keep_running_lines"] = True
+    if ocr_language:
+        params["ocr_language"] = ocr_language
     job = job_enqueue(
         kind=INGEST, project=document.project, requested_by=requested_by, params=params
     )
@@ -252,6 +259,7 @@ def _clear_text(document: Document) -> None:
     document.warnings = []
     document.removed_lines = []
     document.headings = []
+    document.ocr = {}
     document.file_properties = {}
     document.char_count = 0
     document.page_count = 0
@@ -272,25 +280,63 @@ def document_keep_running_lines(*, document: Document, requested_by) -> Document
     Raises ValidationError once the document has excerpts: its text is then immutable (moving
     excerpts onto a new version of the text is not built yet).
     """
-    locked = Document.objects.select_for_update().get(pk=document.pk)
-    excerpt_count = locked.excerpts.count()
-    if excerpt_count:
-        raise ValidationError(coded_refusal(excerpt_count=excerpt_count))
+    locked = _lock_uncoded(document)
     if locked.status != DocumentStatus.READY or not locked.removed_lines:
         raise ValidationError(_("No running lines were removed from this document's text."))
-    locked.status = DocumentStatus.QUEUED
-    locked.error = ""
-    _clear_text(locked)
     locked.running_lines_kept = True
-    locked.save()
-    _queue_ingestion(
-        document=locked, requested_by=requested_by, keep_title=True, keep_running_lines=True
+    language = str(locked.ocr.get("language") or "")
+    _read_again(locked, requested_by=requested_by, keep_running_lines=True, ocr_language=language)
+    return locked
+
+
+@transaction.atomic
+def document_ocr_again(*, document: Document, requested_by, language: str) -> Document:
+    """Read an uncoded scanned document again by OCR in another language."""
+    if language not in ocr.LANGUAGES:
+        raise ValidationError(_("Choose one of the OCR languages offered."))
+    locked = _lock_uncoded(document)
+    if not locked.ocr:
+        raise ValidationError(_("This document was not read by OCR."))
+    _read_again(
+        locked,
+        requested_by=requested_by,
+        keep_running_lines=locked.running_lines_kept,
+        ocr_language=language,
     )
     return locked
 
 
+def _lock_uncoded(document: Document) -> Document:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    excerpt_count = locked.excerpts.count()
+    if excerpt_count:
+        raise ValidationError(coded_refusal(excerpt_count=excerpt_count))
+    return locked
+
+
+def _read_again(
+    document: Document, *, requested_by, keep_running_lines: bool, ocr_language: str = ""
+) -> None:
+    document.status = DocumentStatus.QUEUED
+    document.error = ""
+    _clear_text(document)
+    document.save()
+    _queue_ingestion(
+        document=document,
+        requested_by=requested_by,
+        keep_title=True,
+        keep_running_lines=keep_running_lines,
+        ocr_language=ocr_language,
+    )
+
+
 def document_ingest(
-    *, document_id: int, report: Report, keep_title: bool, keep_running_lines: bool = False
+    *,
+    document_id: int,
+    report: Report,
+    keep_title: bool,
+    keep_running_lines: bool = False,
+    ocr_language: str = "",
 ) -> dict[str, Any]:
     """Read a document's stored original into text and structure (the job's body).
 
@@ -308,6 +354,8 @@ def document_ingest(
             document.original_name,
             max_bytes=settings.UPLOAD_MAX_BYTES,
             keep_running_lines=keep_running_lines,
+            # A scan is read by OCR in the document's language unless the user chose another.
+            ocr_language=ocr_language or ocr.language_for(document.language),
             progress=report,
         )
     except IngestError as exc:
@@ -353,6 +401,7 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
     document.warnings = list(extraction.warnings)
     document.removed_lines = [[line.page, line.text] for line in extraction.removed_lines]
     document.headings = [list(heading) for heading in extraction.headings]
+    document.ocr = dict(extraction.metadata.get("ocr") or {})
     document.running_lines_kept = extraction.running_lines_kept
     document.char_count = extraction.characters
     document.page_count = len(extraction.pages)

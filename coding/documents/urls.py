@@ -27,6 +27,11 @@ urlpatterns = [
         name="document-keep-running-lines",
     ),
     path(
+        "p/<uuid:project>/documents/<uuid:document>/ocr-again/",
+        views.document_ocr_again,
+        name="document-ocr-again",
+    ),
+    path(
         "p/<uuid:project>/documents/<uuid:document>/delete/",
         views.document_delete,
         name="document-delete",

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.documents import feedback, selectors, services
-from coding.documents.forms import DocumentBulkForm, DocumentReplaceForm, language_label
+from coding.documents.forms import (
+    OCR_LANGUAGES,
+    DocumentBulkForm,
+    DocumentReplaceForm,
+    language_label,
+)
 from coding.documents.reading import reading_html, speaker_summary
 from coding.models import Document, DocumentKind
 from research.access import Capability, access_project, has_capability, sees_all_codings
@@ -75,6 +80,8 @@ def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
         membership,
         document=doc,
         body=body,
+        ocr_languages=OCR_LANGUAGES,
+        ocr_language=dict(OCR_LANGUAGES).get(doc.ocr.get("language", ""), ""),
         speakers=speaker_summary(doc.turns),
         language=language_label(doc.language),
         show_excerpt_count=sees_all_codings(membership),
@@ -129,6 +136,24 @@ def document_keep_running_lines(
         messages.success(
             request, _("The text is being read again, with its running headers and footers.")
         )
+    return redirect("coding:document-detail", project=project, document=document)
+
+
+@login_required
+@require_POST
+def document_ocr_again(
+    request: HttpRequest, project: uuid.UUID, document: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    doc = document_of(membership, document)
+    try:
+        services.document_ocr_again(
+            document=doc, requested_by=request.user, language=request.POST.get("language", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The scanned pages are being read again by OCR."))
     return redirect("coding:document-detail", project=project, document=document)
 
 

@@ -6,8 +6,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from . import ocr
 from .docx import read_docx
-from .errors import IngestError
+from .errors import IngestError, NoTextLayer
 from .markup import read_html, read_markdown
 from .normalize import find_paragraphs, locate_headings, normalize_pages
 from .odt import read_odt
@@ -53,12 +54,15 @@ def extract(
     max_bytes: int = MAX_BYTES,
     detect_turns: bool = True,
     keep_running_lines: bool = False,
+    ocr_language: str | None = None,
     progress: Progress | None = None,
 ) -> Extraction:
     """Read a document and normalize its text; raise ``IngestError`` for anything unusable.
 
     ``keep_running_lines`` reads a paged document without dropping its running headers and
-    footers (the user's choice when the removal took too much).
+    footers (the user's choice when the removal took too much). ``ocr_language`` (a Tesseract
+    code such as "nor+eng") reads a PDF without a text layer by OCR; without it such a PDF is
+    refused, and the refusal says how to enable OCR when Tesseract is missing.
     """
     if not data:
         raise IngestError("The file is empty.")
@@ -69,7 +73,14 @@ def extract(
     file_type = sniff_type(data, filename)
     notes = _extension_warnings(filename, file_type)
     _report(progress, 2, f"Reading the {LABELS[file_type]} file")
-    raw = _read(file_type, data, progress)
+    try:
+        raw = _read(file_type, data, progress)
+    except NoTextLayer as scanned:
+        if ocr_language is None:
+            if ocr.tesseract_path() is None:
+                raise IngestError(f"{scanned.message} {ocr.HOW_TO_ENABLE}") from None
+            raise
+        raw = _ocr(data, ocr_language, progress)
     _report(progress, 92, "Normalizing the text")
     try:
         normalized = normalize_pages(
@@ -99,6 +110,17 @@ def extract(
         running_lines_kept=keep_running_lines and raw.paged,
         headings=locate_headings(normalized.text, normalized.pages, paragraphs, raw.headings),
     )
+
+
+def _ocr(data: bytes, language: str, progress: Progress | None) -> RawDocument:
+    try:
+        return ocr.read_scanned_pdf(data, language, progress)
+    except IngestError:
+        raise
+    except Exception as exc:  # a renderer failure is the file's problem, told in one sentence
+        raise IngestError(
+            "This scanned PDF could not be rendered for OCR; it may be damaged."
+        ) from exc
 
 
 def _read(file_type: str, data: bytes, progress: Progress | None) -> RawDocument:

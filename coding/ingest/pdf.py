@@ -8,7 +8,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from .errors import IngestError
+from .errors import IngestError, NoTextLayer
 from .pdf_headings import LineCollector, body_style, heading_lines, levels, set_apart
 from .result import RawDocument
 
@@ -26,8 +26,8 @@ _ENCRYPTED = (
     "to a new PDF) and upload it again."
 )
 _SCANNED = (
-    "This PDF has no text layer: it looks like a scanned document. Concord cannot read "
-    "scanned pages yet (no OCR); please upload a PDF with selectable text."
+    "This PDF has no text layer: it looks like a scanned document, and it was not read by OCR "
+    "(no OCR). Please upload a PDF with selectable text."
 )
 
 
@@ -63,7 +63,7 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
             progress(5 + 85 * (index + 1) // total, f"Read page {index + 1} of {total}")
     empty = [n for n, text in enumerate(pages, 1) if not text.strip() and n not in unreadable]
     if len(empty) + len(unreadable) == total:
-        raise IngestError(_DAMAGED if unreadable else _SCANNED)
+        raise IngestError(_DAMAGED) if unreadable else NoTextLayer(_SCANNED)
     warnings = []
     if unreadable:
         warnings.append(f"{_pages_phrase(unreadable)} could not be read; the text is missing.")

@@ -76,6 +76,8 @@ class Document(models.Model):
     removed_lines = models.JSONField(default=list, blank=True)
     # Author and creation date as the file states them: shown, never trusted as `source`/`date`.
     file_properties = models.JSONField(default=dict, blank=True)
+    # Set when the text was read by OCR: {"language", "confidence", "seconds_per_page"}.
+    ocr = models.JSONField(default=dict, blank=True)
     # The user chose to read the file again without dropping running lines.
     running_lines_kept = models.BooleanField(default=False)
     char_count = models.PositiveIntegerField(default=0)

@@ -234,7 +234,7 @@ def test_an_image_is_refused_with_the_supported_formats(
     ("name", "content", "reason"),
     [
         ("låst.pdf", samples.encrypted_pdf(), "password-protected"),
-        ("skannet.pdf", samples.scanned_pdf(), "no OCR"),
+        ("skannet.pdf", samples.scanned_pdf(), "no text layer"),
         ("avbrutt.pdf", samples.truncated_pdf(), "damaged or incomplete"),
         ("ukjent.txt", samples.unknown_encoding_bytes(), "encoding of this file could not be"),
     ],
