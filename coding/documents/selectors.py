@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coding.documents.forms import language_label
 from coding.models import Assignment, Document, DocumentStatus
@@ -115,11 +115,19 @@ def documents_for_action(*, project: Project, codes: Iterable) -> list[Document]
 
 
 def document_for_reading(*, project: Project, code, with_text: bool = True) -> Document | None:
-    """One document with its excerpt count; `with_text=False` leaves the heavy fields unread."""
+    """One document with its excerpt count and how many excerpts a new text version flagged;
+    `with_text=False` leaves the heavy fields unread."""
     documents = Document.objects.for_project(project).select_related("job", "created_by")
     if not with_text:
         documents = documents.defer(*HEAVY_FIELDS)
-    return documents.annotate(excerpt_total=Count("excerpts")).filter(code=code).first()
+    return (
+        documents.annotate(
+            excerpt_total=Count("excerpts"),
+            excerpts_flagged=Count("excerpts", filter=~Q(excerpts__text_flag="")),
+        )
+        .filter(code=code)
+        .first()
+    )
 
 
 def document_export(*, project: Project) -> list[dict]:

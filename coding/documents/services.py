@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coding.documents import versions
 from coding.ingest import IngestError, extract, ocr, sniff_type
 from coding.ingest.extract import LABELS
 from coding.ingest.zipcheck import check_zip
-from coding.models import Document, DocumentStatus, Excerpt
+from coding.models import Document, DocumentStatus, Excerpt, TextVersion
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
 from research.models import Project
 
@@ -181,8 +182,11 @@ def _queue_ingestion(
     keep_title: bool,
     keep_running_lines: bool = False,
     ocr_language: str = "",
+    new_version: str = "",
 ) -> None:
     params = {"document": document.pk, "keep_title": keep_title, "file": document.original_name}
+    if new_version:
+        params["new_version"] = new_version
     if keep_running_lines:
         params["keep_running_lines"] = True
     if ocr_language:
@@ -275,16 +279,27 @@ def document_ingest_failed(*, document_id: int, reason: str) -> None:
 
 @transaction.atomic
 def document_keep_running_lines(*, document: Document, requested_by) -> Document:
-    """Read an uncoded document again without dropping running headers and footers.
+    """Read a document again without dropping running headers and footers.
 
-    Raises ValidationError once the document has excerpts: its text is then immutable (moving
-    excerpts onto a new version of the text is not built yet).
+    An uncoded document is simply read again. A coded one keeps its text and stays open for
+    coding until the job has read the file: then the new text becomes a new text version and
+    the excerpts move with their words (coding/documents/versions.py).
     """
-    locked = _lock_uncoded(document)
+    locked = Document.objects.select_for_update().get(pk=document.pk)
     if locked.status != DocumentStatus.READY or not locked.removed_lines:
         raise ValidationError(_("No running lines were removed from this document's text."))
-    locked.running_lines_kept = True
     language = str(locked.ocr.get("language") or "")
+    if locked.excerpts.exists():
+        _queue_ingestion(
+            document=locked,
+            requested_by=requested_by,
+            keep_title=True,
+            keep_running_lines=True,
+            ocr_language=language,
+            new_version=_("Running lines restored"),
+        )
+        return locked
+    locked.running_lines_kept = True
     _read_again(locked, requested_by=requested_by, keep_running_lines=True, ocr_language=language)
     return locked
 
@@ -337,15 +352,20 @@ def document_ingest(
     keep_title: bool,
     keep_running_lines: bool = False,
     ocr_language: str = "",
+    new_version: str = "",
+    requested_by=None,
 ) -> dict[str, Any]:
     """Read a document's stored original into text and structure (the job's body).
 
     Raises JobError with the researcher-facing reason; the document row records it too.
+    ``new_version`` (its reason) reads a coded document into a new text version; the document
+    stays ready, with its current text, until the new one is stored.
     """
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         raise JobError(_("The document was deleted before it could be read."))
-    Document.objects.filter(pk=document_id).update(status=DocumentStatus.PROCESSING, error="")
+    if not new_version:
+        Document.objects.filter(pk=document_id).update(status=DocumentStatus.PROCESSING, error="")
     try:
         with document.original.open("rb") as handle:
             data = handle.read()
@@ -374,17 +394,37 @@ def document_ingest(
             reason=_("An unexpected error stopped the reading of this file."),
         )
         raise
-    return _store_extraction(document_id=document_id, extraction=extraction, keep_title=keep_title)
+    return _store_extraction(
+        document_id=document_id,
+        extraction=extraction,
+        keep_title=keep_title,
+        new_version=new_version,
+        requested_by=requested_by,
+    )
 
 
 @transaction.atomic
-def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict[str, Any]:
+def _store_extraction(
+    *, document_id: int, extraction, keep_title: bool, new_version: str = "", requested_by=None
+) -> dict[str, Any]:
     document = Document.objects.select_for_update().filter(pk=document_id).first()
     if document is None:
         raise JobError(_("The document was deleted while it was being read."))
+    moved = flagged = 0
     if document.excerpts.exists():
-        # Coding started while the job waited: never shift existing codings.
-        raise JobError(coded_refusal(excerpt_count=document.excerpts.count()))
+        if not new_version:
+            # Coding started while the job waited: never shift existing codings.
+            raise JobError(coded_refusal(excerpt_count=document.excerpts.count()))
+        versions.text_version_archive(
+            document=document, reason=new_version, created_by=requested_by
+        )
+        moved, flagged = versions.excerpts_move(
+            document=document, new_text=extraction.text, user=requested_by
+        )
+        TextVersion.objects.filter(document=document, number=document.text_version).update(
+            excerpts_moved=moved, excerpts_flagged=flagged
+        )
+        document.text_version += 1
     document.text = extraction.text
     document.pages = [list(page) for page in extraction.pages]
     document.paragraphs = [list(paragraph) for paragraph in extraction.paragraphs]
@@ -425,6 +465,9 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
         "pages": document.page_count,
         "turns": len(document.turns),
         "warnings": document.warnings,
+        "text_version": document.text_version,
+        "excerpts_moved": moved,
+        "excerpts_flagged": flagged,
     }
 
 

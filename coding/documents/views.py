@@ -134,7 +134,7 @@ def document_keep_running_lines(
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, _("The text is being read again, with its running headers and footers.")
+            request, _("The file is being read again, with its running headers and footers.")
         )
     return redirect("coding:document-detail", project=project, document=document)
 

@@ -14,6 +14,7 @@ from coding.models.documents import (
     Document,
     DocumentKind,
     DocumentStatus,
+    TextVersion,
 )
 from coding.models.excerpts import Coding, Excerpt, ExcerptAction, ExcerptChange
 
@@ -36,4 +37,5 @@ __all__ = [
     "Excerpt",
     "ExcerptAction",
     "ExcerptChange",
+    "TextVersion",
 ]

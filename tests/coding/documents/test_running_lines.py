@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coding.models import Document, DocumentStatus
+from coding.excerpts.services import excerpt_create
+from coding.models import Document, DocumentStatus, ExcerptChange, TextVersion
+from coding.runs.services import agreement_run_start
 from tests import samples
 from tests.coding.documents.helpers import detail_url, page_messages, upload_one
 from tests.conftest import client_for
-from tests.factories import ExcerptFactory
+from tests.factories import CodeFactory, ExcerptFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,7 @@ def test_removed_lines_are_listed_with_their_pages_and_can_be_restored(
         response = client_for(lead).post(restore_url(document), follow=True)
 
     assert page_messages(response) == [
-        "The text is being read again, with its running headers and footers."
+        "The file is being read again, with its running headers and footers."
     ]
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY
@@ -55,22 +58,80 @@ def test_removed_lines_are_listed_with_their_pages_and_can_be_restored(
     assert "without removing running headers" in response.content.decode()
 
 
-def test_a_coded_document_keeps_its_text_and_says_why(
-    lead, project, django_capture_on_commit_callbacks
+def test_restoring_in_a_coded_document_makes_a_text_version_and_moves_the_excerpts(
+    lead, coder, coder2, project, django_capture_on_commit_callbacks
 ):
     document = upload_one(
         lead, project, "rapport.pdf", report_pdf(), django_capture_on_commit_callbacks
     )
-    ExcerptFactory(document=document, coder=lead, start=0, end=5)
-    text = document.text
+    old_text = document.text
+    kept_start = old_text.index("Tiltak 3 gjelder hele året.")
+    kept = ExcerptFactory(
+        document=document, coder=coder, start=kept_start, end=kept_start + 27, memo="viktig"
+    )
+    # From the end of page 1 into page 2: the restored footer and header land inside it.
+    across_start = old_text.index("Tiltak 0")
+    across_end = old_text.index("1.1 Kommunen") + 3
+    across = ExcerptFactory(document=document, coder=coder2, start=across_start, end=across_end)
 
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(lead).post(restore_url(document), follow=True)
+
+    assert page_messages(response) == [
+        "The file is being read again, with its running headers and footers."
+    ]
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY and document.text_version == 2
+    assert document.text.count(samples.HEADER) == 6 and document.removed_lines == []
+    kept.refresh_from_db()
+    assert document.text[kept.start : kept.end] == kept.text == "Tiltak 3 gjelder hele året."
+    assert kept.version == 2 and kept.text_flag == "" and kept.memo == "viktig"
+    across.refresh_from_db()
+    assert across.text_flag.startswith("The words of this excerpt are not where they were")
+    assert across.text == old_text[across_start:across_end]
+    version = TextVersion.objects.get(document=document)
+    assert (version.number, version.text, version.reason) == (1, old_text, "Running lines restored")
+    assert (version.excerpts_moved, version.excerpts_flagged) == (1, 1)
+    moves = ExcerptChange.objects.filter(excerpt_code=kept.code, action="update").get()
+    assert (moves.before["start"], moves.after["start"]) == (kept_start, kept.start)
     page = client_for(lead).get(detail_url(document)).content.decode()
-    assert restore_url(document) not in page
-    assert "The document is coded" in page
-    response = client_for(lead).post(restore_url(document), follow=True)
+    assert "Text version 2" in page and "1 excerpt needs a check" in page
 
-    assert "Its text cannot change once it is coded" in page_messages(response)[0]
-    assert Document.objects.get(pk=document.pk).text == text
+
+def test_an_excerpt_made_on_the_old_text_after_a_new_version_is_refused(
+    lead, coder, project, django_capture_on_commit_callbacks
+):
+    document = upload_one(
+        lead, project, "rapport.pdf", report_pdf(), django_capture_on_commit_callbacks
+    )
+    ExcerptFactory(document=document, coder=coder, start=0, end=5)
+    stale = Document.objects.get(pk=document.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(lead).post(restore_url(document))
+
+    with pytest.raises(ValidationError) as refused:
+        excerpt_create(document=stale, coder=coder, start=0, end=5, text=stale.text[:5])
+
+    assert refused.value.code == "stale_text"
+
+
+def test_agreement_runs_record_the_text_version_they_read(
+    lead, coder, coder2, project, django_capture_on_commit_callbacks
+):
+    document = upload_one(
+        lead, project, "rapport.pdf", report_pdf(), django_capture_on_commit_callbacks
+    )
+    ExcerptFactory(
+        document=document, coder=coder, start=0, end=5, codes=[CodeFactory(project=project)]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(lead).post(restore_url(document))
+
+    run = agreement_run_start(
+        project=project, requested_by=lead, coders=[coder, coder2], unit="document"
+    )
+
+    assert run.params["spec"]["text_versions"] == {str(document.pk): 2}
 
 
 def test_coders_cannot_restore_and_a_get_is_refused(
