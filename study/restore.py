@@ -47,6 +47,7 @@ from cases.models import (
     MatrixSection,
     Source,
 )
+from coding.documents.versions import text_versions_load
 from coding.models import (
     AgreementCodeResult,
     AgreementRun,
@@ -321,10 +322,12 @@ class _Restore:
                 running_lines_kept=bool(d.get("running_lines_kept", False)),
                 file_properties=d.get("file_properties", {}),
                 ocr=d.get("ocr", {}),
+                text_version=int(d.get("text_version", 1)),
                 page_count=len(d["pages"]),
                 created_by=self.user(d["created_by"]),
                 created_at=_when(d["created_at"]),
             )
+            text_versions_load(document=self.documents[d["code"]], rows=d.get("text_versions", []))
         Assignment.objects.bulk_create(
             Assignment(
                 document=self.find(self.documents, a["document"], _("document")),
@@ -341,7 +344,10 @@ class _Restore:
         for e in self.data["excerpts"]:
             document = self.find(self.documents, e["document"], _("document"))
             start, end = int(e["start"]), int(e["end"])
-            if not 0 <= start < end <= len(document.text) or document.text[start:end] != e["text"]:
+            # A flagged excerpt kept its words when a new text version moved them elsewhere.
+            flag = str(e.get("text_flag") or "")
+            matches = document.text[start:end] == e["text"] or bool(flag)
+            if not 0 <= start < end <= len(document.text) or not matches:
                 raise RestoreError(
                     _("An excerpt of “%(title)s” does not match the document's text.")
                     % {"title": document.title}
@@ -355,6 +361,7 @@ class _Restore:
                 text=e["text"],
                 memo=e["memo"],
                 version=e["version"],
+                text_flag=flag,
                 created_at=_when(e["created_at"]),
                 updated_at=_when(e["updated_at"]),
             )
@@ -561,6 +568,10 @@ class _Restore:
         spec["documents"] = [
             self.find(self.documents, d, _("document")).pk for d in spec["documents"]
         ]
+        spec["text_versions"] = {
+            str(self.find(self.documents, code, _("document")).pk): number
+            for code, number in spec.get("text_versions", {}).items()
+        }
         spec["rows"] = [self._code_pk(c) for c in spec["rows"]]
         spec["code_map"] = {
             str(self._code_pk(key)): self._code_pk(row) for key, row in spec["code_map"].items()

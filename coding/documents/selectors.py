@@ -136,6 +136,7 @@ def document_export(*, project: Project) -> list[dict]:
     documents = (
         Document.objects.for_project(project)
         .select_related("created_by")
+        .prefetch_related("text_versions")
         .order_by("created_at", "code")
     )
     return [
@@ -164,6 +165,20 @@ def document_export(*, project: Project) -> list[dict]:
             "running_lines_kept": document.running_lines_kept,
             "file_properties": document.file_properties,
             "ocr": document.ocr,
+            "text_version": document.text_version,
+            "text_versions": [
+                {
+                    "number": version.number,
+                    "text": version.text,
+                    "pages": version.pages,
+                    "paragraphs": version.paragraphs,
+                    "reason": version.reason,
+                    "excerpts_moved": version.excerpts_moved,
+                    "excerpts_flagged": version.excerpts_flagged,
+                    "created_at": version.created_at.isoformat(),
+                }
+                for version in document.text_versions.all()
+            ],
             "created_at": document.created_at.isoformat(),
             "created_by": document.created_by.email if document.created_by else None,
         }

@@ -16,6 +16,8 @@ coder's new excerpt is either moved with the others or refused as made on an old
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils.translation import gettext as _
 
 from coding.ingest.offsets import offset_map, same_words
@@ -32,6 +34,24 @@ def text_version_archive(*, document: Document, reason: str, created_by) -> Text
         paragraphs=document.paragraphs,
         reason=reason[:300],
         created_by=created_by,
+    )
+
+
+def text_versions_load(*, document: Document, rows: list[dict]) -> None:
+    """Recreate a document's earlier texts from a project export."""
+    TextVersion.objects.bulk_create(
+        TextVersion(
+            document=document,
+            number=int(row["number"]),
+            text=row["text"],
+            pages=row["pages"],
+            paragraphs=row["paragraphs"],
+            reason=row["reason"],
+            excerpts_moved=int(row["excerpts_moved"]),
+            excerpts_flagged=int(row["excerpts_flagged"]),
+            created_at=datetime.fromisoformat(row["created_at"]),
+        )
+        for row in rows
     )
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from coding.excerpts.services import excerpt_create
-from coding.models import Document, DocumentStatus, ExcerptChange, TextVersion
+from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange, TextVersion
 from coding.runs.services import agreement_run_start
+from research.jobs import job_run_inline
+from research.models import User
+from research.services import project_delete
+from study.export import project_export_data, render
+from study.restore import project_restore_file
 from tests import samples
 from tests.coding.documents.helpers import detail_url, page_messages, upload_one
 from tests.conftest import client_for
@@ -144,3 +151,34 @@ def test_coders_cannot_restore_and_a_get_is_refused(
     assert client_for(coder).post(restore_url(document)).status_code == 403
     assert client_for(lead).get(restore_url(document)).status_code == 405
     assert "Restore them" not in client_for(coder).get(detail_url(document)).content.decode()
+
+
+def test_text_versions_and_flags_survive_the_project_export_round_trip(
+    lead, coder, coder2, project, django_capture_on_commit_callbacks
+):
+    document = upload_one(
+        lead, project, "rapport.pdf", report_pdf(), django_capture_on_commit_callbacks
+    )
+    code = CodeFactory(project=project)
+    across = document.text.index("Tiltak 0"), document.text.index("1.1 Kommunen") + 3
+    ExcerptFactory(document=document, coder=coder, start=across[0], end=across[1], codes=[code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(lead).post(restore_url(document))
+    run = agreement_run_start(
+        project=project, requested_by=lead, coders=[coder, coder2], unit="document"
+    )
+    job_run_inline(run.job)
+    first = json.loads(render(project_export_data(project=project)))
+    assert first["documents"][0]["text_version"] == 2
+    assert first["documents"][0]["text_versions"][0]["number"] == 1
+    assert first["agreement_runs"][0]["params"]["spec"]["text_versions"] == {str(document.code): 2}
+
+    project_delete(project=project)
+    User.objects.all().delete()
+    restored = project_restore_file(content=render(first).encode())
+
+    again = json.loads(render(project_export_data(project=restored)))
+    del first["exported_at"], again["exported_at"]
+    assert again == first
+    excerpt = Excerpt.objects.get(document__project=restored)
+    assert excerpt.text_flag and excerpt.document.text_versions.get().number == 1
