@@ -411,7 +411,9 @@ def _store_extraction(
     if document is None:
         raise JobError(_("The document was deleted while it was being read."))
     moved = flagged = 0
-    if document.excerpts.exists():
+    # A repeated request (a double click) finds the text already replaced: nothing to move.
+    repeated = bool(new_version) and extraction.text == document.text
+    if document.excerpts.exists() and not repeated:
         if not new_version:
             # Coding started while the job waited: never shift existing codings.
             raise JobError(coded_refusal(excerpt_count=document.excerpts.count()))

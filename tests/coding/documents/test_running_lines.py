@@ -182,3 +182,22 @@ def test_text_versions_and_flags_survive_the_project_export_round_trip(
     assert again == first
     excerpt = Excerpt.objects.get(document__project=restored)
     assert excerpt.text_flag and excerpt.document.text_versions.get().number == 1
+
+
+def test_a_double_click_on_restore_makes_one_text_version(
+    lead, coder, project, django_capture_on_commit_callbacks
+):
+    document = upload_one(
+        lead, project, "rapport.pdf", report_pdf(), django_capture_on_commit_callbacks
+    )
+    ExcerptFactory(document=document, coder=coder, start=0, end=5)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client_for(lead).post(restore_url(document))
+        client_for(lead).post(restore_url(document))
+    for callback in callbacks:
+        callback()
+
+    document.refresh_from_db()
+    assert document.text_version == 2
+    assert TextVersion.objects.filter(document=document).count() == 1
