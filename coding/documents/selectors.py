@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coding.documents.forms import language_label
-from coding.models import Assignment, Document, DocumentStatus
+from coding.models import Assignment, Document, DocumentStatus, Excerpt
 from research.models import JobStatus, Project
 
 BUSY = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
@@ -128,6 +128,28 @@ def document_for_reading(*, project: Project, code, with_text: bool = True) -> D
         .filter(code=code)
         .first()
     )
+
+
+def flagged_excerpts(*, document: Document) -> list[dict]:
+    """Excerpts a new text version could not carry over word for word, for a lead to check:
+    the words each excerpt holds and the words now at its offsets (one query)."""
+    if not getattr(document, "excerpts_flagged", 1):
+        return []
+    rows = (
+        Excerpt.objects.filter(document=document)
+        .exclude(text_flag="")
+        .select_related("coder")
+        .order_by("start", "pk")
+    )
+    return [
+        {
+            "coder": str(excerpt.coder) if excerpt.coder else "",
+            "words": excerpt.text,
+            "now": document.text[excerpt.start : excerpt.end],
+            "start": excerpt.start,
+        }
+        for excerpt in rows
+    ]
 
 
 def document_export(*, project: Project) -> list[dict]:

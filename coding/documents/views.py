@@ -70,12 +70,10 @@ def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
     membership = access_project(request.user, project, Capability.VIEW)
     doc = document_of(membership, document, with_text=True)
     body = reading_html(
-        text=doc.text,
-        pages=doc.pages,
-        paragraphs=doc.paragraphs,
-        turns=doc.turns,
+        text=doc.text, pages=doc.pages, paragraphs=doc.paragraphs, turns=doc.turns,
         headings=doc.headings,
-    )
+    )  # fmt: skip
+    sees_all = sees_all_codings(membership)
     context = page_context(
         membership,
         document=doc,
@@ -84,7 +82,8 @@ def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
         ocr_language=dict(OCR_LANGUAGES).get(doc.ocr.get("language", ""), ""),
         speakers=speaker_summary(doc.turns),
         language=language_label(doc.language),
-        show_excerpt_count=sees_all_codings(membership),
+        show_excerpt_count=sees_all,
+        flagged=selectors.flagged_excerpts(document=doc) if sees_all else [],
     )
     return render(request, "coding/documents/document_detail.html", context)
 

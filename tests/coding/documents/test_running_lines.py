@@ -103,6 +103,12 @@ def test_restoring_in_a_coded_document_makes_a_text_version_and_moves_the_excerp
     assert (moves.before["start"], moves.after["start"]) == (kept_start, kept.start)
     page = client_for(lead).get(detail_url(document)).content.decode()
     assert "Text version 2" in page and "1 excerpt needs a check" in page
+    assert "Show the excerpts to check" in page and "Tiltak 0 gjelder hele året." in page
+    # A coder in blind mode sees the count, never another coder's excerpt.
+    assert (
+        "Show the excerpts to check"
+        not in client_for(coder).get(detail_url(document)).content.decode()
+    )
 
 
 def test_an_excerpt_made_on_the_old_text_after_a_new_version_is_refused(
