@@ -47,6 +47,7 @@ from cases.models import (
     MatrixSection,
     Source,
 )
+from coding.documents.selectors import document_reading_fields
 from coding.documents.versions import text_versions_load
 from coding.models import (
     AgreementCodeResult,
@@ -66,6 +67,8 @@ from coding.models import (
 )
 from research.models import Membership, Project, Role, User
 from study.export import FORMAT, VERSION
+from study.memos.exchange import memos_restore
+from study.reconciliations import reconciliations_restore
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +215,8 @@ class _Restore:
         self._classifications(project)
         self._matrices(project)
         self._runs(project)
+        reconciliations_restore(self, project)
+        memos_restore(self, project)
         return project
 
     def _project(self) -> Project:
@@ -279,6 +284,10 @@ class _Restore:
                 colour=node["colour"],
                 shortcut=node["shortcut"],
                 memo=node["memo"],
+                # Files exported before these fields existed: the model's defaults.
+                **{
+                    k: node[k] for k in ("colour_given", "exchange_guid", "is_codable") if k in node
+                },
                 position=position,
                 depth=parent.depth + 1 if parent else 0,
             )
@@ -316,13 +325,7 @@ class _Restore:
                 pages=d["pages"],
                 paragraphs=d["paragraphs"],
                 turns=d["turns"],
-                # Exports made before running lines were listed have neither key.
-                removed_lines=d.get("removed_lines", []),
-                headings=d.get("headings", []),
-                running_lines_kept=bool(d.get("running_lines_kept", False)),
-                file_properties=d.get("file_properties", {}),
-                ocr=d.get("ocr", {}),
-                text_version=int(d.get("text_version", 1)),
+                **document_reading_fields(d),
                 page_count=len(d["pages"]),
                 created_by=self.user(d["created_by"]),
                 created_at=_when(d["created_at"]),
@@ -344,10 +347,9 @@ class _Restore:
         for e in self.data["excerpts"]:
             document = self.find(self.documents, e["document"], _("document"))
             start, end = int(e["start"]), int(e["end"])
-            # A flagged excerpt kept its words when a new text version moved them elsewhere.
-            flag = str(e.get("text_flag") or "")
-            matches = document.text[start:end] == e["text"] or bool(flag)
-            if not 0 <= start < end <= len(document.text) or not matches:
+            flag = str(e.get("text_flag") or "")  # a new text version moved its words away
+            wrong = document.text[start:end] != e["text"] and not flag
+            if not 0 <= start < end <= len(document.text) or wrong:
                 raise RestoreError(
                     _("An excerpt of “%(title)s” does not match the document's text.")
                     % {"title": document.title}

@@ -11,6 +11,7 @@ ORDER = (
     "agreement_run",
     "agreement_maths",
     "matrix",
+    "refi",
 )
 for _module in ORDER:
     importlib.import_module(f"bench.scenarios.{_module}")

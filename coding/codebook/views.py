@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coding.codebook import selectors, services
+from coding.codebook import importing, selectors, services
 from coding.codebook.exchange import EXPORTERS, codebook_export, codebook_read_upload
 from coding.codebook.forms import (
     CodeCreateForm,
@@ -348,10 +349,8 @@ def codebook_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         except CodebookFormatError as exc:
             form.add_error("file", _("This file cannot be imported: %(why)s") % {"why": exc})
         else:
-            report = services.codebook_import_tree(
-                project=membership.project, roots=result.roots, user=request.user
-            )
-            problems = result.report()
+            report = _import_tree(form, membership.project, result, request.user)
+            problems = result.report() if report else None
     return _page(
         request,
         "coding/codebook/import.html",
@@ -362,6 +361,28 @@ def codebook_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     )
 
 
+def _import_tree(form, project, result, user) -> importing.MergeReport | None:
+    """Import, unless the file holds codes the project has and nobody said what to do."""
+    guids = form.cleaned_data["guids"]
+    clashes = selectors.codebook_guid_clashes(project=project, roots=result.roots)
+    if clashes and not guids:
+        form.add_error("guids", _clash_message(clashes))
+        return None
+    return importing.codebook_import_tree(
+        project=project, roots=result.roots, user=user, guids=guids or importing.GUIDS_MERGE
+    )
+
+
+def _clash_message(count: int) -> str:
+    return ngettext(
+        "%(n)s code in this file is already in the codebook (the same GUID). Choose whether to"
+        " merge it or import it as new, and choose the file again.",
+        "%(n)s codes in this file are already in the codebook (the same GUID). Choose whether"
+        " to merge them or import them as new, and choose the file again.",
+        count,
+    ) % {"n": count}
+
+
 @login_required
 @require_GET
 def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -369,4 +390,8 @@ def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpRespon
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORTERS:
         return unknown_format(fmt, EXPORTERS)
-    return codebook_export(project=membership.project, fmt=fmt)
+    try:
+        return codebook_export(project=membership.project, fmt=fmt)
+    except CodebookFormatError as exc:
+        messages.error(request, _("The codebook cannot be exported: %(why)s") % {"why": exc})
+        return _back(project)

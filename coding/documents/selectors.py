@@ -152,6 +152,19 @@ def flagged_excerpts(*, document: Document) -> list[dict]:
     ]
 
 
+def document_reading_fields(data: dict) -> dict:
+    """What reading a file recorded beyond its text, from a `document_export` row, as model
+    fields (for restoring a project; exports made before these existed lack them)."""
+    return {
+        "removed_lines": data.get("removed_lines", []),
+        "headings": data.get("headings", []),
+        "running_lines_kept": bool(data.get("running_lines_kept", False)),
+        "file_properties": data.get("file_properties", {}),
+        "ocr": data.get("ocr", {}),
+        "text_version": int(data.get("text_version", 1)),
+    }
+
+
 def document_export(*, project: Project) -> list[dict]:
     """Metadata, text and structure of every document, for the project export (the original
     file stays on the server; `sha256` names it)."""

@@ -38,6 +38,7 @@ from coding.models import (
     Excerpt,
     ExcerptAction,
     ExcerptChange,
+    ReconciliationDocument,
 )
 from research.access import Capability, has_capability, may_create_codes
 from research.models import Membership, Project
@@ -69,6 +70,27 @@ class ExcerptGone(Exception):
 
 class CodeDeleted(ValidationError):
     """A code the write names was deleted from the codebook since the page loaded."""
+
+
+class ExcerptFrozen(ValidationError):
+    """The coder's work on this document is being reconciled: read-only, so the candidates the
+    reconcilers decide stay what the coders coded."""
+
+
+def _check_not_frozen(*, document_id: int, coder_id: int | None) -> None:
+    if coder_id is None:  # the consensus layer: written by the reconciliation services
+        return
+    frozen = ReconciliationDocument.objects.filter(
+        document_id=document_id, active=True, reconciliation__coders=coder_id
+    )
+    if frozen.exists():
+        raise ExcerptFrozen(
+            _(
+                "This document is being reconciled: these codings are read-only until a lead "
+                "closes the reconciliation."
+            ),
+            code="frozen",
+        )
 
 
 def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
@@ -235,6 +257,7 @@ def excerpt_create(
     """Code the span [start, end) of the document for this coder (`user` did it: the coder
     unless given). `excerpt.replaced_codes` lists codes merged away meanwhile."""
     _check_span(document=document, start=start, end=end, text=text)
+    _check_not_frozen(document_id=document.pk, coder_id=getattr(coder, "pk", None))
     use, replaced = _lock_codes(
         project_id=document.project_id, codes=_check_codes(document=document, codes=codes)
     )
@@ -346,6 +369,7 @@ def excerpt_update(
         touched += list(Code.objects.filter(codings__excerpt=excerpt))
     use, replaced = _lock_codes(project_id=document.project_id, codes=touched)
     row = _lock_excerpt(excerpt, expected=excerpt.version if version is None else version)
+    _check_not_frozen(document_id=row.document_id, coder_id=row.coder_id)
     new_start = row.start if start is None else start
     new_end = row.end if end is None else end
     new_text = row.text
@@ -389,6 +413,7 @@ def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -
     """Delete the excerpt; the returned history entry holds what `excerpt_restore` needs.
     A stale `version` raises ExcerptConflict (without one, whatever is current is deleted)."""
     row = _lock_excerpt(excerpt, expected=version, for_delete=True)
+    _check_not_frozen(document_id=row.document_id, coder_id=row.coder_id)
     before = _state(row, _code_uuids(row))
     row.delete()
     return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
@@ -436,6 +461,7 @@ def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
         raise ValidationError(_("This excerpt has already been restored."))
     state = change.before
     document = change.document
+    _check_not_frozen(document_id=document.pk, coder_id=state["coder"])
     _check_span(document=document, start=state["start"], end=state["end"], text=state["text"])
     codes, replaced, deleted = _codes_from_state(project=project, uuids=state["codes"])
     use, replaced_meanwhile = _lock_codes(project_id=project.pk, codes=codes)

@@ -128,7 +128,7 @@ def _not_saved(request, membership, document, exc: Exception):
         payload = {"ok": False, "error": "stale", "message": str(exc), "excerpt": current}
         return JsonResponse(payload, status=409)
     error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    kind = "code_deleted" if isinstance(exc, services.CodeDeleted) else ""
+    kind = exc.code if isinstance(exc, services.CodeDeleted | services.ExcerptFrozen) else ""
     return _refused(request, membership, document, error, 409 if kind else 400, kind)
 
 
@@ -374,7 +374,7 @@ def excerpt_delete(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
         change = services.excerpt_delete(
             excerpt=target, version=int(version) if version.isdigit() else None, user=request.user
         )
-    except (services.ExcerptConflict, services.ExcerptGone) as exc:
+    except (services.ExcerptConflict, services.ExcerptGone, ValidationError) as exc:
         return _not_saved(request, membership, target.document, exc)
     return _done(
         request,

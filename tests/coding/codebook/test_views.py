@@ -275,10 +275,10 @@ def test_versions_view(project, lead, viewer, book):
     assert selectors.codebook_version_current(project=project).name == "Round 1"
 
 
-def _upload(client, project, name, content: bytes):
+def _upload(client, project, name, content: bytes, **extra):
     file = io.BytesIO(content)
     file.name = name
-    return client.post(url("codebook-import", project), {"file": file})
+    return client.post(url("codebook-import", project), {"file": file, **extra})
 
 
 def test_csv_round_trip(project, lead, book):
@@ -294,8 +294,10 @@ def test_csv_round_trip(project, lead, book):
     assert [(n.name, n.definition) for n in strip(exported)[0].children] == [
         (n.name, n.definition) for n in strip(again)[0].children
     ]
-    # Importing the same file again adds nothing.
+    # Importing the same file again asks about the codes it already has; merging adds nothing.
     response = _upload(client, other, "book.csv", exported)
+    assert "3 codes in this file are already in the codebook" in response.content.decode()
+    response = _upload(client, other, "book.csv", exported, guids="merge")
     assert "0 codes added" in response.content.decode()
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coding', '0007_document_removed_lines_headings_ocr'),
+        ('coding', '0009_document_removed_lines_headings_ocr'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
