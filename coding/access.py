@@ -52,15 +52,23 @@ def reconciliation_unblinds(membership: Membership) -> Q:
 
 
 def _reconciled_coder(membership: Membership, reconciliation: Reconciliation) -> bool:
-    return reconciliation.coders.filter(pk=membership.user_id).exists()
+    # Asked up to three times per decision (door, may-decide, the answer's fragment): once.
+    known = reconciliation.__dict__.setdefault("_reconciled_coders", {})
+    if membership.user_id not in known:
+        known[membership.user_id] = reconciliation.coders.filter(pk=membership.user_id).exists()
+    return known[membership.user_id]
+
+
+def _take_part(membership: Membership, reconciliation: Reconciliation) -> None:
+    reconciled = _reconciled_coder(membership, reconciliation)
+    if not access.may_take_part_in_reconciliation(membership, reconciled_coder=reconciled):
+        raise Http404
 
 
 def access_reconciliation(membership: Membership, code: uuid.UUID | str) -> Reconciliation:
     """The reconciliation if the member takes part in it (leads: any); 404 otherwise."""
     reconciliation = access.access_object(membership, Reconciliation.objects.all(), code=code)
-    reconciled = _reconciled_coder(membership, reconciliation)
-    if not access.may_take_part_in_reconciliation(membership, reconciled_coder=reconciled):
-        raise Http404
+    _take_part(membership, reconciliation)
     return reconciliation
 
 
@@ -69,7 +77,7 @@ def access_candidate(membership: Membership, code: uuid.UUID | str) -> Candidate
     candidate = access.access_object(
         membership, candidates, project_field="item__reconciliation__project", code=code
     )
-    access_reconciliation(membership, candidate.item.reconciliation.code)
+    _take_part(membership, candidate.item.reconciliation)
     return candidate
 
 

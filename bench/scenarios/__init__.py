@@ -13,6 +13,7 @@ ORDER = (
     "agreement_maths",
     "matrix",
     "refi",
+    "reconciliation",
 )
 for _module in ORDER:
     importlib.import_module(f"bench.scenarios.{_module}")

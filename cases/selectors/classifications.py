@@ -14,6 +14,7 @@ from cases.models import Case, ClassificationRule, Source
 from cases.selectors.facts import case_links, class_specs, coding_facts
 from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
 from coding.models import Document
+from coding.reconcile.selectors import reconciled_documents
 from research.models import Membership
 
 
@@ -26,17 +27,24 @@ class ClassificationResult:
     rule: ClassificationRule
     units: list[tuple[Any, str, str | None]]  # (document or case, its label, its class)
     counts: list
+    reconciled: int = 0  # documents whose consensus replaces the coders' codings here
 
 
 def classification_result(
     *, rule: ClassificationRule, membership: Membership
 ) -> ClassificationResult:
     """Each document (or case) with its class, and the counts per class, from any coder's
-    codings (a code counts when any coder applied it or a code below it)."""
+    codings (a code counts when any coder applied it or a code below it); a reconciled
+    document counts its consensus instead, as in the matrix (not for a blind coder, who
+    counts only their own codings)."""
     project = membership.project
     specs = class_specs({rule.pk}).get(rule.pk, ())
+    scope = result_coder_scope(membership)
+    reconciled = (
+        frozenset(reconciled_documents(project_id=project.pk)) if scope is None else frozenset()
+    )
     facts = engine.select_source(
-        coding_facts(project=project, coder_scope=result_coder_scope(membership)), Source.ANY
+        coding_facts(project=project, coder_scope=scope), Source.ANY, reconciled=reconciled
     )
     paths_by_document: dict[int, set[int]] = defaultdict(set)
     for fact in facts:
@@ -63,4 +71,6 @@ def classification_result(
         # labels: what the page prints (pseudonyms and document numbers when anonymized)
         count.labels = [units[i][0] for i in count.units]
         count.units = [units[i][2] for i in count.units]
-    return ClassificationResult(rule, [(u[2], u[0], u[1]) for u in units], counts)
+    return ClassificationResult(
+        rule, [(u[2], u[0], u[1]) for u in units], counts, reconciled=len(reconciled)
+    )

@@ -41,6 +41,14 @@ def reconciled_count(*, membership: Membership) -> int:
     return reconciled_documents(project_id=membership.project_id).count()
 
 
+def _consensus_where_reconciled(project_id: int) -> Q:
+    """Every coder's codings, except that a reconciled document counts its consensus instead
+    (its reconciled codings replace the independent ones, as in the matrix)."""
+    reconciled = reconciled_documents(project_id=project_id)  # a subquery
+    coders_work = Q(excerpt__coder__isnull=False) & ~Q(excerpt__document_id__in=reconciled)
+    return coders_work | Q(excerpt__coder__isnull=True, excerpt__document_id__in=reconciled)
+
+
 def frequency_rows(
     *, membership: Membership, level: int = 1, document_kind: str = "", coder: str = ""
 ) -> list[tables.FrequencyRow]:
@@ -55,11 +63,7 @@ def frequency_rows(
     elif coder.isdigit():
         codings = codings.filter(excerpt__coder_id=int(coder))
     elif scope is None:
-        # All coders, except that a reconciled document counts its consensus instead.
-        reconciled = reconciled_documents(project_id=project.pk)  # a subquery
-        coders_work = Q(excerpt__coder__isnull=False) & ~Q(excerpt__document_id__in=reconciled)
-        consensus = Q(excerpt__coder__isnull=True, excerpt__document_id__in=reconciled)
-        codings = codings.filter(coders_work | consensus)
+        codings = codings.filter(_consensus_where_reconciled(project.pk))
     if document_kind:
         codings = codings.filter(excerpt__document__kind=document_kind)
     refs = [
@@ -73,11 +77,12 @@ def coding_trail(*, membership: Membership, limit: int = 500) -> list[dict[str, 
     """Open-coding trail: passage → memo (paraphrase) → concept → category (1 query, 3 when
     the reader sees pseudonyms: settings and document numbers)."""
     names = document_names(project=membership.project, anonymize=anonymized_for(membership))
-    rows = (
-        Coding.objects.filter(excerpt__in=visible_excerpts(membership=membership))
-        .select_related("excerpt__document", "code__parent")
-        .order_by("excerpt__document__title", "excerpt__start", "code__path")[:limit]
-    )
+    codings = Coding.objects.filter(excerpt__in=visible_excerpts(membership=membership))
+    if result_coder_scope(membership) is None:
+        codings = codings.filter(_consensus_where_reconciled(membership.project_id))
+    rows = codings.select_related("excerpt__document", "code__parent").order_by(
+        "excerpt__document__title", "excerpt__start", "code__path"
+    )[:limit]
     return [
         {
             "document": names(c.excerpt.document),

@@ -124,4 +124,7 @@ def coding_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
             [t["document"], t["passage"], t["memo"], t["concept"], t["category"]] for t in trail
         ]
         return csv_download(grid, "open-coding-trail.csv")
-    return render_page(request, "cases/coding_trail.html", membership, trail=trail)
+    reconciled = table_selectors.reconciled_count(membership=membership)
+    return render_page(
+        request, "cases/coding_trail.html", membership, trail=trail, reconciled=reconciled
+    )

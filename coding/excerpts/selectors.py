@@ -319,6 +319,27 @@ def hit_context(*, before: str, after: str, start: int) -> HitContext:
     return HitContext(before=before, after=after, cut_before=cut_before, cut_after=cut_after)
 
 
+def _consensus_where_reconciled(project_id: int) -> Q:
+    """All coders' excerpts, except that a reconciled document shows its consensus instead
+    (as the matrix and the frequency table count it)."""
+    # Imported here: the reconcile selectors read code fates from this module.
+    from coding.reconcile.selectors import reconciled_documents
+
+    reconciled = reconciled_documents(project_id=project_id)  # a subquery
+    coders_work = Q(coder__isnull=False) & ~Q(document_id__in=reconciled)
+    return coders_work | Q(coder__isnull=True, document_id__in=reconciled)
+
+
+def retrieval_reconciled(*, membership: Membership) -> int:
+    """How many documents show their consensus in place of the coders' excerpts when all
+    coders are retrieved (none for whom blind mode limits to their own). 1 query, or none."""
+    if not sees_all_codings(membership):
+        return 0
+    from coding.reconcile.selectors import reconciled_documents
+
+    return reconciled_documents(project_id=membership.project_id).count()
+
+
 def retrieval_excerpts(
     *,
     membership: Membership,
@@ -345,6 +366,8 @@ def retrieval_excerpts(
             excerpts = excerpts.filter(codings__code=code)
     if coder_id is not None:
         excerpts = excerpts.filter(coder_id=coder_id)
+    elif sees_all_codings(membership):
+        excerpts = excerpts.filter(_consensus_where_reconciled(membership.project_id))
     if kind:
         excerpts = excerpts.filter(document__kind=kind)
     if document is not None:

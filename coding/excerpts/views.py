@@ -507,6 +507,7 @@ def retrieval(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "hidden_by_blind": not sees_all_codings(membership),
+            "reconciled": selectors.retrieval_reconciled(membership=membership),
         },
     )
 

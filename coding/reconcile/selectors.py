@@ -106,6 +106,36 @@ def reconciliation_progress(*, reconciliation: Reconciliation) -> Progress:
     )
 
 
+def resolutions(*, documents: list[int], coders: list[int]) -> dict:
+    """How the disagreements of the reconciled documents among ``documents`` were resolved,
+    as plain data for an agreement run's results: how many, how many followed each of the
+    ``coders`` (ids, in the run's order), how many followed none of them, and the roles
+    (never names) of those who decided. Queries: 2."""
+    resolved = list(
+        Decision.objects.filter(
+            candidate__item__document_id__in=documents,
+            candidate__item__state=DocumentState.RECONCILED,
+            candidate__superseded=False,
+            undone_at__isnull=True,
+        )
+        .exclude(candidate__kind=CandidateKind.AGREE)
+        .values_list("follows", "decided_by_id", "candidate__item__reconciliation__project_id")
+    )
+    towards = Counter(coder for follows, _by, _p in resolved for coder in follows)
+    roles = dict(
+        Membership.objects.filter(
+            project_id__in={p for _f, _b, p in resolved}, user_id__in={b for _f, b, _p in resolved}
+        ).values_list("user_id", "role")
+    )
+    role_names = dict(Role.choices)
+    return {
+        "disagreements": len(resolved),
+        "towards": [[coder, towards.get(coder, 0)] for coder in coders],
+        "none": sum(1 for follows, _b, _p in resolved if not follows),
+        "roles": sorted({str(role_names[roles[by]]) for _f, by, _p in resolved if by in roles}),
+    }
+
+
 @dataclass
 class CandidateRow:
     """One candidate as the page shows it: each coder's spans side by side."""
@@ -203,12 +233,73 @@ def _rows(
     return rows
 
 
-def document_candidates(*, item: ReconciliationDocument, coders: list[User]) -> list[CandidateRow]:
-    """The document's live candidates in text order, each source with its code names (a code
-    merged away shows as the code it became). Queries: 4, whatever the count (6 after merges).
-    """
-    candidates = list(Candidate.objects.filter(item=item, superseded=False).order_by("position"))
-    return _rows(candidates, project_id=item.document.project_id, coders=coders)
+#: Candidates shown at once: the page stays fast at thousands of candidates (each carries its
+#: decision form); the next undecided candidate beyond them is one link (key "n") away.
+WINDOW = 50
+
+
+@dataclass(frozen=True)
+class Window:
+    rows: list[CandidateRow]
+    page: int  # 1-based
+    pages: int
+    total: int
+    next_undecided: tuple[uuid.UUID, int] | None  # (candidate code, its page), outside the rows
+
+    @property
+    def first(self) -> int:
+        """The 1-based number of the first candidate shown."""
+        return (self.page - 1) * WINDOW + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+
+def document_window(
+    *,
+    item: ReconciliationDocument,
+    coders: list[User],
+    page: int | None = None,
+    at: str | None = None,
+) -> Window:
+    """One window of the document's live candidates in text order: page ``page``, else the
+    page holding candidate ``at`` (a code), else the page of the first undecided candidate.
+    Each source has its code names (a code merged away shows as the code it became), and the
+    first undecided candidate after the window (or else before it) is named with its page.
+    Queries: at most 11, whatever the number of candidates (2 more after merges)."""
+    live = Candidate.objects.filter(item=item, superseded=False)
+    undecided = live.exclude(
+        Exists(Decision.objects.filter(candidate=OuterRef("pk"), undone_at__isnull=True))
+    ).order_by("position")
+    total = live.count()
+    pages = max(1, -(-total // WINDOW))
+
+    def page_of(position: int) -> int:
+        return live.filter(position__lt=position).count() // WINDOW + 1
+
+    if page is None:
+        target = live.filter(code=at).first() if at and _is_uuid(at) else None
+        target = target or undecided.first()
+        page = page_of(target.position) if target else 1
+    page = min(max(page, 1), pages)
+    candidates = list(live.order_by("position")[(page - 1) * WINDOW : page * WINDOW])
+    next_undecided = None
+    if candidates:
+        after = undecided.filter(position__gt=candidates[-1].position).first()
+        found = after or undecided.filter(position__lt=candidates[0].position).first()
+        if found:
+            next_undecided = (found.code, page_of(found.position))
+    rows = _rows(candidates, project_id=item.document.project_id, coders=coders)
+    return Window(rows, page, pages, total, next_undecided)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def candidate_row(*, candidate: Candidate, coders: list[User]) -> CandidateRow:

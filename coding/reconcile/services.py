@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -500,9 +500,11 @@ def undecided(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
 
 def _refresh_state(item: ReconciliationDocument) -> None:
-    live = Candidate.objects.filter(item=item, superseded=False)
-    total = live.count()
-    decided = total - undecided(live).count()
+    live = Decision.objects.filter(candidate=OuterRef("pk"), undone_at__isnull=True)
+    counts = Candidate.objects.filter(item=item, superseded=False).aggregate(
+        total=Count("pk"), decided=Count("pk", filter=Q(Exists(live)))
+    )
+    total, decided = counts["total"], counts["decided"]
     if total and decided == total:
         state = DocumentState.RECONCILED
     elif decided or Decision.objects.filter(candidate__item=item).exists():

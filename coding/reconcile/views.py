@@ -51,7 +51,8 @@ def _document_url(item: ReconciliationDocument, anchor: str = "") -> str:
             "reconciled_document": item.document.code,
         },
     )
-    return f"{url}#c-{anchor}" if anchor else url
+    # The page shows a window of the candidates: ask for the one holding the candidate.
+    return f"{url}?at={anchor}#c-{anchor}" if anchor else url
 
 
 def _manager(membership: Membership) -> bool:
@@ -113,7 +114,13 @@ def reconciliation_document(
     membership, target = _participant(request, project, reconciliation)
     item = _item(target, reconciled_document)
     context = _page_context(membership, item)
-    context["rows"] = selectors.document_candidates(item=item, coders=context["coders"])
+    page = request.GET.get("page", "")
+    context["window"] = selectors.document_window(
+        item=item,
+        coders=context["coders"],
+        page=int(page) if page.isdigit() else None,
+        at=request.GET.get("at"),
+    )
     context["last_batch"] = selectors.last_batch(item=item)
     return render(request, "coding/reconcile/document.html", context)
 

@@ -173,6 +173,46 @@ def _value(value: float | None, digits: int = 3) -> str:
     return "undefined" if value is None else f"{value:.{digits}f}"
 
 
+def _article(role: str) -> str:
+    role = role.lower()
+    return ("an " if role[:1] in "aeiou" else "a ") + role
+
+
+def _consensus_sentences(consensus: dict | None) -> list[str]:
+    """How the disagreements were resolved and how each coder compares with the consensus;
+    coders by their number in the run and deciders by role, never by name."""
+    if not consensus:
+        return []
+    resolved = consensus.get("resolutions") or {}
+    towards = " and ".join(
+        f"towards coder {i} in {n}" for i, (_c, n) in enumerate(resolved.get("towards", []), 1)
+    )
+    neither = f", and towards neither in {resolved['none']}" if resolved.get("none") else ""
+    roles = " or ".join(_article(r) for r in resolved.get("roles", [])) or "the team"
+    out = [
+        "These values describe agreement before discussion. The coders' disagreements on the "
+        f"{consensus['documents']} reconciled documents were then discussed and resolved into "
+        f"a consensus coding, each decision taken by {roles}: "
+        f"{resolved.get('disagreements', 0)} disagreements were resolved, {towards}{neither}."
+    ]
+    against = [
+        f"coder {i}: percent agreement {_percent(c['pooled']['percent'])}, "
+        f"α = {_value(c['pooled']['alpha'])}"
+        for i, c in enumerate(consensus["coders"], 1)
+    ]
+    if against:
+        out.append(
+            "Each coder against the consensus, on the same units and pooled over all codes: "
+            + "; ".join(against)
+            + "."
+        )
+    return out
+
+
+def _percent(value: float | None) -> str:
+    return "undefined" if value is None else f"{value * 100:.1f} %"
+
+
 def methods_paragraph(run: AgreementRun) -> str:
     """A short methods paragraph in English (the language of most journals) with references."""
     spec = run.params["spec"]
@@ -235,6 +275,7 @@ def methods_paragraph(run: AgreementRun) -> str:
             f"cuα = {_value(unitized['cu'])} (cuα rests on "
             f"{unitized['pairable_share'] * 100:.1f} % of the coded text)."
         )
+    parts.extend(_consensus_sentences(results.get("consensus")))
     parts.append(
         "Values per code are reported in the table; Krippendorff's (2019) thresholds were used "
         "(α ≥ 0.800 reliable, ≥ 0.667 tentative). "

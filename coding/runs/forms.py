@@ -95,6 +95,14 @@ class AgreementRunForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[key for key, _label in COEFFICIENTS],
     )
+    consensus = forms.BooleanField(
+        label=_("Also compare each coder against the consensus"),
+        required=False,
+        help_text=_(
+            "On the selected documents that are reconciled, with the same units. The table "
+            "between the coders stays agreement before discussion."
+        ),
+    )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +146,7 @@ class AgreementRunForm(forms.Form):
             "subtree": d.get("subtree"),
             "level": d.get("level"),
             "coefficients": list(d["coefficients"]),
+            "consensus": d["consensus"],
         }
 
 

@@ -183,6 +183,38 @@ def pairwise_rows(run: AgreementRun, names: dict[int, str]) -> list[dict]:
     return rows
 
 
+def _consensus_cells(values: dict) -> list[str]:
+    return [fmt(values.get("percent"), "percent"), fmt(values.get("alpha"))]
+
+
+def consensus_table(run: AgreementRun, names: dict[int, str]) -> dict[str, Any] | None:
+    """Each coder against the consensus, per code and pooled, and how the disagreements were
+    resolved (with the coders' names: the page is for members who may see results); None
+    when the run did not compare with the consensus."""
+    found = run.results.get("consensus")
+    if not found:
+        return None
+    spec = run.params["spec"]
+    by_coder = found["coders"]
+    resolutions = found.get("resolutions") or {}
+    return {
+        "documents": found["documents"],
+        "coders": [names.get(c["coder"], c["coder"]) for c in by_coder],
+        "rows": [
+            {
+                "name": spec["names"].get(str(row), "?"),
+                "cells": [_consensus_cells(c["codes"].get(str(row), {})) for c in by_coder],
+            }
+            for row in spec["rows"]
+        ],
+        "pooled": [_consensus_cells(c["pooled"]) for c in by_coder],
+        "resolved": resolutions.get("disagreements", 0),
+        "towards": [(names.get(c, c), n) for c, n in resolutions.get("towards", [])],
+        "neither": resolutions.get("none", 0),
+        "roles": ", ".join(resolutions.get("roles", [])),
+    }
+
+
 def run_queryset(*, excerpts: bool = False) -> QuerySet[AgreementRun]:
     """Runs with what their pages show; the (large) table of the excerpts their disagreements
     name only if asked."""
@@ -216,6 +248,7 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
         "pairwise": pairwise_rows(run, names),
+        "consensus": consensus_table(run, names),
         "coders": [names.get(c, c) for c in run.params["spec"]["coders"]],
         "sort": sort,
         "others": others,

@@ -15,10 +15,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import JSONField, Value
+from django.db.models import JSONField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coding.agreement.consensus import (
+    CONSENSUS,
+    consensus_results,
+    document_partial_with_consensus,
+)
 from coding.agreement.partials import document_partial
 from coding.agreement.pooling import finalize
 from coding.models import (
@@ -32,6 +37,7 @@ from coding.models import (
     Document,
     Excerpt,
 )
+from coding.reconcile.selectors import reconciled_documents, resolutions
 from research import jobs
 
 AGREEMENT_JOB = "agreement.run"
@@ -100,13 +106,16 @@ def agreement_run_start(
     threshold: float = 0.5,
     overlap: float = 0.9,
     coefficients: list[str] | None = None,
+    consensus: bool = False,
 ) -> AgreementRun:
     """Record a run's inputs and queue its job. Raises ``ValueError`` with a sentence for the
     researcher when the selection leaves nothing to compare.
 
     ``documents_mode`` "all" or "kind" selects the documents here; any other mode ("picked", or
     a choice resolved outside coding) runs on ``documents``. ``selection`` records how a caller
-    chose them (e.g. ``{"cases": [ids]}``) with the run's other choices.
+    chose them (e.g. ``{"cases": [ids]}``) with the run's other choices. ``consensus`` also
+    compares each coder with the consensus layer on the selected documents that are
+    reconciled (recorded in the spec, so the run is reproducible).
     """
     coders = sorted(coders, key=lambda u: u.pk)
     if len(coders) < 2:
@@ -135,6 +144,14 @@ def agreement_run_start(
         "overlap": overlap,
         "coefficients": coefficients or ["percent", "kappa", "alpha", "ac1", "bp"],
     }
+    if consensus:
+        reconciled = set(reconciled_documents(project_id=project.pk))
+        spec["consensus"] = True
+        spec["consensus_documents"] = [d.pk for d in docs if d.pk in reconciled]
+        if not spec["consensus_documents"]:
+            raise ValueError(
+                _("None of the selected documents is reconciled: there is no consensus yet.")
+            )
     choices = {
         "documents_mode": documents_mode,
         "document_kind": document_kind,
@@ -162,8 +179,12 @@ def agreement_run_start(
 
 def documents_input(spec: dict, document_ids: list[int]) -> dict[int, tuple[dict, list[dict]]]:
     """Documents and their excerpts by the run's coders, as plain data (four queries for any
-    number of documents)."""
+    number of documents). A run against the consensus also reads the consensus excerpts of its
+    reconciled documents, as coder ``CONSENSUS``."""
     coders = spec["coders"]
+    owners = Q(coder_id__in=coders)
+    if spec.get("consensus"):
+        owners |= Q(coder__isnull=True, document_id__in=spec["consensus_documents"])
     docs = Document.objects.filter(pk__in=document_ids).only(
         "pk", "code", "title", "text", "paragraphs", "turns", "pages"
     )
@@ -174,12 +195,12 @@ def documents_input(spec: dict, document_ids: list[int]) -> dict[int, tuple[dict
         assigned[document_id].add(coder_id)
     codes: dict[int, list[int]] = defaultdict(list)
     for excerpt_id, code_id in Coding.objects.filter(
-        excerpt__document_id__in=document_ids, excerpt__coder_id__in=coders
+        Q(excerpt__in=Excerpt.objects.filter(owners)), excerpt__document_id__in=document_ids
     ).values_list("excerpt_id", "code_id"):
         codes[excerpt_id].append(code_id)
     excerpts: dict[int, list[dict]] = defaultdict(list)
     for pk, uuid, document_id, coder, start, end, version in (
-        Excerpt.objects.filter(document_id__in=document_ids, coder_id__in=coders)
+        Excerpt.objects.filter(owners, document_id__in=document_ids)
         .order_by("document", "start", "end", "pk")
         .values_list("pk", "code", "document_id", "coder_id", "start", "end", "version")
     ):
@@ -187,7 +208,7 @@ def documents_input(spec: dict, document_ids: list[int]) -> dict[int, tuple[dict
             {
                 "id": pk,
                 "uuid": str(uuid),
-                "coder": coder,
+                "coder": CONSENSUS if coder is None else coder,
                 "start": start,
                 "end": end,
                 "version": version,
@@ -224,6 +245,8 @@ def run_compute_document(
     """One document's partial; ``prepared`` is its input when already read in a batch."""
     spec = run.params["spec"]
     doc, excerpts = prepared or document_input(spec, document_id)
+    if spec.get("consensus"):
+        return document_partial_with_consensus(spec, doc, excerpts)
     return document_partial(spec, doc, excerpts)
 
 
@@ -280,6 +303,11 @@ def run_store(*, run: AgreementRun, partials: list[dict]) -> dict[str, Any]:
     """Pool the documents' parts and store the results; returns the job's summary."""
     spec = run.params["spec"]
     results = finalize(spec, partials, n_boot=N_BOOT, seed=SEED)
+    if spec.get("consensus"):
+        results["consensus"] = consensus_results(spec, partials)
+        results["consensus"]["resolutions"] = resolutions(
+            documents=spec["consensus_documents"], coders=spec["coders"]
+        )
     codes = {c.pk: c for c in Code.objects.filter(pk__in=spec["rows"]).only("pk", "path", "name")}
     names = spec["names"]
     unitized = results.get("unitized", {}).get("per_code", {})

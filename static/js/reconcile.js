@@ -24,12 +24,24 @@ function step(by) {
   go(all[Math.min(all.length - 1, Math.max(0, index + by))]);
 }
 
+// The page shows a window of the candidates; the server names the next undecided one beyond
+// it (a link), which is where "n" goes once this window has none left after the current one.
 function nextUndecided() {
   const all = candidates();
   const index = all.indexOf(current());
-  const after = [...all.slice(index + 1), ...all.slice(0, index + 1)];
-  go(after.find((c) => c.dataset.decided === "false"));
+  const undecided = (c) => c.dataset.decided === "false";
+  const beyond = document.querySelector("[data-next-undecided]");
+  const later = all.slice(index + 1).find(undecided);
+  if (later) go(later);
+  else if (beyond) window.location.assign(beyond.href);
+  else go(all.slice(0, index + 1).find(undecided));
 }
+
+// Opened at a candidate (the next undecided one, or after a decision without JavaScript).
+const opened = window.location.hash.startsWith("#c-")
+  ? document.getElementById(window.location.hash.slice(1))
+  : null;
+if (opened) go(opened);
 
 function press(key) {
   const button = current()?.querySelector(`button[data-key="${key}"]`);

@@ -1,12 +1,14 @@
 """Reconciliation in a browser: a lead opens it with the form, accepts the agreements by mouse,
-decides the rest by keyboard (htmx swaps each candidate in place), and a coder comments."""
+decides the rest by keyboard (htmx swaps each candidate in place), and a coder comments; a run
+against the consensus shows the expected numbers."""
 
 import pytest
 from playwright.sync_api import expect
 
 from coding.excerpts import services as excerpts
-from coding.models import Assignment, Decision, Excerpt
-from research.models import Membership, Role
+from coding.models import AgreementRun, Assignment, Candidate, Decision, DecisionKind, Excerpt
+from coding.reconcile import services as reconcile
+from research.models import JobStatus, Membership, Role, User
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
 from tests.factories import CodeFactory, DocumentFactory, ProjectFactory, UserFactory
@@ -91,4 +93,46 @@ def test_lead_reconciles_by_mouse_and_keyboard_and_a_coder_comments(page, blind_
     last.get_by_placeholder("Comment").fill("I did not see the citizens here.")
     last.get_by_role("button", name="Add").click()
     page.wait_for_selector("text=I did not see the citizens here.")
+    assert not page.console_errors
+
+
+def test_a_run_against_the_consensus_gives_the_expected_numbers(page, blind_round):
+    """Reconciled keeping Kari's version (and nothing where only Anders coded): the consensus
+    has Cooperation only. Document units: Kari agrees everywhere; Anders has Industry where
+    the consensus has not, so 1 of 2 units (50 %) and α = 0 pooled."""
+    project, plan, kari, anders = blind_round
+    lead = User.objects.get(email="lead@kommune.no")
+    opened = reconcile.reconciliation_open(
+        project=project, documents=[plan], coders=[kari, anders], user=lead
+    )
+    for candidate in Candidate.objects.filter(item__reconciliation=opened):
+        kept = kari.pk in {s["coder"] for s in candidate.sources}
+        reconcile.decision_make(
+            candidate=candidate,
+            version=candidate.version,
+            kind=DecisionKind.KEEP if kept else DecisionKind.NOTHING,
+            kept_coders=[kari.pk] if kept else [],
+            user=lead,
+        )
+    log_in(page, "lead@kommune.no", PASSWORD)
+    page.goto(f"/p/{project.code}/agreement/")
+    page.get_by_label("Kari").check()
+    page.get_by_label("Anders").check()
+    page.get_by_label("Also compare each coder against the consensus").check()
+    page.get_by_role("button", name="Start run").click()
+    page.wait_for_url("**/agreement/*/")
+    run = AgreementRun.objects.get(project=project)
+    for _ in range(100):
+        if AgreementRun.objects.get(pk=run.pk).job.status == JobStatus.SUCCEEDED:
+            break
+        page.wait_for_timeout(100)
+    page.reload()
+    page.get_by_text("Each coder against the consensus").wait_for()
+    assert page.get_by_text("Agreement before discussion (between coders)").count() == 1
+    cells = page.locator("table.agreement-consensus tfoot td").all_inner_texts()
+    # Kari: 100.0 % and α 1 (Cooperation coded by both, Industry by neither); Anders: 50.0 %,
+    # α 0 (o11 = 2, o10 = o01 = 1: α = 1 − (2/4) / (2·1·3 / (4·3)) = 0).
+    assert cells == ["100.0 %", "1.000", "50.0 %", "0.000"]
+    resolved = page.locator(".agreement-resolutions").inner_text()
+    assert "2 disagreements were resolved" in resolved and "Towards Kari: 2." in resolved
     assert not page.console_errors

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cases.selectors.tables import frequency_rows
+from cases.services.classifications import classification_create
 from coding.models import Candidate, DecisionKind
 from coding.reconcile import services
 from research.models import Membership
@@ -92,3 +93,66 @@ def test_the_consensus_export_carries_provenance_and_the_log_keeps_undone_decisi
     assert book.active["D2"].value == "samarbeide"
     assert client.get(f"{url}?format=pdf").status_code == 400
     assert client_for(coder).get(url).status_code == 403
+
+
+def reconcile_to_nothing(opened, lead):
+    """Decide that nothing is coded anywhere in the first document: its consensus is empty."""
+    for candidate in Candidate.objects.filter(item__reconciliation=opened):
+        services.decision_make(
+            candidate=candidate,
+            version=candidate.version,
+            kind=DecisionKind.NOTHING,
+            reason="Outside the research question.",
+            user=lead,
+        )
+
+
+def csv_lines(client, name, project, **params):
+    response = client.get(
+        reverse(name, kwargs={"project": project.code}), {"format": "csv", **params}
+    )
+    assert response.status_code == 200
+    return [line for line in response.content.decode().splitlines()[1:] if line]
+
+
+def test_trail_and_retrieval_show_the_consensus_of_reconciled_documents(
+    project, opened, lead, coder, coded
+):
+    client = client_for(lead)
+    # Document A: the coders' 4 + 3 excerpts (one code each); document B: 1 + 1.
+    assert len(csv_lines(client, "cases:coding-trail", project)) == 9
+    assert len(csv_lines(client, "coding:retrieval-export", project)) == 9
+    reconcile_to_nothing(opened, lead)
+    # Document A now shows its (empty) consensus; document B still the coders' work.
+    assert len(csv_lines(client, "cases:coding-trail", project)) == 2
+    assert len(csv_lines(client, "coding:retrieval-export", project)) == 2
+    # One chosen coder is still that coder's excerpts, reconciled documents included.
+    assert len(csv_lines(client, "coding:retrieval-export", project, coder=coder.pk)) == 5
+    for name in ("cases:coding-trail", "coding:retrieval"):
+        page = client.get(reverse(name, kwargs={"project": project.code})).content.decode()
+        assert "1 reconciled document shows its consensus" in page
+    # A coder of a blind project keeps the excerpts blind mode lets them see (their own, and
+    # the other coder's on the document reconciled with them: 5 + 3), never replaced.
+    mine = client_for(coder)
+    assert len(csv_lines(mine, "coding:retrieval-export", project)) == 8
+    page = mine.get(reverse("coding:retrieval", kwargs={"project": project.code}))
+    assert "reconciled" not in page.content.decode()
+
+
+def test_classifications_use_the_consensus_of_reconciled_documents(
+    project, opened, lead, coded, codes
+):
+    rule = classification_create(
+        project=project, name="Coded x", classes=[("x", [codes["x"]], [], [])], user=lead
+    )
+    url = reverse(
+        "cases:classification-detail",
+        kwargs={"project": project.code, "classification": rule.code},
+    )
+    client = client_for(lead)
+    assert "2 of 2" in client.get(url).content.decode()
+    reconcile_to_nothing(opened, lead)
+    page = client.get(url).content.decode()
+    # Document A's consensus has no x any more; document B keeps the first coder's x.
+    assert "1 of 2" in page
+    assert "1 reconciled document counts its consensus" in page

@@ -210,3 +210,33 @@ def test_the_progress_page_states_how_disagreements_were_resolved(project, opene
     text = client_for(lead).get(detail).content.decode()
     assert "1 disagreement between the coders was decided in discussion (decided by: Lead)" in text
     assert f"Resolved towards {coder.name}: 1" in text
+
+
+def test_the_page_shows_a_window_with_the_next_undecided_candidate_a_link_away(
+    project, opened, lead, coder, coded, monkeypatch
+):
+    """Two candidates per window here (50 in use): the four candidates make two pages."""
+    monkeypatch.setattr("coding.reconcile.selectors.WINDOW", 2)
+    first, _other = coded
+    url = document_url(project, opened, first)
+    client = client_for(lead)
+    candidates = list(Candidate.objects.filter(item__reconciliation=opened).order_by("position"))
+    html = client.get(url).content.decode()
+    assert "Candidates 1–2 of 4" in html
+    assert f'id="c-{candidates[1].code}"' in html
+    assert f'id="c-{candidates[2].code}"' not in html
+    assert f'data-next-undecided href="?page=2#c-{candidates[2].code}"' in html
+    for candidate in candidates[:2]:
+        client.post(
+            candidate_url(project, "candidate-decide", candidate),
+            {"version": 1, "decision": f"keep:{coder.pk}"},
+        )
+    # Opened again, the page starts at the first undecided candidate; the next undecided
+    # after the window wraps around to none left before it.
+    html = client.get(url).content.decode()
+    assert "Candidates 3–4 of 4" in html and "data-next-undecided" not in html
+    # A decision taken without JavaScript comes back to its candidate's window.
+    at = client.get(url, {"at": candidates[0].code}).content.decode()
+    assert f'id="c-{candidates[0].code}"' in at
+    assert "Candidates 1–2 of 4" in client.get(url, {"page": "1"}).content.decode()
+    assert client.get(url, {"page": "99", "at": "nonsense"}).status_code == 200
