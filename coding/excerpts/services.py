@@ -69,6 +69,57 @@ class CodeDeleted(ValidationError):
     """A code the write names was deleted from the codebook since the page loaded."""
 
 
+class ExcerptDuplicate(ValidationError):
+    """The coder already coded most of this span with one of these codes (`existing`): the
+    caller asks whether to extend that excerpt (`merge_into`) or keep both (`keep_both`)."""
+
+    def __init__(self, existing: Excerpt):
+        self.existing = existing
+        super().__init__(
+            _(
+                "You already coded most of this passage with the same code "
+                "(characters %(start)d–%(end)d). Extend that excerpt, or keep both?"
+            )
+            % {"start": existing.start, "end": existing.end},
+            code="duplicate",
+        )
+
+
+class ExcerptTooLong(ValidationError):
+    """The span is longer than the project's `long_excerpt`: the caller confirms (`long_ok`)."""
+
+    def __init__(self, length: int, limit: int):
+        super().__init__(
+            _(
+                "This excerpt is %(length)d characters long, more than the %(limit)d this project "
+                "asks to confirm. Code it anyway?"
+            )
+            % {"length": length, "limit": limit},
+            code="too_long",
+        )
+
+
+def _duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> Excerpt | None:
+    """The coder's excerpt with one of these codes that overlaps [start, end) by more than half
+    the shorter of the two (the one overlapping most): coding it again would count the passage
+    twice for this code."""
+    if not codes:
+        return None
+    candidates = (
+        Excerpt.objects.filter(
+            document=document, coder=coder, start__lt=end, end__gt=start, codings__code__in=codes
+        )
+        .distinct()
+        .only("pk", "code", "start", "end", "version", "document_id", "coder_id")
+    )
+    best, best_overlap = None, 0
+    for other in candidates:
+        overlap = min(end, other.end) - max(start, other.start)
+        if overlap * 2 > min(end - start, other.end - other.start) and overlap > best_overlap:
+            best, best_overlap = other, overlap
+    return best
+
+
 def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
     if start < 0 or end > len(document.text):
         raise ValidationError(
@@ -202,13 +253,46 @@ def excerpt_create(
     codes: Iterable[Code] = (),
     memo: str = "",
     user=None,
+    long_ok: bool = False,
+    keep_both: bool = False,
+    merge_into: Excerpt | None = None,
+    merge_version: int | None = None,
 ) -> Excerpt:
     """Code the span [start, end) of the document for this coder (`user` did it: the coder
-    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile."""
+    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile.
+
+    Guards, which the caller answers by calling again: a span longer than the project's
+    `long_excerpt` raises ExcerptTooLong unless `long_ok`; a span the coder already coded with
+    one of these codes raises ExcerptDuplicate unless `keep_both`, or unless `merge_into` names
+    the coder's excerpt (at `merge_version`) to extend over the span and give these codes
+    instead of creating one (that excerpt is returned)."""
     _check_span(document=document, start=start, end=end, text=text)
+    if merge_into is not None:
+        return _merge(
+            document=document,
+            coder=coder,
+            start=start,
+            end=end,
+            codes=codes,
+            memo=memo,
+            user=user,
+            long_ok=long_ok,
+            target=merge_into,
+            version=merge_version,
+        )
+    limit = document.project.long_excerpt
+    if end - start > limit and not long_ok:
+        raise ExcerptTooLong(end - start, limit)
     use, replaced = _lock_codes(
         project_id=document.project_id, codes=_check_codes(document=document, codes=codes)
     )
+    final = {code.pk: code for code in use.values()}
+    if not keep_both:
+        existing = _duplicate_of(
+            document=document, coder=coder, start=start, end=end, codes=list(final.values())
+        )
+        if existing is not None:
+            raise ExcerptDuplicate(existing)
     now = timezone.now()
     excerpt = Excerpt.objects.create(
         document=document,
@@ -220,14 +304,36 @@ def excerpt_create(
         created_at=now,
         updated_at=now,
     )
-    # A code and the code it was merged into may both be chosen: one coding each.
-    final = {code.pk: code for code in use.values()}
+    # A code and the code it was merged into may both be chosen: one coding each (final).
     Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in final.values()])
     _mark_in_progress(document=document, coder=coder)
     after = _state(excerpt, [code.code for code in final.values()])
     _record(excerpt, action=ExcerptAction.CREATE, user=user or coder, after=after)
     excerpt.replaced_codes = replaced
     return excerpt
+
+
+def _merge(*, document, coder, start, end, codes, memo, user, long_ok, target, version) -> Excerpt:
+    """Extend the coder's excerpt `target` over [start, end) and add the codes (the answer to
+    ExcerptDuplicate); a memo given is appended to its memo."""
+    if target.document_id != document.pk or target.coder_id != coder.pk:
+        raise ValidationError(_("Extend one of your own excerpts in this document only."))
+    new_start, new_end = min(start, target.start), max(end, target.end)
+    limit = document.project.long_excerpt
+    if new_end - new_start > limit and not long_ok:
+        raise ExcerptTooLong(new_end - new_start, limit)
+    merged_memo = None
+    if memo.strip():
+        merged_memo = "\n\n".join(part for part in (target.memo, memo) if part.strip())
+    return excerpt_update(
+        excerpt=target,
+        version=version,
+        start=new_start,
+        end=new_end,
+        memo=merged_memo,
+        add_codes=codes,
+        user=user or coder,
+    )
 
 
 @transaction.atomic
@@ -241,6 +347,7 @@ def excerpt_create_in_vivo(
     name: str,
     parent: Code | None = None,
     codes: Iterable[Code] = (),
+    long_ok: bool = False,
 ) -> tuple[Excerpt, Code]:
     """Create a code named after the selected words and code the selection with it.
 
@@ -271,6 +378,7 @@ def excerpt_create_in_vivo(
         end=end,
         text=text,
         codes=[*codes, code],
+        long_ok=long_ok,
     )
     return excerpt, code
 

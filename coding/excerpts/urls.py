@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coding.excerpts import views
+from coding.excerpts import assignment_views, views
 
 urlpatterns = [
     path(
@@ -25,11 +25,11 @@ urlpatterns = [
         name="excerpt-delete",
     ),
     path("p/<uuid:project>/excerpts/restore/", views.excerpt_restore, name="excerpt-restore"),
-    path("p/<uuid:project>/assignments/", views.assignments, name="assignments"),
-    path("p/<uuid:project>/my-documents/", views.my_documents, name="my-documents"),
+    path("p/<uuid:project>/assignments/", assignment_views.assignments, name="assignments"),
+    path("p/<uuid:project>/my-documents/", assignment_views.my_documents, name="my-documents"),
     path(
         "p/<uuid:project>/documents/<uuid:document>/done/",
-        views.assignment_done,
+        assignment_views.assignment_done,
         name="assignment-done",
     ),
     path("p/<uuid:project>/retrieval/", views.retrieval, name="retrieval"),

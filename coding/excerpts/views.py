@@ -9,9 +9,10 @@ chunks) the page reloads its workspace with `HX-Request`, which answers the work
 Refusals in JSON are `{"ok": false, "error": ..., "message": <sentence to show>}`; `error` is a
 word the script acts on: "stale" (409, the excerpt changed since the page loaded; `excerpt` holds
 it as it is now), "deleted" (410, with `restore_url` to POST for "Undo delete", `deleted_by`,
-`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook); otherwise
-`error` repeats the message (400, 403). A chosen code merged away since the page loaded is
-replaced by the code it went into: the answer's message says so and `replaced` lists them.
+`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook), "duplicate"
+and "too_long" (409, a new excerpt to confirm: see `_ask`); otherwise `error` repeats the
+message (400, 403). A chosen code merged away since the page loaded is replaced by the code it
+went into: the answer's message says so and `replaced` lists them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from coding.access import access_excerpt, may_code_document
 from coding.excerpts import exports, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
-from coding.models import Assignment, Document, DocumentStatus, Excerpt, ExcerptChange
+from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
 from research.access import (
     Capability,
     access_project,
@@ -127,9 +128,22 @@ def _not_saved(request, membership, document, exc: Exception):
         current = _excerpt_json(exc.excerpt)
         payload = {"ok": False, "error": "stale", "message": str(exc), "excerpt": current}
         return JsonResponse(payload, status=409)
+    if isinstance(exc, services.ExcerptDuplicate | services.ExcerptTooLong) and _wants_json(
+        request
+    ):
+        return _ask(exc)
     error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     kind = "code_deleted" if isinstance(exc, services.CodeDeleted) else ""
     return _refused(request, membership, document, error, 409 if kind else 400, kind)
+
+
+def _ask(exc: ValidationError) -> JsonResponse:
+    """409 for a write the coder should confirm: "too_long", or "duplicate" with the coder's
+    `existing` excerpt, which the script offers to extend (merge_into) or keep beside."""
+    payload = {"ok": False, "error": exc.code, "message": " ".join(exc.messages)}
+    if isinstance(exc, services.ExcerptDuplicate):
+        payload["existing"] = {"code": str(exc.existing.code), "version": exc.existing.version}
+    return JsonResponse(payload, status=409)
 
 
 def _restore_url(membership: Membership, excerpt_code) -> str:
@@ -277,7 +291,7 @@ def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
         return _invalid(request, membership, doc, form)
     try:
         excerpt, message, ranges = _create(membership, doc, form.cleaned_data)
-    except ValidationError as exc:
+    except (services.ExcerptConflict, services.ExcerptGone, ValidationError) as exc:
         return _not_saved(request, membership, doc, exc)
     message, extra = _replacements(message, form.fields["codes"].replaced, excerpt.replaced_codes)
     return _done(
@@ -295,12 +309,25 @@ def _create(membership: Membership, doc: Document, data: dict):
             name=data["new_code_name"],
             parent=data["new_code_parent"],
             codes=data["codes"],
+            long_ok=data["long_ok"],
             **span,
         )
         return excerpt, _("Coded with the new code “%(name)s”.") % {"name": code.name}, ()
+    target = data["merge_into"]
+    old = [(target.start, target.end)] if target else []
     excerpt = services.excerpt_create(
-        coder=membership.user, codes=data["codes"], memo=data["memo"], **span
+        coder=membership.user,
+        codes=data["codes"],
+        memo=data["memo"],
+        **span,
+        **{k: data[k] for k in ("long_ok", "keep_both", "merge_into", "merge_version")},
     )
+    if target:
+        return (
+            excerpt,
+            _("The existing excerpt was extended."),
+            [*old, (excerpt.start, excerpt.end)],
+        )
     return excerpt, _("Excerpt coded."), [(excerpt.start, excerpt.end)]
 
 
@@ -440,80 +467,6 @@ def _restored(request: HttpRequest, membership: Membership, restored: Excerpt) -
         extra=extra,
         ranges=span,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.MANAGE)
-    documents, coders, assigned = selectors.assignment_matrix(project=membership.project)
-    if request.method == "POST":
-        pairs = _assigned_pairs(request, documents)
-        try:
-            added, removed = services.assignments_set(project=membership.project, pairs=pairs)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Assignments saved: %(added)d added, %(removed)d removed.")
-                % {"added": added, "removed": removed},
-            )
-        return redirect("coding:assignments", project=project)
-    rows = [(d, [(m, (d.pk, m.user_id) in assigned) for m in coders]) for d in documents]
-    return render(
-        request,
-        "coding/excerpts/assignments.html",
-        {"membership": membership, "project": membership.project, "coders": coders, "rows": rows},
-    )
-
-
-def _assigned_pairs(request: HttpRequest, documents) -> set[tuple[int, int]]:
-    # Each checked box is "<document code>:<user id>"; anything else is ignored.
-    by_code = {str(d.code): d.pk for d in documents}
-    pairs = set()
-    for value in request.POST.getlist("assign"):
-        doc_code, _sep, user_id = value.partition(":")
-        if doc_code in by_code and user_id.isdigit():
-            pairs.add((by_code[doc_code], int(user_id)))
-    return pairs
-
-
-@login_required
-@require_GET
-def my_documents(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.CODE)
-    return render(
-        request,
-        "coding/excerpts/my_documents.html",
-        {
-            "membership": membership,
-            "project": membership.project,
-            "assignments": selectors.my_assignments(membership=membership),
-            "last_deleted": selectors.excerpt_last_deleted(
-                project=membership.project, user=request.user
-            )
-            is not None,
-        },
-    )
-
-
-@login_required
-@require_POST
-def assignment_done(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.CODE)
-    doc = _document(membership, document)
-    assignment = Assignment.objects.filter(document=doc, coder=request.user).first()
-    if assignment is None:
-        messages.error(request, _("This document is not assigned to you."))
-        return redirect("coding:my-documents", project=project)
-    done = request.POST.get("done", "1") != "0"
-    services.assignment_mark_done(assignment=assignment, done=done)
-    if done:
-        messages.success(request, _("“%(title)s” marked as done.") % {"title": doc.title})
-    else:
-        messages.success(request, _("“%(title)s” reopened.") % {"title": doc.title})
-    return redirect("coding:my-documents", project=project)
 
 
 def _retrieval(request: HttpRequest, membership: Membership):

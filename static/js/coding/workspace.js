@@ -29,7 +29,7 @@ export async function init(focus = null) {
       ]),
     ),
     mayCode: workspace.dataset.mayCode === "1",
-    i18n: { selectFirst: i18n.selectFirst, noCodes: i18n.noCodes, error: i18n.error },
+    i18n: { selectFirst: i18n.selectFirst, noCodes: i18n.noCodes, error: i18n.error, cancelled: i18n.cancelled },
     chunks: [...text.querySelectorAll(":scope > .chunk")],
     segments: null,
     activeSegments: [],
