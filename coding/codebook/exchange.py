@@ -25,8 +25,8 @@ EXPORTERS = {
 }
 
 
-def codebook_export(*, project, fmt: str) -> HttpResponse:
-    roots = codebook_nodes(project=project)
+def codebook_export(*, project, fmt: str, visible_to=None) -> HttpResponse:
+    roots = codebook_nodes(project=project, visible_to=visible_to)
     if fmt == "qdc":
         body: bytes | str = write_qdc(roots)
     elif fmt == "json":

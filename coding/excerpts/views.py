@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.access import access_excerpt, may_code_document
+from coding.codebook.selectors import visible_codes
 from coding.excerpts import exports, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
@@ -484,6 +485,8 @@ def _retrieval(request: HttpRequest, membership: Membership):
     else:
         coders = []
     form = RetrievalForm(request.GET or None, project=membership.project, coders=coders)
+    # Another coder's proposed code would name what they marked (blind mode).
+    form.fields["code"].queryset = visible_codes(membership=membership).order_by("path")
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
