@@ -1,6 +1,6 @@
 // Applying codes: to the selection (a code's button, its shortcut, or the Ctrl+K palette) or,
 // with nothing selected, to the excerpt open in the editor; and the keyboard in the text.
-import { editableActive } from "./editor.js";
+import { closeEditor, editableActive } from "./editor.js";
 import { send, settle } from "./patch.js";
 import { selectionOffsets, selectOffsets } from "./selection.js";
 import { say, state } from "./state.js";
@@ -117,6 +117,12 @@ export function onKeydown(event) {
     return;
   }
   if (event.target.id === "palette-input") return onPaletteKey(event);
+  // Escape closes the excerpt editor, from the text or from inside it (not over an unsaved memo).
+  const unsaved = event.target.matches("textarea") && event.target.value !== event.target.defaultValue;
+  if (event.key === "Escape" && state.active && !unsaved && !event.target.closest("dialog")) {
+    closeEditor();
+    return;
+  }
   if (typing(event.target)) return;
   const inText = state.text.contains(event.target);
   const sideways = event.key === "ArrowRight" || event.key === "ArrowLeft";
