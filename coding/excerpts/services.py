@@ -221,9 +221,10 @@ def _code_uuids(excerpt: Excerpt) -> list:
 
 
 def _record(
-    excerpt: Excerpt, *, action: str, user, before: dict | None = None, after: dict | None = None
+    excerpt: Excerpt, *, action: str, user, before=None, after=None, reverses=None
 ) -> ExcerptChange:
     return ExcerptChange.objects.create(
+        reverses=reverses,
         project_id=excerpt.document.project_id,
         document_id=excerpt.document_id,
         excerpt_code=excerpt.code,
@@ -411,11 +412,13 @@ def excerpt_update(
     remove_codes: Iterable[Code] = (),
     codes: Iterable[Code] | None = None,
     user=None,
+    reverses: ExcerptChange | None = None,
 ) -> Excerpt:
     """Change boundaries, memo or codes. `version` is the version the editor loaded (None: the
     one `excerpt` was read with); a stale one raises ExcerptConflict, a deleted excerpt
     ExcerptGone. `codes`, when given, replaces the excerpt's codes. `user` did it (default: the
-    coder). Updates `excerpt` in place; `excerpt.replaced_codes` lists codes merged away."""
+    coder); `reverses` is the change an undo or redo reverses. Updates `excerpt` in place;
+    `excerpt.replaced_codes` lists codes merged away."""
     document = excerpt.document
     add_codes = _check_codes(document=document, codes=add_codes)
     remove_codes = _check_codes(document=document, codes=remove_codes)
@@ -456,6 +459,7 @@ def excerpt_update(
         user=user or row.coder,
         before=before,
         after=_state(row, _code_uuids(row)),
+        reverses=reverses,
     )
     for field in ("start", "end", "text", "memo", "version", "updated_at"):
         setattr(excerpt, field, getattr(row, field))
@@ -464,13 +468,16 @@ def excerpt_update(
 
 
 @transaction.atomic
-def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -> ExcerptChange:
+def excerpt_delete(
+    *, excerpt: Excerpt, version: int | None = None, user=None, reverses=None
+) -> ExcerptChange:
     """Delete the excerpt; the returned history entry holds what `excerpt_restore` needs.
     A stale `version` raises ExcerptConflict (without one, whatever is current is deleted)."""
     row = _lock_excerpt(excerpt, expected=version, for_delete=True)
     before = _state(row, _code_uuids(row))
     row.delete()
-    return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
+    user = user or row.coder
+    return _record(row, action=ExcerptAction.DELETE, user=user, before=before, reverses=reverses)
 
 
 def _codes_from_state(
@@ -493,7 +500,7 @@ def _codes_from_state(
 
 
 @transaction.atomic
-def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
+def excerpt_restore(*, project: Project, excerpt_code, user, reverses=None) -> Excerpt:
     """Bring back a deleted excerpt (same public code) from its last delete in the history.
 
     Its codes follow merges made since (a code merged away comes back as the code it went
@@ -539,6 +546,7 @@ def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
         user=user,
         before={"change": change.pk},
         after=_state(excerpt, [code.code for code in final.values()]),
+        reverses=reverses,
     )
     excerpt.replaced_codes = [*replaced, *replaced_meanwhile]
     excerpt.dropped_codes = deleted

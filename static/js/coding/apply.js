@@ -124,6 +124,15 @@ export function onKeydown(event) {
     return;
   }
   if (typing(event.target)) return;
+  const letter = event.key.toLowerCase();
+  if ((event.ctrlKey || event.metaKey) && (letter === "z" || letter === "y")) {
+    // Undo and redo are the panel's forms (coding/excerpts/undo.py), sent like any other write.
+    event.preventDefault();
+    const redo = letter === "y" || event.shiftKey;
+    const form = state.workspace.querySelector(redo ? "form[data-redo]" : "form[data-undo]");
+    if (form) form.requestSubmit();
+    return;
+  }
   const inText = state.text.contains(event.target);
   const sideways = event.key === "ArrowRight" || event.key === "ArrowLeft";
   if (inText && event.key.startsWith("Arrow") && (event.shiftKey || sideways)) return moveCaret(event);
