@@ -7,7 +7,10 @@
 //   patch.js      writes, patches, workspace reloads       filters.js    code filter, code search
 //   stripes.js    colours and margin stripes               tip.js        the tooltip
 //   api.js        fetch with CSRF, JSON, HTML fragments     state.js      the one state object
+//   caret.js      reading caret, keyboard selection, find  units.js      words, sentences, …
+//   guard.js      duplicate and long-excerpt questions
 import { applyCodes, choosePalette, filterPalette, onKeydown } from "./apply.js";
+import { drawCaret, followSelection, onFindSubmit } from "./caret.js";
 import { hideGone, openEditor } from "./editor.js";
 import { filterByCode, searchCodes } from "./filters.js";
 import { jump } from "./navigation.js";
@@ -22,6 +25,7 @@ const MAX_NAME = 200; // a code's name, as the in-vivo form's maxlength
 
 function onSelectionChange() {
   if (!state.text) return;
+  followSelection();
   const chosen = selectionOffsets(state.text);
   if (!chosen) return;
   state.lastSelection = chosen;
@@ -34,6 +38,7 @@ function onSelectionChange() {
 // Every coding form (data-coding-form) is a real form that works without JavaScript; here it is
 // sent with fetch instead, taking the text selection along when it needs one.
 async function onSubmit(event) {
+  if (event.target.id === "find-form") return void onFindSubmit(event);
   const form = event.target.closest("form[data-coding-form]");
   if (!form || !state.workspace || !state.workspace.contains(form)) return;
   event.preventDefault();
@@ -112,8 +117,13 @@ document.addEventListener("click", onClick);
 document.addEventListener("input", onInput);
 document.addEventListener("change", onChange);
 document.addEventListener("mouseover", onMouseOver);
+document.addEventListener("focusin", drawCaret); // the caret shows while the text has the focus
+document.addEventListener("focusout", () => requestAnimationFrame(drawCaret));
 window.addEventListener("resize", () => {
   cancelAnimationFrame(resizing);
-  resizing = requestAnimationFrame(() => state.text && redrawStripes());
+  resizing = requestAnimationFrame(() => {
+    if (state.text) redrawStripes();
+    drawCaret();
+  });
 });
 init();
