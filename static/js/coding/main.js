@@ -17,7 +17,7 @@ import { jump } from "./navigation.js";
 import { refresh, send, settle } from "./patch.js";
 import { pointToOffset, selectionOffsets } from "./selection.js";
 import { say, state } from "./state.js";
-import { redrawStripes } from "./stripes.js";
+import { labelled, redrawStripes, setLabelled } from "./stripes.js";
 import { excerptsAt, hideTip, showTip } from "./tip.js";
 import { init } from "./workspace.js";
 
@@ -73,8 +73,10 @@ function onClick(event) {
   }
   const option = target.closest(".palette-option");
   if (option) return choosePalette(option);
+  if (target.closest("#stripe-mode")) return setLabelled(!labelled());
   const stripe = target.closest(".stripe");
   if (stripe && state.text.contains(stripe)) {
+    // A stripe selects its excerpt: marked in the text, open in the editor.
     const excerpt = state.excerpts.get(Number(stripe.dataset.ex));
     if (excerpt) openEditor(excerpt);
     return;
