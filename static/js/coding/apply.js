@@ -2,6 +2,7 @@
 // with nothing selected, to the excerpt open in the editor; and the page's keys (the text's
 // caret and selection keys are caret.js's).
 import { caretAfter, onArrow, openFind, openHelp, SELECT_KEYS, selectUnit } from "./caret.js";
+import { drawerOpen, setDrawer, toggleDrawer } from "./drawer.js";
 import { closeEditor, editableActive } from "./editor.js";
 import { send, settle } from "./patch.js";
 import { selectionOffsets, selectOffsets } from "./selection.js";
@@ -109,6 +110,10 @@ export function onKeydown(event) {
   if (event.target.id === "palette-input") return onPaletteKey(event);
   // Escape closes the excerpt editor, from the text or from inside it (not over an unsaved memo).
   const unsaved = event.target.matches("textarea") && event.target.value !== event.target.defaultValue;
+  if (event.key === "Escape" && drawerOpen() && !unsaved && !event.target.closest("dialog")) {
+    setDrawer(false);
+    return;
+  }
   if (event.key === "Escape" && state.active && !unsaved && !event.target.closest("dialog")) {
     closeEditor();
     return;
@@ -141,6 +146,8 @@ export function onKeydown(event) {
   if (plain && event.key === "?") {
     event.preventDefault();
     openHelp();
+  } else if (plain && event.key.toLowerCase() === "c") {
+    toggleDrawer();
   } else if (plain && inText && event.key === "/") {
     event.preventDefault();
     openFind();

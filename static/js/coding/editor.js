@@ -3,6 +3,7 @@
 // moves and "Delete" are plain coding forms (sent by main.js like any other). This module only
 // fetches it, swaps it in, and marks the open excerpt's segments in the text.
 import { fetchHtml } from "./api.js";
+import { setDrawer } from "./drawer.js";
 import { excerptByCode, state } from "./state.js";
 
 const ZERO = /0{8}-0{4}-0{4}-0{4}-0{12}/;
@@ -89,6 +90,7 @@ export async function openEditor(excerpt) {
   editor.removeAttribute("aria-busy");
   if (html === null) return closeEditor();
   editor.innerHTML = html;
+  setDrawer(true, { focus: false }); // on a phone the editor is in the drawer
   reveal(editor);
   restoreFocus(editor, focused);
 }

@@ -8,9 +8,10 @@
 //   stripes.js    colours and margin stripes               tip.js        the tooltip
 //   api.js        fetch with CSRF, JSON, HTML fragments     state.js      the one state object
 //   caret.js      reading caret, keyboard selection, find  units.js      words, sentences, …
-//   guard.js      duplicate and long-excerpt questions
+//   guard.js      duplicate and long-excerpt questions   drawer.js     the panel on phones
 import { applyCodes, choosePalette, filterPalette, onKeydown } from "./apply.js";
 import { drawCaret, followSelection, onFindSubmit } from "./caret.js";
+import { toggleDrawer } from "./drawer.js";
 import { hideGone, openEditor } from "./editor.js";
 import { filterByCode, searchCodes } from "./filters.js";
 import { jump } from "./navigation.js";
@@ -74,6 +75,7 @@ function onClick(event) {
   const option = target.closest(".palette-option");
   if (option) return choosePalette(option);
   if (target.closest("#stripe-mode")) return setLabelled(!labelled());
+  if (target.closest("#codebook-toggle")) return toggleDrawer();
   const stripe = target.closest(".stripe");
   if (stripe && state.text.contains(stripe)) {
     // A stripe selects its excerpt: marked in the text, open in the editor.
