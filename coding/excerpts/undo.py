@@ -129,6 +129,12 @@ def excerpt_undo(*, document: Document, user, redo: bool = False) -> Reversal:
     excerpt was changed since by someone else (or in another tab), ExcerptGone when it was
     deleted meanwhile.
     """
+    # Two undos of one member (two tabs, a double press) take turns: each locks the member's
+    # latest change here before reading the stacks, so the second sees the first's result
+    # instead of reversing the same change again. Only undo and restore lock history rows, and
+    # before any code or excerpt, so the lock order stays acyclic.
+    latest = ExcerptChange.objects.select_for_update().filter(document=document, user=user)
+    latest.order_by("-pk").values_list("pk", flat=True).first()
     undo_stack, redo_stack = _stacks(document=document, user=user)
     stack = redo_stack if redo else undo_stack
     if not stack:
