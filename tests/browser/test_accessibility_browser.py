@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from cases.services.matrices import matrix_create_from_template
 from coding.codebook.services import code_create
 from coding.models import Assignment
 from tests.browser.conftest import log_in
@@ -28,9 +29,10 @@ RUN = """async () => {
 }"""
 
 
-def _pages(project, document):
+def _pages(project, document, matrix):
     p = {"project": project.code}
     return {
+        "matrix": reverse("cases:matrix-detail", kwargs={**p, "matrix": matrix.code}),
         "coding view": reverse("coding:coding-view", kwargs={**p, "document": document.code}),
         "codebook": reverse("coding:codebook", kwargs=p),
         "documents": reverse("coding:document-list", kwargs=p),
@@ -49,7 +51,13 @@ def world(project, lead, coder):
     ExcerptFactory(document=document, coder=lead, start=0, end=8, codes=[code])
     # A change in the codebook's log, so its "Undo last change" button is enabled.
     code_create(project=project, name="Åpne data", user=lead)
-    return document
+    matrix = matrix_create_from_template(
+        project=project,
+        name="Matrise for Øvre Eiker",
+        sections=[("Verdi", [("Verdi", code)])],
+        user=lead,
+    )
+    return document, matrix
 
 
 @pytest.mark.parametrize("width", [1440, 390])
@@ -59,9 +67,9 @@ def test_main_pages_have_no_serious_axe_violations(page, project, lead, world, w
     page.wait_for_url("**/")
     source = AXE.read_text(encoding="utf-8")
     found = {}
-    for name, url in _pages(project, world).items():
-        page.goto(url)
-        page.wait_for_load_state("load")
+    for name, url in _pages(project, *world).items():
+        response = page.goto(url)
+        assert response.ok, (name, response.status)
         if name == "coding view":
             page.wait_for_selector("#coding-text[data-ready='1']")
         page.evaluate(source)  # evaluate is not subject to the page's CSP
