@@ -13,6 +13,9 @@ descendants). The source decides whether the document counts:
 - all: every coder of the document (assigned or coding in it) marked it;
 - majority: more than half of the document's coders marked it.
 
+For any / all / majority, a *reconciled* document (its consensus complete) counts the consensus
+instead of the coders: there the consensus is the one marker.
+
 Then: presence = some document counts; documents = how many count; excerpts = the distinct
 excerpts (of all markers) in the counting documents; coverage = characters covered by the union
 of those excerpts' spans divided by all characters of the column's documents.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -31,6 +35,7 @@ from cases.classify import ClassSpec, classify, path_ids
 
 PRESENCE, EXCERPTS, DOCUMENTS, COVERAGE = "presence", "excerpts", "documents", "coverage"
 ANY, ALL, MAJORITY, CODER, CONSENSUS = "any", "all", "majority", "coder", "consensus"
+ALL_CODERS = frozenset({ANY, ALL, MAJORITY})  # the sources where reconciled documents switch
 
 
 class CodingFact(NamedTuple):
@@ -102,14 +107,19 @@ def format_coverage(share: float) -> str:
 
 
 def select_source(
-    codings: Iterable[CodingFact], source: str, coder_id: int | None = None
+    codings: Iterable[CodingFact],
+    source: str,
+    coder_id: int | None = None,
+    reconciled: AbstractSet[int] = frozenset(),
 ) -> list[CodingFact]:
-    """The codings that the source considers: one owner's, the consensus, or every coder's."""
+    """The codings that the source considers: one owner's, the consensus, or every coder's.
+    With every coder's, a `reconciled` document counts its consensus instead (the team's
+    decided codings replace the independent ones once reconciliation is done)."""
     if source == CODER:
         return [c for c in codings if c.coder_id is not None and c.coder_id == coder_id]
     if source == CONSENSUS:
         return [c for c in codings if c.coder_id is None]
-    return [c for c in codings if c.coder_id is not None]
+    return [c for c in codings if (c.coder_id is None) == (c.document_id in reconciled)]
 
 
 def document_counts(
@@ -427,6 +437,7 @@ def compute_matrix(
     document_chars: Mapping[int, int] | None = None,
     overrides: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     yes_symbol: str = "X",
+    reconciled: AbstractSet[int] = frozenset(),
 ) -> dict[tuple[str, str], Cell]:
     """Every cell, keyed (row key, column key). Overrides map the same keys to (symbol, reason).
 
@@ -436,9 +447,12 @@ def compute_matrix(
     if mode not in BLANK_VALUES:
         raise ValueError(f"Unknown cell mode {mode!r}")
     document_coders = document_coders or {}
+    if reconciled and source in ALL_CODERS:
+        # A reconciled document has one "coder", the consensus: what it marked counts.
+        document_coders = {**document_coders, **dict.fromkeys(reconciled, frozenset())}
     document_chars = document_chars or {}
     overrides = overrides or {}
-    considered = select_source(codings, source, coder_id)
+    considered = select_source(codings, source, coder_id, reconciled)
     code_cells = _code_row_cells(
         codings=considered,
         rows=[row for row in rows if row.classes is None],

@@ -12,7 +12,11 @@ from pathlib import Path
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in-process in the test suite. The real workers of the `worker` tests load these
+# settings too but set CONCORD_CELERY_EAGER=0: there, a task sent from the worker (the sweep
+# re-sending a job, an agreement run's document tasks) must go through the broker as in
+# production, not run inside the sender (beat would otherwise run re-sent jobs itself).
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CONCORD_CELERY_EAGER", "1") != "0"
 CELERY_TASK_EAGER_PROPAGATES = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A real worker (marker `worker`) must share the media folder: .ci/run sets DJANGO_MEDIA_ROOT.

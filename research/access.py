@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from research.models import Membership, Project, Role, User
@@ -125,6 +125,24 @@ def may_see_results(membership: Membership) -> bool:
     return not (is_coder and membership.project.blind_coding)
 
 
+def may_take_part_in_reconciliation(membership: Membership, *, reconciled_coder: bool) -> bool:
+    """See a reconciliation's candidates (the coders' spans side by side) and comment on them:
+    leads and owners, and the coders whose work is being reconciled; nobody else."""
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    return has_capability(membership, Capability.CODE) and reconciled_coder
+
+
+def may_decide_candidates(
+    membership: Membership, *, reconciled_coder: bool, coders_decide: bool
+) -> bool:
+    """Decide candidates: leads and owners always; the reconciled coders when the lead opened
+    the reconciliation for the coders to decide together."""
+    if has_capability(membership, Capability.MANAGE):
+        return True
+    return has_capability(membership, Capability.CODE) and reconciled_coder and coders_decide
+
+
 def may_cancel_job(membership: Membership) -> bool:
     return has_capability(membership, Capability.MANAGE)
 
@@ -186,13 +204,23 @@ def limit_to_scope(
     *,
     for_edit: bool = False,
     coder_field: str = "coder",
+    unblinded: Q | None = None,
 ) -> QuerySet[M]:
-    """Narrow a queryset of coders' work to what the member may see (or change)."""
+    """Narrow a queryset of coders' work to what the member may see (or change).
+
+    `unblinded` is the condition under which an open reconciliation shows a coder taking part
+    in it more (the reconciled coders' work and the consensus on its documents; the caller's
+    app builds it, since only it knows the tables). It applies only where blind mode would
+    hide the work, and never widens what one may change.
+    """
     scope = codings_scope(membership, for_edit=for_edit)
     if scope is Scope.ALL:
         return queryset
     if scope is Scope.OWN:
-        return queryset.filter(**{f"{coder_field}_id": membership.user_id})
+        allowed = Q(**{f"{coder_field}_id": membership.user_id})
+        if unblinded is not None and not for_edit:
+            allowed |= unblinded
+        return queryset.filter(allowed)
     return queryset.none()
 
 

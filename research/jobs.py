@@ -162,8 +162,12 @@ def job_dispatch(*, job_id: int) -> bool:
     from research.tasks import job_run_task
 
     try:
-        # No publish retries: a request must not hang on a broker that is down.
-        job_run_task.apply_async((job_id,), retry=False)
+        # No retries: a request must not hang on a broker that is down. `retry=False` covers
+        # the publish only; connecting would still retry for seconds (kombu's defaults), so
+        # connect once here and publish on that connection.
+        with current_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            job_run_task.apply_async((job_id,), retry=False, connection=conn)
     except Exception:
         logger.warning("Job %s stays queued: the broker did not take it", job_id, exc_info=True)
         return False

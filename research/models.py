@@ -194,6 +194,12 @@ class Job(models.Model):
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
 
+    @property
+    def awaits_job_system(self) -> bool:
+        """Queued and never handed to the broker: it was down when the job was made (the
+        sweep sends the job once it is back)."""
+        return self.status == JobStatus.QUEUED and self.dispatched_at is None
+
 
 class LoginFailure(models.Model):
     """One failed log-in, counted here only while the cache (Redis) is unreachable.

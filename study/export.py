@@ -39,6 +39,8 @@ from coding.models import (
     Excerpt,
 )
 from research.models import Project, User
+from study.memos.exchange import memos_export
+from study.reconciliations import reconciliations_export
 
 FORMAT = "concord-project"
 VERSION = 2
@@ -66,6 +68,8 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
         ("classifications", _classifications),
         ("matrices", _matrices),
         ("agreement_runs", _runs),
+        ("reconciliations", reconciliations_export),
+        ("memos", memos_export),
     ]
     data: dict[str, Any] = {
         "format": FORMAT,

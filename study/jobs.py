@@ -1,4 +1,7 @@
-"""The project export job: writes the export file that the job page offers for download."""
+"""The project export job: writes the export file that the job page offers for download.
+
+`export_file_path` also serves the REFI-QDA export (study/refi/jobs.py).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from research.models import Job, Project
 from study.export import project_export_data, render
 
 PROJECT_EXPORT = "project.export"
+QDPX_EXPORT = "project.qdpx_export"  # its handler: study/refi/jobs.py
+EXPORT_KINDS = (PROJECT_EXPORT, QDPX_EXPORT)
 
 
-def _export_dir() -> Path:
+def export_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "exports"
 
 
@@ -24,7 +29,7 @@ def _export_dir() -> Path:
 @job_handler(PROJECT_EXPORT, label=_("Project export"), retry_safe=True)
 def project_export_job(job: Job, report: Report) -> dict[str, Any]:
     data = project_export_data(project=job.project, report=report)
-    folder = _export_dir()
+    folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"concord-project-{job.code}.json"
     path.write_text(render(data), encoding="utf-8")
@@ -34,9 +39,9 @@ def project_export_job(job: Job, report: Report) -> dict[str, Any]:
 def export_file_path(*, project: Project, job: uuid.UUID) -> Path | None:
     """The file of one of the project's finished exports, or None (no such export job, or
     its file is gone)."""
-    row = Job.objects.filter(project=project, code=job, kind=PROJECT_EXPORT).first()
+    row = Job.objects.filter(project=project, code=job, kind__in=EXPORT_KINDS).first()
     name = (row.result or {}).get("file") if row else None
     if not name:
         return None
-    path = _export_dir() / Path(name).name
+    path = export_dir() / Path(name).name
     return path if path.is_file() else None

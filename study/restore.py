@@ -47,6 +47,7 @@ from cases.models import (
     MatrixSection,
     Source,
 )
+from coding.excerpts.services import excerpts_log_restored
 from coding.models import (
     AgreementCodeResult,
     AgreementRun,
@@ -65,6 +66,8 @@ from coding.models import (
 )
 from research.models import LONG_EXCERPT, Membership, Project, Role, User
 from study.export import FORMAT, VERSION
+from study.memos.exchange import memos_restore
+from study.reconciliations import reconciliations_restore
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +214,8 @@ class _Restore:
         self._classifications(project)
         self._matrices(project)
         self._runs(project)
+        reconciliations_restore(self, project)
+        memos_restore(self, project)
         return project
 
     def _project(self) -> Project:
@@ -280,6 +285,10 @@ class _Restore:
                 colour=node["colour"],
                 shortcut=node["shortcut"],
                 memo=node["memo"],
+                # Files exported before these fields existed: the model's defaults.
+                **{
+                    k: node[k] for k in ("colour_given", "exchange_guid", "is_codable") if k in node
+                },
                 position=position,
                 depth=parent.depth + 1 if parent else 0,
             )
@@ -334,6 +343,8 @@ class _Restore:
 
     def _excerpts(self) -> None:
         codings = []
+        # Each excerpt's history starts with the restore (the file carries no history).
+        logged: dict[Excerpt, list] = {}
         for e in self.data["excerpts"]:
             document = self.find(self.documents, e["document"], _("document"))
             start, end = int(e["start"]), int(e["end"])
@@ -355,11 +366,11 @@ class _Restore:
                 updated_at=_when(e["updated_at"]),
             )
             self.excerpts[e["code"]] = excerpt
-            codings += [
-                Coding(excerpt=excerpt, code=self.find(self.codes, code, _("code")))
-                for code in e["codes"]
-            ]
+            codes = [self.find(self.codes, code, _("code")) for code in e["codes"]]
+            codings += [Coding(excerpt=excerpt, code=code) for code in codes]
+            logged[excerpt] = [code.code for code in codes]
         Coding.objects.bulk_create(codings)
+        excerpts_log_restored(excerpts=logged, user=self.owner)
 
     def _cases(self, project: Project) -> None:
         part = self.data["cases"]

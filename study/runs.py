@@ -23,6 +23,7 @@ from cases.selectors.cases import case_documents
 from coding.runs import selectors, services
 from coding.runs.forms import AgreementRunForm
 from research.access import Capability, access_project, has_capability, may_see_results
+from research.models import Job, JobStatus
 
 
 class AgreementRunCasesForm(AgreementRunForm):
@@ -71,6 +72,13 @@ def agreement_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     return render(request, "study/runs/list.html", context)
 
 
+def _started(run) -> str:
+    # Re-read: the doorbell rang (or not) when the run's transaction committed.
+    if Job.objects.filter(pk=run.job_id, dispatched_at=None, status=JobStatus.QUEUED).exists():
+        return _("Agreement run queued; it will start when the job system is back.")
+    return _("Agreement run started.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_new(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -84,7 +92,7 @@ def agreement_new(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Agreement run started."))
+            messages.success(request, _started(run))
             return redirect("coding:agreement-run", project=project, run=run.code)
     context = {"project": membership.project, "membership": membership, "form": form}
     status = 400 if request.method == "POST" else 200

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from study import runs, views
+from study.memos import views as memo_views
+from study.refi import views as refi_views
 
 app_name = "study"
 
@@ -18,6 +20,22 @@ urlpatterns = [
         name="document-edit",
     ),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
+    # Project memos (analytic memos, REFI-QDA's stand-alone notes).
+    path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),
+    path("p/<uuid:project>/memos/new/", memo_views.memo_create, name="memo-create"),
+    path("p/<uuid:project>/memos/<uuid:memo>/edit/", memo_views.memo_edit, name="memo-edit"),
+    path(
+        "p/<uuid:project>/memos/<uuid:memo>/delete/",
+        memo_views.memo_delete,
+        name="memo-delete",
+    ),
+    # REFI-QDA project import: the upload, then who is who; the import itself is a job.
+    path("p/<uuid:project>/import/qdpx/", refi_views.qdpx_upload, name="qdpx-upload"),
+    path(
+        "p/<uuid:project>/import/qdpx/<uuid:upload>/",
+        refi_views.qdpx_people,
+        name="qdpx-people",
+    ),
     path(
         "p/<uuid:project>/jobs/<uuid:job>/download/",
         views.project_export_download,

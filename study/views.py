@@ -20,10 +20,13 @@ from coding.documents.services import file_size_text
 from coding.documents.views import document_of, page_context
 from research import jobs
 from research.access import Capability, access_project, may_restore_projects
+from research.http import unknown_format
 from study import services
 from study.forms import DocumentCasesForm, ProjectRestoreForm
-from study.jobs import PROJECT_EXPORT, export_file_path
+from study.jobs import PROJECT_EXPORT, QDPX_EXPORT, export_file_path
 from study.restore import RestoreError, project_restore_file
+
+EXPORT_FORMATS = {"json": PROJECT_EXPORT, "qdpx": QDPX_EXPORT}
 
 
 @login_required
@@ -76,8 +79,16 @@ def document_edit(request: HttpRequest, project: uuid.UUID, document: uuid.UUID)
 @require_POST
 def project_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
+    fmt = request.POST.get("format", "json")
+    if fmt not in EXPORT_FORMATS:
+        return unknown_format(fmt, EXPORT_FORMATS)
+    # REFI-QDA positions count code points; NVivo counts UTF-16 units (emoji count 2).
+    params = {"utf16": request.POST.get("positions") == "utf16"} if fmt == "qdpx" else {}
     job = jobs.job_enqueue(
-        kind=PROJECT_EXPORT, project=membership.project, requested_by=request.user
+        kind=EXPORT_FORMATS[fmt],
+        project=membership.project,
+        requested_by=request.user,
+        params=params,
     )
     return redirect("research:job-detail", project=project, job=job.code)
 

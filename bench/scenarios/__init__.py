@@ -7,10 +7,12 @@ ORDER = (
     "ingest",
     "coding_view",
     "excerpt_create",
+    "team_coding",
     "codebook",
     "agreement_run",
     "agreement_maths",
     "matrix",
+    "refi",
 )
 for _module in ORDER:
     importlib.import_module(f"bench.scenarios.{_module}")

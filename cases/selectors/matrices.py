@@ -26,6 +26,7 @@ from cases.selectors.facts import case_links, class_specs, coding_facts, documen
 from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
 from coding.models import Excerpt
+from coding.reconcile.selectors import reconciled_documents
 from research.models import Membership
 
 
@@ -53,6 +54,7 @@ class MatrixView:
     row_notes: dict[int, list[int]] = field(default_factory=dict)
     scoped_to_own: bool = False
     anonymized: bool = False
+    reconciled: int = 0  # documents whose consensus replaces the coders' codings here
 
     def cell(self, row: MatrixRow, column_key: str) -> engine.Cell | None:
         for _section, rows in self.sections:
@@ -115,6 +117,10 @@ def matrix_compute(
     scope = result_coder_scope(membership)
     facts = coding_facts(project=project, coder_scope=scope)  # 1
     coders = document_coders(project=project, facts=facts)  # 1
+    # Whom blind mode limits to their own codings never gets the consensus in their place.
+    reconciled = (
+        frozenset(reconciled_documents(project_id=project.pk)) if scope is None else frozenset()
+    )  # 1 (none for a blind coder)
     overrides = {
         (str(o.row_id), o.column): (o.symbol, o.reason)
         for o in CellOverride.objects.filter(row__section__matrix=matrix)  # 1
@@ -146,10 +152,17 @@ def matrix_compute(
         document_chars=chars,
         overrides=overrides,
         yes_symbol=yes,
+        reconciled=reconciled,
     )
     notes = list(matrix.footnotes.all())  # 1
     view = MatrixView(
-        matrix, columns, [], notes, scoped_to_own=scope is not None, anonymized=anonymize
+        matrix,
+        columns,
+        [],
+        notes,
+        scoped_to_own=scope is not None,
+        anonymized=anonymize,
+        reconciled=len(reconciled) if matrix.source in engine.ALL_CODERS else 0,
     )
     for number, note in enumerate(notes, start=1):
         if note.row_id and note.column:

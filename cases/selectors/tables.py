@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from cases import tables
 from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
 from coding.models import Code, Coding
+from coding.reconcile.selectors import reconciled_documents
 from research.access import project_coders
 from research.models import Membership
 
@@ -30,6 +33,14 @@ def code_nodes(*, project) -> list[tables.CodeNode]:
     ]
 
 
+def reconciled_count(*, membership: Membership) -> int:
+    """How many documents count their consensus in "all coders" tables for this member (none
+    for a blind coder, who counts only their own codings). 1 query, or none."""
+    if result_coder_scope(membership) is not None:
+        return 0
+    return reconciled_documents(project_id=membership.project_id).count()
+
+
 def frequency_rows(
     *, membership: Membership, level: int = 1, document_kind: str = "", coder: str = ""
 ) -> list[tables.FrequencyRow]:
@@ -43,6 +54,12 @@ def frequency_rows(
         codings = codings.filter(excerpt__coder__isnull=True)
     elif coder.isdigit():
         codings = codings.filter(excerpt__coder_id=int(coder))
+    elif scope is None:
+        # All coders, except that a reconciled document counts its consensus instead.
+        reconciled = reconciled_documents(project_id=project.pk)  # a subquery
+        coders_work = Q(excerpt__coder__isnull=False) & ~Q(excerpt__document_id__in=reconciled)
+        consensus = Q(excerpt__coder__isnull=True, excerpt__document_id__in=reconciled)
+        codings = codings.filter(coders_work | consensus)
     if document_kind:
         codings = codings.filter(excerpt__document__kind=document_kind)
     refs = [

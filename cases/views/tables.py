@@ -106,6 +106,7 @@ def frequency_table(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if fmt == "csv":
         return csv_download(_frequency_grid(rows), "code-frequency.csv")
     context = {"form": form, "rows": rows, "top": tables.top_categories(rows), "own_only": own_only}
+    context["reconciled"] = table_selectors.reconciled_count(membership=membership)
     return render_page(request, "cases/frequency_table.html", membership, **context)
 
 

@@ -13,18 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from coding.agreement.units import interval_union
+
 #: Excerpts listed for a coder who did not apply the code where others did.
 OVERLAPPING_SHOWN = 10
-
-
-def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 class DocumentCodings:
@@ -59,7 +51,7 @@ class DocumentCodings:
         }
 
     def union(self, coder: int, row: int) -> list[tuple[int, int]]:
-        return _union(self.intervals.get((coder, row), []))
+        return interval_union(self.intervals.get((coder, row), []))
 
     def carrying_overlapping(self, coder: int, row: int, start: int, end: int) -> list[int]:
         """Ids of the coder's excerpts with the row code that overlap [start, end)."""

@@ -44,7 +44,7 @@ def _present(codings: Codings, coded_by: CodedBy, coder: Hashable, document: Has
     return coder in coded_by.get(document, ()) or bool(codings.get(coder, {}).get(document))
 
 
-def _union(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def interval_union(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Union of intervals; touching intervals merge because coverage is about characters."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(intervals):
@@ -56,7 +56,7 @@ def _union(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _code_intervals(excerpts: Sequence[Excerpt], code: Hashable) -> list[tuple[int, int]]:
-    return _union((s, e) for s, e, codes in excerpts if code in codes and e > s)
+    return interval_union((s, e) for s, e, codes in excerpts if code in codes and e > s)
 
 
 def document_presence(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from coding.codebook.selectors import codebook_nodes
+from coding.codebook.selectors import codebook_exchange_nodes, codebook_nodes
 from coding.codebook_io import (
     CodebookFormatError,
     ImportResult,
@@ -25,14 +25,31 @@ EXPORTERS = {
 }
 
 
+# A zip archive's first bytes: what a REFI-QDA project (.qdpx) is.
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_project_archive(upload) -> bool:
+    """A .qdpx (or any zip) dropped where a codebook file was expected."""
+    start = upload.read(4)
+    upload.seek(0)
+    return start == ZIP_MAGIC or (upload.name or "").lower().endswith(".qdpx")
+
+
 def codebook_export(*, project, fmt: str, visible_to=None) -> HttpResponse:
-    roots = codebook_nodes(project=project, visible_to=visible_to)
+    """The codebook as a download (what `visible_to` may see, when given: blind mode hides
+    other coders' proposed codes). Raises CodebookFormatError when the format cannot hold it
+    (a REFI-QDA codebook needs at least one code)."""
     if fmt == "qdc":
-        body: bytes | str = write_qdc(roots)
-    elif fmt == "json":
-        body = write_json(roots)
-    else:
-        body = write_csv(roots)
+        body: bytes | str = write_qdc(
+            codebook_exchange_nodes(project=project, visible_to=visible_to)
+        )
+        return _download(project, fmt, body)
+    roots = codebook_nodes(project=project, visible_to=visible_to)
+    return _download(project, fmt, write_json(roots) if fmt == "json" else write_csv(roots))
+
+
+def _download(project, fmt: str, body: bytes | str) -> HttpResponse:
     _label, content_type, extension = EXPORTERS[fmt]
     response = HttpResponse(body, content_type=content_type)
     name = slugify(project.title) or "project"
@@ -46,7 +63,9 @@ def codebook_read_upload(upload) -> ImportResult:
     data = upload.read()
     name = (upload.name or "").lower()
     if name.endswith((".qdc", ".xml")) or data.lstrip()[:1] == b"<":
-        return read_qdc(data)
+        # Real tools write codebooks the schema refuses (Taguette's empty <Sets/>): take what
+        # can be understood and report each violation.
+        return read_qdc(data, strict=False)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from coding.codebook.exchange import is_project_archive
 from coding.codebook.selectors import visible_codes
 from coding.models import Code
 
@@ -69,8 +70,13 @@ class CodeForm(forms.ModelForm):
 
 class CodeEditForm(CodeForm):
     class Meta(CodeForm.Meta):
-        fields = [*CodeForm.Meta.fields, "memo"]
+        fields = [*CodeForm.Meta.fields, "memo", "is_codable"]
         widgets = {**CodeForm.Meta.widgets, "memo": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "is_codable": _(
+                "Untick for a folder code that only groups others; REFI-QDA exports say so."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,9 +150,28 @@ class ImportForm(forms.Form):
         label=_("Codebook file"),
         help_text=_("CSV with a path column, JSON, or a REFI-QDA codebook (.qdc)."),
     )
+    # Asked only when the file holds codes the project already has (the same REFI-QDA guid).
+    guids = forms.ChoiceField(
+        label=_("Codes this codebook already has"),
+        choices=(
+            ("merge", _("Merge them: the codebook's codes stay as they are; new codes join them")),
+            ("new", _("Import them as new codes, with new GUIDs")),
+        ),
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Needed only when the file holds codes with GUIDs this codebook already has."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if is_project_archive(upload):
+            raise forms.ValidationError(
+                _(
+                    "This is a whole REFI-QDA project (.qdpx), not a codebook. Import it from"
+                    " the project's Settings page (Import a REFI-QDA project), or export the"
+                    " codebook alone (.qdc) from the other program and import that here."
+                )
+            )
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB; a codebook is much smaller than that.")

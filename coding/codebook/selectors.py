@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import pgettext_lazy
 
-from coding.codebook_io import CodeNode
+from coding.codebook_io import CodeNode, guid_key, iter_codes
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
 from research.access import sees_all_codings
 from research.models import Membership, User
@@ -93,6 +93,28 @@ def codebook_nodes(*, project, visible_to: Membership | None = None) -> list[Cod
         nodes[code.pk] = node
         (nodes[code.parent_id].children if code.parent_id else roots).append(node)
     return roots
+
+
+def codebook_exchange_nodes(*, project, visible_to: Membership | None = None) -> list[CodeNode]:
+    """The codebook as other tools should see it: each code's exchange guid (as it came, or its
+    own), its codability, and a colour only where one came with it or a user chose one (what
+    `visible_to` may see, when given)."""
+    codes = {code.pk: code for code in codebook_tree(project=project, visible_to=visible_to)}
+    roots = codebook_nodes(project=project, visible_to=visible_to)
+    for code, (_path, node) in zip(codes.values(), iter_codes(roots), strict=True):
+        node.guid = code.exchange_guid
+        node.is_codable = code.is_codable
+        node.colour = node.colour if code.colour_given else ""
+    return roots
+
+
+def codebook_guid_clashes(*, project, roots: list[CodeNode]) -> int:
+    """How many codes of an incoming tree carry a guid the project already holds."""
+    held = {
+        guid_key(g)
+        for g in Code.objects.filter(project=project).values_list("exchange_guid", flat=True)
+    }
+    return sum(1 for _path, node in iter_codes(roots) if node.guid and guid_key(node.guid) in held)
 
 
 def codebook_snapshot(*, project) -> list[dict]:
@@ -287,6 +309,9 @@ def codebook_export_data(*, project) -> dict:
             "colour": code.colour,
             "shortcut": code.shortcut,
             "memo": code.memo,
+            "colour_given": code.colour_given,
+            "exchange_guid": code.exchange_guid,
+            "is_codable": code.is_codable,
             "children": [],
         }
         nodes[code.pk] = node

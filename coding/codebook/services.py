@@ -1,4 +1,4 @@
-"""Codebook writes: create, edit, move, merge, group, delete, accept, undo, versions, import.
+"""Codebook writes: create, edit, move, merge, group, delete, accept, undo, versions.
 
 Every operation keeps `Code.path` ("/id/id/") and `Code.depth` right and writes one
 `CodebookChange` with enough in `before`/`after` to undo the last structural change. Moving a
@@ -13,7 +13,6 @@ and then land on the merge's target. Excerpt rows are locked only after the code
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -21,8 +20,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coding.codebook import tree
-from coding.codebook_io import CodeNode, format_path, merge_plan, validate_name
-from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding, Excerpt
+from coding.codebook_io import validate_name
+from coding.excerpts.services import excerpts_code_removed, excerpts_codings_restored
+from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
+from coding.models.codebook import DEFAULT_COLOUR
 
 # Actions that change the tree's shape; the undo button walks back through these.
 STRUCTURAL = ("create", "move", "merge", "group", "delete")
@@ -35,11 +36,18 @@ EDITABLE_FIELDS = (
     "colour",
     "shortcut",
     "memo",
+    "is_codable",
 )
-SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "status")
+SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "status", "colour_given", "exchange_guid")
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _colour_given(fields: dict) -> bool:
+    """The colour form always sends a colour; only one other than the default was chosen."""
+    colour = fields.get("colour") or ""
+    return bool(colour) and colour.lower() != DEFAULT_COLOUR
 
 
 def _log(
@@ -90,7 +98,8 @@ def _restore(snapshot: dict, *, project) -> Code:
         created_by_id=snapshot["created_by"],
         path=f"{parent.path if parent else '/'}{snapshot['pk']}/",
         depth=parent.depth + 1 if parent else 0,
-        **{f: snapshot[f] for f in SNAPSHOT_FIELDS},
+        # Snapshots logged before a field existed leave it to the model's default.
+        **{f: snapshot[f] for f in SNAPSHOT_FIELDS if f in snapshot},
     )
     code.save(force_insert=True)
     ids = tree.sibling_ids(project=project, parent=parent, exclude_pk=code.pk)
@@ -125,6 +134,7 @@ def code_create(
         position=tree.next_position(project=project, parent=parent),
         depth=parent.depth + 1 if parent else 0,
         created_by=user,
+        colour_given=_colour_given(fields),
         **fields,
     )
     code.path = f"{parent.path if parent else '/'}{code.pk}/"
@@ -153,7 +163,11 @@ def code_update(*, code: Code, user, **fields) -> Code:
     before = {k: getattr(code, k) for k in changed}
     for key, value in changed.items():
         setattr(code, key, value)
-    code.save(update_fields=list(changed))
+    extra = []
+    if "colour" in changed and not code.colour_given:
+        code.colour_given = True  # chosen by a user now, so it is exported
+        extra.append("colour_given")
+    code.save(update_fields=[*changed, *extra])
     if "name" in changed:
         _log(
             project=code.project,
@@ -318,6 +332,7 @@ def code_group(*, codes: list[Code], name: str, user, **fields) -> Code:
         position=first.position,
         depth=first.depth,
         created_by=user,
+        colour_given=_colour_given(fields),
         **{k: v for k, v in fields.items() if v},
     )
     group.path = f"{parent.path if parent else '/'}{group.pk}/"
@@ -363,7 +378,8 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
         )
     snapshot = _snapshot(code)
     project, parent_id = code.project, code.parent_id
-    Coding.objects.filter(code=code).delete()
+    # The excerpts lose a code: each excerpt's history says so (locks after the codes').
+    codings = excerpts_code_removed(code=code, user=user)
     code.delete()
     tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     _log(
@@ -397,29 +413,6 @@ def codebook_undoable(*, project) -> CodebookChange | None:
         .exclude(pk__in=[pk for pk in undone if pk is not None])
         .order_by("-at", "-pk")
         .first()
-    )
-
-
-def _restore_codings(rows: list, code: Code) -> None:
-    """Put codings back on `code`, for the excerpts still there (locked after the codes, so
-    none is deleted before we commit; an excerpt deleted since the change keeps its codes in
-    its own history)."""
-    from datetime import datetime
-
-    ids = sorted({excerpt for _pk, excerpt, _at in rows})
-    alive = set(
-        Excerpt.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .select_for_update(no_key=True)
-        .values_list("pk", flat=True)
-    )
-    Coding.objects.bulk_create(
-        [
-            Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
-            for pk, excerpt, at in rows
-            if excerpt in alive
-        ],
-        ignore_conflicts=True,
     )
 
 
@@ -458,12 +451,12 @@ def codebook_undo(*, project, user) -> CodebookChange:
             tree.renumber(tree.sibling_ids(project=project, parent=parent_id))
     elif change.action == "delete":
         code = _restore(before["code"], project=project)
-        _restore_codings(before["codings"], code)
+        excerpts_codings_restored(rows=before["codings"], code=code, user=user)
     elif change.action == "merge":
         target = Code.objects.get(pk=after["target"])
         source = _restore(before["source"], project=project)
         Coding.objects.filter(pk__in=after["moved_codings"]).update(code=source)
-        _restore_codings(after["dropped_codings"], source)
+        excerpts_codings_restored(rows=after["dropped_codings"], code=source, user=user)
         for row in before["children"]:
             child = Code.objects.get(pk=row["pk"])
             if child.name != row["name"]:
@@ -481,7 +474,7 @@ def codebook_undo(*, project, user) -> CodebookChange:
     )
 
 
-# --- versions and import --------------------------------------------------------------------------
+# --- versions --------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -499,60 +492,3 @@ def codebook_version_create(*, project, name: str, user) -> CodebookVersion:
     )
     _log(project=project, code=None, action="version", user=user, after={"name": name})
     return version
-
-
-@dataclass
-class MergeReport:
-    """What an import did: paths added, paths already there, and what the file had that was
-    not taken (or was changed on the way in)."""
-
-    added: list[str] = field(default_factory=list)
-    existing: list[str] = field(default_factory=list)
-    not_taken: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-
-
-@transaction.atomic
-def codebook_import_tree(*, project, roots: list[CodeNode], user) -> MergeReport:
-    """Merge a tree into the codebook by path: codes already there stay as they are (their
-    definitions are not overwritten); new ones are created under them. All or nothing."""
-    from coding.codebook.selectors import codebook_paths
-
-    tree.lock_codebook(project.pk)
-    by_path = codebook_paths(project=project)
-    plan = merge_plan(set(by_path), roots)
-    report = MergeReport(
-        existing=[format_path(p) for p in plan.existing],
-        added=[format_path(p) for p in plan.added],
-    )
-    positions: dict[int | None, int] = {}
-    for path in plan.added:
-        node = plan.nodes[path]
-        parent = by_path.get(path[:-1]) if len(path) > 1 else None
-        key = parent.pk if parent else None
-        if key not in positions:
-            positions[key] = tree.next_position(project=project, parent=parent)
-        # Siblings are unique in a valid tree and `path` is new, so no name check is needed.
-        code = Code.objects.create(
-            project=project,
-            parent=parent,
-            name=_clean_name(node.name),
-            position=positions[key],
-            depth=len(path) - 1,
-            created_by=user,
-            **{f: getattr(node, f) for f in EDITABLE_FIELDS if f != "name" and getattr(node, f)},
-        )
-        positions[key] += 1
-        code.path = f"{parent.path if parent else '/'}{code.pk}/"
-        by_path[path] = code
-    created = [by_path[p] for p in plan.added]
-    Code.objects.bulk_update(created, ["path"])
-    if created:
-        _log(
-            project=project,
-            code=None,
-            action="import",
-            user=user,
-            after={"added": report.added, "existing": len(report.existing)},
-        )
-    return report

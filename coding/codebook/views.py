@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coding.codebook import selectors, services
+from coding.codebook import importing, selectors, services
 from coding.codebook.exchange import EXPORTERS, codebook_export, codebook_read_upload
 from coding.codebook.forms import (
     CodeCreateForm,
@@ -195,7 +196,10 @@ def code_move(request: HttpRequest, project: uuid.UUID, code: uuid.UUID) -> Http
     target = _code(membership, code)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if request.method == "POST" and step:
-        services.code_move_step(code=target, user=request.user, step=step)
+        try:  # the code may have been merged or deleted since the page loaded
+            services.code_move_step(code=target, user=request.user, step=step)
+        except ValidationError as exc:
+            _error(request, exc)
         return _back(project)
     form = CodeMoveForm(request.POST or None, code=target)
     response = _code_move_post(request, project, form, target) if request.method == "POST" else None
@@ -356,10 +360,8 @@ def codebook_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         except CodebookFormatError as exc:
             form.add_error("file", _("This file cannot be imported: %(why)s") % {"why": exc})
         else:
-            report = services.codebook_import_tree(
-                project=membership.project, roots=result.roots, user=request.user
-            )
-            problems = result.report()
+            report = _import_tree(form, membership.project, result, request.user)
+            problems = result.report() if report else None
     return _page(
         request,
         "coding/codebook/import.html",
@@ -368,6 +370,28 @@ def codebook_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         report=report,
         problems=problems,
     )
+
+
+def _import_tree(form, project, result, user) -> importing.MergeReport | None:
+    """Import, unless the file holds codes the project has and nobody said what to do."""
+    guids = form.cleaned_data["guids"]
+    clashes = selectors.codebook_guid_clashes(project=project, roots=result.roots)
+    if clashes and not guids:
+        form.add_error("guids", _clash_message(clashes))
+        return None
+    return importing.codebook_import_tree(
+        project=project, roots=result.roots, user=user, guids=guids or importing.GUIDS_MERGE
+    )
+
+
+def _clash_message(count: int) -> str:
+    return ngettext(
+        "%(n)s code in this file is already in the codebook (the same GUID). Choose whether to"
+        " merge it or import it as new, and choose the file again.",
+        "%(n)s codes in this file are already in the codebook (the same GUID). Choose whether"
+        " to merge them or import them as new, and choose the file again.",
+        count,
+    ) % {"n": count}
 
 
 @login_required
@@ -379,6 +403,6 @@ def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpRespon
         return unknown_format(fmt, EXPORTERS)
     try:
         return codebook_export(project=membership.project, fmt=fmt, visible_to=membership)
-    except CodebookFormatError:  # REFI-QDA needs a code; this member sees none yet
-        messages.error(request, _("There are no codes to export yet."))
+    except CodebookFormatError as exc:
+        messages.error(request, _("The codebook cannot be exported: %(why)s") % {"why": exc})
         return _back(project)

@@ -33,7 +33,8 @@ class CodeNode:
     colour: str = ""  # "#RRGGBB" or ""
     shortcut: str = ""
     memo: str = ""
-    guid: str = ""  # REFI-QDA guid if known
+    guid: str = ""  # REFI-QDA guid if known, as the file wrote it
+    is_codable: bool = True  # REFI-QDA isCodable: false for folder codes
     children: list[CodeNode] = field(default_factory=list)
 
 
@@ -210,6 +211,11 @@ def _guid_key(value: str) -> uuid.UUID:
     return uuid.UUID(value.strip("{}"))
 
 
+def guid_key(value: str) -> str:
+    """What makes two spellings of a guid the same guid: braces and case do not count."""
+    return value.strip().strip("{}").lower()
+
+
 def assign_guids(roots: list[CodeNode]) -> list[CodeNode]:
     """A copy of the tree where every code has a guid: kept if present, else `stable_guid`."""
     result = copy.deepcopy(roots)
@@ -381,7 +387,7 @@ class TreeIntake:
                 Problem(f"guid {guid!r} of {code!r} is not a GUID; not taken", **where)
             )
             return ""
-        key = guid.strip("{}").lower()
+        key = guid_key(guid)
         if key in self._guids:
             self.result.not_taken.append(
                 Problem(

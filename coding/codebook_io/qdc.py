@@ -2,8 +2,9 @@
 
 Export (`write_qdc`) is strict: the output is validated against the vendored
 `schemas/Codebook-mrt2019.xsd` before it is returned. A code without a guid gets
-`stable_guid(path)`, so exporting the same codebook twice gives the same guids. Every code is
-exported with `isCodable="true"`.
+`stable_guid(path)`, so exporting the same codebook twice gives the same guids; a guid is
+written as the code holds it (braced or upper-case as the other tool wrote it). `isCodable`
+comes from the code; `color` is written only when the code has one.
 
 QDC has a single free-text `<Description>` per code, so the definition comes first and the other
 fields follow as labelled sections, each heading on its own line:
@@ -172,7 +173,7 @@ def write_qdc(roots: list[CodeNode], *, origin: str = ORIGIN) -> bytes:
         element = etree.SubElement(parent, _N + "Code")
         element.set("guid", node.guid)
         element.set("name", node.name)
-        element.set("isCodable", "true")
+        element.set("isCodable", "true" if node.is_codable else "false")
         if node.colour:
             element.set("color", node.colour)
         description = encode_description(node)
@@ -357,14 +358,7 @@ def _read_codes(
         node = CodeNode(name=name)
         node.guid = intake.guid(element.get("guid", ""), where, name)
         node.colour = intake.colour(element.get("color", ""), where, name)
-        if element.get("isCodable", "true").strip() in ("false", "0"):
-            result.changed.append(
-                Problem(
-                    f"code {name!r} is not codable in the source (isCodable=false);"
-                    " imported as an ordinary code",
-                    **where,
-                )
-            )
+        node.is_codable = element.get("isCodable", "true").strip().lower() not in ("false", "0")
         for attribute in sorted(set(element.attrib) - _CODE_ATTRIBUTES):
             result.not_taken.append(
                 Problem(f"unknown attribute {_readable(attribute)!r} of {name!r} ignored", **where)

@@ -45,6 +45,13 @@ def upload_report(request: HttpRequest, *, project: uuid.UUID, outcome: UploadOu
     request.session[_uploaded_key(project)] = [str(d.code) for d in outcome.created]
 
 
+def replaced_sentence() -> str:
+    """What the page says after a file is replaced: read now, or once the job system is back."""
+    if jobs_broker_available():
+        return _("File replaced; its text is being read again.")
+    return _("File replaced; it is queued and will be read when the job system is back.")
+
+
 def failed_uploads_report(request: HttpRequest, *, project: uuid.UUID, rows) -> None:
     """Once, on the page an upload redirects to: name each file of that upload whose reading
     already failed (eager jobs, or a fast worker), so the reason is not missed in a long list."""

@@ -100,7 +100,7 @@ def document_replace(request: HttpRequest, project: uuid.UUID, document: uuid.UU
             document=doc, replaced_by=request.user, upload=form.cleaned_data["file"]
         )
         if not refusal:
-            messages.success(request, _("File replaced; its text is being read again."))
+            messages.success(request, feedback.replaced_sentence())
             return redirect("coding:document-detail", project=project, document=document)
         messages.error(request, refusal)
     context = page_context(membership, document=doc, form=form, refusal=refusal)

@@ -1,4 +1,4 @@
-"""Assignments: the lead's document × coder grid, a coder's documents, marking one done."""
+"""Assignments: the lead's document × coder grid, and a coder's own documents with "done"."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coding.excerpts import selectors, services
-from coding.models import Assignment, Document
+from coding.access import access_document
+from coding.excerpts import assignments as assignment_services
+from coding.excerpts import selectors
+from coding.models import Assignment
 from research.access import Capability, access_project
 
 
@@ -25,7 +27,9 @@ def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         pairs = _assigned_pairs(request, documents)
         try:
-            added, removed = services.assignments_set(project=membership.project, pairs=pairs)
+            added, removed = assignment_services.assignments_set(
+                project=membership.project, pairs=pairs
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -77,13 +81,13 @@ def my_documents(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 @require_POST
 def assignment_done(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    doc = get_object_or_404(Document.objects.filter(project=membership.project), code=document)
+    doc = access_document(membership, document)
     assignment = Assignment.objects.filter(document=doc, coder=request.user).first()
     if assignment is None:
         messages.error(request, _("This document is not assigned to you."))
         return redirect("coding:my-documents", project=project)
     done = request.POST.get("done", "1") != "0"
-    services.assignment_mark_done(assignment=assignment, done=done)
+    assignment_services.assignment_mark_done(assignment=assignment, done=done)
     if done:
         messages.success(request, _("“%(title)s” marked as done.") % {"title": doc.title})
     else:

@@ -11,6 +11,7 @@ from typing import cast
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
+from coding.access import reconciliation_unblinds
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
 from coding.models import (
@@ -34,7 +35,7 @@ def visible_excerpts(*, membership: Membership) -> QuerySet[Excerpt]:
     project a coder sees only their own excerpts and a viewer sees none.
     """
     excerpts = Excerpt.objects.filter(document__project_id=membership.project_id)
-    return limit_to_scope(excerpts, membership)
+    return limit_to_scope(excerpts, membership, unblinded=reconciliation_unblinds(membership))
 
 
 @dataclass(frozen=True)

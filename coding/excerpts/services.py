@@ -36,6 +36,7 @@ from coding.models import (
     Excerpt,
     ExcerptAction,
     ExcerptChange,
+    ReconciliationDocument,
 )
 from research.access import Capability, has_capability, may_create_codes
 from research.models import Membership, Project
@@ -69,55 +70,25 @@ class CodeDeleted(ValidationError):
     """A code the write names was deleted from the codebook since the page loaded."""
 
 
-class ExcerptDuplicate(ValidationError):
-    """The coder already coded most of this span with one of these codes (`existing`): the
-    caller asks whether to extend that excerpt (`merge_into`) or keep both (`keep_both`)."""
-
-    def __init__(self, existing: Excerpt):
-        self.existing = existing
-        super().__init__(
-            _(
-                "You already coded most of this passage with the same code "
-                "(characters %(start)d–%(end)d). Extend that excerpt, or keep both?"
-            )
-            % {"start": existing.start, "end": existing.end},
-            code="duplicate",
-        )
+class ExcerptFrozen(ValidationError):
+    """The coder's work on this document is being reconciled: read-only, so the candidates the
+    reconcilers decide stay what the coders coded."""
 
 
-class ExcerptTooLong(ValidationError):
-    """The span is longer than the project's `long_excerpt`: the caller confirms (`long_ok`)."""
-
-    def __init__(self, length: int, limit: int):
-        super().__init__(
-            _(
-                "This excerpt is %(length)d characters long, more than the %(limit)d this project "
-                "asks to confirm. Code it anyway?"
-            )
-            % {"length": length, "limit": limit},
-            code="too_long",
-        )
-
-
-def _duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> Excerpt | None:
-    """The coder's excerpt with one of these codes that overlaps [start, end) by more than half
-    the shorter of the two (the one overlapping most): coding it again would count the passage
-    twice for this code."""
-    if not codes:
-        return None
-    candidates = (
-        Excerpt.objects.filter(
-            document=document, coder=coder, start__lt=end, end__gt=start, codings__code__in=codes
-        )
-        .distinct()
-        .only("pk", "code", "start", "end", "version", "document_id", "coder_id")
+def _check_not_frozen(*, document_id: int, coder_id: int | None) -> None:
+    if coder_id is None:  # the consensus layer: written by the reconciliation services
+        return
+    frozen = ReconciliationDocument.objects.filter(
+        document_id=document_id, active=True, reconciliation__coders=coder_id
     )
-    best, best_overlap = None, 0
-    for other in candidates:
-        overlap = min(end, other.end) - max(start, other.start)
-        if overlap * 2 > min(end - start, other.end - other.start) and overlap > best_overlap:
-            best, best_overlap = other, overlap
-    return best
+    if frozen.exists():
+        raise ExcerptFrozen(
+            _(
+                "This document is being reconciled: these codings are read-only until a lead "
+                "closes the reconciliation."
+            ),
+            code="frozen",
+        )
 
 
 def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
@@ -137,10 +108,21 @@ def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
         )
 
 
-def _check_codes(*, document: Document, codes: Iterable[Code]) -> list[Code]:
+def _check_codes(
+    *, document: Document, codes: Iterable[Code], applying: bool = False
+) -> list[Code]:
+    """The codes, if they belong to the document's project; `applying` them to a passage also
+    needs them codable (a folder code imported with REFI-QDA's isCodable="false" only groups
+    other codes, and a tool reading the project back would refuse the coding)."""
     codes = list(codes)
     if any(code.project_id != document.project_id for code in codes):
         raise ValidationError(_("Choose codes from this project's codebook."))
+    folders = [code.name for code in codes if applying and not code.is_codable]
+    if folders:
+        raise ValidationError(
+            _("“%(code)s” only groups other codes and cannot be applied to a passage.")
+            % {"code": folders[0]}
+        )
     return codes
 
 
@@ -221,7 +203,13 @@ def _code_uuids(excerpt: Excerpt) -> list:
 
 
 def _record(
-    excerpt: Excerpt, *, action: str, user, before=None, after=None, reverses=None
+    excerpt: Excerpt,
+    *,
+    action: str,
+    user,
+    before: dict | None = None,
+    after: dict | None = None,
+    reverses: ExcerptChange | None = None,
 ) -> ExcerptChange:
     return ExcerptChange.objects.create(
         reverses=reverses,
@@ -254,46 +242,16 @@ def excerpt_create(
     codes: Iterable[Code] = (),
     memo: str = "",
     user=None,
-    long_ok: bool = False,
-    keep_both: bool = False,
-    merge_into: Excerpt | None = None,
-    merge_version: int | None = None,
 ) -> Excerpt:
     """Code the span [start, end) of the document for this coder (`user` did it: the coder
-    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile.
-
-    Guards, which the caller answers by calling again: a span longer than the project's
-    `long_excerpt` raises ExcerptTooLong unless `long_ok`; a span the coder already coded with
-    one of these codes raises ExcerptDuplicate unless `keep_both`, or unless `merge_into` names
-    the coder's excerpt (at `merge_version`) to extend over the span and give these codes
-    instead of creating one (that excerpt is returned)."""
+    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile. (The coding
+    view's guards against duplicates and runaway spans are in coding/excerpts/guards.py.)"""
     _check_span(document=document, start=start, end=end, text=text)
-    if merge_into is not None:
-        return _merge(
-            document=document,
-            coder=coder,
-            start=start,
-            end=end,
-            codes=codes,
-            memo=memo,
-            user=user,
-            long_ok=long_ok,
-            target=merge_into,
-            version=merge_version,
-        )
-    limit = document.project.long_excerpt
-    if end - start > limit and not long_ok:
-        raise ExcerptTooLong(end - start, limit)
+    _check_not_frozen(document_id=document.pk, coder_id=getattr(coder, "pk", None))
     use, replaced = _lock_codes(
-        project_id=document.project_id, codes=_check_codes(document=document, codes=codes)
+        project_id=document.project_id,
+        codes=_check_codes(document=document, codes=codes, applying=True),
     )
-    final = {code.pk: code for code in use.values()}
-    if not keep_both:
-        existing = _duplicate_of(
-            document=document, coder=coder, start=start, end=end, codes=list(final.values())
-        )
-        if existing is not None:
-            raise ExcerptDuplicate(existing)
     now = timezone.now()
     excerpt = Excerpt.objects.create(
         document=document,
@@ -305,36 +263,14 @@ def excerpt_create(
         created_at=now,
         updated_at=now,
     )
-    # A code and the code it was merged into may both be chosen: one coding each (final).
+    # A code and the code it was merged into may both be chosen: one coding each.
+    final = {code.pk: code for code in use.values()}
     Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in final.values()])
     _mark_in_progress(document=document, coder=coder)
     after = _state(excerpt, [code.code for code in final.values()])
     _record(excerpt, action=ExcerptAction.CREATE, user=user or coder, after=after)
     excerpt.replaced_codes = replaced
     return excerpt
-
-
-def _merge(*, document, coder, start, end, codes, memo, user, long_ok, target, version) -> Excerpt:
-    """Extend the coder's excerpt `target` over [start, end) and add the codes (the answer to
-    ExcerptDuplicate); a memo given is appended to its memo."""
-    if target.document_id != document.pk or target.coder_id != coder.pk:
-        raise ValidationError(_("Extend one of your own excerpts in this document only."))
-    new_start, new_end = min(start, target.start), max(end, target.end)
-    limit = document.project.long_excerpt
-    if new_end - new_start > limit and not long_ok:
-        raise ExcerptTooLong(new_end - new_start, limit)
-    merged_memo = None
-    if memo.strip():
-        merged_memo = "\n\n".join(part for part in (target.memo, memo) if part.strip())
-    return excerpt_update(
-        excerpt=target,
-        version=version,
-        start=new_start,
-        end=new_end,
-        memo=merged_memo,
-        add_codes=codes,
-        user=user or coder,
-    )
 
 
 @transaction.atomic
@@ -348,7 +284,6 @@ def excerpt_create_in_vivo(
     name: str,
     parent: Code | None = None,
     codes: Iterable[Code] = (),
-    long_ok: bool = False,
 ) -> tuple[Excerpt, Code]:
     """Create a code named after the selected words and code the selection with it.
 
@@ -379,7 +314,6 @@ def excerpt_create_in_vivo(
         end=end,
         text=text,
         codes=[*codes, code],
-        long_ok=long_ok,
     )
     return excerpt, code
 
@@ -420,7 +354,7 @@ def excerpt_update(
     coder); `reverses` is the change an undo or redo reverses. Updates `excerpt` in place;
     `excerpt.replaced_codes` lists codes merged away."""
     document = excerpt.document
-    add_codes = _check_codes(document=document, codes=add_codes)
+    add_codes = _check_codes(document=document, codes=add_codes, applying=True)
     remove_codes = _check_codes(document=document, codes=remove_codes)
     codes = None if codes is None else _check_codes(document=document, codes=codes)
     touched = [*add_codes, *remove_codes, *(codes or ())]
@@ -428,6 +362,7 @@ def excerpt_update(
         touched += list(Code.objects.filter(codings__excerpt=excerpt))
     use, replaced = _lock_codes(project_id=document.project_id, codes=touched)
     row = _lock_excerpt(excerpt, expected=excerpt.version if version is None else version)
+    _check_not_frozen(document_id=row.document_id, coder_id=row.coder_id)
     new_start = row.start if start is None else start
     new_end = row.end if end is None else end
     new_text = row.text
@@ -474,10 +409,100 @@ def excerpt_delete(
     """Delete the excerpt; the returned history entry holds what `excerpt_restore` needs.
     A stale `version` raises ExcerptConflict (without one, whatever is current is deleted)."""
     row = _lock_excerpt(excerpt, expected=version, for_delete=True)
+    _check_not_frozen(document_id=row.document_id, coder_id=row.coder_id)
     before = _state(row, _code_uuids(row))
     row.delete()
     user = user or row.coder
     return _record(row, action=ExcerptAction.DELETE, user=user, before=before, reverses=reverses)
+
+
+def excerpts_log_restored(*, excerpts: dict[Excerpt, list], user) -> None:
+    """Start the history of excerpts a project restore created (excerpt: its code UUIDs): one
+    "restore" entry each, in one INSERT, so their log begins where this server got them."""
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=excerpt.document.project_id,
+            document_id=excerpt.document_id,
+            excerpt_code=excerpt.code,
+            action=ExcerptAction.RESTORE,
+            version=excerpt.version,
+            after=_state(excerpt, uuids),
+            user=user,
+        )
+        for excerpt, uuids in excerpts.items()
+    )
+
+
+def _codes_by_excerpt(pks: Iterable[int]) -> dict[int, list]:
+    codes: dict[int, list] = {pk: [] for pk in pks}
+    rows = Coding.objects.filter(excerpt_id__in=list(codes)).values_list("excerpt_id", "code__code")
+    for excerpt_id, uuid in rows:
+        codes[excerpt_id].append(uuid)
+    return codes
+
+
+def _lock_for_codebook(pks: Iterable[int]) -> list[Excerpt]:
+    """The excerpts a codebook change alters, locked after the codes (the caller holds them),
+    in pk order; those deleted meanwhile are not there."""
+    return list(
+        Excerpt.objects.filter(pk__in=sorted(set(pks)))
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .select_related("document")
+    )
+
+
+def _log_codebook_change(excerpts: list[Excerpt], before: dict[int, list], *, user) -> None:
+    """One update in each excerpt's history whose codes a codebook change altered. The version
+    stays: the coder's span and memo did not change, so open tabs remain valid."""
+    after = _codes_by_excerpt(excerpt.pk for excerpt in excerpts)
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=excerpt.document.project_id,
+            document_id=excerpt.document_id,
+            excerpt_code=excerpt.code,
+            action=ExcerptAction.UPDATE,
+            version=excerpt.version,
+            before=_state(excerpt, before[excerpt.pk]),
+            after=_state(excerpt, after[excerpt.pk]),
+            user=user,
+        )
+        for excerpt in excerpts
+        if sorted(map(str, before[excerpt.pk])) != sorted(map(str, after[excerpt.pk]))
+    )
+
+
+def excerpts_code_removed(*, code: Code, user) -> list[tuple[int, int, datetime]]:
+    """Remove every coding of `code` (being deleted from the codebook), logged in each
+    excerpt's history. The caller holds the code locked FOR UPDATE (no coding of it can be
+    added meanwhile). Returns the removed codings as (pk, excerpt pk, created_at), for undo."""
+    excerpts = _lock_for_codebook(
+        Coding.objects.filter(code=code).values_list("excerpt_id", flat=True)
+    )
+    # Read under the excerpt locks: an excerpt deleted before them took its codings along.
+    removed = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
+    before = _codes_by_excerpt(excerpt.pk for excerpt in excerpts)
+    Coding.objects.filter(pk__in=[row[0] for row in removed]).delete()
+    _log_codebook_change(excerpts, before, user=user)
+    return removed
+
+
+def excerpts_codings_restored(*, rows: list, code: Code, user) -> None:
+    """Put codings back on `code` (a codebook undo; rows are (pk, excerpt pk, created_at as
+    ISO text)) for the excerpts still there, logged in their history. An excerpt deleted since
+    keeps its codes in its own history."""
+    excerpts = _lock_for_codebook(excerpt for _pk, excerpt, _at in rows)
+    alive = {excerpt.pk for excerpt in excerpts}
+    before = _codes_by_excerpt(alive)
+    Coding.objects.bulk_create(
+        [
+            Coding(pk=pk, excerpt_id=excerpt, code=code, created_at=datetime.fromisoformat(at))
+            for pk, excerpt, at in rows
+            if excerpt in alive
+        ],
+        ignore_conflicts=True,
+    )
+    _log_codebook_change(excerpts, before, user=user)
 
 
 def _codes_from_state(
@@ -522,6 +547,7 @@ def excerpt_restore(*, project: Project, excerpt_code, user, reverses=None) -> E
         raise ValidationError(_("This excerpt has already been restored."))
     state = change.before
     document = change.document
+    _check_not_frozen(document_id=document.pk, coder_id=state["coder"])
     _check_span(document=document, start=state["start"], end=state["end"], text=state["text"])
     codes, replaced, deleted = _codes_from_state(project=project, uuids=state["codes"])
     use, replaced_meanwhile = _lock_codes(project_id=project.pk, codes=codes)
@@ -551,45 +577,3 @@ def excerpt_restore(*, project: Project, excerpt_code, user, reverses=None) -> E
     excerpt.replaced_codes = [*replaced, *replaced_meanwhile]
     excerpt.dropped_codes = deleted
     return excerpt
-
-
-@transaction.atomic
-def assignments_set(*, project: Project, pairs: set[tuple[int, int]]) -> tuple[int, int]:
-    """Make the project's assignments exactly `pairs` of (document id, coder id).
-
-    Returns (added, removed). Removing an assignment keeps the coder's excerpts.
-    """
-    documents = set(Document.objects.filter(project=project).values_list("pk", flat=True))
-    coders = {
-        m.user_id
-        for m in Membership.objects.filter(project=project)
-        if has_capability(m, Capability.CODE)
-    }
-    if any(doc not in documents or user not in coders for doc, user in pairs):
-        raise ValidationError(_("Assign this project's documents to its coders only."))
-    existing = {
-        (doc, user): pk
-        for doc, user, pk in Assignment.objects.filter(document__project=project).values_list(
-            "document_id", "coder_id", "pk"
-        )
-    }
-    stale = [pk for pair, pk in existing.items() if pair not in pairs]
-    Assignment.objects.filter(pk__in=stale).delete()
-    new = [Assignment(document_id=d, coder_id=u) for d, u in pairs if (d, u) not in existing]
-    Assignment.objects.bulk_create(new)
-    return len(new), len(stale)
-
-
-@transaction.atomic
-def assignment_mark_done(*, assignment: Assignment, done: bool = True) -> Assignment:
-    if done:
-        assignment.status = AssignmentStatus.DONE
-        assignment.done_at = timezone.now()
-    else:
-        has_work = Excerpt.objects.filter(
-            document_id=assignment.document_id, coder_id=assignment.coder_id
-        ).exists()
-        assignment.status = AssignmentStatus.IN_PROGRESS if has_work else AssignmentStatus.ASSIGNED
-        assignment.done_at = None
-    assignment.save(update_fields=["status", "done_at"])
-    return assignment

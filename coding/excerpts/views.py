@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_excerpt, may_code_document
 from coding.codebook.selectors import visible_codes
-from coding.excerpts import exports, selectors, services
+from coding.excerpts import exports, guards, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
@@ -129,12 +129,10 @@ def _not_saved(request, membership, document, exc: Exception):
         current = _excerpt_json(exc.excerpt)
         payload = {"ok": False, "error": "stale", "message": str(exc), "excerpt": current}
         return JsonResponse(payload, status=409)
-    if isinstance(exc, services.ExcerptDuplicate | services.ExcerptTooLong) and _wants_json(
-        request
-    ):
+    if isinstance(exc, guards.ExcerptDuplicate | guards.ExcerptTooLong) and _wants_json(request):
         return _ask(exc)
     error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    kind = "code_deleted" if isinstance(exc, services.CodeDeleted) else ""
+    kind = exc.code if isinstance(exc, services.CodeDeleted | services.ExcerptFrozen) else ""
     return _refused(request, membership, document, error, 409 if kind else 400, kind)
 
 
@@ -142,7 +140,7 @@ def _ask(exc: ValidationError) -> JsonResponse:
     """409 for a write the coder should confirm: "too_long", or "duplicate" with the coder's
     `existing` excerpt, which the script offers to extend (merge_into) or keep beside."""
     payload = {"ok": False, "error": exc.code, "message": " ".join(exc.messages)}
-    if isinstance(exc, services.ExcerptDuplicate):
+    if isinstance(exc, guards.ExcerptDuplicate):
         payload["existing"] = {"code": str(exc.existing.code), "version": exc.existing.version}
     return JsonResponse(payload, status=409)
 
@@ -152,11 +150,12 @@ def _restore_url(membership: Membership, excerpt_code) -> str:
     return f"{url}?excerpt={excerpt_code}"
 
 
-def _deleted(request, membership, change: ExcerptChange | None):
-    """410 for an excerpt deleted since the page loaded: who and when, and where to restore."""
+def _deleted(request, membership, change: ExcerptChange | None, *, as_json: bool = False):
+    """410 for an excerpt deleted since the page loaded: who and when, and where to restore;
+    JSON when asked for (or `as_json`), else a redirect with the message."""
     if change is None:
         message = _("This excerpt was deleted; reload the page.")
-        if _wants_json(request):
+        if as_json or _wants_json(request):
             return JsonResponse({"ok": False, "error": "deleted", "message": message}, status=410)
         messages.error(request, message)
         return redirect("coding:my-documents", project=membership.project.code)
@@ -164,7 +163,7 @@ def _deleted(request, membership, change: ExcerptChange | None):
     message = _(
         "This excerpt was deleted by %(name)s at %(time)s; restore or discard your change."
     ) % {"name": change.user.name if change.user else _("someone"), "time": when}
-    if not _wants_json(request):
+    if not (as_json or _wants_json(request)):
         return _refused(request, membership, change.document, message)
     payload = {
         "ok": False,
@@ -177,19 +176,20 @@ def _deleted(request, membership, change: ExcerptChange | None):
     return JsonResponse(payload, status=410)
 
 
-def _editable(request, membership: Membership, code: uuid.UUID):
-    """(the excerpt the member may change, None), or (None, the 410 answer) when it was deleted
-    since the page loaded; excerpts the member may not change answer 404 either way."""
+def _editable(request, membership: Membership, code: uuid.UUID, *, for_edit: bool = True):
+    """(the excerpt the member may change, or see when not `for_edit`; None), or (None, the 410
+    answer: JSON for the editor's script too) if deleted meanwhile; others answer 404."""
     # Twice: a restore may commit between the two reads (then the excerpt is there again).
     for _attempt in range(2):
         try:
-            return access_excerpt(membership, code, for_edit=True), None
+            return access_excerpt(membership, code, for_edit=for_edit), None
         except Http404:
             change = selectors.excerpt_deletion(project=membership.project, excerpt_code=code)
         if change is not None:
-            if not may_edit_excerpt(membership, coder_id=change.before.get("coder")):
+            seen = not for_edit and sees_all_codings(membership)
+            if not (seen or may_edit_excerpt(membership, coder_id=change.before.get("coder"))):
                 break
-            return None, _deleted(request, membership, change)
+            return None, _deleted(request, membership, change, as_json=not for_edit)
     raise Http404
 
 
@@ -259,9 +259,10 @@ def excerpt_editor(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
     """The coding view's excerpt editor, a fragment its script swaps into the panel. Other
     coders' excerpts (where the member may see them) open read-only unless they may edit them."""
     membership = access_project(request.user, project, Capability.CODE)
-    target = access_excerpt(membership, excerpt)
-    doc = target.document
-    mine = target.coder_id == membership.user_id
+    target, gone = _editable(request, membership, excerpt, for_edit=False)
+    if gone:
+        return gone
+    doc, mine = target.document, target.coder_id == membership.user_id
     editable = may_code_document(membership, doc) and may_edit_excerpt(
         membership, coder_id=target.coder_id
     )
@@ -305,7 +306,7 @@ def _create(membership: Membership, doc: Document, data: dict):
     ranges to patch (none for a new code: the codebook changes too, the page reloads)."""
     span = {"document": doc, "start": data["start"], "end": data["end"], "text": data["text"]}
     if data["new_code_name"].strip():
-        excerpt, code = services.excerpt_create_in_vivo(
+        excerpt, code = guards.excerpt_create_in_vivo_checked(
             membership=membership,
             name=data["new_code_name"],
             parent=data["new_code_parent"],
@@ -316,7 +317,7 @@ def _create(membership: Membership, doc: Document, data: dict):
         return excerpt, _("Coded with the new code “%(name)s”.") % {"name": code.name}, ()
     target = data["merge_into"]
     old = [(target.start, target.end)] if target else []
-    excerpt = services.excerpt_create(
+    excerpt = guards.excerpt_create_checked(
         coder=membership.user,
         codes=data["codes"],
         memo=data["memo"],
@@ -402,7 +403,7 @@ def excerpt_delete(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
         change = services.excerpt_delete(
             excerpt=target, version=int(version) if version.isdigit() else None, user=request.user
         )
-    except (services.ExcerptConflict, services.ExcerptGone) as exc:
+    except (services.ExcerptConflict, services.ExcerptGone, ValidationError) as exc:
         return _not_saved(request, membership, target.document, exc)
     return _done(
         request,

@@ -16,6 +16,17 @@ from coding.models.documents import (
     DocumentStatus,
 )
 from coding.models.excerpts import Coding, Excerpt, ExcerptAction, ExcerptChange
+from coding.models.reconciliation import (
+    Candidate,
+    CandidateComment,
+    CandidateKind,
+    Decision,
+    DecisionKind,
+    DocumentState,
+    ReconcilerMode,
+    Reconciliation,
+    ReconciliationDocument,
+)
 
 __all__ = [
     "AgreementCodeResult",
@@ -25,15 +36,24 @@ __all__ = [
     "SegmentKind",
     "Assignment",
     "AssignmentStatus",
+    "Candidate",
+    "CandidateComment",
+    "CandidateKind",
     "Code",
     "CodeStatus",
     "CodebookChange",
     "CodebookVersion",
     "Coding",
+    "Decision",
+    "DecisionKind",
     "Document",
     "DocumentKind",
+    "DocumentState",
     "DocumentStatus",
     "Excerpt",
     "ExcerptAction",
     "ExcerptChange",
+    "ReconcilerMode",
+    "Reconciliation",
+    "ReconciliationDocument",
 ]

@@ -13,6 +13,27 @@ class CodeStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
 
 
+# Tableau 10: codes that came without a colour are shown in these, in turn; the first is the
+# default of a new code.
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+DEFAULT_COLOUR = PALETTE[0]
+
+
+def new_exchange_guid() -> str:
+    return str(uuid.uuid4())
+
+
 class CodeQuerySet(models.QuerySet):
     def for_project(self, project) -> CodeQuerySet:
         return self.filter(project=project)
@@ -40,7 +61,15 @@ class Code(models.Model):
     inclusion = models.TextField(_("inclusion criteria"), blank=True)
     exclusion = models.TextField(_("exclusion criteria"), blank=True)
     example = models.TextField(_("typical example"), blank=True)
-    colour = models.CharField(_("colour"), max_length=7, default="#4e79a7")
+    colour = models.CharField(_("colour"), max_length=7, default=DEFAULT_COLOUR)
+    # Whether the colour came with an imported code or was chosen by a user: only then is it
+    # exported (REFI-QDA tools give uncoloured codes their own colours).
+    colour_given = models.BooleanField(default=False)
+    # The code's REFI-QDA guid, kept exactly as the file wrote it (braced, upper-case…) so the
+    # tool that made it recognises its own code after a round trip; new codes get a fresh one.
+    exchange_guid = models.CharField(max_length=64, default=new_exchange_guid)
+    # REFI-QDA `isCodable`: false for folder codes that only group others.
+    is_codable = models.BooleanField(_("codable"), default=True)
     shortcut = models.CharField(_("keyboard shortcut"), max_length=20, blank=True)
     position = models.PositiveIntegerField(default=0)
     memo = models.TextField(_("memo"), blank=True)
@@ -65,6 +94,9 @@ class Code(models.Model):
                 fields=["project", "name"],
                 condition=models.Q(parent__isnull=True),
                 name="code_unique_root_name",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "exchange_guid"], name="code_unique_exchange_guid"
             ),
         ]
 

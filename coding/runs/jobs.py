@@ -2,20 +2,19 @@
 
 Each document's partial is stored in the database as soon as it is computed
 (``AgreementRunPart``), never only in the broker. The handler sends all stretches but the first
-to other workers (``coding.runs.documents``), computes the first itself, then waits for the
-others while its heartbeat shows the job alive; when no part arrives for a while (their tasks
-were lost with a worker or a broker restart, or wait behind other work) it computes what is
-missing itself. Then it pools. A retry after the handler's own worker died (the sweep, see
-research/jobs.py) starts again from what is stored and computes only the missing documents.
+to other workers (``coding.runs.documents``), computes the first itself, then takes over what
+is still missing from the last document backwards while the other tasks work forwards through
+their stretches. It never sits waiting: on a busy or one-process worker the tasks it sent wait
+behind it, and tasks lost with a worker or a broker restart cost nothing. Then it pools. A
+retry after the handler's own worker died (the sweep, see research/jobs.py) starts again from
+what is stored and computes only the missing documents.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,9 +26,6 @@ from research import jobs
 from research.models import Job
 
 logger = logging.getLogger(__name__)
-
-#: How often the handler looks whether the other stretches stored their parts (seconds).
-POLL_SECONDS = 0.5
 
 
 @jobs.job_handler(services.AGREEMENT_JOB, label=gettext_lazy("Agreement run"), retry_safe=True)
@@ -60,7 +56,7 @@ def agreement_run_job(job: Job, report: jobs.Report) -> dict[str, Any]:
         first, *others = stretches(missing, [sizes.get(d, 0) for d in missing])
         mine = first + [d for stretch in others if not _send(run, stretch) for d in stretch]
     services.run_parts_compute(run=run, document_ids=mine, progress=progress)
-    _wait_for_parts(run, progress)
+    _take_over_missing(run, progress)
     report(95, _("Pooling results"))
     with transaction.atomic():
         result = services.run_store_parts(run=run)
@@ -77,18 +73,12 @@ def _send(run: AgreementRun, document_ids: list[int]) -> bool:
     return True
 
 
-def _wait_for_parts(run: AgreementRun, progress) -> None:
-    """Until every document's part is stored; computes the missing ones here when none has
-    arrived for ``JOB_HEARTBEAT_STALE_SECONDS`` (their tasks were lost or are queued behind
-    other work; a part computed twice is stored once)."""
-    count, changed = -1, time.monotonic()
+def _take_over_missing(run: AgreementRun, progress) -> None:
+    """Compute the documents whose part is not stored yet, last first, one at a time, so the
+    helper tasks (working forwards) and the handler meet in the middle; a document both compute
+    at the same moment is stored once."""
     while missing := services.run_parts_missing(run=run):
-        progress()  # also stops the wait (JobCancelled) once the job no longer runs
-        if len(missing) != count:
-            count, changed = len(missing), time.monotonic()
-        elif time.monotonic() - changed > settings.JOB_HEARTBEAT_STALE_SECONDS:
-            services.run_parts_compute(run=run, document_ids=missing, progress=progress)
-        time.sleep(POLL_SECONDS)
+        services.run_parts_compute(run=run, document_ids=missing[-1:], progress=progress)
 
 
 #: Tasks per run: enough to keep a few worker processes busy, few enough that the queue round

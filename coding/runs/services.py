@@ -243,6 +243,8 @@ def run_parts_compute(
         return 0
     inputs = documents_input(run.params["spec"], todo)
     for document_id in todo:
+        if AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
+            continue  # the run's handler took it over meanwhile (see coding/runs/jobs.py)
         partial = run_compute_document(
             run=run, document_id=document_id, prepared=inputs.get(document_id)
         )

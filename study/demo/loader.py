@@ -2,7 +2,8 @@
 
 Order matters: cases and codebook first, then documents (read synchronously, so the demo shows
 ready documents and the codings can be located in their stored text), assignments, the two
-coders' excerpts, a codebook version, a finished agreement run, write-ups and the matrix.
+coders' excerpts, a codebook version, a finished agreement run, the reconciliation of the
+documents both coders finished (the consensus), write-ups and the matrix.
 Jobs are run in-process here whatever the Celery configuration: a worker that later receives
 the dispatched message finds the job already claimed and does nothing.
 """
@@ -21,11 +22,14 @@ from cases.services import cases as case_services
 from cases.services import classifications as classification_services
 from cases.services import matrices as matrix_services
 from cases.services import writeups as writeup_services
+from coding.codebook import importing as codebook_importing
 from coding.codebook import services as codebook_services
 from coding.codebook_io import CodeNode, read_study_codebook_csv
 from coding.documents import services as document_services
+from coding.excerpts import assignments
 from coding.excerpts import services as excerpt_services
-from coding.models import Assignment, Code, Document, DocumentStatus
+from coding.models import Assignment, Code, DecisionKind, Document, DocumentStatus
+from coding.reconcile import services as reconcile_services
 from coding.runs import services as run_services
 from research.jobs import job_run_inline
 from research.models import Project, User
@@ -51,6 +55,7 @@ def load_content(project: Project, people: dict[str, User]) -> None:
         project=project, name="After categorization (v1)", user=people["lead"]
     )
     _agreement_run(project, people)
+    _reconciliation(project, people, documents)
     _writeups(project, cases, excerpts, people["lead"])
     _matrix(project, people["lead"], cases, codes)
 
@@ -98,7 +103,7 @@ def _describe(nodes: list[CodeNode], prefix: str = "", colour: str = "") -> None
 def _codebook(project: Project, people: dict[str, User]) -> dict[str, Code]:
     study = read_study_codebook_csv(content.CODEBOOK_CSV.read_text(encoding="utf-8"))
     _describe(study.roots)
-    codebook_services.codebook_import_tree(project=project, roots=study.roots, user=people["lead"])
+    codebook_importing.codebook_import_tree(project=project, roots=study.roots, user=people["lead"])
     codes = code_paths(project)
     for path, definition, memo, creator, status in definitions.ADDED_CODES:
         parent_path, _sep, name = path.rpartition(SEP)
@@ -172,14 +177,14 @@ def _assignments(project: Project, people: dict[str, User], documents: dict) -> 
     for who in ("coder1", "coder2"):
         for file in [*content.SHARED_SET, *content.NOT_STARTED[who]]:
             pairs.add((documents[file].pk, people[who].pk))
-    excerpt_services.assignments_set(project=project, pairs=pairs)
+    assignments.assignments_set(project=project, pairs=pairs)
 
 
 def _assignments_done(people: dict[str, User], documents: dict) -> None:
     for who, files in content.DONE.items():
         for file in files:
             assignment = Assignment.objects.get(document=documents[file], coder=people[who])
-            excerpt_services.assignment_mark_done(assignment=assignment)
+            assignments.assignment_mark_done(assignment=assignment)
 
 
 # --- codings -------------------------------------------------------------------------------
@@ -243,6 +248,48 @@ def _agreement_run(project: Project, people: dict[str, User]) -> None:
     )
     # Run now, in this transaction: a worker could not see the run's uncommitted documents.
     job_run_inline(run.job)
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+
+
+def _reconciliation(project: Project, people: dict[str, User], documents: dict) -> None:
+    """Reconcile the documents both coders finished, as a lead would: agreements accepted in
+    one go, both versions kept where both coded, the one coder's where only one did, and one
+    discussed candidate with a comment and a reason; then closed. The consensus feeds the
+    matrix."""
+    both = [
+        f for f in content.SHARED_SET if all(f in content.DONE[w] for w in ("coder1", "coder2"))
+    ]
+    coders, lead = [people["coder1"], people["coder2"]], people["lead"]
+    opened = reconcile_services.reconciliation_open(
+        project=project, documents=[documents[f] for f in both], coders=coders, user=lead
+    )
+    discussed = False
+    for item in opened.documents.select_related("document").order_by("pk"):
+        reconcile_services.agreements_accept(item=item, user=lead)
+        for candidate in reconcile_services.undecided(item.candidates.all()).order_by("position"):
+            present = sorted({s["coder"] for s in candidate.sources})
+            reason = ""
+            if not discussed and len(present) == 1:
+                reconcile_services.comment_add(
+                    candidate=candidate,
+                    author=people["coder2"] if present[0] == coders[0].pk else coders[0],
+                    text="I read this passage as context, not as a statement of the strategy.",
+                )
+                reason = "The passage states a goal of the strategy: coded as the first coder did."
+                discussed = True
+            reconcile_services.decision_make(
+                candidate=candidate,
+                version=candidate.version,
+                kind=DecisionKind.KEEP if len(present) == 1 else DecisionKind.KEEP_SEVERAL,
+                kept_coders=present,
+                reason=reason,
+                user=lead,
+            )
+    # Closed, so the guide's coder can keep coding these documents; the consensus, the
+    # decision log and the documents' reconciled state stay.
+    reconcile_services.reconciliation_close(reconciliation=opened)
 
 
 # --- cases: write-ups and the matrix ----------------------------------------------------------

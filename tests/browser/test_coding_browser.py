@@ -500,3 +500,20 @@ def test_an_excerpt_deleted_meanwhile_is_restored_or_discarded(page, project, co
     expect(gone).to_be_hidden()
     assert page.locator(".seg.mine").count() == 0
     assert not Excerpt.objects.exists()
+
+
+def test_opening_an_excerpt_deleted_meanwhile_says_who_deleted_it(
+    page, project, coder, lead, setup
+):
+    start = TEXT.index("næringslivet")
+    excerpt = ExcerptFactory(
+        document=setup["document"], coder=coder, start=start, end=start + 12, codes=[setup["value"]]
+    )
+    _open(page, project, setup["document"], coder)
+    services.excerpt_delete(excerpt=excerpt, user=lead)  # the lead, while the page is open
+    page.locator(".seg.mine", has_text="næringslivet").first.click()
+    gone = page.locator("#excerpt-gone")
+    expect(gone).to_contain_text(f"deleted by {lead.name}")
+    expect(page.locator("#excerpt-editor")).to_be_hidden()
+    _and_refresh(page, lambda: gone.get_by_role("button", name="Restore").click())
+    assert _wait_for(lambda: Excerpt.objects.filter(code=excerpt.code).first()) is not None

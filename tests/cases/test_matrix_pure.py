@@ -215,3 +215,15 @@ def test_sparse_matrix_matches_the_cell_by_cell_definition(seed, mode, source):
                 document_chars=chars,
             )
             assert cells[(row.key, column.key)] == expected, (row.key, column.key)
+
+
+def test_a_reconciled_document_counts_its_consensus_for_the_all_coders_sources():
+    # Doc 102 is reconciled: its consensus excerpt 4 replaces Cy's excerpt 5.
+    for source in ("any", "all", "majority"):
+        cells = compute(mode="excerpts", source=source, reconciled=frozenset({102}))
+        assert cells[("industry", "beta")].excerpt_ids == (4,), source
+    # A reconciled document without consensus codings counts nothing, whatever the coders did.
+    everyone = compute(source="any", reconciled=frozenset({100}))
+    assert everyone[("industry", "alpha")].display == ""
+    chosen = compute(source="coder", coder_id=CY, reconciled=frozenset({102}))
+    assert chosen[("industry", "beta")].excerpt_ids == (5,)

@@ -42,8 +42,9 @@ def test_cells_count_an_excerpt_for_every_case_of_its_document(study, project, l
 
 def test_matrix_query_count_is_constant(study, project, lead, django_assert_num_queries):
     membership = member(project, lead)
-    # settings, sections, rows, links, codings, assignments, overrides, footnotes, cases
-    with django_assert_num_queries(9):
+    # settings, sections, rows, links, codings, assignments, reconciled documents, overrides,
+    # footnotes, cases
+    with django_assert_num_queries(10):
         matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
     for i in range(5):
         document = DocumentFactory(project=project)
@@ -53,7 +54,7 @@ def test_matrix_query_count_is_constant(study, project, lead, django_assert_num_
         matrix_services.row_create(
             section=study.matrix.sections.get(), code=CodeFactory(project=project)
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
 
 
@@ -225,7 +226,7 @@ def test_label_only_rows_are_blank_but_take_overrides(
         project=project, name="Layout", user=lead
     )
     membership = member(project, lead)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         view = matrix_selectors.matrix_compute(matrix=matrix, membership=membership)
     cells = shown(view)
     assert cells[("Industry", "Alpha kommune")] == "X"

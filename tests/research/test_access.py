@@ -183,3 +183,23 @@ def test_project_coders_are_the_members_who_may_code(cast, project):
     assert roles == sorted([Role.OWNER, Role.LEAD, Role.CODER, Role.CODER])
     users = set(access.project_coder_users(project))
     assert users == {cast["owner"], cast["lead"], cast["coder"], cast["coder2"]}
+
+
+def test_reconciliations_are_for_leads_and_the_reconciled_coders():
+    def take_part(reconciled):
+        return table(
+            lambda m: access.may_take_part_in_reconciliation(m, reconciled_coder=reconciled)
+        )
+
+    assert take_part(True) == [True, True, True, False]
+    assert take_part(False) == [True, True, False, False]
+
+    def decide(reconciled, coders_decide):
+        return table(
+            lambda m: access.may_decide_candidates(
+                m, reconciled_coder=reconciled, coders_decide=coders_decide
+            )
+        )
+
+    assert decide(True, True) == [True, True, True, False]
+    assert decide(True, False) == [True, True, False, False]

@@ -59,3 +59,20 @@ def test_an_unreachable_broker_is_reported_not_raised():
         assert time.monotonic() - started < 5  # a page must not hang on it
     finally:
         conf.task_always_eager, conf.broker_url = eager, url
+
+
+def test_ringing_an_unreachable_broker_gives_up_at_once(lead, project):
+    """Without its own connection, a publish kept reconnecting for about six seconds per job
+    (kombu's defaults): an upload of many files would outlive the server's request timeout."""
+    job = Job.objects.create(kind=INGEST, project=project, requested_by=lead)
+    conf = current_app.conf
+    eager, url = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    try:
+        started = time.monotonic()
+        assert jobs.job_dispatch(job_id=job.pk) is False
+        assert time.monotonic() - started < 3
+    finally:
+        conf.task_always_eager, conf.broker_url = eager, url
+    job.refresh_from_db()
+    assert (job.status, job.dispatched_at) == (JobStatus.QUEUED, None)

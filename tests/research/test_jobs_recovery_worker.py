@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from coding.documents import services as document_services
 from coding.models import AgreementRun, Document, DocumentKind, DocumentStatus
@@ -80,12 +81,15 @@ def redis_stop() -> None:
 
 
 def _use_broker(url: str) -> None:
-    """Point this process's Celery app at another broker (its connection pools are cached)."""
+    """Point this process's Celery app at another broker. Its connection pool is cached, and
+    so are kombu's producer pools, globally, per connection: reset both, or a later test that
+    goes back to the first broker is handed a producer pool whose connections were closed."""
     celery_app.conf.broker_url = url
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 class Worker:
@@ -102,6 +106,7 @@ class Worker:
                 f"{db['PORT'] or 5432}/{db['NAME']}"
             ),
             "DJANGO_CONN_MAX_AGE": "0",
+            "CONCORD_CELERY_EAGER": "0",  # the sweep must send re-sent jobs through Redis
             "REDIS_URL": BROKER,
             "CONCORD_TEST_HOLD": str(hold),
             "DJANGO_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),  # the files the test stored

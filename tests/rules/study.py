@@ -1,12 +1,47 @@
 """Access rules for the pages of the study app (documents with their cases, export, restore)."""
 
+import uuid
+
 from research.access import Capability
+from study.refi.jobs import import_path
+from study.refi.model import RefiProject, RefiUser
+from study.refi.write import write_qdpx
 from tests.rules.common import STAFF
+
+
+def _upload(world) -> str:
+    """A .qdpx waiting for its people mapping, so the roles allowed reach the page."""
+    token = str(uuid.UUID(int=15))
+    path = import_path(project=world["project"], token=token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    user = RefiUser(guid=str(uuid.UUID(int=1)), name="Ann")
+    path.write_bytes(write_qdpx(RefiProject(name="Upload", users=[user])))
+    return token
+
+
+def _memo(world) -> str:
+    """A memo by world["coder"], so the coder may change it (a coder changes only their own)."""
+    from study.memos.services import memo_create
+    from study.models import ProjectMemo
+
+    memo = ProjectMemo.objects.filter(project=world["project"], title="Rules").first()
+    if memo is None:
+        memo = memo_create(project=world["project"], user=world["coder"], title="Rules")
+    return str(memo.code)
+
+
+KWARG_BUILDERS = {"upload": _upload, "memo": _memo}
 
 URL_RULES = {
     "study:document-upload": Capability.MANAGE,
     "study:document-edit": Capability.MANAGE,
     "study:project-export": Capability.MANAGE,
     "study:project-export-download": Capability.MANAGE,
+    "study:qdpx-upload": Capability.MANAGE,
+    "study:memo-list": Capability.VIEW,
+    "study:memo-create": Capability.CODE,
+    "study:memo-edit": Capability.CODE,
+    "study:memo-delete": Capability.CODE,
+    "study:qdpx-people": Capability.MANAGE,
     "study:project-restore": STAFF,
 }

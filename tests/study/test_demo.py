@@ -60,7 +60,7 @@ def test_every_demo_document_has_a_believable_length():
 
 def test_every_demo_coding_is_found_and_uses_existing_codes(demo):
     expected = sum(2 if who == "both" else 1 for _f, _p, _c, who, _m in demo_codings.CODINGS)
-    assert Excerpt.objects.filter(document__project=demo).count() == expected
+    assert Excerpt.objects.filter(document__project=demo, coder__isnull=False).count() == expected
     for excerpt in Excerpt.objects.filter(document__project=demo).select_related("document"):
         assert excerpt.document.text[excerpt.start : excerpt.end] == excerpt.text
     paths = code_paths(demo)
@@ -151,3 +151,20 @@ def test_demo_load_is_fast(settings, tmp_path):
     started = time.perf_counter()
     demo_load()
     assert time.perf_counter() - started < 20
+
+
+def test_the_demo_reconciles_the_shared_documents_into_a_consensus(demo):
+    from cases.models import Matrix
+    from cases.selectors import matrices as matrix_selectors
+    from coding.models import DocumentState, ReconciliationDocument
+
+    items = ReconciliationDocument.objects.filter(reconciliation__project=demo)
+    assert items.count() == 6
+    assert set(items.values_list("state", flat=True)) == {DocumentState.RECONCILED}
+    assert Excerpt.objects.filter(document__project=demo, coder__isnull=True).count() > 20
+    matrix = Matrix.objects.get(project=demo)
+    matrix.source = "consensus"
+    lead = demo.memberships.get(role="lead")
+    view = matrix_selectors.matrix_compute(matrix=matrix, membership=lead)
+    shown = [cell.display for _s, rows in view.sections for _r, cells in rows for cell in cells]
+    assert sum(1 for value in shown if value) > 5

@@ -30,13 +30,15 @@ from cases.models import (
 )
 from coding.codebook import services as codebook_services
 from coding.codebook.services import codebook_undoable
-from coding.models import AgreementRun, Assignment, Coding, Excerpt
+from coding.models import AgreementRun, Assignment, Coding, Excerpt, ExcerptChange
+from coding.reconcile import services as reconcile_services
 from coding.runs import services as run_services
 from research.jobs import job_run_inline
 from research.models import Project, User
 from research.services import project_delete
 from study.demo import demo_load, demo_remove
 from study.export import project_export_data, render
+from study.memos.services import memo_create
 from study.restore import RestoreError, project_restore, project_restore_file
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory, UserFactory
@@ -80,6 +82,12 @@ def _build(project, lead, coder, coder2) -> None:
     cited = ExcerptFactory(document=interview, coder=coder, start=40, end=60, codes=[idea])
     Excerpt.objects.filter(pk=cited.pk).update(version=3)
     _cases(project, lead, strategy, interview, cited)
+    memo = memo_create(
+        project=project, user=coder, title="Open coding", text="Cooperation comes first."
+    )
+    memo.documents.set([strategy])
+    memo.codes.set([academia])
+    memo.cases.set(Case.objects.filter(project=project, name="Bjørkvik"))
     rule = ClassificationRule.objects.create(project=project, name="Helix", created_by=lead)
     quadruple = ClassificationClass.objects.create(rule=rule, name="Quadruple", position=0)
     quadruple.all_of.set([academia, business])
@@ -89,6 +97,23 @@ def _build(project, lead, coder, coder2) -> None:
         project=project, requested_by=lead, coders=[coder, coder2], unit="document"
     )
     job_run_inline(run.job)
+    _reconciliation(project, lead, coder, coder2, strategy)
+
+
+def _reconciliation(project, lead, coder, coder2, strategy) -> None:
+    """A round with a decision, an undone one, a reason and a comment."""
+    opened = reconcile_services.reconciliation_open(
+        project=project, documents=[strategy], coders=[coder, coder2], user=lead
+    )
+    (candidate,) = opened.documents.get().candidates.all()
+    first = reconcile_services.decision_make(
+        candidate=candidate, version=1, kind="keep", kept_coders=[coder2.pk], user=lead
+    )
+    reconcile_services.decision_undo(decision=first, user=lead)
+    reconcile_services.decision_make(
+        candidate=candidate, version=3, kind="union", reason="Both halves matter.", user=lead
+    )
+    reconcile_services.comment_add(candidate=candidate, author=coder, text="Agreed.")
 
 
 def _cases(project, lead, strategy, interview, cited) -> None:
@@ -152,7 +177,11 @@ def _empty_server(project) -> None:
 def test_export_carries_every_part_of_the_project(built, coder):
     data = project_export_data(project=built)
     consensus = [e for e in data["excerpts"] if e["coder"] is None]
-    assert [(e["memo"], e["text"]) for e in consensus] == [("Agreed", "Kommune")]
+    # The hand-made one, and the union the reconciliation decided.
+    assert [(e["memo"], e["text"]) for e in consensus] == [
+        ("Agreed", "Kommune"),
+        ("", "Kommunen skal samarb"),
+    ]
     mine = [e for e in data["excerpts"] if e["coder"] == coder.email]
     assert sorted(len(e["codes"]) for e in mine) == [1, 2]
     assert {e["version"] for e in mine} == {1, 3}
@@ -162,6 +191,11 @@ def test_export_carries_every_part_of_the_project(built, coder):
     assert sorted(run["params"]["spec"]["coders"]) == run["coders"]  # spec: in the run's order
     assert run["results"]["pooled"] and run["code_results"]
     assert '"id"' not in render(data["agreement_runs"])  # no internal ids in the file
+    (round_,) = data["reconciliations"]
+    (candidate,) = round_["documents"][0]["candidates"]
+    assert [d["kind"] for d in candidate["decisions"]] == ["keep", "union"]
+    assert candidate["decisions"][0]["kept_coders"] == ["coder2@example.org"]
+    assert {s["coder"] for s in candidate["sources"]} == {coder.email, "coder2@example.org"}
 
 
 def test_round_trip_into_an_empty_server_gives_the_same_export(built):
@@ -170,6 +204,21 @@ def test_round_trip_into_an_empty_server_gives_the_same_export(built):
     _empty_server(built)
     restored = project_restore_file(content=text.encode())
     assert _comparable(project_export_data(project=restored)) == _comparable(first)
+
+
+def test_each_restored_excerpt_starts_its_history_with_the_restore(built):
+    text = render(project_export_data(project=built))
+    _empty_server(built)
+    admin = UserFactory(email="admin@example.org")
+    project = project_restore_file(content=text.encode(), owner=admin)
+    excerpts = {e.code: e for e in Excerpt.objects.filter(document__project=project)}
+    changes = ExcerptChange.objects.filter(project=project)
+    assert excerpts and changes.count() == len(excerpts)
+    for change in changes:
+        excerpt = excerpts[change.excerpt_code]
+        assert (change.action, change.user, change.version) == ("restore", admin, excerpt.version)
+        codes = sorted(str(c) for c in excerpt.codes.values_list("code", flat=True))
+        assert change.after["codes"] == codes and change.after["text"] == excerpt.text
 
 
 def test_restored_people_are_inactive_without_a_password_and_keep_their_names(built, lead):

@@ -57,13 +57,18 @@ export function refusal(payload) {
 
 // A fragment of server HTML: the excerpt editor, or with `workspace` the whole workspace (the
 // view answers HX-Request with its workspace partial). Null, and the user told, on failure.
-export async function fetchHtml(url, { workspace = false } = {}) {
+export async function fetchHtml(url, { workspace = false, onGone = null } = {}) {
   try {
     const response = await fetch(url, {
       headers: workspace ? { "HX-Request": "true" } : {},
       credentials: "same-origin",
     });
     if (response.ok) return await response.text();
+    // 410: what was asked for was deleted meanwhile; the JSON says by whom (shown by onGone).
+    if (response.status === 410 && onGone) {
+      onGone(await response.json());
+      return null;
+    }
   } catch {
     // offline: told below, like a refusal
   }

@@ -84,7 +84,9 @@ export async function openEditor(excerpt) {
   editor.dataset.excerpt = shown.code;
   editor.setAttribute("aria-busy", "true");
   markActive(shown);
-  const html = await fetchHtml(state.workspace.dataset.editorUrl.replace(ZERO, shown.code));
+  const html = await fetchHtml(state.workspace.dataset.editorUrl.replace(ZERO, shown.code), {
+    onGone: showGone,
+  });
   // Another excerpt may have been opened meanwhile: the last one opened wins.
   if (!editor.isConnected || editor.dataset.excerpt !== shown.code) return;
   editor.removeAttribute("aria-busy");

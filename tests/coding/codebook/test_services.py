@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from coding.codebook import selectors, services
+from coding.codebook import importing, selectors, services
 from coding.codebook_io import CodeNode, read_study_codebook_csv
 from coding.models import Code, CodebookChange, CodeStatus, Coding, Excerpt
 from tests.factories import DocumentFactory, ExcerptFactory
@@ -237,12 +237,12 @@ def test_accept_a_proposed_code(project, lead, coder):
 def test_import_study_codebook_then_merge_again(project, lead):
     text = shared_path("method", "codebook.csv").read_text(encoding="utf-8")
     roots = read_study_codebook_csv(text).roots
-    report = services.codebook_import_tree(project=project, roots=roots, user=lead)
+    report = importing.codebook_import_tree(project=project, roots=roots, user=lead)
     assert report.added and not report.existing
     count = Code.objects.filter(project=project).count()
     assert count == len(report.added)
     assert_paths_consistent(project)
-    again = services.codebook_import_tree(
+    again = importing.codebook_import_tree(
         project=project,
         roots=[*roots, CodeNode(name=roots[0].name, children=[CodeNode(name="Newcomer")])],
         user=lead,

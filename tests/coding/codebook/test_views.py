@@ -192,6 +192,27 @@ def test_move_form_and_up_down(project, lead, book):
     ]
 
 
+def test_stepping_a_code_merged_away_meanwhile_says_so(project, lead, book, monkeypatch):
+    """The lead's page still shows "Government"; another lead merges it away between the
+    view reading the code and the step: a message, not a 500."""
+    from coding.codebook import views
+
+    read = views._code
+
+    def read_then_merge(membership, code):
+        found = read(membership, code)
+        services.code_merge(source=found, target=book["academia"], user=lead)
+        return found
+
+    monkeypatch.setattr(views, "_code", read_then_merge)
+    client = client_for(lead)
+    response = client.post(url("code-move", project, book["gov"]), {"direction": "up"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "was merged or deleted meanwhile" in page
+    assert not Code.objects.filter(pk=book["gov"].pk).exists()
+
+
 def test_move_under_own_child_is_refused_in_the_form(project, lead, book):
     response = client_for(lead).post(
         url("code-move", project, book["actors"]), {"parent": book["gov"].code}
@@ -275,10 +296,10 @@ def test_versions_view(project, lead, viewer, book):
     assert selectors.codebook_version_current(project=project).name == "Round 1"
 
 
-def _upload(client, project, name, content: bytes):
+def _upload(client, project, name, content: bytes, **extra):
     file = io.BytesIO(content)
     file.name = name
-    return client.post(url("codebook-import", project), {"file": file})
+    return client.post(url("codebook-import", project), {"file": file, **extra})
 
 
 def test_csv_round_trip(project, lead, book):
@@ -294,8 +315,10 @@ def test_csv_round_trip(project, lead, book):
     assert [(n.name, n.definition) for n in strip(exported)[0].children] == [
         (n.name, n.definition) for n in strip(again)[0].children
     ]
-    # Importing the same file again adds nothing.
+    # Importing the same file again asks about the codes it already has; merging adds nothing.
     response = _upload(client, other, "book.csv", exported)
+    assert "3 codes in this file are already in the codebook" in response.content.decode()
+    response = _upload(client, other, "book.csv", exported, guids="merge")
     assert "0 codes added" in response.content.decode()
 
 

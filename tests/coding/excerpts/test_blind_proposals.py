@@ -78,4 +78,4 @@ def test_a_refi_qda_export_with_no_code_to_show_is_a_message(project, assigned, 
     response = client.get(url)
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "There are no codes to export yet." in page
+    assert "The codebook cannot be exported" in page

@@ -23,9 +23,8 @@ def _url(name, project, excerpt_code):
 
 
 def _new_excerpt(document, coder, codes=()):
-    # Many excerpts on one passage on purpose (one per tab): past the duplicate guard.
     return services.excerpt_create(
-        document=document, coder=coder, codes=codes, keep_both=True, **span(TEXT, "Kommunen")
+        document=document, coder=coder, codes=codes, **span(TEXT, "Kommunen")
     )
 
 

@@ -108,3 +108,22 @@ def test_a_write_answers_a_patch_with_the_page_filter(project, assigned, coder, 
     patch = response.json()["patch"]
     assert [e["start"] for e in patch["excerpts"]] == [9]
     assert patch["counts"] == {str(codes["value"].pk): 1, str(codes["data"].pk): 1}
+
+
+def test_editor_of_an_excerpt_deleted_meanwhile_answers_410_json(project, mine, coder, lead):
+    from coding.excerpts.services import excerpt_delete
+
+    excerpt_delete(excerpt=mine, user=lead)
+    response = client_for(coder).get(_editor(project, mine))
+    assert response.status_code == 410
+    payload = response.json()
+    assert payload["error"] == "deleted"
+    assert payload["message"].startswith(f"This excerpt was deleted by {lead.name} at ")
+    assert payload["restore_url"].endswith(f"?excerpt={mine.code}")
+
+
+def test_editor_of_a_deleted_excerpt_the_member_never_saw_stays_404(project, mine, coder2):
+    from coding.excerpts.services import excerpt_delete
+
+    excerpt_delete(excerpt=mine)
+    assert client_for(coder2).get(_editor(project, mine)).status_code == 404

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coding.codebook.services import code_delete, code_merge
+from coding.codebook.services import code_delete, code_merge, codebook_undo
 from coding.excerpts import selectors, services
 from coding.models import Code, Excerpt, ExcerptChange
 from tests.coding.excerpts.conftest import TEXT, span
@@ -51,6 +51,36 @@ def test_every_write_is_logged_with_who_and_before_after(project, excerpt, coder
     assert (update.before["memo"], update.after["memo"]) == ("", "m")
     assert update.after["codes"] == sorted([str(codes["value"].code), str(codes["data"].code)])
     assert changes[2].before["text"] == "Kommunen" and changes[2].after == {}
+
+
+def test_a_code_delete_logs_the_removed_coding_in_each_excerpt_history(
+    project, excerpt, assigned, coder2, lead, codes
+):
+    services.excerpt_update(excerpt=excerpt, version=1, add_codes=[codes["data"]])
+    other = services.excerpt_create(
+        document=assigned, coder=coder2, codes=[codes["data"]], **span(TEXT, "Vi")
+    )
+    untouched = services.excerpt_create(
+        document=assigned, coder=coder2, codes=[codes["value"]], **span(TEXT, "sensorer")
+    )
+    code_delete(code=codes["data"], user=lead, confirm_codings=2)
+    value, data = str(codes["value"].code), str(codes["data"].code)
+    logged = {c.excerpt_code: c for c in ExcerptChange.objects.filter(action="update", user=lead)}
+    assert set(logged) == {excerpt.code, other.code}
+    assert logged[excerpt.code].before["codes"] == sorted([value, data])
+    assert logged[excerpt.code].after["codes"] == [value]
+    assert (logged[other.code].before["codes"], logged[other.code].after["codes"]) == ([data], [])
+    # The coder's text and memo did not change: an open tab's version is still the current one.
+    assert logged[excerpt.code].version == Excerpt.objects.get(pk=excerpt.pk).version == 2
+    assert not ExcerptChange.objects.filter(excerpt_code=untouched.code, action="update")
+
+    # Undoing the delete puts the codings back, and says so in the same histories.
+    codebook_undo(project=project, user=lead)
+    back = ExcerptChange.objects.filter(action="update", user=lead).order_by("-pk")[:2]
+    assert {(c.excerpt_code, tuple(c.after["codes"])) for c in back} == {
+        (excerpt.code, tuple(sorted([value, data]))),
+        (other.code, (data,)),
+    }
 
 
 def test_history_selector_says_who_changed_what(excerpt, coder, codes):

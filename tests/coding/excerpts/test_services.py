@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from coding.excerpts import services
+from coding.excerpts import assignments, services
 from coding.models import Assignment, AssignmentStatus, Code, CodeStatus, Coding, Excerpt
 from research.models import Membership
 from tests.coding.excerpts.conftest import TEXT, span
@@ -147,19 +147,37 @@ def test_in_vivo_by_a_lead_is_active(project, document, lead):
 
 def test_assignments_set_adds_and_removes(project, document, coder, coder2, viewer):
     other = DocumentFactory(project=project)
-    added, removed = services.assignments_set(
+    added, removed = assignments.assignments_set(
         project=project, pairs={(document.pk, coder.pk), (other.pk, coder2.pk)}
     )
     assert (added, removed) == (2, 0)
-    added, removed = services.assignments_set(project=project, pairs={(document.pk, coder.pk)})
+    added, removed = assignments.assignments_set(project=project, pairs={(document.pk, coder.pk)})
     assert (added, removed) == (0, 1)
     with pytest.raises(ValidationError):
-        services.assignments_set(project=project, pairs={(document.pk, viewer.pk)})
+        assignments.assignments_set(project=project, pairs={(document.pk, viewer.pk)})
 
 
 def test_mark_done_and_reopen(assigned, coder):
     assignment = Assignment.objects.get(document=assigned, coder=coder)
-    services.assignment_mark_done(assignment=assignment)
+    assignments.assignment_mark_done(assignment=assignment)
     assert assignment.status == AssignmentStatus.DONE and assignment.done_at
-    services.assignment_mark_done(assignment=assignment, done=False)
+    assignments.assignment_mark_done(assignment=assignment, done=False)
     assert assignment.status == AssignmentStatus.ASSIGNED and assignment.done_at is None
+
+
+def test_a_folder_code_cannot_be_applied_and_nothing_is_stored(assigned, coder, codes):
+    """REFI-QDA's isCodable="false": the code only groups others."""
+    folder = codes["value"]
+    Code.objects.filter(pk=folder.pk).update(is_codable=False)
+    folder.refresh_from_db()
+    with pytest.raises(ValidationError, match="only groups other codes"):
+        services.excerpt_create(
+            document=assigned, coder=coder, codes=[folder], **span(TEXT, "Kommunen")
+        )
+    assert not Excerpt.objects.exists()
+    excerpt = services.excerpt_create(
+        document=assigned, coder=coder, codes=[codes["data"]], **span(TEXT, "Kommunen")
+    )
+    with pytest.raises(ValidationError, match="only groups other codes"):
+        services.excerpt_update(excerpt=excerpt, version=excerpt.version, add_codes=[folder])
+    assert list(excerpt.codes.all()) == [codes["data"]]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coding', '0006_excerpt_history'),
+        ('coding', '0008_code_exchange_guid_codable_colour_given'),
     ]
 
     operations = [

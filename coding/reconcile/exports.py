@@ -1,0 +1,152 @@
+"""Reconciliation exports: the consensus codings with their provenance, and the decision log
+(every decision, undone ones too, with reasons and comments), as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from coding.excerpts.exports import _csv_safe
+from coding.excerpts.selectors import code_paths
+from coding.models import Candidate, CandidateComment, Code, Decision, Excerpt
+from research.models import Project, User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _people(ids: set[int]) -> dict[int, str]:
+    return {u.pk: u.name for u in User.objects.filter(pk__in=ids)}
+
+
+def _source_coders(decision: Decision, candidate: Candidate) -> list[int]:
+    if decision.kept_coders:
+        return list(decision.kept_coders)
+    return sorted({s["coder"] for s in candidate.sources})
+
+
+def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
+    """One row per consensus excerpt: where, what, which codes, from which coders' versions,
+    how it was decided, why, by whom and when. Queries: 5."""
+    decisions = list(
+        Decision.objects.filter(
+            candidate__item__reconciliation__project=project, undone_at__isnull=True
+        ).select_related("candidate__item__document", "decided_by")
+    )
+    uuids = [u for d in decisions for u in d.consensus]
+    excerpts = {
+        str(e.code): e for e in Excerpt.objects.filter(code__in=uuids).prefetch_related("codes")
+    }
+    paths = code_paths(list(Code.objects.filter(project=project).values("id", "name", "parent_id")))
+    people = _people({c for d in decisions for c in _source_coders(d, d.candidate)})
+    header = [
+        _("Document"),
+        _("Start"),
+        _("End"),
+        _("Text"),
+        _("Codes"),
+        _("Source coders"),
+        _("Decision"),
+        _("Reason"),
+        _("Decided by"),
+        _("Date"),
+    ]
+    rows = []
+    for d in decisions:
+        for uid in d.consensus:
+            excerpt = excerpts.get(uid)
+            if excerpt is None:  # deleted from the coding view since: no longer consensus
+                continue
+            rows.append(
+                [
+                    d.candidate.item.document.title,
+                    excerpt.start,
+                    excerpt.end,
+                    excerpt.text,
+                    "; ".join(sorted(paths[c.pk] for c in excerpt.codes.all())),
+                    ", ".join(people.get(c, "?") for c in _source_coders(d, d.candidate)),
+                    d.get_kind_display(),
+                    d.reason,
+                    d.decided_by.name if d.decided_by else "",
+                    d.decided_at.isoformat(timespec="seconds"),
+                ]
+            )
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    return header, rows
+
+
+def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
+    """Every decision per document in order, undone ones included, with the discussion."""
+    decisions = list(
+        Decision.objects.filter(candidate__item__reconciliation__project=project)
+        .select_related("candidate__item__document", "decided_by", "undone_by")
+        .order_by("candidate__item__document__title", "candidate__start", "decided_at", "pk")
+    )
+    comments: dict[int, list[str]] = {}
+    for c in CandidateComment.objects.filter(
+        candidate__item__reconciliation__project=project
+    ).select_related("author"):
+        comments.setdefault(c.candidate_id, []).append(
+            f"{c.author.name if c.author else ''}: {c.text}"
+        )
+    header = [
+        _("Document"),
+        _("Candidate"),
+        _("Start"),
+        _("End"),
+        _("Decision"),
+        _("Reason"),
+        _("Decided by"),
+        _("Date"),
+        _("Undone by"),
+        _("Undone"),
+        _("Comments"),
+    ]
+    rows = [
+        [
+            d.candidate.item.document.title,
+            d.candidate.get_kind_display(),
+            d.candidate.start,
+            d.candidate.end,
+            d.get_kind_display(),
+            d.reason,
+            d.decided_by.name if d.decided_by else "",
+            d.decided_at.isoformat(timespec="seconds"),
+            d.undone_by.name if d.undone_by else "",
+            d.undone_at.isoformat(timespec="seconds") if d.undone_at else "",
+            " | ".join(comments.get(d.candidate_id, [])),
+        ]
+        for d in decisions
+    ]
+    return header, rows
+
+
+def response(header: list[str], rows: list[list[Any]], *, fmt: str, name: str) -> HttpResponse:
+    if fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = name[:31]
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):  # text is never a formula
+                    cell.data_type = TYPE_STRING
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        answer = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+        answer = HttpResponse(
+            ("\ufeff" + text.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+    answer["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return answer
