@@ -142,6 +142,7 @@ def _excerpts(project: Project) -> list[dict[str, Any]]:
                 "text": e.text,
                 "memo": e.memo,
                 "version": e.version,
+                "text_flag": e.text_flag,
                 "codes": sorted(codes.get(e.pk, [])),
                 "created_at": _when(e.created_at),
                 "updated_at": _when(e.updated_at),
@@ -362,6 +363,11 @@ def _run_params(run: AgreementRun, names: _Names) -> dict[str, Any]:
     code_ids = {str(pk): name for pk, name in names.codes.items()}
     spec["coders"] = names.each(names.users, spec.get("coders", []))
     spec["documents"] = names.each(names.documents, spec.get("documents", []))
+    spec["text_versions"] = {
+        names.documents[int(pk)]: number
+        for pk, number in spec.get("text_versions", {}).items()
+        if int(pk) in names.documents
+    }
     spec["rows"] = names.each(names.codes, spec.get("rows", []))
     spec["code_map"] = {
         code_ids[key]: names.codes[row]

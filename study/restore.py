@@ -47,11 +47,10 @@ from cases.models import (
     MatrixSection,
     Source,
 )
+from coding.documents.selectors import document_reading_fields
+from coding.documents.versions import text_versions_load
 from coding.excerpts.services import excerpts_log_restored
 from coding.models import (
-    AgreementCodeResult,
-    AgreementRun,
-    AgreementUnit,
     Assignment,
     AssignmentStatus,
     Code,
@@ -68,6 +67,7 @@ from research.models import LONG_EXCERPT, Membership, Project, Role, User
 from study.export import FORMAT, VERSION
 from study.memos.exchange import memos_restore
 from study.reconciliations import reconciliations_restore
+from study.restore_runs import runs_restore
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ class _Restore:
         self._cases(project)
         self._classifications(project)
         self._matrices(project)
-        self._runs(project)
+        runs_restore(self, project)
         reconciliations_restore(self, project)
         memos_restore(self, project)
         return project
@@ -326,10 +326,12 @@ class _Restore:
                 pages=d["pages"],
                 paragraphs=d["paragraphs"],
                 turns=d["turns"],
+                **document_reading_fields(d),
                 page_count=len(d["pages"]),
                 created_by=self.user(d["created_by"]),
                 created_at=_when(d["created_at"]),
             )
+            text_versions_load(document=self.documents[d["code"]], rows=d.get("text_versions", []))
         Assignment.objects.bulk_create(
             Assignment(
                 document=self.find(self.documents, a["document"], _("document")),
@@ -348,7 +350,9 @@ class _Restore:
         for e in self.data["excerpts"]:
             document = self.find(self.documents, e["document"], _("document"))
             start, end = int(e["start"]), int(e["end"])
-            if not 0 <= start < end <= len(document.text) or document.text[start:end] != e["text"]:
+            flag = str(e.get("text_flag") or "")  # a new text version moved its words away
+            wrong = document.text[start:end] != e["text"] and not flag
+            if not 0 <= start < end <= len(document.text) or wrong:
                 raise RestoreError(
                     _("An excerpt of “%(title)s” does not match the document's text.")
                     % {"title": document.title}
@@ -362,6 +366,7 @@ class _Restore:
                 text=e["text"],
                 memo=e["memo"],
                 version=e["version"],
+                text_flag=flag,
                 created_at=_when(e["created_at"]),
                 updated_at=_when(e["updated_at"]),
             )
@@ -517,78 +522,3 @@ class _Restore:
             )
             for o in r["overrides"]
         )
-
-    def _runs(self, project: Project) -> None:
-        for r in self.data["agreement_runs"]:
-            run = AgreementRun.objects.create(
-                code=_uuid(r["code"]),
-                project=project,
-                name=r["name"],
-                unit=_choice(r["unit"], AgreementUnit.values, _("agreement unit")),
-                params=self._run_params(r["params"]),
-                codebook_version=self.find(self.versions, r["codebook_version"], _("version")),
-                codebook_summary=r["codebook_summary"],
-                excerpt_versions=[
-                    [self.find(self.excerpts, code, _("excerpt")).pk, version]
-                    for code, version in r["excerpt_versions"]
-                ],
-                results=self._run_results(r["results"]),
-                created_by=self.user(r["created_by"]),
-                created_at=_when(r["created_at"]),
-                finished_at=_when(r["finished_at"]),
-            )
-            run.coders.set([self.user(email) for email in r["coders"]])
-            AgreementCodeResult.objects.bulk_create(
-                AgreementCodeResult(
-                    run=run,
-                    code=self.find(self.codes, c["code"], _("code")),
-                    code_name=c["code_name"],
-                    code_path=c["code_path"],
-                    position=c["position"],
-                    units=c["units"],
-                    prevalence=c["prevalence"],
-                    values=c["values"],
-                    reasons=c["reasons"],
-                    disagreement_count=c["disagreement_count"],
-                )
-                for c in r["code_results"]
-            )
-
-    def _user_pks(self, emails: list) -> list[int]:
-        return [self.user(email).pk for email in emails]
-
-    def _code_pk(self, code: str) -> int:
-        return self.find(self.codes, code, _("code")).pk
-
-    def _run_params(self, params: dict[str, Any]) -> dict[str, Any]:
-        choices = dict(params["choices"])
-        choices["cases"] = [str(self.find(self.cases, c, _("case")).pk) for c in choices["cases"]]
-        spec = dict(params["spec"])
-        spec["coders"] = self._user_pks(spec["coders"])
-        spec["documents"] = [
-            self.find(self.documents, d, _("document")).pk for d in spec["documents"]
-        ]
-        spec["rows"] = [self._code_pk(c) for c in spec["rows"]]
-        spec["code_map"] = {
-            str(self._code_pk(key)): self._code_pk(row) for key, row in spec["code_map"].items()
-        }
-        spec["names"] = {str(self._code_pk(key)): name for key, name in spec["names"].items()}
-        return {"choices": choices, "spec": spec}
-
-    def _run_results(self, results: dict[str, Any]) -> dict[str, Any]:
-        results = dict(results)
-        if "coders" in results:
-            results["coders"] = self._user_pks(results["coders"])
-        if "pairwise" in results:
-            results["pairwise"] = [
-                {**pair, "coders": self._user_pks(pair["coders"])} for pair in results["pairwise"]
-            ]
-        unitized = results.get("unitized")
-        if unitized and "per_code" in unitized:
-            results["unitized"] = {
-                **unitized,
-                "per_code": {
-                    str(self._code_pk(key)): value for key, value in unitized["per_code"].items()
-                },
-            }
-        return results

@@ -186,6 +186,80 @@ def _draw_scan(pdf: object, width: float, height: float) -> None:
     pdf.rect(40, 140, width - 80, height - 230)  # type: ignore[attr-defined]
 
 
+def layout_pdf(
+    pages: list[list[str | tuple[str, str]]],
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    right_columns: list[list[str]] | None = None,
+    headings: dict[int, str] | None = None,
+) -> bytes:
+    """A PDF drawn line by line: an optional running ``header`` and ``footer`` (``{page}`` and
+    ``{pages}`` are filled in), each page's body lines, and optionally a right column per page
+    (drawn after the left one) and a large bold heading per page number. A body line given as
+    ``("heading", text)`` is drawn as a large bold heading where it stands."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    for number, lines in enumerate(pages, 1):
+        if header:
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(50, height - 40, header.format(page=number, pages=len(pages)))
+        y = height - 80
+        if headings and number in headings:
+            pdf.setFont("Helvetica-Bold", 16)
+            pdf.drawString(50, y, headings[number])
+            y -= 28
+        pdf.setFont("Helvetica", 10)
+        for line in lines:
+            if isinstance(line, tuple):
+                pdf.setFont("Helvetica-Bold", 15)
+                pdf.drawString(50, y - 6, line[1])
+                pdf.setFont("Helvetica", 10)
+                y -= 30
+            else:
+                y = _draw_lines(pdf, 50, y, [line])
+        y = height - 80 - (28 if headings and number in headings else 0)
+        if right_columns:
+            _draw_lines(pdf, 310, y, right_columns[number - 1])
+        if footer:
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(width / 2 - 30, 30, footer.format(page=number, pages=len(pages)))
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+OCR_LINES = ["Kommunen skal samarbeide", "med innbyggerne om", "digitale tjenester."]
+
+
+def scanned_text_pdf(pages: int = 1, lines: list[str] = OCR_LINES) -> bytes:
+    """A scan of printed text: each page one image of ``lines`` in large type, no text layer."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.load_default(size=56)
+    image = Image.new("L", (1400, 120 + 90 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((60, 60 + 90 * index), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    for _ in range(pages):
+        shown = width - 100
+        pdf.drawImage(ImageReader(image), 50, height - 80 - shown * image.height / image.width,
+                      shown, shown * image.height / image.width)  # fmt: skip
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def scanned_pdf(pages: int = 2) -> bytes:
     """A PDF whose pages are only images: no text layer at all."""
     return norwegian_strategy_pdf(pages, scanned_pages=tuple(range(1, pages + 1)))
@@ -248,6 +322,66 @@ def norwegian_docx(paragraphs: list[str] | None = None, *, title: str = PDF_TITL
             document.add_paragraph(text)
     out = io.BytesIO()
     document.save(out)
+    return out.getvalue()
+
+
+FOOTNOTE = "Tallene gjelder 2023 og er hentet fra KOSTRA."
+COMMENT = "Stemmer dette tallet?"
+DOCX_HEADER = "Bjørkvik kommune – internt utkast"
+
+
+def docx_with_notes() -> bytes:
+    """A DOCX with a heading, a footnote, a comment and a page header and footer."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = DOCX_HEADER
+    document.sections[0].footer.paragraphs[0].text = "Utkast 3"
+    document.add_heading("Innledning", level=1)
+    cited = document.add_paragraph("Kommunen har 4 200 innbyggere.")
+    reference = OxmlElement("w:footnoteReference")
+    reference.set(qn("w:id"), "1")
+    cited.add_run()._r.append(reference)
+    commented = document.add_paragraph("Velferdsteknologi brukes i alle sonene.")
+    document.add_comment(commented.runs, text=COMMENT, author="Kari Nordmann")
+    document.add_heading("Mål", level=2)
+    document.add_paragraph(PARAGRAPHS[0])
+    out = io.BytesIO()
+    document.save(out)
+    return _with_footnotes(out.getvalue(), FOOTNOTE)
+
+
+def _with_footnotes(data: bytes, text: str) -> bytes:
+    """Add a footnotes part (python-docx cannot write one) holding footnote 1."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            if item.filename == "word/_rels/document.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b"</Relationships>",
+                )
+            target.writestr(item, content)
+        target.writestr("word/footnotes.xml", footnotes)
     return out.getvalue()
 
 

@@ -200,3 +200,51 @@ def upload_batch(ctx: Context) -> list[Row]:
             )
         )
     return rows
+
+
+def _scanned_pdf(pages: int) -> bytes:
+    """Pages that are only a picture of printed Norwegian text (no text layer)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.load_default(size=34)
+    text = build.norwegian_text(7, 1_500)
+    words = text.split()
+    lines = [" ".join(words[i : i + 9]) for i in range(0, len(words), 9)][:40]
+    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((120, 140 + 52 * index), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for _ in range(pages):
+        pdf.drawImage(ImageReader(image), 0, 0, *A4)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@scenario("ingest-ocr", "Read a scanned PDF by OCR")
+def ingest_ocr(ctx: Context) -> list[Row]:
+    from coding.ingest import extract, ocr
+
+    if not ocr.usable_language("nor+eng"):
+        raise NotAvailable("Tesseract with Norwegian and English data is not installed")
+    pages = 2 if ctx.smoke else 5
+    data = _scanned_pdf(pages)
+    repeats = 1 if ctx.smoke else max(1, min(ctx.repeats, 3))
+    samples, _ = timed(
+        lambda: extract(data, "skann.pdf", max_bytes=len(data) + 1, ocr_language="nor+eng"),
+        repeats=repeats,
+    )
+    return [
+        ctx.rows("ingest-ocr")(
+            f"OCR time per page ({pages}-page scan, 40 lines a page, Norwegian and English)",
+            samples=[sample / pages for sample in samples],
+            note="one core; pages rendered at 300 dpi by pypdfium2, read by Tesseract",
+        )
+    ]

@@ -22,6 +22,14 @@ LANGUAGES = [
 ]
 
 
+# Tesseract's language codes (coding.ingest.ocr.LANGUAGES) with their translated names.
+OCR_LANGUAGES = [
+    ("nor+eng", _("Norwegian and English")),
+    ("nor", _("Norwegian")),
+    ("eng", _("English")),
+]
+
+
 def language_label(code: str) -> str:
     """A language's name for display ("nb" → "Norwegian Bokmål"); unknown codes as they are."""
     return str(dict(LANGUAGES).get(code, code)) if code else ""

@@ -28,4 +28,8 @@ def document_ingest_job(job: Job, report: Report) -> dict[str, Any]:
         document_id=job.params["document"],
         report=report,
         keep_title=bool(job.params.get("keep_title")),
+        keep_running_lines=bool(job.params.get("keep_running_lines")),
+        ocr_language=str(job.params.get("ocr_language") or ""),
+        new_version=str(job.params.get("new_version") or ""),
+        requested_by=job.requested_by,
     )

@@ -19,8 +19,15 @@ def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def reading_html(*, text: str, pages: list, paragraphs: list, turns: list[dict]) -> SafeString:
-    """Paragraphs as `<p>` with numbers, page markers between them, speaker labels in bold."""
+def reading_html(
+    *, text: str, pages: list, paragraphs: list, turns: list[dict], headings: list | None = None
+) -> SafeString:
+    """Paragraphs as `<p>` with numbers, page markers between them, speaker labels in bold.
+
+    Heading paragraphs stay `<p>` (a selection maps to offsets the same way everywhere) with
+    `role="heading"` and their level, so screen readers and the page's CSS see the structure.
+    """
+    heading_level = {(start, end): level for start, end, level in headings or []}
     page_starts = sorted((start, number) for number, start, _end in pages)
     page_offsets = [start for start, _number in page_starts]
     # Events inside paragraphs: (offset, order, html). Closing a label sorts before opening
@@ -42,9 +49,11 @@ def reading_html(*, text: str, pages: list, paragraphs: list, turns: list[dict])
         while next_page < len(page_starts) and page_offsets[next_page] <= start:
             out.append(_page_marker(page_starts[next_page][1]))
             next_page += 1
+        level = heading_level.get((start, end))
+        role = f' role="heading" aria-level="{level + 1}"' if level else ""
         out.append(
-            f'<p class="doc-para" id="para-{number}" data-number="{number}" '
-            f'data-start="{start}" data-end="{end}">'
+            f'<p class="doc-para{" doc-heading" if level else ""}" id="para-{number}" '
+            f'data-number="{number}" data-start="{start}" data-end="{end}"{role}>'
         )
         cuts: list[tuple[int, int, str]] = []
         while next_page < len(page_starts) and page_offsets[next_page] < end:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from coding.documents.forms import language_label
-from coding.models import Assignment, Document, DocumentStatus
+from coding.models import Assignment, Document, DocumentStatus, Excerpt
 from research.models import JobStatus, Project
 
 BUSY = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
 # The list never needs the text or its structure; a project may hold hundreds of megabytes.
-HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes")
+HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "notes", "removed_lines", "headings")
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,54 @@ def documents_for_action(*, project: Project, codes: Iterable) -> list[Document]
 
 
 def document_for_reading(*, project: Project, code, with_text: bool = True) -> Document | None:
-    """One document with its excerpt count; `with_text=False` leaves the heavy fields unread."""
+    """One document with its excerpt count and how many excerpts a new text version flagged;
+    `with_text=False` leaves the heavy fields unread."""
     documents = Document.objects.for_project(project).select_related("job", "created_by")
     if not with_text:
         documents = documents.defer(*HEAVY_FIELDS)
-    return documents.annotate(excerpt_total=Count("excerpts")).filter(code=code).first()
+    return (
+        documents.annotate(
+            excerpt_total=Count("excerpts"),
+            excerpts_flagged=Count("excerpts", filter=~Q(excerpts__text_flag="")),
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def flagged_excerpts(*, document: Document) -> list[dict]:
+    """Excerpts a new text version could not carry over word for word, for a lead to check:
+    the words each excerpt holds and the words now at its offsets (one query)."""
+    if not getattr(document, "excerpts_flagged", 1):
+        return []
+    rows = (
+        Excerpt.objects.filter(document=document)
+        .exclude(text_flag="")
+        .select_related("coder")
+        .order_by("start", "pk")
+    )
+    return [
+        {
+            "coder": str(excerpt.coder) if excerpt.coder else "",
+            "words": excerpt.text,
+            "now": document.text[excerpt.start : excerpt.end],
+            "start": excerpt.start,
+        }
+        for excerpt in rows
+    ]
+
+
+def document_reading_fields(data: dict) -> dict:
+    """What reading a file recorded beyond its text, from a `document_export` row, as model
+    fields (for restoring a project; exports made before these existed lack them)."""
+    return {
+        "removed_lines": data.get("removed_lines", []),
+        "headings": data.get("headings", []),
+        "running_lines_kept": bool(data.get("running_lines_kept", False)),
+        "file_properties": data.get("file_properties", {}),
+        "ocr": data.get("ocr", {}),
+        "text_version": int(data.get("text_version", 1)),
+    }
 
 
 def document_export(*, project: Project) -> list[dict]:
@@ -128,6 +171,7 @@ def document_export(*, project: Project) -> list[dict]:
     documents = (
         Document.objects.for_project(project)
         .select_related("created_by")
+        .prefetch_related("text_versions")
         .order_by("created_at", "code")
     )
     return [
@@ -151,6 +195,25 @@ def document_export(*, project: Project) -> list[dict]:
             "pages": document.pages,
             "paragraphs": document.paragraphs,
             "turns": document.turns,
+            "removed_lines": document.removed_lines,
+            "headings": document.headings,
+            "running_lines_kept": document.running_lines_kept,
+            "file_properties": document.file_properties,
+            "ocr": document.ocr,
+            "text_version": document.text_version,
+            "text_versions": [
+                {
+                    "number": version.number,
+                    "text": version.text,
+                    "pages": version.pages,
+                    "paragraphs": version.paragraphs,
+                    "reason": version.reason,
+                    "excerpts_moved": version.excerpts_moved,
+                    "excerpts_flagged": version.excerpts_flagged,
+                    "created_at": version.created_at.isoformat(),
+                }
+                for version in document.text_versions.all()
+            ],
             "created_at": document.created_at.isoformat(),
             "created_by": document.created_by.email if document.created_by else None,
         }

@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coding.ingest import IngestError, extract, sniff_type
+from coding.documents import versions
+from coding.ingest import IngestError, extract, ocr, sniff_type
 from coding.ingest.extract import LABELS
 from coding.ingest.zipcheck import check_zip
-from coding.models import Document, DocumentStatus, Excerpt
+from coding.models import Document, DocumentStatus, Excerpt, TextVersion
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
 from research.models import Project
 
@@ -174,12 +175,24 @@ def document_create(
     return document
 
 
-def _queue_ingestion(*, document: Document, requested_by, keep_title: bool) -> None:
+def _queue_ingestion(
+    *,
+    document: Document,
+    requested_by,
+    keep_title: bool,
+    keep_running_lines: bool = False,
+    ocr_language: str = "",
+    new_version: str = "",
+) -> None:
+    params = {"document": document.pk, "keep_title": keep_title, "file": document.original_name}
+    if new_version:
+        params["new_version"] = new_version
+    if keep_running_lines:
+        params["keep_running_lines"] = True
+    if ocr_language:
+        params["ocr_language"] = ocr_language
     job = job_enqueue(
-        kind=INGEST,
-        project=document.project,
-        requested_by=requested_by,
-        params={"document": document.pk, "keep_title": keep_title, "file": document.original_name},
+        kind=INGEST, project=document.project, requested_by=requested_by, params=params
     )
     Document.objects.filter(pk=document.pk).update(job=job)
     document.job = job
@@ -216,6 +229,7 @@ def document_replace_file(*, document: Document, replaced_by, name: str, data: b
     locked.status = DocumentStatus.QUEUED
     locked.error = ""
     _clear_text(locked)
+    locked.running_lines_kept = False
     locked.save()
     if old_file and old_file != locked.original.name:
         storage = locked.original.storage
@@ -247,6 +261,10 @@ def _clear_text(document: Document) -> None:
     document.paragraphs = []
     document.turns = []
     document.warnings = []
+    document.removed_lines = []
+    document.headings = []
+    document.ocr = {}
+    document.file_properties = {}
     document.char_count = 0
     document.page_count = 0
     document.file_type = ""
@@ -259,20 +277,106 @@ def document_ingest_failed(*, document_id: int, reason: str) -> None:
     )
 
 
-def document_ingest(*, document_id: int, report: Report, keep_title: bool) -> dict[str, Any]:
+@transaction.atomic
+def document_keep_running_lines(*, document: Document, requested_by) -> Document:
+    """Read a document again without dropping running headers and footers.
+
+    An uncoded document is simply read again. A coded one keeps its text and stays open for
+    coding until the job has read the file: then the new text becomes a new text version and
+    the excerpts move with their words (coding/documents/versions.py).
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.status != DocumentStatus.READY or not locked.removed_lines:
+        raise ValidationError(_("No running lines were removed from this document's text."))
+    language = str(locked.ocr.get("language") or "")
+    if locked.excerpts.exists():
+        _queue_ingestion(
+            document=locked,
+            requested_by=requested_by,
+            keep_title=True,
+            keep_running_lines=True,
+            ocr_language=language,
+            new_version=_("Running lines restored"),
+        )
+        return locked
+    locked.running_lines_kept = True
+    _read_again(locked, requested_by=requested_by, keep_running_lines=True, ocr_language=language)
+    return locked
+
+
+@transaction.atomic
+def document_ocr_again(*, document: Document, requested_by, language: str) -> Document:
+    """Read an uncoded scanned document again by OCR in another language."""
+    if language not in ocr.LANGUAGES:
+        raise ValidationError(_("Choose one of the OCR languages offered."))
+    locked = _lock_uncoded(document)
+    if not locked.ocr:
+        raise ValidationError(_("This document was not read by OCR."))
+    _read_again(
+        locked,
+        requested_by=requested_by,
+        keep_running_lines=locked.running_lines_kept,
+        ocr_language=language,
+    )
+    return locked
+
+
+def _lock_uncoded(document: Document) -> Document:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    excerpt_count = locked.excerpts.count()
+    if excerpt_count:
+        raise ValidationError(coded_refusal(excerpt_count=excerpt_count))
+    return locked
+
+
+def _read_again(
+    document: Document, *, requested_by, keep_running_lines: bool, ocr_language: str = ""
+) -> None:
+    document.status = DocumentStatus.QUEUED
+    document.error = ""
+    _clear_text(document)
+    document.save()
+    _queue_ingestion(
+        document=document,
+        requested_by=requested_by,
+        keep_title=True,
+        keep_running_lines=keep_running_lines,
+        ocr_language=ocr_language,
+    )
+
+
+def document_ingest(
+    *,
+    document_id: int,
+    report: Report,
+    keep_title: bool,
+    keep_running_lines: bool = False,
+    ocr_language: str = "",
+    new_version: str = "",
+    requested_by=None,
+) -> dict[str, Any]:
     """Read a document's stored original into text and structure (the job's body).
 
     Raises JobError with the researcher-facing reason; the document row records it too.
+    ``new_version`` (its reason) reads a coded document into a new text version; the document
+    stays ready, with its current text, until the new one is stored.
     """
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         raise JobError(_("The document was deleted before it could be read."))
-    Document.objects.filter(pk=document_id).update(status=DocumentStatus.PROCESSING, error="")
+    if not new_version:
+        Document.objects.filter(pk=document_id).update(status=DocumentStatus.PROCESSING, error="")
     try:
         with document.original.open("rb") as handle:
             data = handle.read()
         extraction = extract(
-            data, document.original_name, max_bytes=settings.UPLOAD_MAX_BYTES, progress=report
+            data,
+            document.original_name,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            keep_running_lines=keep_running_lines,
+            # A scan is read by OCR in the document's language unless the user chose another.
+            ocr_language=ocr_language or ocr.language_for(document.language),
+            progress=report,
         )
     except IngestError as exc:
         document_ingest_failed(document_id=document_id, reason=exc.message)
@@ -290,17 +394,39 @@ def document_ingest(*, document_id: int, report: Report, keep_title: bool) -> di
             reason=_("An unexpected error stopped the reading of this file."),
         )
         raise
-    return _store_extraction(document_id=document_id, extraction=extraction, keep_title=keep_title)
+    return _store_extraction(
+        document_id=document_id,
+        extraction=extraction,
+        keep_title=keep_title,
+        new_version=new_version,
+        requested_by=requested_by,
+    )
 
 
 @transaction.atomic
-def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict[str, Any]:
+def _store_extraction(
+    *, document_id: int, extraction, keep_title: bool, new_version: str = "", requested_by=None
+) -> dict[str, Any]:
     document = Document.objects.select_for_update().filter(pk=document_id).first()
     if document is None:
         raise JobError(_("The document was deleted while it was being read."))
-    if document.excerpts.exists():
-        # Coding started while the job waited: never shift existing codings.
-        raise JobError(coded_refusal(excerpt_count=document.excerpts.count()))
+    moved = flagged = 0
+    # A repeated request (a double click) finds the text already replaced: nothing to move.
+    repeated = bool(new_version) and extraction.text == document.text
+    if document.excerpts.exists() and not repeated:
+        if not new_version:
+            # Coding started while the job waited: never shift existing codings.
+            raise JobError(coded_refusal(excerpt_count=document.excerpts.count()))
+        versions.text_version_archive(
+            document=document, reason=new_version, created_by=requested_by
+        )
+        moved, flagged = versions.excerpts_move(
+            document=document, new_text=extraction.text, user=requested_by
+        )
+        TextVersion.objects.filter(document=document, number=document.text_version).update(
+            excerpts_moved=moved, excerpts_flagged=flagged
+        )
+        document.text_version += 1
     document.text = extraction.text
     document.pages = [list(page) for page in extraction.pages]
     document.paragraphs = [list(paragraph) for paragraph in extraction.paragraphs]
@@ -315,16 +441,22 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
         for turn in extraction.turns
     ]
     document.warnings = list(extraction.warnings)
+    document.removed_lines = [[line.page, line.text] for line in extraction.removed_lines]
+    document.headings = [list(heading) for heading in extraction.headings]
+    document.ocr = dict(extraction.metadata.get("ocr") or {})
+    document.running_lines_kept = extraction.running_lines_kept
     document.char_count = extraction.characters
     document.page_count = len(extraction.pages)
     document.file_type = extraction.file_type
     if not keep_title and extraction.title:
         document.title = extraction.title[:300]
-    author = str(extraction.metadata.get("author") or "").strip()
-    if not document.source and author:
-        document.source = author[:300]
-    if document.date is None:
-        document.date = _date_from(extraction.metadata.get("created"))
+    # What the file says about its author and date is shown apart, never copied into the
+    # document's details: generators and templates fill those fields with their own names.
+    document.file_properties = {
+        key: str(extraction.metadata[key])[:300]
+        for key in ("author", "created")
+        if extraction.metadata.get(key)
+    }
     document.status = DocumentStatus.READY
     document.error = ""
     document.save()
@@ -335,14 +467,10 @@ def _store_extraction(*, document_id: int, extraction, keep_title: bool) -> dict
         "pages": document.page_count,
         "turns": len(document.turns),
         "warnings": document.warnings,
+        "text_version": document.text_version,
+        "excerpts_moved": moved,
+        "excerpts_flagged": flagged,
     }
-
-
-def _date_from(value: Any) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 @transaction.atomic

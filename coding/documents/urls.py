@@ -22,6 +22,16 @@ urlpatterns = [
         name="document-replace",
     ),
     path(
+        "p/<uuid:project>/documents/<uuid:document>/keep-running-lines/",
+        views.document_keep_running_lines,
+        name="document-keep-running-lines",
+    ),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/ocr-again/",
+        views.document_ocr_again,
+        name="document-ocr-again",
+    ),
+    path(
         "p/<uuid:project>/documents/<uuid:document>/delete/",
         views.document_delete,
         name="document-delete",

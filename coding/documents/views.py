@@ -7,13 +7,19 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.documents import feedback, selectors, services
-from coding.documents.forms import DocumentBulkForm, DocumentReplaceForm, language_label
+from coding.documents.forms import (
+    OCR_LANGUAGES,
+    DocumentBulkForm,
+    DocumentReplaceForm,
+    language_label,
+)
 from coding.documents.reading import reading_html, speaker_summary
 from coding.models import Document, DocumentKind
 from research.access import Capability, access_project, has_capability, sees_all_codings
@@ -63,14 +69,21 @@ def document_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     doc = document_of(membership, document, with_text=True)
-    body = reading_html(text=doc.text, pages=doc.pages, paragraphs=doc.paragraphs, turns=doc.turns)
+    body = reading_html(
+        text=doc.text, pages=doc.pages, paragraphs=doc.paragraphs, turns=doc.turns,
+        headings=doc.headings,
+    )  # fmt: skip
+    sees_all = sees_all_codings(membership)
     context = page_context(
         membership,
         document=doc,
         body=body,
+        ocr_languages=OCR_LANGUAGES,
+        ocr_language=dict(OCR_LANGUAGES).get(doc.ocr.get("language", ""), ""),
         speakers=speaker_summary(doc.turns),
         language=language_label(doc.language),
-        show_excerpt_count=sees_all_codings(membership),
+        show_excerpt_count=sees_all,
+        flagged=selectors.flagged_excerpts(document=doc) if sees_all else [],
     )
     return render(request, "coding/documents/document_detail.html", context)
 
@@ -105,6 +118,42 @@ def document_replace(request: HttpRequest, project: uuid.UUID, document: uuid.UU
         messages.error(request, refusal)
     context = page_context(membership, document=doc, form=form, refusal=refusal)
     return render(request, "coding/documents/document_replace.html", context)
+
+
+@login_required
+@require_POST
+def document_keep_running_lines(
+    request: HttpRequest, project: uuid.UUID, document: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    doc = document_of(membership, document)
+    try:
+        services.document_keep_running_lines(document=doc, requested_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The file is being read again, with its running headers and footers.")
+        )
+    return redirect("coding:document-detail", project=project, document=document)
+
+
+@login_required
+@require_POST
+def document_ocr_again(
+    request: HttpRequest, project: uuid.UUID, document: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    doc = document_of(membership, document)
+    try:
+        services.document_ocr_again(
+            document=doc, requested_by=request.user, language=request.POST.get("language", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The scanned pages are being read again by OCR."))
+    return redirect("coding:document-detail", project=project, document=document)
 
 
 @login_required

@@ -8,10 +8,12 @@ Concurrency. Every change to an existing excerpt re-reads it under a row lock an
 version the caller loaded (a stale one raises ExcerptConflict with the current excerpt; a
 deleted one ExcerptGone), and every write appends an ExcerptChange in the same transaction.
 Lock order, here and in coding/codebook/services.py: code rows first (in primary-key order),
-then the excerpt row, then its codings. Codebook structure changes lock every code of the
-project FOR UPDATE; coding writes lock the codes they add or remove FOR SHARE, so coders never
-wait for each other, a merge waits for the codings in flight and they wait for the merge, then
-land on the code it was merged into.
+then the excerpt row, then its codings. A write that sets a span first share-locks the
+document row to check that the page's text version is still current (a new text version
+locks that row, then the excerpts: coding/documents/versions.py). Codebook structure changes
+lock every code of the project FOR UPDATE; coding writes lock the codes they add or remove
+FOR SHARE, so coders never wait for each other, a merge waits for the codings in flight and
+they wait for the merge, then land on the code it was merged into.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def _check_not_frozen(*, document_id: int, coder_id: int | None) -> None:
 
 
 def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
+    _check_text_version(document)
     if start < 0 or end > len(document.text):
         raise ValidationError(
             _("The selection lies outside the document (it has %(n)d characters).")
@@ -105,6 +108,32 @@ def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
                 "The selected text does not match the document at these positions. "
                 "Reload the page and select the passage again."
             )
+        )
+
+
+def _check_text_version(document: Document) -> None:
+    """Share-lock the document row and refuse a page that loaded an older text version.
+
+    A new text version (coding.documents.versions) locks the row for update while it moves the
+    excerpts, so an excerpt is either moved with the others or checked against the new text.
+    """
+    if connection.vendor != "postgresql":
+        # SQLite lets one writer at a time into the whole database: a plain read is enough.
+        current = Document.objects.filter(pk=document.pk).values_list("text_version", flat=True)
+        version = current.first()
+    else:
+        table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT text_version FROM {table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [document.pk],
+            )
+            row = cursor.fetchone()
+            version = row[0] if row else None
+    if version != document.text_version:
+        raise ValidationError(
+            _("The document's text has changed since the page loaded. Reload the page."),
+            code="stale_text",
         )
 
 

@@ -7,11 +7,13 @@ from .errors import IngestError
 from .extract import MAX_BYTES, extract
 from .normalize import find_paragraphs, normalize_pages, normalize_text
 from .result import Extraction, Turn
+from .running import RemovedLine
 from .sniff import SUPPORTED_TYPES, sniff_type
 from .turns import find_speaker_turns
 
 __all__ = [
     "MAX_BYTES",
+    "RemovedLine",
     "SUPPORTED_TYPES",
     "Extraction",
     "IngestError",

@@ -13,3 +13,7 @@ class IngestError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NoTextLayer(IngestError):
+    """A PDF whose pages carry no text at all: a scan, readable only by OCR."""

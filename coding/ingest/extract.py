@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
+from . import ocr
 from .docx import read_docx
-from .errors import IngestError
+from .errors import IngestError, NoTextLayer
 from .markup import read_html, read_markdown
-from .normalize import find_paragraphs, normalize_pages
+from .normalize import find_paragraphs, locate_headings, normalize_pages
 from .odt import read_odt
 from .pdf import read_pdf
 from .result import Extraction, RawDocument
 from .rtf import read_rtf
 from .sniff import EXTENSION_TYPES, extension_of, sniff_type
 from .text import read_txt
+from .titles import document_title, meaningful
 from .turns import find_speaker_turns
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -32,15 +35,35 @@ LABELS = {
 }
 
 
+# "This file is plain text, not a PDF as its name .pdf says."
+KINDS = {
+    "pdf": "a PDF",
+    "docx": "a DOCX document",
+    "odt": "an ODT document",
+    "rtf": "an RTF document",
+    "txt": "plain text",
+    "md": "Markdown",
+    "html": "an HTML page",
+}
+
+
 def extract(
     data: bytes,
     filename: str,
     *,
     max_bytes: int = MAX_BYTES,
     detect_turns: bool = True,
+    keep_running_lines: bool = False,
+    ocr_language: str | None = None,
     progress: Progress | None = None,
 ) -> Extraction:
-    """Read a document and normalize its text; raise ``IngestError`` for anything unusable."""
+    """Read a document and normalize its text; raise ``IngestError`` for anything unusable.
+
+    ``keep_running_lines`` reads a paged document without dropping its running headers and
+    footers (the user's choice when the removal took too much). ``ocr_language`` (a Tesseract
+    code such as "nor+eng") reads a PDF without a text layer by OCR; without it such a PDF is
+    refused, and the refusal says how to enable OCR when Tesseract is missing.
+    """
     if not data:
         raise IngestError("The file is empty.")
     if len(data) > max_bytes:
@@ -50,34 +73,54 @@ def extract(
     file_type = sniff_type(data, filename)
     notes = _extension_warnings(filename, file_type)
     _report(progress, 2, f"Reading the {LABELS[file_type]} file")
-    raw = _read(file_type, data, progress)
+    try:
+        raw = _read(file_type, data, progress)
+    except NoTextLayer as scanned:
+        if ocr_language is None:
+            if ocr.tesseract_path() is None:
+                raise IngestError(f"{scanned.message} {ocr.HOW_TO_ENABLE}") from None
+            raise
+        raw = _ocr(data, ocr_language, progress)
     _report(progress, 92, "Normalizing the text")
     try:
         normalized = normalize_pages(
             raw.pages,
             reflow_lines=raw.reflow,
-            drop_running_lines=raw.paged and len(raw.pages) >= 3,
+            drop_running_lines=raw.paged and len(raw.pages) >= 3 and not keep_running_lines,
         )
     except Exception as exc:  # our own code, but a page must never see a traceback
         raise IngestError("The text of this file could not be processed.") from exc
     if not normalized.text.strip():
         raise IngestError("No text was found in this file.")
-    metadata = dict(raw.metadata)
-    if normalized.running_lines:
-        metadata["running_lines_removed"] = normalized.running_lines
+    metadata = _file_properties(raw)
     turns = find_speaker_turns(normalized.text) if detect_turns else []
+    paragraphs = find_paragraphs(normalized.text)
     _report(progress, 100, "Done")
     return Extraction(
         text=normalized.text,
         file_type=file_type,
-        title=raw.title or _stem(filename) or "Untitled document",
+        title=document_title(raw.title, _stem(filename) or "Untitled document"),
         pages=normalized.pages,
-        paragraphs=find_paragraphs(normalized.text),
+        paragraphs=paragraphs,
         turns=turns,
         warnings=notes + raw.warnings,
         encoding=raw.encoding,
         metadata=metadata,
+        removed_lines=normalized.removed_lines,
+        running_lines_kept=keep_running_lines and raw.paged,
+        headings=locate_headings(normalized.text, normalized.pages, paragraphs, raw.headings),
     )
+
+
+def _ocr(data: bytes, language: str, progress: Progress | None) -> RawDocument:
+    try:
+        return ocr.read_scanned_pdf(data, language, progress)
+    except IngestError:
+        raise
+    except Exception as exc:  # a renderer failure is the file's problem, told in one sentence
+        raise IngestError(
+            "This scanned PDF could not be rendered for OCR; it may be damaged."
+        ) from exc
 
 
 def _read(file_type: str, data: bytes, progress: Progress | None) -> RawDocument:
@@ -112,6 +155,16 @@ def _read_quietly(file_type: str, data: bytes, progress: Progress | None) -> Raw
         ) from exc
 
 
+def _file_properties(raw: RawDocument) -> dict[str, Any]:
+    """What the file says about itself, minus program names and placeholders: shown to the
+    user as the file's properties, never taken as the document's own details."""
+    metadata = dict(raw.metadata)
+    author = meaningful(metadata.pop("author", None))
+    if author:
+        metadata["author"] = author
+    return metadata
+
+
 def _extension_warnings(filename: str, file_type: str) -> list[str]:
     extension = extension_of(filename)
     named = EXTENSION_TYPES.get(extension)
@@ -121,7 +174,7 @@ def _extension_warnings(filename: str, file_type: str) -> list[str]:
         return [f"The file name does not say what kind of file it is; it was read as "
                 f"{LABELS[file_type]}."]  # fmt: skip
     return [
-        f"The file is named .{extension} but contains {LABELS[file_type]}; "
+        f"This file is {KINDS[file_type]}, not {KINDS[named]} as its name .{extension} says; "
         f"it was read as {LABELS[file_type]}."
     ]
 

@@ -56,17 +56,23 @@ _WHITESPACE = re.compile(r"\s+")
 _FRONT_MATTER = re.compile(r"\A---\n(?P<body>.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
 
 
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
 class _Collector:
     def __init__(self) -> None:
         self.paragraphs: list[str] = []
         self.buffer: list[str] = []
+        self.headings: list[tuple[int, str, int]] = []
 
-    def flush(self) -> None:
+    def flush(self, level: int | None = None) -> None:
         text = "".join(self.buffer)
         self.buffer.clear()
         text = "\n".join(line.strip() for line in text.split("\n")).strip()
         if text:
             self.paragraphs.append(text)
+            if level:
+                self.headings.append((0, text, level))
 
     def visit(self, node: Any, pre: bool = False) -> None:
         if isinstance(node, NavigableString):
@@ -86,11 +92,11 @@ class _Collector:
         if node.name in _CELLS:
             self.buffer.append(" ")
         if block:
-            self.flush()
+            self.flush(_HEADINGS.get(node.name))
 
 
-def html_to_text(html: str) -> tuple[str, dict[str, str]]:
-    """Paragraphs separated by blank lines, plus title/author/date from the head."""
+def html_to_text(html: str) -> tuple[str, dict[str, str], list[tuple[int, str, int]]]:
+    """Paragraphs separated by blank lines, title/author/date from the head, and headings."""
     soup = BeautifulSoup(html, "html.parser")
     collector = _Collector()
     collector.visit(soup)
@@ -105,14 +111,16 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
             found.setdefault("author", content)
         if content and name in ("date", "dc.date", "dcterms.created", "article:published_time"):
             found.setdefault("created", content)
-    return "\n\n".join(collector.paragraphs), found
+    return "\n\n".join(collector.paragraphs), found, collector.headings
 
 
 def read_html(data: bytes) -> RawDocument:
     html, encoding = decode_bytes(data)
-    text, found = html_to_text(html)
+    text, found, headings = html_to_text(html)
     title = found.pop("title", None)
-    return RawDocument(pages=[text], title=title, metadata=found, encoding=encoding)
+    return RawDocument(
+        pages=[text], title=title, metadata=found, encoding=encoding, headings=headings
+    )
 
 
 def read_markdown(data: bytes) -> RawDocument:
@@ -128,8 +136,14 @@ def read_markdown(data: bytes) -> RawDocument:
         source = source[match.end() :]
     # Keep the author's line breaks, as for plain text: transcripts often have one turn a line.
     renderer = MarkdownIt("commonmark", {"breaks": True}).enable("table")
-    text, _ = html_to_text(renderer.render(source))
+    text, _, headings = html_to_text(renderer.render(source))
     metadata: dict[str, str] = {key: front[key] for key in ("author", "date") if key in front}
     if "date" in metadata:
         metadata["created"] = metadata.pop("date")
-    return RawDocument(pages=[text], title=front.get("title"), metadata=metadata, encoding=encoding)
+    return RawDocument(
+        pages=[text],
+        title=front.get("title"),
+        metadata=metadata,
+        encoding=encoding,
+        headings=headings,
+    )

@@ -3,7 +3,8 @@
 Steps, in order: one newline convention (``\\n``); invisible characters dropped (control
 characters, soft hyphens, zero-width spaces, byte-order marks); Unicode NFC; runs of spaces and
 tabs collapsed and lines stripped; running headers, footers and page numbers that repeat on
-most pages dropped (paged formats); words hyphenated across a line break joined; for PDFs,
+most pages dropped (paged formats, see ``running``); words hyphenated across a line or a page
+break joined; for PDFs,
 lines rejoined into paragraphs; at most one blank line between paragraphs. Pages are joined
 with a blank line and their offsets are computed after all of this.
 
@@ -13,11 +14,12 @@ a line end and the lines dropped as running headers and footers.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import running
+from .running import RemovedLine
 from .turns import looks_like_turn_start
 
 _NEWLINES = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
@@ -31,18 +33,13 @@ _HYPHEN_BREAK = re.compile(r"(?P<pre>\w+)[-\u2010]\n(?P<post>\w+)")
 _SUSPENDED_NEXT = {"og", "eller", "samt", "and", "nor", "enn"}
 _BULLET = re.compile(r"^(?:[•●▪◦‣■□–—*\-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
 _SENTENCE_END = re.compile(r"[.!?:;»\"”)]$")
-_DIGITS = re.compile(r"\d+")
-_ROMAN = re.compile(r"^[ivxlcdm]+$")
-
-RUNNING_LINE_EDGE = 3
-RUNNING_LINE_MAX_LENGTH = 120
 
 
 @dataclass(frozen=True)
 class NormalizedPages:
     text: str
     pages: list[tuple[int, int, int]]
-    running_lines: list[str]
+    removed_lines: list[RemovedLine]
 
 
 def clean(raw: str) -> str:
@@ -131,9 +128,11 @@ def normalize_pages(
 ) -> NormalizedPages:
     """Normalize page texts and join them; page offsets refer to the joined text."""
     cleaned = [clean(page) for page in raw_pages]
-    running: list[str] = []
+    removed: list[RemovedLine] = []
     if drop_running_lines:
-        cleaned, running = _drop_running_lines(cleaned)
+        cleaned, removed = running.drop_running_lines(cleaned)
+    if join_hyphens and len(cleaned) > 1:
+        cleaned = running.join_across_pages(cleaned)
     texts = []
     for page in cleaned:
         if reflow_lines:
@@ -144,10 +143,10 @@ def normalize_pages(
             page = unwrap_lines(page)
         page = _BLANK_LINES.sub("\n\n", page).strip()
         texts.append(unicodedata.normalize("NFC", page))
-    return _join_pages(texts, running)
+    return _join_pages(texts, removed)
 
 
-def _join_pages(texts: list[str], running: list[str]) -> NormalizedPages:
+def _join_pages(texts: list[str], removed: list[RemovedLine]) -> NormalizedPages:
     parts: list[str] = []
     position = 0
     starts: list[int] = [0] * len(texts)
@@ -172,51 +171,38 @@ def _join_pages(texts: list[str], running: list[str]) -> NormalizedPages:
     pages = [
         (index + 1, start, end) for index, (start, end) in enumerate(zip(starts, ends, strict=True))
     ]
-    return NormalizedPages(text=text, pages=pages, running_lines=running)
-
-
-def _signature(line: str) -> str:
-    lowered = line.lower()
-    if _ROMAN.match(lowered):
-        return "#"
-    return _DIGITS.sub("#", lowered)
-
-
-def _edge_indices(lines: list[str]) -> list[int]:
-    filled = [index for index, line in enumerate(lines) if line]
-    edge = filled[:RUNNING_LINE_EDGE] + filled[-RUNNING_LINE_EDGE:]
-    return sorted(set(edge))
-
-
-def _drop_running_lines(pages: list[str]) -> tuple[list[str], list[str]]:
-    """Drop lines that repeat near the top or bottom of most pages (digits ignored)."""
-    page_lines = [page.split("\n") for page in pages]
-    with_text = sum(1 for page in pages if page)
-    if with_text < 3:
-        return pages, []
-    threshold = max(3, math.ceil(0.4 * with_text))
-    counts: dict[str, int] = {}
-    for lines in page_lines:
-        seen = {
-            _signature(lines[i])
-            for i in _edge_indices(lines)
-            if len(lines[i]) <= RUNNING_LINE_MAX_LENGTH
-        }
-        for signature in seen:
-            counts[signature] = counts.get(signature, 0) + 1
-    frequent = {signature for signature, count in counts.items() if count >= threshold}
-    if not frequent:
-        return pages, []
-    removed: list[str] = []
-    result = []
-    for lines in page_lines:
-        drop = {i for i in _edge_indices(lines) if _signature(lines[i]) in frequent}
-        removed.extend(lines[i] for i in sorted(drop) if lines[i] not in removed)
-        result.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
-    return result, removed[:20]
+    return NormalizedPages(text=text, pages=pages, removed_lines=removed)
 
 
 def find_paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraphs as (start, end): blocks between blank lines, or lines when there are none."""
     pattern = r"[^\n]+(?:\n[^\n]+)*" if "\n\n" in text else r"[^\n]+"
     return [(match.start(), match.end()) for match in re.finditer(pattern, text)]
+
+
+def locate_headings(
+    text: str,
+    pages: list[tuple[int, int, int]],
+    paragraphs: list[tuple[int, int]],
+    headings: list[tuple[int, str, int]],
+) -> list[tuple[int, int, int]]:
+    """(start, end, level) of the paragraphs that are the readers' headings, page by page.
+
+    A heading the normalization changed beyond recognition (or that was dropped as a running
+    line) is simply not marked; its text stays in the document either way.
+    """
+    found: list[tuple[int, int, int]] = []
+    position = 0
+    for page_index, heading, level in headings:
+        if page_index >= len(pages):
+            continue
+        _, page_start, page_end = pages[page_index]
+        wanted = clean(heading).strip()
+        for start, end in paragraphs:
+            if start < max(position, page_start) or start >= page_end:
+                continue
+            if text[start:end] == wanted:
+                found.append((start, end, level))
+                position = end
+                break
+    return found

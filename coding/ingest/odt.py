@@ -29,7 +29,7 @@ _CONTAINERS = {
 def read_odt(data: bytes) -> RawDocument:
     check_zip(data, "ODT")
     document = load(io.BytesIO(data))
-    paragraphs: list[str] = []
+    paragraphs: list[tuple[str, int | None]] = []
     _collect(document.text, paragraphs)
     metadata: dict[str, Any] = {}
     author = _meta_text(document, dc.Creator) or _meta_text(document, meta.InitialCreator)
@@ -39,21 +39,29 @@ def read_odt(data: bytes) -> RawDocument:
     if created:
         metadata["created"] = created
     return RawDocument(
-        pages=["\n\n".join(paragraphs)],
+        pages=["\n\n".join(text for text, _ in paragraphs)],
         title=_meta_text(document, dc.Title) or None,
         metadata=metadata,
+        headings=[(0, text, level) for text, level in paragraphs if level],
     )
 
 
-def _collect(element: Any, paragraphs: list[str]) -> None:
+def _collect(element: Any, paragraphs: list[tuple[str, int | None]]) -> None:
     for child in element.childNodes:
         qname = getattr(child, "qname", None)
         if qname in _PARAGRAPHS:
             text = teletype.extractText(child)
             if text.strip():
-                paragraphs.append(text)
+                paragraphs.append((text, _level(child) if qname == (TEXTNS, "h") else None))
         elif qname in _CONTAINERS:
             _collect(child, paragraphs)
+
+
+def _level(heading: Any) -> int:
+    try:
+        return max(1, min(int(heading.getAttrNS(TEXTNS, "outline-level") or 1), 6))
+    except ValueError:
+        return 1
 
 
 def _meta_text(document: Any, element_type: Any) -> str:

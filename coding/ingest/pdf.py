@@ -8,7 +8,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from .errors import IngestError
+from .errors import IngestError, NoTextLayer
+from .pdf_headings import LineCollector, body_style, heading_lines, levels, set_apart
 from .result import RawDocument
 
 # Typographic ligatures that PDF fonts often map to one code point.
@@ -25,8 +26,8 @@ _ENCRYPTED = (
     "to a new PDF) and upload it again."
 )
 _SCANNED = (
-    "This PDF has no text layer: it looks like a scanned document. Concord cannot read "
-    "scanned pages yet (no OCR); please upload a PDF with selectable text."
+    "This PDF has no text layer: it looks like a scanned document, and it was not read by OCR "
+    "(no OCR). Please upload a PDF with selectable text."
 )
 
 
@@ -47,19 +48,22 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
     if total == 0:
         raise IngestError("This PDF has no pages.")
     pages: list[str] = []
+    fonts: list[LineCollector] = []
     unreadable: list[int] = []
     for index, page in enumerate(reader.pages):
+        fonts.append(LineCollector())
         try:
-            text = page.extract_text() or ""
+            text = page.extract_text(visitor_text=fonts[-1]) or ""
         except Exception:
             text = ""
+            fonts[-1] = LineCollector()
             unreadable.append(index + 1)
         pages.append(text.translate(_LIGATURES))
         if progress:
             progress(5 + 85 * (index + 1) // total, f"Read page {index + 1} of {total}")
     empty = [n for n, text in enumerate(pages, 1) if not text.strip() and n not in unreadable]
     if len(empty) + len(unreadable) == total:
-        raise IngestError(_DAMAGED if unreadable else _SCANNED)
+        raise IngestError(_DAMAGED) if unreadable else NoTextLayer(_SCANNED)
     warnings = []
     if unreadable:
         warnings.append(f"{_pages_phrase(unreadable)} could not be read; the text is missing.")
@@ -70,9 +74,35 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
             "no text was taken from it."
         )
     title, metadata = _metadata(reader)
+    pages, headings = _headings(pages, fonts)
     return RawDocument(
-        pages=pages, title=title, metadata=metadata, warnings=warnings, reflow=True, paged=True
+        pages=pages,
+        title=title,
+        metadata=metadata,
+        warnings=warnings,
+        reflow=True,
+        paged=True,
+        headings=headings,
     )
+
+
+def _headings(
+    pages: list[str], fonts: list[LineCollector]
+) -> tuple[list[str], list[tuple[int, str, int]]]:
+    """Set heading lines apart as paragraphs; return the pages and (page, text, level)."""
+    body = body_style(fonts)
+    found = [heading_lines(page, body) for page in fonts]
+    level_of = levels([size for page in found for _, size in page])
+    headings = [
+        (index, text.translate(_LIGATURES), level_of[size])
+        for index, page in enumerate(found)
+        for text, size in page
+    ]
+    separated = [
+        set_apart(text, [heading.translate(_LIGATURES) for heading, _ in found[index]])
+        for index, text in enumerate(pages)
+    ]
+    return separated, headings
 
 
 def _metadata(reader: PdfReader) -> tuple[str | None, dict[str, Any]]:

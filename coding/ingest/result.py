@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .running import RemovedLine
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -34,6 +36,8 @@ class RawDocument:
     reflow: bool = False
     # Pages come from a paged format: look for running headers and footers.
     paged: bool = False
+    # Headings the reader recognised: (page index from 0, text, level from 1).
+    headings: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class Extraction:
     warnings: list[str]
     encoding: str | None
     metadata: dict[str, Any]
+    # Lines dropped as running headers and footers, with their pages (empty when kept).
+    removed_lines: list[RemovedLine] = field(default_factory=list)
+    running_lines_kept: bool = False
+    # Paragraphs that are headings: (start, end, level), each also in ``paragraphs``.
+    headings: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def characters(self) -> int:

@@ -2,8 +2,9 @@
 
 Policy: when the content is a supported type, the content wins over the extension and the
 caller records a warning; when the content is a known binary type that Concord cannot read,
-the file is refused. Content that is not recognisably binary is text, and the extension
-decides between plain text, Markdown and HTML.
+the file is refused. Content that decodes as text is text (with a warning when the name says
+PDF, DOCX, ODT or RTF), and the extension decides between plain text, Markdown and HTML; other
+content under such a name is refused, saying that it is not what its name says.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import zipfile
 
 from .errors import IngestError
+from .text import BOMS, decode_bytes
 
 SUPPORTED_TYPES = ("pdf", "docx", "odt", "rtf", "txt", "md", "html")
 SUPPORTED_LIST = "PDF, DOCX, ODT, RTF, plain text, Markdown or HTML"
@@ -45,6 +47,20 @@ _REFUSED_MAGIC: list[tuple[bytes, str]] = [
     (b"MZ", "a Windows program"),
 ]
 
+# A file named like a binary format whose bytes are neither that format nor text: the real cause.
+_NOT_WHAT_ITS_NAME_SAYS = {
+    "pdf": "This file is named .{ext} but is not a PDF: it does not begin like a PDF file, and "
+    "it is not text either. It may be damaged, or a different kind of file given a PDF name.",
+    "docx": "This file is named .{ext} but is not a DOCX document: a DOCX file is a ZIP "
+    "archive, and this file is not one. It may be damaged, or a different kind of file given "
+    "a DOCX name.",
+    "odt": "This file is named .{ext} but is not an ODT document: an ODT file is a ZIP archive, "
+    "and this file is not one. It may be damaged, or a different kind of file given an ODT "
+    "name.",
+    "rtf": "This file is named .{ext} but is not an RTF document: it does not begin like an RTF "
+    "file, and it is not text either. It may be damaged, or a different kind of file.",
+}
+
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
@@ -74,12 +90,29 @@ def sniff_type(data: bytes, filename: str) -> str:
             )
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
-    ext_type = EXTENSION_TYPES.get(extension_of(filename))
+    extension = extension_of(filename)
+    ext_type = EXTENSION_TYPES.get(extension)
+    if ext_type in _NOT_WHAT_ITS_NAME_SAYS and not _looks_like_text(data):
+        raise IngestError(_NOT_WHAT_ITS_NAME_SAYS[ext_type].format(ext=extension))
     if ext_type in ("txt", "md", "html"):
         if ext_type != "html" and _looks_like_html(head):
             return "html"
         return ext_type
     return "html" if _looks_like_html(head) else "txt"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    """Whether the start of the file decodes as text (the reader checks all of it later)."""
+    head = data[:8192]
+    if head.startswith(BOMS):
+        return True
+    if b"\x00" in head:
+        return False
+    try:
+        decode_bytes(head)
+    except IngestError:
+        return False
+    return True
 
 
 def _looks_like_html(head: bytes) -> bool:

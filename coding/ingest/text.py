@@ -10,13 +10,14 @@ import charset_normalizer
 from .errors import IngestError
 from .result import RawDocument
 
-_BOMS = [
+BOMS_AND_ENCODINGS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
+BOMS = tuple(bom for bom, _ in BOMS_AND_ENCODINGS)
 # Legacy files in this project are Norwegian or English: when the detector's top guesses
 # include Windows-1252, prefer it over its Central European and DOS cousins.
 _PREFERRED_LEGACY = "cp1252"
@@ -29,7 +30,7 @@ _UNDECODABLE = (
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode text, returning (text, encoding name); raise ``IngestError`` if it fails."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS_AND_ENCODINGS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding).lstrip("\ufeff"), encoding.replace("-sig", "")

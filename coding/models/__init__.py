@@ -14,6 +14,7 @@ from coding.models.documents import (
     Document,
     DocumentKind,
     DocumentStatus,
+    TextVersion,
 )
 from coding.models.excerpts import Coding, Excerpt, ExcerptAction, ExcerptChange
 from coding.models.reconciliation import (
@@ -56,4 +57,5 @@ __all__ = [
     "ReconcilerMode",
     "Reconciliation",
     "ReconciliationDocument",
+    "TextVersion",
 ]

@@ -69,7 +69,19 @@ class Document(models.Model):
     pages = models.JSONField(default=list, blank=True)  # [[number, start, end], ...]
     paragraphs = models.JSONField(default=list, blank=True)  # [[start, end], ...]
     turns = models.JSONField(default=list, blank=True)  # [{start, end, speaker, timestamp}]
+    headings = models.JSONField(default=list, blank=True)  # [[start, end, level], ...]
     warnings = models.JSONField(default=list, blank=True)
+    # Lines dropped as running headers and footers: [[page, text], ...]; shown on the
+    # document page so nothing leaves the text unseen.
+    removed_lines = models.JSONField(default=list, blank=True)
+    # Author and creation date as the file states them: shown, never trusted as `source`/`date`.
+    file_properties = models.JSONField(default=dict, blank=True)
+    # Set when the text was read by OCR: {"language", "confidence", "seconds_per_page"}.
+    ocr = models.JSONField(default=dict, blank=True)
+    # The user chose to read the file again without dropping running lines.
+    running_lines_kept = models.BooleanField(default=False)
+    # Which version of the text `text` is; earlier versions are kept as TextVersion rows.
+    text_version = models.PositiveIntegerField(default=1)
     char_count = models.PositiveIntegerField(default=0)
     page_count = models.PositiveIntegerField(default=0)
 
@@ -93,6 +105,37 @@ class Document(models.Model):
             if start <= offset < end:
                 return number
         return self.pages[-1][0] if self.pages and offset == len(self.text) else None
+
+
+class TextVersion(models.Model):
+    """An earlier text of a coded document, kept when the text was replaced.
+
+    The document's excerpts were moved onto the new text (see coding.ingest.offsets); this row
+    keeps what agreement runs and exports made before the change read (`number` is the
+    `Document.text_version` it had).
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="text_versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    pages = models.JSONField(default=list, blank=True)
+    paragraphs = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=300)
+    excerpts_moved = models.PositiveIntegerField(default=0)
+    excerpts_flagged = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="text_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
 
 
 class AssignmentStatus(models.TextChoices):

@@ -41,6 +41,9 @@ class Excerpt(models.Model):
     memo = models.TextField(blank=True)
     codes = models.ManyToManyField("coding.Code", through="Coding", related_name="excerpts")
     version = models.PositiveIntegerField(default=1)  # optimistic locking for concurrent edits
+    # Set when a new version of the document's text no longer holds this excerpt's words where
+    # its offsets moved to: the excerpt keeps its words and waits for a coder to fix its span.
+    text_flag = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -78,7 +78,7 @@ def _documents(project, *, mode: str, kind: str, documents) -> list[Document]:
         qs = qs.filter(kind=kind)
     elif mode != "all":
         qs = qs.filter(pk__in=[d.pk for d in documents])
-    return list(qs.only("pk", "title").order_by("title", "pk"))
+    return list(qs.only("pk", "title", "text_version").order_by("title", "pk"))
 
 
 @transaction.atomic
@@ -125,6 +125,8 @@ def agreement_run_start(
         "unit": unit,
         "coders": [u.pk for u in coders],
         "documents": [d.pk for d in docs],
+        # The text version of each document the run reads (coding/documents/versions.py).
+        "text_versions": {str(d.pk): d.text_version for d in docs},
         "rows": rows,
         "code_map": mapping,
         "names": {str(c.pk): c.name for c in codes},

@@ -28,6 +28,8 @@ URL_RULES = {
     "coding:document-detail": Capability.VIEW,
     "coding:document-download": Capability.VIEW,
     "coding:document-replace": Capability.MANAGE,
+    "coding:document-keep-running-lines": Capability.MANAGE,
+    "coding:document-ocr-again": Capability.MANAGE,
     "coding:document-delete": Capability.MANAGE,
 }
 

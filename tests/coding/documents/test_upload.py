@@ -60,7 +60,11 @@ def test_a_pdf_strategy_keeps_pages_title_and_author(
     )
     assert document.status == DocumentStatus.READY, document.error
     assert document.title == samples.PDF_TITLE
-    assert document.source == samples.AUTHOR
+    # The file's author is shown as the file states it, not taken as the document's source.
+    assert document.source == ""
+    assert document.file_properties["author"] == samples.AUTHOR
+    page = client_for(lead).get(f"/p/{project.code}/documents/{document.code}/").content.decode()
+    assert f"author “{samples.AUTHOR}”" in page and "not checked" in page
     assert document.page_count == 12
     assert [page[0] for page in document.pages] == list(range(1, 13))
     assert document.pages[-1][2] == len(document.text)
@@ -230,7 +234,7 @@ def test_an_image_is_refused_with_the_supported_formats(
     ("name", "content", "reason"),
     [
         ("låst.pdf", samples.encrypted_pdf(), "password-protected"),
-        ("skannet.pdf", samples.scanned_pdf(), "no OCR"),
+        ("skannet.pdf", samples.scanned_pdf(), "no text layer"),
         ("avbrutt.pdf", samples.truncated_pdf(), "damaged or incomplete"),
         ("ukjent.txt", samples.unknown_encoding_bytes(), "encoding of this file could not be"),
     ],
@@ -264,7 +268,38 @@ def test_a_pdf_named_docx_is_read_as_pdf_with_a_warning(
     )
     assert document.status == DocumentStatus.READY
     assert document.file_type == "pdf"
-    assert document.warnings == ["The file is named .docx but contains PDF; it was read as PDF."]
+    assert document.warnings == [
+        "This file is a PDF, not a DOCX document as its name .docx says; it was read as PDF."
+    ]
+
+
+def test_plain_text_named_pdf_is_read_as_text_and_the_page_says_so(
+    lead, project, django_capture_on_commit_callbacks
+):
+    document = upload_one(
+        lead, project, "notat.pdf", samples.norwegian_txt(), django_capture_on_commit_callbacks
+    )
+    assert document.status == DocumentStatus.READY and document.file_type == "txt"
+    page = client_for(lead).get(f"/p/{project.code}/documents/{document.code}/").content.decode()
+    assert "This file is plain text, not a PDF as its name .pdf says" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "cause"),
+    [
+        ("rapport.docx", bytes(range(256)) * 20, "a DOCX file is a ZIP archive, and this file is"),
+        ("skann.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "This file is a PNG image"),
+        ("kuttet.docx", samples.norwegian_docx()[:3000], "damaged or incomplete"),
+        ("bombe.docx", samples.docx_zip_bomb(uncompressed_mb=20), "zip bomb"),
+    ],
+)
+def test_refusals_at_upload_name_the_real_cause(
+    name, content, cause, lead, project, django_capture_on_commit_callbacks
+):
+    response = post_upload(lead, project, [(name, content)], django_capture_on_commit_callbacks)
+
+    assert any(f"“{name}” was not uploaded" in m and cause in m for m in page_messages(response))
+    assert _no_documents(project)
 
 
 def test_an_owner_locked_pdf_opens_normally(lead, project, django_capture_on_commit_callbacks):

@@ -65,8 +65,44 @@ def test_pdf_named_docx_is_read_as_pdf_with_a_warning():
 
     assert extraction.file_type == "pdf"
     assert extraction.warnings[0] == (
-        "The file is named .docx but contains PDF; it was read as PDF."
+        "This file is a PDF, not a DOCX document as its name .docx says; it was read as PDF."
     )
+
+
+def test_plain_text_named_pdf_is_read_as_text_with_a_note():
+    extraction = extract(samples.norwegian_txt(), "strategi.pdf")
+
+    assert extraction.file_type == "txt"
+    assert "Kommunen vil være en pådriver" in extraction.text
+    assert extraction.warnings == [
+        "This file is plain text, not a PDF as its name .pdf says; it was read as plain text."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("rapport.docx", "This file is named .docx but is not a DOCX document: a DOCX file is a "
+         "ZIP archive, and this file is not one."),
+        ("plan.odt", "This file is named .odt but is not an ODT document: an ODT file is a ZIP "
+         "archive"),
+        ("strategi.pdf", "This file is named .pdf but is not a PDF: it does not begin like a PDF"),
+        ("notat.rtf", "This file is named .rtf but is not an RTF document"),
+    ],
+)  # fmt: skip
+def test_binary_bytes_under_a_document_name_are_refused_for_what_they_are(name, start):
+    garbage = bytes(range(256)) * 40
+
+    assert refusal(garbage, name).startswith(start)
+    with pytest.raises(IngestError, match="is not"):
+        sniff_type(garbage, name)
+
+
+def test_text_named_docx_is_read_as_text_not_refused_for_its_encoding():
+    extraction = extract("Et kort notat om skolen.".encode("cp1252"), "notat.docx")
+
+    assert extraction.text == "Et kort notat om skolen."
+    assert extraction.warnings[0].startswith("This file is plain text, not a DOCX document")
 
 
 def test_docx_zip_bomb_by_ratio_is_refused_before_extraction():

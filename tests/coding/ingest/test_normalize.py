@@ -184,17 +184,18 @@ def test_result_is_nfc_with_one_newline_convention_and_idempotent(raw):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(raw_texts, min_size=1, max_size=6), st.booleans())
-def test_pages_tile_the_joined_text(raw_pages, drop):
-    result = normalize_pages(raw_pages, drop_running_lines=drop)
+@given(st.lists(raw_texts, min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_pages_tile_the_joined_text(raw_pages, drop, join):
+    result = normalize_pages(raw_pages, drop_running_lines=drop, join_hyphens=join)
 
     assert [number for number, _, _ in result.pages] == list(range(1, len(raw_pages) + 1))
     assert result.pages[0][1] == 0 and result.pages[-1][2] == len(result.text)
     for (_, _, end), (_, start, _) in zip(result.pages, result.pages[1:], strict=False):
         assert end == start
     for number, start, end in result.pages:
-        alone = normalize_pages([raw_pages[number - 1]]).text
-        if not drop:
+        alone = normalize_pages([raw_pages[number - 1]], join_hyphens=join).text
+        # Dropping running lines and joining words split across pages move text between pages.
+        if not drop and not join:
             assert result.text[start:end].rstrip("\n") == alone
 
 
@@ -206,3 +207,18 @@ def test_any_lowercase_word_split_at_a_line_end_is_joined(left, right):
     if right in ("og", "eller", "samt", "and", "nor", "enn"):
         return
     assert join_hyphenated(f"x {left}-\n{right} y") == f"x {left}{right} y"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(raw_texts, min_size=2, max_size=5), st.booleans())
+def test_joining_across_pages_only_removes_hyphens_and_keeps_the_order(raw_pages, drop):
+    joined = visible(normalize_pages(raw_pages, drop_running_lines=drop).text)
+    plain = visible(normalize_pages(raw_pages, drop_running_lines=drop, join_hyphens=False).text)
+
+    j = 0
+    for char in plain:
+        if j < len(joined) and joined[j] == char:
+            j += 1
+        else:
+            assert char in "-\u2010", (plain, joined)
+    assert j == len(joined)
