@@ -232,13 +232,7 @@ def _code_uuids(excerpt: Excerpt) -> list:
 
 
 def _record(
-    excerpt: Excerpt,
-    *,
-    action: str,
-    user,
-    before: dict | None = None,
-    after: dict | None = None,
-    reverses: ExcerptChange | None = None,
+    excerpt: Excerpt, *, action: str, user, before=None, after=None, reverses=None
 ) -> ExcerptChange:
     return ExcerptChange.objects.create(
         reverses=reverses,
@@ -273,8 +267,7 @@ def excerpt_create(
     user=None,
 ) -> Excerpt:
     """Code the span [start, end) of the document for this coder (`user` did it: the coder
-    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile. (The coding
-    view's guards against duplicates and runaway spans are in coding/excerpts/guards.py.)"""
+    unless given). `excerpt.replaced_codes` lists codes merged away meanwhile."""
     _check_span(document=document, start=start, end=end, text=text)
     _check_not_frozen(document_id=document.pk, coder_id=getattr(coder, "pk", None))
     use, replaced = _lock_codes(
@@ -380,8 +373,7 @@ def excerpt_update(
     """Change boundaries, memo or codes. `version` is the version the editor loaded (None: the
     one `excerpt` was read with); a stale one raises ExcerptConflict, a deleted excerpt
     ExcerptGone. `codes`, when given, replaces the excerpt's codes. `user` did it (default: the
-    coder); `reverses` is the change an undo or redo reverses. Updates `excerpt` in place;
-    `excerpt.replaced_codes` lists codes merged away."""
+    coder; `reverses`: what an undo reverses). Updates `excerpt`, its `replaced_codes` too."""
     document = excerpt.document
     add_codes = _check_codes(document=document, codes=add_codes, applying=True)
     remove_codes = _check_codes(document=document, codes=remove_codes)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coding', '0008_code_exchange_guid_codable_colour_given'),
+        ('coding', '0010_text_versions'),
     ]
 
     operations = [
