@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from research import auth
-from research.models import Project, Role, User
+from research.models import LONG_EXCERPT, Project, Role, User
 
 
 class CrispyMixin:
@@ -55,6 +55,20 @@ class ProfileForm(CrispyMixin, forms.ModelForm):
 
 
 class ProjectForm(CrispyMixin, forms.ModelForm):
+    # Left empty (or absent from an older form), the limit keeps its default.
+    long_excerpt = forms.IntegerField(
+        label=Project._meta.get_field("long_excerpt").verbose_name.capitalize(),
+        help_text=Project._meta.get_field("long_excerpt").help_text,
+        min_value=1,
+        required=False,
+    )
+
+    def clean_long_excerpt(self) -> int:
+        value = self.cleaned_data["long_excerpt"]
+        if value is None:
+            return self.instance.long_excerpt if self.instance.pk else LONG_EXCERPT
+        return value
+
     class Meta:
         model = Project
         fields = [
@@ -64,6 +78,7 @@ class ProjectForm(CrispyMixin, forms.ModelForm):
             "language",
             "blind_coding",
             "coders_may_create_codes",
+            "long_excerpt",
         ]
         widgets = {
             "research_question": forms.Textarea(attrs={"rows": 2}),

@@ -60,6 +60,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
+# Characters: a new excerpt longer than this asks for confirmation (a project may change it).
+LONG_EXCERPT = 5000
+
+
 class Project(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -75,6 +79,14 @@ class Project(models.Model):
         _("coders may propose codes"),
         default=False,
         help_text=_("Coders can create new codes while coding; they stay proposed until accepted."),
+    )
+    long_excerpt = models.PositiveIntegerField(
+        _("confirm excerpts longer than"),
+        default=LONG_EXCERPT,
+        help_text=_(
+            "Coding a longer passage (in characters) asks for confirmation, so a selection "
+            "that ran on to the end of a document is not kept by mistake."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)

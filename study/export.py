@@ -83,6 +83,7 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
             "language": project.language,
             "blind_coding": project.blind_coding,
             "coders_may_create_codes": project.coders_may_create_codes,
+            "long_excerpt": project.long_excerpt,
             "archived_at": _when(project.archived_at),
         },
     }

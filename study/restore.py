@@ -63,7 +63,7 @@ from coding.models import (
     DocumentStatus,
     Excerpt,
 )
-from research.models import Membership, Project, Role, User
+from research.models import LONG_EXCERPT, Membership, Project, Role, User
 from study.export import FORMAT, VERSION
 from study.memos.exchange import memos_restore
 from study.reconciliations import reconciliations_restore
@@ -228,6 +228,8 @@ class _Restore:
             language=p["language"],
             blind_coding=bool(p["blind_coding"]),
             coders_may_create_codes=bool(p["coders_may_create_codes"]),
+            # Exports made before the setting existed carry none: the default applies.
+            long_excerpt=int(p.get("long_excerpt", LONG_EXCERPT)),
             archived_at=_when(p.get("archived_at")),
         )
         project.full_clean()

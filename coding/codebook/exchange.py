@@ -36,13 +36,16 @@ def is_project_archive(upload) -> bool:
     return start == ZIP_MAGIC or (upload.name or "").lower().endswith(".qdpx")
 
 
-def codebook_export(*, project, fmt: str) -> HttpResponse:
-    """The codebook as a download. Raises CodebookFormatError when the format cannot hold it
+def codebook_export(*, project, fmt: str, visible_to=None) -> HttpResponse:
+    """The codebook as a download (what `visible_to` may see, when given: blind mode hides
+    other coders' proposed codes). Raises CodebookFormatError when the format cannot hold it
     (a REFI-QDA codebook needs at least one code)."""
     if fmt == "qdc":
-        body: bytes | str = write_qdc(codebook_exchange_nodes(project=project))
+        body: bytes | str = write_qdc(
+            codebook_exchange_nodes(project=project, visible_to=visible_to)
+        )
         return _download(project, fmt, body)
-    roots = codebook_nodes(project=project)
+    roots = codebook_nodes(project=project, visible_to=visible_to)
     return _download(project, fmt, write_json(roots) if fmt == "json" else write_csv(roots))
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from coding.codebook.exchange import is_project_archive
+from coding.codebook.selectors import visible_codes
 from coding.models import Code
 
 # Codebooks are small text files; anything much larger is not a codebook.
@@ -84,9 +85,11 @@ class CodeEditForm(CodeForm):
 
 
 class CodeCreateForm(CodeForm):
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, visible_to=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"] = _code_field(project, label=_("Parent"), required=False)
+        if visible_to is not None:  # blind mode hides other coders' proposed codes
+            self.fields["parent"].queryset = visible_codes(membership=visible_to)
         self.order_fields(["name", "parent"])
         self.helper = _helper(_("Create code"))
         self.helper.form_tag = False

@@ -10,12 +10,13 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import pgettext_lazy
 
 from coding.codebook_io import CodeNode, guid_key, iter_codes
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
-from research.models import User
+from research.access import sees_all_codings
+from research.models import Membership, User
 
 
 def _ordered(codes: list[Code]) -> list[Code]:
@@ -35,10 +36,25 @@ def _ordered(codes: list[Code]) -> list[Code]:
     return ordered
 
 
-def codebook_tree(*, project) -> list[Code]:
+def visible_codes(*, membership: Membership) -> QuerySet[Code]:
+    """The project's codes this member may see. A code another coder proposed while coding is
+    named after the passage they marked, so in a blind project it is hidden, like their
+    excerpts, from members who may not see others' codings (leads see it; everyone once the
+    project is unblinded). Codes below a hidden code are hidden with it by `codebook_tree`."""
+    codes = Code.objects.filter(project_id=membership.project_id)
+    if sees_all_codings(membership):
+        return codes
+    return codes.filter(~Q(status=CodeStatus.PROPOSED) | Q(created_by_id=membership.user_id))
+
+
+def codebook_tree(*, project, visible_to: Membership | None = None) -> list[Code]:
     """Every code of the project in tree order (parents first, siblings by position), each with
-    its `depth` and a `child_count`. One query."""
-    return _ordered(list(Code.objects.filter(project=project)))
+    its `depth` and a `child_count`; with `visible_to`, only what that member may see (see
+    `visible_codes`). One query."""
+    codes: QuerySet[Code] = Code.objects.filter(project=project)
+    if visible_to is not None:
+        codes = visible_codes(membership=visible_to)
+    return _ordered(list(codes))
 
 
 def code_subtree_ids(*, code: Code) -> list[int]:
@@ -57,11 +73,12 @@ def codebook_paths(*, project) -> dict[tuple[str, ...], Code]:
     return result
 
 
-def codebook_nodes(*, project) -> list[CodeNode]:
-    """The codebook as plain `CodeNode`s for the exporters; the code's UUID is its guid."""
+def codebook_nodes(*, project, visible_to: Membership | None = None) -> list[CodeNode]:
+    """The codebook as plain `CodeNode`s for the exporters (what `visible_to` may see, when
+    given); the code's UUID is its guid."""
     nodes: dict[int, CodeNode] = {}
     roots: list[CodeNode] = []
-    for code in codebook_tree(project=project):
+    for code in codebook_tree(project=project, visible_to=visible_to):
         node = CodeNode(
             name=code.name,
             definition=code.definition,
@@ -78,11 +95,12 @@ def codebook_nodes(*, project) -> list[CodeNode]:
     return roots
 
 
-def codebook_exchange_nodes(*, project) -> list[CodeNode]:
+def codebook_exchange_nodes(*, project, visible_to: Membership | None = None) -> list[CodeNode]:
     """The codebook as other tools should see it: each code's exchange guid (as it came, or its
-    own), its codability, and a colour only where one came with it or a user chose one."""
-    codes = {code.pk: code for code in codebook_tree(project=project)}
-    roots = codebook_nodes(project=project)
+    own), its codability, and a colour only where one came with it or a user chose one (what
+    `visible_to` may see, when given)."""
+    codes = {code.pk: code for code in codebook_tree(project=project, visible_to=visible_to)}
+    roots = codebook_nodes(project=project, visible_to=visible_to)
     for code, (_path, node) in zip(codes.values(), iter_codes(roots), strict=True):
         node.guid = code.exchange_guid
         node.is_codable = code.is_codable
@@ -234,15 +252,16 @@ def _row_counts(code: Code, counts: CodebookCounts, *, see_all: bool) -> dict:
 
 
 def codebook_rows(
-    *, project, prefix: str, manage: bool, see_all: bool, coder=None
+    *, project, prefix: str, manage: bool, see_all: bool, coder=None, visible_to=None
 ) -> tuple[list[dict], CodebookCounts]:
     """The codebook page's rows in tree order, and the counts they show (see
-    `codebook_counts` for `see_all` and `coder`). Plain strings for each row (numbers too: the
-    template would localize each one), so the loop over a thousand codes does little more than
-    print them. `prefix` is the URL of a code's page minus its UUID."""
+    `codebook_counts` for `see_all` and `coder`; `codebook_tree` for `visible_to`). Plain
+    strings for each row (numbers too: the template would localize each one), so the loop over a
+    thousand codes does little more than print them. `prefix` is the URL of a code's page minus
+    its UUID."""
     counts = codebook_counts(project=project, see_all=see_all, coder=coder)
     rows = []
-    for code in codebook_tree(project=project):
+    for code in codebook_tree(project=project, visible_to=visible_to):
         key = str(code.code)
         url = f"{prefix}{key}/"
         rows.append(

@@ -77,6 +77,14 @@ def _undo_context(project, *, manage: bool) -> dict:
     }
 
 
+def _inline_create_form(membership, can, rows) -> CodeCreateForm | None:
+    # With codes in the tree, the form (its parent list as long as the codebook) is loaded on
+    # demand from the create page; an empty codebook shows it straight away.
+    if rows or not can.create_codes:
+        return None
+    return CodeCreateForm(project=membership.project, visible_to=membership)
+
+
 @login_required
 @require_GET
 def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -88,6 +96,7 @@ def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         manage=can.manage,
         see_all=can.see_all_codings,
         coder=request.user if can.code else None,
+        visible_to=membership,  # blind mode hides other coders' proposed codes
     )
     return _page(
         request,
@@ -95,9 +104,7 @@ def codebook(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         membership,
         rows=rows,
         counts=counts,
-        # With codes in the tree, the form (its parent list as long as the codebook) is
-        # loaded on demand from the create page; an empty codebook shows it straight away.
-        create_form=CodeCreateForm(project=this) if can.create_codes and not rows else None,
+        create_form=_inline_create_form(membership, can, rows),
         version=selectors.codebook_version_current(project=this),
         formats=EXPORTERS,
         **_undo_context(this, manage=can.manage),
@@ -113,6 +120,7 @@ def code_create(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     form = CodeCreateForm(
         request.POST or None,
         project=membership.project,
+        visible_to=membership,
         initial={"parent": request.GET.get("parent")},  # "Add a sub-code" in the edit panel
     )
     if request.method == "POST" and form.is_valid():
@@ -394,7 +402,7 @@ def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpRespon
     if fmt not in EXPORTERS:
         return unknown_format(fmt, EXPORTERS)
     try:
-        return codebook_export(project=membership.project, fmt=fmt)
+        return codebook_export(project=membership.project, fmt=fmt, visible_to=membership)
     except CodebookFormatError as exc:
         messages.error(request, _("The codebook cannot be exported: %(why)s") % {"why": exc})
         return _back(project)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coding.excerpts.selectors import CodeFate, code_fates
-from coding.models import Code, Document, DocumentKind
+from coding.models import Code, Document, DocumentKind, Excerpt
 from research.models import Project
 
 
@@ -82,6 +82,17 @@ class ExcerptCreateForm(forms.Form):
         required=False,
         to_field_name="code",
     )
+    # The answers to the guards (services.excerpt_create): code a long passage anyway, keep a
+    # near-duplicate beside the coder's excerpt, or extend that excerpt instead.
+    long_ok = forms.BooleanField(label=_("Code it even if it is long"), required=False)
+    keep_both = forms.BooleanField(label=_("Keep it beside a similar excerpt"), required=False)
+    merge_into = forms.ModelChoiceField(
+        queryset=Excerpt.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
+    merge_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +100,8 @@ class ExcerptCreateForm(forms.Form):
         self.fields["codes"].queryset = codes
         self.fields["codes"].project_id = project.pk
         self.fields["new_code_parent"].queryset = codes
+        # The service checks that it is the coder's own excerpt in the same document.
+        self.fields["merge_into"].queryset = Excerpt.objects.filter(document__project=project)
 
     def clean_text(self) -> str:
         return _unix_newlines(self.cleaned_data["text"])

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Greatest, Substr
 
 from coding.access import reconciliation_unblinds
+from coding.codebook.selectors import visible_codes
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
 from coding.models import (
     Assignment,
@@ -97,7 +98,7 @@ def coding_view_data(
     codes = cast(
         list[dict],
         list(
-            Code.objects.filter(project_id=membership.project_id)
+            visible_codes(membership=membership)
             .order_by("path")
             .values("id", "code", "name", "parent_id", "colour", "shortcut", "depth", "status")
         ),

@@ -232,9 +232,10 @@ def _code_uuids(excerpt: Excerpt) -> list:
 
 
 def _record(
-    excerpt: Excerpt, *, action: str, user, before: dict | None = None, after: dict | None = None
+    excerpt: Excerpt, *, action: str, user, before=None, after=None, reverses=None
 ) -> ExcerptChange:
     return ExcerptChange.objects.create(
+        reverses=reverses,
         project_id=excerpt.document.project_id,
         document_id=excerpt.document_id,
         excerpt_code=excerpt.code,
@@ -367,11 +368,12 @@ def excerpt_update(
     remove_codes: Iterable[Code] = (),
     codes: Iterable[Code] | None = None,
     user=None,
+    reverses: ExcerptChange | None = None,
 ) -> Excerpt:
     """Change boundaries, memo or codes. `version` is the version the editor loaded (None: the
     one `excerpt` was read with); a stale one raises ExcerptConflict, a deleted excerpt
     ExcerptGone. `codes`, when given, replaces the excerpt's codes. `user` did it (default: the
-    coder). Updates `excerpt` in place; `excerpt.replaced_codes` lists codes merged away."""
+    coder; `reverses`: what an undo reverses). Updates `excerpt`, its `replaced_codes` too."""
     document = excerpt.document
     add_codes = _check_codes(document=document, codes=add_codes, applying=True)
     remove_codes = _check_codes(document=document, codes=remove_codes)
@@ -413,6 +415,7 @@ def excerpt_update(
         user=user or row.coder,
         before=before,
         after=_state(row, _code_uuids(row)),
+        reverses=reverses,
     )
     for field in ("start", "end", "text", "memo", "version", "updated_at"):
         setattr(excerpt, field, getattr(row, field))
@@ -421,14 +424,17 @@ def excerpt_update(
 
 
 @transaction.atomic
-def excerpt_delete(*, excerpt: Excerpt, version: int | None = None, user=None) -> ExcerptChange:
+def excerpt_delete(
+    *, excerpt: Excerpt, version: int | None = None, user=None, reverses=None
+) -> ExcerptChange:
     """Delete the excerpt; the returned history entry holds what `excerpt_restore` needs.
     A stale `version` raises ExcerptConflict (without one, whatever is current is deleted)."""
     row = _lock_excerpt(excerpt, expected=version, for_delete=True)
     _check_not_frozen(document_id=row.document_id, coder_id=row.coder_id)
     before = _state(row, _code_uuids(row))
     row.delete()
-    return _record(row, action=ExcerptAction.DELETE, user=user or row.coder, before=before)
+    user = user or row.coder
+    return _record(row, action=ExcerptAction.DELETE, user=user, before=before, reverses=reverses)
 
 
 def excerpts_log_restored(*, excerpts: dict[Excerpt, list], user) -> None:
@@ -540,7 +546,7 @@ def _codes_from_state(
 
 
 @transaction.atomic
-def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
+def excerpt_restore(*, project: Project, excerpt_code, user, reverses=None) -> Excerpt:
     """Bring back a deleted excerpt (same public code) from its last delete in the history.
 
     Its codes follow merges made since (a code merged away comes back as the code it went
@@ -587,6 +593,7 @@ def excerpt_restore(*, project: Project, excerpt_code, user) -> Excerpt:
         user=user,
         before={"change": change.pk},
         after=_state(excerpt, [code.code for code in final.values()]),
+        reverses=reverses,
     )
     excerpt.replaced_codes = [*replaced, *replaced_meanwhile]
     excerpt.dropped_codes = deleted

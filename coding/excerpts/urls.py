@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coding.excerpts import assignment_views, views
+from coding.excerpts import assignment_views, undo_views, views
 
 urlpatterns = [
     path(
@@ -25,6 +25,16 @@ urlpatterns = [
         name="excerpt-delete",
     ),
     path("p/<uuid:project>/excerpts/restore/", views.excerpt_restore, name="excerpt-restore"),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/undo/",
+        undo_views.excerpt_undo_view,
+        name="excerpt-undo",
+    ),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/redo/",
+        undo_views.excerpt_redo_view,
+        name="excerpt-redo",
+    ),
     path("p/<uuid:project>/assignments/", assignment_views.assignments, name="assignments"),
     path("p/<uuid:project>/my-documents/", assignment_views.my_documents, name="my-documents"),
     path(

@@ -9,9 +9,10 @@ chunks) the page reloads its workspace with `HX-Request`, which answers the work
 Refusals in JSON are `{"ok": false, "error": ..., "message": <sentence to show>}`; `error` is a
 word the script acts on: "stale" (409, the excerpt changed since the page loaded; `excerpt` holds
 it as it is now), "deleted" (410, with `restore_url` to POST for "Undo delete", `deleted_by`,
-`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook); otherwise
-`error` repeats the message (400, 403). A chosen code merged away since the page loaded is
-replaced by the code it went into: the answer's message says so and `replaced` lists them.
+`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook), "duplicate"
+and "too_long" (409, a new excerpt to confirm: see `_ask`); otherwise `error` repeats the
+message (400, 403). A chosen code merged away since the page loaded is replaced by the code it
+went into: the answer's message says so and `replaced` lists them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.access import access_excerpt, may_code_document
-from coding.excerpts import exports, selectors, services
+from coding.codebook.selectors import visible_codes
+from coding.excerpts import exports, guards, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
@@ -127,9 +129,20 @@ def _not_saved(request, membership, document, exc: Exception):
         current = _excerpt_json(exc.excerpt)
         payload = {"ok": False, "error": "stale", "message": str(exc), "excerpt": current}
         return JsonResponse(payload, status=409)
+    if isinstance(exc, guards.ExcerptDuplicate | guards.ExcerptTooLong) and _wants_json(request):
+        return _ask(exc)
     error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     kind = exc.code if isinstance(exc, services.CodeDeleted | services.ExcerptFrozen) else ""
     return _refused(request, membership, document, error, 409 if kind else 400, kind)
+
+
+def _ask(exc: ValidationError) -> JsonResponse:
+    """409 for a write the coder should confirm: "too_long", or "duplicate" with the coder's
+    `existing` excerpt, which the script offers to extend (merge_into) or keep beside."""
+    payload = {"ok": False, "error": exc.code, "message": " ".join(exc.messages)}
+    if isinstance(exc, guards.ExcerptDuplicate):
+        payload["existing"] = {"code": str(exc.existing.code), "version": exc.existing.version}
+    return JsonResponse(payload, status=409)
 
 
 def _restore_url(membership: Membership, excerpt_code) -> str:
@@ -280,7 +293,7 @@ def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
         return _invalid(request, membership, doc, form)
     try:
         excerpt, message, ranges = _create(membership, doc, form.cleaned_data)
-    except ValidationError as exc:
+    except (services.ExcerptConflict, services.ExcerptGone, ValidationError) as exc:
         return _not_saved(request, membership, doc, exc)
     message, extra = _replacements(message, form.fields["codes"].replaced, excerpt.replaced_codes)
     return _done(
@@ -293,17 +306,30 @@ def _create(membership: Membership, doc: Document, data: dict):
     ranges to patch (none for a new code: the codebook changes too, the page reloads)."""
     span = {"document": doc, "start": data["start"], "end": data["end"], "text": data["text"]}
     if data["new_code_name"].strip():
-        excerpt, code = services.excerpt_create_in_vivo(
+        excerpt, code = guards.excerpt_create_in_vivo_checked(
             membership=membership,
             name=data["new_code_name"],
             parent=data["new_code_parent"],
             codes=data["codes"],
+            long_ok=data["long_ok"],
             **span,
         )
         return excerpt, _("Coded with the new code “%(name)s”.") % {"name": code.name}, ()
-    excerpt = services.excerpt_create(
-        coder=membership.user, codes=data["codes"], memo=data["memo"], **span
+    target = data["merge_into"]
+    old = [(target.start, target.end)] if target else []
+    excerpt = guards.excerpt_create_checked(
+        coder=membership.user,
+        codes=data["codes"],
+        memo=data["memo"],
+        **span,
+        **{k: data[k] for k in ("long_ok", "keep_both", "merge_into", "merge_version")},
     )
+    if target:
+        return (
+            excerpt,
+            _("The existing excerpt was extended."),
+            [*old, (excerpt.start, excerpt.end)],
+        )
     return excerpt, _("Excerpt coded."), [(excerpt.start, excerpt.end)]
 
 
@@ -460,6 +486,8 @@ def _retrieval(request: HttpRequest, membership: Membership):
     else:
         coders = []
     form = RetrievalForm(request.GET or None, project=membership.project, coders=coders)
+    # Another coder's proposed code would name what they marked (blind mode).
+    form.fields["code"].queryset = visible_codes(membership=membership).order_by("path")
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}

@@ -118,6 +118,11 @@ class ExcerptChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
+    # Set on a change made by undo (the change it undid) or redo (the undo it undid): the
+    # coding view's undo and redo stacks are read back from these links (coding/excerpts/undo.py).
+    reverses = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

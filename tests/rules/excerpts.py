@@ -32,6 +32,8 @@ URL_RULES = {
     "coding:excerpt-editor": Capability.CODE,
     "coding:excerpt-delete": Capability.CODE,
     "coding:excerpt-restore": Capability.CODE,
+    "coding:excerpt-undo": Capability.CODE,
+    "coding:excerpt-redo": Capability.CODE,
     "coding:assignments": Capability.MANAGE,
     "coding:my-documents": Capability.CODE,
     "coding:assignment-done": Capability.CODE,

@@ -1,6 +1,9 @@
 // Applying codes: to the selection (a code's button, its shortcut, or the Ctrl+K palette) or,
-// with nothing selected, to the excerpt open in the editor; and the keyboard in the text.
-import { editableActive } from "./editor.js";
+// with nothing selected, to the excerpt open in the editor; and the page's keys (the text's
+// caret and selection keys are caret.js's).
+import { caretAfter, onArrow, openFind, openHelp, SELECT_KEYS, selectUnit } from "./caret.js";
+import { drawerOpen, setDrawer, toggleDrawer } from "./drawer.js";
+import { closeEditor, editableActive } from "./editor.js";
 import { send, settle } from "./patch.js";
 import { selectionOffsets, selectOffsets } from "./selection.js";
 import { say, state } from "./state.js";
@@ -22,7 +25,7 @@ export async function applyCodes(codeUuids) {
   const payload = await send(state.workspace.dataset.createUrl, { ...chosen, codes: codeUuids });
   if (payload) {
     state.lastSelection = null;
-    window.getSelection().removeAllRanges();
+    caretAfter(chosen.end); // the keyboard goes on from the end of what was coded
     await settle(payload);
   }
 }
@@ -97,18 +100,6 @@ function typing(target) {
   return target.closest("input, textarea, select, dialog, [contenteditable]");
 }
 
-// Keyboard selection: move or extend from the caret (or the text's start) by a character or line.
-function moveCaret(event) {
-  const selection = window.getSelection();
-  if (!selection.rangeCount || !state.text.contains(selection.anchorNode)) {
-    selectOffsets(state.text, state.caret, state.caret);
-  }
-  const forward = event.key === "ArrowRight" || event.key === "ArrowDown";
-  const unit = event.key === "ArrowUp" || event.key === "ArrowDown" ? "line" : "character";
-  selection.modify(event.shiftKey ? "extend" : "move", forward ? "forward" : "backward", unit);
-  event.preventDefault();
-}
-
 export function onKeydown(event) {
   if (!state.workspace) return;
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
@@ -117,12 +108,30 @@ export function onKeydown(event) {
     return;
   }
   if (event.target.id === "palette-input") return onPaletteKey(event);
+  // Escape closes the excerpt editor, from the text or from inside it (not over an unsaved memo).
+  const unsaved = event.target.matches("textarea") && event.target.value !== event.target.defaultValue;
+  if (event.key === "Escape" && drawerOpen() && !unsaved && !event.target.closest("dialog")) {
+    setDrawer(false);
+    return;
+  }
+  if (event.key === "Escape" && state.active && !unsaved && !event.target.closest("dialog")) {
+    closeEditor();
+    return;
+  }
   if (typing(event.target)) return;
+  const letter = event.key.toLowerCase();
+  if ((event.ctrlKey || event.metaKey) && (letter === "z" || letter === "y")) {
+    // Undo and redo are the panel's forms (coding/excerpts/undo.py), sent like any other write.
+    event.preventDefault();
+    const redo = letter === "y" || event.shiftKey;
+    const form = state.workspace.querySelector(redo ? "form[data-redo]" : "form[data-undo]");
+    if (form) form.requestSubmit();
+    return;
+  }
   const inText = state.text.contains(event.target);
-  const sideways = event.key === "ArrowRight" || event.key === "ArrowLeft";
-  if (inText && event.key.startsWith("Arrow") && (event.shiftKey || sideways)) return moveCaret(event);
+  if (inText && event.key.startsWith("Arrow") && onArrow(event)) return;
   if (event.key === "Escape") {
-    window.getSelection().removeAllRanges();
+    caretAfter(state.caret);
     state.lastSelection = null;
     return;
   }
@@ -131,5 +140,19 @@ export function onKeydown(event) {
   if (button && state.mayCode && (selectionOffsets(state.text) || editableActive())) {
     event.preventDefault();
     applyCodes([button.dataset.code]);
+    return;
+  }
+  const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+  if (plain && event.key === "?") {
+    event.preventDefault();
+    openHelp();
+  } else if (plain && event.key.toLowerCase() === "c") {
+    toggleDrawer();
+  } else if (plain && inText && event.key === "/") {
+    event.preventDefault();
+    openFind();
+  } else if (plain && inText && SELECT_KEYS[event.key]) {
+    event.preventDefault();
+    selectUnit(SELECT_KEYS[event.key]);
   }
 }

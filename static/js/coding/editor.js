@@ -3,6 +3,7 @@
 // moves and "Delete" are plain coding forms (sent by main.js like any other). This module only
 // fetches it, swaps it in, and marks the open excerpt's segments in the text.
 import { fetchHtml } from "./api.js";
+import { setDrawer } from "./drawer.js";
 import { excerptByCode, state } from "./state.js";
 
 const ZERO = /0{8}-0{4}-0{4}-0{4}-0{12}/;
@@ -43,12 +44,42 @@ function markActive(excerpt) {
   }
 }
 
+// Bring the editor to where the user is looking: the panel scrolls itself (it keeps its own
+// scroll position, so after scrolling down the codebook the editor's top was out of sight);
+// where the panel does not scroll (narrow screens) the page scrolls as little as it can.
+function reveal(editor) {
+  const box = editor.closest(".coding-panel");
+  if (box && box.scrollHeight > box.clientHeight + 1) {
+    const offset = editor.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    if (offset < 0 || offset > box.clientHeight / 2) box.scrollTop += offset - 8;
+  } else {
+    editor.scrollIntoView({ block: "nearest" });
+  }
+}
+
+// Which control of the editor has the focus, as an index among its controls (the editor is
+// re-rendered after its own writes, and the user's place in it must survive that).
+const CONTROLS = "button, textarea, input:not([type=hidden]), [tabindex]";
+
+function focusedControl(editor) {
+  if (!editor.contains(document.activeElement)) return -1;
+  return [...editor.querySelectorAll(CONTROLS)].indexOf(document.activeElement);
+}
+
+function restoreFocus(editor, index) {
+  if (index < 0) return;
+  const controls = [...editor.querySelectorAll(CONTROLS)];
+  const target = controls[Math.min(index, controls.length - 1)] || editor;
+  target.focus({ preventScroll: true });
+}
+
 // Open the editor of an excerpt (one shown, or a write's answer: at least its code). Resolves
-// once the server's editor is in place.
+// once the server's editor is in place, in view, with the focus where it was in the editor.
 export async function openEditor(excerpt) {
   const shown = excerptByCode(excerpt.code) || excerpt;
   state.active = shown;
   const editor = panel();
+  const focused = focusedControl(editor);
   editor.hidden = false;
   editor.dataset.excerpt = shown.code;
   editor.setAttribute("aria-busy", "true");
@@ -59,13 +90,18 @@ export async function openEditor(excerpt) {
   // Another excerpt may have been opened meanwhile: the last one opened wins.
   if (!editor.isConnected || editor.dataset.excerpt !== shown.code) return;
   editor.removeAttribute("aria-busy");
-  if (html === null) closeEditor();
-  else editor.innerHTML = html;
+  if (html === null) return closeEditor();
+  editor.innerHTML = html;
+  setDrawer(true, { focus: false }); // on a phone the editor is in the drawer
+  reveal(editor);
+  restoreFocus(editor, focused);
 }
 
 export function closeEditor() {
   state.active = null;
   const editor = panel();
+  // The focus would be lost with the editor: back to the text, at the reader's place.
+  if (editor.contains(document.activeElement)) state.text.focus({ preventScroll: true });
   editor.replaceChildren();
   editor.hidden = true;
   editor.removeAttribute("aria-busy");

@@ -7,14 +7,18 @@
 //   patch.js      writes, patches, workspace reloads       filters.js    code filter, code search
 //   stripes.js    colours and margin stripes               tip.js        the tooltip
 //   api.js        fetch with CSRF, JSON, HTML fragments     state.js      the one state object
+//   caret.js      reading caret, keyboard selection, find  units.js      words, sentences, …
+//   guard.js      duplicate and long-excerpt questions   drawer.js     the panel on phones
 import { applyCodes, choosePalette, filterPalette, onKeydown } from "./apply.js";
+import { drawCaret, followSelection, onFindSubmit } from "./caret.js";
+import { toggleDrawer } from "./drawer.js";
 import { hideGone, openEditor } from "./editor.js";
 import { filterByCode, searchCodes } from "./filters.js";
 import { jump } from "./navigation.js";
 import { refresh, send, settle } from "./patch.js";
 import { pointToOffset, selectionOffsets } from "./selection.js";
 import { say, state } from "./state.js";
-import { redrawStripes } from "./stripes.js";
+import { labelled, redrawStripes, setLabelled } from "./stripes.js";
 import { excerptsAt, hideTip, showTip } from "./tip.js";
 import { init } from "./workspace.js";
 
@@ -22,6 +26,7 @@ const MAX_NAME = 200; // a code's name, as the in-vivo form's maxlength
 
 function onSelectionChange() {
   if (!state.text) return;
+  followSelection();
   const chosen = selectionOffsets(state.text);
   if (!chosen) return;
   state.lastSelection = chosen;
@@ -34,6 +39,7 @@ function onSelectionChange() {
 // Every coding form (data-coding-form) is a real form that works without JavaScript; here it is
 // sent with fetch instead, taking the text selection along when it needs one.
 async function onSubmit(event) {
+  if (event.target.id === "find-form") return void onFindSubmit(event);
   const form = event.target.closest("form[data-coding-form]");
   if (!form || !state.workspace || !state.workspace.contains(form)) return;
   event.preventDefault();
@@ -68,8 +74,11 @@ function onClick(event) {
   }
   const option = target.closest(".palette-option");
   if (option) return choosePalette(option);
+  if (target.closest("#stripe-mode")) return setLabelled(!labelled());
+  if (target.closest("#codebook-toggle")) return toggleDrawer();
   const stripe = target.closest(".stripe");
   if (stripe && state.text.contains(stripe)) {
+    // A stripe selects its excerpt: marked in the text, open in the editor.
     const excerpt = state.excerpts.get(Number(stripe.dataset.ex));
     if (excerpt) openEditor(excerpt);
     return;
@@ -112,8 +121,13 @@ document.addEventListener("click", onClick);
 document.addEventListener("input", onInput);
 document.addEventListener("change", onChange);
 document.addEventListener("mouseover", onMouseOver);
+document.addEventListener("focusin", drawCaret); // the caret shows while the text has the focus
+document.addEventListener("focusout", () => requestAnimationFrame(drawCaret));
 window.addEventListener("resize", () => {
   cancelAnimationFrame(resizing);
-  resizing = requestAnimationFrame(() => state.text && redrawStripes());
+  resizing = requestAnimationFrame(() => {
+    if (state.text) redrawStripes();
+    drawCaret();
+  });
 });
 init();

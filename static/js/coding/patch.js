@@ -5,6 +5,7 @@
 // the whole workspace (refresh), as do a stale write and a change of the code filter.
 import { fetchHtml, post, refusal } from "./api.js";
 import { closeEditor, openEditor, showGone } from "./editor.js";
+import { ask, asks, withAnswer } from "./guard.js";
 import { say, state } from "./state.js";
 import { chunkSpan, layOutLanes, redrawStripes, replaceChunk } from "./stripes.js";
 import { init } from "./workspace.js";
@@ -81,11 +82,16 @@ export async function settle(payload, focus = null) {
 
 // Send a write; resolves to the server's answer, or null when it was refused (and said so). A
 // stale excerpt (409: changed meanwhile in another tab or by a lead) re-renders the workspace
-// from what is stored now, then says why; a deleted one (410) offers to restore it.
+// from what is stored now, then says why; a deleted one (410) offers to restore it; a new
+// excerpt the coder should confirm (guard.js) is sent again with the answer.
 export async function send(url, fields, focus = null) {
   const { ok, status, payload } = await post(url, fields);
   if (ok) return payload;
-  if (status === 409) {
+  if (status === 409 && asks(payload)) {
+    const answer = await ask(payload);
+    if (answer) return send(url, withAnswer(fields, answer), focus);
+    say(state.i18n.cancelled, "info");
+  } else if (status === 409) {
     await refresh(payload.excerpt || focus, refusal(payload), "error");
   } else if (status === 410) {
     closeEditor();

@@ -18,7 +18,7 @@ export function codePointLength(text) {
 }
 
 // UTF-16 index of the `points`-th code point of `text` (the inverse of codePointLength).
-function utf16Index(text, points) {
+export function utf16Index(text, points) {
   let i = 0;
   for (let seen = 0; seen < points && i < text.length; seen++) {
     const unit = text.charCodeAt(i);
@@ -91,7 +91,7 @@ export function selectionOffsets(container, selection = window.getSelection()) {
 }
 
 // The DOM boundary point of a code-point offset.
-function offsetToPoint(container, offset) {
+export function offsetToPoint(container, offset) {
   const all = segments(container);
   let low = 0;
   let high = all.length - 1;

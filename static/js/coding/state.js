@@ -19,7 +19,8 @@ export const state = {
   activeSegments: [], // the segments marked as the open excerpt's
   active: null, // the excerpt open in the editor
   lastSelection: null, // the last non-empty selection in the text: survives clicks in the panel
-  caret: 0, // code point of the last click in the text: keyboard selections start there
+  caret: 0, // the reading caret (code point): where keyboard moves and selections start
+  anchor: null, // where a keyboard selection began (code point), or null
 };
 
 export function say(message, kind = "info") {

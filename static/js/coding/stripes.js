@@ -9,6 +9,43 @@ import { state } from "./state.js";
 
 const COLOUR = /^#[0-9a-f]{3,8}$/i;
 const LANE_GAP = 90; // characters between two bars sharing a lane (about one line)
+// Lane widths in px: compact bars, or labelled ones wide enough for a vertical code name.
+const LANE = { compact: 6, labelled: 17 };
+const SHORT = 24; // a label longer than this is cut (the bar's title holds the full path)
+const STRIPES_KEY = "concord.stripes";
+
+export function labelled() {
+  return window.localStorage.getItem(STRIPES_KEY) !== "compact";
+}
+
+// Compact or labelled stripes: the choice is remembered in this browser.
+export function setLabelled(on) {
+  window.localStorage.setItem(STRIPES_KEY, on ? "labelled" : "compact");
+  applyStripeMode();
+  redrawStripes();
+}
+
+export function applyStripeMode() {
+  const on = labelled();
+  state.text.classList.toggle("labelled", on);
+  const toggle = document.getElementById("stripe-mode");
+  if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
+}
+
+function initials(name) {
+  return name
+    .split(/\s+/u)
+    .filter(Boolean)
+    .map((part) => Array.from(part)[0].toUpperCase())
+    .join("");
+}
+
+// The code's name, cut short, and the coder's initials when the excerpt is another coder's.
+function stripeLabel(excerpt, codeId) {
+  const chars = Array.from(state.codes.get(codeId)?.name || "?");
+  const name = chars.length > SHORT ? `${chars.slice(0, SHORT - 1).join("")}…` : chars.join("");
+  return excerpt.mine ? name : `${name} · ${initials(state.coderNames.get(excerpt.coder) || "")}`;
+}
 
 export function colourSheet(codes) {
   const rules = [];
@@ -94,6 +131,7 @@ function drawChunk(chunk) {
     const y2 = excerpt.end > chunkEnd ? box.height : last.getBoundingClientRect().bottom - box.top;
     for (const codeId of excerpt.codes) bars.push([excerpt, codeId, y1, Math.max(y2 - y1, 4)]);
   }
+  const width = labelled() ? LANE.labelled : LANE.compact;
   const holder = document.createElement("span");
   holder.className = "stripes";
   holder.setAttribute("aria-hidden", "true");
@@ -104,7 +142,10 @@ function drawChunk(chunk) {
     bar.title = stripeTitle(excerpt, codeId);
     bar.style.top = `${y}px`;
     bar.style.height = `${height}px`;
-    bar.style.left = `${(state.lanes.get(`${excerpt.id}:${codeId}`) || 0) * 6 + 2}px`;
+    bar.style.left = `${(state.lanes.get(`${excerpt.id}:${codeId}`) || 0) * width + 2}px`;
+    // Generated content (CSS), never a text node: a selection across the margin must not
+    // take the labels along.
+    if (width === LANE.labelled) bar.dataset.label = stripeLabel(excerpt, codeId);
     holder.append(bar);
   }
   if (old) old.replaceWith(holder);

@@ -2,7 +2,7 @@
 // re-renders the whole workspace (patch.js).
 import { focusExcerpt } from "./navigation.js";
 import { excerptByCode, readJson, state } from "./state.js";
-import { colourSheet, layOutLanes, watchChunks } from "./stripes.js";
+import { applyStripeMode, colourSheet, layOutLanes, watchChunks } from "./stripes.js";
 
 function linkedExcerpt() {
   const hash = window.location.hash;
@@ -29,7 +29,7 @@ export async function init(focus = null) {
       ]),
     ),
     mayCode: workspace.dataset.mayCode === "1",
-    i18n: { selectFirst: i18n.selectFirst, noCodes: i18n.noCodes, error: i18n.error },
+    i18n: { selectFirst: i18n.selectFirst, noCodes: i18n.noCodes, error: i18n.error, cancelled: i18n.cancelled },
     chunks: [...text.querySelectorAll(":scope > .chunk")],
     segments: null,
     activeSegments: [],
@@ -38,6 +38,7 @@ export async function init(focus = null) {
     caret: 0,
   });
   state.sheet = colourSheet(state.codes);
+  applyStripeMode();
   layOutLanes();
   watchChunks();
   const excerpt = focus ? excerptByCode(focus.code) || focus : linkedExcerpt();

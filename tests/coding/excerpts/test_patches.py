@@ -143,7 +143,13 @@ def test_a_write_spanning_many_chunks_asks_for_a_full_reload(project, long_docum
     text = long_document.text
     response = client_for(coder).post(
         _create_url(project, long_document),
-        {"start": 0, "end": 60_000, "text": text[:60_000], "codes": [codes["data"].code]},
+        {
+            "start": 0,
+            "end": 60_000,
+            "text": text[:60_000],
+            "codes": [codes["data"].code],
+            "long_ok": "on",  # confirmed: longer than the project's limit
+        },
         **JSON,
     )
     assert response.json()["ok"] and response.json()["patch"] is None

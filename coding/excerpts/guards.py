@@ -1,0 +1,129 @@
+"""The coding view's guards on a new excerpt, around services.excerpt_create: a span the coder
+already coded with the same code is offered as an extension of that excerpt, and a span longer
+than the project's `long_excerpt` is coded only when confirmed. The caller answers a guard by
+calling again (`keep_both`, `merge_into` at `merge_version`, `long_ok`); the views turn the
+exceptions into the 409 questions the script asks (coding/excerpts/views.py `_ask`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coding.excerpts.services import excerpt_create, excerpt_create_in_vivo, excerpt_update
+from coding.models import Code, Document, Excerpt
+from research.models import Membership
+
+
+class ExcerptDuplicate(ValidationError):
+    """The coder already coded most of this span with one of these codes (`existing`): the
+    caller asks whether to extend that excerpt (`merge_into`) or keep both (`keep_both`)."""
+
+    def __init__(self, existing: Excerpt):
+        self.existing = existing
+        super().__init__(
+            _(
+                "You already coded most of this passage with the same code "
+                "(characters %(start)d–%(end)d). Extend that excerpt, or keep both?"
+            )
+            % {"start": existing.start, "end": existing.end},
+            code="duplicate",
+        )
+
+
+class ExcerptTooLong(ValidationError):
+    """The span is longer than the project's `long_excerpt`: the caller confirms (`long_ok`)."""
+
+    def __init__(self, length: int, limit: int):
+        super().__init__(
+            _(
+                "This excerpt is %(length)d characters long, more than the %(limit)d this project "
+                "asks to confirm. Code it anyway?"
+            )
+            % {"length": length, "limit": limit},
+            code="too_long",
+        )
+
+
+def check_length(*, document: Document, start: int, end: int, long_ok: bool) -> None:
+    limit = document.project.long_excerpt
+    if end - start > limit and not long_ok:
+        raise ExcerptTooLong(end - start, limit)
+
+
+def duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> Excerpt | None:
+    """The coder's excerpt with one of these codes that overlaps [start, end) by more than half
+    the shorter of the two (the one overlapping most): coding it again would count the passage
+    twice for this code."""
+    if not codes:
+        return None
+    candidates = (
+        Excerpt.objects.filter(
+            document=document, coder=coder, start__lt=end, end__gt=start, codings__code__in=codes
+        )
+        .distinct()
+        .only("pk", "code", "start", "end", "version", "document_id", "coder_id")
+    )
+    best, best_overlap = None, 0
+    for other in candidates:
+        overlap = min(end, other.end) - max(start, other.start)
+        if overlap * 2 > min(end - start, other.end - other.start) and overlap > best_overlap:
+            best, best_overlap = other, overlap
+    return best
+
+
+@transaction.atomic
+def excerpt_create_checked(
+    *,
+    document: Document,
+    coder,
+    start: int,
+    end: int,
+    text: str,
+    codes: Iterable[Code] = (),
+    memo: str = "",
+    long_ok: bool = False,
+    keep_both: bool = False,
+    merge_into: Excerpt | None = None,
+    merge_version: int | None = None,
+) -> Excerpt:
+    """services.excerpt_create behind the guards; with `merge_into`, the coder's excerpt is
+    extended over the span instead and given these codes (a memo is appended to its memo), and
+    that excerpt is returned."""
+    codes = list(codes)
+    if merge_into is not None:
+        if merge_into.document_id != document.pk or merge_into.coder_id != coder.pk:
+            raise ValidationError(_("Extend one of your own excerpts in this document only."))
+        start, end = min(start, merge_into.start), max(end, merge_into.end)
+        check_length(document=document, start=start, end=end, long_ok=long_ok)
+        joined = "\n\n".join(part for part in (merge_into.memo, memo) if part.strip())
+        return excerpt_update(
+            excerpt=merge_into,
+            version=merge_version,
+            start=start,
+            end=end,
+            memo=joined if memo.strip() else None,
+            add_codes=codes,
+            user=coder,
+        )
+    check_length(document=document, start=start, end=end, long_ok=long_ok)
+    if not keep_both:
+        existing = duplicate_of(document=document, coder=coder, start=start, end=end, codes=codes)
+        if existing is not None:
+            raise ExcerptDuplicate(existing)
+    return excerpt_create(
+        document=document, coder=coder, start=start, end=end, text=text, codes=codes, memo=memo
+    )
+
+
+@transaction.atomic
+def excerpt_create_in_vivo_checked(
+    *, membership: Membership, document: Document, start: int, end: int, long_ok: bool, **rest
+) -> tuple[Excerpt, Code]:
+    """services.excerpt_create_in_vivo behind the length guard (its code is new: no duplicate)."""
+    check_length(document=document, start=start, end=end, long_ok=long_ok)
+    return excerpt_create_in_vivo(
+        membership=membership, document=document, start=start, end=end, **rest
+    )

@@ -1,0 +1,81 @@
+"""Blind mode hides another coder's proposed codes: an in-vivo code is named after the words its
+coder marked, so until the project is unblinded coders (and viewers) see it nowhere; its
+proposer and the leads see it everywhere."""
+
+import pytest
+from django.urls import reverse
+
+from tests.coding.excerpts.conftest import TEXT, span
+from tests.conftest import client_for
+
+PASSAGE = "smarte løsninger"
+PROPOSAL = "Smarte løsningar (forslag)"  # not in the document's text, which coders all read
+
+
+@pytest.fixture
+def proposed(project, assigned, coder):
+    project.coders_may_create_codes = True
+    project.save()
+    url = reverse(
+        "coding:excerpt-create", kwargs={"project": project.code, "document": assigned.code}
+    )
+    fields = {**span(TEXT, PASSAGE), "new_code_name": PROPOSAL}
+    assert client_for(coder).post(url, fields).status_code == 302
+    code = project.codes.get(name=PROPOSAL)
+    assert code.status == "proposed"
+    return code
+
+
+def _pages(project, document):
+    p = project.code
+    export = reverse("coding:codebook-export", kwargs={"project": p})
+    return [
+        reverse("coding:coding-view", kwargs={"project": p, "document": document.code}),
+        reverse("coding:codebook", kwargs={"project": p}),
+        reverse("coding:retrieval", kwargs={"project": p}),
+        *(f"{export}?format={fmt}" for fmt in ("csv", "json", "qdc")),
+    ]
+
+
+def _shows(user, url) -> bool:
+    response = client_for(user).get(url, follow=True)  # an empty .qdc export redirects back
+    assert response.status_code == 200, url
+    return PROPOSAL in response.content.decode()
+
+
+def test_other_coders_and_viewers_do_not_see_a_proposed_code(
+    project, assigned, proposed, coder2, viewer
+):
+    assert project.blind_coding
+    for url in _pages(project, assigned):
+        assert not _shows(coder2, url), url
+    for url in _pages(project, assigned)[1:]:  # viewers do not open the coding view
+        assert not _shows(viewer, url), url
+
+
+def test_its_proposer_and_the_lead_see_it(project, assigned, proposed, coder, lead):
+    for url in _pages(project, assigned):
+        assert _shows(coder, url), url
+        assert _shows(lead, url), url
+
+
+def test_everyone_sees_it_once_unblinded(project, assigned, proposed, coder2):
+    project.blind_coding = False
+    project.save()
+    for url in _pages(project, assigned):
+        assert _shows(coder2, url), url
+
+
+def test_an_accepted_code_is_no_longer_hidden(project, assigned, proposed, coder2):
+    proposed.status = "active"
+    proposed.save()
+    assert _shows(coder2, _pages(project, assigned)[1])
+
+
+def test_a_refi_qda_export_with_no_code_to_show_is_a_message(project, assigned, proposed, coder2):
+    url = reverse("coding:codebook-export", kwargs={"project": project.code}) + "?format=qdc"
+    client = client_for(coder2)
+    response = client.get(url)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "The codebook cannot be exported" in page
