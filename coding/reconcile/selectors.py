@@ -109,8 +109,8 @@ def reconciliation_progress(*, reconciliation: Reconciliation) -> Progress:
 def resolutions(*, documents: list[int], coders: list[int]) -> dict:
     """How the disagreements of the reconciled documents among ``documents`` were resolved,
     as plain data for an agreement run's results: how many, how many followed each of the
-    ``coders`` (ids, in the run's order), how many followed none of them, and the roles
-    (never names) of those who decided. Queries: 2."""
+    ``coders`` (ids, in the run's order), how many followed none of them, the roles of those
+    who decided, and their names (shown only when the team chooses names). Queries: 2."""
     resolved = list(
         Decision.objects.filter(
             candidate__item__document_id__in=documents,
@@ -122,17 +122,18 @@ def resolutions(*, documents: list[int], coders: list[int]) -> dict:
         .values_list("follows", "decided_by_id", "candidate__item__reconciliation__project_id")
     )
     towards = Counter(coder for follows, _by, _p in resolved for coder in follows)
-    roles = dict(
-        Membership.objects.filter(
-            project_id__in={p for _f, _b, p in resolved}, user_id__in={b for _f, b, _p in resolved}
-        ).values_list("user_id", "role")
-    )
+    deciders = Membership.objects.filter(
+        project_id__in={p for _f, _b, p in resolved}, user_id__in={b for _f, b, _p in resolved}
+    ).select_related("user")
+    roles = {m.user_id: m.role for m in deciders}
+    names = sorted({m.user.name for m in deciders})
     role_names = dict(Role.choices)
     return {
         "disagreements": len(resolved),
         "towards": [[coder, towards.get(coder, 0)] for coder in coders],
         "none": sum(1 for follows, _b, _p in resolved if not follows),
         "roles": sorted({str(role_names[roles[by]]) for _f, by, _p in resolved if by in roles}),
+        "deciders": names,
     }
 
 

@@ -178,17 +178,24 @@ def _article(role: str) -> str:
     return ("an " if role[:1] in "aeiou" else "a ") + role
 
 
-def _consensus_sentences(consensus: dict | None) -> list[str]:
+def _consensus_sentences(consensus: dict | None, names: dict[int, str] | None) -> list[str]:
     """How the disagreements were resolved and how each coder compares with the consensus;
-    coders by their number in the run and deciders by role, never by name."""
+    coders by their number in the run and deciders by role, unless the team chose to name
+    them (`names`: coder id → name)."""
     if not consensus:
         return []
     resolved = consensus.get("resolutions") or {}
+
+    def coder(number: int, pk: int) -> str:
+        return names[pk] if names and pk in names else f"coder {number}"
+
     towards = " and ".join(
-        f"towards coder {i} in {n}" for i, (_c, n) in enumerate(resolved.get("towards", []), 1)
+        f"towards {coder(i, c)} in {n}" for i, (c, n) in enumerate(resolved.get("towards", []), 1)
     )
     neither = f", and towards neither in {resolved['none']}" if resolved.get("none") else ""
     roles = " or ".join(_article(r) for r in resolved.get("roles", [])) or "the team"
+    if names and resolved.get("deciders"):
+        roles = " or ".join(resolved["deciders"])
     out = [
         "These values describe agreement before discussion. The coders' disagreements on the "
         f"{consensus['documents']} reconciled documents were then discussed and resolved into "
@@ -196,7 +203,7 @@ def _consensus_sentences(consensus: dict | None) -> list[str]:
         f"{resolved.get('disagreements', 0)} disagreements were resolved, {towards}{neither}."
     ]
     against = [
-        f"coder {i}: percent agreement {_percent(c['pooled']['percent'])}, "
+        f"{coder(i, c['coder'])}: percent agreement {_percent(c['pooled']['percent'])}, "
         f"α = {_value(c['pooled']['alpha'])}"
         for i, c in enumerate(consensus["coders"], 1)
     ]
@@ -275,7 +282,10 @@ def methods_paragraph(run: AgreementRun) -> str:
             f"cuα = {_value(unitized['cu'])} (cuα rests on "
             f"{unitized['pairable_share'] * 100:.1f} % of the coded text)."
         )
-    parts.extend(_consensus_sentences(results.get("consensus")))
+    named = None
+    if choices.get("name_people"):
+        named = {user.pk: user.name for user in run.coders.all()}
+    parts.extend(_consensus_sentences(results.get("consensus"), named))
     parts.append(
         "Values per code are reported in the table; Krippendorff's (2019) thresholds were used "
         "(α ≥ 0.800 reliable, ≥ 0.667 tentative). "

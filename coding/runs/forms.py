@@ -103,6 +103,14 @@ class AgreementRunForm(forms.Form):
             "between the coders stays agreement before discussion."
         ),
     )
+    name_people = forms.BooleanField(
+        label=_("Name the coders and those who reconciled in the methods paragraph"),
+        required=False,
+        help_text=_(
+            "Off: coders are numbered and those who decided are named by their role, as most "
+            "ethics approvals and anonymous reviews expect."
+        ),
+    )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +155,7 @@ class AgreementRunForm(forms.Form):
             "level": d.get("level"),
             "coefficients": list(d["coefficients"]),
             "consensus": d["consensus"],
+            "name_people": d["name_people"],
         }
 
 

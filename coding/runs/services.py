@@ -107,6 +107,7 @@ def agreement_run_start(
     overlap: float = 0.9,
     coefficients: list[str] | None = None,
     consensus: bool = False,
+    name_people: bool = False,
 ) -> AgreementRun:
     """Record a run's inputs and queue its job. Raises ``ValueError`` with a sentence for the
     researcher when the selection leaves nothing to compare.
@@ -115,7 +116,8 @@ def agreement_run_start(
     a choice resolved outside coding) runs on ``documents``. ``selection`` records how a caller
     chose them (e.g. ``{"cases": [ids]}``) with the run's other choices. ``consensus`` also
     compares each coder with the consensus layer on the selected documents that are
-    reconciled (recorded in the spec, so the run is reproducible).
+    reconciled (recorded in the spec, so the run is reproducible). ``name_people`` lets the
+    methods paragraph name the coders and those who reconciled instead of numbers and roles.
     """
     coders = sorted(coders, key=lambda u: u.pk)
     if len(coders) < 2:
@@ -159,6 +161,7 @@ def agreement_run_start(
         "codes_mode": codes_mode,
         "subtree": str(subtree.code) if subtree else "",
         "level": level,
+        "name_people": name_people,
     }
     run = AgreementRun.objects.create(
         project=project,

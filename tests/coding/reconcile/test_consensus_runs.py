@@ -105,9 +105,9 @@ FORM = {
 }
 
 
-def start_from_the_form(project, lead, coders):
+def start_from_the_form(project, lead, coders, **extra):
     url = reverse("study:agreement-new", kwargs={"project": project.code})
-    return client_for(lead).post(url, {**FORM, "coders": [c.pk for c in coders]})
+    return client_for(lead).post(url, {**FORM, "coders": [c.pk for c in coders], **extra})
 
 
 def test_the_results_and_the_methods_paragraph_say_how_disagreements_were_resolved(
@@ -124,6 +124,7 @@ def test_the_results_and_the_methods_paragraph_say_how_disagreements_were_resolv
         "towards": [[coder.pk, 5], [coder2.pk, 0]],
         "none": 0,
         "roles": ["Lead"],
+        "deciders": [lead.name],
     }
     text = methods_paragraph(run)
     assert "before discussion" in text
@@ -131,7 +132,7 @@ def test_the_results_and_the_methods_paragraph_say_how_disagreements_were_resolv
     assert "coder 1 in 5 and towards coder 2 in 0" in text
     assert "by the lead" in text.lower() or "by a lead" in text.lower()
     assert "coder 2: percent agreement 66.7 %, α = 0.389" in text
-    assert coder.name not in text
+    assert coder.name not in text and lead.name not in text
     page = client_for(lead).get(
         reverse("coding:agreement-run", kwargs={"project": project.code, "run": run.code})
     )
@@ -148,3 +149,16 @@ def test_a_run_against_the_consensus_needs_a_reconciled_document(
     assert response.status_code == 400
     assert "None of the selected documents is reconciled" in response.content.decode()
     assert not AgreementRun.objects.exists()
+
+
+def test_a_team_may_name_its_coders_and_deciders_in_the_methods_paragraph(
+    project, reconciled, lead, coder, coder2, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start_from_the_form(project, lead, [coder, coder2], name_people="on")
+    assert response.status_code == 302
+    text = methods_paragraph(AgreementRun.objects.get())
+    assert f"towards {coder.name} in 5 and towards {coder2.name} in 0" in text
+    assert f"each decision taken by {lead.name}:" in text
+    assert f"{coder2.name}: percent agreement 66.7 %, α = 0.389" in text
+    assert "coder 1" not in text
