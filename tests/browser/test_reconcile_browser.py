@@ -1,10 +1,13 @@
 """Reconciliation in a browser: a lead opens it with the form, accepts the agreements by mouse,
-decides the rest by keyboard (htmx swaps each candidate in place), and a coder comments; a run
-against the consensus shows the expected numbers."""
+decides the rest by keyboard (htmx swaps each candidate in place), and a coder comments; the
+matrix counts the consensus of the reconciled document; a run against the consensus shows the
+expected numbers."""
 
 import pytest
 from playwright.sync_api import expect
 
+from cases.services import cases as case_services
+from cases.services import matrices as matrix_services
 from coding.excerpts import services as excerpts
 from coding.models import AgreementRun, Assignment, Candidate, Decision, DecisionKind, Excerpt
 from coding.reconcile import services as reconcile
@@ -96,11 +99,8 @@ def test_lead_reconciles_by_mouse_and_keyboard_and_a_coder_comments(page, blind_
     assert not page.console_errors
 
 
-def test_a_run_against_the_consensus_gives_the_expected_numbers(page, blind_round):
-    """Reconciled keeping Kari's version (and nothing where only Anders coded): the consensus
-    has Cooperation only. Document units: Kari agrees everywhere; Anders has Industry where
-    the consensus has not, so 1 of 2 units (50 %) and α = 0 pooled."""
-    project, plan, kari, anders = blind_round
+def _keep_karis_version(project, plan, kari, anders) -> None:
+    """Reconcile by keeping Kari's version (and nothing where only Anders coded)."""
     lead = User.objects.get(email="lead@kommune.no")
     opened = reconcile.reconciliation_open(
         project=project, documents=[plan], coders=[kari, anders], user=lead
@@ -114,6 +114,44 @@ def test_a_run_against_the_consensus_gives_the_expected_numbers(page, blind_roun
             kept_coders=[kari.pk] if kept else [],
             user=lead,
         )
+
+
+def test_the_matrix_switches_to_the_consensus_for_the_reconciled_document(page, blind_round):
+    """All coders, present if any coded it: before reconciliation Anders's Industry marks the
+    case; once the document is reconciled (Kari's version kept) its consensus counts instead."""
+    project, plan, kari, anders = blind_round
+    lead = User.objects.get(email="lead@kommune.no")
+    alpha = case_services.case_create(project=project, name="Alpha kommune")
+    case_services.case_set_documents(case=alpha, documents=[plan])
+    codes = {c.name: c for c in project.codes.all()}
+    matrix = matrix_services.matrix_create_from_template(
+        project=project,
+        name="Table 3",
+        sections=[("Cooperates with", [(n, codes[n]) for n in ("Cooperation", "Industry")])],
+        user=lead,
+    )
+    log_in(page, "lead@kommune.no", PASSWORD)
+    url = f"/p/{project.code}/matrices/{matrix.code}/"
+
+    def cell(label: str) -> str:
+        row = page.locator("tr", has=page.locator("th", has_text=label))
+        return row.locator("td").first.inner_text().strip()
+
+    page.goto(url)
+    assert (cell("Cooperation"), cell("Industry")) == ("X", "X")
+    _keep_karis_version(project, plan, kari, anders)
+    page.goto(url)
+    page.get_by_text("1 reconciled document counts its consensus").wait_for()
+    assert (cell("Cooperation"), cell("Industry")) == ("X", "")
+    assert not page.console_errors
+
+
+def test_a_run_against_the_consensus_gives_the_expected_numbers(page, blind_round):
+    """Reconciled keeping Kari's version (and nothing where only Anders coded): the consensus
+    has Cooperation only. Document units: Kari agrees everywhere; Anders has Industry where
+    the consensus has not, so 1 of 2 units (50 %) and α = 0 pooled."""
+    project, plan, kari, anders = blind_round
+    _keep_karis_version(project, plan, kari, anders)
     log_in(page, "lead@kommune.no", PASSWORD)
     page.goto(f"/p/{project.code}/agreement/")
     page.get_by_label("Kari").check()
