@@ -471,7 +471,7 @@ def _restored(request: HttpRequest, membership: Membership, restored: Excerpt) -
     )
 
 
-def _retrieval(request: HttpRequest, membership: Membership):
+def _retrieval(request: HttpRequest, membership: Membership, *, contexts: bool = True):
     """The retrieval form and the excerpts it selects (blind rule applied by the selector)."""
     if sees_all_codings(membership):
         coders = [
@@ -498,6 +498,7 @@ def _retrieval(request: HttpRequest, membership: Membership):
         coder_id=data.get("coder"),
         kind=data.get("kind") or "",
         document=data.get("document"),
+        contexts=contexts,
     )
     return form, excerpts
 
@@ -547,7 +548,7 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         return unknown_format(fmt, EXPORT_FORMATS)
-    form, excerpts = _retrieval(request, membership)
+    form, excerpts = _retrieval(request, membership, contexts=False)
     if excerpts is None:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)

@@ -104,7 +104,17 @@ class Document(models.Model):
         for number, start, end in self.pages:
             if start <= offset < end:
                 return number
+        # len(self.text) last: the retrieval page defers the text and rarely needs it.
         return self.pages[-1][0] if self.pages and offset == len(self.text) else None
+
+
+def page_at(pages: list, length: int, offset: int) -> int | None:
+    """`Document.page_at` for a text of `length` characters split into `pages` (for the
+    exports, which read a document's pages and length but never its text)."""
+    for number, start, end in pages:
+        if start <= offset < end:
+            return number
+    return pages[-1][0] if pages and offset == length else None
 
 
 class TextVersion(models.Model):
