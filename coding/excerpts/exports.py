@@ -66,17 +66,15 @@ def xlsx_file(rows: Iterable[dict]) -> tempfile.SpooledTemporaryFile:
     sheet = workbook.create_sheet(_("Excerpts")[:31])
     sheet.append(headers())
     for row in rows:
-        cells = []
-        for column in COLUMNS:
-            value = row[column]
-            if isinstance(value, str):
-                # Text is never a formula here, even when it starts with "=".
+        values: list[object] = [row[column] for column in COLUMNS]
+        for i, value in enumerate(values):
+            # Text is never a formula here, even when it starts with "=" (other strings are
+            # stored as text anyway: only these need a cell object of their own).
+            if isinstance(value, str) and value.startswith("="):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.data_type = TYPE_STRING
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+                values[i] = cell
+        sheet.append(values)
     # No context manager: FileResponse reads the file after the view returns and closes it.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)

@@ -4,7 +4,7 @@ goes through `visible_excerpts`, so the blind rule lives in one place."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import cast
@@ -25,7 +25,7 @@ from coding.models import (
     ExcerptAction,
     ExcerptChange,
 )
-from coding.models.documents import page_at
+from coding.models.documents import page_finder
 from research.access import Capability, has_capability, limit_to_scope, sees_all_codings
 from research.models import Membership, User
 
@@ -411,7 +411,7 @@ def excerpt_rows(*, excerpts: QuerySet[Excerpt], project_id: int) -> Iterator[di
     paths = code_paths(
         list(Code.objects.filter(project_id=project_id).values("id", "name", "parent_id"))
     )
-    documents: dict[int, tuple[str, list, int]] = {}
+    documents: dict[int, tuple[str, Callable[[int], int | None]]] = {}
     coders: dict[int | None, str] = {None: ""}
     fields = ("pk", "document_id", "coder_id", "start", "end", "text", "memo")
     read = excerpts.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK)
@@ -422,17 +422,18 @@ def excerpt_rows(*, excerpts: QuerySet[Excerpt], project_id: int) -> Iterator[di
             names[excerpt_id].append(paths[code_id])
         for pk, document_id, coder_id, start, end, text, memo in batch:
             if document_id not in documents:
-                documents[document_id] = (
+                title, pages, length = (
                     Document.objects.annotate(length=Length("text"))
                     .values_list("title", "pages", "length")
                     .get(pk=document_id)
                 )
+                documents[document_id] = (title, page_finder(pages, length))
             if coder_id not in coders:
                 coders[coder_id] = User.objects.get(pk=coder_id).name
-            title, pages, length = documents[document_id]
+            title, page_at = documents[document_id]
             yield {
                 "document": title,
-                "page": page_at(pages, length, start),
+                "page": page_at(start),
                 "coder": coders[coder_id],
                 "codes": "; ".join(sorted(names[pk])),
                 "text": text,

@@ -271,3 +271,22 @@ def test_export_queries_do_not_grow_with_the_excerpts(project, corpus, lead, cod
     after, lines_after = export_queries()
     assert lines_after == lines_before + 20
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        [],
+        [[1, 0, 10], [2, 10, 25], [3, 25, 30]],
+        [[1, 0, 10], [2, 10, 10], [3, 10, 30]],  # an empty page
+        [[2, 10, 30], [1, 0, 10]],  # out of order
+    ],
+)
+def test_export_page_numbers_are_those_of_the_page(pages):
+    """The export finds page numbers by bisection; they are the page's own, at every offset."""
+    from coding.models import Document
+    from coding.models.documents import page_finder
+
+    document = Document(text="x" * 30, pages=pages)
+    find = page_finder(pages, 30)
+    assert [find(o) for o in range(32)] == [document.page_at(o) for o in range(32)]
