@@ -3,14 +3,15 @@ goes through `visible_excerpts`, so the blind rule lives in one place."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import cast
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Greatest, Length, Substr
+from django.db.models.functions import Greatest, Substr
 
 from coding.access import reconciliation_unblinds
 from coding.codebook.selectors import visible_codes
@@ -25,9 +26,8 @@ from coding.models import (
     ExcerptAction,
     ExcerptChange,
 )
-from coding.models.documents import page_finder
 from research.access import Capability, has_capability, limit_to_scope, sees_all_codings
-from research.models import Membership, User
+from research.models import Membership
 
 
 def visible_excerpts(*, membership: Membership) -> QuerySet[Excerpt]:
@@ -150,13 +150,7 @@ def coding_view_data(
         ]
 
     excerpts = _coded(excerpts, code_filter)
-    html = render_text(
-        document.text,
-        spans=_spans(excerpts),
-        paragraphs=document.paragraphs or (),
-        pages=document.pages or (),
-        turns=document.turns or (),
-    )
+    html = _rendered_text(document, _spans(excerpts))
     return CodingViewData(
         html=html,
         excerpts=excerpts,
@@ -165,6 +159,30 @@ def coding_view_data(
         overlay_ids=overlay_ids,
         code_filter=code_filter,
     )
+
+
+RENDERED_TEXT_SECONDS = 24 * 3600
+
+
+def _rendered_text(document: Document, spans: list[Span]) -> str:
+    """The highlighted text, rendered once per text and set of highlights and then read from
+    the cache: a coded text is opened far more often than it changes. The key is a digest of
+    everything the rendering reads, so no write has to remember to invalidate it."""
+    structure = (document.paragraphs, document.pages, document.turns, spans)
+    digest = hashlib.blake2b(document.text.encode(), digest_size=20)
+    digest.update(repr(structure).encode())
+    key = f"coding-view-text:{document.pk}:{digest.hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_text(
+            document.text,
+            spans=spans,
+            paragraphs=document.paragraphs or (),
+            pages=document.pages or (),
+            turns=document.turns or (),
+        )
+        cache.set(key, html, RENDERED_TEXT_SECONDS)
+    return html
 
 
 def _coded(excerpts: list[dict], code_filter: int | None) -> list[dict]:
@@ -396,51 +414,6 @@ def retrieval_excerpts(
         )
         .order_by(*order)
     )
-
-
-EXPORT_CHUNK = 2000  # excerpts read per round trip (and their codings in one query)
-
-
-def excerpt_rows(*, excerpts: QuerySet[Excerpt], project_id: int) -> Iterator[dict]:
-    """Flat rows for the CSV and XLSX exports (codes as full paths "A/B/C"), yielded as read.
-
-    Plain values, no model objects: each document's title, pages and length and each coder's
-    name are read once, not per row, and a document's text never leaves the database.
-    2 queries, then 1 per document, per coder and per EXPORT_CHUNK excerpts.
-    """
-    paths = code_paths(
-        list(Code.objects.filter(project_id=project_id).values("id", "name", "parent_id"))
-    )
-    documents: dict[int, tuple[str, Callable[[int], int | None]]] = {}
-    coders: dict[int | None, str] = {None: ""}
-    fields = ("pk", "document_id", "coder_id", "start", "end", "text", "memo")
-    read = excerpts.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK)
-    while batch := list(islice(read, EXPORT_CHUNK)):
-        names: dict[int, list[str]] = defaultdict(list)
-        codings = Coding.objects.filter(excerpt_id__in=[r[0] for r in batch])
-        for excerpt_id, code_id in codings.values_list("excerpt_id", "code_id"):
-            names[excerpt_id].append(paths[code_id])
-        for pk, document_id, coder_id, start, end, text, memo in batch:
-            if document_id not in documents:
-                title, pages, length = (
-                    Document.objects.annotate(length=Length("text"))
-                    .values_list("title", "pages", "length")
-                    .get(pk=document_id)
-                )
-                documents[document_id] = (title, page_finder(pages, length))
-            if coder_id not in coders:
-                coders[coder_id] = User.objects.get(pk=coder_id).name
-            title, page_at = documents[document_id]
-            yield {
-                "document": title,
-                "page": page_at(start),
-                "coder": coders[coder_id],
-                "codes": "; ".join(sorted(names[pk])),
-                "text": text,
-                "memo": memo,
-                "start": start,
-                "end": end,
-            }
 
 
 def my_assignments(*, membership: Membership) -> QuerySet[Assignment]:

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_excerpt, may_code_document
 from coding.codebook.selectors import visible_codes
-from coding.excerpts import exports, guards, selectors, services
+from coding.excerpts import export_rows, exports, guards, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
@@ -552,5 +552,5 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if excerpts is None:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)
-    rows = selectors.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
+    rows = export_rows.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
     return EXPORT_FORMATS[fmt](rows, filename=f"excerpts.{fmt}")
