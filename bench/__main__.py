@@ -231,7 +231,8 @@ def main(argv: list[str]) -> int:
             docs=args.docs,
         )
         print(f"\nReport: {md_path}\n        {json_path}")
-        print(report.markdown_table(rows))
+        stamp = started.strftime("%Y%m%d-%H%M%S")
+        print(report.markdown_table(rows, report.previous_figures(size=size.name, before=stamp)))
     finally:
         connection.close()
         if not args.keep_db:

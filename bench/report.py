@@ -208,6 +208,7 @@ def write_profile(profiler, *, started: datetime, scenario: str) -> Path:
     buffer = io.StringIO()
     stats = pstats.Stats(profiler, stream=buffer)
     stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(40)  # where the time is spent, not just through
     path = RESULTS / f"{started.strftime('%Y%m%d-%H%M%S')}-{scenario}.profile.txt"
     path.write_text(buffer.getvalue())
     return path
