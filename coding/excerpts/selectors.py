@@ -3,7 +3,9 @@ goes through `visible_excerpts`, so the blind rule lives in one place."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -162,6 +164,7 @@ def coding_view_data(
 
 
 RENDERED_TEXT_SECONDS = 24 * 3600
+logger = logging.getLogger(__name__)
 
 
 def _rendered_text(document: Document, spans: list[Span]) -> str:
@@ -172,7 +175,12 @@ def _rendered_text(document: Document, spans: list[Span]) -> str:
     digest = hashlib.blake2b(document.text.encode(), digest_size=20)
     digest.update(repr(structure).encode())
     key = f"coding-view-text:{document.pk}:{digest.hexdigest()}"
-    html = cache.get(key)
+    # The cache only saves time: when Redis is unreachable the page renders the text itself.
+    try:
+        html = cache.get(key)
+    except Exception as error:  # each backend raises its own client's errors
+        logger.warning("Coding view: cache unavailable, rendering the text (%s)", error)
+        html, key = None, ""
     if html is None:
         html = render_text(
             document.text,
@@ -181,7 +189,9 @@ def _rendered_text(document: Document, spans: list[Span]) -> str:
             pages=document.pages or (),
             turns=document.turns or (),
         )
-        cache.set(key, html, RENDERED_TEXT_SECONDS)
+        if key:
+            with contextlib.suppress(Exception):  # as above: a cache that is down is skipped
+                cache.set(key, html, RENDERED_TEXT_SECONDS)
     return html
 
 
