@@ -77,6 +77,38 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def peak_rows(name: str, peaks, ctx) -> list:
+    """One row per kind of process the scenario ran: its largest process's peak RSS."""
+    from bench.core import Row
+    from bench.memory import KINDS
+
+    labels = {
+        "bench": "peak RSS, bench process (test client requests; holds earlier scenarios' data)",
+        "web": "peak RSS, largest gunicorn web process",
+        "celery": "peak RSS, largest Celery worker process",
+    }
+    rows = []
+    for kind in KINDS:
+        if kind not in peaks.figures:
+            continue
+        figure = peaks.figures[kind]
+        rows.append(
+            Row(
+                scenario=name,
+                label=labels[kind],
+                samples=[figure["process"]],
+                unit="MB",
+                target=ctx.target(200, "every web process under 200 MB (issue 21)")
+                if kind == "web"
+                else None,
+                note=f"{figure['all']:.0f} MB all processes of the kind together"
+                if kind != "bench"
+                else "",
+            )
+        )
+    return rows
+
+
 def main(argv: list[str]) -> int:
     args = parse(argv)
     work = Path(tempfile.mkdtemp(prefix="concord-bench-"))
@@ -101,6 +133,7 @@ def main(argv: list[str]) -> int:
 
     from bench import report
     from bench.core import REGISTRY, SIZES, Context, NotAvailable, Row
+    from bench.memory import PeakRss
     from bench.scenarios import __name__ as _loaded  # noqa: F401  (registers every scenario)
 
     if args.list:
@@ -153,11 +186,13 @@ def main(argv: list[str]) -> int:
             print(f"== {name}: {item.title}", flush=True)
             began = time.monotonic()
             profiler = cProfile.Profile() if args.profile else None
+            peaks = PeakRss()
             try:
                 if profiler:
                     profiler.enable()
                 try:
-                    produced = item.run(ctx)
+                    with peaks:
+                        produced = item.run(ctx)
                 finally:
                     if profiler:
                         profiler.disable()
@@ -177,6 +212,7 @@ def main(argv: list[str]) -> int:
                         reason=f"{type(exc).__name__}: {exc}".replace("\n", " ")[:300],
                     )
                 ]
+            produced += peak_rows(name, peaks, ctx)
             for row in produced:
                 figure = (
                     f"median {row.median:.4f} p95 {row.p95:.4f} {row.unit}"
@@ -195,7 +231,8 @@ def main(argv: list[str]) -> int:
             docs=args.docs,
         )
         print(f"\nReport: {md_path}\n        {json_path}")
-        print(report.markdown_table(rows))
+        stamp = started.strftime("%Y%m%d-%H%M%S")
+        print(report.markdown_table(rows, report.previous_figures(size=size.name, before=stamp)))
     finally:
         connection.close()
         if not args.keep_db:

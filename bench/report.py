@@ -65,22 +65,61 @@ def _figure(value: float | None, unit: str) -> str:
     return f"{value:.3g} {unit}"
 
 
-def markdown_table(rows: list[Row]) -> str:
+def previous_figures(*, size: str, before: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """For each (scenario, label): its p95 and run stamp in the newest earlier run of this size
+    that measured it (runs often cover a few scenarios, so "previous" is per row)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    if not RESULTS.is_dir():
+        return found
+    for path in sorted(RESULTS.glob("*.json"), reverse=True):
+        stamp = path.stem
+        if stamp >= before:
+            continue
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if data.get("size") != size:
+            continue
+        for item in data.get("rows", []):
+            key = (item["scenario"], item["label"])
+            if item.get("status") == "measured" and key not in found:
+                found[key] = {"p95": item.get("p95"), "unit": item.get("unit"), "stamp": stamp}
+    return found
+
+
+def _previous(row: Row, previous: dict[tuple[str, str], dict[str, Any]]) -> str:
+    before = previous.get((row.scenario, row.label))
+    if not before or before["p95"] is None or row.p95 is None:
+        return "–"
+    text = f"{_figure(before['p95'], before['unit'])} ({before['stamp']})"
+    if before["p95"]:
+        change = (row.p95 - before["p95"]) / before["p95"] * 100
+        text += f", {change:+.0f} %"
+    return text
+
+
+def markdown_table(
+    rows: list[Row], previous: dict[tuple[str, str], dict[str, Any]] | None = None
+) -> str:
+    previous = previous or {}
     lines = [
-        "| Scenario | Measurement | Median | p95 | Runs | Peak memory | Target | Verdict | Notes |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| Scenario | Measurement | Median | p95 | Previous p95, change | Runs | Peak memory "
+        "| Target | Verdict | Notes |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         if row.status != "measured":
             lines.append(
-                f"| {row.scenario} | {row.label} | {row.status}: {row.reason} | | | | "
+                f"| {row.scenario} | {row.label} | {row.status}: {row.reason} | | | | | "
                 f"{row.target.text if row.target else ''} | | |"
             )
             continue
         memory = f"{row.peak_memory_mb:.1f} MB" if row.peak_memory_mb is not None else ""
         lines.append(
             f"| {row.scenario} | {row.label} | {_figure(row.median, row.unit)} | "
-            f"{_figure(row.p95, row.unit)} | {len(row.samples)} | {memory} | "
+            f"{_figure(row.p95, row.unit)} | {_previous(row, previous)} | "
+            f"{len(row.samples)} | {memory} | "
             f"{row.target.text if row.target else 'no target set'} | {row.verdict} | "
             f"{row.note} |"
         )
@@ -111,6 +150,8 @@ def write(
         "command": " ".join(["python -m bench", *sys.argv[1:]]),
         "rows": [row.as_dict() for row in rows],
     }
+    previous = previous_figures(size=size, before=stamp)
+    table = markdown_table(rows, previous)
     json_path = RESULTS / f"{stamp}.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     body = (
@@ -118,14 +159,14 @@ def write(
         f"Machine: {machine_text(info)}\n\n"
         + "".join(f"- {note}\n" for note in notes)
         + "\n"
-        + markdown_table(rows)
+        + table
         + "\n"
     )
     md_path = RESULTS / f"{stamp}.md"
     md_path.write_text(body)
     if docs:
         write_docs(
-            table=markdown_table(rows),
+            table=table,
             info=info,
             size=size,
             repeats=repeats,
@@ -167,6 +208,7 @@ def write_profile(profiler, *, started: datetime, scenario: str) -> Path:
     buffer = io.StringIO()
     stats = pstats.Stats(profiler, stream=buffer)
     stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(40)  # where the time is spent, not just through
     path = RESULTS / f"{started.strftime('%Y%m%d-%H%M%S')}-{scenario}.profile.txt"
     path.write_text(buffer.getvalue())
     return path
@@ -196,13 +238,14 @@ def docs_from_json(path: Path) -> None:
         rows.append(Row(target=target, **fields))
     info = data["machine"]
     info.setdefault("load_average", ["?"])
+    stamp = datetime.fromisoformat(data["started"]).strftime("%Y%m%d-%H%M%S")
     write_docs(
-        table=markdown_table(rows),
+        table=markdown_table(rows, previous_figures(size=data["size"], before=stamp)),
         info=info,
         size=data["size"],
         repeats=data["repeats"],
         notes=data["notes"],
-        stamp=datetime.fromisoformat(data["started"]).strftime("%Y%m%d-%H%M%S"),
+        stamp=stamp,
     )
 
 

@@ -6,6 +6,7 @@ import importlib
 ORDER = (
     "ingest",
     "coding_view",
+    "exports",
     "excerpt_create",
     "team_coding",
     "codebook",

@@ -89,6 +89,7 @@ def coding_view(ctx: Context) -> list[Row]:
             row(
                 f"server time, {describe}, {shown}",
                 samples=samples,
+                target=ctx.target(0.1, "server time under 100 ms (issue 21)"),
                 note=f"{queries} queries; {body / 1e6:.1f} MB of HTML",
             )
         )
@@ -99,6 +100,7 @@ def coding_view(ctx: Context) -> list[Row]:
 
 def browser_row(ctx: Context, heavy: HeavyDocument, row, describe: str) -> Row:
     label = f"time to usable in Chromium, {describe}, all {heavy.excerpts:,} excerpts"
+    target = ctx.target(0.5, "time to usable under 0.5 s (issue 21)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -141,6 +143,7 @@ def browser_row(ctx: Context, heavy: HeavyDocument, row, describe: str) -> Row:
     return row(
         label,
         samples=samples,
+        target=target,
         note=f"until the page's script marks the text ready; gunicorn 2 workers; "
         f"load event at {load_median:.2f} s (median)",
     )

@@ -84,6 +84,7 @@ def matrix(ctx: Context) -> list[Row]:
         row(
             f"render the matrix page, {shape} (presence marks)",
             samples=samples,
+            target=ctx.target(0.3, "60 × 300 over 50,000 codings under 300 ms (issue 21)"),
             note=f"{queries} queries; {body / 1e6:.1f} MB of HTML",
         ),
         row(f"queries, matrix page {shape}", samples=[float(queries)], unit="queries"),

@@ -1,16 +1,25 @@
-"""Excerpt exports (retrieval results) as CSV and XLSX."""
+"""Excerpt exports (retrieval results) as CSV and XLSX, written as the rows are read.
+
+The CSV streams to the client row by row; the XLSX goes through openpyxl's write-only
+workbook into a temporary file, so neither holds all rows (or a cell object per value) in
+memory at once, whatever the number of excerpts.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 
 COLUMNS = ["document", "page", "coder", "codes", "text", "memo", "start", "end"]
+CSV_ROWS_PER_CHUNK = 500  # rows joined into one chunk: fewer, larger writes to the socket
 
 
 def headers() -> list[str]:
@@ -33,42 +42,56 @@ def _csv_safe(value: object) -> object:
     return "" if value is None else value
 
 
-def csv_bytes(rows: list[dict]) -> bytes:
+def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers())
-    for row in rows:
-        writer.writerow([_csv_safe(row[column]) for column in COLUMNS])
     # A byte-order mark so that spreadsheet programs read æøå as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.write("\ufeff")
+    writer.writerow(headers())
+    rows = iter(rows)
+    while True:
+        for row in islice(rows, CSV_ROWS_PER_CHUNK):
+            writer.writerow([_csv_safe(row[column]) for column in COLUMNS])
+        chunk = buffer.getvalue()
+        if not chunk:
+            return
+        yield chunk
+        buffer.seek(0)
+        buffer.truncate()
 
 
-def xlsx_bytes(rows: list[dict]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Excerpts")[:31]
+def xlsx_file(rows: Iterable[dict]) -> tempfile.SpooledTemporaryFile:
+    """The workbook in a temporary file (in memory while small), rewound for reading."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Excerpts")[:31])
     sheet.append(headers())
     for row in rows:
-        sheet.append([row[column] for column in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            # Text is never a formula here, even when it starts with "=".
-            if isinstance(cell.value, str):
+        values: list[object] = [row[column] for column in COLUMNS]
+        for i, value in enumerate(values):
+            # Text is never a formula here, even when it starts with "=" (other strings are
+            # stored as text anyway: only these need a cell object of their own).
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.data_type = TYPE_STRING
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+                values[i] = cell
+        sheet.append(values)
+    # No context manager: FileResponse reads the file after the view returns and closes it.
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return output
 
 
-def csv_response(rows: list[dict], *, filename: str) -> HttpResponse:
-    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+def csv_response(rows: Iterable[dict], *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def xlsx_response(rows: list[dict], *, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        xlsx_bytes(rows),
+def xlsx_response(rows: Iterable[dict], *, filename: str) -> FileResponse:
+    return FileResponse(
+        xlsx_file(rows),
+        as_attachment=True,
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -3,11 +3,15 @@ goes through `visible_excerpts`, so the blind rule lives in one place."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
@@ -148,13 +152,7 @@ def coding_view_data(
         ]
 
     excerpts = _coded(excerpts, code_filter)
-    html = render_text(
-        document.text,
-        spans=_spans(excerpts),
-        paragraphs=document.paragraphs or (),
-        pages=document.pages or (),
-        turns=document.turns or (),
-    )
+    html = _rendered_text(document, _spans(excerpts))
     return CodingViewData(
         html=html,
         excerpts=excerpts,
@@ -163,6 +161,38 @@ def coding_view_data(
         overlay_ids=overlay_ids,
         code_filter=code_filter,
     )
+
+
+RENDERED_TEXT_SECONDS = 24 * 3600
+logger = logging.getLogger(__name__)
+
+
+def _rendered_text(document: Document, spans: list[Span]) -> str:
+    """The highlighted text, rendered once per text and set of highlights and then read from
+    the cache: a coded text is opened far more often than it changes. The key is a digest of
+    everything the rendering reads, so no write has to remember to invalidate it."""
+    structure = (document.paragraphs, document.pages, document.turns, spans)
+    digest = hashlib.blake2b(document.text.encode(), digest_size=20)
+    digest.update(repr(structure).encode())
+    key = f"coding-view-text:{document.pk}:{digest.hexdigest()}"
+    # The cache only saves time: when Redis is unreachable the page renders the text itself.
+    try:
+        html = cache.get(key)
+    except Exception as error:  # each backend raises its own client's errors
+        logger.warning("Coding view: cache unavailable, rendering the text (%s)", error)
+        html, key = None, ""
+    if html is None:
+        html = render_text(
+            document.text,
+            spans=spans,
+            paragraphs=document.paragraphs or (),
+            pages=document.pages or (),
+            turns=document.turns or (),
+        )
+        if key:
+            with contextlib.suppress(Exception):  # as above: a cache that is down is skipped
+                cache.set(key, html, RENDERED_TEXT_SECONDS)
+    return html
 
 
 def _coded(excerpts: list[dict], code_filter: int | None) -> list[dict]:
@@ -349,12 +379,15 @@ def retrieval_excerpts(
     coder_id: int | None = None,
     kind: str = "",
     document: Document | None = None,
+    contexts: bool = True,
 ) -> QuerySet[Excerpt]:
     """Excerpts for retrieval and its exports, with a window of context on each side for
     `hit_context` to trim to whole words (~200 characters each side).
 
     The windows are cut in the database (Substr counts characters, i.e. code points, on SQLite
-    and PostgreSQL alike), so whole document texts never travel to Python.
+    and PostgreSQL alike), so whole document texts never travel to Python. That is cheap for a
+    page of 50 hits but not for thousands (PostgreSQL unpacks the whole text per row): the
+    exports, which show no context, ask for `contexts=False` and get the bare, ordered rows.
     """
     excerpts = visible_excerpts(membership=membership)
     if code is not None:
@@ -373,6 +406,9 @@ def retrieval_excerpts(
         excerpts = excerpts.filter(document__kind=kind)
     if document is not None:
         excerpts = excerpts.filter(document=document)
+    order = ("document__title", "document_id", "start", "end", "pk")
+    if not contexts:
+        return excerpts.distinct().order_by(*order)
     window = CONTEXT_CHARS + CONTEXT_SLACK
     before_start = Greatest(F("start") - window, Value(0))
     return (
@@ -386,30 +422,8 @@ def retrieval_excerpts(
         .prefetch_related(
             Prefetch("codings", queryset=Coding.objects.only("excerpt_id", "code_id"))
         )
-        .order_by("document__title", "document_id", "start", "end", "pk")
+        .order_by(*order)
     )
-
-
-def excerpt_rows(*, excerpts: Iterable[Excerpt], project_id: int) -> list[dict]:
-    """Flat rows for the CSV and XLSX exports (codes as full paths "A/B/C")."""
-    codes = list(Code.objects.filter(project_id=project_id).values("id", "name", "parent_id"))
-    paths = code_paths(codes)
-    rows = []
-    for excerpt in excerpts:
-        names = sorted(paths[c.code_id] for c in excerpt.codings.all())
-        rows.append(
-            {
-                "document": excerpt.document.title,
-                "page": excerpt.document.page_at(excerpt.start),
-                "coder": excerpt.coder.name if excerpt.coder else "",
-                "codes": "; ".join(names),
-                "text": excerpt.text,
-                "memo": excerpt.memo,
-                "start": excerpt.start,
-                "end": excerpt.end,
-            }
-        )
-    return rows
 
 
 def my_assignments(*, membership: Membership) -> QuerySet[Assignment]:

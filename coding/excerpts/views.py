@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_excerpt, may_code_document
 from coding.codebook.selectors import visible_codes
-from coding.excerpts import exports, guards, selectors, services
+from coding.excerpts import export_rows, exports, guards, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
@@ -471,7 +471,7 @@ def _restored(request: HttpRequest, membership: Membership, restored: Excerpt) -
     )
 
 
-def _retrieval(request: HttpRequest, membership: Membership):
+def _retrieval(request: HttpRequest, membership: Membership, *, contexts: bool = True):
     """The retrieval form and the excerpts it selects (blind rule applied by the selector)."""
     if sees_all_codings(membership):
         coders = [
@@ -498,6 +498,7 @@ def _retrieval(request: HttpRequest, membership: Membership):
         coder_id=data.get("coder"),
         kind=data.get("kind") or "",
         document=data.get("document"),
+        contexts=contexts,
     )
     return form, excerpts
 
@@ -547,9 +548,9 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         return unknown_format(fmt, EXPORT_FORMATS)
-    form, excerpts = _retrieval(request, membership)
+    form, excerpts = _retrieval(request, membership, contexts=False)
     if excerpts is None:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)
-    rows = selectors.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
+    rows = export_rows.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
     return EXPORT_FORMATS[fmt](rows, filename=f"excerpts.{fmt}")

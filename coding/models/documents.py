@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_right
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
@@ -104,7 +106,39 @@ class Document(models.Model):
         for number, start, end in self.pages:
             if start <= offset < end:
                 return number
+        # len(self.text) last: the retrieval page defers the text and rarely needs it.
         return self.pages[-1][0] if self.pages and offset == len(self.text) else None
+
+
+def page_finder(pages: list, length: int) -> Callable[[int], int | None]:
+    """`Document.page_at` for a text of `length` characters split into `pages`, by bisection
+    (the exports look up thousands of offsets in a document of hundreds of pages, and read
+    its pages and length but never its text)."""
+    starts = [start for _number, start, _end in pages]
+
+    def at_end(offset: int) -> int | None:
+        return pages[-1][0] if pages and offset == length else None
+
+    if starts != sorted(starts):  # pages as imported are in order; be exact if ever not
+
+        def scan(offset: int) -> int | None:
+            return next((n for n, start, end in pages if start <= offset < end), at_end(offset))
+
+        return scan
+
+    def find(offset: int) -> int | None:
+        i = bisect_right(starts, offset) - 1
+        # Several pages may start at one offset (empty pages): the first that holds it wins.
+        while i > 0 and starts[i - 1] == starts[i]:
+            i -= 1
+        for number, start, end in pages[max(i, 0) :]:
+            if start > offset:
+                break
+            if start <= offset < end:
+                return number
+        return at_end(offset)
+
+    return find
 
 
 class TextVersion(models.Model):

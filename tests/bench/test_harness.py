@@ -72,3 +72,40 @@ def test_full_size_is_the_scale_the_issues_name():
         15_000,
     )
     assert (full.matrix_rows, full.matrix_columns, full.matrix_codings) == (60, 300, 50_000)
+
+
+def test_report_shows_each_rows_previous_p95_and_the_change(tmp_path, monkeypatch):
+    import json
+
+    from bench import report
+
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    old = Row(scenario="exports", label="export to CSV", samples=[0.2, 0.4])
+    data = {"size": "full", "rows": [old.as_dict()]}
+    (tmp_path / "20260101-000000.json").write_text(json.dumps(data))
+    (tmp_path / "20260102-000000.json").write_text(json.dumps({"size": "tiny", "rows": []}))
+    previous = report.previous_figures(size="full", before="20260103-000000")
+    new = Row(scenario="exports", label="export to CSV", samples=[0.3])
+    unseen = Row(scenario="exports", label="export to XLSX", samples=[0.3])
+    table = report.markdown_table([new, unseen], previous)
+    assert "| 400 ms (20260101-000000), -25 % |" in table
+    assert "| export to XLSX | 300 ms | 300 ms | – |" in table
+
+
+def test_peak_rss_sees_the_bench_process_and_its_gunicorn_children():
+    import subprocess
+    import sys
+    import time
+
+    from bench.memory import PeakRss
+
+    # A child whose command line names gunicorn counts as a web process.
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(2)", "gunicorn"])
+    try:
+        with PeakRss() as peaks:
+            time.sleep(0.6)
+    finally:
+        child.kill()
+        child.wait()
+    assert peaks.figures["bench"]["process"] > 10
+    assert 1 < peaks.figures["web"]["process"] <= peaks.figures["web"]["all"]

@@ -5,6 +5,7 @@ import random
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from coding.excerpts import selectors
@@ -199,3 +200,26 @@ def test_the_patch_keeps_the_blind_rule(project, long_document, coder, coder2, l
     assert shown == [(200, coder2.pk, 1), (300, lead.pk, 0), (400, lead.pk, 0)]
     chunk = patch["chunks"][0]
     assert chunk["html"] == _view_chunks(client, project, long_document, query)[chunk["index"]]
+
+
+def test_the_view_renders_a_text_once_and_never_shows_stale_highlights(
+    project, long_document, coder, codes, monkeypatch
+):
+    """The highlighted text comes from the cache while nothing it shows has changed; a write
+    changes what is drawn, so the next open renders (and shows) it."""
+    cache.clear()
+    renders = []
+    real = selectors.render_text
+    monkeypatch.setattr(
+        selectors, "render_text", lambda *a, **k: renders.append(1) or real(*a, **k)
+    )
+    client = client_for(coder)
+    first = _view_chunks(client, project, long_document)
+    again = _view_chunks(client, project, long_document)
+    assert again == first and len(renders) == 1
+    text = long_document.text
+    fields = {"start": 7, "end": 27, "text": text[7:27], "codes": [codes["data"].code]}
+    client.post(_create_url(project, long_document), fields, **JSON)
+    after = _view_chunks(client, project, long_document)
+    assert len(renders) == 2
+    assert 'data-start="7"' in after[0] and 'data-start="7"' not in first[0]

@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -187,8 +189,9 @@ def _expected(corpus, lead):
 def test_csv_export_cell_by_cell(project, corpus, lead):
     response = client_for(lead).get(_url(project, "coding:retrieval-export", format="csv"))
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = response.getvalue()  # streamed: read once
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     expected = _expected(corpus, lead)
     expected[2][4] = "'=SUM(A1)"  # formula injection is defused in CSV
     assert rows == expected
@@ -196,7 +199,7 @@ def test_csv_export_cell_by_cell(project, corpus, lead):
 
 def test_xlsx_export_cell_by_cell(project, corpus, lead):
     response = client_for(lead).get(_url(project, "coding:retrieval-export", format="xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
     assert rows == _expected(corpus, lead)
     assert sheet["E3"].data_type == "s"  # stored as text, never as a formula
@@ -204,7 +207,7 @@ def test_xlsx_export_cell_by_cell(project, corpus, lead):
 
 def test_export_follows_the_filters(project, corpus, lead, codes):
     url = _url(project, "coding:retrieval-export", format="csv", code=codes["cooperation"].code)
-    rows = list(csv.reader(io.StringIO(client_for(lead).get(url).content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(client_for(lead).get(url).getvalue().decode("utf-8-sig"))))
     assert [r[4] for r in rows[1:]] == ["'=SUM(A1)"]
 
 
@@ -243,3 +246,47 @@ def test_retrieval_query_count_is_constant(project, corpus, lead, codes, django_
     # replaces the coders' excerpts)
     with django_assert_num_queries(12):
         client.get(url)
+
+
+def test_export_queries_do_not_grow_with_the_excerpts(project, corpus, lead, codes):
+    """The export reads plain rows in chunks: its queries grow with documents and coders
+    (each read once), never with the excerpts."""
+    client = client_for(lead)
+    url = _url(project, "coding:retrieval-export", format="csv")
+
+    def export_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            lines = client.get(url).getvalue().decode("utf-8-sig").splitlines()
+        return len(queries), len(lines)
+
+    before, lines_before = export_queries()
+    for start in range(0, 200, 10):
+        ExcerptFactory(
+            document=corpus["strategy"],
+            coder=corpus["excerpts"][0].coder,  # a coder and document the export already read
+            start=start,
+            end=start + 5,
+            codes=[codes["data"]],
+        )
+    after, lines_after = export_queries()
+    assert lines_after == lines_before + 20
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        [],
+        [[1, 0, 10], [2, 10, 25], [3, 25, 30]],
+        [[1, 0, 10], [2, 10, 10], [3, 10, 30]],  # an empty page
+        [[2, 10, 30], [1, 0, 10]],  # out of order
+    ],
+)
+def test_export_page_numbers_are_those_of_the_page(pages):
+    """The export finds page numbers by bisection; they are the page's own, at every offset."""
+    from coding.models import Document
+    from coding.models.documents import page_finder
+
+    document = Document(text="x" * 30, pages=pages)
+    find = page_finder(pages, 30)
+    assert [find(o) for o in range(32)] == [document.page_at(o) for o in range(32)]

@@ -112,7 +112,7 @@ def csv_lines(client, name, project, **params):
         reverse(name, kwargs={"project": project.code}), {"format": "csv", **params}
     )
     assert response.status_code == 200
-    return [line for line in response.content.decode().splitlines()[1:] if line]
+    return [line for line in response.getvalue().decode().splitlines()[1:] if line]
 
 
 def test_trail_and_retrieval_show_the_consensus_of_reconciled_documents(
