@@ -89,6 +89,14 @@ class Row:
     disagreements: int
     cells: list[Cell] = field(default_factory=list)
 
+    @property
+    def applied(self) -> bool:
+        """Whether any chosen coder applied the code: a code nobody applied agrees trivially
+        (AC1 and Brennan–Prediger 1.000), so the page folds those rows away."""
+        if self.prevalence is None:
+            return self.units > 0
+        return self.prevalence > 0
+
     def sort_value(self, key: str) -> Any:
         if key == "name":
             return self.path or self.name
@@ -243,8 +251,10 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         if r.pk != run.pk and r.is_finished and r.unit == run.unit
     ]
     compare_with = next((r for r in others if str(r.code) == compare), None)
+    rows = run_rows(run=run, sort=sort) if run.is_finished else []
     return {
-        "rows": run_rows(run=run, sort=sort) if run.is_finished else [],
+        "rows": [r for r in rows if r.applied],
+        "unapplied": [r for r in rows if not r.applied],
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
         "pairwise": pairwise_rows(run, names),

@@ -41,6 +41,20 @@ def test_results_page_shows_values_colours_and_reasons(finished, project, lead):
     assert "95 % bootstrap CI" in html
 
 
+def test_codes_nobody_applied_are_folded_under_a_count(finished, project, lead):
+    # Technology and Sensors were never applied: their AC1 of 1.000 says nothing, so they sit
+    # in a folded section with its own explanation, after the codes that were applied.
+    response = client_for(lead).get(_url("agreement-run", project, run=finished.code))
+    applied = [r.name for r in response.context["rows"]]
+    folded = [r.name for r in response.context["unapplied"]]
+    assert "Industry" in applied and "University" in applied
+    assert "Technology" in folded and "Sensors" in folded
+    assert not set(applied) & set(folded)
+    html = response.content.decode()
+    assert f"{len(folded)} codes nobody applied" in html
+    assert html.index("Industry") < html.index("codes nobody applied") < html.index("Sensors")
+
+
 def test_results_can_be_sorted(finished, project, lead):
     response = client_for(lead).get(
         _url("agreement-run", project, run=finished.code) + "?sort=-alpha"
