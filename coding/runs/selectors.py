@@ -255,6 +255,7 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
     return {
         "rows": [r for r in rows if r.applied],
         "unapplied": [r for r in rows if not r.applied],
+        "rolled_up": rolled_up_out(run),
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
         "pairwise": pairwise_rows(run, names),
@@ -265,6 +266,21 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "compare_with": compare_with,
         "comparison": compare_rows(first=compare_with, second=run) if compare_with else None,
     }
+
+
+def rolled_up_out(run: AgreementRun) -> dict[str, Any] | None:
+    """Names of the codes a level roll-up leaves out (above the level, with children): their
+    own codings count for no row. None unless the run rolled up to a level."""
+    if run.params.get("choices", {}).get("codes_mode") != "level":
+        return None
+    spec = run.params["spec"]
+    rows = set(spec["rows"])
+    left_out = sorted(
+        name
+        for pk, name in spec["names"].items()
+        if pk not in spec["code_map"] and int(pk) not in rows
+    )
+    return {"level": run.params["choices"]["level"], "left_out": left_out}
 
 
 def runs_for_project(*, project) -> list[AgreementRun]:
@@ -370,9 +386,34 @@ def _excerpt(ref: list, names: dict[str, str]) -> dict:
     }
 
 
-def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dict], list[str]]:
-    """Per code present in either run: values of both and the delta (second − first). Two
-    queries."""
+def _selection(run: AgreementRun) -> tuple:
+    choices = run.params.get("choices", {})
+    mode = choices.get("codes_mode", "all")
+    return mode, choices.get("level") if mode == "level" else choices.get("subtree") or None
+
+
+def compare_warnings(first: AgreementRun, second: AgreementRun) -> list[str]:
+    """Why the two runs' values may not be comparable: a different unit, or a different
+    roll-up of the codebook (a category's α is not its concepts')."""
+    warnings = []
+    if first.unit != second.unit:
+        warnings.append(
+            _("The runs use different units (%(a)s, %(b)s): their values measure different things.")
+            % {"a": first.get_unit_display(), "b": second.get_unit_display()}
+        )
+    if _selection(first) != _selection(second):
+        warnings.append(
+            _(
+                "The runs select or roll up the codebook differently: a code's row may stand for "
+                "different codings in each."
+            )
+        )
+    return warnings
+
+
+def compare_rows(*, first: AgreementRun, second: AgreementRun) -> dict[str, Any]:
+    """Per code present in either run: values of both and the delta (second − first), the
+    columns' labels, and what makes the runs hard to compare. Two queries."""
     keys: list[str] = [
         k for k in ("alpha", "cohen", "light", "percent", "ac1") if k in columns_for(first)
     ]
@@ -398,7 +439,11 @@ def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dic
             )
         ref = ra or b[code_id]  # in one of the two runs at least
         out.append({"name": ref.code_name, "path": ref.code_path, "cells": cells})
-    return out, keys
+    return {
+        "rows": out,
+        "columns": [column_label(first, k) for k in keys],
+        "warnings": compare_warnings(first, second),
+    }
 
 
 def _delta_css(delta: float | None) -> str:

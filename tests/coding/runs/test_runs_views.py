@@ -201,13 +201,23 @@ def test_compare_two_runs_shows_deltas(finished, world, project, lead, coder, st
         _url("agreement-compare", project) + f"?a={finished.code}&b={second.code}"
     )
     assert response.status_code == 200
-    rows, keys = response.context["comparison"]
-    assert keys[0] == "alpha"
-    industry = next(r for r in rows if r["name"] == "Industry")
+    comparison = response.context["comparison"]
+    assert comparison["columns"][0] == "Krippendorff's α" and not comparison["warnings"]
+    html = response.content.decode()
+    assert '<th scope="col">Round 1</th><th scope="col">Round 2</th><th scope="col">Δ</th>' in html
+    industry = next(r for r in comparison["rows"] if r["name"] == "Industry")
     assert industry["cells"][0]["delta"] == "+0.000"
     on_page = client_for(lead).get(
         _url("agreement-run", project, run=second.code) + f"?compare={finished.code}"
     )
     assert on_page.context["comparison"] is not None
+    # A run of another unit and roll-up is compared only with a warning saying why.
+    other = start_run(unit="segment", codes_mode="level", level=1, name="Categories")
+    warned = client_for(lead).get(
+        _url("agreement-compare", project) + f"?a={finished.code}&b={other.code}"
+    )
+    warnings = warned.context["comparison"]["warnings"]
+    assert len(warnings) == 2 and "different units" in warnings[0]
+    assert "agreement-compare-warning" in warned.content.decode()
     bad = client_for(lead).get(_url("agreement-compare", project) + "?a=nonsense")
     assert bad.status_code == 400
