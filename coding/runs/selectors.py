@@ -118,7 +118,8 @@ def _cells(run: AgreementRun, columns: list[str], values: dict, reasons: dict) -
                 value=value,
                 text=fmt(value, key),
                 css=band(value) if key in CHANCE_CORRECTED else "",
-                reason=reasons.get(key, "") if value is None else "",
+                # A defined value may carry a note too (Light's κ: pairs left out of the mean).
+                reason=reasons.get(key, ""),
             )
         )
     return out

@@ -184,8 +184,27 @@ def test_methods_paragraph(finished, project, lead):
         .content.decode()
     )
     assert "2 coders on 3 documents and 5 codes" in text
+    # α's basis, as a whole number (pooled weights are floats).
+    assert "on 30 pairable values in 15 (unit, code) cells" in text
+    assert ".0 pairable" not in text
     assert "Krippendorff's α (nominal) = " in text and "95 % bootstrap interval" in text
     assert "Concord 0.1.0" in text and "References" in text and "Gwet, K. L. (2008)" in text
+
+
+def test_methods_paragraph_says_what_cu_alpha_rests_on(finished, project, lead, start_run):
+    run = start_run(unit="character")
+    pooled = run.results["unitized"]["pooled"]
+    text = (
+        client_for(lead)
+        .get(_url("agreement-export", project, run=run.code) + "?format=methods")
+        .content.decode()
+    )
+    chars, length = pooled["pairable_characters"], pooled["length"]
+    assert (
+        f"cuα rests on the {chars} characters at least two coders marked as relevant, "
+        f"{chars / length * 100:.1f} % of the {length} characters of text" in text
+    )
+    assert "of the coded text" not in text
 
 
 def test_export_bad_format_and_roles(finished, project, lead, viewer):
