@@ -34,6 +34,13 @@ def test_project_list_shows_only_my_projects(cast, project):
     assert other.title not in response.content.decode()
 
 
+def test_project_list_counts_every_member(cast, project):
+    response = client_for(cast["coder"]).get(reverse("research:project-list"))
+    n = project.memberships.count()
+    assert n > 1
+    assert f"{n} members" in response.content.decode()
+
+
 def test_project_list_query_count_does_not_grow_with_projects(django_assert_num_queries, coder):
     client = client_for(coder)
     for n in range(5):
