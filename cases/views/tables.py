@@ -119,10 +119,9 @@ def coding_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return unknown_format(fmt, ["csv"])
     trail = table_selectors.coding_trail(membership=membership)
     if fmt == "csv":
-        grid = [["document", "passage", "memo / paraphrase", "concept", "category"]]
-        grid += [
-            [t["document"], t["passage"], t["memo"], t["concept"], t["category"]] for t in trail
-        ]
+        keys = ["document", "coder", "passage", "memo", "concept", "category"]
+        grid = [["document", "coder", "passage", "memo / paraphrase", "concept", "category"]]
+        grid += [[t[k] for k in keys] for t in trail]
         return csv_download(grid, "open-coding-trail.csv")
     reconciled = table_selectors.reconciled_count(membership=membership)
     return render_page(

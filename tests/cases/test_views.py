@@ -429,7 +429,12 @@ def test_frequency_table_and_trail(study, project, lead, viewer):
         ["Actors", "Industry", "2", "2", "Suppliers"],
     ]
     trail = client.get(url("coding-trail", project) + "?format=csv")
+    grid = list(csv.reader(io.StringIO(trail.content.decode("utf-8-sig"))))
+    assert grid[0][:3] == ["document", "coder", "passage"]
     assert "Suppliers" in trail.content.decode("utf-8-sig")
+    # Each row names its coder, so two coders' identical passages do not look like duplicates.
+    assert study.e1.coder.name in {row[1] for row in grid[1:]}
+    assert study.e1.coder.name in body(client.get(url("coding-trail", project)))
     viewer_trail = client_for(viewer).get(url("coding-trail", project))
     assert study.e1.text not in body(viewer_trail)
 
