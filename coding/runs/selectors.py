@@ -399,14 +399,20 @@ def compare_warnings(first: AgreementRun, second: AgreementRun) -> list[str]:
     warnings = []
     if first.unit != second.unit:
         warnings.append(
-            _("The runs use different units (%(a)s, %(b)s): their values measure different things.")
+            str(
+                _(
+                    "The runs use different units (%(a)s, %(b)s): their values measure different things."
+                )
+            )
             % {"a": first.get_unit_display(), "b": second.get_unit_display()}
         )
     if _selection(first) != _selection(second):
         warnings.append(
-            _(
-                "The runs select or roll up the codebook differently: a code's row may stand for "
-                "different codings in each."
+            str(
+                _(
+                    "The runs select or roll up the codebook differently: a code's row may stand "
+                    "for different codings in each."
+                )
             )
         )
     return warnings
