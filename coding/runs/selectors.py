@@ -401,7 +401,8 @@ def compare_warnings(first: AgreementRun, second: AgreementRun) -> list[str]:
         warnings.append(
             str(
                 _(
-                    "The runs use different units (%(a)s, %(b)s): their values measure different things."
+                    "The runs use different units (%(a)s, %(b)s): their values measure "
+                    "different things."
                 )
             )
             % {"a": first.get_unit_display(), "b": second.get_unit_display()}
