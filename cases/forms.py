@@ -169,7 +169,11 @@ class WriteupForm(CrispyForm):
         label=_("Write-up"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Cite an excerpt by writing [[excerpt:<its code>]] on a line of its own."),
+        # Crispy renders help text as HTML: the placeholder must not look like a tag.
+        help_text=_(
+            "Cite an excerpt with “Cite” in the list of the case's excerpts, or write "
+            "[[excerpt:CODE]] on a line of its own, CODE being the excerpt's code."
+        ),
     )
 
 

@@ -124,6 +124,22 @@ def test_writeup_edit_renders_citation_and_refuses_unknown_excerpts(study, proje
     assert bad.status_code == 200 and "No excerpt of this project" in body(bad)
 
 
+def test_writeup_page_offers_the_cases_excerpts_and_warns_on_anothers(study, project, lead):
+    dimension = project.case_dimensions.get(name="Challenges")
+    edit = url("writeup-edit", project, case=study.beta.code, dimension=dimension.code)
+    client = client_for(lead)
+    page = body(client.get(edit))
+    # Beta's only document is the joint strategy: its excerpts are offered, the plan's are not.
+    assert f"[[excerpt:{study.e2.code}]]" in page and f"[[excerpt:{study.e3.code}]]" in page
+    assert f"[[excerpt:{study.e1.code}]]" not in page
+    assert "[[excerpt:CODE]]" in page  # the help text's placeholder is not swallowed as a tag
+    saved = client.post(
+        edit, {"text": f"[[excerpt:{study.e2.code}]]\n[[excerpt:{study.e1.code}]]"}, follow=True
+    )
+    messages = [str(m) for m in saved.context["messages"]]
+    assert "1 cited excerpt comes from a document that is not this case's." in messages
+
+
 def test_case_settings_attributes_and_dimensions(project, lead):
     client = client_for(lead)
     assert client.post(url("case-settings", project), {"anonymize": "on"}).status_code == 302
