@@ -132,8 +132,8 @@ def document_cases(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
     if request.method == "POST" and form.is_valid():
         case_services.document_set_cases(document=document_obj, cases=form.cleaned_data["cases"])
         messages.success(request, _("Cases linked."))
-        return redirect("cases:case-list", project=project)
-    back = reverse("cases:case-list", kwargs={"project": project})
+        return redirect("coding:document-detail", project=project, document=document)
+    back = reverse("coding:document-detail", kwargs={"project": project, "document": document})
     heading = _("Cases of %(document)s") % {"document": document_obj.title}
     return form_page(request, membership, heading=heading, form=form, back=back)
 

@@ -47,3 +47,22 @@ def test_the_excerpt_picker_cites_an_excerpt_of_the_case(page):
     assert f"[[excerpt:{cited.code}]]" in CaseWriteup.objects.get(case=case).text
     assert page.locator("blockquote, q").filter(has_text=cited.text[:10]).count() >= 1
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_a_lead_links_cases_from_the_document_page(page):
+    lead = UserFactory(email="lead@kommune.no")
+    project = ProjectFactory(title="Smart villages")
+    Membership.objects.create(project=project, user=lead, role=Role.LEAD)
+    document = DocumentFactory(project=project, title="Joint regional strategy")
+    alpha = case_services.case_create(project=project, name="Alpha kommune")
+    case_services.case_create(project=project, name="Beta kommune")
+
+    log_in(page, "lead@kommune.no", PASSWORD)
+    page.goto(f"/p/{project.code}/documents/{document.code}/")
+    page.get_by_role("link", name="Link cases…").click()
+    page.get_by_label("Alpha kommune").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert page.url.endswith(f"/documents/{document.code}/")
+    assert "Alpha kommune" in page.locator(".document-cases").inner_text()
+    assert list(document.cases.all()) == [alpha]
