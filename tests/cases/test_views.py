@@ -423,6 +423,7 @@ def test_classification_create_and_detail(study, project, lead, viewer):
         ("Both all Industry", "Line 1: write"),
         ("Both: some Industry", "start each condition with all, any or none"),
         ("Both: all Nothing", "no code is named"),
+        ("Other:\nBoth: all Industry", "Line 1: the class needs a condition; only the last"),
     ],
 )
 def test_classification_bad_input(study, project, lead, classes, message):
@@ -431,6 +432,34 @@ def test_classification_bad_input(study, project, lead, classes, message):
         {"name": "Helix", "applies_to": "document", "classes": classes},
     )
     assert response.status_code == 200 and message in body(response)
+
+
+def test_classification_is_edited_and_may_end_with_a_catch_all(study, project, lead):
+    client = client_for(lead)
+    client.post(
+        url("classification-create", project),
+        {"name": "Helix", "applies_to": "document", "classes": "Both: all Industry, Academia"},
+    )
+    rule = ClassificationRule.objects.get()
+    edit = url("classification-edit", project, classification=rule.code)
+    form = client.get(edit)
+    # The classes come back as lines, codes by their path.
+    assert "Both: all Actors/Industry, Actors/Academia" in body(form)
+    response = client.post(
+        edit,
+        {
+            "name": "Helix model",
+            "applies_to": "document",
+            "classes": "Both: all Actors/Industry, Actors/Academia\nOther:",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.name == "Helix model"
+    assert [c.name for c in rule.classes.all()] == ["Both", "Other"]
+    detail = body(client.get(url("classification-detail", project, classification=rule.code)))
+    # Joint regional strategy has both; the Alpha strategy (Suppliers only) falls to Other.
+    assert "None of the classes" not in detail and "Other" in detail
 
 
 def test_frequency_table_and_trail(study, project, lead, viewer):
