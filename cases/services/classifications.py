@@ -57,7 +57,9 @@ def classification_update(
 def _free_name(*, project, name: str, exclude: int | None = None) -> str:
     name = name.strip()
     taken = ClassificationRule.objects.filter(project=project, name__iexact=name)
-    if taken.exclude(pk=exclude).exists():
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
         raise ValidationError(
             _("A classification named “%(name)s” exists already.") % {"name": name}
         )
