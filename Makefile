@@ -26,7 +26,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py demo load
+	$(BIN)/python manage.py demo load --url http://$(HOST):$(PORT)/
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

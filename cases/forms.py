@@ -169,7 +169,11 @@ class WriteupForm(CrispyForm):
         label=_("Write-up"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Cite an excerpt by writing [[excerpt:<its code>]] on a line of its own."),
+        # Crispy renders help text as HTML: the placeholder must not look like a tag.
+        help_text=_(
+            "Cite an excerpt with “Cite” in the list of the case's excerpts, or write "
+            "[[excerpt:CODE]] on a line of its own, CODE being the excerpt's code."
+        ),
     )
 
 
@@ -369,7 +373,8 @@ class ClassificationForm(CrispyForm):
         help_text=_(
             "One class per line: “Name: all Code A, Code B; any Code C; none Code D”. A unit "
             "gets the first class whose condition holds. Name codes by name, or by path "
-            "(Cluster/Category) when a name is used twice."
+            "(Cluster/Category) when a name is used twice. The last class may have no "
+            "condition (“Other:”): it takes every unit no earlier class took."
         ),
     )
 
@@ -412,12 +417,47 @@ class ClassificationForm(CrispyForm):
                         )
                         raise ValidationError(message % {"n": number, "c": code_name})
                     clauses[word.lower()].append(found[0])
-            if not any(clauses.values()):
-                raise ValidationError(_("Line %(n)s: the class needs a condition.") % {"n": number})
-            classes.append((name, clauses["all"], clauses["any"], clauses["none"]))
+            classes.append((name, clauses["all"], clauses["any"], clauses["none"], number))
         if not classes:
             raise ValidationError(_("Write at least one class."))
-        return classes
+        for _name, all_of, any_of, none_of, number in classes[:-1]:
+            if not (all_of or any_of or none_of):
+                raise ValidationError(
+                    _("Line %(n)s: the class needs a condition; only the last may have none.")
+                    % {"n": number}
+                )
+        return [c[:4] for c in classes]
+
+    @staticmethod
+    def initial_for(rule) -> dict:
+        """The form's fields for an existing rule, its classes written back as lines (codes by
+        path, which is never ambiguous)."""
+        lines = []
+        for item in rule.classes.order_by("position").prefetch_related(
+            "all_of", "any_of", "none_of"
+        ):
+            clauses = [
+                f"{word} {', '.join(_code_path(c) for c in codes.all())}"
+                for word, codes in (
+                    ("all", item.all_of),
+                    ("any", item.any_of),
+                    ("none", item.none_of),
+                )
+                if codes.exists()
+            ]
+            lines.append(f"{item.name}: {'; '.join(clauses)}".rstrip())
+        return {
+            "name": rule.name,
+            "applies_to": rule.applies_to,
+            "description": rule.description,
+            "classes": "\n".join(lines),
+        }
+
+
+def _code_path(code: Code) -> str:
+    ids = [int(i) for i in code.path.strip("/").split("/") if i]
+    names = dict(Code.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return "/".join(names[i] for i in ids)
 
 
 class FrequencyFilterForm(forms.Form):

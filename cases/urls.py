@@ -61,6 +61,11 @@ urlpatterns = [
         name="classification-detail",
     ),
     path(
+        P + "classifications/<uuid:classification>/edit/",
+        tables.classification_edit,
+        name="classification-edit",
+    ),
+    path(
         P + "classifications/<uuid:classification>/delete/",
         tables.classification_delete,
         name="classification-delete",

@@ -42,7 +42,9 @@ if "localhost" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append("localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The public address, for links in e-mails sent from background work (invitations).
-SITE_URL = os.environ.get("CONCORD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for links in e-mails. Unset, a link uses the address the request that made
+# it came to (`make run` on another PORT, a LAN address), which ALLOWED_HOSTS has vetted.
+SITE_URL = os.environ.get("CONCORD_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

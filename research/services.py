@@ -64,7 +64,9 @@ class MemberAdded:
 
 
 @transaction.atomic
-def member_add(*, project: Project, email: str, role: str, invited_by: User) -> MemberAdded:
+def member_add(
+    *, project: Project, email: str, role: str, invited_by: User, base_url: str = ""
+) -> MemberAdded:
     """Add a person by e-mail; create an account with an invitation link if they have none."""
     email = User.objects.normalize_email(email.strip())
     user = User.objects.filter(email__iexact=email).first()
@@ -87,16 +89,18 @@ def member_add(*, project: Project, email: str, role: str, invited_by: User) -> 
             invited_by=invited_by,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
         )
-        transaction.on_commit(lambda: _send_invitation(invitation))
+        transaction.on_commit(lambda: _send_invitation(invitation, base_url))
     return MemberAdded(membership=membership, invitation=invitation)
 
 
-def invitation_url(invitation: Invitation) -> str:
+def invitation_url(invitation: Invitation, base_url: str = "") -> str:
+    """The invitation's link: on CONCORD_SITE_URL when set, else on `base_url` (the address
+    the lead's request came to)."""
     path = reverse("invitation-accept", kwargs={"token": invitation.token})
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL or base_url.rstrip('/')}{path}"
 
 
-def _send_invitation(invitation: Invitation) -> None:
+def _send_invitation(invitation: Invitation, base_url: str) -> None:
     send_mail(
         subject=_("You are invited to %(project)s on Concord") % {"project": invitation.project},
         message=_(
@@ -108,7 +112,7 @@ def _send_invitation(invitation: Invitation) -> None:
             "project": invitation.project,
             "role": invitation.get_role_display(),
             "days": settings.INVITATION_DAYS,
-            "url": invitation_url(invitation),
+            "url": invitation_url(invitation, base_url),
         },
         from_email=None,
         recipient_list=[invitation.user.email],

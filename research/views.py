@@ -105,13 +105,30 @@ def project_delete(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     return _page(request, "research/project_delete.html", membership)
 
 
-def _member_added_message(added: services.MemberAdded) -> str:
+def _member_added_message(added: services.MemberAdded, base_url: str) -> str:
     if added.invitation is None:
         return _("%(user)s added.") % {"user": added.membership.user}
     return _("%(email)s was invited by e-mail; the invitation link is: %(url)s") % {
         "email": added.membership.user.email,
-        "url": services.invitation_url(added.invitation),
+        "url": services.invitation_url(added.invitation, base_url),
     }
+
+
+def _add_member(request: HttpRequest, membership: Membership, form: MemberAddForm) -> bool:
+    """Add (or invite) the member; the invitation link is on the address the lead used."""
+    base_url = request.build_absolute_uri("/")
+    try:
+        added = services.member_add(
+            project=membership.project,
+            invited_by=request.user,
+            base_url=base_url,
+            **form.cleaned_data,
+        )
+    except ValidationError as exc:
+        form.add_error("email", exc)
+        return False
+    messages.success(request, _member_added_message(added, base_url))
+    return True
 
 
 @login_required
@@ -120,16 +137,8 @@ def member_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     need = Capability.ADMINISTER if request.method == "POST" else Capability.VIEW
     membership = access_project(request.user, project, need)
     form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = services.member_add(
-                project=membership.project, invited_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error("email", exc)
-        else:
-            messages.success(request, _member_added_message(added))
-            return redirect("research:member-list", project=project)
+    if request.method == "POST" and form.is_valid() and _add_member(request, membership, form):
+        return redirect("research:member-list", project=project)
     members = selectors.project_members(project=membership.project)
     return _page(
         request,

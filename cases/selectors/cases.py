@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -161,3 +161,45 @@ def cited_excerpts(*, membership: Membership, texts: list[str]) -> dict[str, Exc
         visible_excerpts(membership=membership).filter(code__in=codes).select_related("document")
     )
     return {str(e.code): e for e in found}
+
+
+def _case_documents(case: Case) -> Q:
+    # A region's write-up may cite its member cases' documents as well as its own.
+    return Q(document__cases=case) | Q(document__cases__parent=case)
+
+
+def citable_excerpts(*, membership: Membership, case: Case, limit: int = 300) -> list[dict]:
+    """The excerpts a write-up of `case` may cite through the picker: those of the case's
+    (and its member cases') documents the reader may see, in reading order, with their codes
+    (2 queries)."""
+    names = document_names(project=membership.project, anonymize=anonymized_for(membership))
+    found = (
+        visible_excerpts(membership=membership)
+        .filter(_case_documents(case))
+        .distinct()
+        .select_related("document", "coder")
+        .prefetch_related("codes")
+        .order_by("document__title", "start", "pk")[:limit]
+    )
+    return [
+        {
+            "code": str(e.code),
+            "document": names(e.document),
+            "coder": e.coder.name if e.coder else _("Consensus"),
+            "codes": ", ".join(c.name for c in e.codes.all()),
+            "text": e.text,
+            "citation": f"[[excerpt:{e.code}]]",
+        }
+        for e in found
+    ]
+
+
+def citations_outside_case(*, case: Case, text: str) -> int:
+    """How many excerpts `text` cites from documents that are not the case's (nor its member
+    cases'): allowed (a write-up may contrast cases) but worth a warning, as it is usually a
+    slip of the picker or of a pasted code."""
+    cited = {m.lower() for m in CITATION.findall(text)}
+    if not cited:
+        return 0
+    inside = Excerpt.objects.filter(code__in=cited).filter(_case_documents(case)).distinct()
+    return len(cited) - inside.count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cases import tables
 from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
@@ -80,12 +81,14 @@ def coding_trail(*, membership: Membership, limit: int = 500) -> list[dict[str, 
     codings = Coding.objects.filter(excerpt__in=visible_excerpts(membership=membership))
     if result_coder_scope(membership) is None:
         codings = codings.filter(_consensus_where_reconciled(membership.project_id))
-    rows = codings.select_related("excerpt__document", "code__parent").order_by(
+    rows = codings.select_related("excerpt__document", "excerpt__coder", "code__parent").order_by(
         "excerpt__document__title", "excerpt__start", "code__path"
     )[:limit]
     return [
         {
             "document": names(c.excerpt.document),
+            # Two coders' identical passages are two rows: the coder tells them apart.
+            "coder": c.excerpt.coder.name if c.excerpt.coder else str(_("Consensus")),
             "passage": c.excerpt.text,
             "memo": c.excerpt.memo,
             "concept": c.code.name,

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import exports, tabular
@@ -131,8 +132,8 @@ def document_cases(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
     if request.method == "POST" and form.is_valid():
         case_services.document_set_cases(document=document_obj, cases=form.cleaned_data["cases"])
         messages.success(request, _("Cases linked."))
-        return redirect("cases:case-list", project=project)
-    back = reverse("cases:case-list", kwargs={"project": project})
+        return redirect("coding:document-detail", project=project, document=document)
+    back = reverse("coding:document-detail", kwargs={"project": project, "document": document})
     heading = _("Cases of %(document)s") % {"document": document_obj.title}
     return form_page(request, membership, heading=heading, form=form, back=back)
 
@@ -147,20 +148,42 @@ def writeup_edit(
     dimension_obj = access_dimension(membership, dimension)
     current = case_selectors.writeup_of(case=case_obj, dimension=dimension_obj)
     form = WriteupForm(request.POST or None, initial={"text": current.text if current else ""})
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        try:
-            writeup_services.writeup_save(
-                case=case_obj, dimension=dimension_obj, text=text, user=request.user
+    saved = request.method == "POST" and form.is_valid()
+    if saved and _save_writeup(request, form, case_obj, dimension_obj):
+        return redirect("cases:case-detail", project=project, case=case)
+    context = {
+        "heading": f"{case_obj.name}: {dimension_obj.name}",
+        "form": form,
+        "back": reverse("cases:case-detail", kwargs={"project": project, "case": case}),
+        "excerpts": case_selectors.citable_excerpts(membership=membership, case=case_obj),
+    }
+    return render_page(request, "cases/writeup_form.html", membership, **context)
+
+
+def _save_writeup(request, form, case_obj, dimension_obj) -> bool:
+    """Save the write-up, or put the reason on the form; warn about citations from documents
+    that are not the case's."""
+    text = form.cleaned_data["text"]
+    try:
+        writeup_services.writeup_save(
+            case=case_obj, dimension=dimension_obj, text=text, user=request.user
+        )
+    except ValidationError as exc:
+        form.add_error("text", exc)
+        return False
+    messages.success(request, _("Write-up saved."))
+    outside = case_selectors.citations_outside_case(case=case_obj, text=text)
+    if outside:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d cited excerpt comes from a document that is not this case's.",
+                "%(n)d cited excerpts come from documents that are not this case's.",
+                outside,
             )
-        except ValidationError as exc:
-            form.add_error("text", exc)
-        else:
-            messages.success(request, _("Write-up saved."))
-            return redirect("cases:case-detail", project=project, case=case)
-    back = reverse("cases:case-detail", kwargs={"project": project, "case": case})
-    heading = f"{case_obj.name}: {dimension_obj.name}"
-    return form_page(request, membership, heading=heading, form=form, back=back)
+            % {"n": outside},
+        )
+    return True
 
 
 # --- case settings: anonymization, attributes, dimensions ------------------------------------

@@ -68,6 +68,32 @@ def classification_detail(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def classification_edit(
+    request: HttpRequest, project: uuid.UUID, classification: uuid.UUID
+) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.MANAGE)
+    rule = access_classification(membership, classification)
+    initial = ClassificationForm.initial_for(rule)
+    form = ClassificationForm(request.POST or None, project=membership.project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            classification_services.classification_update(rule=rule, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Classification saved."))
+            return redirect(
+                "cases:classification-detail", project=project, classification=rule.code
+            )
+    back = reverse(
+        "cases:classification-detail", kwargs={"project": project, "classification": rule.code}
+    )
+    heading = _("Edit %(name)s") % {"name": rule.name}
+    return form_page(request, membership, heading=heading, form=form, back=back)
+
+
+@login_required
 @require_POST
 def classification_delete(
     request: HttpRequest, project: uuid.UUID, classification: uuid.UUID
@@ -119,10 +145,9 @@ def coding_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return unknown_format(fmt, ["csv"])
     trail = table_selectors.coding_trail(membership=membership)
     if fmt == "csv":
-        grid = [["document", "passage", "memo / paraphrase", "concept", "category"]]
-        grid += [
-            [t["document"], t["passage"], t["memo"], t["concept"], t["category"]] for t in trail
-        ]
+        keys = ["document", "coder", "passage", "memo", "concept", "category"]
+        grid = [["document", "coder", "passage", "memo / paraphrase", "concept", "category"]]
+        grid += [[t[k] for k in keys] for t in trail]
         return csv_download(grid, "open-coding-trail.csv")
     reconciled = table_selectors.reconciled_count(membership=membership)
     return render_page(

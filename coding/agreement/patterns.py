@@ -72,6 +72,17 @@ def add_patterns(total: dict[str, float], part: Mapping[str, float]) -> None:
         total[key] = total.get(key, 0.0) + weight
 
 
+def pairable_values(patterns: Mapping[str, float]) -> float:
+    """The number of values α's coincidence matrix is built from (Krippendorff's n): the values
+    in units that at least two coders rated."""
+    total = 0.0
+    for key, w in patterns.items():
+        present = sum(1 for ch in key if ch != MISSING_MARK)
+        if present >= 2:
+            total += w * present
+    return total
+
+
 def describe_data(patterns: Mapping[str, float]) -> tuple[float, float | None, bool]:
     """(pairable units, prevalence of "applied" among all values, any variation among pairs)."""
     pairable = 0.0

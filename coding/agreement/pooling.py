@@ -21,6 +21,7 @@ from .coefficients import (
     fleiss_kappa,
     gwet_ac1,
     light_kappa,
+    pairwise_cohen_matrix,
     percent_agreement,
 )
 from .disagreements import CodeDisagreements
@@ -28,6 +29,7 @@ from .patterns import (
     MISSING_MARK,
     add_patterns,
     describe_data,
+    pairable_values,
     pattern_coincidences,
     patterns_to_data,
 )
@@ -83,7 +85,24 @@ def coefficients(
         values[name] = value
         if value is None:
             reasons[name] = UNDEFINED if variation else NO_VARIATION
+    if values.get("light") is not None:
+        note = _light_note(pairwise_cohen_matrix(data, weights=weights))
+        if note:
+            reasons["light"] = note
     return values, reasons
+
+
+def _light_note(matrix: np.ndarray) -> str:
+    """Light's κ averages the defined pairs only; say how many were left out, or the mean
+    reads as if every pair entered it."""
+    upper = matrix[np.triu_indices(matrix.shape[0], k=1)]
+    undefined = int(np.isnan(upper).sum())
+    if not undefined:
+        return ""
+    return (
+        f"mean of {upper.size - undefined} of {upper.size} coder pairs; "
+        f"{undefined} undefined (no variation in their shared units) left out"
+    )
 
 
 def bootstrap_ci(
@@ -261,6 +280,7 @@ def finalize(
             "values": values,
             "reasons": reasons,
             "units": pairable,
+            "pairable_values": pairable_values(pooled_patterns),
             "prevalence": prevalence,
         }
         if unit == "character":

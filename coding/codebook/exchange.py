@@ -12,6 +12,7 @@ from coding.codebook_io import (
     read_csv,
     read_json,
     read_qdc,
+    read_study_codebook_csv,
     write_csv,
     write_json,
     write_qdc,
@@ -72,4 +73,13 @@ def codebook_read_upload(upload) -> ImportResult:
         raise CodebookFormatError(["the file is not UTF-8 text"]) from exc
     if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
         return read_json(text)
+    if _is_study_table(text):
+        return read_study_codebook_csv(text)
     return read_csv(text)
+
+
+def _is_study_table(text: str) -> bool:
+    # The reference study's table (cluster, category, concepts; the user guide's §4) has no
+    # `path` column; its header says which reader to use, so no format picker is needed.
+    header = {h.strip().lower() for h in text.splitlines()[0].split(",")} if text else set()
+    return "path" not in header and {"cluster", "category", "concepts"} <= header

@@ -173,6 +173,27 @@ def _value(value: float | None, digits: int = 3) -> str:
     return "undefined" if value is None else f"{value:.{digits}f}"
 
 
+def _count(value: float | int) -> str:
+    """A count as a whole number: pooled weights are floats, "32.0 documents" reads as a typo."""
+    return f"{round(value):,}".replace(",", "\u202f")
+
+
+def _cu_basis(unitized: dict) -> str:
+    """What cuα rests on, in characters: those at least two coders marked as relevant, as a
+    share of all the text of the documents (not of the coded text)."""
+    chars, length = unitized.get("pairable_characters"), unitized.get("length")
+    if chars is None:  # a run stored before the characters were kept
+        return f"cuα rests on {unitized['pairable_share'] * 100:.1f} % of all values of the text"
+    share = (
+        f", {chars / length * 100:.1f} % of the {_count(length)} characters of text"
+        if length
+        else ""
+    )
+    return (
+        f"cuα rests on the {_count(chars)} characters at least two coders marked as relevant{share}"
+    )
+
+
 def _article(role: str) -> str:
     role = role.lower()
     return ("an " if role[:1] in "aeiou" else "a ") + role
@@ -242,7 +263,7 @@ def methods_paragraph(run: AgreementRun) -> str:
     )
     parts = [
         f"Inter-coder agreement was assessed for {len(spec['coders'])} coders on "
-        f"{results.get('documents', len(spec['documents']))} documents and {n_codes} codes"
+        f"{_count(results.get('documents', len(spec['documents'])))} documents and {n_codes} codes"
         f"{level}; {unit}. Coders who were not assigned a document and coded nothing in it "
         "were treated as missing, not as having applied no code."
     ]
@@ -270,8 +291,14 @@ def methods_paragraph(run: AgreementRun) -> str:
             if ci and ci[0] is not None
             else ""
         )
+        basis = (
+            f", on {_count(pooled['pairable_values'])} pairable values in "
+            f"{_count(pooled['units'])} (unit, code) cells"
+            if pooled.get("pairable_values")
+            else ""
+        )
         coefficient_texts.append(
-            f"Krippendorff's α (nominal) = {_value(values['alpha'])}{interval}"
+            f"Krippendorff's α (nominal) = {_value(values['alpha'])}{interval}{basis}"
         )
     if coefficient_texts:
         parts.append("Pooled over all codes: " + "; ".join(coefficient_texts) + ".")
@@ -279,8 +306,7 @@ def methods_paragraph(run: AgreementRun) -> str:
     if unitized:
         parts.append(
             f"Unitized α: uα = {_value(unitized['u'])}, |uα = {_value(unitized['binary'])}, "
-            f"cuα = {_value(unitized['cu'])} (cuα rests on "
-            f"{unitized['pairable_share'] * 100:.1f} % of the coded text)."
+            f"cuα = {_value(unitized['cu'])} ({_cu_basis(unitized)})."
         )
     named = None
     if choices.get("name_people"):

@@ -89,6 +89,14 @@ class Row:
     disagreements: int
     cells: list[Cell] = field(default_factory=list)
 
+    @property
+    def applied(self) -> bool:
+        """Whether any chosen coder applied the code: a code nobody applied agrees trivially
+        (AC1 and Brennan–Prediger 1.000), so the page folds those rows away."""
+        if self.prevalence is None:
+            return self.units > 0
+        return self.prevalence > 0
+
     def sort_value(self, key: str) -> Any:
         if key == "name":
             return self.path or self.name
@@ -110,7 +118,8 @@ def _cells(run: AgreementRun, columns: list[str], values: dict, reasons: dict) -
                 value=value,
                 text=fmt(value, key),
                 css=band(value) if key in CHANCE_CORRECTED else "",
-                reason=reasons.get(key, "") if value is None else "",
+                # A defined value may carry a note too (Light's κ: pairs left out of the mean).
+                reason=reasons.get(key, ""),
             )
         )
     return out
@@ -243,8 +252,11 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         if r.pk != run.pk and r.is_finished and r.unit == run.unit
     ]
     compare_with = next((r for r in others if str(r.code) == compare), None)
+    rows = run_rows(run=run, sort=sort) if run.is_finished else []
     return {
-        "rows": run_rows(run=run, sort=sort) if run.is_finished else [],
+        "rows": [r for r in rows if r.applied],
+        "unapplied": [r for r in rows if not r.applied],
+        "rolled_up": rolled_up_out(run),
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
         "pairwise": pairwise_rows(run, names),
@@ -255,6 +267,21 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "compare_with": compare_with,
         "comparison": compare_rows(first=compare_with, second=run) if compare_with else None,
     }
+
+
+def rolled_up_out(run: AgreementRun) -> dict[str, Any] | None:
+    """Names of the codes a level roll-up leaves out (above the level, with children): their
+    own codings count for no row. None unless the run rolled up to a level."""
+    if run.params.get("choices", {}).get("codes_mode") != "level":
+        return None
+    spec = run.params["spec"]
+    rows = set(spec["rows"])
+    left_out = sorted(
+        name
+        for pk, name in spec["names"].items()
+        if pk not in spec["code_map"] and int(pk) not in rows
+    )
+    return {"level": run.params["choices"]["level"], "left_out": left_out}
 
 
 def runs_for_project(*, project) -> list[AgreementRun]:
@@ -360,9 +387,41 @@ def _excerpt(ref: list, names: dict[str, str]) -> dict:
     }
 
 
-def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dict], list[str]]:
-    """Per code present in either run: values of both and the delta (second − first). Two
-    queries."""
+def _selection(run: AgreementRun) -> tuple:
+    choices = run.params.get("choices", {})
+    mode = choices.get("codes_mode", "all")
+    return mode, choices.get("level") if mode == "level" else choices.get("subtree") or None
+
+
+def compare_warnings(first: AgreementRun, second: AgreementRun) -> list[str]:
+    """Why the two runs' values may not be comparable: a different unit, or a different
+    roll-up of the codebook (a category's α is not its concepts')."""
+    warnings = []
+    if first.unit != second.unit:
+        warnings.append(
+            str(
+                _(
+                    "The runs use different units (%(a)s, %(b)s): their values measure "
+                    "different things."
+                )
+            )
+            % {"a": first.get_unit_display(), "b": second.get_unit_display()}
+        )
+    if _selection(first) != _selection(second):
+        warnings.append(
+            str(
+                _(
+                    "The runs select or roll up the codebook differently: a code's row may stand "
+                    "for different codings in each."
+                )
+            )
+        )
+    return warnings
+
+
+def compare_rows(*, first: AgreementRun, second: AgreementRun) -> dict[str, Any]:
+    """Per code present in either run: values of both and the delta (second − first), the
+    columns' labels, and what makes the runs hard to compare. Two queries."""
     keys: list[str] = [
         k for k in ("alpha", "cohen", "light", "percent", "ac1") if k in columns_for(first)
     ]
@@ -388,7 +447,11 @@ def compare_rows(*, first: AgreementRun, second: AgreementRun) -> tuple[list[dic
             )
         ref = ra or b[code_id]  # in one of the two runs at least
         out.append({"name": ref.code_name, "path": ref.code_path, "cells": cells})
-    return out, keys
+    return {
+        "rows": out,
+        "columns": [column_label(first, k) for k in keys],
+        "warnings": compare_warnings(first, second),
+    }
 
 
 def _delta_css(delta: float | None) -> str:

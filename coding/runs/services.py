@@ -49,19 +49,27 @@ def _code_map(codes: list[Code], *, mode: str, root: Code | None, level: int | N
     """(rows, code_map): the table's codes and the mapping of every code onto a row.
 
     A level roll-up maps each code to its ancestor at that level via the materialized path, so
-    agreement on a category counts any of its concepts (codes above the level are left out).
+    agreement on a category counts any of its concepts. A leaf code above the level (a
+    top-level code without children, in a level-2 roll-up) is its own row, at its own level:
+    leaving it out would drop its codings without a word. Codings of codes above the level that
+    have children are left out (`selectors.rolled_up_out` tells the page which).
     """
     if mode == "subtree" and root is not None:
         chosen = [c for c in codes if c.path.startswith(root.path)]
         return [c.pk for c in chosen], {str(c.pk): c.pk for c in chosen}
     if mode == "level" and level:
         depth = level - 1
-        rows = [c.pk for c in codes if c.depth == depth]
+        parents = {int(x) for c in codes for x in c.path.strip("/").split("/")[:-1] if x}
+        rows = [
+            c.pk for c in codes if c.depth == depth or (c.depth < depth and c.pk not in parents)
+        ]
         mapping = {}
         for c in codes:
             ids = [int(x) for x in c.path.strip("/").split("/") if x]
             if len(ids) > depth:
                 mapping[str(c.pk)] = ids[depth]
+            elif c.pk not in parents:
+                mapping[str(c.pk)] = c.pk
         return rows, mapping
     return [c.pk for c in codes], {str(c.pk): c.pk for c in codes}
 

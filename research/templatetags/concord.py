@@ -11,6 +11,13 @@ def job_label(kind: str) -> str:
 
 
 @register.filter
+def job_subject(job) -> str:
+    """What the job works on, when its parameters name it (an upload's file name), so that a
+    list of four "Reading a document" jobs says which document each one read."""
+    return str((job.params or {}).get("file") or "")
+
+
+@register.filter
 def job_badge(status: str) -> str:
     return {
         "queued": "secondary",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.links import document_cases
 from cases.selectors.readers import anonymized_for
 from research.access import Capability, has_capability
+from study.overview import project_overview
 
 register = template.Library()
 
@@ -47,3 +48,10 @@ def document_case_labels(document, membership) -> list[str]:
     cases = document_cases(document=document)
     anonymize = anonymized_for(membership) if cases else False
     return [case.label(anonymize) for case in cases]
+
+
+@register.simple_tag
+def project_at_a_glance(membership) -> dict:
+    """The project page's counts (see `study.overview`): the research app's page cannot read
+    documents, codings or cases itself."""
+    return project_overview(membership=membership)

@@ -1,7 +1,7 @@
 import pytest
 
 from coding.codebook import services
-from coding.models import Code
+from coding.models import Code, CodeStatus
 from research.models import Membership, Role
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
@@ -118,3 +118,33 @@ def test_without_javascript_a_lead_reaches_the_code_actions(browser, live_server
         assert _names(page) == ["Actors"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_long_definitions_stay_in_the_table_and_accept_is_clickable(page, width):
+    # NVivo's descriptions run to a thousand characters on one line; the row shows one line of
+    # it, cut with an ellipsis, so the Accept button stays inside the column.
+    project, lead, codes = _lead_with_codes("Actors")
+    services.code_update(code=codes["Actors"], user=lead, definition="Public bodies " * 120)
+    proposed = services.code_create(
+        project=project,
+        name="Experimental networks",
+        user=lead,
+        status=CodeStatus.PROPOSED,
+        definition="Networks " * 150,
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "lead@kommune.no", PASSWORD)
+    page.goto(f"/p/{project.code}/codebook/")
+    overflow = page.evaluate(
+        """() => {
+          const table = document.querySelector('#codebook-tree');
+          return [table.scrollWidth, table.parentElement.clientWidth,
+                  document.documentElement.scrollWidth, window.innerWidth];
+        }"""
+    )
+    assert overflow[0] <= overflow[1] and overflow[2] <= overflow[3], overflow
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept the proposed code Experimental networks").click()
+    proposed.refresh_from_db()
+    assert proposed.status == CodeStatus.ACTIVE

@@ -200,16 +200,24 @@ def test_row_stands_for_code_or_classification(study, project, lead):
         matrix_services.row_create(section=section, code=CodeFactory())
 
 
-def test_classification_needs_conditions(project, lead):
+def test_classification_needs_conditions_except_a_last_catch_all(project, lead):
     code = CodeFactory(project=project)
-    with pytest.raises(ValidationError, match="needs a condition"):
+    # A class without a condition before another would take every unit: refused, nothing kept.
+    with pytest.raises(ValidationError, match="needs a condition: only the last"):
         classification_services.classification_create(
             project=project,
             name="Helix",
-            classes=[("A", [code], [], []), ("B", [], [], [])],
+            classes=[("B", [], [], []), ("A", [code], [], [])],
             user=lead,
         )
     assert not project.classification_rules.exists()
+    rule = classification_services.classification_create(
+        project=project,
+        name="Helix",
+        classes=[("A", [code], [], []), ("Other", [], [], [])],
+        user=lead,
+    )
+    assert [c.name for c in rule.classes.all()] == ["A", "Other"]
 
 
 def test_matrix_from_the_study_layout_maps_rows_to_codes_by_name(study, project, lead):

@@ -124,6 +124,22 @@ def test_writeup_edit_renders_citation_and_refuses_unknown_excerpts(study, proje
     assert bad.status_code == 200 and "No excerpt of this project" in body(bad)
 
 
+def test_writeup_page_offers_the_cases_excerpts_and_warns_on_anothers(study, project, lead):
+    dimension = project.case_dimensions.get(name="Challenges")
+    edit = url("writeup-edit", project, case=study.beta.code, dimension=dimension.code)
+    client = client_for(lead)
+    page = body(client.get(edit))
+    # Beta's only document is the joint strategy: its excerpts are offered, the plan's are not.
+    assert f"[[excerpt:{study.e2.code}]]" in page and f"[[excerpt:{study.e3.code}]]" in page
+    assert f"[[excerpt:{study.e1.code}]]" not in page
+    assert "[[excerpt:CODE]]" in page  # the help text's placeholder is not swallowed as a tag
+    saved = client.post(
+        edit, {"text": f"[[excerpt:{study.e2.code}]]\n[[excerpt:{study.e1.code}]]"}, follow=True
+    )
+    messages = [str(m) for m in saved.context["messages"]]
+    assert "1 cited excerpt comes from a document that is not this case's." in messages
+
+
 def test_case_settings_attributes_and_dimensions(project, lead):
     client = client_for(lead)
     assert client.post(url("case-settings", project), {"anonymize": "on"}).status_code == 302
@@ -407,6 +423,7 @@ def test_classification_create_and_detail(study, project, lead, viewer):
         ("Both all Industry", "Line 1: write"),
         ("Both: some Industry", "start each condition with all, any or none"),
         ("Both: all Nothing", "no code is named"),
+        ("Other:\nBoth: all Industry", "Line 1: the class needs a condition; only the last"),
     ],
 )
 def test_classification_bad_input(study, project, lead, classes, message):
@@ -415,6 +432,34 @@ def test_classification_bad_input(study, project, lead, classes, message):
         {"name": "Helix", "applies_to": "document", "classes": classes},
     )
     assert response.status_code == 200 and message in body(response)
+
+
+def test_classification_is_edited_and_may_end_with_a_catch_all(study, project, lead):
+    client = client_for(lead)
+    client.post(
+        url("classification-create", project),
+        {"name": "Helix", "applies_to": "document", "classes": "Both: all Industry, Academia"},
+    )
+    rule = ClassificationRule.objects.get()
+    edit = url("classification-edit", project, classification=rule.code)
+    form = client.get(edit)
+    # The classes come back as lines, codes by their path.
+    assert "Both: all Actors/Industry, Actors/Academia" in body(form)
+    response = client.post(
+        edit,
+        {
+            "name": "Helix model",
+            "applies_to": "document",
+            "classes": "Both: all Actors/Industry, Actors/Academia\nOther:",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.name == "Helix model"
+    assert [c.name for c in rule.classes.all()] == ["Both", "Other"]
+    detail = body(client.get(url("classification-detail", project, classification=rule.code)))
+    # Joint regional strategy has both; the Alpha strategy (Suppliers only) falls to Other.
+    assert "None of the classes" not in detail and "Other" in detail
 
 
 def test_frequency_table_and_trail(study, project, lead, viewer):
@@ -429,7 +474,12 @@ def test_frequency_table_and_trail(study, project, lead, viewer):
         ["Actors", "Industry", "2", "2", "Suppliers"],
     ]
     trail = client.get(url("coding-trail", project) + "?format=csv")
+    grid = list(csv.reader(io.StringIO(trail.content.decode("utf-8-sig"))))
+    assert grid[0][:3] == ["document", "coder", "passage"]
     assert "Suppliers" in trail.content.decode("utf-8-sig")
+    # Each row names its coder, so two coders' identical passages do not look like duplicates.
+    assert study.e1.coder.name in {row[1] for row in grid[1:]}
+    assert study.e1.coder.name in body(client.get(url("coding-trail", project)))
     viewer_trail = client_for(viewer).get(url("coding-trail", project))
     assert study.e1.text not in body(viewer_trail)
 

@@ -34,6 +34,13 @@ def test_project_list_shows_only_my_projects(cast, project):
     assert other.title not in response.content.decode()
 
 
+def test_project_list_counts_every_member(cast, project):
+    response = client_for(cast["coder"]).get(reverse("research:project-list"))
+    n = project.memberships.count()
+    assert n > 1
+    assert f"{n} members" in response.content.decode()
+
+
 def test_project_list_query_count_does_not_grow_with_projects(django_assert_num_queries, coder):
     client = client_for(coder)
     for n in range(5):
@@ -74,6 +81,16 @@ def test_delete_needs_the_exact_title(cast, project):
     assert not Project.objects.filter(pk=project.pk).exists()
 
 
+def test_invitation_links_use_the_configured_site_url_when_set(
+    cast, project, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://concord.uni.no"
+    url = reverse("research:member-list", args=[project.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(cast["owner"]).post(url, {"email": "new@uni.no", "role": "coder"})
+    assert "https://concord.uni.no/invitations/" in mail.outbox[0].body
+
+
 def test_owner_adds_a_new_person_who_gets_an_invitation(
     cast, project, client, django_capture_on_commit_callbacks
 ):
@@ -86,7 +103,9 @@ def test_owner_adds_a_new_person_who_gets_an_invitation(
     assert Membership.objects.get(project=project, user=user).role == Role.CODER
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/invitations/" in line)
-    link = link.removeprefix("http://127.0.0.1:8000")
+    # The test client asks for http://testserver/: the link points where the owner was.
+    assert link.startswith("http://testserver/invitations/")
+    link = link.removeprefix("http://testserver")
     accept = client.post(
         link,
         {"new_password1": "a long new passphrase", "new_password2": "a long new passphrase"},

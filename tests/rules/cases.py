@@ -41,6 +41,7 @@ URL_RULES = {
     "cases:classification-list": VIEW,
     "cases:classification-create": MANAGE,
     "cases:classification-detail": VIEW,
+    "cases:classification-edit": MANAGE,
     "cases:classification-delete": MANAGE,
     "cases:frequency-table": VIEW,
     "cases:coding-trail": VIEW,

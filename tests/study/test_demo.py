@@ -1,5 +1,6 @@
 """The demo project: loads everything, once; locates every coding; removes cleanly."""
 
+import logging
 import time
 from io import StringIO
 
@@ -144,6 +145,19 @@ def test_demo_command_loads_removes_and_reloads(settings, tmp_path):
     assert demo_project().pk != first
     call_command("demo", "remove", stdout=out)
     assert demo_project() is None
+
+
+def test_demo_command_prints_the_logins_and_the_given_url_and_no_job_chatter(
+    settings, tmp_path, caplog
+):
+    settings.MEDIA_ROOT = tmp_path
+    out, err = StringIO(), StringIO()
+    call_command("demo", "load", "--url", "http://127.0.0.1:8765/", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert "Open http://127.0.0.1:8765/ and log in." in lines
+    assert sum("@demo.concord" in line for line in lines) == 5
+    assert err.getvalue() == ""
+    assert not [r for r in caplog.records if r.levelno < logging.ERROR]
 
 
 def test_demo_load_is_fast(settings, tmp_path):

@@ -96,3 +96,23 @@ def test_bootstrap_over_patterns_matches_the_unit_bootstrap_width():
     theirs = bootstrap_alpha_ci(data, n_boot=2000, seed=1)
     assert ours[0] == pytest.approx(theirs[0], abs=0.05)
     assert ours[1] == pytest.approx(theirs[1], abs=0.05)
+
+
+def test_light_kappa_says_how_many_pairs_it_left_out():
+    from coding.agreement.alpha import Coincidences
+    from coding.agreement.pooling import coefficients
+
+    # Coders 2 and 3 never apply the code: their pair's κ is 0/0 and leaves Light's mean,
+    # which is then the mean of the two pairs with coder 1 (both 0).
+    values, reasons = coefficients(
+        {"100": 1.0, "000": 2.0}, Coincidences((), np.zeros((0, 0))), n_coders=3, wanted=["kappa"]
+    )
+    assert values["light"] == pytest.approx(0.0)
+    assert reasons["light"].startswith("mean of 2 of 3 coder pairs; 1 undefined")
+
+
+def test_pairable_values_count_the_values_of_units_two_coders_rated():
+    from coding.agreement.patterns import pairable_values
+
+    # Two units rated by both (4 values), one by coder 1 alone (not pairable).
+    assert pairable_values({"11": 1.0, "10": 1.0, "1-": 1.0}) == 4.0

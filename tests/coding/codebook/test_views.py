@@ -372,7 +372,17 @@ def test_too_large_file_is_refused(project, lead, settings, monkeypatch):
 
 
 def test_study_codebook_imports_through_the_page(project, lead):
-    # The study's own table is not the CSV exchange format: it is read by the demo loader.
+    # The study's own table (cluster, category, concepts; user guide §4) is recognised by its
+    # header and becomes cluster → category → concept, each code in a palette colour.
     data = shared_path("method", "codebook.csv").read_bytes()
     response = _upload(client_for(lead), project, "codebook.csv", data)
-    assert "cannot be imported" in response.content.decode()
+    assert "159 codes added" in response.content.decode()
+    academia = Code.objects.get(project=project, name="Academia")
+    assert academia.parent.name == "Actors"
+    assert [c.name for c in academia.children.order_by("position")] == [
+        "Universities",
+        "Technological research facilities",
+        "Innovation labs",
+    ]
+    colours = set(Code.objects.filter(project=project).values_list("colour", flat=True))
+    assert len(colours) > 1

@@ -142,3 +142,21 @@ def test_the_export_job_includes_documents(lead, project, django_capture_on_comm
     assert job.status == JobStatus.SUCCEEDED
     data = json.loads(export_file_path(project=project, job=job.code).read_text(encoding="utf-8"))
     assert [d["code"] for d in data["documents"]] == [str(document.code)]
+
+
+def test_the_job_lists_name_the_document_each_reading_job_read(
+    lead, project, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    upload_one(lead, project, "alpha.txt", b"Alpha roadmap.", django_capture_on_commit_callbacks)
+    upload_one(lead, project, "beta.txt", b"Beta roadmap.", django_capture_on_commit_callbacks)
+    client = client_for(lead)
+    for name in ("research:job-list", "research:project-detail"):
+        html = client.get(reverse(name, args=[project.code])).content.decode()
+        assert "“alpha.txt”" in html and "“beta.txt”" in html
+    job = Job.objects.get(project=project, params__file="alpha.txt")
+    detail = client.get(reverse("research:job-detail", args=[project.code, job.code]))
+    assert "“alpha.txt”" in detail.content.decode()

@@ -4,6 +4,7 @@ cases, roll-up, every unit, missing vs absent, pooling, the chord, failure and c
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from coding.agreement import krippendorff_alpha
 from coding.agreement.pooling import NO_PAIRS, NO_VARIATION
@@ -12,6 +13,7 @@ from research import jobs
 from research.models import JobStatus
 from tests.coding.runs.conftest import row
 from tests.coding.runs.factories import TEXT, sentences
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,30 @@ def test_level_roll_up_gives_category_values_that_differ_from_concepts(
         "Technology",
     ]
     assert row(categories, "Collaboration").values["alpha"] == pytest.approx(1.0)
+
+
+def test_level_two_keeps_a_top_level_code_without_children_and_names_what_is_left_out(
+    project, world, coder, coder2, lead, start_run
+):
+    from tests.factories import CodeFactory
+
+    alone = CodeFactory(project=project, name="Perceived value")  # top level, no children
+    s = sentences()
+    d = world["docs"]
+    world["code"](coder, d[0], s[0], [alone])
+    world["code"](coder2, d[0], s[0], [alone])
+    run = start_run(unit="document", codes_mode="level", level=2)
+    names = sorted(run.code_results.values_list("code_name", flat=True))
+    assert names == ["Industry", "Perceived value", "Sensors", "University"]
+    assert row(run, "Perceived value").prevalence > 0
+    page = (
+        client_for(lead)
+        .get(reverse("coding:agreement-run", kwargs={"project": project.code, "run": run.code}))
+        .content.decode()
+    )
+    assert "Codes rolled up to level 2" in page
+    assert "Left out: 2 codes above the level whose own codings count for no row" in page
+    assert "(Collaboration, Technology)" in page
 
 
 def test_subtree_selection_keeps_only_that_branch(world, coder, coder2, start_run):

@@ -41,6 +41,20 @@ def test_results_page_shows_values_colours_and_reasons(finished, project, lead):
     assert "95 % bootstrap CI" in html
 
 
+def test_codes_nobody_applied_are_folded_under_a_count(finished, project, lead):
+    # Technology and Sensors were never applied: their AC1 of 1.000 says nothing, so they sit
+    # in a folded section with its own explanation, after the codes that were applied.
+    response = client_for(lead).get(_url("agreement-run", project, run=finished.code))
+    applied = [r.name for r in response.context["rows"]]
+    folded = [r.name for r in response.context["unapplied"]]
+    assert "Industry" in applied and "University" in applied
+    assert "Technology" in folded and "Sensors" in folded
+    assert not set(applied) & set(folded)
+    html = response.content.decode()
+    assert f"{len(folded)} codes nobody applied" in html
+    assert html.index("Industry") < html.index("codes nobody applied") < html.index("Sensors")
+
+
 def test_results_can_be_sorted(finished, project, lead):
     response = client_for(lead).get(
         _url("agreement-run", project, run=finished.code) + "?sort=-alpha"
@@ -170,8 +184,27 @@ def test_methods_paragraph(finished, project, lead):
         .content.decode()
     )
     assert "2 coders on 3 documents and 5 codes" in text
+    # α's basis, as a whole number (pooled weights are floats).
+    assert "on 30 pairable values in 15 (unit, code) cells" in text
+    assert ".0 pairable" not in text
     assert "Krippendorff's α (nominal) = " in text and "95 % bootstrap interval" in text
     assert "Concord 0.1.0" in text and "References" in text and "Gwet, K. L. (2008)" in text
+
+
+def test_methods_paragraph_says_what_cu_alpha_rests_on(finished, project, lead, start_run):
+    run = start_run(unit="character")
+    pooled = run.results["unitized"]["pooled"]
+    text = (
+        client_for(lead)
+        .get(_url("agreement-export", project, run=run.code) + "?format=methods")
+        .content.decode()
+    )
+    chars, length = pooled["pairable_characters"], pooled["length"]
+    assert (
+        f"cuα rests on the {chars} characters at least two coders marked as relevant, "
+        f"{chars / length * 100:.1f} % of the {length} characters of text" in text
+    )
+    assert "of the coded text" not in text
 
 
 def test_export_bad_format_and_roles(finished, project, lead, viewer):
@@ -187,13 +220,23 @@ def test_compare_two_runs_shows_deltas(finished, world, project, lead, coder, st
         _url("agreement-compare", project) + f"?a={finished.code}&b={second.code}"
     )
     assert response.status_code == 200
-    rows, keys = response.context["comparison"]
-    assert keys[0] == "alpha"
-    industry = next(r for r in rows if r["name"] == "Industry")
+    comparison = response.context["comparison"]
+    assert comparison["columns"][0] == "Krippendorff's α" and not comparison["warnings"]
+    html = response.content.decode()
+    assert '<th scope="col">Round 1</th><th scope="col">Round 2</th><th scope="col">Δ</th>' in html
+    industry = next(r for r in comparison["rows"] if r["name"] == "Industry")
     assert industry["cells"][0]["delta"] == "+0.000"
     on_page = client_for(lead).get(
         _url("agreement-run", project, run=second.code) + f"?compare={finished.code}"
     )
     assert on_page.context["comparison"] is not None
+    # A run of another unit and roll-up is compared only with a warning saying why.
+    other = start_run(unit="segment", codes_mode="level", level=1, name="Categories")
+    warned = client_for(lead).get(
+        _url("agreement-compare", project) + f"?a={finished.code}&b={other.code}"
+    )
+    warnings = warned.context["comparison"]["warnings"]
+    assert len(warnings) == 2 and "different units" in warnings[0]
+    assert "agreement-compare-warning" in warned.content.decode()
     bad = client_for(lead).get(_url("agreement-compare", project) + "?a=nonsense")
     assert bad.status_code == 400
