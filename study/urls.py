@@ -3,6 +3,7 @@ from django.urls import path
 from study import runs, views
 from study.memos import views as memo_views
 from study.refi import views as refi_views
+from study.search import views as search_views
 
 app_name = "study"
 
@@ -19,6 +20,8 @@ urlpatterns = [
         views.document_edit,
         name="document-edit",
     ),
+    # Full-text search over the project's documents (it filters by case).
+    path("p/<uuid:project>/search/", search_views.search, name="search"),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     # Project memos (analytic memos, REFI-QDA's stand-alone notes).
     path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),

@@ -17,6 +17,7 @@ PROJECT_NAV = [
     ("coding:codebook", _("Codebook"), Capability.VIEW),
     ("cases:case-list", _("Cases"), Capability.VIEW),
     ("coding:retrieval", _("Retrieval"), Capability.VIEW),
+    ("study:search", _("Search"), Capability.VIEW),
     ("study:memo-list", _("Memos"), Capability.VIEW),
     ("study:agreement-list", _("Agreement"), Capability.VIEW),
     ("coding:reconciliation-list", _("Reconciliation"), Capability.CODE),

@@ -39,6 +39,7 @@ URL_RULES = {
     "study:project-export-download": Capability.MANAGE,
     "study:qdpx-upload": Capability.MANAGE,
     "study:memo-list": Capability.VIEW,
+    "study:search": Capability.VIEW,
     "study:memo-create": Capability.CODE,
     "study:memo-edit": Capability.CODE,
     "study:memo-delete": Capability.CODE,
