@@ -22,6 +22,12 @@ urlpatterns = [
     ),
     # Full-text search over the project's documents (it filters by case).
     path("p/<uuid:project>/search/", search_views.search, name="search"),
+    path("p/<uuid:project>/search/autocode/", search_views.autocode, name="autocode"),
+    path(
+        "p/<uuid:project>/search/autocode/<uuid:batch>/undo/",
+        search_views.autocode_undo,
+        name="autocode-undo",
+    ),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     # Project memos (analytic memos, REFI-QDA's stand-alone notes).
     path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),

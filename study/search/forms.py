@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.links import project_cases
 from cases.selectors.readers import anonymized_for
+from coding.codebook.selectors import visible_codes
 from coding.models import Document, DocumentKind
+from study.models import AutoCodeBatch
 
 
 class SearchForm(forms.Form):
@@ -42,3 +44,35 @@ class SearchForm(forms.Form):
         if self.cleaned_data["case"] is not None:
             documents = documents.filter(cases=self.cleaned_data["case"])
         return documents
+
+
+class AutoCodeForm(SearchForm):
+    """Code the hits of a search: all of them, or the ones checked on the page."""
+
+    code = forms.ModelChoiceField(label=_("Code the hits with"), queryset=None)
+    unit = forms.ChoiceField(label=_("Code"), choices=AutoCodeBatch.Unit.choices)
+    scope = forms.ChoiceField(
+        label=_("Which hits"),
+        choices=[("all", _("All hits")), ("checked", _("The checked hits"))],
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, membership=membership, **kwargs)
+        self.fields["code"].queryset = visible_codes(membership=membership).order_by("name")
+        self.fields["code"].label_from_instance = lambda code: code.name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "checked" and not self.chosen():
+            raise forms.ValidationError(_("Check the hits to code, or choose all hits."))
+        return data
+
+    def chosen(self) -> set[str] | None:
+        """The checked hits' keys, or None for all hits."""
+        if self.cleaned_data.get("scope") != "checked":
+            return None
+        return set(self.data.getlist("hit"))
+
+    def search_params(self) -> dict[str, str]:
+        """The search to show again after coding."""
+        return {name: self.data.get(name, "") for name in ("q", "kind", "case")}

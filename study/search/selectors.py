@@ -49,21 +49,31 @@ def config_for(language: str) -> str:
 
 
 def search_documents(
-    *, membership: Membership, query: str, documents: QuerySet[Document] | None = None
+    *,
+    membership: Membership,
+    query: str,
+    documents: QuerySet[Document] | None = None,
+    shown: int | None = HITS_SHOWN,
 ) -> list[DocumentHits]:
     """The project's ready documents (within `documents` when given: the page's filters)
-    holding every term of `query`, by title. Raises QueryError for a query with no words."""
+    holding every term of `query`, by title, with their first `shown` hits (None: all).
+    Raises QueryError for a query with no words."""
     terms = parse_query(query)
     scope = Document.objects.for_project(membership.project_id).ready()
     if documents is not None:
         scope = scope.filter(pk__in=documents.values("pk"))
     scope = scope.only("code", "title", "kind", "language", "text").order_by("title", "pk")
     if connection.vendor != "postgresql":
-        found = [_hits(doc, terms, normal=substring_normal, substring=True) for doc in scope]
+        found = [
+            _hits(doc, terms, normal=substring_normal, substring=True, shown=shown) for doc in scope
+        ]
         return [result for result in found if result.count]
     docs = list(_fulltext(scope, terms))
     lexemes = _lexemes(docs, terms)
-    found = [_hits(doc, terms, normal=_normal(lexemes[config_for(doc.language)])) for doc in docs]
+    found = [
+        _hits(doc, terms, normal=_normal(lexemes[config_for(doc.language)]), shown=shown)
+        for doc in docs
+    ]
     return [result for result in found if result.count]
 
 
@@ -105,7 +115,9 @@ def _normal(lexemes: dict[str, str]):
     return lambda word: lexemes.get(word, word)
 
 
-def _hits(doc: Document, terms: list[Term], *, normal, substring: bool = False) -> DocumentHits:
+def _hits(
+    doc: Document, terms: list[Term], *, normal, substring: bool = False, shown: int | None
+) -> DocumentHits:
     per_term = [find_hits(doc.text, [term], normal=normal, substring=substring) for term in terms]
     # A document must hold every term, as the PostgreSQL query demands.
     if not all(per_term):
@@ -114,4 +126,4 @@ def _hits(doc: Document, terms: list[Term], *, normal, substring: bool = False) 
         {(hit.start, hit.end): hit for found in per_term for hit in found}.values(),
         key=lambda hit: (hit.start, hit.end),
     )
-    return DocumentHits(document=doc, hits=hits[:HITS_SHOWN], count=len(hits))
+    return DocumentHits(document=doc, hits=hits[:shown], count=len(hits))

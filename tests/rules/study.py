@@ -30,7 +30,17 @@ def _memo(world) -> str:
     return str(memo.code)
 
 
-KWARG_BUILDERS = {"upload": _upload, "memo": _memo}
+def _batch(world) -> str:
+    """An auto-coding by world["coder"] (a member undoes only their own)."""
+    from study.models import AutoCodeBatch
+
+    batch, _created = AutoCodeBatch.objects.get_or_create(
+        project=world["project"], user=world["coder"], query="rules", unit="hit"
+    )
+    return str(batch.code)
+
+
+KWARG_BUILDERS = {"upload": _upload, "memo": _memo, "batch": _batch}
 
 URL_RULES = {
     "study:document-upload": Capability.MANAGE,
@@ -40,6 +50,8 @@ URL_RULES = {
     "study:qdpx-upload": Capability.MANAGE,
     "study:memo-list": Capability.VIEW,
     "study:search": Capability.VIEW,
+    "study:autocode": Capability.CODE,
+    "study:autocode-undo": Capability.CODE,
     "study:memo-create": Capability.CODE,
     "study:memo-edit": Capability.CODE,
     "study:memo-delete": Capability.CODE,

@@ -6,11 +6,13 @@ from django.db import connection
 from django.urls import reverse
 
 from cases.models import Case
-from coding.models import DocumentKind, DocumentStatus
+from coding.excerpts.services import excerpt_update
+from coding.models import DocumentKind, DocumentStatus, Excerpt, ExcerptChange
+from study.models import AutoCodeBatch
 from study.search.kwic import find_hits, substring_normal
 from study.search.query import QueryError, Term, parse_query, tsquery
 from tests.conftest import client_for
-from tests.factories import DocumentFactory, ExcerptFactory
+from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,82 @@ def test_stemming_by_document_language(project, coder, corpus, query, titles):
 def test_stemmed_hits_are_marked_in_context(project, coder, corpus):
     page = search(client_for(coder), project, q="kommune")
     assert "<mark>kommunen</mark>" in page and "<mark>Kommunene</mark>" in page
+
+
+def autocode(client, project, **data):
+    return client.post(reverse("study:autocode", kwargs={"project": project.code}), data)
+
+
+def test_a_coder_auto_codes_every_hit_by_paragraph_and_undoes_it(project, coder, corpus):
+    code = CodeFactory(project=project, name="Municipal cooperation")
+    client = client_for(coder)
+    data = {
+        "q": "kommune*",
+        "kind": "strategy",
+        "code": code.pk,
+        "unit": "paragraph",
+        "scope": "all",
+    }
+    response = autocode(client, project, **data)
+    assert response.status_code == 302 and "q=kommune" in response["Location"]
+    excerpts = list(Excerpt.objects.filter(coder=coder).order_by("start"))
+    # Hits in two paragraphs of the strategy: one excerpt per paragraph, each coded.
+    assert [e.text for e in excerpts] == STRATEGY.split("\n\n")
+    assert all(list(e.codes.all()) == [code] for e in excerpts)
+    assert ExcerptChange.objects.filter(user=coder, action="create").count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Coded 2 passages" in page
+    # Again: both are duplicates now.
+    autocode(client, project, **data)
+    assert Excerpt.objects.filter(coder=coder).count() == 2
+    batch = AutoCodeBatch.objects.get(project=project, skipped=2)
+    assert batch.excerpts == []
+    # Undo the first batch, after the coder changed one of its excerpts by hand: that one stays.
+    first = AutoCodeBatch.objects.get(project=project, skipped=0)
+    changed = excerpts[1]
+    excerpt_update(excerpt=changed, version=changed.version, memo="checked", user=coder)
+    undo = reverse("study:autocode-undo", kwargs={"project": project.code, "batch": first.code})
+    page = client.post(undo, follow=True).content.decode()
+    assert "Removed 1 auto-coded passages; 1 changed since were kept" in page
+    assert list(Excerpt.objects.filter(coder=coder)) == [changed]
+    assert "already been undone" in client.post(undo, follow=True).content.decode()
+
+
+def test_auto_coding_the_checked_hits_by_sentence(project, coder, corpus):
+    code = CodeFactory(project=project, name="Regional cooperation")
+    doc = corpus["strategy"]
+    start = STRATEGY.index("Digi Trøndelag")
+    hit = f"{doc.code}:{start}:{start + len('Digi')}"
+    page = search(client_for(coder), project, q="digi")
+    assert f'value="{hit}"' in page and "Auto-code the hits" in page
+    data = {"q": "digi", "code": code.pk, "unit": "sentence", "scope": "checked", "hit": [hit]}
+    autocode(client_for(coder), project, **data)
+    [excerpt] = Excerpt.objects.filter(coder=coder)
+    assert excerpt.text.startswith("Kommunene i regionen") and excerpt.text.endswith(
+        "velferdsteknologi."
+    )
+
+
+def test_auto_coding_refuses_bad_input_and_other_roles(project, lead, coder, viewer, corpus):
+    code = CodeFactory(project=project)
+    client = client_for(coder)
+    checked = autocode(client, project, q="digi", code=code.pk, unit="hit", scope="checked")
+    assert "Check the hits to code" in client.get(checked["Location"]).content.decode()
+    for bad in ({"unit": "chapter"}, {"code": 999999}, {"q": "***"}):
+        data = {"q": "digi", "code": code.pk, "unit": "hit", "scope": "all"} | bad
+        assert autocode(client, project, **data).status_code == 302
+    assert not Excerpt.objects.exists()
+    other = CodeFactory(project=ProjectFactory())
+    autocode(client, project, q="digi", code=other.pk, unit="hit", scope="all")
+    assert (
+        autocode(
+            client_for(viewer), project, q="digi", code=code.pk, unit="hit", scope="all"
+        ).status_code
+        == 403
+    )
+    assert not Excerpt.objects.exists()
+    # Another coder's batch is not theirs to undo; a lead may undo it.
+    batch = AutoCodeBatch.objects.create(project=project, user=lead, query="x", unit="hit")
+    undo = reverse("study:autocode-undo", kwargs={"project": project.code, "batch": batch.code})
+    assert client.post(undo).status_code == 404
+    assert client.get(undo).status_code == 405
