@@ -1,6 +1,7 @@
 from django.urls import path
 
 from study import runs, views
+from study.explore import views as explore_views
 from study.memos import views as memo_views
 from study.refi import views as refi_views
 from study.search import views as search_views
@@ -28,6 +29,13 @@ urlpatterns = [
         search_views.autocode_undo,
         name="autocode-undo",
     ),
+    # Exploring codings: which codes occur together, and codings per document and code.
+    path(
+        "p/<uuid:project>/explore/cooccurrence/",
+        explore_views.cooccurrence,
+        name="cooccurrence",
+    ),
+    path("p/<uuid:project>/explore/matrix/", explore_views.code_matrix, name="code-matrix"),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     # Project memos (analytic memos, REFI-QDA's stand-alone notes).
     path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),

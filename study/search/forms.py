@@ -11,17 +11,9 @@ from coding.models import Document, DocumentKind
 from study.models import AutoCodeBatch
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search for"),
-        max_length=500,
-        help_text=_(
-            'Words, "a phrase" in quotes, or a prefix with a star: digitalisering* also finds '
-            "digitaliseringsstrategi. Words are matched in their inflected forms by the "
-            "document's language (kommune, kommunen, kommunene), but no stemmer splits "
-            "compounds: use the prefix search for them. Every term must occur in a document."
-        ),
-    )
+class DocumentFilterForm(forms.Form):
+    """The document filters search and the explore pages share: kind and case."""
+
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *DocumentKind.choices]
     )
@@ -37,13 +29,27 @@ class SearchForm(forms.Form):
         self.fields["case"].label_from_instance = lambda case: case.label(anonymize)
 
     def documents(self) -> QuerySet[Document]:
-        """The documents the filters leave (search itself keeps to the project)."""
+        """The documents the filters leave (the selectors keep to the project)."""
         documents = Document.objects.all()
         if self.cleaned_data["kind"]:
             documents = documents.filter(kind=self.cleaned_data["kind"])
         if self.cleaned_data["case"] is not None:
             documents = documents.filter(cases=self.cleaned_data["case"])
         return documents
+
+
+class SearchForm(DocumentFilterForm):
+    field_order = ["q", "kind", "case"]
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=500,
+        help_text=_(
+            'Words, "a phrase" in quotes, or a prefix with a star: digitalisering* also finds '
+            "digitaliseringsstrategi. Words are matched in their inflected forms by the "
+            "document's language (kommune, kommunen, kommunene), but no stemmer splits "
+            "compounds: use the prefix search for them. Every term must occur in a document."
+        ),
+    )
 
 
 class AutoCodeForm(SearchForm):

@@ -51,6 +51,8 @@ URL_RULES = {
     "study:memo-list": Capability.VIEW,
     "study:search": Capability.VIEW,
     "study:autocode": Capability.CODE,
+    "study:cooccurrence": Capability.VIEW,
+    "study:code-matrix": Capability.VIEW,
     "study:autocode-undo": Capability.CODE,
     "study:memo-create": Capability.CODE,
     "study:memo-edit": Capability.CODE,
