@@ -72,3 +72,30 @@ class AutoCodeBatch(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class DocumentSet(models.Model):
+    """A named group of documents ("pilot municipalities", "round 2 interviews"), used to
+    filter search and the explore pages."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="document_sets"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    documents = models.ManyToManyField(
+        "coding.Document", related_name="document_sets", verbose_name=_("documents")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="document_set_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from study import runs, views
+from study.docsets import views as docset_views
 from study.explore import views as explore_views
 from study.memos import views as memo_views
 from study.refi import views as refi_views
@@ -28,6 +29,16 @@ urlpatterns = [
         "p/<uuid:project>/search/autocode/<uuid:batch>/undo/",
         search_views.autocode_undo,
         name="autocode-undo",
+    ),
+    # Document sets (named groups of documents, a filter for search and exploring).
+    path("p/<uuid:project>/sets/", docset_views.document_set_list, name="document-set-list"),
+    path(
+        "p/<uuid:project>/sets/new/", docset_views.document_set_create, name="document-set-create"
+    ),
+    path(
+        "p/<uuid:project>/sets/<uuid:docset>/delete/",
+        docset_views.document_set_delete,
+        name="document-set-delete",
     ),
     # Exploring codings: which codes occur together, and codings per document and code.
     path(

@@ -8,11 +8,11 @@ from cases.links import project_cases
 from cases.selectors.readers import anonymized_for
 from coding.codebook.selectors import visible_codes
 from coding.models import Document, DocumentKind
-from study.models import AutoCodeBatch
+from study.models import AutoCodeBatch, DocumentSet
 
 
 class DocumentFilterForm(forms.Form):
-    """The document filters search and the explore pages share: kind and case."""
+    """The document filters search and the explore pages share: kind, case, document set."""
 
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *DocumentKind.choices]
@@ -20,10 +20,19 @@ class DocumentFilterForm(forms.Form):
     case = forms.ModelChoiceField(
         label=_("Case"), required=False, queryset=None, empty_label=_("Any case")
     )
+    document_set = forms.ModelChoiceField(
+        label=_("Document set"),
+        required=False,
+        queryset=None,
+        to_field_name="code",
+        empty_label=_("Any document"),
+    )
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = project_cases(project=membership.project)
+        sets = DocumentSet.objects.filter(project=membership.project)
+        self.fields["document_set"].queryset = sets
         # Pseudonyms where the member sees cases anonymized.
         anonymize = anonymized_for(membership)
         self.fields["case"].label_from_instance = lambda case: case.label(anonymize)
@@ -35,6 +44,8 @@ class DocumentFilterForm(forms.Form):
             documents = documents.filter(kind=self.cleaned_data["kind"])
         if self.cleaned_data["case"] is not None:
             documents = documents.filter(cases=self.cleaned_data["case"])
+        if self.cleaned_data["document_set"] is not None:
+            documents = documents.filter(document_sets=self.cleaned_data["document_set"])
         return documents
 
 
@@ -81,4 +92,4 @@ class AutoCodeForm(SearchForm):
 
     def search_params(self) -> dict[str, str]:
         """The search to show again after coding."""
-        return {name: self.data.get(name, "") for name in ("q", "kind", "case")}
+        return {name: self.data.get(name, "") for name in ("q", "kind", "case", "document_set")}

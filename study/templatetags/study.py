@@ -18,6 +18,7 @@ PROJECT_NAV = [
     ("cases:case-list", _("Cases"), Capability.VIEW),
     ("coding:retrieval", _("Retrieval"), Capability.VIEW),
     ("study:search", _("Search"), Capability.VIEW),
+    ("study:document-set-list", _("Document sets"), Capability.VIEW),
     ("study:cooccurrence", _("Co-occurrence"), Capability.VIEW),
     ("study:code-matrix", _("Documents × codes"), Capability.VIEW),
     ("study:memo-list", _("Memos"), Capability.VIEW),

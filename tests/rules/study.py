@@ -40,7 +40,14 @@ def _batch(world) -> str:
     return str(batch.code)
 
 
-KWARG_BUILDERS = {"upload": _upload, "memo": _memo, "batch": _batch}
+def _docset(world) -> str:
+    from study.models import DocumentSet
+
+    docset, _created = DocumentSet.objects.get_or_create(project=world["project"], name="Rules")
+    return str(docset.code)
+
+
+KWARG_BUILDERS = {"upload": _upload, "memo": _memo, "batch": _batch, "docset": _docset}
 
 URL_RULES = {
     "study:document-upload": Capability.MANAGE,
@@ -52,6 +59,9 @@ URL_RULES = {
     "study:search": Capability.VIEW,
     "study:autocode": Capability.CODE,
     "study:cooccurrence": Capability.VIEW,
+    "study:document-set-list": Capability.VIEW,
+    "study:document-set-create": Capability.MANAGE,
+    "study:document-set-delete": Capability.MANAGE,
     "study:code-matrix": Capability.VIEW,
     "study:autocode-undo": Capability.CODE,
     "study:memo-create": Capability.CODE,

@@ -76,11 +76,11 @@ def test_cooccurrence_table_and_csv(project, viewer, coded, django_assert_num_qu
         )
     )
     assert rows == [["Code"]]
-    # Session, membership, case choices, codings, codes: the same however many codings.
-    with django_assert_num_queries(7):
+    # Session, membership, case and set choices, codings, codes: the same however many codings.
+    with django_assert_num_queries(8):
         client.get(url("cooccurrence", project))
     ExcerptFactory(document=coded["docs"][1], start=0, end=8, codes=list(coded["codes"]))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url("cooccurrence", project))
 
 
@@ -100,7 +100,7 @@ def test_document_code_matrix_counts_and_links(project, viewer, coded, django_as
         ["One", "2", "1", "1"],
         ["Two", "1", "0", "1"],
     ]
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url("code-matrix", project))
 
 
