@@ -46,6 +46,11 @@ urlpatterns = [
         explore_views.cooccurrence,
         name="cooccurrence",
     ),
+    path(
+        "p/<uuid:project>/explore/cooccurrence/excerpts/",
+        explore_views.cooccurrence_cell,
+        name="cooccurrence-cell",
+    ),
     path("p/<uuid:project>/explore/matrix/", explore_views.code_matrix, name="code-matrix"),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     # Project memos (analytic memos, REFI-QDA's stand-alone notes).

@@ -59,3 +59,30 @@ def document_code_counts(rows: Iterable[Row]) -> dict[tuple[int, int], int]:
     for _excerpt, document, _start, _end, code in rows:
         counts[(document, code)] += 1
     return dict(counts)
+
+
+def cooccurring_excerpts(rows: Iterable[Row], *, a: int, b: int, by: str) -> set[int]:
+    """The excerpts behind one co-occurrence cell: those carrying `a` or `b` that are counted
+    in it (overlapping one with the other code, or in a document holding both)."""
+    excerpts: dict[int, tuple[int, int, int, set[int]]] = {}
+    for excerpt, document, start, end, code in rows:
+        if code in (a, b):
+            excerpts.setdefault(excerpt, (document, start, end, set()))[3].add(code)
+    if by == DOCUMENT:
+        codes_in: dict[int, set[int]] = defaultdict(set)
+        for document, _start, _end, codes in excerpts.values():
+            codes_in[document] |= codes
+        both = {document for document, codes in codes_in.items() if {a, b} <= codes}
+        return {pk for pk, (document, *_rest) in excerpts.items() if document in both}
+    per_document: dict[int, list[tuple[int, int, int, set[int]]]] = defaultdict(list)
+    for pk, (document, start, end, codes) in excerpts.items():
+        per_document[document].append((pk, start, end, codes))
+    pair = (min(a, b), max(a, b))
+    found = set()
+    for spans in per_document.values():
+        for pk, start, end, codes in spans:
+            for _other, other_start, other_end, other_codes in spans:
+                overlap = start < other_end and other_start < end
+                if overlap and pair in _pairs(codes, other_codes):
+                    found.add(pk)
+    return found

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.selectors import code_paths, visible_excerpts
-from coding.models import Coding, Document
+from coding.models import Code, Coding, Document, Excerpt
 from research.models import Membership
-from study.explore.counting import Row, cooccurrence, document_code_counts
+from study.explore.counting import Row, cooccurrence, cooccurring_excerpts, document_code_counts
 
 
 @dataclass
@@ -71,3 +71,17 @@ def document_code_matrix(
     titles = Document.objects.filter(pk__in=documents_used).order_by("title", "pk")
     rows = [(pk, title, str(code)) for pk, title, code in titles.values_list("pk", "title", "code")]
     return Table(rows=rows, columns=codes, counts=counts)
+
+
+def cooccurrence_excerpts(
+    *,
+    membership: Membership,
+    a: Code,
+    b: Code,
+    by: str,
+    documents: QuerySet[Document] | None = None,
+) -> list[Excerpt]:
+    """The excerpts counted in the co-occurrence cell of codes `a` and `b`, in text order."""
+    found = cooccurring_excerpts(_rows(membership, documents), a=a.pk, b=b.pk, by=by)
+    excerpts = Excerpt.objects.filter(pk__in=found).select_related("document")
+    return list(excerpts.prefetch_related("codes").order_by("document__title", "start", "pk"))

@@ -59,6 +59,7 @@ URL_RULES = {
     "study:search": Capability.VIEW,
     "study:autocode": Capability.CODE,
     "study:cooccurrence": Capability.VIEW,
+    "study:cooccurrence-cell": Capability.VIEW,
     "study:document-set-list": Capability.VIEW,
     "study:document-set-create": Capability.MANAGE,
     "study:document-set-delete": Capability.MANAGE,

@@ -132,3 +132,24 @@ def test_bad_input_and_outsiders(project, viewer, outsider, coded):
     )
     assert client.post(url("code-matrix", project)).status_code == 405
     assert client_for(outsider).get(url("code-matrix", project)).status_code == 404
+
+
+def test_a_cell_opens_the_excerpts_it_counts(project, viewer, coded, django_assert_num_queries):
+    a, b, c = coded["codes"]
+    client = client_for(viewer)
+    table = client.get(url("cooccurrence", project)).content.decode()
+    assert f"a={a.code}&amp;b={c.code}" in table
+    # Session, membership, the two codes, codings, excerpts, their codes.
+    with django_assert_num_queries(9):
+        page = client.get(
+            url("cooccurrence-cell", project), {"a": a.code, "b": c.code}
+        ).content.decode()
+    # Overlapping excerpts in document One only; the apart excerpt and document Two stay out.
+    assert page.count("<article") == 2
+    page = client.get(
+        url("cooccurrence-cell", project), {"a": a.code, "b": c.code, "by": "document"}
+    ).content.decode()
+    assert page.count("<article") == 5
+    bad = client.get(url("cooccurrence-cell", project), {"a": a.code, "b": "nope"}, follow=True)
+    assert "Choose two codes" in bad.content.decode()
+    assert client.get(url("cooccurrence-cell", project), {"a": a.code}).status_code == 302
