@@ -39,6 +39,7 @@ from coding.models import (
     Excerpt,
 )
 from research.models import Project, User
+from study.docsets.exchange import document_sets_export
 from study.memos.exchange import memos_export
 from study.reconciliations import reconciliations_export
 
@@ -70,6 +71,7 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
         ("agreement_runs", _runs),
         ("reconciliations", reconciliations_export),
         ("memos", memos_export),
+        ("document_sets", document_sets_export),
     ]
     data: dict[str, Any] = {
         "format": FORMAT,

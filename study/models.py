@@ -38,3 +38,64 @@ class ProjectMemo(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AutoCodeBatch(models.Model):
+    """One auto-coding of search hits: the excerpts it created (with the version each had, so
+    undo deletes only those nobody changed since), what was searched, and whether it was undone.
+    The excerpts' own history (ExcerptChange) records each create and delete as usual."""
+
+    class Unit(models.TextChoices):
+        HIT = "hit", _("The hit")
+        SENTENCE = "sentence", _("Its sentence")
+        PARAGRAPH = "paragraph", _("Its paragraph")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="autocode_batches"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autocode_batches"
+    )
+    coding_code = models.ForeignKey(
+        "coding.Code", on_delete=models.SET_NULL, null=True, related_name="autocode_batches"
+    )
+    query = models.CharField(max_length=500)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    excerpts = models.JSONField(default=list)  # [[excerpt UUID, version after creation], ...]
+    skipped = models.PositiveIntegerField(default=0)  # duplicates of existing codings
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class DocumentSet(models.Model):
+    """A named group of documents ("pilot municipalities", "round 2 interviews"), used to
+    filter search and the explore pages."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="document_sets"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    documents = models.ManyToManyField(
+        "coding.Document", related_name="document_sets", verbose_name=_("documents")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="document_set_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -64,6 +64,7 @@ from coding.models import (
     Excerpt,
 )
 from research.models import LONG_EXCERPT, Membership, Project, Role, User
+from study.docsets.exchange import document_sets_restore
 from study.export import FORMAT, VERSION
 from study.memos.exchange import memos_restore
 from study.reconciliations import reconciliations_restore
@@ -216,6 +217,7 @@ class _Restore:
         runs_restore(self, project)
         reconciliations_restore(self, project)
         memos_restore(self, project)
+        document_sets_restore(self, project)
         return project
 
     def _project(self) -> Project:

@@ -1,8 +1,11 @@
 from django.urls import path
 
 from study import runs, views
+from study.docsets import views as docset_views
+from study.explore import views as explore_views
 from study.memos import views as memo_views
 from study.refi import views as refi_views
+from study.search import views as search_views
 
 app_name = "study"
 
@@ -19,6 +22,36 @@ urlpatterns = [
         views.document_edit,
         name="document-edit",
     ),
+    # Full-text search over the project's documents (it filters by case).
+    path("p/<uuid:project>/search/", search_views.search, name="search"),
+    path("p/<uuid:project>/search/autocode/", search_views.autocode, name="autocode"),
+    path(
+        "p/<uuid:project>/search/autocode/<uuid:batch>/undo/",
+        search_views.autocode_undo,
+        name="autocode-undo",
+    ),
+    # Document sets (named groups of documents, a filter for search and exploring).
+    path("p/<uuid:project>/sets/", docset_views.document_set_list, name="document-set-list"),
+    path(
+        "p/<uuid:project>/sets/new/", docset_views.document_set_create, name="document-set-create"
+    ),
+    path(
+        "p/<uuid:project>/sets/<uuid:docset>/delete/",
+        docset_views.document_set_delete,
+        name="document-set-delete",
+    ),
+    # Exploring codings: which codes occur together, and codings per document and code.
+    path(
+        "p/<uuid:project>/explore/cooccurrence/",
+        explore_views.cooccurrence,
+        name="cooccurrence",
+    ),
+    path(
+        "p/<uuid:project>/explore/cooccurrence/excerpts/",
+        explore_views.cooccurrence_cell,
+        name="cooccurrence-cell",
+    ),
+    path("p/<uuid:project>/explore/matrix/", explore_views.code_matrix, name="code-matrix"),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     # Project memos (analytic memos, REFI-QDA's stand-alone notes).
     path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),

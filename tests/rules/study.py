@@ -30,7 +30,24 @@ def _memo(world) -> str:
     return str(memo.code)
 
 
-KWARG_BUILDERS = {"upload": _upload, "memo": _memo}
+def _batch(world) -> str:
+    """An auto-coding by world["coder"] (a member undoes only their own)."""
+    from study.models import AutoCodeBatch
+
+    batch, _created = AutoCodeBatch.objects.get_or_create(
+        project=world["project"], user=world["coder"], query="rules", unit="hit"
+    )
+    return str(batch.code)
+
+
+def _docset(world) -> str:
+    from study.models import DocumentSet
+
+    docset, _created = DocumentSet.objects.get_or_create(project=world["project"], name="Rules")
+    return str(docset.code)
+
+
+KWARG_BUILDERS = {"upload": _upload, "memo": _memo, "batch": _batch, "docset": _docset}
 
 URL_RULES = {
     "study:document-upload": Capability.MANAGE,
@@ -39,6 +56,15 @@ URL_RULES = {
     "study:project-export-download": Capability.MANAGE,
     "study:qdpx-upload": Capability.MANAGE,
     "study:memo-list": Capability.VIEW,
+    "study:search": Capability.VIEW,
+    "study:autocode": Capability.CODE,
+    "study:cooccurrence": Capability.VIEW,
+    "study:cooccurrence-cell": Capability.VIEW,
+    "study:document-set-list": Capability.VIEW,
+    "study:document-set-create": Capability.MANAGE,
+    "study:document-set-delete": Capability.MANAGE,
+    "study:code-matrix": Capability.VIEW,
+    "study:autocode-undo": Capability.CODE,
     "study:memo-create": Capability.CODE,
     "study:memo-edit": Capability.CODE,
     "study:memo-delete": Capability.CODE,

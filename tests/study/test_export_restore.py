@@ -37,6 +37,7 @@ from research.jobs import job_run_inline
 from research.models import Project, User
 from research.services import project_delete
 from study.demo import demo_load, demo_remove
+from study.docsets.services import document_set_create
 from study.export import project_export_data, render
 from study.memos.services import memo_create
 from study.restore import RestoreError, project_restore, project_restore_file
@@ -88,6 +89,7 @@ def _build(project, lead, coder, coder2) -> None:
     memo.documents.set([strategy])
     memo.codes.set([academia])
     memo.cases.set(Case.objects.filter(project=project, name="Bjørkvik"))
+    document_set_create(project=project, user=lead, name="Pilot", documents=[strategy, interview])
     rule = ClassificationRule.objects.create(project=project, name="Helix", created_by=lead)
     quadruple = ClassificationClass.objects.create(rule=rule, name="Quadruple", position=0)
     quadruple.all_of.set([academia, business])
@@ -191,6 +193,8 @@ def test_export_carries_every_part_of_the_project(built, coder):
     assert sorted(run["params"]["spec"]["coders"]) == run["coders"]  # spec: in the run's order
     assert run["results"]["pooled"] and run["code_results"]
     assert '"id"' not in render(data["agreement_runs"])  # no internal ids in the file
+    (pilot,) = data["document_sets"]
+    assert pilot["name"] == "Pilot" and len(pilot["documents"]) == 2
     (round_,) = data["reconciliations"]
     (candidate,) = round_["documents"][0]["candidates"]
     assert [d["kind"] for d in candidate["decisions"]] == ["keep", "union"]

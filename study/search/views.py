@@ -1,0 +1,120 @@
+"""The search page: documents holding the query's terms, with keyword-in-context lines."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from research.access import Capability, access_object, access_project, can_for, limit_to_scope
+from study.models import AutoCodeBatch
+from study.search import services
+from study.search.forms import AutoCodeForm, SearchForm
+from study.search.query import QueryError
+from study.search.selectors import search_documents
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    form = SearchForm(request.GET if "q" in request.GET else None, membership=membership)
+    results = None
+    if form.is_bound and form.is_valid():
+        try:
+            results = search_documents(
+                membership=membership, query=form.cleaned_data["q"], documents=form.documents()
+            )
+        except QueryError:
+            form.add_error(
+                "q", _("Type a word to search for: the query holds no letters or digits.")
+            )
+    context = {"membership": membership, "project": membership.project, "form": form}
+    context.update(can=can_for(membership), results=results)
+    if results and context["can"].code:
+        context.update(_autocode_context(request, membership))
+    return render(request, "study/search.html", context)
+
+
+def _autocode_context(request: HttpRequest, membership) -> dict:
+    """The auto-coding form under the hits, and the member's recent batches to undo."""
+    batches = AutoCodeBatch.objects.filter(
+        project=membership.project, user=request.user, undone_at=None
+    ).select_related("coding_code")
+    form = AutoCodeForm(initial=request.GET.dict(), membership=membership)
+    return {"autocode_form": form, "batches": batches[:5]}
+
+
+def _back(form: AutoCodeForm | None, project: uuid.UUID, params: dict | None = None):
+    query = urlencode(params if params is not None else form.search_params())  # type: ignore[union-attr]
+    return redirect(f"{reverse('study:search', kwargs={'project': project})}?{query}")
+
+
+@login_required
+@require_POST
+def autocode(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.CODE)
+    form = AutoCodeForm(request.POST, membership=membership)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return _back(form, project)
+    data = form.cleaned_data
+    try:
+        batch = services.autocode_hits(
+            membership=membership,
+            query=data["q"],
+            documents=form.documents(),
+            code=data["code"],
+            unit=data["unit"],
+            chosen=form.chosen(),
+        )
+    except QueryError:
+        messages.error(
+            request, _("Type a word to search for: the query holds no letters or digits.")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, autocode_message(batch))
+    return _back(form, project)
+
+
+@login_required
+@require_POST
+def autocode_undo(request: HttpRequest, project: uuid.UUID, batch: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.CODE)
+    # One's own auto-coding; those who may change others' excerpts may undo anyone's.
+    batches = limit_to_scope(
+        AutoCodeBatch.objects.all(), membership, for_edit=True, coder_field="user"
+    )
+    target = access_object(membership, batches, code=batch)
+    try:
+        result = services.autocode_undo(batch=target, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, undo_message(result))
+    return _back(None, project, {"q": target.query})
+
+
+def autocode_message(batch: AutoCodeBatch) -> str:
+    return _("Coded %(created)d passages with “%(code)s”; %(skipped)d were coded so already.") % {
+        "created": len(batch.excerpts),
+        "code": batch.coding_code.name if batch.coding_code else "",
+        "skipped": batch.skipped,
+    }
+
+
+def undo_message(result: services.UndoResult) -> str:
+    return _("Removed %(deleted)d auto-coded passages; %(kept)d changed since were kept.") % {
+        "deleted": result.deleted,
+        "kept": result.kept,
+    }

@@ -1,0 +1,155 @@
+# ruff: noqa: E501
+"""Code co-occurrence and the document × code matrix through their pages, against direct counts."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from coding.models import DocumentKind
+from study.explore.counting import cooccurrence
+from tests.conftest import client_for
+from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, project):
+    return reverse(f"study:{name}", kwargs={"project": project.code})
+
+
+@pytest.fixture
+def coded(project, lead, coder):
+    project.blind_coding = False  # the viewer sees everyone's codings
+    project.save()
+    a, b, c = (CodeFactory(project=project, name=name) for name in ("Alpha", "Beta", "Gamma"))
+    one = DocumentFactory(project=project, title="One")
+    two = DocumentFactory(project=project, title="Two", kind=DocumentKind.REPORT)
+    ExcerptFactory(document=one, coder=coder, start=0, end=20, codes=[a, b])  # a+b on one excerpt
+    ExcerptFactory(document=one, coder=coder, start=10, end=30, codes=[c])  # overlaps: a-c, b-c
+    ExcerptFactory(document=one, coder=lead, start=40, end=50, codes=[a])  # apart
+    ExcerptFactory(document=two, coder=lead, start=0, end=8, codes=[a])
+    ExcerptFactory(document=two, coder=lead, start=50, end=60, codes=[c])  # same document only
+    return {"codes": (a, b, c), "docs": (one, two)}
+
+
+def test_pure_counts_match_direct_counting():
+    rows = [
+        (1, 1, 0, 20, 1),
+        (1, 1, 0, 20, 2),
+        (2, 1, 10, 30, 3),
+        (3, 1, 40, 50, 1),
+        (4, 2, 0, 8, 1),
+        (5, 2, 50, 60, 3),
+    ]
+    assert cooccurrence(rows, by="excerpt") == {(1, 2): 1, (1, 3): 1, (2, 3): 1}
+    assert cooccurrence(rows, by="document") == {(1, 2): 1, (1, 3): 2, (2, 3): 1}
+
+
+def test_cooccurrence_table_and_csv(project, viewer, coded, django_assert_num_queries):
+    client = client_for(viewer)
+    page = client.get(url("cooccurrence", project)).content.decode()
+    assert "Alpha" in page and "Beta" in page and "Gamma" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    url("cooccurrence", project), {"by": "document", "format": "csv"}
+                ).content.decode()
+            )
+        )
+    )
+    assert rows == [
+        ["Code", "Alpha", "Beta", "Gamma"],
+        ["Alpha", "0", "1", "2"],
+        ["Beta", "1", "0", "1"],
+        ["Gamma", "2", "1", "0"],
+    ]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    url("cooccurrence", project), {"format": "csv", "kind": "report"}
+                ).content.decode()
+            )
+        )
+    )
+    assert rows == [["Code"]]
+    # Session, membership, case and set choices, codings, codes: the same however many codings.
+    with django_assert_num_queries(8):
+        client.get(url("cooccurrence", project))
+    ExcerptFactory(document=coded["docs"][1], start=0, end=8, codes=list(coded["codes"]))
+    with django_assert_num_queries(8):
+        client.get(url("cooccurrence", project))
+
+
+def test_document_code_matrix_counts_and_links(project, viewer, coded, django_assert_num_queries):
+    client = client_for(viewer)
+    a = coded["codes"][0]
+    one = coded["docs"][0]
+    page = client.get(url("code-matrix", project)).content.decode()
+    assert f"?code={a.code}&amp;document={one.code}" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(url("code-matrix", project), {"format": "csv"}).content.decode())
+        )
+    )
+    assert rows == [
+        ["Document", "Alpha", "Beta", "Gamma"],
+        ["One", "2", "1", "1"],
+        ["Two", "1", "0", "1"],
+    ]
+    with django_assert_num_queries(9):
+        client.get(url("code-matrix", project))
+
+
+def test_a_blind_coder_counts_only_their_own_codings(project, coder, coded):
+    project.blind_coding = True
+    project.save()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client_for(coder)
+                .get(url("code-matrix", project), {"format": "csv"})
+                .content.decode()
+            )
+        )
+    )
+    assert rows == [["Document", "Alpha", "Beta", "Gamma"], ["One", "1", "1", "1"]]
+
+
+def test_bad_input_and_outsiders(project, viewer, outsider, coded):
+    client = client_for(viewer)
+    assert client.get(url("code-matrix", project), {"format": "xlsx"}).status_code == 400
+    assert (
+        client.get(url("cooccurrence", project), {"format": "csv", "by": "chapter"}).status_code
+        == 400
+    )
+    assert (
+        "Select a valid choice"
+        in client.get(url("cooccurrence", project), {"by": "chapter"}).content.decode()
+    )
+    assert client.post(url("code-matrix", project)).status_code == 405
+    assert client_for(outsider).get(url("code-matrix", project)).status_code == 404
+
+
+def test_a_cell_opens_the_excerpts_it_counts(project, viewer, coded, django_assert_num_queries):
+    a, b, c = coded["codes"]
+    client = client_for(viewer)
+    table = client.get(url("cooccurrence", project)).content.decode()
+    assert f"a={a.code}&amp;b={c.code}" in table
+    # Session, membership, the two codes, codings, excerpts, their codes.
+    with django_assert_num_queries(9):
+        page = client.get(
+            url("cooccurrence-cell", project), {"a": a.code, "b": c.code}
+        ).content.decode()
+    # Overlapping excerpts in document One only; the apart excerpt and document Two stay out.
+    assert page.count("<article") == 2
+    page = client.get(
+        url("cooccurrence-cell", project), {"a": a.code, "b": c.code, "by": "document"}
+    ).content.decode()
+    assert page.count("<article") == 5
+    bad = client.get(url("cooccurrence-cell", project), {"a": a.code, "b": "nope"}, follow=True)
+    assert "Choose two codes" in bad.content.decode()
+    assert client.get(url("cooccurrence-cell", project), {"a": a.code}).status_code == 302
