@@ -104,7 +104,7 @@ class AgreementRunForm(forms.Form):
         ),
     )
     name_people = forms.BooleanField(
-        label=_("Name the coders and those who reconciled in the methods paragraph"),
+        label=_("Use people's names in the methods paragraph (coders and those who reconciled)"),
         required=False,
         help_text=_(
             "Off: coders are numbered and those who decided are named by their role, as most "

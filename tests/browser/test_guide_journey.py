@@ -93,7 +93,7 @@ def walk_the_guide(page, project, shots: Path | None = None) -> dict:
     page.goto(reverse("study:agreement-new", kwargs={"project": project.code}))
     page.get_by_label("Kari Coder").check()
     page.get_by_label("Anders Coder").check()
-    page.get_by_label("Name").fill("Round 1 after the guide")
+    page.get_by_label("Name", exact=True).fill("Round 1 after the guide")
     page.locator("select[name=codes_mode]").select_option("level")  # categories
     page.locator("input[name=level]").fill("2")
     page.get_by_role("button", name="Start run").click()
