@@ -253,8 +253,13 @@ def scanned_text_pdf(pages: int = 1, lines: list[str] = OCR_LINES) -> bytes:
     width, height = A4
     for _ in range(pages):
         shown = width - 100
-        pdf.drawImage(ImageReader(image), 50, height - 80 - shown * image.height / image.width,
-                      shown, shown * image.height / image.width)  # fmt: skip
+        pdf.drawImage(
+            ImageReader(image),
+            50,
+            height - 80 - shown * image.height / image.width,
+            shown,
+            shown * image.height / image.width,
+        )
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()

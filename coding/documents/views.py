@@ -70,9 +70,12 @@ def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
     membership = access_project(request.user, project, Capability.VIEW)
     doc = document_of(membership, document, with_text=True)
     body = reading_html(
-        text=doc.text, pages=doc.pages, paragraphs=doc.paragraphs, turns=doc.turns,
+        text=doc.text,
+        pages=doc.pages,
+        paragraphs=doc.paragraphs,
+        turns=doc.turns,
         headings=doc.headings,
-    )  # fmt: skip
+    )
     sees_all = sees_all_codings(membership)
     context = page_context(
         membership,

@@ -171,8 +171,10 @@ def _extension_warnings(filename: str, file_type: str) -> list[str]:
     if named == file_type:
         return []
     if named is None:
-        return [f"The file name does not say what kind of file it is; it was read as "
-                f"{LABELS[file_type]}."]  # fmt: skip
+        return [
+            f"The file name does not say what kind of file it is; it was read as "
+            f"{LABELS[file_type]}."
+        ]
     return [
         f"This file is {KINDS[file_type]}, not {KINDS[named]} as its name .{extension} says; "
         f"it was read as {LABELS[file_type]}."

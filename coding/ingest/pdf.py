@@ -14,9 +14,16 @@ from .result import RawDocument
 
 # Typographic ligatures that PDF fonts often map to one code point.
 _LIGATURES = str.maketrans(
-    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-     "\ufb05": "st", "\ufb06": "st"}
-)  # fmt: skip
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
 _DAMAGED = (
     "This PDF is damaged or incomplete and cannot be read. Please check the file and upload "
     "it again."

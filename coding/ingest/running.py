@@ -150,8 +150,10 @@ def _frequent(per_page: list[Candidates | None]) -> set[tuple[str, str]]:
 def drop_running_lines(pages: list[str]) -> tuple[list[str], list[RemovedLine]]:
     """Drop running units from cleaned page texts; return the pages and what was dropped."""
     page_lines = [page.split("\n") for page in pages]
-    per_page = [_candidates(lines) if page.strip() else None for page, lines in zip(
-        pages, page_lines, strict=True)]  # fmt: skip
+    per_page = [
+        _candidates(lines) if page.strip() else None
+        for page, lines in zip(pages, page_lines, strict=True)
+    ]
     if sum(1 for c in per_page if c is not None) < 3:
         return pages, []
     frequent = _frequent(per_page)

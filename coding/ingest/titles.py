@@ -11,12 +11,41 @@ from __future__ import annotations
 import re
 
 _GENERIC = {
-    "untitled", "untitled document", "no title", "title", "document", "dokument", "new document",
-    "nytt dokument", "doc", "docx", "pdf", "word", "microsoft word", "microsoft word document",
-    "writer", "libreoffice", "openoffice", "powerpoint presentation", "presentation",
-    "presentasjon", "slide 1", "lysbilde 1", "tittel", "uten tittel", "rapport", "report",
-    "notat", "memo", "template", "mal", "normal", "normal.dotm", "blank", "tom",
-}  # fmt: skip
+    "untitled",
+    "untitled document",
+    "no title",
+    "title",
+    "document",
+    "dokument",
+    "new document",
+    "nytt dokument",
+    "doc",
+    "docx",
+    "pdf",
+    "word",
+    "microsoft word",
+    "microsoft word document",
+    "writer",
+    "libreoffice",
+    "openoffice",
+    "powerpoint presentation",
+    "presentation",
+    "presentasjon",
+    "slide 1",
+    "lysbilde 1",
+    "tittel",
+    "uten tittel",
+    "rapport",
+    "report",
+    "notat",
+    "memo",
+    "template",
+    "mal",
+    "normal",
+    "normal.dotm",
+    "blank",
+    "tom",
+}
 # Names of the software that wrote the file, as they appear in author and title fields.
 _GENERATORS = re.compile(
     r"^(?:python-docx|reportlab|fpdf\d?|pypdf\d?|pdfkit|wkhtmltopdf|prince|itext|itextsharp|"

@@ -26,9 +26,13 @@ def test_a_scan_is_read_by_ocr_and_can_be_read_again_in_another_language(
     lead, project, django_capture_on_commit_callbacks
 ):
     document = upload_one(
-        lead, project, "skann.pdf", samples.scanned_text_pdf(), django_capture_on_commit_callbacks,
+        lead,
+        project,
+        "skann.pdf",
+        samples.scanned_text_pdf(),
+        django_capture_on_commit_callbacks,
         language="nb",
-    )  # fmt: skip
+    )
     assert document.status == DocumentStatus.READY, document.error
     assert document.text == " ".join(samples.OCR_LINES)
     assert document.ocr["language"] == "nor" and document.ocr["confidence"] > 80

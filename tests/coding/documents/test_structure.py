@@ -33,9 +33,12 @@ def test_a_docx_shows_headings_keeps_footnotes_and_lists_comments_as_notes(
 
 def test_heading_paragraphs_keep_their_offsets_in_the_reading_view():
     html = reading_html(
-        text="Tittel\n\nTekst.", pages=[], paragraphs=[[0, 6], [8, 14]], turns=[],
+        text="Tittel\n\nTekst.",
+        pages=[],
+        paragraphs=[[0, 6], [8, 14]],
+        turns=[],
         headings=[[0, 6, 1]],
-    )  # fmt: skip
+    )
 
     assert (
         '<p class="doc-para doc-heading" id="para-1" data-number="1" data-start="0" data-end="6" '

@@ -82,14 +82,19 @@ def test_plain_text_named_pdf_is_read_as_text_with_a_note():
 @pytest.mark.parametrize(
     ("name", "start"),
     [
-        ("rapport.docx", "This file is named .docx but is not a DOCX document: a DOCX file is a "
-         "ZIP archive, and this file is not one."),
-        ("plan.odt", "This file is named .odt but is not an ODT document: an ODT file is a ZIP "
-         "archive"),
+        (
+            "rapport.docx",
+            "This file is named .docx but is not a DOCX document: a DOCX file is a "
+            "ZIP archive, and this file is not one.",
+        ),
+        (
+            "plan.odt",
+            "This file is named .odt but is not an ODT document: an ODT file is a ZIP archive",
+        ),
         ("strategi.pdf", "This file is named .pdf but is not a PDF: it does not begin like a PDF"),
         ("notat.rtf", "This file is named .rtf but is not an RTF document"),
     ],
-)  # fmt: skip
+)
 def test_binary_bytes_under_a_document_name_are_refused_for_what_they_are(name, start):
     garbage = bytes(range(256)) * 40
 

@@ -18,11 +18,19 @@ def paragraph_texts(extraction):
 
 def test_pdf_headings_set_in_a_larger_font_are_their_own_paragraphs():
     pages = [
-        [FULL, "hele kommunen og i regionen, med nye digitale løsninger.", ("heading", "2 Fokus"),
-         FULL, "kommunen.", ("heading", "2.1 Ledelse og styring"), FULL, "hele regionen."],
+        [
+            FULL,
+            "hele kommunen og i regionen, med nye digitale løsninger.",
+            ("heading", "2 Fokus"),
+            FULL,
+            "kommunen.",
+            ("heading", "2.1 Ledelse og styring"),
+            FULL,
+            "hele regionen.",
+        ],
         [FULL, "hele kommunen.", ("heading", "3 Gevinster"), FULL, "hele regionen."],
         [FULL, "hele kommunen.", ("heading", "4 Oppfølging"), FULL, "hele regionen."],
-    ]  # fmt: skip
+    ]
     data = samples.layout_pdf(pages, header="Rapport", footer="Side {page}")
 
     extraction = extract(data, "fokus.pdf")

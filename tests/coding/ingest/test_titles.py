@@ -11,10 +11,23 @@ from tests import samples
 
 @pytest.mark.parametrize(
     "value",
-    ["", "   ", "untitled", "Untitled Document", "Microsoft Word - strategi.docx", "rapport.pdf",
-     "python-docx", "ReportLab", "Microsoft Office User", "LibreOffice Writer", "Dokument",
-     "1234", "--", "ab"],
-)  # fmt: skip
+    [
+        "",
+        "   ",
+        "untitled",
+        "Untitled Document",
+        "Microsoft Word - strategi.docx",
+        "rapport.pdf",
+        "python-docx",
+        "ReportLab",
+        "Microsoft Office User",
+        "LibreOffice Writer",
+        "Dokument",
+        "1234",
+        "--",
+        "ab",
+    ],
+)
 def test_generic_values_are_not_meaningful(value):
     assert meaningful(value) is None
 
