@@ -193,8 +193,8 @@ def write_qdc(roots: list[CodeNode], *, origin: str = ORIGIN) -> bytes:
 # --- import ---------------------------------------------------------------------------------------
 
 
-class _DoctypeFound(Exception):
-    pass
+class DoctypeFound(Exception):
+    """The XML declares a DOCTYPE (see :func:`refuse_doctype`)."""
 
 
 class _DoctypeGate:
@@ -202,7 +202,7 @@ class _DoctypeGate:
     internal subset, so no entity is even declared, let alone expanded."""
 
     def doctype(self, *args: object) -> None:
-        raise _DoctypeFound
+        raise DoctypeFound
 
     def start(self, *args: object) -> None:
         pass
@@ -217,21 +217,22 @@ class _DoctypeGate:
         return None
 
 
-def _gate_parser() -> etree.XMLParser:
-    return etree.XMLParser(
+def refuse_doctype(data: bytes) -> None:
+    """Raise DoctypeFound if the XML declares a DOCTYPE; an exchange file has no use for a DTD,
+    and one in an upload is a mistake or an attack (entity expansion, external entities)."""
+    gate = etree.XMLParser(
         target=_DoctypeGate(), resolve_entities=False, no_network=True, load_dtd=False
     )
+    etree.fromstring(data, gate)
 
 
 def _parse(data: bytes) -> etree._ElementTree:
     if not data.strip():
         raise CodebookFormatError(["the file is empty"])
     try:
-        # A codebook has no use for a DTD; one in an upload is a mistake or an attack (entity
-        # expansion, external entities). Refuse it before the real parse sees it.
-        etree.fromstring(data, _gate_parser())
+        refuse_doctype(data)  # before the real parse sees it
         root = etree.fromstring(data, _safe_parser())
-    except _DoctypeFound:
+    except DoctypeFound:
         raise CodebookFormatError(
             ["a DOCTYPE/DTD is not allowed in a codebook file (entities are refused)"]
         ) from None

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from coding.codebook_io.qdc import DoctypeFound, refuse_doctype
+
 MAX_ARCHIVE = 200 * 1024 * 1024
 MAX_TOTAL = 500 * 1024 * 1024
 MAX_QDE = 40 * 1024 * 1024
@@ -110,39 +112,15 @@ def open_archive(data: bytes) -> Archive:
     return result
 
 
-class _DoctypeFound(Exception):
-    pass
-
-
-class _DoctypeGate:
-    """Parser target that only looks for a DOCTYPE: libxml2 reports it before reading the
-    internal subset, so no entity is even declared, let alone expanded."""
-
-    def doctype(self, *args: object) -> None:
-        raise _DoctypeFound
-
-    def start(self, *args: object) -> None:
-        pass
-
-    def end(self, *args: object) -> None:
-        pass
-
-    def data(self, *args: object) -> None:
-        pass
-
-    def close(self) -> None:
-        return None
-
-
 def parse_xml(data: bytes, *, what: str = "project.qde") -> etree._Element:
     common = {"resolve_entities": False, "no_network": True, "load_dtd": False}
     try:
-        etree.fromstring(data, etree.XMLParser(target=_DoctypeGate(), **common))
+        refuse_doctype(data)
         return etree.fromstring(
             data,
             etree.XMLParser(huge_tree=False, remove_comments=True, remove_pis=True, **common),
         )
-    except _DoctypeFound:
+    except DoctypeFound:
         raise RefiArchiveError(
             f"{what} declares a DOCTYPE; entities are refused, so the file is not imported."
         ) from None
