@@ -9,6 +9,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Document sets moved down to coding (coding/models/docsets.py); the name stays importable here.
+from coding.models import DocumentSet
+
+__all__ = ["AutoCodeBatch", "DocumentSet", "ProjectMemo"]
+
 
 class ProjectMemo(models.Model):
     """An analytic memo written during the analysis (open coding, reflections), linked to the
@@ -72,30 +77,3 @@ class AutoCodeBatch(models.Model):
 
     def __str__(self) -> str:
         return self.query
-
-
-class DocumentSet(models.Model):
-    """A named group of documents ("pilot municipalities", "round 2 interviews"), used to
-    filter search and the explore pages."""
-
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    project = models.ForeignKey(
-        "research.Project", on_delete=models.CASCADE, related_name="document_sets"
-    )
-    name = models.CharField(_("name"), max_length=200)
-    documents = models.ManyToManyField(
-        "coding.Document", related_name="document_sets", verbose_name=_("documents")
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="document_set_unique_name")
-        ]
-
-    def __str__(self) -> str:
-        return self.name

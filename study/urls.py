@@ -36,6 +36,11 @@ urlpatterns = [
         "p/<uuid:project>/sets/new/", docset_views.document_set_create, name="document-set-create"
     ),
     path(
+        "p/<uuid:project>/sets/<uuid:docset>/edit/",
+        docset_views.document_set_edit,
+        name="document-set-edit",
+    ),
+    path(
         "p/<uuid:project>/sets/<uuid:docset>/delete/",
         docset_views.document_set_delete,
         name="document-set-delete",

@@ -8,6 +8,7 @@ from coding.models.agreement import (
     SegmentKind,
 )
 from coding.models.codebook import Code, CodebookChange, CodebookVersion, CodeStatus
+from coding.models.docsets import DocumentSet
 from coding.models.documents import (
     Assignment,
     AssignmentStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "DecisionKind",
     "Document",
     "DocumentKind",
+    "DocumentSet",
     "DocumentState",
     "DocumentStatus",
     "Excerpt",

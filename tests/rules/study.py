@@ -62,6 +62,7 @@ URL_RULES = {
     "study:cooccurrence-cell": Capability.VIEW,
     "study:document-set-list": Capability.VIEW,
     "study:document-set-create": Capability.MANAGE,
+    "study:document-set-edit": Capability.MANAGE,
     "study:document-set-delete": Capability.MANAGE,
     "study:code-matrix": Capability.VIEW,
     "study:autocode-undo": Capability.CODE,
