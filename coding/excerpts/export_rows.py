@@ -8,6 +8,8 @@ from itertools import islice
 
 from django.db.models import QuerySet
 from django.db.models.functions import Length
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from coding.excerpts.selectors import code_paths
 from coding.models import Code, Coding, Document, Excerpt
@@ -57,3 +59,18 @@ def excerpt_rows(*, excerpts: QuerySet[Excerpt], project_id: int) -> Iterator[di
                 "start": start,
                 "end": end,
             }
+
+
+def filter_note(choices: dict) -> tuple[str, str]:
+    """What the export was filtered by, for the workbook's description, and the file name
+    without extension: "excerpts", or "excerpts-<set>" when a document set limited it."""
+    notes = []
+    if choices.get("code") is not None:
+        notes.append(_("Code: %(name)s") % {"name": choices["code"].name})
+    if choices.get("document") is not None:
+        notes.append(_("Document: %(title)s") % {"title": choices["document"].title})
+    document_set = choices.get("document_set")
+    if document_set is None:
+        return "; ".join(notes), "excerpts"
+    notes.append(_("Document set: %(name)s") % {"name": document_set.name})
+    return "; ".join(notes), f"excerpts-{slugify(document_set.name) or 'set'}"

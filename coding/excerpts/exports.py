@@ -60,9 +60,12 @@ def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
         buffer.truncate()
 
 
-def xlsx_file(rows: Iterable[dict]) -> tempfile.SpooledTemporaryFile:
-    """The workbook in a temporary file (in memory while small), rewound for reading."""
+def xlsx_file(rows: Iterable[dict], *, about: str = "") -> tempfile.SpooledTemporaryFile:
+    """The workbook in a temporary file (in memory while small), rewound for reading. `about`
+    (what the rows were filtered by, e.g. the document set) goes in the workbook's properties."""
     workbook = Workbook(write_only=True)
+    workbook.properties.title = _("Retrieved excerpts")
+    workbook.properties.description = about or None
     sheet = workbook.create_sheet(_("Excerpts")[:31])
     sheet.append(headers())
     for row in rows:
@@ -82,15 +85,16 @@ def xlsx_file(rows: Iterable[dict]) -> tempfile.SpooledTemporaryFile:
     return output
 
 
-def csv_response(rows: Iterable[dict], *, filename: str) -> StreamingHttpResponse:
+def csv_response(rows: Iterable[dict], *, filename: str, about: str = "") -> StreamingHttpResponse:
+    # A CSV has no place for metadata beyond its columns: the file name carries the set.
     response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def xlsx_response(rows: Iterable[dict], *, filename: str) -> FileResponse:
+def xlsx_response(rows: Iterable[dict], *, filename: str, about: str = "") -> FileResponse:
     return FileResponse(
-        xlsx_file(rows),
+        xlsx_file(rows, about=about),
         as_attachment=True,
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coding.excerpts.selectors import CodeFate, code_fates
-from coding.models import Code, Document, DocumentKind, Excerpt
+from coding.models import Code, Document, DocumentKind, DocumentSet, Excerpt
 from research.models import Project
 
 
@@ -175,6 +175,13 @@ class RetrievalForm(forms.Form):
         to_field_name="code",
         empty_label=_("All documents"),
     )
+    document_set = forms.ModelChoiceField(
+        label=_("Document set"),
+        queryset=DocumentSet.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("No set"),
+    )
 
     def __init__(self, *args, project: Project, coders: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,3 +191,4 @@ class RetrievalForm(forms.Form):
         self.fields["document"].queryset = (
             Document.objects.filter(project=project).defer("text").order_by("title")
         )
+        self.fields["document_set"].queryset = DocumentSet.objects.filter(project=project)

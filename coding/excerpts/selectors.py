@@ -24,6 +24,7 @@ from coding.models import (
     CodebookChange,
     Coding,
     Document,
+    DocumentSet,
     Excerpt,
     ExcerptAction,
     ExcerptChange,
@@ -379,6 +380,7 @@ def retrieval_excerpts(
     coder_id: int | None = None,
     kind: str = "",
     document: Document | None = None,
+    document_set: DocumentSet | None = None,
     contexts: bool = True,
 ) -> QuerySet[Excerpt]:
     """Excerpts for retrieval and its exports, with a window of context on each side for
@@ -406,6 +408,9 @@ def retrieval_excerpts(
         excerpts = excerpts.filter(document__kind=kind)
     if document is not None:
         excerpts = excerpts.filter(document=document)
+    if document_set is not None:
+        # A subquery, not a join: an excerpt is one hit however many sets hold its document.
+        excerpts = excerpts.filter(document_id__in=document_set.documents.values("pk"))
     order = ("document__title", "document_id", "start", "end", "pk")
     if not contexts:
         return excerpts.distinct().order_by(*order)

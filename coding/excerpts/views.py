@@ -498,6 +498,7 @@ def _retrieval(request: HttpRequest, membership: Membership, *, contexts: bool =
         coder_id=data.get("coder"),
         kind=data.get("kind") or "",
         document=data.get("document"),
+        document_set=data.get("document_set"),
         contexts=contexts,
     )
     return form, excerpts
@@ -553,4 +554,5 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)
     rows = export_rows.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
-    return EXPORT_FORMATS[fmt](rows, filename=f"excerpts.{fmt}")
+    about, name = export_rows.filter_note(form.cleaned_data if request.GET else {})
+    return EXPORT_FORMATS[fmt](rows, filename=f"{name}.{fmt}", about=about)

@@ -242,9 +242,9 @@ def test_retrieval_query_count_is_constant(project, corpus, lead, codes, django_
             codes=[codes["data"]],
         )
     # session, user, membership, coders, code (form), count, code paths, excerpts, codings,
-    # then the form's code and document choices, and the reconciled documents (whose consensus
-    # replaces the coders' excerpts)
-    with django_assert_num_queries(12):
+    # then the form's code, document and document set choices, and the reconciled documents
+    # (whose consensus replaces the coders' excerpts)
+    with django_assert_num_queries(13):
         client.get(url)
 
 
