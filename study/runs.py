@@ -2,7 +2,9 @@
 
 Here rather than in coding because the form offers the documents of some cases: the cases are
 resolved to documents (a cases selector) before coding's run service, which takes documents,
-is called. The run's results, disagreements, comparison and exports stay in ``coding.runs``.
+is called. It also offers the documents of a document set; the run records the set's name as
+it was (a set may be renamed or deleted later), for its results page and methods paragraph.
+The run's results, disagreements, comparison and exports stay in ``coding.runs``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Case
 from cases.selectors.cases import case_documents
+from coding.models import DocumentSet
 from coding.runs import selectors, services
 from coding.runs.forms import AgreementRunForm
 from research.access import Capability, access_project, has_capability, may_see_results
@@ -27,10 +30,17 @@ from research.models import Job, JobStatus
 
 
 class AgreementRunCasesForm(AgreementRunForm):
-    """Coding's run form plus one more way to choose documents: those of some cases."""
+    """Coding's run form plus two more ways to choose documents: those of some cases, and
+    those of a document set."""
 
     cases = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Cases"), queryset=Case.objects.none(), required=False
+    )
+    document_set = forms.ModelChoiceField(
+        label=gettext_lazy("Document set"),
+        queryset=DocumentSet.objects.none(),
+        required=False,
+        to_field_name="code",
     )
 
     def __init__(self, *args, project, **kwargs):
@@ -38,13 +48,17 @@ class AgreementRunCasesForm(AgreementRunForm):
         self.fields["documents_mode"].choices = [
             *self.fields["documents_mode"].choices,
             ("case", gettext_lazy("Documents of some cases")),
+            ("set", gettext_lazy("Documents of a document set")),
         ]
         self.fields["cases"].queryset = Case.objects.filter(project=project)
+        self.fields["document_set"].queryset = DocumentSet.objects.filter(project=project)
 
     def clean(self):
         data = super().clean()
         if data.get("documents_mode") == "case" and not data.get("cases"):
             self.add_error("cases", _("Pick at least one case."))
+        if data.get("documents_mode") == "set" and not data.get("document_set"):
+            self.add_error("document_set", _("Choose a document set."))
         return data
 
     def service_kwargs(self) -> dict:
@@ -53,6 +67,12 @@ class AgreementRunCasesForm(AgreementRunForm):
             cases = list(self.cleaned_data["cases"])
             kwargs["documents"] = case_documents(project=self.project, cases=cases)
             kwargs["selection"] = {"cases": [str(case.pk) for case in cases]}
+        elif self.cleaned_data["documents_mode"] == "set":
+            document_set = self.cleaned_data["document_set"]
+            kwargs["documents"] = list(document_set.documents.only("pk"))
+            kwargs["selection"] = {
+                "document_set": {"code": str(document_set.code), "name": document_set.name}
+            }
         return kwargs
 
 

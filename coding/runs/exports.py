@@ -261,11 +261,14 @@ def methods_paragraph(run: AgreementRun) -> str:
         if choices.get("codes_mode") == "level"
         else ""
     )
+    # The set as it was named when the run started (study/runs.py records it).
+    document_set = choices.get("document_set")
+    of_set = f" (the document set “{document_set['name']}”)" if document_set else ""
     parts = [
         f"Inter-coder agreement was assessed for {len(spec['coders'])} coders on "
-        f"{_count(results.get('documents', len(spec['documents'])))} documents and {n_codes} codes"
-        f"{level}; {unit}. Coders who were not assigned a document and coded nothing in it "
-        "were treated as missing, not as having applied no code."
+        f"{_count(results.get('documents', len(spec['documents'])))} documents{of_set} and "
+        f"{n_codes} codes{level}; {unit}. Coders who were not assigned a document and coded "
+        "nothing in it were treated as missing, not as having applied no code."
     ]
     coefficient_texts = []
     if "percent" in values:
