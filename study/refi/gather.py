@@ -5,8 +5,8 @@ named "Consensus"; the codebook with each code's exchange guid; every ready docu
 source whose guid is the document's UUID; every excerpt → one selection (guid: the excerpt's
 UUID) with a coding per code; an excerpt's memo and a document's notes → notes; attributes →
 variables and cases → cases with their values and documents; project memos → stand-alone
-notes (their links to documents, codes and cases are not exported). Case nesting has no place
-in REFI-QDA and is not exported.
+notes (their links to documents, codes and cases are not exported); document sets → sets of
+sources (their ready documents). Case nesting has no place in REFI-QDA and is not exported.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from django.db.models import Prefetch
+
 from cases.models import AttributeDefinition, AttributeType, Case
 from coding.codebook.selectors import codebook_exchange_nodes
-from coding.models import Code, Coding, Document, DocumentStatus, Excerpt
+from coding.models import Code, Coding, Document, DocumentSet, DocumentStatus, Excerpt
 from research.models import Project, User
 from study.models import ProjectMemo
 from study.refi.model import (
@@ -25,6 +27,7 @@ from study.refi.model import (
     RefiNote,
     RefiProject,
     RefiSelection,
+    RefiSet,
     RefiSource,
     RefiUser,
     RefiVariable,
@@ -77,7 +80,20 @@ def refi_project(
         RefiNote(str(m.code), m.title, m.text, user_guid(m.created_by) if m.created_by else None)
         for m in memos.order_by("created_at", "pk")
     ]
+    result.sets = _sets(project)
     return result
+
+
+def _sets(project: Project) -> list[RefiSet]:
+    """Each document set with its ready documents (only those are sources). 2 queries."""
+    ready = Document.objects.filter(status=DocumentStatus.READY).only("pk", "code")
+    sets = DocumentSet.objects.filter(project=project).prefetch_related(
+        Prefetch("documents", queryset=ready)
+    )
+    return [
+        RefiSet(str(s.code), s.name, source_guids=sorted(str(d.code) for d in s.documents.all()))
+        for s in sets.order_by("name", "pk")
+    ]
 
 
 def _sources(project: Project, excerpts: list[Excerpt]) -> list[RefiSource]:

@@ -87,6 +87,17 @@ class RefiCase:
 
 
 @dataclass
+class RefiSet:
+    """A set of sources (Concord's document set). REFI sets may also hold codes and notes;
+    Concord's hold documents only."""
+
+    guid: str
+    name: str
+    description: str = ""
+    source_guids: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RefiProject:
     name: str
     users: list[RefiUser] = field(default_factory=list)
@@ -95,6 +106,7 @@ class RefiProject:
     variables: list[RefiVariable] = field(default_factory=list)
     cases: list[RefiCase] = field(default_factory=list)
     notes: list[RefiNote] = field(default_factory=list)  # stand-alone notes
+    sets: list[RefiSet] = field(default_factory=list)
     description: str = ""
     origin: str = ""
 

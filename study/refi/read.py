@@ -30,6 +30,7 @@ from study.refi.model import (
     RefiNote,
     RefiProject,
     RefiSelection,
+    RefiSet,
     RefiSource,
     RefiUser,
     RefiVariable,
@@ -117,7 +118,8 @@ class _Reader:
         self.codes = {guid_key(n.guid) for _p, n in iter_codes(self.project.codes) if n.guid}
         self._sources()
         self._cases()
-        for kind in ("Links", "Graphs", "Sets"):
+        self._sets()
+        for kind in ("Links", "Graphs"):
             element = self.root.find(_N + kind)
             if element is not None:
                 self.report.skip(kind[:-1], f"Concord has no {kind.lower()}", len(element))
@@ -388,6 +390,39 @@ class _Reader:
                 )
             self.project.cases.append(case)
         self.report.taken["Case"] = len(self.project.cases)
+
+    # --- sets -------------------------------------------------------------------------------
+
+    def _sets(self) -> None:
+        """Sets of sources become document sets; a set of codes or notes only has no place in
+        Concord, and a set's codes and notes are left out of it (the report counts both)."""
+        imported = {guid_key(source.guid) for source in self.project.sources}
+        for element in self.root.iterfind(f"{_N}Sets/{_N}Set"):
+            members = element.findall(_N + "MemberSource")
+            others = len(element.findall(_N + "MemberCode")) + len(
+                element.findall(_N + "MemberNote")
+            )
+            # The standard names the source in targetGUID; Transana writes guid.
+            guids = [(m.get("targetGUID") or m.get("guid") or "").strip() for m in members]
+            kept = [g for g in guids if g and guid_key(g) in imported]
+            if members and not kept or others and not members:
+                reason = "none of its sources was imported" if members else "it holds no sources"
+                self.report.skip("Set", f"{reason}: Concord's sets hold documents")
+                continue
+            self.report.skip(
+                "Set MemberSource", "the source was not imported", len(guids) - len(kept)
+            )
+            self.report.skip(
+                "Set MemberCode or MemberNote", "Concord's sets hold documents only", others
+            )
+            name = (element.get("name") or "").strip() or f"Set {len(self.project.sets) + 1}"
+            description = _text(element.find(_N + "Description"))
+            self.report.skip(
+                "Set Description", "Concord's document sets have none", description != ""
+            )
+            self.project.sets.append(RefiSet(element.get("guid", ""), name, description, kept))
+        if self.project.sets:
+            self.report.taken["Set → document set"] = len(self.project.sets)
 
 
 def int_or(value: str | None) -> int | None:

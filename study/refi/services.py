@@ -3,7 +3,7 @@
 Order of writes (one transaction): people (the mapping the importer chose: a member, or a new
 coder without a login), the codebook (merged by guid, then path: `codebook_import_tree`
 locks the codebook first, as every codebook write does), documents, excerpts, codings, cases,
-and the stand-alone notes as project memos.
+the sets of sources as document sets, and the stand-alone notes as project memos.
 Excerpts and codings are new rows in new documents, so nothing else can hold their locks.
 
 Selections with the same span and coder (NVivo writes one per code) become one excerpt with
@@ -23,8 +23,9 @@ from cases.models import AttributeDefinition, AttributeType, AttributeValue, Cas
 from coding.codebook.importing import GUIDS_MERGE, codebook_import_tree
 from coding.codebook_io import guid_key
 from coding.ingest import find_paragraphs
-from coding.models import Coding, Document, DocumentKind, DocumentStatus, Excerpt
+from coding.models import Coding, Document, DocumentKind, DocumentSet, DocumentStatus, Excerpt
 from research.models import Membership, Project, Role, User
+from study.docsets.services import document_set_create
 from study.memos.services import memo_create
 from study.refi.model import RefiProject, RefiUser, Value
 from study.refi.read import ImportReport, read_qdpx
@@ -78,6 +79,7 @@ def qdpx_import(
     if report:
         report(80, "documents")
     _cases(project, refi, documents, notes)
+    _sets(project, refi, documents, user, notes)
     for note in refi.notes:
         title = note.name.strip() or (note.text.strip().split("\n")[0][:80] or "Note")
         author = people.get(guid_key(note.user_guid or ""), user)
@@ -209,6 +211,26 @@ def _cases(
         missing = len(refi_case.source_guids) - len(linked)
         notes.skip("Case SourceRef", "the source was not imported", missing)
         case.documents.set(linked)
+
+
+def _sets(
+    project: Project,
+    refi: RefiProject,
+    documents: dict[str, Document],
+    user: User,
+    notes: ImportReport,
+) -> None:
+    """Each set of sources becomes a document set; a name the project has is given a suffix,
+    as cases' names are."""
+    names = set(DocumentSet.objects.filter(project=project).values_list("name", flat=True))
+    for refi_set in refi.sets:
+        name = refi_set.name[:200]
+        if name in names:
+            name = f"{name[:180]} ({uuid.uuid4().hex[:6]})"
+            notes.notes.append(f"set “{refi_set.name}” exists already; imported as “{name}”")
+        names.add(name)
+        members = [documents[guid_key(g)] for g in refi_set.source_guids]
+        document_set_create(project=project, user=user, name=name, documents=members)
 
 
 def _value(value: Value, kind: str) -> dict | None:

@@ -102,6 +102,8 @@ def write_qde(project: RefiProject, *, utf16: bool = False) -> bytes:
                 parent, "Note", guid=note.guid, name=note.name, creatingUser=note.user_guid
             )
             _sub(element, "PlainTextContent").text = _xml(note.text)
+    if project.sets:
+        _sets(_sub(root, "Sets"), project)
     if project.description:
         _sub(root, "Description").text = _xml(project.description)
     schema = project_schema()
@@ -143,6 +145,16 @@ def _cases(parent: etree._Element, project: RefiProject) -> None:
             _sub(holder, f"{kind}Value").text = _value_text(value)
         for source_guid in case.source_guids:
             _sub(element, "SourceRef", targetGUID=source_guid)
+
+
+def _sets(parent: etree._Element, project: RefiProject) -> None:
+    """Document sets as sets of sources (MemberSource names a source by its guid)."""
+    for refi_set in project.sets:
+        element = _sub(parent, "Set", guid=refi_set.guid, name=refi_set.name)
+        if refi_set.description:
+            _sub(element, "Description").text = _xml(refi_set.description)
+        for guid in refi_set.source_guids:
+            _sub(element, "MemberSource", targetGUID=guid)
 
 
 def _value_text(value: Value) -> str:
