@@ -36,17 +36,18 @@ class _Escaped(dict):
         return value
 
 
-def cells_html(cells: list[Cell], base: str, column_keys: list[str]) -> SafeString:
-    """One row's <td> cells; base is the row's relative evidence URL (ending in "cells/")."""
+def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str = "") -> SafeString:
+    """One row's <td> cells; base is the row's relative evidence URL (ending in "cells/");
+    query ("?document_set=…") keeps the page's filter on the evidence pages."""
     escaped = _Escaped()
     blank = escape(_("blank"))
     parts = []
     for cell, key in zip(cells, column_keys, strict=True):
         shown = cell.override if cell.override is not None else cell.display
         if shown:
-            link = f'<a href="{base}{key}/">{escaped[shown]}</a>'
+            link = f'<a href="{base}{key}/{query}">{escaped[shown]}</a>'
         else:
-            link = f'<a href="{base}{key}/" aria-label="{blank}"></a>'
+            link = f'<a href="{base}{key}/{query}" aria-label="{blank}"></a>'
         notes = "".join(f'<sup><a href="#note-{n}">{n}</a></sup>' for n in cell.footnotes)
         if cell.override is None:
             parts.append(f"<td>{link}{notes}</td>")
@@ -66,12 +67,14 @@ def matrix_grid(view, *, href_prefix: str) -> list[tuple[object, list[GridRow]]]
     """Sections with their rows' cell HTML. href_prefix leads from the page's URL to the
     matrix's "rows/" URL: "rows/" on the matrix page, "../rows/" on its edit page."""
     column_keys = [column.key for column in view.columns]
+    document_set = getattr(view, "document_set", None)
+    query = f"?document_set={document_set.code}" if document_set is not None else ""
     grid = []
     for section, rows in view.sections:
         grid_rows = [
             GridRow(
                 row,
-                cells_html(cells, f"{href_prefix}{row.code}/cells/", column_keys),
+                cells_html(cells, f"{href_prefix}{row.code}/cells/", column_keys, query),
                 bool(row.codebook_code_id or row.rule_id),
             )
             for row, cells in rows

@@ -25,7 +25,7 @@ from cases.models import (
 from cases.selectors.facts import case_links, class_specs, coding_facts, document_coders
 from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
-from coding.models import Excerpt
+from coding.models import DocumentSet, Excerpt
 from coding.reconcile.selectors import reconciled_documents
 from research.models import Membership
 
@@ -55,6 +55,7 @@ class MatrixView:
     scoped_to_own: bool = False
     anonymized: bool = False
     reconciled: int = 0  # documents whose consensus replaces the coders' codings here
+    document_set: DocumentSet | None = None  # the set the cells were limited to, if any
 
     def cell(self, row: MatrixRow, column_key: str) -> engine.Cell | None:
         for _section, rows in self.sections:
@@ -99,11 +100,14 @@ def matrix_compute(
     anonymize: bool | None = None,
     only_row: MatrixRow | None = None,
     only_column: str | None = None,
+    document_set: DocumentSet | None = None,
 ) -> MatrixView:
     """All cells of a matrix for this member, in a constant number of queries.
     `anonymize` forces pseudonyms (exports); by default it follows the member's role.
     `only_row` and `only_column` (a column key) narrow the work to one row and one column, for
-    the pages of a single cell: the other rows and columns are left out of the view."""
+    the pages of a single cell: the other rows and columns are left out of the view.
+    `document_set` counts only the codings of its documents (each case keeps those of its
+    documents that are in the set; 1 query more)."""
     project = membership.project
     if anonymize is None:
         anonymize = anonymized_for(membership)  # 1 query: case settings
@@ -113,6 +117,9 @@ def matrix_compute(
     )
     specs_by_rule = class_specs({r.rule_id for r in rows if r.rule_id})  # 0 or 4
     case_documents, chars = case_links(project=project)  # 1
+    if document_set is not None:
+        kept = set(document_set.documents.values_list("pk", flat=True))  # 1
+        case_documents = {case: docs & kept for case, docs in case_documents.items()}
     columns = matrix_columns(matrix=matrix, anonymize=anonymize, case_documents=case_documents)
     scope = result_coder_scope(membership)
     facts = coding_facts(project=project, coder_scope=scope)  # 1
@@ -163,6 +170,7 @@ def matrix_compute(
         scoped_to_own=scope is not None,
         anonymized=anonymize,
         reconciled=len(reconciled) if matrix.source in engine.ALL_CODERS else 0,
+        document_set=document_set,
     )
     for number, note in enumerate(notes, start=1):
         if note.row_id and note.column:
@@ -260,11 +268,21 @@ class MatrixCell:
     column_label: str
 
 
-def matrix_cell(*, row: MatrixRow, column_key: str, membership: Membership) -> MatrixCell | None:
+def matrix_cell(
+    *,
+    row: MatrixRow,
+    column_key: str,
+    membership: Membership,
+    document_set: DocumentSet | None = None,
+) -> MatrixCell | None:
     """The cell of this row and column for this member, or None when the matrix has no such
     column (a stale link, a case no longer chosen). The row comes with its matrix."""
     view = matrix_compute(
-        matrix=row.section.matrix, membership=membership, only_row=row, only_column=column_key
+        matrix=row.section.matrix,
+        membership=membership,
+        only_row=row,
+        only_column=column_key,
+        document_set=document_set,
     )
     cell = view.cell(row, column_key)
     if cell is None:
@@ -274,11 +292,17 @@ def matrix_cell(*, row: MatrixRow, column_key: str, membership: Membership) -> M
 
 
 def cell_evidence_page(
-    *, row: MatrixRow, column_key: str, membership: Membership
+    *,
+    row: MatrixRow,
+    column_key: str,
+    membership: Membership,
+    document_set: DocumentSet | None = None,
 ) -> dict[str, Any] | None:
     """A cell with the excerpts behind it that the member may see, each with the name the
     member may read for its document, and how many are hidden; None for an unknown column."""
-    found = matrix_cell(row=row, column_key=column_key, membership=membership)
+    found = matrix_cell(
+        row=row, column_key=column_key, membership=membership, document_set=document_set
+    )
     if found is None:
         return None
     _cell, excerpts = cell_evidence(

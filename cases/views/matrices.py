@@ -33,6 +33,7 @@ from cases.selectors import matrices as matrix_selectors
 from cases.selectors.readers import case_settings_of
 from cases.services import matrices as matrix_services
 from cases.views.common import download, form_page, render_page, save_posted
+from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.http import unknown_format
 
@@ -82,12 +83,26 @@ def _matrix_created_message(matrix: Matrix, from_study: bool) -> str:
     ) % {"unmapped": unmapped, "total": total}
 
 
+def _document_set(request: HttpRequest, membership) -> DocumentSet | None:
+    """The document set the page counts (`?document_set=<code>`), or None; an unknown or
+    another project's set is not found."""
+    code = request.GET.get("document_set", "")
+    if not code:
+        return None
+    try:
+        return DocumentSet.objects.get(project=membership.project, code=code)
+    except (DocumentSet.DoesNotExist, ValidationError) as exc:
+        raise Http404 from exc
+
+
 @login_required
 @require_GET
 def matrix_detail(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     view = matrix_selectors.matrix_compute(
-        matrix=access_matrix(membership, matrix), membership=membership
+        matrix=access_matrix(membership, matrix),
+        membership=membership,
+        document_set=_document_set(request, membership),
     )
     return render_page(
         request,
@@ -96,6 +111,7 @@ def matrix_detail(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
         view=view,
         grid=matrix_grid(view, href_prefix="rows/"),
         formats=exports.FORMATS,
+        document_sets=DocumentSet.objects.filter(project=membership.project),
     )
 
 
@@ -273,8 +289,9 @@ def cell_evidence(
 ) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     row_obj = access_row(membership, matrix, row)
+    document_set = _document_set(request, membership)
     evidence = matrix_selectors.cell_evidence_page(
-        row=row_obj, column_key=column, membership=membership
+        row=row_obj, column_key=column, membership=membership, document_set=document_set
     )
     if evidence is None:
         raise Http404
@@ -282,6 +299,7 @@ def cell_evidence(
     if request.headers.get("HX-Request"):
         template += "#evidence"
     context = {"matrix": row_obj.section.matrix, "row": row_obj, "column_key": column}
+    context["document_set"] = document_set
     return render_page(request, template, membership, **context, **evidence)
 
 
@@ -320,9 +338,17 @@ def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
         return unknown_format(fmt, exports.FORMATS)
     matrix_obj = access_matrix(membership, matrix)
     anonymize = case_settings_of(membership.project).anonymize
+    document_set = _document_set(request, membership)
     view = matrix_selectors.matrix_compute(
-        matrix=matrix_obj, membership=membership, anonymize=anonymize
+        matrix=matrix_obj, membership=membership, anonymize=anonymize, document_set=document_set
     )
     content_type, extension = exports.FORMATS[fmt]
-    data = exports.render(matrix_selectors.matrix_table(view), fmt)
-    return download(data, f"{slugify(matrix_obj.name) or 'matrix'}.{extension}", content_type)
+    table = matrix_selectors.matrix_table(view)
+    name = slugify(matrix_obj.name) or "matrix"
+    if document_set is not None:  # the title (and file name) say which documents counted
+        table.title = _("%(matrix)s (document set: %(set)s)") % {
+            "matrix": table.title,
+            "set": document_set.name,
+        }
+        name = f"{name}-{slugify(document_set.name) or 'set'}"
+    return download(exports.render(table, fmt), f"{name}.{extension}", content_type)
