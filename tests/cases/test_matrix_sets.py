@@ -102,3 +102,19 @@ def test_an_unknown_or_foreign_set_is_not_found(study, project, lead, viewer):
     assert client_for(viewer).get(detail, {"document_set": mine.code}).status_code == 200
     evidence = _evidence(study, project, "Industry", study.alpha, theirs)
     assert client_for(lead).get(evidence).status_code == 404
+
+
+def test_a_set_costs_the_matrix_one_query(study, project, lead, django_assert_num_queries):
+    from cases.selectors import matrices as matrix_selectors
+    from research.models import Membership
+
+    membership = Membership.objects.select_related("project", "user").get(
+        project=project, user=lead
+    )
+    plan_only = _set(project, "Plans", [study.plan])
+    # the 10 of every matrix (tests/cases/test_selectors.py), and the set's documents
+    with django_assert_num_queries(11):
+        view = matrix_selectors.matrix_compute(
+            matrix=study.matrix, membership=membership, document_set=plan_only
+        )
+    assert view.cell(study.rows["Industry"], str(study.beta.code)).display == ""
