@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from coding.models import DocumentSet
 from study.templatetags.study import PROJECT_NAV
 from tests.conftest import client_for
 from tests.factories import DocumentFactory
@@ -30,6 +31,7 @@ def test_every_page_the_guide_opens_is_in_the_navigation():
         ("**Settings → Backup**", "research:project-settings", "Backup"),
         ("**at a glance**", "research:project-detail", "At a glance"),
         ("**Link cases…**", "document", "Link cases…"),
+        ("**Edit set**", "document sets", "Edit set"),
     ],
 )
 def test_what_the_guide_says_a_page_has_is_there(project, lead, claim, page, text):
@@ -37,6 +39,9 @@ def test_what_the_guide_says_a_page_has_is_there(project, lead, claim, page, tex
     if page == "document":
         document = DocumentFactory(project=project)
         address = reverse("coding:document-detail", args=[project.code, document.code])
+    elif page == "document sets":
+        DocumentSet.objects.create(project=project, name="Pilot")
+        address = reverse("study:document-set-list", args=[project.code])
     else:
         address = reverse(page, args=[project.code])
     assert text in client_for(lead).get(address).content.decode()
