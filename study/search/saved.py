@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from coding.models import Document
 from research.models import Membership
 from study.models import SavedSearch, SavedSearchLook
+from study.search.query import QueryError, parse_query
 from study.search.selectors import HITS_SHOWN, DocumentHits
 
 FILTERS = ("kind", "case", "document_set")
@@ -31,6 +32,12 @@ def saved_search_create(
     name = name.strip()
     if not name:
         raise ValidationError(_("Give the search a name."))
+    try:
+        parse_query(query)
+    except QueryError:
+        raise ValidationError(
+            _("Type a word to search for: the query holds no letters or digits.")
+        ) from None
     try:
         with transaction.atomic():
             return SavedSearch.objects.create(
