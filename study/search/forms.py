@@ -118,8 +118,4 @@ class AutoCodeForm(SearchForm):
 class SavedSearchForm(SearchForm):
     """Save the search shown under a name (the filters come along as they are)."""
 
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-    )
+    name = forms.CharField(label=_("Name"), max_length=200)

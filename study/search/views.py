@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from research.access import Capability, access_object, access_project, can_for, limit_to_scope
 from study.models import AutoCodeBatch
 from study.search import services
-from study.search.forms import AutoCodeForm, SavedSearchForm, SearchForm
+from study.search.forms import AutoCodeForm, SearchForm
 from study.search.query import QueryError
 from study.search.selectors import search_documents
 
@@ -50,8 +50,7 @@ def _autocode_context(request: HttpRequest, membership) -> dict:
         project=membership.project, user=request.user, undone_at=None
     ).select_related("coding_code")
     form = AutoCodeForm(initial=request.GET.dict(), membership=membership)
-    save = SavedSearchForm(initial=request.GET.dict(), membership=membership)
-    return {"autocode_form": form, "batches": batches[:5], "save_form": save}
+    return {"autocode_form": form, "batches": batches[:5]}
 
 
 def _back(form: AutoCodeForm | None, project: uuid.UUID, params: dict | None = None):
