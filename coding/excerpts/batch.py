@@ -1,11 +1,13 @@
-"""Creating many excerpts with one code at once (auto-coding a search's hits).
+"""Creating many excerpts with one code at once (auto-coding a search's hits), and deleting
+many at once (undoing that).
 
 The same checks as services.excerpt_create, taken once per document and once for the code
 instead of once per excerpt, and the rows written with one INSERT per table: the code is
 share-locked first, then each document's text version is checked under its share lock (the
 lock order of services.py), the frozen-document guard applies, every excerpt gets its
 "create" entry in the history, and the coder's assignment starts. Five hundred excerpts cost
-a handful of queries per document, not ten per excerpt.
+a handful of queries per document, not ten per excerpt. Deleting locks the excerpts (pk order,
+as services.excerpt_delete locks each) and logs each delete with the state it had.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from coding.excerpts.services import (
     _check_codes,
     _check_not_frozen,
     _check_text_version,
+    _codes_by_excerpt,
     _lock_codes,
     _mark_in_progress,
     _state,
@@ -80,3 +83,33 @@ def _span(doc: Document, start: int, end: int) -> str:
     if not 0 <= start < end <= len(doc.text):
         raise ValidationError(_("A passage lies outside its document."))
     return doc.text[start:end]
+
+
+@transaction.atomic
+def excerpts_delete_many(*, versions: dict[str, int], user) -> int:
+    """Delete, as `user`, the excerpts (public code → the version the caller expects) still at
+    that version; those changed or deleted since are left. Returns how many were deleted."""
+    rows = Excerpt.objects.filter(code__in=list(versions)).order_by("pk").select_for_update()
+    current = [row for row in rows if row.version == versions.get(str(row.code))]
+    for document_id, coder_id in sorted({(row.document_id, row.coder_id) for row in current}):
+        _check_not_frozen(document_id=document_id, coder_id=coder_id)
+    projects = dict(
+        Document.objects.filter(pk__in={row.document_id for row in current}).values_list(
+            "pk", "project_id"
+        )
+    )
+    codes = _codes_by_excerpt(row.pk for row in current)
+    ExcerptChange.objects.bulk_create(
+        ExcerptChange(
+            project_id=projects[row.document_id],
+            document_id=row.document_id,
+            excerpt_code=row.code,
+            action=ExcerptAction.DELETE,
+            version=row.version,
+            before=_state(row, codes[row.pk]),
+            user=user,
+        )
+        for row in current
+    )
+    Excerpt.objects.filter(pk__in=[row.pk for row in current]).delete()
+    return len(current)

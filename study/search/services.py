@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coding.agreement.natural_units import split_paragraphs, split_sentences
-from coding.excerpts.batch import excerpts_create_many
+from coding.excerpts.batch import excerpts_create_many, excerpts_delete_many
 from coding.excerpts.guards import duplicate_overlap
-from coding.excerpts.services import ExcerptConflict, excerpt_delete
 from coding.models import Code, Document, Excerpt
 from research.models import Membership
 from study.models import AutoCodeBatch
@@ -202,13 +201,7 @@ def autocode_undo(*, batch: AutoCodeBatch, user) -> UndoResult:
     if batch.undone_at is not None:
         raise ValidationError(_("This auto-coding has already been undone."))
     versions = dict(batch.excerpts)
-    deleted = 0
-    for excerpt in Excerpt.objects.filter(code__in=list(versions)).order_by("pk"):
-        try:
-            excerpt_delete(excerpt=excerpt, version=versions[str(excerpt.code)], user=user)
-        except ExcerptConflict:
-            continue
-        deleted += 1
+    deleted = excerpts_delete_many(versions=versions, user=user)
     batch.undone_at = timezone.now()
     batch.save(update_fields=["undone_at"])
     return UndoResult(deleted=deleted, kept=len(versions) - deleted)

@@ -16,8 +16,8 @@ def test_search_preview_confirm_provenance_and_undo(page, project, coder, setup)
     _open(page, project, setup["document"], coder)  # logs in
     page.goto(reverse("study:search", kwargs={"project": project.code}) + "?q=næringslivet")
     expect(page.get_by_text("1 document matches.")).to_be_visible()
-    page.get_by_label("Code the hits with").select_option(label="Verdi")
-    page.get_by_label("Code", exact=True).select_option(label="Its sentence")
+    page.locator("select[name=code]").select_option(label="Verdi")
+    page.locator("select[name=unit]").select_option(label="Its sentence")
     page.get_by_role("button", name="Preview the excerpts").click()
 
     # The preview shows the excerpt that would be created, and writes nothing.
