@@ -15,6 +15,7 @@ def autocode(ctx: Context) -> list[Row]:
         from study.search.services import autocode_confirm, autocode_plan, autocode_undo
     except ImportError as exc:
         raise NotAvailable(f"study.search.services.autocode_confirm missing ({exc})") from exc
+    from coding.excerpts.batch import excerpts_create_many, excerpts_delete_many
     from coding.models import Code
     from research.models import Membership
 
@@ -53,7 +54,25 @@ def autocode(ctx: Context) -> list[Row]:
     )
     created = len(batches[-1].excerpts) if batches else 0
     undo, _ = timed(undo_last, repeats=1)
-    note = f"{created} excerpts created; plan recomputed under the transaction"
+    # The writing alone, without the plan's search (which confirming runs again, to notice
+    # a preview gone stale).
+    spans = [
+        (p.document, p.start, p.end) for p in autocode_plan(membership=membership, **search).new
+    ]
+    made: list = []
+    write, _ = timed(
+        lambda: made.append(
+            excerpts_create_many(coder=team.coders[0], code=code, spans=spans, from_search=WORD)
+        ),
+        repeats=repeats,
+        setup=lambda: (
+            made
+            and excerpts_delete_many(
+                versions={str(e.code): e.version for e in made.pop()}, user=team.coders[0]
+            )
+        ),
+    )
+    note = f"{created} excerpts; the search runs again in the transaction (stale check)"
     return [
         row(f"preview auto-coding {HITS} hits (search + plan)", samples=preview),
         row(
@@ -62,6 +81,7 @@ def autocode(ctx: Context) -> list[Row]:
             target=ctx.target(2.0, "under 2 s (issue 18)"),
             note=note,
         ),
+        row(f"write {HITS} excerpts alone (excerpts_create_many)", samples=write),
         row(f"undo an auto-coding of {HITS} excerpts", samples=undo),
     ]
 
