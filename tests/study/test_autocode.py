@@ -198,3 +198,35 @@ def test_saving_and_deleting_saved_searches(project, lead, coder, coder2, viewer
     assert client_for(lead).post(delete).status_code == 302
     assert not SavedSearch.objects.exists()
     assert "No saved searches yet" in client.get(listing).content.decode()
+
+
+def test_the_preview_query_count_does_not_grow_with_the_documents(
+    project, coder, strategy, code, django_assert_max_num_queries
+):
+    client = client_for(coder)
+    data = {"q": "kommune*", "code": code.pk, "unit": "turn", "scope": "all"}
+    preview(client, project, **data)
+    for n in range(6):
+        DocumentFactory(
+            project=project, text=STRATEGY, language=["nb", "en", "nn", "", "sv", "de"][n]
+        )
+    # Session, membership and project, the form's codes and filters, the search (a lexeme
+    # query per language on PostgreSQL), the documents' spans, the coder's codings.
+    with django_assert_max_num_queries(16):
+        response = preview(client, project, **data)
+    assert "14 excerpts would be created" in response.content.decode()
+
+
+def test_a_document_being_reconciled_refuses_the_whole_auto_coding(
+    project, lead, coder, coder2, strategy, code
+):
+    from coding.reconcile.services import reconciliation_open
+
+    other = DocumentFactory(project=project, title="Annen", text=STRATEGY)
+    reconciliation_open(project=project, documents=[strategy], coders=[coder, coder2], user=lead)
+    client = client_for(coder)
+    data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
+    response = confirm(client, project, data, plan_of(preview(client, project, **data)))
+    assert "being reconciled" in client.get(response["Location"]).content.decode()
+    assert not Excerpt.objects.filter(document=other).exists()
+    assert not AutoCodeBatch.objects.exists()
