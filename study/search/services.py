@@ -166,6 +166,9 @@ def autocode_confirm(*, membership: Membership, fingerprint: str, **search) -> A
     """Create the excerpts of the plan the member previewed (named by its `fingerprint`) as
     the member, one batch; PlanChanged when the plan is no longer what the preview showed.
     `search` are autocode_plan's arguments."""
+    # One auto-coding per member at a time (two tabs confirming the same preview): the second
+    # waits, then sees the first's excerpts, so its plan differs and it is answered PlanChanged.
+    Membership.objects.select_for_update().filter(pk=membership.pk).first()
     plan = autocode_plan(membership=membership, **search)
     if plan.fingerprint != fingerprint:
         raise PlanChanged(plan)

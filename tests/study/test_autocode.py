@@ -230,3 +230,13 @@ def test_a_document_being_reconciled_refuses_the_whole_auto_coding(
     assert "being reconciled" in client.get(response["Location"]).content.decode()
     assert not Excerpt.objects.filter(document=other).exists()
     assert not AutoCodeBatch.objects.exists()
+
+
+def test_confirming_the_same_preview_twice_codes_it_once(project, coder, strategy, code):
+    client = client_for(coder)
+    data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
+    plan = plan_of(preview(client, project, **data))
+    assert confirm(client, project, data, plan).status_code == 302
+    second = confirm(client, project, data, plan)  # another tab, the same preview
+    assert second.status_code == 409 and "0 excerpts would be created" in second.content.decode()
+    assert Excerpt.objects.count() == 2 and AutoCodeBatch.objects.count() == 1
