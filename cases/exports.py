@@ -229,52 +229,53 @@ def to_latex(table: MatrixTable) -> str:
 
 def to_xlsx(table: MatrixTable) -> bytes:
     """One sheet: title, header, sections and rows (marks as text), then the notes block.
-    Overridden cells are filled amber and carry a comment with the computed value and reason."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    Overridden cells are filled amber and carry a comment with the computed value and reason.
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Matrix"
-    sheet.append([table.title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    header = _header(table)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    fill = PatternFill("solid", fgColor="FFE699")
-    # One alignment object for every cell: building one per cell was a third of the export
-    # time of a 60 × 300 matrix.
-    centred = Alignment(horizontal="center")
+    Written with XlsxWriter, whose typed writes with shared formats cost a fraction of
+    openpyxl's styled cells (a 60 × 300 matrix is 18,000 styled cells)."""
+    from xlsxwriter import Workbook
+
+    out = io.BytesIO()
+    workbook = Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet("Matrix")
+    title = workbook.add_format({"bold": True, "font_size": 13})
+    heading = workbook.add_format({"bold": True, "align": "center", "text_wrap": True})
+    section_title = workbook.add_format({"bold": True, "italic": True})
+    bold = workbook.add_format({"bold": True})
+    # Marks stay text ("@"), centred; an overridden cell is bold on amber.
+    centred = workbook.add_format({"align": "center", "num_format": "@"})
+    overridden = workbook.add_format(
+        {"align": "center", "num_format": "@", "bold": True, "pattern": 1, "bg_color": "#FFE699"}
+    )
+    write = sheet.write_string
+    write(0, 0, table.title, title)
+    for column, text in enumerate(_header(table)):
+        write(1, column, text, heading)
+    line = 2
     for section in table.sections:
-        sheet.append([section.title])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, italic=True)
+        write(line, 0, section.title, section_title)
+        line += 1
         for row in section.rows:
-            sheet.append([f"{row.label}{_marks(row.footnotes)}"] + [_text(c) for c in row.cells])
-            line = sheet.max_row
-            for offset, source in enumerate(row.cells, start=2):
-                target = sheet.cell(row=line, column=offset)
-                target.alignment = centred
-                target.number_format = "@"
+            write(line, 0, f"{row.label}{_marks(row.footnotes)}")
+            for column, source in enumerate(row.cells, start=1):
                 if source.overridden:
-                    target.fill = fill
-                    target.font = Font(bold=True)
-                    target.comment = Comment(
+                    write(line, column, _text(source), overridden)
+                    sheet.write_comment(
+                        line,
+                        column,
                         f"Computed: {source.computed or '(blank)'}\nReason: {source.reason}",
-                        "Concord",
+                        {"author": "Concord"},
                     )
+                else:
+                    write(line, column, _text(source), centred)
+            line += 1
     notes = table.note_lines()
     if notes:
-        sheet.append([])
-        sheet.append(["Notes"])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        for line in notes:
-            sheet.append([line])
-    sheet.column_dimensions["A"].width = 48
-    out = io.BytesIO()
-    workbook.save(out)
+        write(line + 1, 0, "Notes", bold)
+        for number, text in enumerate(notes, start=line + 2):
+            write(number, 0, text)
+    sheet.set_column(0, 0, 48)
+    workbook.close()
     return out.getvalue()
 
 

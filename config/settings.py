@@ -182,6 +182,8 @@ JOB_TIME_LIMIT_SECONDS = int(os.environ.get("CONCORD_JOB_TIME_LIMIT", "1800"))
 JOB_SWEEP_SECONDS = float(os.environ.get("CONCORD_JOB_SWEEP_SECONDS", "15"))
 # A queued job nobody picked up within this is sent again (the broker lost it or was down).
 JOB_RESEND_AFTER_SECONDS = int(os.environ.get("CONCORD_JOB_RESEND_AFTER_SECONDS", "45"))
+# ... and again at doubling intervals while it waits, never more than this apart.
+JOB_RESEND_MAX_SECONDS = int(os.environ.get("CONCORD_JOB_RESEND_MAX_SECONDS", "600"))
 # A running job's worker touches its row this often; a row not touched for the second number
 # of seconds lost its worker and is retried (kinds safe to repeat, up to JOB_MAX_ATTEMPTS
 # attempts in all) or failed.

@@ -409,11 +409,25 @@ def _limit_sentence() -> str:
     ) % {"minutes": settings.JOB_TIME_LIMIT_SECONDS // 60}
 
 
+def _due_again(created_at: datetime, dispatched_at: datetime, now: datetime) -> bool:
+    """Whether a queued job sent at `dispatched_at` should be sent again. A job can wait long
+    behind others on a busy worker without being lost: the wait before each new send doubles
+    (it is as long as the job had already waited when last sent), from
+    ``JOB_RESEND_AFTER_SECONDS`` up to ``JOB_RESEND_MAX_SECONDS``, so a long backlog does not
+    fill the broker with copies while a lost message is still sent again soon."""
+    waited_before = (dispatched_at - created_at).total_seconds()
+    interval = min(
+        max(settings.JOB_RESEND_AFTER_SECONDS, waited_before), settings.JOB_RESEND_MAX_SECONDS
+    )
+    return (now - dispatched_at).total_seconds() >= interval
+
+
 def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Keep every committed job moving; run by Celery beat every ``JOB_SWEEP_SECONDS``.
 
     - queued jobs not picked up within ``JOB_RESEND_AFTER_SECONDS`` are sent again (the
-      broker lost them, or was down when they were queued); the claim makes copies harmless;
+      broker lost them, or was down when they were queued), then at doubling intervals (see
+      `_due_again`); the claim makes copies harmless;
     - running jobs whose heartbeat is older than ``JOB_HEARTBEAT_STALE_SECONDS`` lost their
       worker: queued again if their kind is safe to repeat and attempts remain, else failed;
     - running jobs past ``JOB_TIME_LIMIT_SECONDS`` are failed.
@@ -424,8 +438,11 @@ def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     waiting = Job.objects.filter(status=JobStatus.QUEUED).filter(
         Q(dispatched_at__lt=resend) | Q(dispatched_at__isnull=True, created_at__lt=resend)
     )
-    for job_id in waiting.values_list("pk", flat=True):
-        counts["resent"] += job_dispatch(job_id=job_id)
+    for job_id, created_at, dispatched_at in waiting.values_list(
+        "pk", "created_at", "dispatched_at"
+    ):
+        if dispatched_at is None or _due_again(created_at, dispatched_at, now):
+            counts["resent"] += job_dispatch(job_id=job_id)
 
     limit = now - timedelta(seconds=settings.JOB_TIME_LIMIT_SECONDS)
     for job in Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=limit):

@@ -36,6 +36,19 @@ def codebook(ctx: Context) -> list[Row]:
             unit="queries",
         ),
     ]
+    export = web.url("coding:codebook-export", project=team.project.code)
+    for fmt in ("csv", "qdc"):
+        samples, queries, body = web.server_times(
+            lambda fmt=fmt: web.checked(client.get(export, {"format": fmt})), repeats=ctx.repeats
+        )
+        rows.append(
+            row(
+                f"export the codebook as {fmt.upper()}, {size.codebook_codes:,} codes",
+                samples=samples,
+                target=ctx.target(1.0, "codebook export under 1 s at full size (issue 21)"),
+                note=f"{queries} queries; {body / 1e6:.2f} MB file",
+            )
+        )
     rows.append(merge(ctx, team, documents, codes, row))
     return rows
 

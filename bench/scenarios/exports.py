@@ -10,7 +10,7 @@ from bench.core import Context, Row, scenario, timed
 from bench.scenarios.coding_view import heavy_document
 
 
-@scenario("exports", "Export retrieved excerpts (CSV, XLSX)")
+@scenario("exports", "Export retrieved excerpts (CSV, XLSX) and the project (JSON backup)")
 def exports(ctx: Context) -> list[Row]:
     heavy = heavy_document(ctx)
     row = ctx.rows("exports")
@@ -37,4 +37,24 @@ def exports(ctx: Context) -> list[Row]:
                 "Python allocations, body included",
             )
         )
+    rows.append(project_export(ctx, heavy, row))
     return rows
+
+
+def project_export(ctx: Context, heavy, row) -> Row:
+    """The whole project as the backup JSON (Settings → Backup), built and serialised."""
+    from study.export import project_export_data, render
+
+    project = heavy.team.project
+    samples, peak = timed(
+        lambda: render(project_export_data(project=project)), repeats=ctx.repeats, memory=True
+    )
+    size = len(render(project_export_data(project=project)))
+    return row(
+        f"project export (JSON backup), {heavy.excerpts:,} excerpts, "
+        f"{len(heavy.document.text) / 1e6:.2f} M characters",
+        samples=samples,
+        peak_memory_mb=peak,
+        target=ctx.target(5.0, "project export under 5 s at full size (issue 21)"),
+        note=f"{size / 1e6:.1f} MB of JSON; memory: Python allocations",
+    )

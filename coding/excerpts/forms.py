@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coding.codebook.selectors import visible_codes
 from coding.excerpts.selectors import CodeFate, code_fates
 from coding.models import Code, Document, DocumentKind, Excerpt
-from research.models import Project
+from research.models import Membership, Project
 
 
 class _CodeChoices(forms.ModelMultipleChoiceField):
@@ -94,9 +95,12 @@ class ExcerptCreateForm(forms.Form):
     )
     merge_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = Code.objects.filter(project=project).order_by("path")
+        project = membership.project
+        # Only codes the coder may see: another coder's proposed code is hidden in a blind
+        # project, and naming it by its id must not apply it either.
+        codes = visible_codes(membership=membership).order_by("path")
         self.fields["codes"].queryset = codes
         self.fields["codes"].project_id = project.pk
         self.fields["new_code_parent"].queryset = codes
@@ -132,11 +136,14 @@ class ExcerptUpdateForm(forms.Form):
         label=_("Remove codes"), queryset=Code.objects.none(), required=False, to_field_name="code"
     )
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = Code.objects.filter(project=project).order_by("path")
+        project = membership.project
+        # Adding takes only codes the coder may see (as ExcerptCreateForm); removing takes any
+        # of the project's, so a code a lead added stays removable.
+        self.fields["add_codes"].queryset = visible_codes(membership=membership).order_by("path")
+        self.fields["remove_codes"].queryset = Code.objects.filter(project=project)
         for name in ("add_codes", "remove_codes"):
-            self.fields[name].queryset = codes
             self.fields[name].project_id = project.pk
 
     def clean_text(self) -> str:

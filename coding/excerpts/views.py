@@ -245,7 +245,7 @@ def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
             project=membership.project, user=request.user
         )
         is not None,
-        "create_form": ExcerptCreateForm(project=membership.project),
+        "create_form": ExcerptCreateForm(membership=membership),
     }
     template = "coding/excerpts/coding_view.html"
     if request.headers.get("HX-Request"):
@@ -288,7 +288,7 @@ def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
     if not may_code_document(membership, doc):
         error = _("This document is not assigned to you. Ask a lead to assign it.")
         return _refused(request, membership, doc, error, status=403)
-    form = ExcerptCreateForm(request.POST, project=membership.project)
+    form = ExcerptCreateForm(request.POST, membership=membership)
     if not form.is_valid():
         return _invalid(request, membership, doc, form)
     try:
@@ -341,7 +341,7 @@ def excerpt_update(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
     if gone:
         return gone
     form = ExcerptUpdateForm(
-        request.POST or None, project=membership.project, initial={"version": target.version}
+        request.POST or None, membership=membership, initial={"version": target.version}
     )
     if request.method == "POST":
         return _update(request, membership, target, form)

@@ -170,6 +170,23 @@ def test_a_broker_that_is_down_leaves_the_job_queued_and_the_sweep_sends_it_late
     assert broker_down.call_args.kwargs["retry"] is False
 
 
+@pytest.mark.parametrize(
+    ("created", "dispatched", "resent"),
+    [
+        (100, 50, True),  # sent once 50 s after it was queued: due after 45 s
+        (400, 100, False),  # it had waited 300 s when last sent: next send after 300 s
+        (700, 350, True),
+        (5000, 500, False),  # the wait is capped at 600 s ...
+        (5000, 650, True),  # ... so a lost message is never more than that from a new send
+    ],
+)
+def test_the_sweep_resends_a_long_waiting_job_at_doubling_intervals(
+    project, created, dispatched, resent
+):
+    _job(project, created_at=_ago(created), dispatched_at=_ago(dispatched), kind="test.ok")
+    assert jobs.jobs_sweep()["resent"] == int(resent)
+
+
 def test_the_sweep_resends_queued_jobs_nobody_picked_up_and_runs_them_once(project):
     lost = _job(project, created_at=_ago(300), dispatched_at=_ago(200))
     fresh = _job(project, created_at=_ago(300), dispatched_at=_ago(5))

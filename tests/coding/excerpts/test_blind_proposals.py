@@ -5,6 +5,7 @@ proposer and the leads see it everywhere."""
 import pytest
 from django.urls import reverse
 
+from coding.models import Excerpt
 from tests.coding.excerpts.conftest import TEXT, span
 from tests.conftest import client_for
 
@@ -79,3 +80,30 @@ def test_a_refi_qda_export_with_no_code_to_show_is_a_message(project, assigned, 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "The codebook cannot be exported" in page
+
+
+def test_a_hidden_proposed_code_cannot_be_applied_by_its_id(
+    project, assigned, proposed, coder2, lead
+):
+    """Posting the hidden code's id (from an old page, or by hand) is refused like an unknown
+    code, when creating an excerpt and when adding it to one; its proposer and leads may."""
+    url = reverse(
+        "coding:excerpt-create", kwargs={"project": project.code, "document": assigned.code}
+    )
+    fields = {**span(TEXT, "Kommunen"), "codes": [proposed.code]}
+    response = client_for(coder2).post(url, fields, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert not Excerpt.objects.filter(coder=coder2).exists()
+    own = client_for(coder2).post(url, {**fields, "codes": []} | {"new_code_name": "Eget"})
+    assert own.status_code == 302
+    excerpt = Excerpt.objects.get(coder=coder2)
+    update = reverse(
+        "coding:excerpt-update", kwargs={"project": project.code, "excerpt": excerpt.code}
+    )
+    added = {"version": excerpt.version, "add_codes": [proposed.code]}
+    response = client_for(coder2).post(update, added, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert proposed not in Excerpt.objects.get(pk=excerpt.pk).codes.all()
+    # The lead sees the proposal and may apply it (to the coder's excerpt, as leads correct).
+    response = client_for(lead).post(update, added, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200

@@ -1,6 +1,7 @@
-"""Undo racing on PostgreSQL: two tabs pressing Ctrl+Z at once undo one action once (the other
-gets 409, or 400 when it saw nothing left); an undo racing a lead's change either lands first
-or is refused, never overwriting the lead."""
+"""Undo and the duplicate guard racing on PostgreSQL: two tabs pressing Ctrl+Z at once undo one
+action once (the other gets 409, or 400 when it saw nothing left); an undo racing a lead's
+change either lands first or is refused, never overwriting the lead; two tabs coding the same
+passage at once create it once."""
 
 from django.urls import reverse
 
@@ -65,3 +66,17 @@ def test_an_undo_racing_a_lead_never_overwrites_the_lead(project, assigned, code
         assert isinstance(edited, services.ExcerptConflict) and final.memo == ""
     else:  # the lead went first: the undo was refused
         assert undo.status_code == 409 and final.memo == "lederens"
+
+
+def test_two_tabs_coding_the_same_passage_at_once_create_it_once(project, assigned, coder, codes):
+    """Both tabs pass the duplicate check unless it is serialised: one excerpt, one 409."""
+    url = reverse(
+        "coding:excerpt-create", kwargs={"project": project.code, "document": assigned.code}
+    )
+    fields = {**span(TEXT, "Kommunen"), "codes": [codes["value"].code]}
+    answers = run_together(
+        lambda: client_for(coder).post(url, fields, **JSON),
+        lambda: client_for(coder).post(url, fields, **JSON),
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    assert Excerpt.objects.count() == 1
