@@ -36,7 +36,9 @@ def autocode(ctx: Context) -> list[Row]:
         f"{p.document.code}:{p.start}:{p.end}" for p in sorted(plan.excerpts, key=_order)[:HITS]
     }
     search["chosen"] = chosen
-    fingerprint = autocode_plan(membership=membership, **search).fingerprint
+    previewed = autocode_plan(membership=membership, **search)
+    # What the preview page posts back: the plan's fingerprint and its spans.
+    posted = {"fingerprint": previewed.fingerprint, "planned": " ".join(previewed.keys)}
     batches = []
     repeats = max(1, min(ctx.repeats, 5))
 
@@ -46,9 +48,7 @@ def autocode(ctx: Context) -> list[Row]:
 
     preview, _ = timed(lambda: autocode_plan(membership=membership, **search), repeats=repeats)
     confirm, _ = timed(
-        lambda: batches.append(
-            autocode_confirm(membership=membership, fingerprint=fingerprint, **search)
-        ),
+        lambda: batches.append(autocode_confirm(membership=membership, **posted, **search)),
         repeats=repeats,
         setup=undo_last,
     )
@@ -72,7 +72,7 @@ def autocode(ctx: Context) -> list[Row]:
             )
         ),
     )
-    note = f"{created} excerpts; the search runs again in the transaction (stale check)"
+    note = f"{created} excerpts; as the preview page posts them (no second search)"
     return [
         row(f"preview auto-coding {HITS} hits (search + plan)", samples=preview),
         row(

@@ -91,12 +91,39 @@ class AutoCodePlan:
     def duplicates(self) -> int:
         return len(self.excerpts) - len(self.new)
 
+    state: str = ""  # _scope_state when the plan was made
+
+    @property
+    def keys(self) -> list[str]:
+        """The planned spans as the preview posts them back: document, text version, span and
+        whether it is a duplicate."""
+        return sorted(f"{p.key}:{int(p.duplicate)}" for p in self.excerpts)
+
     @property
     def fingerprint(self) -> str:
-        """Names the plan the member confirms: the spans, the documents' text versions and
-        which spans are duplicates, so any change to them is noticed at confirmation."""
-        keys = sorted(f"{p.key}:{int(p.duplicate)}" for p in self.excerpts)
-        return hashlib.sha256("\n".join([self.unit, str(self.code.pk), *keys]).encode()).hexdigest()
+        return _fingerprint(self.unit, self.code, self.state, self.keys)
+
+
+def _fingerprint(unit: str, code: Code, state: str, keys: list[str]) -> str:
+    """Names the plan the member confirms: the spans, the documents' text versions, which are
+    duplicates, and the state of what they were computed from, so any change is noticed."""
+    return hashlib.sha256("\n".join([unit, str(code.pk), state, *keys]).encode()).hexdigest()
+
+
+def _scope_state(*, membership: Membership, documents, code: Code) -> str:
+    """What a plan depends on besides the query, read without any text: the documents
+    searched (their text versions and languages: the hits follow from them) and the member's
+    excerpts with the code (the duplicates follow from them)."""
+    scope = Document.objects.for_project(membership.project_id).ready()
+    if documents is not None:
+        scope = scope.filter(pk__in=documents.values("pk"))
+    docs = scope.order_by("pk").values_list("pk", "text_version", "language")
+    mine = (
+        Excerpt.objects.filter(coder=membership.user, codings__code=code, document__in=scope)
+        .order_by("pk")
+        .values_list("pk", "version", "start", "end")
+    )
+    return hashlib.sha256(repr((list(docs), list(mine))).encode()).hexdigest()
 
 
 def autocode_plan(
@@ -115,6 +142,8 @@ def autocode_plan(
         raise ValidationError(
             _("Choose what to code: the hit, its sentence, its paragraph or its speaker turn.")
         )
+    # Read before the search: a change in between makes the confirmation search again.
+    state = _scope_state(membership=membership, documents=documents, code=code)
     hits: dict[int, list[tuple[int, int]]] = {}
     for result in search_documents(
         membership=membership, query=query, documents=documents, shown=None
@@ -134,7 +163,7 @@ def autocode_plan(
         .distinct()
     ):
         existing.setdefault(doc_id, []).append((start, end))
-    plan = AutoCodePlan(query=query, code=code, unit=unit)
+    plan = AutoCodePlan(query=query, code=code, unit=unit, state=state)
     for doc in sorted(docs, key=lambda d: (d.title, d.pk)):
         units = _units(doc, unit) if unit != Unit.HIT else []
         spans = sorted({_extent(doc, s, e, unit, units) for s, e in hits[doc.pk]})
@@ -161,17 +190,53 @@ class PlanChanged(Exception):
         )
 
 
+def _plan_from_keys(
+    *, membership: Membership, search: dict, state: str, keys: list[str]
+) -> AutoCodePlan | None:
+    """The previewed plan rebuilt from its posted keys without searching again, or None when
+    a key names no document of the search (the caller then searches)."""
+    plan = AutoCodePlan(query=search["query"], code=search["code"], unit=search["unit"])
+    plan.state = state
+    parsed = [key.split(":") for key in keys]
+    scope = Document.objects.for_project(membership.project_id).ready()
+    docs = {
+        str(doc.code): doc
+        for doc in scope.filter(code__in={p[0] for p in parsed if len(p) == 5}).only(
+            "pk", "code", "title", "project_id", "text", "text_version"
+        )
+    }
+    for part in parsed:
+        doc = docs.get(part[0]) if len(part) == 5 else None
+        if doc is None or not all(p.isdigit() for p in part[1:]):
+            return None
+        start, end, duplicate = int(part[2]), int(part[3]), part[4] == "1"
+        plan.excerpts.append(Planned(document=doc, start=start, end=end, duplicate=duplicate))
+    return plan
+
+
 @transaction.atomic
-def autocode_confirm(*, membership: Membership, fingerprint: str, **search) -> AutoCodeBatch:
-    """Create the excerpts of the plan the member previewed (named by its `fingerprint`) as
-    the member, one batch; PlanChanged when the plan is no longer what the preview showed.
-    `search` are autocode_plan's arguments."""
+def autocode_confirm(
+    *, membership: Membership, fingerprint: str, planned: str = "", **search
+) -> AutoCodeBatch:
+    """Create the excerpts of the plan the member previewed (named by its `fingerprint`, its
+    keys posted back as `planned`) as the member, one batch; PlanChanged when the plan is no
+    longer what the preview showed. `search` are autocode_plan's arguments.
+
+    When nothing the plan depends on changed (same documents, text versions, languages and
+    own codings: the same state), the posted keys are the plan and the search is not run
+    again; otherwise the plan is computed again and compared."""
     # One auto-coding per member at a time (two tabs confirming the same preview): the second
     # waits, then sees the first's excerpts, so its plan differs and it is answered PlanChanged.
     Membership.objects.select_for_update().filter(pk=membership.pk).first()
-    plan = autocode_plan(membership=membership, **search)
-    if plan.fingerprint != fingerprint:
-        raise PlanChanged(plan)
+    state = _scope_state(membership=membership, documents=search["documents"], code=search["code"])
+    keys = sorted(planned.split())
+    plan = None
+    if keys and _fingerprint(search["unit"], search["code"], state, keys) == fingerprint:
+        plan = _plan_from_keys(membership=membership, search=search, state=state, keys=keys)
+    if plan is None:
+        plan = autocode_plan(membership=membership, **search)
+        if plan.fingerprint != fingerprint:
+            raise PlanChanged(plan)
     batch = AutoCodeBatch(
         project=membership.project,
         user=membership.user,

@@ -99,7 +99,10 @@ def autocode(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return _back(form, project)
     try:
         batch = services.autocode_confirm(
-            membership=membership, fingerprint=form.cleaned_data["plan"], **form.plan_args()
+            membership=membership,
+            fingerprint=form.cleaned_data["plan"],
+            planned=request.POST.get("planned", ""),
+            **form.plan_args(),
         )
     except services.PlanChanged as exc:
         messages.warning(request, str(exc))

@@ -7,7 +7,7 @@ from coding.models import Excerpt, ExcerptChange
 from study.models import AutoCodeBatch, SavedSearch
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
-from tests.study.test_search import STRATEGY, plan_of, preview
+from tests.study.test_search import STRATEGY, plan_of, planned_of, preview
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,12 @@ def code(project):
     return CodeFactory(project=project, name="Municipal cooperation")
 
 
-def confirm(client, project, data, plan):
+def confirm(client, project, data, shown):
+    """Confirm the preview `shown` (a response; "" for none), as its form posts it."""
     url = reverse("study:autocode", kwargs={"project": project.code})
-    return client.post(url, data | {"plan": plan})
+    if not shown:
+        return client.post(url, data)
+    return client.post(url, data | {"plan": plan_of(shown), "planned": planned_of(shown)})
 
 
 def test_the_preview_shows_what_would_be_coded_marks_duplicates_and_writes_nothing(
@@ -71,7 +74,7 @@ def test_confirming_creates_one_undoable_batch_with_the_search_as_provenance(
 ):
     client = client_for(coder)
     data = {"q": "kommune*", "code": code.pk, "unit": "sentence", "scope": "all"}
-    plan = plan_of(preview(client, project, **data))
+    plan = preview(client, project, **data)
     response = confirm(client, project, data, plan)
     assert response.status_code == 302
     excerpts = list(Excerpt.objects.filter(coder=coder).order_by("start"))
@@ -101,7 +104,7 @@ def test_a_stale_preview_is_answered_409_with_the_preview_as_it_is_now(
 ):
     client = client_for(coder)
     data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
-    plan = plan_of(preview(client, project, **data))
+    plan = preview(client, project, **data)
     # Meanwhile a new document with a hit arrives, and the coder codes the second paragraph.
     DocumentFactory(project=project, title="Ny plan", text="Kommunen planlegger.", paragraphs=[])
     ExcerptFactory(document=strategy, coder=coder, start=len(FIRST) + 2, end=len(STRATEGY))
@@ -113,7 +116,7 @@ def test_a_stale_preview_is_answered_409_with_the_preview_as_it_is_now(
     assert "2 excerpts would be created" in page and "1 passage you already coded" in page
     assert Excerpt.objects.count() == 1 and not AutoCodeBatch.objects.exists()
     # Confirming the preview as it is now codes it.
-    assert confirm(client, project, data, plan_of(response)).status_code == 302
+    assert confirm(client, project, data, response).status_code == 302
     assert Excerpt.objects.filter(from_search="kommune*").count() == 2
 
 
@@ -138,7 +141,7 @@ def test_speaker_turns_are_a_unit_and_paragraphs_stand_in_without_them(
     )
     client = client_for(coder)
     data = {"q": "velferdsteknologi", "code": code.pk, "unit": "turn", "scope": "all"}
-    response = confirm(client, project, data, plan_of(preview(client, project, **data)))
+    response = confirm(client, project, data, preview(client, project, **data))
     assert response.status_code == 302
     turns = {e.document_id: e.text for e in Excerpt.objects.filter(coder=coder)}
     assert turns == {
@@ -226,7 +229,7 @@ def test_a_document_being_reconciled_refuses_the_whole_auto_coding(
     reconciliation_open(project=project, documents=[strategy], coders=[coder, coder2], user=lead)
     client = client_for(coder)
     data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
-    response = confirm(client, project, data, plan_of(preview(client, project, **data)))
+    response = confirm(client, project, data, preview(client, project, **data))
     assert "being reconciled" in client.get(response["Location"]).content.decode()
     assert not Excerpt.objects.filter(document=other).exists()
     assert not AutoCodeBatch.objects.exists()
@@ -235,8 +238,21 @@ def test_a_document_being_reconciled_refuses_the_whole_auto_coding(
 def test_confirming_the_same_preview_twice_codes_it_once(project, coder, strategy, code):
     client = client_for(coder)
     data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
-    plan = plan_of(preview(client, project, **data))
+    plan = preview(client, project, **data)
     assert confirm(client, project, data, plan).status_code == 302
     second = confirm(client, project, data, plan)  # another tab, the same preview
     assert second.status_code == 409 and "0 excerpts would be created" in second.content.decode()
     assert Excerpt.objects.count() == 2 and AutoCodeBatch.objects.count() == 1
+
+
+def test_posted_spans_that_are_not_the_previewed_ones_are_not_coded(project, coder, strategy, code):
+    client = client_for(coder)
+    data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
+    shown = preview(client, project, **data)
+    forged = planned_of(shown).replace(f":{len(FIRST)}:", ":3:")
+    assert forged != planned_of(shown)
+    url = reverse("study:autocode", kwargs={"project": project.code})
+    response = client.post(url, data | {"plan": plan_of(shown), "planned": forged})
+    # The keys do not match the fingerprint: the search runs again and codes the real plan.
+    assert response.status_code == 302
+    assert sorted(e.text for e in Excerpt.objects.all()) == sorted([FIRST, SECOND])

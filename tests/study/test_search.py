@@ -198,12 +198,16 @@ def plan_of(response) -> str:
     return found.group(1) if found else ""
 
 
+def planned_of(response) -> str:
+    found = re.search(r'name="planned" value="([^"]*)"', response.content.decode())
+    return found.group(1) if found else ""
+
+
 def autocode(client, project, **data):
     """Preview the auto-coding, then confirm what the preview showed."""
-    plan = plan_of(preview(client, project, **data))
-    return client.post(
-        reverse("study:autocode", kwargs={"project": project.code}), data | {"plan": plan}
-    )
+    shown = preview(client, project, **data)
+    posted = data | {"plan": plan_of(shown), "planned": planned_of(shown)}
+    return client.post(reverse("study:autocode", kwargs={"project": project.code}), posted)
 
 
 def test_a_coder_auto_codes_every_hit_by_paragraph_and_undoes_it(project, coder, corpus):
