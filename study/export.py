@@ -145,6 +145,7 @@ def _excerpts(project: Project) -> list[dict[str, Any]]:
                 "memo": e.memo,
                 "version": e.version,
                 "text_flag": e.text_flag,
+                "from_search": e.from_search,
                 "codes": sorted(codes.get(e.pk, [])),
                 "created_at": _when(e.created_at),
                 "updated_at": _when(e.updated_at),

@@ -54,6 +54,7 @@ class AutoCodeBatch(models.Model):
         HIT = "hit", _("The hit")
         SENTENCE = "sentence", _("Its sentence")
         PARAGRAPH = "paragraph", _("Its paragraph")
+        TURN = "turn", _("Its speaker turn")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
@@ -77,3 +78,51 @@ class AutoCodeBatch(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SavedSearch(models.Model):
+    """A named search (query and filters) the project's members rerun to see what is new.
+
+    Shared by the project: a team's standing searches ("velferdsteknolog*" over each new round
+    of interviews) are agreed on together. What is new is per member (SavedSearchLook), so one
+    member's look hides nothing from another."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "research.Project", on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    query = models.CharField(_("search for"), max_length=500)
+    filters = models.JSONField(default=dict, blank=True)  # kind, case, document_set as given
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="saved_search_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchLook(models.Model):
+    """What one member saw when they last ran a saved search: per document (public code) its
+    text version and its hits' offsets. A hit is new to them when its document is new to the
+    search, its text changed since, or it was not among the hits then."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="looks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    looked_at = models.DateTimeField(default=timezone.now)
+    seen = models.JSONField(default=dict)  # {document code: {"v": version, "hits": ["s:e"]}}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["search", "user"], name="saved_search_look_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search} ({self.looked_at:%Y-%m-%d %H:%M})"

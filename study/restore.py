@@ -369,6 +369,7 @@ class _Restore:
                 memo=e["memo"],
                 version=e["version"],
                 text_flag=flag,
+                from_search=str(e.get("from_search") or ""),  # files from before it had none
                 created_at=_when(e["created_at"]),
                 updated_at=_when(e["updated_at"]),
             )

@@ -5,6 +5,7 @@ from study.docsets import views as docset_views
 from study.explore import views as explore_views
 from study.memos import views as memo_views
 from study.refi import views as refi_views
+from study.search import saved_views
 from study.search import views as search_views
 
 app_name = "study"
@@ -25,6 +26,28 @@ urlpatterns = [
     # Full-text search over the project's documents (it filters by case).
     path("p/<uuid:project>/search/", search_views.search, name="search"),
     path("p/<uuid:project>/search/autocode/", search_views.autocode, name="autocode"),
+    path(
+        "p/<uuid:project>/search/autocode/preview/",
+        search_views.autocode_preview,
+        name="autocode-preview",
+    ),
+    # Saved searches, rerun to see the hits new since the member last looked.
+    path("p/<uuid:project>/search/saved/", saved_views.saved_search_list, name="saved-search-list"),
+    path(
+        "p/<uuid:project>/search/saved/new/",
+        saved_views.saved_search_create,
+        name="saved-search-create",
+    ),
+    path(
+        "p/<uuid:project>/search/saved/<uuid:saved>/",
+        saved_views.saved_search_run,
+        name="saved-search-run",
+    ),
+    path(
+        "p/<uuid:project>/search/saved/<uuid:saved>/delete/",
+        saved_views.saved_search_delete,
+        name="saved-search-delete",
+    ),
     path(
         "p/<uuid:project>/search/autocode/<uuid:batch>/undo/",
         search_views.autocode_undo,

@@ -68,10 +68,17 @@ def duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> E
     )
     best, best_overlap = None, 0
     for other in candidates:
-        overlap = min(end, other.end) - max(start, other.start)
-        if overlap * 2 > min(end - start, other.end - other.start) and overlap > best_overlap:
+        overlap = duplicate_overlap(start, end, other.start, other.end)
+        if overlap > best_overlap:
             best, best_overlap = other, overlap
     return best
+
+
+def duplicate_overlap(start: int, end: int, other_start: int, other_end: int) -> int:
+    """How much [start, end) overlaps the other span when that is more than half the shorter
+    of the two (the duplicate rule; auto-coding's preview marks duplicates by it too), else 0."""
+    overlap = min(end, other_end) - max(start, other_start)
+    return overlap if overlap * 2 > min(end - start, other_end - other_start) else 0
 
 
 def _one_check_at_a_time(*, document_id: int, coder_id: int) -> None:

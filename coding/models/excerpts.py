@@ -44,6 +44,9 @@ class Excerpt(models.Model):
     # Set when a new version of the document's text no longer holds this excerpt's words where
     # its offsets moved to: the excerpt keeps its words and waits for a coder to fix its span.
     text_flag = models.CharField(max_length=300, blank=True)
+    # The search query whose hits this excerpt was auto-coded from (study's auto-coding sets
+    # it; empty when coded by hand), shown with the excerpt as its provenance.
+    from_search = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

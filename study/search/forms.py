@@ -10,6 +10,8 @@ from coding.codebook.selectors import visible_codes
 from coding.models import Document, DocumentKind
 from study.models import AutoCodeBatch, DocumentSet
 
+SEARCH_PARAMS = ("q", "kind", "case", "document_set")
+
 
 class DocumentFilterForm(forms.Form):
     """The document filters search and the explore pages share: kind, case, document set."""
@@ -73,6 +75,9 @@ class AutoCodeForm(SearchForm):
         choices=[("all", _("All hits")), ("checked", _("The checked hits"))],
     )
 
+    # The fingerprint of the previewed plan the member confirms (services.autocode_confirm).
+    plan = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, membership=membership, **kwargs)
         self.fields["code"].queryset = visible_codes(membership=membership).order_by("name")
@@ -92,4 +97,25 @@ class AutoCodeForm(SearchForm):
 
     def search_params(self) -> dict[str, str]:
         """The search to show again after coding."""
-        return {name: self.data.get(name, "") for name in ("q", "kind", "case", "document_set")}
+        return {name: self.data.get(name, "") for name in SEARCH_PARAMS}
+
+    def plan_args(self) -> dict:
+        """What services.autocode_plan and autocode_confirm take from the form."""
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "documents": self.documents(),
+            "code": data["code"],
+            "unit": data["unit"],
+            "chosen": self.chosen(),
+        }
+
+    def hidden_hits(self) -> list[str]:
+        """The checked hits, carried from the preview to the confirmation."""
+        return self.data.getlist("hit") if self.cleaned_data.get("scope") == "checked" else []
+
+
+class SavedSearchForm(SearchForm):
+    """Save the search shown under a name (the filters come along as they are)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)

@@ -58,30 +58,57 @@ def _back(form: AutoCodeForm | None, project: uuid.UUID, params: dict | None = N
     return redirect(f"{reverse('study:search', kwargs={'project': project})}?{query}")
 
 
+def _error(exc: Exception) -> str:
+    if isinstance(exc, QueryError):
+        return _("Type a word to search for: the query holds no letters or digits.")
+    return " ".join(exc.messages)  # type: ignore[attr-defined]
+
+
+def _preview(request, membership, form: AutoCodeForm, plan, status: int = 200) -> HttpResponse:
+    context = {"membership": membership, "project": membership.project, "form": form}
+    context.update(plan=plan, hits=form.hidden_hits(), search=urlencode(form.search_params()))
+    return render(request, "study/autocode_preview.html", context, status=status)
+
+
 @login_required
-@require_POST
-def autocode(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+@require_GET
+def autocode_preview(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    """What auto-coding the hits would create, with duplicates marked; writes nothing."""
     membership = access_project(request.user, project, Capability.CODE)
-    form = AutoCodeForm(request.POST, membership=membership)
+    form = AutoCodeForm(request.GET, membership=membership)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return _back(form, project)
-    data = form.cleaned_data
     try:
-        batch = services.autocode_hits(
+        plan = services.autocode_plan(membership=membership, **form.plan_args())
+    except (QueryError, ValidationError) as exc:
+        messages.error(request, _error(exc))
+        return _back(form, project)
+    return _preview(request, membership, form, plan)
+
+
+@login_required
+@require_POST
+def autocode(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    """Confirm the previewed auto-coding; a preview gone stale is shown again (409)."""
+    membership = access_project(request.user, project, Capability.CODE)
+    form = AutoCodeForm(request.POST, membership=membership)
+    if not form.is_valid() or not form.cleaned_data["plan"]:
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, " ".join(errors) or _("Preview the auto-coding, then confirm it."))
+        return _back(form, project)
+    try:
+        batch = services.autocode_confirm(
             membership=membership,
-            query=data["q"],
-            documents=form.documents(),
-            code=data["code"],
-            unit=data["unit"],
-            chosen=form.chosen(),
+            fingerprint=form.cleaned_data["plan"],
+            planned=request.POST.get("planned", ""),
+            **form.plan_args(),
         )
-    except QueryError:
-        messages.error(
-            request, _("Type a word to search for: the query holds no letters or digits.")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except services.PlanChanged as exc:
+        messages.warning(request, str(exc))
+        return _preview(request, membership, form, exc.plan, status=409)
+    except (QueryError, ValidationError) as exc:
+        messages.error(request, _error(exc))
     else:
         messages.success(request, autocode_message(batch))
     return _back(form, project)

@@ -47,7 +47,25 @@ def _docset(world) -> str:
     return str(docset.code)
 
 
-KWARG_BUILDERS = {"upload": _upload, "memo": _memo, "batch": _batch, "docset": _docset}
+def _saved(world) -> str:
+    """A saved search by world["coder"] (a coder deletes only their own; leads anyone's)."""
+    from study.models import SavedSearch
+
+    search, _created = SavedSearch.objects.get_or_create(
+        project=world["project"],
+        name="Rules",
+        defaults={"query": "rules", "created_by": world["coder"]},
+    )
+    return str(search.code)
+
+
+KWARG_BUILDERS = {
+    "upload": _upload,
+    "memo": _memo,
+    "batch": _batch,
+    "docset": _docset,
+    "saved": _saved,
+}
 
 URL_RULES = {
     "study:document-upload": Capability.MANAGE,
@@ -58,6 +76,11 @@ URL_RULES = {
     "study:memo-list": Capability.VIEW,
     "study:search": Capability.VIEW,
     "study:autocode": Capability.CODE,
+    "study:autocode-preview": Capability.CODE,
+    "study:saved-search-list": Capability.VIEW,
+    "study:saved-search-create": Capability.CODE,
+    "study:saved-search-run": Capability.VIEW,
+    "study:saved-search-delete": Capability.CODE,
     "study:cooccurrence": Capability.VIEW,
     "study:cooccurrence-cell": Capability.VIEW,
     "study:document-set-list": Capability.VIEW,

@@ -81,7 +81,8 @@ def _build(project, lead, coder, coder2) -> None:
     ExcerptFactory(document=strategy, coder=coder2, start=0, end=20, codes=[academia])
     ExcerptFactory(document=strategy, coder=None, start=0, end=7, memo="Agreed", codes=[academia])
     cited = ExcerptFactory(document=interview, coder=coder, start=40, end=60, codes=[idea])
-    Excerpt.objects.filter(pk=cited.pk).update(version=3)
+    # Auto-coded from a search: the query is the excerpt's provenance, kept by the round trip.
+    Excerpt.objects.filter(pk=cited.pk).update(version=3, from_search="samarb*")
     _cases(project, lead, strategy, interview, cited)
     memo = memo_create(
         project=project, user=coder, title="Open coding", text="Cooperation comes first."
@@ -187,6 +188,7 @@ def test_export_carries_every_part_of_the_project(built, coder):
     mine = [e for e in data["excerpts"] if e["coder"] == coder.email]
     assert sorted(len(e["codes"]) for e in mine) == [1, 2]
     assert {e["version"] for e in mine} == {1, 3}
+    assert {e["from_search"] for e in mine} == {"", "samarb*"}
     assert len(data["assignments"]) == 4 and data["cases"]["anonymize"] is True
     (run,) = data["agreement_runs"]
     assert run["coders"] == sorted(["coder@example.org", "coder2@example.org"])

@@ -1,6 +1,8 @@
 # ruff: noqa: E501
 """Search through its page: terms, phrases, prefixes, filters, roles; stemming on PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -187,8 +189,25 @@ def test_stemmed_hits_are_marked_in_context(project, coder, corpus):
     assert "<mark>kommunen</mark>" in page and "<mark>Kommunene</mark>" in page
 
 
+def preview(client, project, **data):
+    return client.get(reverse("study:autocode-preview", kwargs={"project": project.code}), data)
+
+
+def plan_of(response) -> str:
+    found = re.search(r'name="plan" value="([0-9a-f]+)"', response.content.decode())
+    return found.group(1) if found else ""
+
+
+def planned_of(response) -> str:
+    found = re.search(r'name="planned" value="([^"]*)"', response.content.decode())
+    return found.group(1) if found else ""
+
+
 def autocode(client, project, **data):
-    return client.post(reverse("study:autocode", kwargs={"project": project.code}), data)
+    """Preview the auto-coding, then confirm what the preview showed."""
+    shown = preview(client, project, **data)
+    posted = data | {"plan": plan_of(shown), "planned": planned_of(shown)}
+    return client.post(reverse("study:autocode", kwargs={"project": project.code}), posted)
 
 
 def test_a_coder_auto_codes_every_hit_by_paragraph_and_undoes_it(project, coder, corpus):
