@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coding', '0011_excerpt_change_reverses'),
+        ('coding', '0012_document_set'),
     ]
 
     operations = [
