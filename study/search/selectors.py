@@ -1,40 +1,34 @@
-"""The search read: documents whose text holds every term, with keyword-in-context hits.
+"""The search read: documents answering a query, with keyword-in-context hits.
 
-On PostgreSQL the documents are found with full-text search in each document's language
-configuration ('norwegian', 'english', …, 'simple' when the language is unset), and the hits
-are located in Python with the same configuration's lexemes, asked of PostgreSQL for the
-words of the found documents in one query per configuration. Elsewhere (the embedded SQLite
-default) it is a plain case-insensitive substring search, a prefix `word*` matching the start
-of words. Search shows document text only, never codings, so the blind rule does not apply.
+Both databases search the same index of stems (study.search.index), so they find the same
+documents and hits; only the lookup differs: a GIN-indexed `tsvector` match on PostgreSQL,
+FTS5 on the embedded SQLite default. Each term is looked up once, in every stemmer the
+documents in scope use (the query's words are stemmed per document language); whether a
+document answers the query (AND, OR, NOT) is then decided here from the terms it holds, and
+its hits are located in the matching paragraphs only. Search shows document text only, never
+codings, so the blind rule does not apply to the hits themselves.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import BooleanField, F, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Substr
 
 from coding.models import Document
 from research.models import Membership
-from study.search.kwic import Hit, distinct_words, find_hits, substring_normal
-from study.search.query import Term, parse_query, tsquery
+from study.models import SearchUnit
+from study.search.index import configs_in
+from study.search.kwic import Hit, find_spans, hit_in
+from study.search.query import Query, Term, fts5_query, parse_query, tsquery
+from study.search.stemming import stemmer
 
-# PostgreSQL text search configurations for the document languages the upload form offers.
-# Nynorsk has no stemmer of its own; the Bokmål one ('norwegian') is the closest there is.
-CONFIGS = {
-    "nb": "norwegian",
-    "nn": "norwegian",
-    "no": "norwegian",
-    "en": "english",
-    "sv": "swedish",
-    "da": "danish",
-    "fi": "finnish",
-    "de": "german",
-}
-SIMPLE = "simple"
 HITS_SHOWN = 20  # per document; the count says how many there are in all
+CONTEXT = 60  # characters of context on either side of a hit
 
 
 @dataclass
@@ -44,86 +38,105 @@ class DocumentHits:
     count: int = 0
 
 
-def config_for(language: str) -> str:
-    return CONFIGS.get(language, SIMPLE)
-
-
 def search_documents(
     *,
     membership: Membership,
     query: str,
     documents: QuerySet[Document] | None = None,
     shown: int | None = HITS_SHOWN,
+    limit: int | None = None,
 ) -> list[DocumentHits]:
     """The project's ready documents (within `documents` when given: the page's filters)
-    holding every term of `query`, by title, with their first `shown` hits (None: all).
-    Raises QueryError for a query with no words."""
-    terms = parse_query(query)
+    answering `query`, by title, with their first `shown` hits (None: all) and, when `limit`
+    is given, no more than `limit` hits in context in all. Raises QueryError for a query
+    with no words to find."""
+    parsed = parse_query(query)
     scope = Document.objects.for_project(membership.project_id).ready()
     if documents is not None:
         scope = scope.filter(pk__in=documents.values("pk"))
-    scope = scope.only("code", "title", "kind", "language", "text").order_by("title", "pk")
-    if connection.vendor != "postgresql":
-        found = [
-            _hits(doc, terms, normal=substring_normal, substring=True, shown=shown) for doc in scope
-        ]
-        return [result for result in found if result.count]
-    docs = list(_fulltext(scope, terms))
-    lexemes = _lexemes(docs, terms)
-    found = [
-        _hits(doc, terms, normal=_normal(lexemes[config_for(doc.language)]), shown=shown)
-        for doc in docs
-    ]
-    return [result for result in found if result.count]
+    configs = set(configs_in(scope).values())
+    if not configs:
+        return []
+    units, present = _matching_units(scope, parsed, configs)
+    answering = {doc for doc, terms in present.items() if parsed.matches(terms)}
+    wanted = set(parsed.wanted)
+    unit_ids = [pk for pk, (doc, terms) in units.items() if doc in answering and terms & wanted]
+    return _with_hits(unit_ids, parsed, shown, limit)
 
 
-def _fulltext(scope: QuerySet[Document], terms: list[Term]) -> QuerySet[Document]:
-    config = Case(
-        *[When(language=code, then=Value(name)) for code, name in CONFIGS.items()],
-        default=Value(SIMPLE),
-        output_field=CharField(),
-    )
-    search = SearchQuery(tsquery(terms), search_type="raw", config=F("search_config"))
-    return (
-        scope.annotate(search_config=config)
-        .annotate(vector=SearchVector("text", config=F("search_config")))
-        .filter(vector=search)
-    )
+def _matching_units(
+    scope: QuerySet[Document], parsed: Query, configs: set[str]
+) -> tuple[dict[int, tuple[int, set[Term]]], dict[int, set[Term]]]:
+    """Per unit holding a term: its document and the terms; per document: the terms it holds.
+    One query per term."""
+    units: dict[int, tuple[int, set[Term]]] = {}
+    present: dict[int, set[Term]] = defaultdict(set)
+    in_scope = SearchUnit.objects.filter(document__in=scope.values("pk"))
+    for term in parsed.terms:
+        for pk, doc in in_scope.filter(_matches(term, configs)).values_list("pk", "document_id"):
+            units.setdefault(pk, (doc, set()))[1].add(term)
+            present[doc].add(term)
+    return units, present
 
 
-def _lexemes(docs: list[Document], terms: list[Term]) -> dict[str, dict[str, str]]:
-    """Per configuration in use, each word of its documents (and of the query) → its lexeme
-    ('' for a stop word), one query per configuration."""
-    by_config: dict[str, list[str]] = {}
-    for doc in docs:
-        by_config.setdefault(config_for(doc.language), []).append(doc.text)
-    query_words = {word for term in terms for word in term.words}
-    lexemes: dict[str, dict[str, str]] = {}
-    with connection.cursor() as cursor:
-        for config, texts in by_config.items():
-            words = sorted(distinct_words(texts) | query_words)
-            cursor.execute(
-                "SELECT w, array_to_string(tsvector_to_array(to_tsvector(%s::regconfig, w)), ' ')"
-                " FROM unnest(%s::text[]) AS w",
-                [config, words],
+def _matches(term: Term, configs: set[str]) -> RawSQL:
+    """SQL true for the units holding `term`, its words stemmed in each unit's stemmer."""
+    parts, params = [], []
+    for config in sorted(configs):
+        stem = stemmer(config)
+        if connection.vendor == "postgresql":
+            parts.append(
+                '("study_searchunit"."config" = %s AND "study_searchunit"."vector" @@ %s::tsquery)'
             )
-            lexemes[config] = dict(cursor.fetchall())
-    return lexemes
+            params += [config, tsquery(term, stem)]
+        else:
+            parts.append(
+                '("study_searchunit"."config" = %s AND "study_searchunit"."id" IN '
+                "(SELECT rowid FROM study_searchunit_fts WHERE study_searchunit_fts MATCH %s))"
+            )
+            params += [config, fts5_query(term, stem)]
+    # Constant SQL; the stems travel as parameters.
+    return RawSQL("(" + " OR ".join(parts) + ")", params, output_field=BooleanField())  # noqa: S611
 
 
-def _normal(lexemes: dict[str, str]):
-    return lambda word: lexemes.get(word, word)
-
-
-def _hits(
-    doc: Document, terms: list[Term], *, normal, substring: bool = False, shown: int | None
-) -> DocumentHits:
-    per_term = [find_hits(doc.text, [term], normal=normal, substring=substring) for term in terms]
-    # A document must hold every term, as the PostgreSQL query demands.
-    if not all(per_term):
-        return DocumentHits(document=doc)
-    hits = sorted(
-        {(hit.start, hit.end): hit for found in per_term for hit in found}.values(),
-        key=lambda hit: (hit.start, hit.end),
+def _with_hits(
+    unit_ids: list[int], parsed: Query, shown: int | None, limit: int | None
+) -> list[DocumentHits]:
+    """The hits in the units, by document title; the context comes from the document text
+    around each unit, read in the same query (never the whole text)."""
+    rows = (
+        SearchUnit.objects.filter(pk__in=unit_ids)
+        .select_related("document")
+        .only(
+            "start",
+            "end",
+            "config",
+            "document__code",
+            "document__title",
+            "document__kind",
+            "document__language",
+        )
+        .annotate(left=Greatest(F("start") - CONTEXT, Value(0)))
+        .annotate(window=Substr("document__text", F("left") + 1, F("end") + CONTEXT - F("left")))
+        .order_by("document__title", "document_id", "start")
     )
-    return DocumentHits(document=doc, hits=hits[:shown], count=len(hits))
+    results: dict[int, DocumentHits] = {}
+    terms = parsed.wanted
+    budget = limit
+    for unit in rows:
+        result = results.setdefault(unit.document_id, DocumentHits(document=unit.document))
+        found = find_spans(
+            unit.window,
+            terms,
+            config=unit.config,
+            start=unit.start - unit.left,
+            end=unit.end - unit.left,
+        )
+        spans = sorted({span for spans in found.values() for span in spans})
+        result.count += len(spans)
+        room = len(spans) if shown is None else max(0, shown - len(result.hits))
+        if budget is not None:
+            room = min(room, budget)
+            budget -= room
+        result.hits += [hit_in(unit.window, s, e, CONTEXT, unit.left) for s, e in spans[:room]]
+    return list(results.values())
