@@ -6,7 +6,8 @@ FTS5 on the embedded SQLite default. Each term is looked up once, in every stemm
 documents in scope use (the query's words are stemmed per document language); whether a
 document answers the query (AND, OR, NOT) is then decided here from the terms it holds, and
 its hits are located in the matching paragraphs only. Search shows document text only, never
-codings, so the blind rule does not apply to the hits themselves.
+codings; the one filter that reads codings (hits or documents coded with a code) counts only
+the excerpts the member may see, so a blinded coder filters by their own codings alone.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from django.db.models import BooleanField, F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Substr
 
-from coding.models import Document
+from coding.models import Code, Document, Excerpt
+from research.access import limit_to_scope
 from research.models import Membership
 from study.models import SearchUnit
 from study.search.index import configs_in
@@ -29,6 +31,16 @@ from study.search.stemming import stemmer
 
 HITS_SHOWN = 20  # per document; the count says how many there are in all
 CONTEXT = 60  # characters of context on either side of a hit
+
+
+@dataclass(frozen=True)
+class CodedFilter:
+    """Keep the hits inside ("in") or outside ("out") excerpts coded with `code`, or the
+    documents coded ("doc") or not coded ("nodoc") with it; by `coder` when given."""
+
+    code: Code
+    where: str
+    coder_id: int | None = None
 
 
 @dataclass
@@ -45,6 +57,7 @@ def search_documents(
     documents: QuerySet[Document] | None = None,
     shown: int | None = HITS_SHOWN,
     limit: int | None = None,
+    coded: CodedFilter | None = None,
 ) -> list[DocumentHits]:
     """The project's ready documents (within `documents` when given: the page's filters)
     answering `query`, by title, with their first `shown` hits (None: all) and, when `limit`
@@ -59,9 +72,40 @@ def search_documents(
         return []
     units, present = _matching_units(scope, parsed, configs)
     answering = {doc for doc, terms in present.items() if parsed.matches(terms)}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    if coded is not None and answering:
+        spans = _coded_spans(membership, coded, answering)
+        if coded.where in ("doc", "nodoc"):
+            answering = {doc for doc in answering if (doc in spans) == (coded.where == "doc")}
     wanted = set(parsed.wanted)
     unit_ids = [pk for pk, (doc, terms) in units.items() if doc in answering and terms & wanted]
-    return _with_hits(unit_ids, parsed, shown, limit)
+    keep = None
+    if coded is not None and coded.where in ("in", "out"):
+        keep = _keep_hits(spans, inside=coded.where == "in")
+    return _with_hits(unit_ids, parsed, shown, limit, keep)
+
+
+def _coded_spans(
+    membership: Membership, coded: CodedFilter, docs: set[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """The spans of the excerpts coded with the code that the member may see, per document."""
+    excerpts = limit_to_scope(
+        Excerpt.objects.filter(document_id__in=docs, codings__code=coded.code), membership
+    )
+    if coded.coder_id is not None:
+        excerpts = excerpts.filter(coder_id=coded.coder_id)
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for doc, start, end in excerpts.values_list("document_id", "start", "end").distinct():
+        spans[doc].append((start, end))
+    return spans
+
+
+def _keep_hits(spans: dict[int, list[tuple[int, int]]], *, inside: bool):
+    def keep(doc: int, start: int, end: int) -> bool:
+        within = any(s <= start and end <= e for s, e in spans.get(doc, ()))
+        return within == inside
+
+    return keep
 
 
 def _matching_units(
@@ -100,7 +144,7 @@ def _matches(term: Term, configs: set[str]) -> RawSQL:
 
 
 def _with_hits(
-    unit_ids: list[int], parsed: Query, shown: int | None, limit: int | None
+    unit_ids: list[int], parsed: Query, shown: int | None, limit: int | None, keep=None
 ) -> list[DocumentHits]:
     """The hits in the units, by document title; the context comes from the document text
     around each unit, read in the same query (never the whole text)."""
@@ -132,11 +176,14 @@ def _with_hits(
             start=unit.start - unit.left,
             end=unit.end - unit.left,
         )
-        spans = sorted({span for spans in found.values() for span in spans})
+        spans = sorted({span for each in found.values() for span in each})
+        if keep is not None:
+            base = unit.left
+            spans = [(s, e) for s, e in spans if keep(unit.document_id, s + base, e + base)]
         result.count += len(spans)
         room = len(spans) if shown is None else max(0, shown - len(result.hits))
         if budget is not None:
             room = min(room, budget)
             budget -= room
         result.hits += [hit_in(unit.window, s, e, CONTEXT, unit.left) for s, e in spans[:room]]
-    return list(results.values())
+    return [result for result in results.values() if result.count]
