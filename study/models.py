@@ -69,6 +69,8 @@ class SearchUnit(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     config = models.CharField(max_length=20)  # the Snowball stemmer, or 'simple'
+    # The unit's text, for the hits' context: reading it never reads the document's whole text.
+    text = models.TextField()
     vector = SearchVectorField(null=True)
 
     class Meta:

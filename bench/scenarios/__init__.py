@@ -15,6 +15,7 @@ ORDER = (
     "matrix",
     "refi",
     "reconciliation",
+    "search",
 )
 for _module in ORDER:
     importlib.import_module(f"bench.scenarios.{_module}")

@@ -56,6 +56,7 @@ class Migration(migrations.Migration):
                 ('start', models.PositiveIntegerField()),
                 ('end', models.PositiveIntegerField()),
                 ('config', models.CharField(max_length=20)),
+                ('text', models.TextField()),
                 ('vector', django.contrib.postgres.search.SearchVectorField(null=True)),
                 ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_units', to='coding.document')),
             ],

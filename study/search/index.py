@@ -61,17 +61,34 @@ def document_index(document: Document) -> None:
     and text_version loaded)."""
     SearchUnit.objects.filter(document_id=document.pk).delete()  # SQLite: a trigger clears FTS5
     config = config_for(document.language)
-    units = [words for words in units_of(document.text, config) if words]
+    text = document.text
+    units = [words for words in units_of(text, config) if words]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.executemany(
-                'INSERT INTO study_searchunit (document_id, start, "end", config, vector)'
-                " VALUES (%s, %s, %s, %s, %s::tsvector)",
-                [(document.pk, w[0].start, w[-1].end, config, _tsvector(w)) for w in units],
+                'INSERT INTO study_searchunit (document_id, start, "end", config, text, vector)'
+                " VALUES (%s, %s, %s, %s, %s, %s::tsvector)",
+                [
+                    (
+                        document.pk,
+                        w[0].start,
+                        w[-1].end,
+                        config,
+                        text[w[0].start : w[-1].end],
+                        _tsvector(w),
+                    )
+                    for w in units
+                ],
             )
     else:
         rows = SearchUnit.objects.bulk_create(
-            SearchUnit(document_id=document.pk, start=w[0].start, end=w[-1].end, config=config)
+            SearchUnit(
+                document_id=document.pk,
+                start=w[0].start,
+                end=w[-1].end,
+                config=config,
+                text=text[w[0].start : w[-1].end],
+            )
             for w in units
         )
         with connection.cursor() as cursor:

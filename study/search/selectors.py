@@ -16,9 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, F, QuerySet, Value
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest, Substr
 
 from coding.models import Code, Document, Excerpt
 from research.access import limit_to_scope
@@ -30,7 +29,7 @@ from study.search.query import Query, Term, fts5_query, parse_query, tsquery
 from study.search.stemming import stemmer
 
 HITS_SHOWN = 20  # per document; the count says how many there are in all
-CONTEXT = 60  # characters of context on either side of a hit
+CONTEXT = 60  # characters of context on either side of a hit, within its paragraph
 
 
 @dataclass(frozen=True)
@@ -146,22 +145,21 @@ def _matches(term: Term, configs: set[str]) -> RawSQL:
 def _with_hits(
     unit_ids: list[int], parsed: Query, shown: int | None, limit: int | None, keep=None
 ) -> list[DocumentHits]:
-    """The hits in the units, by document title; the context comes from the document text
-    around each unit, read in the same query (never the whole text)."""
+    """The hits in the units, by document title, with their context within the paragraph:
+    the units' own text, so no document's whole text is read (this is what ts_headline would
+    do, done here so that both databases mark the same words)."""
     rows = (
         SearchUnit.objects.filter(pk__in=unit_ids)
         .select_related("document")
         .only(
             "start",
-            "end",
+            "text",
             "config",
             "document__code",
             "document__title",
             "document__kind",
             "document__language",
         )
-        .annotate(left=Greatest(F("start") - CONTEXT, Value(0)))
-        .annotate(window=Substr("document__text", F("left") + 1, F("end") + CONTEXT - F("left")))
         .order_by("document__title", "document_id", "start")
     )
     results: dict[int, DocumentHits] = {}
@@ -169,21 +167,15 @@ def _with_hits(
     budget = limit
     for unit in rows:
         result = results.setdefault(unit.document_id, DocumentHits(document=unit.document))
-        found = find_spans(
-            unit.window,
-            terms,
-            config=unit.config,
-            start=unit.start - unit.left,
-            end=unit.end - unit.left,
-        )
+        found = find_spans(unit.text, terms, config=unit.config)
         spans = sorted({span for each in found.values() for span in each})
         if keep is not None:
-            base = unit.left
-            spans = [(s, e) for s, e in spans if keep(unit.document_id, s + base, e + base)]
+            at = unit.start
+            spans = [(s, e) for s, e in spans if keep(unit.document_id, s + at, e + at)]
         result.count += len(spans)
-        room = len(spans) if shown is None else max(0, shown - len(result.hits))
+        room = len(spans) if shown is None else min(len(spans), shown - len(result.hits))
         if budget is not None:
             room = min(room, budget)
             budget -= room
-        result.hits += [hit_in(unit.window, s, e, CONTEXT, unit.left) for s, e in spans[:room]]
+        result.hits += [hit_in(unit.text, s, e, CONTEXT, unit.start) for s, e in spans[:room]]
     return [result for result in results.values() if result.count]
