@@ -59,6 +59,9 @@ def _tsvector(words: list[Token]) -> str:
 def document_index(document: Document) -> None:
     """Replace the document's index with its current text (`document` has text, language
     and text_version loaded)."""
+    # Two searches may find the same document stale at once: the row lock makes the second
+    # wait and then replace the first one's units, never add to them.
+    list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
     SearchUnit.objects.filter(document_id=document.pk).delete()  # SQLite: a trigger clears FTS5
     config = config_for(document.language)
     text = document.text
@@ -148,7 +151,9 @@ def configs_in(scope: QuerySet[Document]) -> dict[int, str]:
 
 
 def _index_again(pks: Iterable[int]) -> None:
-    for document in Document.objects.filter(pk__in=list(pks)).only(
-        "pk", "text", "language", "text_version"
+    for document in (
+        Document.objects.filter(pk__in=list(pks))
+        .order_by("pk")
+        .only("pk", "text", "language", "text_version")
     ):
         document_index(document)

@@ -111,14 +111,23 @@ def _matching_units(
     scope: QuerySet[Document], parsed: Query, configs: set[str]
 ) -> tuple[dict[int, tuple[int, set[Term]]], dict[int, set[Term]]]:
     """Per unit holding a term: its document and the terms; per document: the terms it holds.
-    One query per term."""
+    One query: the units holding any term, with a column per term saying whether it is there."""
+    terms = parsed.terms
+    conditions = [_matches(term, configs) for term in terms]
+    sql = " OR ".join(condition.sql for condition in conditions)
+    params = [param for condition in conditions for param in condition.params]
+    rows = (
+        SearchUnit.objects.filter(document__in=scope.values("pk"))
+        .filter(RawSQL(f"({sql})", params, output_field=BooleanField()))  # noqa: S611 (constant)
+        .annotate(**{f"term{n}": condition for n, condition in enumerate(conditions)})
+        .values_list("pk", "document_id", *(f"term{n}" for n in range(len(terms))))
+    )
     units: dict[int, tuple[int, set[Term]]] = {}
     present: dict[int, set[Term]] = defaultdict(set)
-    in_scope = SearchUnit.objects.filter(document__in=scope.values("pk"))
-    for term in parsed.terms:
-        for pk, doc in in_scope.filter(_matches(term, configs)).values_list("pk", "document_id"):
-            units.setdefault(pk, (doc, set()))[1].add(term)
-            present[doc].add(term)
+    for pk, doc, *holds in rows:
+        held = {term for term, there in zip(terms, holds, strict=True) if there}
+        units[pk] = (doc, held)
+        present[doc] |= held
     return units, present
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -48,8 +48,8 @@ STEMMERS = {
 SIMPLE = "simple"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A tuple, not a dataclass: a search makes thousands and a tuple is cheaper to build.
     start: int
     end: int
     stem: str
@@ -69,12 +69,12 @@ def stemmer(config: str) -> Callable[[str], str]:
     cache: dict[str, str] = {}
 
     def stem(word: str) -> str:
-        folded = word.casefold()
-        found = cache.get(folded)
+        found = cache.get(word)  # by the word as written: most words recur with one spelling
         if found is None:
+            folded = word.casefold()
             found = algorithm.stemWord(folded) or folded
             if len(cache) < 200_000:
-                cache[folded] = found
+                cache[word] = found
         return found
 
     return stem
@@ -83,9 +83,9 @@ def stemmer(config: str) -> Callable[[str], str]:
 def analyse(text: str, config: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The indexed words of text[start:end], with their stems, offsets into `text`."""
     stem = stemmer(config)
-    end = len(text) if end is None else end
-    return [
-        Token(m.start(), m.end(), stem(m.group()))
-        for m in WORD.finditer(text, start, end)
-        if m.end() - m.start() <= LONGEST_WORD
-    ]
+    found = []
+    for match in WORD.finditer(text, start, len(text) if end is None else end):
+        first, last = match.span()
+        if last - first <= LONGEST_WORD:
+            found.append(Token(first, last, stem(match.group())))
+    return found
