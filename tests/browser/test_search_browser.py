@@ -19,7 +19,7 @@ def test_a_hit_opens_the_coding_view_with_its_words_selected(page, project, code
     code = CodeFactory(project=project, name="Innbyggere", shortcut="1")
     log_in(page, coder.email, PASSWORD)
     page.wait_for_url("**/")
-    page.goto(reverse("study:search", kwargs={"project": project.code}) + "?q=innbygger")
+    page.goto(reverse("study:search", kwargs={"project": project.code}) + "?q=innbyggerne")
     page.locator("a.search-hit").first.click()
     page.wait_for_selector("#coding-text[data-ready='1']")
     assert page.evaluate("() => window.getSelection().toString()") == "innbyggerne"
