@@ -3,8 +3,10 @@ PostgreSQL (tsvector), and both must find these same passages (stems from the sa
 algorithms, so inflections, prefixes, æøå and Nynorsk behave alike)."""
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from coding.documents.services import document_update
@@ -201,3 +203,14 @@ def test_the_query_count_is_pinned(project, coder, corpus, django_assert_num_que
 
 
 NUM_QUERIES = 14
+
+
+def test_the_index_command_builds_what_is_missing(project, coder, corpus):
+    SearchUnit.objects.all().delete()
+    SearchIndexState.objects.all().delete()
+    out = StringIO()
+    call_command("search_index", stdout=out)
+    assert "up to date for 4 documents" in out.getvalue()
+    assert SearchIndexState.objects.count() == 4
+    call_command("search_index", "--all", stdout=out)
+    assert hits(client_for(coder), project, q="bjørkvik") == {"B plan": ["Bjørkvik"]}
