@@ -10,3 +10,12 @@ class StudyConfig(AppConfig):
 
     name = "study"
     verbose_name = "Study (work across documents, codings and cases)"
+
+    def ready(self) -> None:
+        # Keep the search index on each document's current text (coding never imports study).
+        from django.db.models.signals import post_save
+
+        from coding.models import Document
+        from study.search.index import on_document_saved
+
+        post_save.connect(on_document_saved, sender=Document, dispatch_uid="study-search-index")

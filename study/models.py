@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,45 @@ class ProjectMemo(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SearchIndexState(models.Model):
+    """Which text of a document the search index holds (study.search.index): the search
+    re-indexes a document whose text version or language no longer match."""
+
+    document = models.OneToOneField(
+        "coding.Document", on_delete=models.CASCADE, primary_key=True, related_name="search_index"
+    )
+    text_version = models.PositiveIntegerField()
+    language = models.CharField(max_length=20, blank=True)
+    digest = models.CharField(max_length=64)  # sha256 of the indexed text
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.text_version}"
+
+
+class SearchUnit(models.Model):
+    """One paragraph of a document's current text (a long one in stretches of at most
+    study.search.index.UNIT_WORDS words), indexed for full-text search. On PostgreSQL `vector`
+    holds its stems (GIN-indexed); on SQLite the stems live in the FTS5 table
+    study_searchunit_fts under the same id (see the migration)."""
+
+    document = models.ForeignKey(
+        "coding.Document", on_delete=models.CASCADE, related_name="search_units"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    config = models.CharField(max_length=20)  # the Snowball stemmer, or 'simple'
+    # The unit's text, for the hits' context: reading it never reads the document's whole text.
+    text = models.TextField()
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        ordering = ["document", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.start}-{self.end}"
 
 
 class AutoCodeBatch(models.Model):

@@ -16,6 +16,7 @@ ORDER = (
     "refi",
     "reconciliation",
     "autocode",
+    "search",
 )
 for _module in ORDER:
     importlib.import_module(f"bench.scenarios.{_module}")

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from coding.documents import versions
 from coding.ingest import IngestError, extract, ocr, sniff_type
 from coding.ingest.extract import LABELS
+from coding.ingest.language import detect_language
 from coding.ingest.zipcheck import check_zip
 from coding.models import Document, DocumentStatus, Excerpt, TextVersion
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
@@ -457,6 +458,9 @@ def _store_extraction(
         for key in ("author", "created")
         if extraction.metadata.get(key)
     }
+    if not document.language:
+        # Only when no language was chosen; the researcher can change the guess.
+        document.language = detect_language(extraction.text)
     document.status = DocumentStatus.READY
     document.error = ""
     document.save()

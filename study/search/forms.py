@@ -8,9 +8,11 @@ from cases.links import project_cases
 from cases.selectors.readers import anonymized_for
 from coding.codebook.selectors import visible_codes
 from coding.models import Document, DocumentKind
+from research.access import Scope, codings_scope, project_coder_users
 from study.models import AutoCodeBatch, DocumentSet
+from study.search.selectors import CodedFilter
 
-SEARCH_PARAMS = ("q", "kind", "case", "document_set")
+SEARCH_FIELDS = ("q", "kind", "case", "document_set", "document", "with_code", "where", "coder")
 
 
 class DocumentFilterForm(forms.Form):
@@ -52,17 +54,75 @@ class DocumentFilterForm(forms.Form):
 
 
 class SearchForm(DocumentFilterForm):
-    field_order = ["q", "kind", "case"]
+    field_order = ["q", "kind", "case", "document_set", "document", "with_code", "where", "coder"]
     q = forms.CharField(
         label=_("Search for"),
         max_length=500,
         help_text=_(
             'Words, "a phrase" in quotes, or a prefix with a star: digitalisering* also finds '
             "digitaliseringsstrategi. Words are matched in their inflected forms by the "
-            "document's language (kommune, kommunen, kommunene), but no stemmer splits "
-            "compounds: use the prefix search for them. Every term must occur in a document."
+            "document's language (kommune, kommunen, kommunene; Nynorsk with the Bokmål "
+            "stemmer, as there is none for Nynorsk), but no stemmer splits compounds: use the "
+            "prefix search for them. Every term must occur in a document; OR between two terms "
+            "takes either (velferdsteknologi OR helseteknologi), NOT or a minus before a term "
+            "leaves out the documents holding it (kommune NOT fylkeskommune, kommune "
+            "-fylkeskommune). Write OR and NOT in capitals."
         ),
     )
+    # Chosen from a result ("only this document"), not from a list of every title.
+    document = forms.ModelChoiceField(
+        label=_("Document"),
+        required=False,
+        queryset=None,
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
+    with_code = forms.ModelChoiceField(
+        label=_("Coded with"), required=False, queryset=None, empty_label=_("Any coding")
+    )
+    where = forms.ChoiceField(
+        label=_("Where"),
+        required=False,
+        choices=[
+            ("in", _("Hits inside its excerpts")),
+            ("out", _("Hits outside its excerpts")),
+            ("doc", _("Documents coded with it")),
+            ("nodoc", _("Documents not coded with it")),
+        ],
+    )
+    coder = forms.ModelChoiceField(
+        label=_("Coded by"), required=False, queryset=None, empty_label=_("Any coder")
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, membership=membership, **kwargs)
+        project = membership.project
+        self.fields["document"].queryset = (
+            Document.objects.filter(project=project).defer("text").order_by("title", "pk")
+        )
+        self.fields["with_code"].queryset = visible_codes(membership=membership).order_by("name")
+        self.fields["with_code"].label_from_instance = lambda code: code.name
+        # A blinded coder filters by their own codings only: no one else to choose.
+        coders = project_coder_users(project)
+        if codings_scope(membership) is not Scope.ALL:
+            coders = coders.filter(pk=membership.user_id)
+        self.fields["coder"].queryset = coders
+        self.fields["coder"].label_from_instance = lambda user: str(user)
+
+    def documents(self) -> QuerySet[Document]:
+        documents = super().documents()
+        if self.cleaned_data.get("document") is not None:
+            documents = documents.filter(pk=self.cleaned_data["document"].pk)
+        return documents
+
+    def coded_filter(self) -> CodedFilter | None:
+        """The coding filter, when a code is chosen."""
+        code = self.cleaned_data.get("with_code")
+        if code is None:
+            return None
+        coder = self.cleaned_data.get("coder")
+        where = self.cleaned_data.get("where") or "in"
+        return CodedFilter(code=code, where=where, coder_id=coder.pk if coder else None)
 
 
 class AutoCodeForm(SearchForm):
@@ -97,7 +157,7 @@ class AutoCodeForm(SearchForm):
 
     def search_params(self) -> dict[str, str]:
         """The search to show again after coding."""
-        return {name: self.data.get(name, "") for name in SEARCH_PARAMS}
+        return {name: self.data.get(name, "") for name in SEARCH_FIELDS}
 
     def plan_args(self) -> dict:
         """What services.autocode_plan and autocode_confirm take from the form."""

@@ -22,7 +22,7 @@ from study.models import SavedSearch, SavedSearchLook
 from study.search.query import QueryError, parse_query
 from study.search.selectors import HITS_SHOWN, DocumentHits
 
-FILTERS = ("kind", "case", "document_set")
+FILTERS = ("kind", "case", "document_set", "document", "with_code", "where", "coder")
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from research.access import Capability, access_object, access_project, can_for, limit_to_scope
 from study.models import AutoCodeBatch
 from study.search import services
-from study.search.forms import AutoCodeForm, SearchForm
+from study.search.forms import SEARCH_FIELDS, AutoCodeForm, SearchForm
 from study.search.query import QueryError
 from study.search.selectors import search_documents
 
@@ -31,7 +31,10 @@ def search(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             results = search_documents(
-                membership=membership, query=form.cleaned_data["q"], documents=form.documents()
+                membership=membership,
+                query=form.cleaned_data["q"],
+                documents=form.documents(),
+                coded=form.coded_filter(),
             )
         except QueryError:
             form.add_error(
@@ -50,7 +53,7 @@ def _autocode_context(request: HttpRequest, membership) -> dict:
         project=membership.project, user=request.user, undone_at=None
     ).select_related("coding_code")
     form = AutoCodeForm(initial=request.GET.dict(), membership=membership)
-    return {"autocode_form": form, "batches": batches[:5]}
+    return {"autocode_form": form, "batches": batches[:5], "search_fields": SEARCH_FIELDS}
 
 
 def _back(form: AutoCodeForm | None, project: uuid.UUID, params: dict | None = None):

@@ -1,12 +1,34 @@
 // Reading a server-rendered workspace into the state: on page load, and whenever the server
 // re-renders the whole workspace (patch.js).
 import { focusExcerpt } from "./navigation.js";
+import { selectOffsets } from "./selection.js";
 import { excerptByCode, readJson, state } from "./state.js";
 import { applyStripeMode, colourSheet, layOutLanes, watchChunks } from "./stripes.js";
 
 function linkedExcerpt() {
   const hash = window.location.hash;
   return hash.startsWith("#excerpt-") ? excerptByCode(hash.slice(9)) : null;
+}
+
+// A search hit links to its words as #text-<start>-<end> (code points, like excerpts).
+function linkedText() {
+  const match = /^#text-(\d+)-(\d+)$/.exec(window.location.hash);
+  return match ? [Number(match[1]), Number(match[2])] : null;
+}
+
+// Select the linked words (so they can be coded at once) and scroll them into view.
+function showLinkedText(text) {
+  const span = linkedText();
+  if (!span || span[1] <= span[0]) return;
+  // Once only: a later re-render of the workspace must not select the hit again.
+  history.replaceState(null, "", window.location.pathname + window.location.search);
+  try {
+    const range = selectOffsets(text, span[0], span[1]);
+    const target = range.startContainer.parentElement || text;
+    target.scrollIntoView({ block: "center" });
+  } catch {
+    // An offset past the end (the text changed since the search): stay at the top.
+  }
 }
 
 // `focus`: the excerpt a write touched (opened, not selected), else the one the address links to
@@ -43,6 +65,7 @@ export async function init(focus = null) {
   watchChunks();
   const excerpt = focus ? excerptByCode(focus.code) || focus : linkedExcerpt();
   const opening = excerpt ? focusExcerpt(excerpt, !focus) : null;
+  if (!excerpt && !focus) showLinkedText(text);
   performance.mark("coding:ready");
   performance.measure("coding:init", "coding:init", "coding:ready");
   await opening;
