@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coding', '0011_excerpt_change_reverses'),
-        ('study', '0003_document_set'),
+        ('study', '0005_saved_search_turn_unit'),
     ]
 
     operations = [
