@@ -143,11 +143,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses come from project owners and in
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True  # as before allauth: no "remember me" box
 ACCOUNT_FORMS = {"login": "research.forms.LoginForm"}
-# Password failures go through Concord's own throttle (above); allauth's limit stays for the
-# other attempts it counts under this name (second-factor codes, per account).
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Password failures go through Concord's own throttle (above). allauth's default rate limits
+# stay for the rest: second-factor codes (5 wrong per account in 5 minutes), password reset
+# e-mails, log-in attempts per client address.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+# allauth wants a verified address before a second factor is added (against someone who signed
+# up with another's address locking them out); Concord has no open sign-up, every account comes
+# from a project owner's invitation, and most addresses have no allauth record at all.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = os.environ.get("CONCORD_TOTP_ISSUER", "Concord")
 # WebAuthn needs https; a development server on http://localhost is allowed while DEBUG is on.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
