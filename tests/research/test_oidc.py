@@ -136,7 +136,11 @@ def test_an_invited_person_signs_on_instead_of_choosing_a_password(
     client, provider, project, owner
 ):
 
-    services.member_add(project=project, email="nora@uio.no", role=Role.CODER, invited_by=owner)
+    added = services.member_add(
+        project=project, email="nora@uio.no", role=Role.CODER, invited_by=owner
+    )
+    page = client.get(reverse("invitation-accept", args=[added.invitation.token]))
+    assert "Sign in with Feide instead" in page.content.decode()
     _sign_on(client, provider, email="nora@uio.no", email_verified=True)
     assert _signed_in_as(client) == "nora@uio.no"
     assert client.get(reverse("research:project-detail", args=[project.code])).status_code == 200
@@ -167,3 +171,27 @@ def test_a_proven_address_keeps_its_password(client, provider):
     _sign_on(client, provider, email="kari@uio.no", email_verified=True)
     kari.refresh_from_db()
     assert kari.check_password(PASSWORD)
+
+
+def test_single_sign_on_is_configured_from_the_environment():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CONCORD_"))}
+    env.update(
+        CONCORD_OIDC_SERVER_URL="https://auth.dataporten.no",
+        CONCORD_OIDC_NAME="Feide",
+        CONCORD_OIDC_PROVIDER_ID="feide",
+        CONCORD_OIDC_CLIENT_ID="client",
+        CONCORD_OIDC_CLIENT_SECRET="secret",
+    )
+    code = "import json, config.settings as s; print(json.dumps(s.SOCIALACCOUNT_PROVIDERS))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    app = json.loads(result.stdout)["openid_connect"]["APPS"][0]
+    assert app["provider_id"] == "feide" and app["name"] == "Feide"
+    assert app["client_id"] == "client" and app["secret"] == "secret"
+    assert app["settings"]["server_url"] == "https://auth.dataporten.no"
