@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from research import views as research_views
+
+# The admin signs in through the same page as everyone (second factor and throttle included),
+# never through its own password form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     # Sign-in, second factors, single sign-on and sessions (django-allauth, adapted in

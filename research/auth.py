@@ -15,6 +15,7 @@ failures counted during an outage still count once the cache is back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -94,7 +95,7 @@ def _count_in_cache(key: str) -> int:
 
 def login_failed(email: str, client: str) -> None:
     for key in _keys(email, client):
-        if _cache_call(lambda key=key: _count_in_cache(key)) is None:
+        if _cache_call(functools.partial(_count_in_cache, key)) is None:
             LoginFailure.objects.filter(created_at__lt=_window_start()).delete()
             LoginFailure.objects.create(key=key)
 

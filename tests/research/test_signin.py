@@ -314,3 +314,39 @@ def test_an_invitation_is_accepted_and_the_member_signed_in(client, project, own
     assert (
         _log_in(client, email="new@kommune.no", password="fjord and mountain 42").status_code == 302
     )
+
+
+def test_the_admin_signs_in_through_the_same_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    staff = UserFactory(email="admin@kommune.no", is_staff=True, is_superuser=True)
+    _log_in(client, email=staff.email)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_list_webauthn",
+        "mfa_generate_recovery_codes",
+        "usersessions_list",
+        "socialaccount_connections",
+        "account_email",
+        "account_change_password",
+        "account_reauthenticate",
+        "account_reset_password",
+        "account_signup",
+    ],
+)
+def test_the_account_pages_render_in_concords_frame(client, kari, name):
+    _log_in(client)
+    _confirm_password(client)
+    response = client.get(reverse(name), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="navbar-brand' in page  # templates/base.html around allauth's page
+    assert "<script>" not in page  # no inline code for the CSP to refuse
