@@ -182,6 +182,9 @@ if os.environ.get("CONCORD_OIDC_SERVER_URL"):
                         "CONCORD_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
                     ),
                     "scope": env_list("CONCORD_OIDC_SCOPES", "openid,profile,email"),
+                    # Providers that vouch for their institutions' addresses without sending
+                    # `email_verified` (Feide): addresses in these domains count as verified.
+                    "verified_email": env_list("CONCORD_OIDC_VERIFIED_EMAIL_DOMAINS"),
                 },
             }
         ],

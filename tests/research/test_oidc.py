@@ -122,6 +122,19 @@ def test_a_verified_claim_sent_as_a_string_is_not_trusted(client, provider):
     assert _signed_in_as(client) is None
 
 
+def test_a_domain_the_provider_vouches_for_counts_as_verified(client, provider, settings):
+    # Feide sends no `email_verified`: the administrator names the institutions' domains.
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+    app["settings"]["verified_email"] = ["uio.no"]
+    UserFactory(email="kari@uio.no")
+    UserFactory(email="per@gmail.com")
+    _sign_on(client, provider, email="kari@uio.no")
+    assert _signed_in_as(client) == "kari@uio.no"
+    client.post(reverse("account_logout"))
+    _sign_on(client, provider, sub="other", email="per@gmail.com")
+    assert _signed_in_as(client) is None
+
+
 def test_an_unknown_person_gets_no_account(client, provider):
     count = User.objects.count()
     response = _sign_on(client, provider, email="stranger@uio.no", email_verified=True)
