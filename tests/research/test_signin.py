@@ -350,3 +350,20 @@ def test_the_account_pages_render_in_concords_frame(client, kari, name):
     page = response.content.decode()
     assert 'class="navbar-brand' in page  # templates/base.html around allauth's page
     assert "<script>" not in page  # no inline code for the CSP to refuse
+
+
+def test_the_migration_records_addresses_proven_by_accepted_invitations(project, owner):
+    from importlib import import_module
+
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+
+    migration = import_module("research.migrations.0005_project_require_second_factor")
+    accepted = services.member_add(
+        project=project, email="a@kommune.no", role=Role.CODER, invited_by=owner
+    ).invitation
+    services.member_add(project=project, email="b@kommune.no", role=Role.CODER, invited_by=owner)
+    accepted.accepted_at = accepted.created_at
+    accepted.save()
+    migration.verified_addresses(apps, None)
+    assert list(EmailAddress.objects.values_list("email", "verified")) == [("a@kommune.no", True)]
