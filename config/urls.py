@@ -9,6 +9,8 @@ from research import views as research_views
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
+    # Before allauth's own page at this address (its name, account_email, leads here).
+    path("accounts/email/", research_views.email_managed_by_owners),
     # Sign-in, second factors, single sign-on and sessions (django-allauth, adapted in
     # research/auth.py); the rules for each URL are in tests/rules/accounts.py.
     path("accounts/", include("allauth.urls")),

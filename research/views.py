@@ -260,3 +260,12 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
         next_url = ""
     context = {"next": next_url, "site_wide": second_factor_required_everywhere()}
     return render(request, "mfa/second_factor_required.html", context)
+
+
+@login_required
+def email_managed_by_owners(request: HttpRequest) -> HttpResponse:
+    """Stands in for allauth's e-mail page: project owners find people by their address
+    (research.services.member_add), so nobody moves their account onto an address they have
+    not proven; an administrator changes it in the admin."""
+    messages.info(request, _("To change your e-mail address, ask the server's administrator."))
+    return redirect("profile")

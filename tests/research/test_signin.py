@@ -367,3 +367,14 @@ def test_the_migration_records_addresses_proven_by_accepted_invitations(project,
     accepted.save()
     migration.verified_addresses(apps, None)
     assert list(EmailAddress.objects.values_list("email", "verified")) == [("a@kommune.no", True)]
+
+
+def test_nobody_moves_their_account_to_another_address(client, kari):
+    from allauth.account.models import EmailAddress
+
+    _log_in(client)
+    _confirm_password(client)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "per@kommune.no"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("profile")
+    assert not EmailAddress.objects.filter(email="per@kommune.no").exists()
