@@ -53,9 +53,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of security keys
     "crispy_forms",
     "crispy_bootstrap5",
     "template_partials",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "research",
     "coding",
     "cases",
@@ -71,6 +78,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # A project that asks for a second factor sends a member without one to set it up
+    # (research.access decides; this only turns its answer into a page).
+    "research.auth.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -103,10 +115,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "research.User"
-AUTHENTICATION_BACKENDS = ["research.auth.EmailBackend"]
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "research:project-list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -114,9 +126,69 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Failed-login throttling: this many failures per e-mail address (and per client address)
-# within the window lock further attempts until the window passes.
+# within the window lock further attempts until the window passes (research/auth.py; it
+# counts in the database while Redis is down).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CONCORD_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("CONCORD_LOGIN_FAILURE_WINDOW", "900"))
+
+# Sign-in (django-allauth): e-mail and password, second factors, single sign-on, sessions.
+# There is no open sign-up: a project owner adds people by e-mail (research.auth adapters).
+ACCOUNT_ADAPTER = "research.auth.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "research.auth.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"  # mirrors the e-mail address (research.User)
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses come from project owners and invitation links
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = True  # as before allauth: no "remember me" box
+ACCOUNT_FORMS = {"login": "research.forms.LoginForm"}
+# Password failures go through Concord's own throttle (above). allauth's default rate limits
+# stay for the rest: second-factor codes (5 wrong per account in 5 minutes), password reset
+# e-mails, log-in attempts per client address.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# allauth wants a verified address before a second factor is added (against someone who signed
+# up with another's address locking them out); Concord has no open sign-up, every account comes
+# from a project owner's invitation, and most addresses have no allauth record at all.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_TOTP_ISSUER = os.environ.get("CONCORD_TOTP_ISSUER", "Concord")
+# WebAuthn needs https; a development server on http://localhost is allowed while DEBUG is on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Every project then asks its members for a second factor (a project can also ask by itself).
+REQUIRE_SECOND_FACTOR = env_bool("CONCORD_REQUIRE_2FA", False)
+# Sessions are recorded at sign-in; tracking every request would add queries to every page.
+USERSESSIONS_TRACK_ACTIVITY = False
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# A single sign-on account is matched to a Concord account by the e-mail address the identity
+# provider says it has VERIFIED (research.auth.SocialAccountAdapter refuses the rest).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+if os.environ.get("CONCORD_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": os.environ.get("CONCORD_OIDC_PROVIDER_ID", "sso"),
+                "name": os.environ.get("CONCORD_OIDC_NAME", "single sign-on"),
+                "client_id": os.environ.get("CONCORD_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("CONCORD_OIDC_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": os.environ["CONCORD_OIDC_SERVER_URL"],
+                    "token_auth_method": os.environ.get(
+                        "CONCORD_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
+                    ),
+                    "scope": env_list("CONCORD_OIDC_SCOPES", "openid,profile,email"),
+                    # Providers that vouch for their institutions' addresses without sending
+                    # `email_verified` (Feide): addresses in these domains count as verified.
+                    "verified_email": env_list("CONCORD_OIDC_VERIFIED_EMAIL_DOMAINS"),
+                },
+            }
+        ],
+    }
 INVITATION_DAYS = 14
 
 LANGUAGE_CODE = "en"
@@ -153,9 +225,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("CONCORD_UPLOAD_MAX_FILES", "2
 # Redis serves Celery and the cache when configured; otherwise everything runs in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Sign-in counts attempts in the cache: while Redis is down it falls back to a per-process
+    # memory (with a logged warning) rather than answering 500.
+    CACHES = {"default": {"BACKEND": "research.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -26,3 +26,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every test signs in from 127.0.0.1: allauth's 30 log-ins a minute per address would trip a
+# browser test run; the limits themselves are tested with their own numbers.
+ACCOUNT_RATE_LIMITS = {"login": "1000/m/ip"}

@@ -3,6 +3,12 @@
 Outsiders get a 404 for anything in a project (never a 403, so a project's existence is not
 revealed); members whose role lacks the capability get a 403.
 
+A project may ask its members for a second factor (`Project.require_second_factor`, or every
+project when the site sets CONCORD_REQUIRE_2FA). The rule is here, in `access_project`, because
+every project page passes through it: a member without a second factor gets
+`SecondFactorRequired`, which research.auth.SecondFactorMiddleware answers with a page saying
+why and where to set one up. Outsiders still get their 404 first.
+
 How the layer is split. `research` imports no other app, so this module holds the whole POLICY
 and the generic doors, and never names a coding or cases model:
 
@@ -34,6 +40,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TypeVar
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -170,6 +178,29 @@ def codings_scope(membership: Membership, *, for_edit: bool = False) -> Scope:
     return Scope.NONE
 
 
+# --- second factor ---------------------------------------------------------------------------
+
+
+class SecondFactorRequired(PermissionDenied):
+    """The project asks for a second factor and the member has none yet."""
+
+
+def second_factor_required_everywhere() -> bool:
+    return bool(settings.REQUIRE_SECOND_FACTOR)
+
+
+def second_factor_required(project: Project) -> bool:
+    """Projects holding transcripts may insist on it; the site may insist for every project."""
+    return second_factor_required_everywhere() or project.require_second_factor
+
+
+def has_second_factor(user) -> bool:
+    """An authenticator app (TOTP) or a security key/passkey; recovery codes alone are a
+    spare, not a factor one signs in with."""
+    kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return Authenticator.objects.filter(user=user, type__in=kinds).exists()
+
+
 # --- doors -----------------------------------------------------------------------------------
 
 
@@ -184,6 +215,8 @@ def access_project(user, project_code: uuid.UUID | str, need: Capability) -> Mem
     )
     if membership is None:
         raise Http404
+    if second_factor_required(membership.project) and not has_second_factor(user):
+        raise SecondFactorRequired
     if not has_capability(membership, need):
         raise PermissionDenied
     return membership

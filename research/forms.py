@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from research import auth
 from research.models import LONG_EXCERPT, Project, Role, User
 
 
@@ -19,33 +19,14 @@ class CrispyMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True})
-    )
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form in Concord's words (e-mail, as everywhere else here)."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed log-in attempts. Wait a few minutes and try again, or reset "
-            "your password."
-        ),
-    }
-
-    def _client(self) -> str:
-        return (self.request.META.get("REMOTE_ADDR") or "unknown") if self.request else "unknown"
-
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        if auth.login_is_locked(email, self._client()):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            auth.login_failed(email, self._client())
-            raise
-        auth.login_succeeded(email, self._client())
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
 class ProfileForm(CrispyMixin, forms.ModelForm):
@@ -79,6 +60,7 @@ class ProjectForm(CrispyMixin, forms.ModelForm):
             "blind_coding",
             "coders_may_create_codes",
             "long_excerpt",
+            "require_second_factor",
         ]
         widgets = {
             "research_question": forms.Textarea(attrs={"rows": 2}),

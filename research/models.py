@@ -88,6 +88,15 @@ class Project(models.Model):
             "that ran on to the end of a document is not kept by mistake."
         ),
     )
+    require_second_factor = models.BooleanField(
+        _("members must use a second factor"),
+        default=False,
+        help_text=_(
+            "For projects holding transcripts or other personal data: members without an "
+            "authenticator app or security key are asked to set one up before they can open "
+            "the project."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import uuid
 
+from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +21,7 @@ from research.access import (
     access_project,
     can_for,
     may_restore_projects,
+    second_factor_required_everywhere,
 )
 from research.forms import (
     InvitationAcceptForm,
@@ -237,9 +240,32 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             password=form.cleaned_data["new_password1"],
             display_name=form.cleaned_data["display_name"],
         )
-        login(request, user, backend="research.auth.EmailBackend")
         messages.success(request, _("Welcome to Concord."))
-        return redirect("research:project-detail", project=invitation.project.code)
+        # allauth's login, so a second factor set up in the meantime is still asked for.
+        project_url = reverse(
+            "research:project-detail", kwargs={"project": invitation.project.code}
+        )
+        return perform_login(request, user, redirect_url=project_url)
     return render(
         request, "registration/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+@login_required
+@require_GET
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Where a member is sent when a project asks for a second factor they have not set up."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    context = {"next": next_url, "site_wide": second_factor_required_everywhere()}
+    return render(request, "mfa/second_factor_required.html", context)
+
+
+@login_required
+def email_managed_by_owners(request: HttpRequest) -> HttpResponse:
+    """Stands in for allauth's e-mail page: project owners find people by their address
+    (research.services.member_add), so nobody moves their account onto an address they have
+    not proven; an administrator changes it in the admin."""
+    messages.info(request, _("To change your e-mail address, ask the server's administrator."))
+    return redirect("profile")

@@ -28,16 +28,23 @@ ROLE_CAPABILITIES = {
 EXEMPT_NAMESPACES = {"admin"}
 
 
-def _walk(patterns, namespace: str = "") -> Iterator[tuple[str, list[str]]]:
+def _kwargs(pattern) -> tuple[str, ...]:
+    # Named groups cover path converters and re_path groups alike (allauth uses both).
+    return tuple(pattern.regex.groupindex)
+
+
+def _walk(
+    patterns, namespace: str = "", outer: tuple[str, ...] = ()
+) -> Iterator[tuple[str, tuple[str, ...]]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
             if ns in EXEMPT_NAMESPACES:
                 continue
             prefix = f"{namespace}{ns}:" if ns else namespace
-            yield from _walk(entry.url_patterns, prefix)
+            yield from _walk(entry.url_patterns, prefix, outer + _kwargs(entry.pattern))
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", tuple(entry.pattern.converters)
+            yield f"{namespace}{entry.name}", outer + _kwargs(entry.pattern)
 
 
 ALL_URLS = sorted(set(_walk(get_resolver().url_patterns)), key=lambda item: item[0])

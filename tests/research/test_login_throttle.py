@@ -33,10 +33,11 @@ def working_cache(settings):
 
 @pytest.fixture
 def redis_down(settings):
-    # The real Redis backend, pointed at a port where nothing listens: every call raises.
+    # The production backend, pointed at a port where nothing listens: every call to Redis
+    # raises; allauth's counters fall back to memory, the password throttle to the database.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "research.cache.FailSafeRedisCache",
             "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
         }
     }
@@ -54,12 +55,18 @@ def kari():
 
 
 def _log_in(client, password, email=EMAIL):
-    return client.post(reverse("login"), {"username": email, "password": password})
+    return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
 def test_the_cache_backend_really_raises(redis_down):
     with pytest.raises(Exception, match="(?i)connect"):
-        cache.get("anything")
+        cache.strict.get("anything")
+
+
+def test_the_fail_safe_cache_answers_from_memory_with_a_warning(redis_down, caplog):
+    assert cache.add("key", 1) is True
+    assert cache.get("key") == 1
+    assert "Cache unavailable" in caplog.text
 
 
 def test_logging_in_works_while_redis_is_down(client, kari, redis_down):
