@@ -17,6 +17,7 @@ from coding.models.documents import (
     TextVersion,
 )
 from coding.models.excerpts import Coding, Excerpt, ExcerptAction, ExcerptChange
+from coding.models.pseudonyms import Pseudonym, PseudonymPolicy
 from coding.models.reconciliation import (
     Candidate,
     CandidateComment,
@@ -54,6 +55,8 @@ __all__ = [
     "Excerpt",
     "ExcerptAction",
     "ExcerptChange",
+    "Pseudonym",
+    "PseudonymPolicy",
     "ReconcilerMode",
     "Reconciliation",
     "ReconciliationDocument",
