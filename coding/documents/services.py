@@ -26,6 +26,7 @@ from coding.ingest import IngestError, extract, ocr, sniff_type
 from coding.ingest.extract import LABELS
 from coding.ingest.zipcheck import check_zip
 from coding.models import Document, DocumentStatus, Excerpt, TextVersion
+from coding.pseudonyms import services as pseudonyms
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
 from research.models import Project
 
@@ -460,6 +461,11 @@ def _store_extraction(
     document.status = DocumentStatus.READY
     document.error = ""
     document.save()
+    if document.pseudonymised_version is not None:
+        # A pseudonymised document read again (running lines, OCR, a new file) gets the list
+        # again in the same transaction: its identifying words never show, even for a moment.
+        pseudonyms.document_pseudonymise(document_id=document.pk, user=requested_by)
+        document.refresh_from_db()
     return {
         "document": str(document.code),
         "title": document.title,

@@ -9,11 +9,13 @@ import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coding.models import Document, Excerpt, ExcerptChange, Pseudonym, TextVersion
+from coding.models import Assignment, Document, Excerpt, ExcerptChange, Pseudonym, TextVersion
 from research.jobs import job_run_inline
 from research.models import Job
+from tests.coding.documents.helpers import upload_one
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -272,8 +274,6 @@ def test_an_owner_deletes_the_original(
 def test_an_edit_with_the_version_loaded_before_pseudonymisation_is_a_409(
     project, lead, coder, coded
 ):
-    from coding.models import Assignment
-
     document = coded["partial"].document
     Assignment.objects.create(document=document, coder=coder)
     _list(client_for(lead), project)
@@ -310,3 +310,27 @@ def test_an_empty_list_is_not_applied(project, lead, transcript):
     response = client_for(lead).post(url("pseudonyms-apply", project), follow=True)
     assert "The list is empty" in response.content.decode()
     assert not Job.objects.filter(kind="pseudonyms.apply").exists()
+
+
+def test_a_pseudonymised_document_read_again_is_pseudonymised_again(
+    project, lead, django_capture_on_commit_callbacks
+):
+    document = upload_one(
+        lead, project, "intervju.txt", TRANSCRIPT.encode(), django_capture_on_commit_callbacks
+    )
+    _list(client_for(lead), project)
+    _pseudonymise(client_for(lead), document)
+    replace = url("document-replace", project, document=document.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(lead).post(
+            replace, {"file": SimpleUploadedFile("ny.txt", b"Ola Hansen svarte Kari Nordmann.")}
+        )
+    document.refresh_from_db()
+    assert document.text == "Person B svarte Informant 1."
+    assert document.pseudonymised_version == document.text_version
+
+
+def test_the_documents_page_links_the_list_for_leads_only(project, lead, coder):
+    link = url("pseudonym-list", project)
+    assert link in client_for(lead).get(url("document-list", project)).content.decode()
+    assert link not in client_for(coder).get(url("document-list", project)).content.decode()
