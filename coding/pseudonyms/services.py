@@ -29,6 +29,7 @@ from coding.models import (
     ExcerptChange,
     Pseudonym,
     PseudonymPolicy,
+    ReconciliationDocument,
     TextVersion,
 )
 from coding.pseudonyms.mapping import (
@@ -87,6 +88,13 @@ def document_pseudonymise(*, document_id: int, user) -> dict[str, Any]:
     Returns what changed. Applying again with the same list changes nothing.
     """
     document = Document.objects.select_for_update().get(pk=document_id)
+    if ReconciliationDocument.objects.filter(document=document, active=True).exists():
+        # Candidates point at the text as the coders coded it: moving it under them would
+        # misplace what the reconcilers decide.
+        raise ValidationError(
+            _("“%(title)s” is being reconciled: close the reconciliation, then apply the list.")
+            % {"title": document.title}
+        )
     replacements = project_replacements(project=document.project)
     problems = list_problems(replacements)
     if problems:
@@ -218,13 +226,18 @@ def documents_pseudonymise(*, project: Project, user, report=None) -> dict[str, 
         Document.objects.for_project(project).ready().order_by("pk").values_list("pk", flat=True)
     )
     replaced = changed = 0
+    skipped: list[str] = []
     for index, document_id in enumerate(ids, start=1):
-        outcome = document_pseudonymise(document_id=document_id, user=user)
+        try:
+            outcome = document_pseudonymise(document_id=document_id, user=user)
+        except ValidationError as exc:  # one document being reconciled stops no other
+            skipped.append(" ".join(exc.messages))
+            continue
         replaced += outcome["replaced"]
         changed += outcome["changed"]
         if report:
             report(int(100 * index / max(len(ids), 1)), f"{index} of {len(ids)} documents")
-    return {"documents": len(ids), "changed": changed, "replaced": replaced}
+    return {"documents": len(ids), "changed": changed, "replaced": replaced, "skipped": skipped}
 
 
 @transaction.atomic

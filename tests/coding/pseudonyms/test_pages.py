@@ -12,7 +12,16 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coding.models import Assignment, Document, Excerpt, ExcerptChange, Pseudonym, TextVersion
+from coding.models import (
+    Assignment,
+    Document,
+    Excerpt,
+    ExcerptChange,
+    Pseudonym,
+    Reconciliation,
+    ReconciliationDocument,
+    TextVersion,
+)
 from research.jobs import job_run_inline
 from research.models import Job
 from tests.coding.documents.helpers import upload_one
@@ -334,3 +343,18 @@ def test_the_documents_page_links_the_list_for_leads_only(project, lead, coder):
     link = url("pseudonym-list", project)
     assert link in client_for(lead).get(url("document-list", project)).content.decode()
     assert link not in client_for(coder).get(url("document-list", project)).content.decode()
+
+
+def test_a_document_being_reconciled_is_left_alone_with_a_reason(project, lead, coded):
+    document = coded["partial"].document
+    reconciliation = Reconciliation.objects.create(project=project, opened_by=lead)
+    ReconciliationDocument.objects.create(reconciliation=reconciliation, document=document)
+    _list(client_for(lead), project)
+    response = _pseudonymise(client_for(lead), document)
+    assert "is being reconciled" in response.content.decode()
+    client_for(lead).post(url("pseudonyms-apply", project))
+    job = Job.objects.get(project=project, kind="pseudonyms.apply")
+    job_run_inline(job)
+    assert job.status == "succeeded" and len(job.result["skipped"]) == 1
+    document.refresh_from_db()
+    assert document.text == TRANSCRIPT and document.pseudonymised_version is None
