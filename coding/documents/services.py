@@ -408,7 +408,9 @@ def document_ingest(
 def _store_extraction(
     *, document_id: int, extraction, keep_title: bool, new_version: str = "", requested_by=None
 ) -> dict[str, Any]:
-    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    # NO KEY: excerpt log inserts (KEY SHARE on this row) must not wait for us while we wait
+    # for their excerpts (coding/pseudonyms/services.py says more).
+    document = Document.objects.select_for_update(no_key=True).filter(pk=document_id).first()
     if document is None:
         raise JobError(_("The document was deleted while it was being read."))
     moved = flagged = 0

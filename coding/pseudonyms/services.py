@@ -87,7 +87,10 @@ def document_pseudonymise(*, document_id: int, user) -> dict[str, Any]:
 
     Returns what changed. Applying again with the same list changes nothing.
     """
-    document = Document.objects.select_for_update().get(pk=document_id)
+    # FOR NO KEY UPDATE: it waits for excerpt writes that share-lock the row (the text version
+    # check) but not for the key-share lock every insert referencing the document takes (an
+    # excerpt log entry), which a coder holding an excerpt lock may need while we wait for it.
+    document = Document.objects.select_for_update(no_key=True).get(pk=document_id)
     if ReconciliationDocument.objects.filter(document=document, active=True).exists():
         # Candidates point at the text as the coders coded it: moving it under them would
         # misplace what the reconcilers decide.
@@ -244,7 +247,7 @@ def documents_pseudonymise(*, project: Project, user, report=None) -> dict[str, 
 def document_original_delete(*, document: Document) -> int:
     """Delete a pseudonymised document's original texts and uploaded file (an owner asked for
     it): the pseudonymised text becomes the only one. Returns how many versions went."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
     if document.pseudonymised_version is None:
         raise ValidationError(_("This document has not been pseudonymised."))
     deleted, _rows = TextVersion.objects.filter(document=document, private=True).delete()
