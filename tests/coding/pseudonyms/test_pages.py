@@ -358,3 +358,18 @@ def test_a_document_being_reconciled_is_left_alone_with_a_reason(project, lead, 
     assert job.status == "succeeded" and len(job.result["skipped"]) == 1
     document.refresh_from_db()
     assert document.text == TRANSCRIPT and document.pseudonymised_version is None
+
+
+def test_the_list_page_reads_a_fixed_number_of_queries(
+    project, lead, transcript, django_assert_max_num_queries
+):
+    client = client_for(lead)
+    _list(client, project)
+    client.get(url("pseudonym-list", project))  # warm the session and the membership caches
+    with django_assert_max_num_queries(12) as few:
+        client.get(url("pseudonym-list", project))
+    for n in range(5):
+        DocumentFactory(project=project, text=f"Ola Hansen {n}.\n\nOla Hansen møtte Per Olsen.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url("pseudonym-list", project))
+    assert len(page.context["documents"]) == 6
