@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from coding.documents.versions import text_version_archive
@@ -61,9 +61,16 @@ def pseudonym_add(*, project: Project, original: str, replacement: str, user) ->
     problem = list_check(project_replacements(project=project), Replacement(original, replacement))
     if problem:
         raise ValidationError(problem)
-    return Pseudonym.objects.create(
-        project=project, original=original[:200], replacement=replacement[:200], created_by=user
-    )
+    try:
+        with transaction.atomic():  # two leads adding the first entry at once: one wins
+            return Pseudonym.objects.create(
+                project=project,
+                original=original[:200],
+                replacement=replacement[:200],
+                created_by=user,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("“%(s)s” is already on the list.") % {"s": original}) from exc
 
 
 def pseudonym_remove(*, pseudonym: Pseudonym) -> None:

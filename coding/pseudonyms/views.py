@@ -23,11 +23,14 @@ from research.jobs import jobs_broker_available
 
 def _list_page(request: HttpRequest, membership, form: PseudonymForm) -> HttpResponse:
     project = membership.project
+    pseudonyms = selectors.pseudonym_list(project=project)
     context = {
         "membership": membership,
         "project": project,
         "form": form,
-        "pseudonyms": selectors.pseudonym_list(project=project),
+        "pseudonyms": pseudonyms,
+        # Suggestions are numbered after the list, so one click never reuses a replacement.
+        "first_number": len(pseudonyms) + 1,
         "suggestions": selectors.project_suggestions(project=project),
         "documents": selectors.document_states(project=project),
         "is_owner": has_capability(membership, Capability.ADMINISTER),

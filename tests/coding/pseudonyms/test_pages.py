@@ -115,12 +115,15 @@ def test_the_page_suggests_speakers_and_recurring_names_with_counts(project, lea
     # One click: the suggestion's form posts the string with a numbered replacement.
     body = page.content.decode()
     assert 'name="original" value="Kari Nordmann"' in body
+    assert 'name="replacement" value="Informant 1"' in body
     added = client_for(lead).post(
         url("pseudonym-add", project), {"original": "Kari Nordmann", "replacement": "Informant 1"}
     )
     assert added.status_code == 302
     again = client_for(lead).get(url("pseudonym-list", project))
     assert "Kari Nordmann" not in {s.text for s in again.context["suggestions"]}
+    # Numbered after the list: the next one-click replacement is not "Informant 1" again.
+    assert 'name="replacement" value="Informant 1"' not in again.content.decode()
 
 
 def test_a_replacement_that_is_itself_identifying_is_refused_with_a_reason(project, lead):
