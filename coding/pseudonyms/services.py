@@ -229,7 +229,7 @@ def _scrub_excerpt_log(*, document: Document, replacements: list[Replacement]) -
     ExcerptChange.objects.bulk_update(changed, ["before", "after"])
 
 
-def documents_pseudonymise(*, project: Project, user, report=None) -> dict[str, int]:
+def documents_pseudonymise(*, project: Project, user, report=None) -> dict[str, Any]:
     """Apply the list to every ready document of the project, one transaction each (a large
     project runs this as a job: coding/pseudonyms/jobs.py)."""
     ids = list(
