@@ -316,6 +316,8 @@ def test_applying_to_all_documents_runs_as_a_job(project, lead, coded):
     assert other.text == "Person B skrev planen.\n\nPerson B."
     page = client_for(lead).get(url("pseudonym-list", project))
     assert all(state.pseudonymised for state in page.context["documents"])
+    job_page = client_for(lead).get(response["Location"])
+    assert job_page.status_code == 200 and "Pseudonymising documents" in job_page.content.decode()
 
 
 def test_an_empty_list_is_not_applied(project, lead, transcript):
