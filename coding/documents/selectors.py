@@ -162,6 +162,7 @@ def document_reading_fields(data: dict) -> dict:
         "file_properties": data.get("file_properties", {}),
         "ocr": data.get("ocr", {}),
         "text_version": int(data.get("text_version", 1)),
+        "pseudonymised_version": data.get("pseudonymised_version"),
     }
 
 
@@ -201,6 +202,8 @@ def document_export(*, project: Project) -> list[dict]:
             "file_properties": document.file_properties,
             "ocr": document.ocr,
             "text_version": document.text_version,
+            "pseudonymised_version": document.pseudonymised_version,
+            # Texts from before pseudonymisation stay on the server (owners only).
             "text_versions": [
                 {
                     "number": version.number,
@@ -213,6 +216,7 @@ def document_export(*, project: Project) -> list[dict]:
                     "created_at": version.created_at.isoformat(),
                 }
                 for version in document.text_versions.all()
+                if not version.private
             ],
             "created_at": document.created_at.isoformat(),
             "created_by": document.created_by.email if document.created_by else None,

@@ -27,6 +27,7 @@ from coding.ingest.extract import LABELS
 from coding.ingest.language import detect_language
 from coding.ingest.zipcheck import check_zip
 from coding.models import Document, DocumentStatus, Excerpt, TextVersion
+from coding.pseudonyms import services as pseudonyms
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
 from research.models import Project
 
@@ -408,7 +409,9 @@ def document_ingest(
 def _store_extraction(
     *, document_id: int, extraction, keep_title: bool, new_version: str = "", requested_by=None
 ) -> dict[str, Any]:
-    document = Document.objects.select_for_update().filter(pk=document_id).first()
+    # NO KEY: excerpt log inserts (KEY SHARE on this row) must not wait for us while we wait
+    # for their excerpts (coding/pseudonyms/services.py says more).
+    document = Document.objects.select_for_update(no_key=True).filter(pk=document_id).first()
     if document is None:
         raise JobError(_("The document was deleted while it was being read."))
     moved = flagged = 0
@@ -464,6 +467,11 @@ def _store_extraction(
     document.status = DocumentStatus.READY
     document.error = ""
     document.save()
+    if document.pseudonymised_version is not None:
+        # A pseudonymised document read again (running lines, OCR, a new file) gets the list
+        # again in the same transaction: its identifying words never show, even for a moment.
+        pseudonyms.document_pseudonymise(document_id=document.pk, user=requested_by)
+        document.refresh_from_db()
     return {
         "document": str(document.code),
         "title": document.title,

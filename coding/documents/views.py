@@ -41,6 +41,7 @@ def page_context(membership: Membership, **extra) -> dict:
         "membership": membership,
         "project": membership.project,
         "can_manage": has_capability(membership, Capability.MANAGE),
+        "can_administer": has_capability(membership, Capability.ADMINISTER),
         **extra,
     }
 
@@ -98,6 +99,8 @@ def document_download(
 ) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     doc = document_of(membership, document)
+    if doc.pseudonymised_version is not None:  # the uploaded file names who was pseudonymised
+        access_project(request.user, project, Capability.ADMINISTER)
     if not doc.original.name or not doc.original.storage.exists(doc.original.name):
         raise Http404
     name = doc.original_name or doc.original.name.rsplit("/", 1)[-1]

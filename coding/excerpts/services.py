@@ -341,12 +341,12 @@ def excerpt_create_in_vivo(
 
 
 def _lock_excerpt(excerpt: Excerpt, *, expected: int | None, for_delete: bool = False) -> Excerpt:
-    """The excerpt's row, locked, if its version is still `expected` (None: any). NO KEY for
-    edits, so codings being added elsewhere (their foreign keys take KEY SHARE) do not wait for
-    it; a delete needs the full lock."""
-    rows = Excerpt.objects.select_for_update(no_key=not for_delete).select_related("document")
+    """The excerpt's row, locked, if its version is still `expected` (None: any); NO KEY for
+    edits (codings added elsewhere take KEY SHARE), the full lock for a delete. The row only:
+    a new text version locks the document first, then the excerpts (never the other way)."""
+    locked = Excerpt.objects.select_for_update(no_key=not for_delete, of=("self",))
     # By public code, not pk: a restored excerpt is the same excerpt with a new row.
-    row = rows.filter(code=excerpt.code).first()
+    row = locked.select_related("document").filter(code=excerpt.code).first()
     if row is None:
         project_id = excerpt.document.project_id
         raise ExcerptGone(excerpt_deletion(project=project_id, excerpt_code=excerpt.code))

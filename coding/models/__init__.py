@@ -18,6 +18,7 @@ from coding.models.documents import (
     TextVersion,
 )
 from coding.models.excerpts import Coding, Excerpt, ExcerptAction, ExcerptChange
+from coding.models.pseudonyms import Pseudonym, PseudonymPolicy
 from coding.models.reconciliation import (
     Candidate,
     CandidateComment,
@@ -56,6 +57,8 @@ __all__ = [
     "Excerpt",
     "ExcerptAction",
     "ExcerptChange",
+    "Pseudonym",
+    "PseudonymPolicy",
     "ReconcilerMode",
     "Reconciliation",
     "ReconciliationDocument",

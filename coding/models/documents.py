@@ -84,6 +84,9 @@ class Document(models.Model):
     running_lines_kept = models.BooleanField(default=False)
     # Which version of the text `text` is; earlier versions are kept as TextVersion rows.
     text_version = models.PositiveIntegerField(default=1)
+    # The text version the project's pseudonym list was last applied to (None: never). When it
+    # is set, earlier versions and the uploaded file hold identifying text: owners only.
+    pseudonymised_version = models.PositiveIntegerField(null=True, blank=True)
     char_count = models.PositiveIntegerField(default=0)
     page_count = models.PositiveIntegerField(default=0)
 
@@ -155,6 +158,8 @@ class TextVersion(models.Model):
     pages = models.JSONField(default=list, blank=True)
     paragraphs = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=300)
+    # Holds identifying text (it came before pseudonymisation): owners only, never exported.
+    private = models.BooleanField(default=False)
     excerpts_moved = models.PositiveIntegerField(default=0)
     excerpts_flagged = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.db.models import Prefetch
 
 from cases.models import AttributeDefinition, AttributeType, Case
+from cases.selectors.readers import case_settings_of
 from coding.codebook.selectors import codebook_exchange_nodes
 from coding.models import Code, Coding, Document, DocumentSet, DocumentStatus, Excerpt
 from research.models import Project, User
@@ -147,6 +148,9 @@ def _cases(project: Project) -> tuple[list[RefiVariable], list[RefiCase]]:
     definitions = list(AttributeDefinition.objects.filter(project=project).order_by("position"))
     variables = [RefiVariable(str(d.code), d.name, VARIABLE_TYPE[d.type]) for d in definitions]
     cases = []
+    # A project that shows case pseudonyms only ("anonymize") shares no case names or
+    # descriptions in a file that leaves the server either.
+    anonymize = case_settings_of(project).anonymize
     rows = Case.objects.for_project(project).prefetch_related(
         "attribute_values__definition", "documents"
     )
@@ -159,8 +163,8 @@ def _cases(project: Project) -> tuple[list[RefiVariable], list[RefiCase]]:
         cases.append(
             RefiCase(
                 guid=str(case.code),
-                name=case.name,
-                description=case.description,
+                name=case.label(anonymize),
+                description="" if anonymize else case.description,
                 values=values,
                 source_guids=sorted(
                     str(d.code) for d in case.documents.all() if d.status == DocumentStatus.READY

@@ -10,6 +10,7 @@ import xmlschema
 from django.urls import reverse
 from lxml import etree
 
+from cases.models import Case, CaseSettings
 from coding.models import Code, Excerpt
 from research.jobs import job_run_inline
 from research.models import Job
@@ -88,7 +89,8 @@ def test_the_export_is_a_valid_project_with_every_excerpt_coder_code_and_memo(bu
     codes = {c.get("guid") for c in root.iterfind(".//q:Code", NS)}
     assert codes == set(Code.objects.filter(project=built).values_list("exchange_guid", flat=True))
 
-    (case,) = [c for c in root.iterfind(".//q:Case", NS) if c.get("name") == "Bjørkvik"]
+    # The project anonymizes its cases: the file names them by their pseudonyms.
+    (case,) = [c for c in root.iterfind(".//q:Case", NS) if c.get("name") == "Alpha"]
     assert len(case.findall("q:SourceRef", NS)) == 2
     values = [v[1].text for v in case.iterfind("q:VariableValue", NS)]
     assert sorted(values) == sorted(["12500.0", "Nord", "true", "2020-01-02"])
@@ -122,3 +124,13 @@ def test_an_empty_project_exports_as_a_valid_file(project, lead):
 def test_utf16_positions_convert_both_ways(text):
     points = list(range(len(text) + 1))
     assert from_utf16(text, to_utf16(text, points)) == points
+
+
+def test_an_anonymizing_project_exports_case_pseudonyms_only(built):
+    Case.objects.filter(project=built, name="Bjørkvik").update(description="Bjørkvik i nord")
+    client = client_for(built.memberships.get(role="lead").user)
+    cases = export(client, built).read("project.qde").decode().split("<Cases>")[1]
+    assert "Bjørkvik" not in cases and 'name="Alpha"' in cases
+    CaseSettings.objects.filter(project=built).update(anonymize=False)
+    cases = export(client, built).read("project.qde").decode().split("<Cases>")[1]
+    assert 'name="Bjørkvik"' in cases and "Bjørkvik i nord" in cases
