@@ -118,6 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CONCORD_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("CONCORD_LOGIN_FAILURE_WINDOW", "900"))
 INVITATION_DAYS = 14
+# The audit trail keeps entries this many days (default three years); `manage.py audit_prune`
+# and the daily beat task delete older ones.
+AUDIT_RETENTION_DAYS = int(os.environ.get("CONCORD_AUDIT_RETENTION_DAYS", str(3 * 365)))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -190,6 +193,7 @@ JOB_HEARTBEAT_STALE_SECONDS = int(os.environ.get("CONCORD_JOB_HEARTBEAT_STALE_SE
 JOB_MAX_ATTEMPTS = int(os.environ.get("CONCORD_JOB_MAX_ATTEMPTS", "3"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "research.jobs_sweep", "schedule": JOB_SWEEP_SECONDS},
+    "prune-audit-trail": {"task": "research.audit_prune", "schedule": 24 * 60 * 60},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

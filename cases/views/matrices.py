@@ -34,6 +34,7 @@ from cases.selectors.readers import case_settings_of
 from cases.services import matrices as matrix_services
 from cases.views.common import download, form_page, render_page, save_posted
 from research.access import Capability, access_project
+from research.audit import audit_export
 from research.http import unknown_format
 
 # --- matrices -------------------------------------------------------------------------------
@@ -324,5 +325,13 @@ def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
         matrix=matrix_obj, membership=membership, anonymize=anonymize
     )
     content_type, extension = exports.FORMATS[fmt]
+    audit_export(
+        project=membership.project_id,
+        actor=request.user,
+        export="matrix",
+        fmt=fmt,
+        matrix=str(matrix_obj.code),
+        name=matrix_obj.name,
+    )
     data = exports.render(matrix_selectors.matrix_table(view), fmt)
     return download(data, f"{slugify(matrix_obj.name) or 'matrix'}.{extension}", content_type)
