@@ -46,7 +46,9 @@ def member_remove_view(request: HttpRequest, project: uuid.UUID, member: int) ->
     if request.method == "POST":
         delete_codings = request.POST.get("codings") == "delete"
         try:
-            found = member_remove(membership=target, by=request.user, delete_codings=delete_codings)
+            found = member_remove(
+                membership=target, by=membership.user, delete_codings=delete_codings
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -15,7 +15,7 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('concord.audit_prune', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'The audit trail is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'The audit trail is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER research_auditentry_append_only
