@@ -1,9 +1,11 @@
 """The audit trail: who signed in, read, exported, deleted, unblinded or changed members.
 
 `audit_record` is the one writer: a single INSERT with ids and a short JSON detail, no reads,
-so a request that is audited pays one statement (docs/performance.md has the measurement).
-Services call it where they do the thing (views stay thin); the reads are in
-`research.selectors_audit`, for the owners' "Audit trail" page and its CSV.
+so a request that is audited pays one statement (bench/audit_cost.py measures it; the figures
+are in docs/performance.md).
+Services call it where they do the thing (views stay thin; reading and downloading a
+document and the exports have no service, so their views call it); the reads are in
+`research.selectors`, for the owners' "Audit trail" page and its CSV.
 
 Rows are never changed or deleted by the application; `audit_prune` (the management command
 and the periodic task) deletes rows older than CONCORD_AUDIT_RETENTION_DAYS and is the only
@@ -12,6 +14,8 @@ deleter. On PostgreSQL a trigger refuses any other UPDATE or DELETE (migration 0
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +29,23 @@ __all__ = ["AuditAction", "audit_prune", "audit_record", "audit_sign_in"]
 
 # The PostgreSQL setting the guard trigger checks; only audit_prune sets it (SET LOCAL).
 PRUNE_SETTING = "concord.audit_prune"
+
+
+@contextmanager
+def _written_quickly() -> Iterator[None]:
+    """Where the entry is a statement of its own (a request that reads: a document view, a
+    download, an export, a sign-in), commit it without waiting for the WAL flush, so the
+    trail costs the request an INSERT, not a disk sync (PostgreSQL's per-transaction
+    `synchronous_commit = off`: a server crash may lose the last fraction of a second of such
+    entries, never corrupt the trail). Entries written inside a transaction (deletions,
+    member changes) commit with it, as durably as the change they record."""
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def _pk(value: Any) -> int | None:
@@ -46,14 +67,15 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. `actor` is a user (an anonymous one counts as nobody) or None."""
     actor_id = _pk(actor) if getattr(actor, "is_authenticated", actor is not None) else None
-    return AuditEntry.objects.create(
-        project_id=_pk(project),
-        actor_id=actor_id,
-        action=action,
-        target=str(target)[:300],
-        target_id=str(target_id or "")[:64],
-        detail=detail or {},
-    )
+    with _written_quickly():
+        return AuditEntry.objects.create(
+            project_id=_pk(project),
+            actor_id=actor_id,
+            action=action,
+            target=str(target)[:300],
+            target_id=str(target_id or "")[:64],
+            detail=detail or {},
+        )
 
 
 def audit_sign_in(sender, request, user, **kwargs) -> None:
@@ -69,12 +91,13 @@ def audit_sign_in(sender, request, user, **kwargs) -> None:
     method = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
     detail = {"via": method} if method else {}
     now = timezone.now()
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            project_id=pk, actor_id=user.pk, action=AuditAction.SIGN_IN, detail=detail, at=now
+    with _written_quickly():
+        AuditEntry.objects.bulk_create(
+            AuditEntry(
+                project_id=pk, actor_id=user.pk, action=AuditAction.SIGN_IN, detail=detail, at=now
+            )
+            for pk in project_ids
         )
-        for pk in project_ids
-    )
 
 
 def retention_cutoff():
