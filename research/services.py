@@ -199,12 +199,11 @@ def member_change_role(*, membership: Membership, role: str, by: User | None = N
 
 def _former_member(project: Project, user: User) -> FormerMember:
     """The member's pseudonym in the project: the one they had if removed before, else the
-    next number. Numbers are taken under the project's row lock, so two removals at once
-    cannot take the same one."""
+    next number (the caller holds the project's row lock, so two removals at once cannot
+    take the same one)."""
     former = FormerMember.objects.filter(project=project, user_id=user.pk).first()
     if former is not None:
         return former
-    Project.objects.select_for_update().filter(pk=project.pk).first()
     number = (
         project.former_members.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
@@ -249,6 +248,11 @@ def member_remove(
     member, the audit entry, and forgets the account when it has no project left.
     """
     project = membership.project
+    # Lock order: the project row, then the membership. Two owners removing each other at
+    # once cannot leave the project without one, and a double click removes once.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    if not Membership.objects.select_for_update().filter(pk=membership.pk).exists():
+        raise ValidationError(_("%(user)s is no longer a member.") % {"user": membership.user})
     if membership.role == Role.OWNER and not _owners_left(project, membership):
         raise ValidationError(_("A project needs at least one owner."))
     user = membership.user

@@ -28,12 +28,14 @@ def member_remove(
     """Remove the member. Their codings stay, attributed to their pseudonym ("Former coder
     3", numbered within the project and stable), unless `delete_codings`."""
     project, user = membership.project, membership.user
-    if delete_codings:
-        former.codings_delete(project=project, user=user)
+    # Research first: it locks the project and the membership (and refuses removing the last
+    # owner) before the member's excerpts are locked, the order every removal takes.
     found = research_services.member_remove(
         membership=membership, by=by, codings_deleted=delete_codings
     )
-    if not delete_codings:
+    if delete_codings:
+        former.codings_delete(project=project, user=user)
+    else:
         former.codings_hand_over(project=project, user=user, placeholder=found.placeholder)
     return found
 
