@@ -297,3 +297,28 @@ def test_postgresql_refuses_changing_or_deleting_entries_except_by_prune(project
     assert AuditEntry.objects.get(pk=entry.pk).target == "x"
     call_command("audit_prune", "--days", "0")
     assert not AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_refused_export_or_delete_writes_nothing(world, project):
+    url = reverse("coding:codebook-export", args=[project.code])
+    assert client_for(world["lead"]).get(url, {"format": "nope"}).status_code == 400
+    document = DocumentFactory(project=project)
+    assert client_for(world["coder"]).post(_doc_url("document-delete", document)).status_code == 403
+    assert not AuditEntry.objects.filter(project=project).exclude(action="sign_in").exists()
+
+
+def test_the_csv_defuses_spreadsheet_formulas(world, project):
+    audit_record(project=project, actor=world["lead"], action="export", target="=HYPERLINK(1)")
+    url = reverse("research:audit-trail-csv", args=[project.code])
+    body = b"".join(client_for(world["owner"]).get(url).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_the_daily_task_prunes_like_the_command(project, settings):
+    from research.tasks import audit_prune_task
+
+    settings.AUDIT_RETENTION_DAYS = 1
+    old = timezone.now() - timedelta(days=2)
+    AuditEntry.objects.create(project=project, action="export", target="old", at=old)
+    assert audit_prune_task.delay().get() == 1
+    assert not AuditEntry.objects.exists()
