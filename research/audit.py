@@ -14,12 +14,14 @@ deleter. On PostgreSQL a trigger refuses any other UPDATE or DELETE (migration 0
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,12 +35,9 @@ PRUNE_SETTING = "concord.audit_prune"
 
 @contextmanager
 def _written_quickly() -> Iterator[None]:
-    """Where the entry is a statement of its own (a request that reads: a document view, a
-    download, an export, a sign-in), commit it without waiting for the WAL flush, so the
-    trail costs the request an INSERT, not a disk sync (PostgreSQL's per-transaction
-    `synchronous_commit = off`: a server crash may lose the last fraction of a second of such
-    entries, never corrupt the trail). Entries written inside a transaction (deletions,
-    member changes) commit with it, as durably as the change they record."""
+    """A sign-in's rows (one per project) outside any transaction: committed without waiting
+    for the WAL flush, like `_insert_without_flush` but for a multi-row INSERT (a sign-in is
+    rare, so the transaction's extra round trips do not matter)."""
     if connection.in_atomic_block or connection.vendor != "postgresql":
         yield
         return
@@ -66,16 +65,52 @@ def audit_record(
     detail: dict | None = None,
 ) -> AuditEntry:
     """Append one entry. `actor` is a user (an anonymous one counts as nobody) or None."""
-    actor_id = _pk(actor) if getattr(actor, "is_authenticated", actor is not None) else None
-    with _written_quickly():
-        return AuditEntry.objects.create(
-            project_id=_pk(project),
-            actor_id=actor_id,
-            action=action,
-            target=str(target)[:300],
-            target_id=str(target_id or "")[:64],
-            detail=detail or {},
+    entry = AuditEntry(
+        project_id=_pk(project),
+        actor_id=_pk(actor) if getattr(actor, "is_authenticated", actor is not None) else None,
+        action=action,
+        target=str(target)[:300],
+        target_id=str(target_id or "")[:64],
+        detail=detail or {},
+        at=timezone.now(),
+    )
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        entry.save(force_insert=True)  # commits with the change it records
+    else:
+        _insert_without_flush(entry)
+    return entry
+
+
+# One statement, so one round trip: the INSERT selects from set_config(), which turns off the
+# wait for the WAL flush for this statement's own (implicit) transaction only.
+_QUICK_INSERT = """
+INSERT INTO research_auditentry (project_id, actor_id, action, target, target_id, detail, at)
+SELECT %s, %s, %s, %s, %s, %s::jsonb, %s
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_flush
+RETURNING id
+"""
+
+
+def _insert_without_flush(entry: AuditEntry) -> None:
+    """A read request's entry (a document view, a download, an export) outside any
+    transaction: committed without waiting for the WAL to reach the disk, so the trail costs
+    the request one INSERT round trip, not a disk sync. A server crash may lose the last
+    fraction of a second of such entries; it never corrupts the trail."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _QUICK_INSERT,
+            [
+                entry.project_id,
+                entry.actor_id,
+                entry.action,
+                entry.target,
+                entry.target_id,
+                json.dumps(entry.detail, cls=DjangoJSONEncoder),
+                entry.at,
+            ],
         )
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
 
 
 def audit_sign_in(sender, request, user, **kwargs) -> None:

@@ -322,3 +322,17 @@ def test_the_daily_task_prunes_like_the_command(project, settings):
     AuditEntry.objects.create(project=project, action="export", target="old", at=old)
     assert audit_prune_task.delay().get() == 1
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_outside_a_transaction_is_one_statement_and_stored(project, cast):
+    """Read requests write their entry outside any transaction (on PostgreSQL: one INSERT
+    that commits without waiting for the WAL flush)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        entry = audit_record(project=project, actor=cast["coder"], action="export", detail={"n": 1})
+    assert len(queries) == 1
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert (stored.actor_id, stored.detail, stored.action) == (cast["coder"].pk, {"n": 1}, "export")
