@@ -190,6 +190,9 @@ if os.environ.get("CONCORD_OIDC_SERVER_URL"):
         ],
     }
 INVITATION_DAYS = 14
+# The audit trail keeps entries this many days (default three years); `manage.py audit_prune`
+# and the daily beat task delete older ones.
+AUDIT_RETENTION_DAYS = int(os.environ.get("CONCORD_AUDIT_RETENTION_DAYS", str(3 * 365)))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -264,6 +267,7 @@ JOB_HEARTBEAT_STALE_SECONDS = int(os.environ.get("CONCORD_JOB_HEARTBEAT_STALE_SE
 JOB_MAX_ATTEMPTS = int(os.environ.get("CONCORD_JOB_MAX_ATTEMPTS", "3"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "research.jobs_sweep", "schedule": JOB_SWEEP_SECONDS},
+    "prune-audit-trail": {"task": "research.audit_prune", "schedule": 24 * 60 * 60},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -55,7 +55,7 @@ class Capability(enum.Enum):
     VIEW = "view"  # the project, its documents, codebook, cases and finished results
     CODE = "code"  # code assigned documents and see one's own work
     MANAGE = "manage"  # codebook, documents, cases, agreement runs, matrices, settings, unblinding
-    ADMINISTER = "administer"  # members, archive, delete
+    ADMINISTER = "administer"  # members, the audit trail, archive, delete
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

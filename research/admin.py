@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from research.models import Invitation, Job, Membership, Project, User
+from research.models import AuditEntry, Invitation, Job, Membership, Project, User
 
 
 @admin.register(User)
@@ -34,3 +34,22 @@ admin.site.register(Invitation)
 class JobAdmin(admin.ModelAdmin):
     list_display = ["kind", "project", "status", "progress", "created_at"]
     list_filter = ["status", "kind"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only (also the trail of deleted projects, which no
+    project page shows any more)."""
+
+    list_display = ["at", "project_id", "actor_id", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["target", "target_id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

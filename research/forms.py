@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from research.models import LONG_EXCERPT, Project, Role, User
+from research.models import LONG_EXCERPT, AuditAction, Project, Role, User
 
 
 class CrispyMixin:
@@ -91,3 +91,24 @@ class MemberRoleForm(forms.Form):
 
 class InvitationAcceptForm(SetPasswordForm):
     display_name = forms.CharField(label=_("Display name"), max_length=150, required=False)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters: who, what, from and until which day (all optional)."""
+
+    actor = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False, empty_value=None)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, people: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Anyone")), *people]
+        self.fields["action"].choices = [("", _("Any action")), *AuditAction.choices]
+        for name, field in self.fields.items():
+            css = "form-select" if name in ("actor", "action") else "form-control"
+            field.widget.attrs["class"] = f"{css} form-{css.split('-')[-1]}-sm"

@@ -226,3 +226,96 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records; the labels are what owners read on the trail page."""
+
+    SIGN_IN = "sign_in", _("Signed in")
+    DOCUMENT_VIEW = "document_view", _("Viewed a document")
+    DOCUMENT_DOWNLOAD = "document_download", _("Downloaded a document's file")
+    EXPORT = "export", _("Exported")
+    MEMBER_ADD = "member_add", _("Added a member")
+    MEMBER_ROLE = "member_role", _("Changed a member's role")
+    MEMBER_REMOVE = "member_remove", _("Removed a member")
+    UNBLIND = "unblind", _("Unblinded the project")
+    BLIND = "blind", _("Turned blind coding on")
+    DOCUMENT_DELETE = "document_delete", _("Deleted a document")
+    CASE_DELETE = "case_delete", _("Deleted a case")
+    CODE_DELETE = "code_delete", _("Deleted a code")
+    PROJECT_DELETE = "project_delete", _("Deleted the project")
+
+
+class AuditEntry(models.Model):
+    """One line of a project's audit trail: who did what to what, when. Append-only.
+
+    Written by `research.audit.audit_record` (one INSERT, no reads). The project and the actor
+    are references without database constraints (`db_constraint=False`, DO_NOTHING): deleting
+    a project or an account never updates or deletes audit rows, so the trail outlives what it
+    describes until the retention period removes it (`manage.py audit_prune`, the only deleter;
+    on PostgreSQL a trigger refuses every other UPDATE and DELETE).
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    # What was acted on, as it was named then (a document's title, a member's pseudonym), and
+    # its identifier (a UUID code or a primary key), kept when the object itself is gone.
+    target = models.CharField(max_length=300, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["project", "at"], name="audit_project_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class FormerMember(models.Model):
+    """A member removed from a project, and the pseudonymous account their kept codings moved to.
+
+    `number` counts former members within the project (Former coder 1, 2, ...) and never
+    changes; `user_id` is the removed account (kept as a plain id: the account itself may be
+    anonymised once it belongs to no project); `placeholder` is an inactive account named
+    after the pseudonym, so every page and export that names a coder shows the pseudonym.
+    `codings_deleted` is set when an owner chose to delete the member's codings instead.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="former_members")
+    number = models.PositiveIntegerField()
+    user_id = models.IntegerField()
+    placeholder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    codings_deleted = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="former_member_number"),
+            models.UniqueConstraint(fields=["project", "user_id"], name="former_member_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.placeholder.name

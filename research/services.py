@@ -16,7 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from research.models import Invitation, Membership, Project, Role, User
+from research.audit import audit_record
+from research.models import (
+    AuditAction,
+    FormerMember,
+    Invitation,
+    Membership,
+    Project,
+    Role,
+    User,
+)
 
 
 @transaction.atomic
@@ -27,11 +36,17 @@ def project_create(*, owner: User, title: str, **fields) -> Project:
 
 
 @transaction.atomic
-def project_update(*, project: Project, **fields) -> Project:
+def project_update(*, project: Project, by: User | None = None, **fields) -> Project:
+    """Change the project's settings; turning blind coding off (unblinding) or on again goes
+    on the audit trail."""
+    was_blind = project.blind_coding
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
     project.save()
+    if project.blind_coding != was_blind:
+        action = AuditAction.BLIND if project.blind_coding else AuditAction.UNBLIND
+        audit_record(project=project, actor=by, action=action, target=project.title)
     return project
 
 
@@ -42,14 +57,26 @@ def project_archive(*, project: Project, archived: bool = True) -> Project:
 
 
 @transaction.atomic
-def project_delete(*, project: Project) -> None:
+def project_delete(*, project: Project, by: User | None = None) -> None:
     """Delete the project and everything in it; its stored files go once the delete commits.
 
     Codes are RESTRICTed (a used code cannot be deleted on its own), which still lets the
-    project's cascade take codes, codings and excerpts together.
+    project's cascade take codes, codings and excerpts together. The former members'
+    pseudonymous accounts go with it. The audit trail keeps the deletion (its rows outlive
+    the project until the retention period ends).
     """
     files = [name for d in project.documents.exclude(original="") if (name := d.original.name)]
+    placeholders = list(project.former_members.values_list("placeholder_id", flat=True))
+    audit_record(
+        project=project,
+        actor=by,
+        action=AuditAction.PROJECT_DELETE,
+        target=project.title,
+        target_id=project.code,
+        detail={"documents": len(files)},
+    )
     project.delete()
+    User.objects.filter(pk__in=placeholders, is_active=False).delete()
 
     def delete_files() -> None:
         for name in files:
@@ -81,6 +108,14 @@ def member_add(
             _("%(email)s is already a member of this project.") % {"email": email}
         )
     membership = Membership.objects.create(project=project, user=user, role=role)
+    audit_record(
+        project=project,
+        actor=invited_by,
+        action=AuditAction.MEMBER_ADD,
+        target=user.name,
+        target_id=user.pk,
+        detail={"role": role, "invited": not user.has_usable_password()},
+    )
     if not user.has_usable_password():
         invitation = Invitation.objects.create(
             project=project,
@@ -152,17 +187,99 @@ def _owners_left(project: Project, excluding: Membership) -> int:
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, role: str) -> Membership:
+def member_change_role(*, membership: Membership, role: str, by: User | None = None) -> Membership:
     demoting_owner = membership.role == Role.OWNER and role != Role.OWNER
     if demoting_owner and not _owners_left(membership.project, membership):
         raise ValidationError(_("A project needs at least one owner."))
-    membership.role = role
+    before, membership.role = membership.role, role
     membership.save(update_fields=["role"])
+    if before != role:
+        audit_record(
+            project=membership.project_id,
+            actor=by,
+            action=AuditAction.MEMBER_ROLE,
+            target=membership.user.name,
+            target_id=membership.user_id,
+            detail={"from": before, "to": role},
+        )
     return membership
 
 
+def _former_member(project: Project, user: User) -> FormerMember:
+    """The member's pseudonym in the project: the one they had if removed before, else the
+    next number (the caller holds the project's row lock, so two removals at once cannot
+    take the same one)."""
+    former = FormerMember.objects.filter(project=project, user_id=user.pk).first()
+    if former is not None:
+        return former
+    number = (
+        project.former_members.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    placeholder = User.objects.create_user(
+        email=f"former-coder-{number}.{project.code}@concord.invalid",
+        display_name=_("Former coder %(number)d") % {"number": number},
+        is_active=False,
+    )
+    placeholder.set_unusable_password()
+    placeholder.save(update_fields=["password"])
+    return FormerMember.objects.create(
+        project=project, number=number, user_id=user.pk, placeholder=placeholder
+    )
+
+
+def account_forget(*, user: User) -> bool:
+    """Remove the personal data of an account that belongs to no project any more.
+
+    The row stays (their audit entries, and rows in other tables that point at it, keep a
+    valid reference) but holds nothing personal: the e-mail address, names and password go
+    and it cannot sign in. Staff accounts (server administrators) are left alone.
+    """
+    if user.is_staff or user.is_superuser or user.memberships.exists():
+        return False
+    user.email = user.username = f"removed-{user.pk}@concord.invalid"
+    user.display_name = user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.invitations.all().delete()
+    return True
+
+
 @transaction.atomic
-def member_remove(*, membership: Membership) -> None:
-    if membership.role == Role.OWNER and not _owners_left(membership.project, membership):
+def member_remove(
+    *, membership: Membership, by: User | None = None, codings_deleted: bool = False
+) -> FormerMember:
+    """Remove the member; the pseudonym their kept codings move to is returned.
+
+    Moving (or deleting) the codings themselves is the coding app's part
+    (`study.members.member_remove` does both in one transaction); this records the former
+    member, the audit entry, and forgets the account when it has no project left.
+    """
+    project = membership.project
+    # Lock order: the project row, then the membership. Two owners removing each other at
+    # once cannot leave the project without one, and a double click removes once.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    if not Membership.objects.select_for_update().filter(pk=membership.pk).exists():
+        raise ValidationError(_("%(user)s is no longer a member.") % {"user": membership.user})
+    if membership.role == Role.OWNER and not _owners_left(project, membership):
         raise ValidationError(_("A project needs at least one owner."))
+    user = membership.user
+    former = _former_member(project, user)
+    if codings_deleted and not former.codings_deleted:
+        former.codings_deleted = True
+        former.save(update_fields=["codings_deleted"])
     membership.delete()
+    Invitation.objects.filter(project=project, user=user).delete()
+    audit_record(
+        project=project,
+        actor=by,
+        action=AuditAction.MEMBER_REMOVE,
+        target=former.placeholder.name,
+        target_id=user.pk,
+        detail={
+            "role": membership.role,
+            "codings": "deleted" if codings_deleted else "kept",
+            "account_forgotten": account_forget(user=user),
+        },
+    )
+    return former

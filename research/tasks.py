@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from research import jobs
+from research import audit, jobs
 
 
 @jobs.job_task("research.job_run", bind=True)
@@ -14,3 +14,9 @@ def job_run_task(self, job_id: int) -> None:
 @shared_task(name="research.jobs_sweep", ignore_result=True)
 def jobs_sweep_task() -> dict[str, int]:
     return jobs.jobs_sweep()
+
+
+@shared_task(name="research.audit_prune", ignore_result=True)
+def audit_prune_task() -> int:
+    """Daily: the audit trail forgets entries past the retention period."""
+    return audit.audit_prune()

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import copy
 import uuid
 
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,14 +26,19 @@ from research.access import (
     may_restore_projects,
     second_factor_required_everywhere,
 )
+from research.audit import audit_export
 from research.forms import (
+    AuditFilterForm,
     InvitationAcceptForm,
     MemberAddForm,
     MemberRoleForm,
     ProfileForm,
     ProjectForm,
 )
+from research.http import csv_lines
 from research.models import Job, Membership
+
+AUDIT_PAGE_SIZE = 50
 
 
 def _page(request: HttpRequest, template: str, membership: Membership, **context) -> HttpResponse:
@@ -76,9 +84,11 @@ def project_detail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_settings(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    form = ProjectForm(request.POST or None, instance=membership.project)
+    # The form validates a copy (a ModelForm writes into its instance), so the service sees
+    # what changed, such as blind coding turned off (unblinding, on the audit trail).
+    form = ProjectForm(request.POST or None, instance=copy.copy(membership.project))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.project_update(project=membership.project, by=request.user, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
         return redirect("research:project-settings", project=project)
     return _page(request, "research/project_settings.html", membership, form=form)
@@ -102,7 +112,7 @@ def project_delete(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         if request.POST.get("confirm_title", "").strip() != membership.project.title:
             messages.error(request, _("Type the project's title exactly to delete it."))
         else:
-            services.project_delete(project=membership.project)
+            services.project_delete(project=membership.project, by=request.user)
             messages.success(request, _("Project deleted."))
             return redirect("research:project-list")
     return _page(request, "research/project_delete.html", membership)
@@ -158,16 +168,14 @@ def member_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 def member_update(request: HttpRequest, project: uuid.UUID, member: int) -> HttpResponse:
     membership = access_project(request.user, project, Capability.ADMINISTER)
     target = access_object(membership, Membership.objects.select_related("user"), pk=member)
+    # Removing a member is study's page (study:member-remove): it also hands over their codings.
     try:
-        if request.POST.get("action") == "remove":
-            services.member_remove(membership=target)
-            messages.success(request, _("%(user)s removed.") % {"user": target.user})
-        else:
-            form = MemberRoleForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose a valid role."))
-            services.member_change_role(membership=target, role=form.cleaned_data["role"])
-            messages.success(request, _("Role updated."))
+        form = MemberRoleForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choose a valid role."))
+        role = form.cleaned_data["role"]
+        services.member_change_role(membership=target, role=role, by=request.user)
+        messages.success(request, _("Role updated."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("research:member-list", project=project)
@@ -269,3 +277,43 @@ def email_managed_by_owners(request: HttpRequest) -> HttpResponse:
     not proven; an administrator changes it in the admin."""
     messages.info(request, _("To change your e-mail address, ask the server's administrator."))
     return redirect("profile")
+
+
+def _audit_query(request: HttpRequest, membership: Membership):
+    """The filter form and what it asks for (an invalid filter shows the whole trail)."""
+    former = selectors.former_names(project=membership.project)
+    members = selectors.project_members(project=membership.project).order_by("user__email")
+    people = [(m.user_id, m.user.name) for m in members]
+    people += sorted(former.items(), key=lambda item: item[1])
+    form = AuditFilterForm(request.GET or None, people=people)
+    filters = selectors.AuditFilter()
+    if form.is_valid():
+        filters = selectors.AuditFilter(**form.cleaned_data)
+    return form, filters, former
+
+
+@login_required
+@require_GET
+def audit_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.ADMINISTER)
+    form, filters, former = _audit_query(request, membership)
+    entries = selectors.audit_entries(project=membership.project, filters=filters)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(entry, selectors.audit_actor_name(entry, former)) for entry in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context["retention_days"] = settings.AUDIT_RETENTION_DAYS
+    return _page(request, "research/audit_trail.html", membership, **context)
+
+
+@login_required
+@require_GET
+def audit_trail_csv(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.ADMINISTER)
+    _form, filters, _former = _audit_query(request, membership)
+    audit_export(project=membership.project_id, actor=request.user, export="audit trail", fmt="csv")
+    rows = selectors.audit_csv_rows(project=membership.project, filters=filters)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response

@@ -38,7 +38,7 @@ from coding.models import (
     Document,
     Excerpt,
 )
-from research.models import Project, User
+from research.models import FormerMember, Project, User
 from study.docsets.exchange import document_sets_export
 from study.memos.exchange import memos_export
 from study.reconciliations import reconciliations_export
@@ -337,6 +337,9 @@ class _Names:
         people = {pk for run in runs for pk in run.params.get("spec", {}).get("coders", [])}
         people |= {user.pk for run in runs for user in run.coders.all()}
         self.users = dict(User.objects.filter(pk__in=people).values_list("pk", "email"))
+        # A member removed since the run is named by their pseudonym's account, not their own.
+        former = FormerMember.objects.filter(project=project, user_id__in=people)
+        self.users.update(former.values_list("user_id", "placeholder__email"))
         self.documents = {
             pk: str(code)
             for pk, code in Document.objects.for_project(project).values_list("pk", "code")
@@ -440,7 +443,7 @@ def _runs(project: Project) -> list[dict[str, Any]]:
             "code": str(run.code),
             "name": run.name,
             "unit": run.unit,
-            "coders": sorted(user.email for user in run.coders.all()),
+            "coders": sorted(names.users.get(user.pk, user.email) for user in run.coders.all()),
             "params": _run_params(run, names),
             "codebook_version": str(run.codebook_version.code) if run.codebook_version else None,
             "codebook_summary": run.codebook_summary,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from study import runs, views
+from study import members, runs, views
 from study.docsets import views as docset_views
 from study.explore import views as explore_views
 from study.memos import views as memo_views
@@ -14,6 +14,12 @@ urlpatterns = [
     # The list of agreement runs and the form that starts one (it offers cases' documents).
     path("p/<uuid:project>/agreement/", runs.agreement_list, name="agreement-list"),
     path("p/<uuid:project>/agreement/new/", runs.agreement_new, name="agreement-new"),
+    # Removing a member also hands over (or deletes) their codings, which research cannot reach.
+    path(
+        "p/<uuid:project>/members/<int:member>/remove/",
+        members.member_remove_view,
+        name="member-remove",
+    ),
     path("projects/restore/", views.project_restore, name="project-restore"),
     # The document pages that also set the document's cases (same paths as the other
     # document pages, which the coding app serves).

@@ -20,6 +20,7 @@ from coding.documents.services import file_size_text
 from coding.documents.views import document_of, page_context
 from research import jobs
 from research.access import Capability, access_project, may_restore_projects
+from research.audit import audit_export
 from research.http import unknown_format
 from study import services
 from study.forms import DocumentCasesForm, ProjectRestoreForm
@@ -102,6 +103,15 @@ def project_export_download(
     path = export_file_path(project=membership.project, job=job)
     if path is None:
         raise Http404
+    fmt = "qdpx" if path.suffix == ".qdpx" else path.suffix.lstrip(".")
+    audit_export(
+        project=membership.project_id,
+        actor=request.user,
+        export="project",
+        fmt=fmt,
+        job=str(job),
+        bytes=path.stat().st_size,
+    )
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 

@@ -45,6 +45,8 @@ URL_RULES = {
     "research:project-archive": Capability.ADMINISTER,
     "research:project-delete": Capability.ADMINISTER,
     "research:member-list": Capability.VIEW,
+    "research:audit-trail": Capability.ADMINISTER,
+    "research:audit-trail-csv": Capability.ADMINISTER,
     "research:member-update": Capability.ADMINISTER,
     "research:job-list": Capability.VIEW,
     "research:job-detail": Capability.VIEW,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases import tabular
 from cases.models import AttributeDefinition, Case, CaseKind, CaseSettings
 from cases.services.attributes import AttributeValues, attribute_values_set, dimensions_ensure
+from research.audit import AuditAction, audit_record
 
 
 @transaction.atomic
@@ -90,7 +91,14 @@ def case_update(
 
 
 @transaction.atomic
-def case_delete(*, case: Case) -> None:
+def case_delete(*, case: Case, by=None) -> None:
+    audit_record(
+        project=case.project_id,
+        actor=by,
+        action=AuditAction.CASE_DELETE,
+        target=case.name,
+        target_id=case.code,
+    )
     case.delete()
 
 

@@ -37,6 +37,7 @@ from cases.services import writeups as writeup_services
 from cases.views.common import csv_download, download, form_page, render_page, save_posted
 from coding.access import access_document
 from research.access import Capability, access_project
+from research.audit import audit_export
 from research.http import unknown_format
 
 # --- cases ----------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def case_update(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> Ht
 @require_POST
 def case_delete(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    case_services.case_delete(case=access_case(membership, case))
+    case_services.case_delete(case=access_case(membership, case), by=request.user)
     messages.success(request, _("Case deleted. Its documents and their codings are untouched."))
     return redirect("cases:case-list", project=project)
 
@@ -316,6 +317,14 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     anonymize = case_settings_of(membership.project).anonymize
     rows = case_selectors.cases_export_rows(project=membership.project, anonymize=anonymize)
     name = slugify(membership.project.title) or "project"
+    audit_export(
+        project=membership.project_id,
+        actor=request.user,
+        export="cases",
+        fmt=fmt,
+        rows=max(len(rows) - 1, 0),
+        anonymized=anonymize,
+    )
     if fmt == "xlsx":
         return download(tabular.write_xlsx(rows), f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])
     return csv_download(rows, f"{name}-cases.csv")

@@ -35,6 +35,7 @@ from cases.services import matrices as matrix_services
 from cases.views.common import download, form_page, render_page, save_posted
 from coding.models import DocumentSet
 from research.access import Capability, access_project
+from research.audit import audit_export
 from research.http import unknown_format
 
 # --- matrices -------------------------------------------------------------------------------
@@ -329,6 +330,19 @@ def footnote_delete(
     return redirect("cases:matrix-edit", project=project, matrix=matrix)
 
 
+def _export_name(table, matrix_obj: Matrix, document_set: DocumentSet | None) -> str:
+    """The export's file name; with a document set, the title and the name say which
+    documents counted."""
+    name = slugify(matrix_obj.name) or "matrix"
+    if document_set is None:
+        return name
+    table.title = _("%(matrix)s (document set: %(set)s)") % {
+        "matrix": table.title,
+        "set": document_set.name,
+    }
+    return f"{name}-{slugify(document_set.name) or 'set'}"
+
+
 @login_required
 @require_GET
 def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
@@ -344,11 +358,14 @@ def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
     )
     content_type, extension = exports.FORMATS[fmt]
     table = matrix_selectors.matrix_table(view)
-    name = slugify(matrix_obj.name) or "matrix"
-    if document_set is not None:  # the title (and file name) say which documents counted
-        table.title = _("%(matrix)s (document set: %(set)s)") % {
-            "matrix": table.title,
-            "set": document_set.name,
-        }
-        name = f"{name}-{slugify(document_set.name) or 'set'}"
+    name = _export_name(table, matrix_obj, document_set)
+    audit_export(
+        project=membership.project_id,
+        actor=request.user,
+        export="matrix",
+        fmt=fmt,
+        matrix=str(matrix_obj.code),
+        name=matrix_obj.name,
+        document_set=document_set.name if document_set is not None else "",
+    )
     return download(exports.render(table, fmt), f"{name}.{extension}", content_type)

@@ -24,6 +24,7 @@ from coding.codebook_io import validate_name
 from coding.excerpts.services import excerpts_code_removed, excerpts_codings_restored
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
 from coding.models.codebook import DEFAULT_COLOUR
+from research.audit import AuditAction, audit_record
 
 # Actions that change the tree's shape; the undo button walks back through these.
 STRUCTURAL = ("create", "move", "merge", "group", "delete")
@@ -378,6 +379,14 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
         )
     snapshot = _snapshot(code)
     project, parent_id = code.project, code.parent_id
+    audit_record(
+        project=project,
+        actor=user,
+        action=AuditAction.CODE_DELETE,
+        target=code.name,
+        target_id=code.code,
+        detail={"codings": len(codings)},
+    )
     # The excerpts lose a code: each excerpt's history says so (locks after the codes').
     codings = excerpts_code_removed(code=code, user=user)
     code.delete()

@@ -34,6 +34,7 @@ from research.access import (
     may_create_codes,
     new_codes_are_proposed,
 )
+from research.audit import audit_export
 from research.http import unknown_format
 
 
@@ -402,7 +403,9 @@ def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpRespon
     if fmt not in EXPORTERS:
         return unknown_format(fmt, EXPORTERS)
     try:
-        return codebook_export(project=membership.project, fmt=fmt, visible_to=membership)
+        response = codebook_export(project=membership.project, fmt=fmt, visible_to=membership)
     except CodebookFormatError as exc:
         messages.error(request, _("The codebook cannot be exported: %(why)s") % {"why": exc})
         return _back(project)
+    audit_export(project=membership.project_id, actor=request.user, export="codebook", fmt=fmt)
+    return response

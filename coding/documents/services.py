@@ -28,6 +28,7 @@ from coding.ingest.language import detect_language
 from coding.ingest.zipcheck import check_zip
 from coding.models import Document, DocumentStatus, Excerpt, TextVersion
 from coding.pseudonyms import services as pseudonyms
+from research.audit import AuditAction, audit_record_each
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
 from research.models import Project
 
@@ -502,13 +503,21 @@ def documents_excerpt_count(*, documents: Iterable[Document]) -> int:
 
 
 @transaction.atomic
-def documents_delete(*, documents: Iterable[Document]) -> tuple[int, int]:
-    """Delete documents with their excerpts and stored files; returns (documents, excerpts)."""
+def documents_delete(*, documents: Iterable[Document], by=None) -> tuple[int, int]:
+    """Delete documents with their excerpts and stored files; returns (documents, excerpts).
+    Each deleted document is one entry on the audit trail."""
     documents = list(documents)
     ids = [document.pk for document in documents]
     excerpts = Excerpt.objects.filter(document_id__in=ids).count()
     files = [(d.original.storage, d.original.name) for d in documents if d.original.name]
     Document.objects.filter(pk__in=ids).delete()
+    if documents:
+        audit_record_each(
+            project=documents[0].project_id,
+            actor=by,
+            action=AuditAction.DOCUMENT_DELETE,
+            targets=[(d.title, d.code, {"file": bool(d.original.name)}) for d in documents],
+        )
 
     def remove_files() -> None:
         for storage, name in files:

@@ -23,6 +23,7 @@ from coding.documents.forms import (
 from coding.documents.reading import reading_html, speaker_summary
 from coding.models import Document, DocumentKind
 from research.access import Capability, access_project, has_capability, sees_all_codings
+from research.audit import AuditAction, audit_record
 from research.models import Membership
 
 
@@ -34,6 +35,18 @@ def document_of(membership: Membership, code: uuid.UUID, *, with_text: bool = Fa
     if document is None:
         raise Http404
     return document
+
+
+def _audit(request, membership: Membership, doc: Document, action: str, **detail) -> None:
+    """Reading and downloading a document go on the project's audit trail (one INSERT)."""
+    audit_record(
+        project=membership.project_id,
+        actor=request.user,
+        action=action,
+        target=doc.title,
+        target_id=doc.code,
+        detail=detail,
+    )
 
 
 def page_context(membership: Membership, **extra) -> dict:
@@ -70,6 +83,7 @@ def document_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 def document_detail(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     doc = document_of(membership, document, with_text=True)
+    _audit(request, membership, doc, AuditAction.DOCUMENT_VIEW)
     body = reading_html(
         text=doc.text,
         pages=doc.pages,
@@ -104,6 +118,7 @@ def document_download(
     if not doc.original.name or not doc.original.storage.exists(doc.original.name):
         raise Http404
     name = doc.original_name or doc.original.name.rsplit("/", 1)[-1]
+    _audit(request, membership, doc, AuditAction.DOCUMENT_DOWNLOAD, file=name)
     return FileResponse(doc.original.open("rb"), as_attachment=True, filename=name)
 
 
@@ -168,7 +183,7 @@ def document_delete(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
     membership = access_project(request.user, project, Capability.MANAGE)
     doc = document_of(membership, document)
     if request.method == "POST" and (request.POST.get("confirm") or not doc.excerpt_total):
-        services.documents_delete(documents=[doc])
+        services.documents_delete(documents=[doc], by=request.user)
         messages.success(request, _("“%(title)s” deleted.") % {"title": doc.title})
         return redirect("coding:document-list", project=project)
     context = page_context(
@@ -200,6 +215,6 @@ def document_bulk(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         )
         return render(request, "coding/documents/document_delete.html", {**context, "bulk": True})
     else:
-        deleted, excerpts = services.documents_delete(documents=chosen)
+        deleted, excerpts = services.documents_delete(documents=chosen, by=request.user)
         messages.success(request, feedback.deleted_sentence(documents=deleted, excerpts=excerpts))
     return redirect("coding:document-list", project=project)

@@ -45,6 +45,7 @@ from research.access import (
     may_edit_excerpt,
     sees_all_codings,
 )
+from research.audit import audit_export
 from research.http import unknown_format
 from research.models import Membership
 
@@ -555,4 +556,12 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return redirect("coding:retrieval", project=project)
     rows = export_rows.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
     about, name = export_rows.filter_note(form.cleaned_data if request.GET else {})
+    filters = {k: v for k, v in request.GET.lists() if k != "format"}
+    audit_export(
+        project=membership.project_id,
+        actor=request.user,
+        export="excerpts",
+        fmt=fmt,
+        filters=filters,
+    )
     return EXPORT_FORMATS[fmt](rows, filename=f"{name}.{fmt}", about=about)

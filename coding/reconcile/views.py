@@ -21,6 +21,7 @@ from coding.models import Candidate, Code, Reconciliation, ReconciliationDocumen
 from coding.reconcile import exports, selectors, services
 from coding.reconcile.forms import CommentForm, DecisionForm, ReconciliationForm
 from research.access import Capability, access_project, has_capability
+from research.audit import audit_export
 from research.http import unknown_format
 from research.models import Membership
 
@@ -282,6 +283,10 @@ def consensus_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return unknown_format(fmt, ["csv", "xlsx"])
     if part == "log":
         header, rows = exports.log_rows(project=membership.project)
-        return exports.response(header, rows, fmt=fmt, name="decision-log")
-    header, rows = exports.consensus_rows(project=membership.project)
-    return exports.response(header, rows, fmt=fmt, name="consensus")
+    else:
+        header, rows = exports.consensus_rows(project=membership.project)
+    name = "decision-log" if part == "log" else "consensus"
+    audit_export(
+        project=membership.project_id, actor=request.user, export=name, fmt=fmt, rows=len(rows)
+    )
+    return exports.response(header, rows, fmt=fmt, name=name)

@@ -7,11 +7,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from coding.agreement.disagreements import context_of
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
+from research.models import FormerMember
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
 RELIABLE = 0.800
@@ -168,9 +169,21 @@ def pooled_cells(run: AgreementRun) -> list[Cell]:
     return _cells(run, columns, pooled.get("values", {}), pooled.get("reasons", {}))
 
 
+def run_coders(run: AgreementRun) -> list[tuple[int, str, bool]]:
+    """The run's coders as (id, name, codings deleted since) in one query. A coder removed
+    from the project since is named by their pseudonym ("Former coder 3"), never their
+    name; the flag says an owner deleted their codings when removing them."""
+    former = FormerMember.objects.filter(project=run.project_id, user_id=OuterRef("pk"))
+    coders = run.coders.annotate(
+        pseudonym=Subquery(former.values("placeholder__display_name")[:1]),
+        codings_deleted=Subquery(former.values("codings_deleted")[:1]),
+    )
+    return [(u.pk, u.pseudonym or u.name, bool(u.codings_deleted)) for u in coders]
+
+
 def coder_names(run: AgreementRun) -> dict[int, str]:
-    """Coder id → name, for the run's coders (one query)."""
-    return {u.pk: u.name for u in run.coders.all()}
+    """Coder id → name (a former member's pseudonym), for the run's coders (one query)."""
+    return {pk: name for pk, name, _deleted in run_coders(run)}
 
 
 def pairwise_rows(run: AgreementRun, names: dict[int, str]) -> list[dict]:
@@ -245,7 +258,8 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
     and pairwise rows, and the other finished runs of the same unit, one of them compared
     (``compare``: its code) if asked. Three queries (coders, other runs, code rows); two more
     when comparing."""
-    names = coder_names(run)
+    coders = run_coders(run)
+    names = {pk: name for pk, name, _deleted in coders}
     others = [
         r
         for r in runs_for_project(project=project)
@@ -262,6 +276,8 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "pairwise": pairwise_rows(run, names),
         "consensus": consensus_table(run, names),
         "coders": [names.get(c, c) for c in run.params["spec"]["coders"]],
+        # Removed members whose codings were deleted after the run: its results still count them.
+        "coders_deleted": sum(deleted for _pk, _name, deleted in coders),
         "sort": sort,
         "others": others,
         "compare_with": compare_with,

@@ -25,6 +25,7 @@ from research.access import (
     has_capability,
     sees_all_codings,
 )
+from research.audit import audit_export
 from research.http import bad_request, unknown_format
 from research.models import Membership
 
@@ -102,6 +103,14 @@ def agreement_export(request: HttpRequest, project: uuid.UUID, run: uuid.UUID) -
     if fmt == "csv" and what not in exports.CSV_PARTS:
         return bad_request(_("Choose what to export: table or disagreements."))
     export = exports.export_file(run_row, fmt=fmt, what=what)
+    audit_export(
+        project=membership.project_id,
+        actor=request.user,
+        export="agreement run",
+        fmt=fmt,
+        run=str(run_row.code),
+        part=what,
+    )
     response = HttpResponse(export.body, content_type=export.content_type)
     if export.filename:
         response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

@@ -138,7 +138,9 @@ def test_the_last_owner_cannot_be_demoted_or_removed(cast, project):
     client = client_for(cast["owner"])
     response = client.post(url, {"action": "role", "role": "coder"}, follow=True)
     assert "at least one owner" in response.content.decode()
-    client.post(url, {"action": "remove"})
+    remove = reverse("study:member-remove", args=[project.code, membership.pk])
+    response = client.post(remove, {"codings": "keep"}, follow=True)
+    assert "at least one owner" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.OWNER
 
@@ -149,7 +151,8 @@ def test_owner_changes_a_role_and_removes_a_member(cast, project):
     client_for(cast["owner"]).post(url, {"action": "role", "role": "lead"})
     target.refresh_from_db()
     assert target.role == Role.LEAD
-    client_for(cast["owner"]).post(url, {"action": "remove"})
+    remove = reverse("study:member-remove", args=[project.code, target.pk])
+    client_for(cast["owner"]).post(remove, {"codings": "keep"})
     assert not Membership.objects.filter(pk=target.pk).exists()
 
 
@@ -158,8 +161,8 @@ def test_member_of_another_project_is_404(cast, project):
     stranger = Membership.objects.create(
         project=other, user=User.objects.create_user(email="x@y.no"), role=Role.CODER
     )
-    url = reverse("research:member-update", args=[project.code, stranger.pk])
-    assert client_for(cast["owner"]).post(url, {"action": "remove"}).status_code == 404
+    url = reverse("study:member-remove", args=[project.code, stranger.pk])
+    assert client_for(cast["owner"]).post(url, {"codings": "keep"}).status_code == 404
     assert Membership.objects.filter(pk=stranger.pk).exists()
 
 

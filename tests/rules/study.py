@@ -71,6 +71,7 @@ URL_RULES = {
     "study:document-upload": Capability.MANAGE,
     "study:document-edit": Capability.MANAGE,
     "study:project-export": Capability.MANAGE,
+    "study:member-remove": Capability.ADMINISTER,
     "study:project-export-download": Capability.MANAGE,
     "study:qdpx-upload": Capability.MANAGE,
     "study:memo-list": Capability.VIEW,
