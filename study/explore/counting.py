@@ -1,26 +1,44 @@
 """Counting code co-occurrence and codings per document and code.
 
 Pure: no Django. Input rows are codings as (excerpt id, document id, start, end, code id).
+Natural units (sentences, paragraphs, speaker turns) come in as `units`: per document, its
+units' (start, end) offsets in text order, not overlapping.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 Row = tuple[int, int, int, int, int]
+Units = Mapping[int, Sequence[tuple[int, int]]]
 EXCERPT = "excerpt"
 DOCUMENT = "document"
+SENTENCE = "sentence"
+PARAGRAPH = "paragraph"
+TURN = "turn"
+NATURAL_UNITS = (SENTENCE, PARAGRAPH, TURN)
+HEAT_LEVELS = 5  # shades on the heat map (static/css/explore.css: .heat-1 … .heat-5)
 
 
-def cooccurrence(rows: Iterable[Row], *, by: str) -> dict[tuple[int, int], int]:
+def cooccurrence(
+    rows: Iterable[Row], *, by: str, units: Units | None = None
+) -> dict[tuple[int, int], int]:
     """How often two different codes occur together, keyed (a, b) with a < b.
 
     by="excerpt": the number of pairs of excerpts (an excerpt with itself included) that
     overlap and carry the two codes, one each; two codes on one excerpt count once there.
     by="document": the number of documents where both codes are applied.
+    by="sentence"/"paragraph"/"turn": the number of those natural units (given in `units`)
+    that both codes touch (an excerpt with the code shares at least one character with it).
     """
     counts: dict[tuple[int, int], int] = defaultdict(int)
+    if by in NATURAL_UNITS:
+        for codes in _unit_codes(rows, units or {}).values():
+            for pair in _pairs(set(codes), set(codes)):
+                counts[pair] += 1
+        return dict(counts)
     if by == DOCUMENT:
         per_document: dict[int, set[int]] = defaultdict(set)
         for _excerpt, document, _start, _end, code in rows:
@@ -61,9 +79,19 @@ def document_code_counts(rows: Iterable[Row]) -> dict[tuple[int, int], int]:
     return dict(counts)
 
 
-def cooccurring_excerpts(rows: Iterable[Row], *, a: int, b: int, by: str) -> set[int]:
+def cooccurring_excerpts(
+    rows: Iterable[Row], *, a: int, b: int, by: str, units: Units | None = None
+) -> set[int]:
     """The excerpts behind one co-occurrence cell: those carrying `a` or `b` that are counted
-    in it (overlapping one with the other code, or in a document holding both)."""
+    in it (overlapping one with the other code, in a natural unit both codes touch, or in a
+    document holding both)."""
+    if by in NATURAL_UNITS:
+        pair = [row for row in rows if row[4] in (a, b)]
+        found: set[int] = set()
+        for codes in _unit_codes(pair, units or {}).values():
+            if a in codes and b in codes:
+                found |= codes[a] | codes[b]
+        return found
     excerpts: dict[int, tuple[int, int, int, set[int]]] = {}
     for excerpt, document, start, end, code in rows:
         if code in (a, b):
@@ -86,3 +114,54 @@ def cooccurring_excerpts(rows: Iterable[Row], *, a: int, b: int, by: str) -> set
                 if overlap and pair in _pairs(codes, other_codes):
                     found.add(pk)
     return found
+
+
+def _unit_codes(rows: Iterable[Row], units: Units) -> dict[tuple[int, int], dict[int, set[int]]]:
+    """Per natural unit (document, index) that codings touch: each code there and the
+    excerpts that bring it. An excerpt touches the units it shares a character with."""
+    starts = {doc: [start for start, _end in spans] for doc, spans in units.items()}
+    touched: dict[tuple[int, int], dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for excerpt, document, start, end, code in rows:
+        spans = units.get(document)
+        if not spans:
+            continue
+        # The last unit starting at or before the excerpt's start may still reach into it.
+        index = max(bisect_right(starts[document], start) - 1, 0)
+        while index < len(spans) and spans[index][0] < end:
+            if spans[index][1] > start:
+                touched[(document, index)][code].add(excerpt)
+            index += 1
+    return touched
+
+
+def document_code_coverage(
+    rows: Iterable[Row], lengths: Mapping[int, int]
+) -> dict[tuple[int, int], float]:
+    """Per (document, code): the share of the document's characters (`lengths`) that the
+    code's excerpts cover, overlapping excerpts of one code counted once."""
+    spans: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for _excerpt, document, start, end, code in rows:
+        spans[(document, code)].append((start, end))
+    coverage = {}
+    for key, found in spans.items():
+        length = lengths.get(key[0], 0)
+        if length:
+            coverage[key] = min(_union_length(found) / length, 1.0)
+    return coverage
+
+
+def _union_length(spans: list[tuple[int, int]]) -> int:
+    total, reach = 0, 0
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+def heat_level(value: float, top: float, levels: int = HEAT_LEVELS) -> int:
+    """A cell's shade on the heat map: 0 for nothing, else 1..levels in proportion to the
+    largest value shown (so the darkest cell is the largest)."""
+    if value <= 0 or top <= 0:
+        return 0
+    return int(max(1, min(levels, -(-value * levels // top))))
