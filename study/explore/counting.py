@@ -35,8 +35,8 @@ def cooccurrence(
     """
     counts: dict[tuple[int, int], int] = defaultdict(int)
     if by in NATURAL_UNITS:
-        for codes in _unit_codes(rows, units or {}).values():
-            for pair in _pairs(set(codes), set(codes)):
+        for in_unit in _unit_codes(rows, units or {}).values():
+            for pair in _pairs(set(in_unit), set(in_unit)):
                 counts[pair] += 1
         return dict(counts)
     if by == DOCUMENT:
@@ -86,12 +86,11 @@ def cooccurring_excerpts(
     in it (overlapping one with the other code, in a natural unit both codes touch, or in a
     document holding both)."""
     if by in NATURAL_UNITS:
-        pair = [row for row in rows if row[4] in (a, b)]
-        found: set[int] = set()
-        for codes in _unit_codes(pair, units or {}).values():
-            if a in codes and b in codes:
-                found |= codes[a] | codes[b]
-        return found
+        excerpts_in: set[int] = set()
+        for in_unit in _unit_codes(rows, units or {}).values():
+            if a in in_unit and b in in_unit:
+                excerpts_in |= in_unit[a] | in_unit[b]
+        return excerpts_in
     excerpts: dict[int, tuple[int, int, int, set[int]]] = {}
     for excerpt, document, start, end, code in rows:
         if code in (a, b):

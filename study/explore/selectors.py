@@ -4,6 +4,7 @@ of the documents for word frequencies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -41,7 +42,7 @@ class Table:
 
     rows: list[Line]
     columns: list[Line]
-    counts: dict[tuple[int, int], float]
+    counts: Mapping[tuple[int, int], float]
     percent: bool = False
 
     def value(self, row: int, column: int) -> float:
@@ -97,7 +98,7 @@ def _rows(
         codings = codings.filter(excerpt__document__in=documents.values("pk"))
     if whose == CONSENSUS:
         codings = codings.filter(excerpt__coder__isnull=True)
-    elif whose is not None:
+    elif isinstance(whose, int):
         codings = codings.filter(excerpt__coder_id=whose)
     return list(
         codings.values_list(

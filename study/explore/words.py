@@ -62,7 +62,7 @@ def _stemmer(language: str) -> Callable[[str], str]:
     if algorithm is None:
         return lambda word: word
     stemmer = snowballstemmer.stemmer(algorithm)
-    return stemmer.stemWord  # type: ignore[no-any-return]
+    return stemmer.stemWord
 
 
 def word_frequencies(
