@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,7 @@ from study.explore.forms import (
     MatrixForm,
     WordsForm,
 )
+from study.explore.rendering import table_rows
 from study.explore.selectors import (
     Table,
     code_cooccurrence,
@@ -74,6 +76,27 @@ def _query(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def _cooccurrence_rows(table: Table, membership: Membership, query: str, heat_map: bool):
+    project = membership.project.code
+    cell = reverse("study:cooccurrence-cell", kwargs={"project": project})
+    retrieval = reverse("coding:retrieval", kwargs={"project": project})
+    return table_rows(
+        table,
+        cell_href=lambda row, column: f"{cell}?{query}&a={row[2]}&b={column[2]}",
+        row_href=lambda row: f"{retrieval}?code={row[2]}",
+        heat_map=heat_map,
+    )
+
+
+def _matrix_rows(table: Table, membership: Membership, query: str, heat_map: bool):
+    cell = reverse("study:code-matrix-cell", kwargs={"project": membership.project.code})
+    return table_rows(
+        table,
+        cell_href=lambda row, column: f"{cell}?{query}&code={column[2]}&document={row[2]}",
+        heat_map=heat_map,
+    )
+
+
 @login_required
 @require_GET
 def cooccurrence(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -86,6 +109,8 @@ def cooccurrence(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if "format" in request.GET:
         return _download(request, form, partial(_table_grid, table, _("Code")), "cooccurrence")
     context = {"form": form, "table": table, "heat_map": form.heat_map()}
+    if table is not None:
+        context["rows"] = _cooccurrence_rows(table, membership, _query(request), form.heat_map())
     return _render(request, membership, "cooccurrence", **context, query=_query(request))
 
 
@@ -105,8 +130,10 @@ def code_matrix(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         return _download(request, form, make, "code_matrix", percent=coverage)
     sort = form.cleaned_data["sort"] if table else ""
     context = {"form": form, "table": table, "sort": sort, "descending": descending}
-    context["heat_map"] = form.heat_map()
-    context.update(query=_query(request), sort_query=_query(request, "sort", "order"))
+    if table is not None:
+        context["rows"] = _matrix_rows(table, membership, _query(request), form.heat_map())
+    context.update(heat_map=form.heat_map(), sort_query=_query(request, "sort", "order"))
+    context["query"] = _query(request)
     return _render(request, membership, "code_matrix", **context)
 
 

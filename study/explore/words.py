@@ -58,11 +58,19 @@ def stop_words(language: str) -> frozenset[str]:
 
 
 def _stemmer(language: str) -> Callable[[str], str]:
+    """The language's stemmer, remembering each word's stem: a corpus repeats its words."""
     algorithm = STEMMERS.get(language)
     if algorithm is None:
         return lambda word: word
     stemmer = snowballstemmer.stemmer(algorithm)
-    return stemmer.stemWord
+    stems: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        if word not in stems:
+            stems[word] = stemmer.stemWord(word)
+        return stems[word]
+
+    return stem
 
 
 def word_frequencies(

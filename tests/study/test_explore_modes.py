@@ -254,3 +254,59 @@ def test_matrix_coverage_sorting_and_xlsx(project, viewer, talk, django_assert_n
     ExcerptFactory(document=other, start=10, end=20, codes=list(talk["codes"]))
     with django_assert_num_queries(10):
         client.get(url("code-matrix", project), {"measure": "coverage", "view": "heatmap"})
+
+
+def _reference(rows, by, units):
+    """Co-occurrence counted the slow, obvious way, to check the vectorised counting."""
+    excerpts = {}
+    for excerpt, document, start, end, code in rows:
+        excerpts.setdefault(excerpt, [document, start, end, set()])[3].add(code)
+    counts = {}
+
+    def add(pairs):
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + 1
+
+    def pairs_of(first, second):
+        return {(min(a, b), max(a, b)) for a in first for b in second if a != b}
+
+    if by == "excerpt":
+        items = sorted(excerpts.items())
+        for i, (_x, (doc, start, end, codes)) in enumerate(items):
+            for _y, (other_doc, other_start, other_end, other_codes) in items[i:]:
+                if doc == other_doc and start < other_end and other_start < end:
+                    add(pairs_of(codes, other_codes))
+    elif by == "document":
+        per_doc = {}
+        for doc, _start, _end, codes in excerpts.values():
+            per_doc.setdefault(doc, set()).update(codes)
+        for codes in per_doc.values():
+            add(pairs_of(codes, codes))
+    else:
+        for doc, spans in units.items():
+            for unit_start, unit_end in spans:
+                codes = set()
+                for other_doc, start, end, found in excerpts.values():
+                    if other_doc == doc and start < unit_end and unit_start < end:
+                        codes |= found
+                add(pairs_of(codes, codes))
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_counting_matches_the_obvious_count(seed):
+    import random
+
+    rng = random.Random(seed)
+    rows, units = [], {}
+    for doc in range(1, 4):
+        cuts = sorted(rng.sample(range(1, 200), 6))
+        units[doc] = [(a, b) for a, b in zip([0, *cuts], [*cuts, 200], strict=True) if a < b][::2]
+        for n in range(rng.randint(0, 25)):
+            start = rng.randrange(0, 190)
+            end = rng.randint(start + 1, min(200, start + 60))
+            for code in rng.sample(range(1, 6), rng.choice([1, 1, 2, 3])):
+                rows.append((doc * 100 + n, doc, start, end, code))
+    rng.shuffle(rows)
+    for by in ("excerpt", "document", "paragraph"):
+        assert cooccurrence(rows, by=by, units=units) == _reference(rows, by, units), by
