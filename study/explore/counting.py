@@ -39,12 +39,17 @@ def cooccurrence(
     if not rows:
         return {}
     table = np.asarray(rows, dtype=np.int64).reshape(-1, 5)
+    # Codes are counted by rank (0, 1, 2, …) and named again at the end.
+    codes, table[:, 4] = np.unique(table[:, 4], return_inverse=True)
     if by in NATURAL_UNITS:
-        return _unit_pairs(table, units or {})
-    if by == DOCUMENT:
+        counts = _unit_pairs(table, units or {})
+    elif by == DOCUMENT:
         # Each document as one unit that holds every code applied in it.
-        return _group_pairs(table[:, 1], table[:, 4])
-    return _excerpt_pairs(table)
+        counts = _group_pairs(table[:, 1], table[:, 4])
+    else:
+        counts = _excerpt_pairs(table)
+    named = codes.tolist()
+    return {(named[a], named[b]): n for (a, b), n in counts.items()}
 
 
 def _later(keys: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,14 +64,20 @@ def _later(keys: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def _tally(lo: np.ndarray, hi: np.ndarray) -> dict[tuple[int, int], int]:
-    """How often each (lo, hi) pair occurs. One int64 key per pair: sorting plain integers is
-    many times faster than sorting rows."""
+    """How often each (lo, hi) pair of code ranks occurs: one integer key per pair, counted
+    with bincount (or sorted, for codebooks too large for a square of counters)."""
     if not len(lo):
         return {}
     width = int(hi.max()) + 1
-    found, counts = np.unique(lo * width + hi, return_counts=True)
+    keys = lo * width + hi
+    if width <= 2_000:
+        counts = np.bincount(keys, minlength=width * width)
+        found = np.flatnonzero(counts)
+        counts = counts[found]
+    else:
+        found, counts = np.unique(keys, return_counts=True)
     return {
-        (int(key // width), int(key % width)): int(n)
+        (key // width, key % width): n
         for key, n in zip(found.tolist(), counts.tolist(), strict=True)
     }
 
