@@ -3,6 +3,11 @@
 Pure: no Django. Input rows are codings as (excerpt id, document id, start, end, code id).
 Natural units (sentences, paragraphs, speaker turns) come in as `units`: per document, its
 units' (start, end) offsets in text order, not overlapping.
+
+The pair counts are vectorised with numpy (issue 18 wants 50,000 codings counted in under half
+a second): codings become rows of an integer array, overlapping ones are found with sorted
+keys and searchsorted, and pairs of code ranks are tallied with bincount. The excerpts behind
+one cell are few, so `cooccurring_excerpts` stays plain Python.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
@@ -104,8 +106,16 @@ def _rows(
     elif isinstance(whose, int):
         excerpts = excerpts.filter(coder_id=whose)
     found = excerpts.values_list("pk", "document_id", "start", "end", "codings__code_id")
-    # An excerpt with no code joins as one row with no code: it counts nowhere.
-    return [row for row in found.order_by() if row[4] is not None]
+    # Tens of thousands of plain integer tuples: fetched in one go from the cursor, without the
+    # queryset's chunked row-by-row iteration (a third of the read at 50,000 codings).
+    try:
+        sql, params = found.order_by().query.sql_with_params()
+    except EmptyResultSet:  # nothing the member may see (a viewer in a blind project)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # An excerpt with no code joins as one row with no code: it counts nowhere.
+        return [row for row in cursor.fetchall() if row[4] is not None]
 
 
 def _codes(membership: Membership, used: set[int]) -> list[tuple[int, str, str]]:
