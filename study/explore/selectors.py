@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.db.models.functions import Length
 
 from coding.agreement.partials import segments_of
@@ -131,9 +131,20 @@ def _units(by: str, rows: list[Row]) -> Units | None:
     """The natural units of the documents the codings are in (1 query), or None."""
     if by not in NATURAL_UNITS:
         return None
-    fields = ("id", "turns") if by == "turn" else ("id", "text", "paragraphs")
-    found = Document.objects.filter(pk__in={row[1] for row in rows}).values(*fields)
-    return {doc["id"]: segments_of({"text": "", **doc}, by) for doc in found}
+    documents = Document.objects.filter(pk__in={row[1] for row in rows})
+    if by == "turn":
+        found = documents.values("id", "turns")
+    elif by == "paragraph":
+        # The text only where no paragraphs are stored (they are then split from it).
+        split = When(paragraphs=[], then=F("text"))
+        text = Case(split, default=Value(""), output_field=TextField())
+        found = documents.annotate(text_=text).values("id", "paragraphs", "text_")
+    else:
+        found = documents.values("id", "text")
+    return {
+        doc["id"]: segments_of({"text": doc.pop("text_", None) or doc.get("text", ""), **doc}, by)
+        for doc in found
+    }
 
 
 def code_cooccurrence(

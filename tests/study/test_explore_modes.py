@@ -310,3 +310,15 @@ def test_vectorised_counting_matches_the_obvious_count(seed):
     rng.shuffle(rows)
     for by in ("excerpt", "document", "paragraph"):
         assert cooccurrence(rows, by=by, units=units) == _reference(rows, by, units), by
+
+
+def test_paragraphs_split_from_the_text_when_none_are_stored(project, viewer):
+    project.blind_coding = False
+    project.save()
+    a, b = CodeFactory(project=project, name="A"), CodeFactory(project=project, name="B")
+    doc = DocumentFactory(project=project, text="Aa bb.\n\nCc dd. Ee ff.", paragraphs=[])
+    ExcerptFactory(document=doc, start=0, end=2, codes=[a])
+    ExcerptFactory(document=doc, start=8, end=10, codes=[b])  # the second paragraph
+    ExcerptFactory(document=doc, start=15, end=17, codes=[a])  # the second paragraph too
+    assert pairs(client_for(viewer), project, by="paragraph") == {("A", "B"): 1}
+    assert pairs(client_for(viewer), project, by="sentence") == {}
