@@ -86,6 +86,16 @@ urlpatterns = [
         name="cooccurrence-cell",
     ),
     path("p/<uuid:project>/explore/matrix/", explore_views.code_matrix, name="code-matrix"),
+    path(
+        "p/<uuid:project>/explore/matrix/excerpts/",
+        explore_views.code_matrix_cell,
+        name="code-matrix-cell",
+    ),
+    path(
+        "p/<uuid:project>/explore/words/",
+        explore_views.word_frequencies,
+        name="word-frequencies",
+    ),
     path("p/<uuid:project>/export/", views.project_export, name="project-export"),
     # Project memos (analytic memos, REFI-QDA's stand-alone notes).
     path("p/<uuid:project>/memos/", memo_views.memo_list, name="memo-list"),

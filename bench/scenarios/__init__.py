@@ -13,6 +13,7 @@ ORDER = (
     "agreement_run",
     "agreement_maths",
     "matrix",
+    "explore",
     "refi",
     "reconciliation",
     "autocode",

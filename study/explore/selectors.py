@@ -1,44 +1,121 @@
 """Reads for the explore pages: the codings a member may see (blind rule via
-`visible_excerpts`), counted into co-occurrence and the document × code matrix."""
+`visible_excerpts`), counted into co-occurrence and the document × code matrix, and the words
+of the documents for word frequencies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Length
 
+from coding.agreement.partials import segments_of
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.selectors import code_paths, visible_excerpts
-from coding.models import Code, Coding, Document, Excerpt
+from coding.models import Code, Document, Excerpt
 from research.models import Membership
-from study.explore.counting import Row, cooccurrence, cooccurring_excerpts, document_code_counts
+from study.explore.counting import (
+    HEAT_LEVELS,
+    NATURAL_UNITS,
+    Row,
+    Units,
+    cooccurrence,
+    cooccurring_excerpts,
+    document_code_counts,
+    document_code_coverage,
+    heat_level,
+)
+from study.explore.words import WordCount, word_frequencies
+
+CONSENSUS = "consensus"
+# Whose codings count: everyone's the member may see (None), one coder's (their user id), or
+# the consensus of reconciliation (excerpts owned by the project, coder NULL).
+Whose = int | str | None
+Line = tuple[int, str, str]  # id, label, public UUID (for links)
 
 
 @dataclass
 class Table:
-    """Rows and columns (id, label) and the counts of their cells."""
+    """Rows and columns (id, label, UUID) and the values of their cells: counts, or shares
+    of a document's characters when `percent`."""
 
-    rows: list[tuple[int, str, str]]  # id, label, public UUID (for links)
-    columns: list[tuple[int, str, str]]
-    counts: dict[tuple[int, int], int]
+    rows: list[Line]
+    columns: list[Line]
+    counts: Mapping[tuple[int, int], float]
+    percent: bool = False
 
-    def grid(self) -> list[tuple[tuple[int, str, str], list[tuple[tuple[int, str, str], int]]]]:
-        """Per row, its (column, count) cells in column order."""
+    def value(self, row: int, column: int) -> float:
+        return self.counts.get((row, column), 0.0 if self.percent else 0)
+
+    def text(self, value: float) -> str:
+        """A cell as shown: a count, or a share as a percentage; nothing for none."""
+        if not value:
+            return ""
+        return f"{value * 100:.1f} %" if self.percent else str(int(value))
+
+    def grid(self) -> list[tuple[Line, list[tuple[Line, float, int, str]]]]:
+        """Per row, its (column, value, heat level 0-5, text) cells in column order."""
+        top = max(self.counts.values(), default=0)
         return [
-            (row, [(column, self.counts.get((row[0], column[0]), 0)) for column in self.columns])
+            (
+                row,
+                [
+                    (column, value, heat_level(value, top), self.text(value))
+                    for column in self.columns
+                    for value in [self.value(row[0], column[0])]
+                ],
+            )
             for row in self.rows
         ]
 
+    def legend(self) -> list[tuple[int, str]]:
+        """The heat map's shades and the values each stands for (the largest cell is the
+        darkest; see counting.heat_level)."""
+        top = max(self.counts.values(), default=0)
+        shades = []
+        for level in range(1, HEAT_LEVELS + 1):
+            low, high = top * (level - 1) / HEAT_LEVELS, top * level / HEAT_LEVELS
+            if self.percent:
+                shades.append((level, f"{low * 100:.1f}–{high * 100:.1f} %"))
+            elif (first := int(low) + 1) <= (last := int(high)):
+                shades.append((level, str(first) if first == last else f"{first}–{last}"))
+        return shades if top else []
 
-def _rows(membership: Membership, documents: QuerySet[Document] | None) -> list[Row]:
-    codings = Coding.objects.filter(excerpt__in=visible_excerpts(membership=membership))
+    def sort(self, column: str, *, descending: bool) -> None:
+        """Order the rows by the column with this UUID (ties, and an unknown column: by label)."""
+        self.rows.sort(key=lambda row: row[1].casefold(), reverse=descending)
+        found = [pk for pk, _label, code in self.columns if code == column]
+        if found:
+            self.rows.sort(key=lambda row: self.value(row[0], found[0]), reverse=descending)
+
+
+def _rows(
+    membership: Membership, documents: QuerySet[Document] | None, whose: Whose = None
+) -> list[Row]:
+    """The codings the member may see, as (excerpt, document, start, end, code) tuples.
+    Read from the excerpts joined to their codings (not codings "in" a subquery of visible
+    excerpts), which PostgreSQL plans as one hash join whatever its statistics say."""
+    excerpts = visible_excerpts(membership=membership)
     if documents is not None:
-        codings = codings.filter(excerpt__document__in=documents.values("pk"))
-    return list(
-        codings.values_list(
-            "excerpt_id", "excerpt__document_id", "excerpt__start", "excerpt__end", "code_id"
-        )
-    )
+        excerpts = excerpts.filter(document__in=documents.values("pk"))
+    if whose == CONSENSUS:
+        excerpts = excerpts.filter(coder__isnull=True)
+    elif isinstance(whose, int):
+        excerpts = excerpts.filter(coder_id=whose)
+    found = excerpts.values_list("pk", "document_id", "start", "end", "codings__code_id")
+    # Tens of thousands of plain integer tuples: fetched in one go from the cursor, without the
+    # queryset's chunked row-by-row iteration (a third of the read at 50,000 codings).
+    try:
+        sql, params = found.order_by().query.sql_with_params()
+    except EmptyResultSet:  # nothing the member may see (a viewer in a blind project)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # An excerpt with no code joins as one row with no code: it counts nowhere.
+        return [row for row in cursor.fetchall() if row[4] is not None]
 
 
 def _codes(membership: Membership, used: set[int]) -> list[tuple[int, str, str]]:
@@ -50,11 +127,36 @@ def _codes(membership: Membership, used: set[int]) -> list[tuple[int, str, str]]
     return sorted(shown, key=lambda code: code[1].casefold())
 
 
+def _units(by: str, rows: list[Row]) -> Units | None:
+    """The natural units of the documents the codings are in (1 query), or None."""
+    if by not in NATURAL_UNITS:
+        return None
+    documents = Document.objects.filter(pk__in={row[1] for row in rows})
+    if by == "turn":
+        found = documents.values("id", "turns")
+    elif by == "paragraph":
+        # The text only where no paragraphs are stored (they are then split from it).
+        split = When(paragraphs=[], then=F("text"))
+        text = Case(split, default=Value(""), output_field=TextField())
+        found = documents.annotate(text_=text).values("id", "paragraphs", "text_")
+    else:
+        found = documents.values("id", "text")
+    return {
+        doc["id"]: segments_of({"text": doc.pop("text_", None) or doc.get("text", ""), **doc}, by)
+        for doc in found
+    }
+
+
 def code_cooccurrence(
-    *, membership: Membership, by: str, documents: QuerySet[Document] | None = None
+    *,
+    membership: Membership,
+    by: str,
+    documents: QuerySet[Document] | None = None,
+    whose: Whose = None,
 ) -> Table:
     """Code × code: how often two codes occur together (see counting.cooccurrence)."""
-    counts = cooccurrence(_rows(membership, documents), by=by)
+    rows = _rows(membership, documents, whose)
+    counts = cooccurrence(rows, by=by, units=_units(by, rows))
     used = {code for pair in counts for code in pair}
     codes = _codes(membership, used)
     symmetric = counts | {(b, a): n for (a, b), n in counts.items()}
@@ -62,15 +164,25 @@ def code_cooccurrence(
 
 
 def document_code_matrix(
-    *, membership: Membership, documents: QuerySet[Document] | None = None
+    *,
+    membership: Membership,
+    documents: QuerySet[Document] | None = None,
+    whose: Whose = None,
+    coverage: bool = False,
 ) -> Table:
-    """Document × code: the number of codings of each code in each document."""
-    counts = document_code_counts(_rows(membership, documents))
+    """Document × code: the number of codings of each code in each document, or with
+    `coverage` the share of the document's characters the code's excerpts cover."""
+    found = _rows(membership, documents, whose)
+    used = Document.objects.filter(pk__in={row[1] for row in found}).order_by("title", "pk")
+    titles = list(used.annotate(length=Length("text")).values_list("pk", "title", "code", "length"))
+    rows = [(pk, title, str(code)) for pk, title, code, _length in titles]
+    if coverage:
+        lengths = {pk: length for pk, _title, _code, length in titles}
+        counts: dict[tuple[int, int], float] = dict(document_code_coverage(found, lengths))
+    else:
+        counts = dict(document_code_counts(found))
     codes = _codes(membership, {code for _doc, code in counts})
-    documents_used = {doc for doc, _code in counts}
-    titles = Document.objects.filter(pk__in=documents_used).order_by("title", "pk")
-    rows = [(pk, title, str(code)) for pk, title, code in titles.values_list("pk", "title", "code")]
-    return Table(rows=rows, columns=codes, counts=counts)
+    return Table(rows=rows, columns=codes, counts=counts, percent=coverage)
 
 
 def cooccurrence_excerpts(
@@ -80,8 +192,49 @@ def cooccurrence_excerpts(
     b: Code,
     by: str,
     documents: QuerySet[Document] | None = None,
+    whose: Whose = None,
 ) -> list[Excerpt]:
     """The excerpts counted in the co-occurrence cell of codes `a` and `b`, in text order."""
-    found = cooccurring_excerpts(_rows(membership, documents), a=a.pk, b=b.pk, by=by)
-    excerpts = Excerpt.objects.filter(pk__in=found).select_related("document")
+    rows = [row for row in _rows(membership, documents, whose) if row[4] in (a.pk, b.pk)]
+    units = _units(by, rows)
+    found = cooccurring_excerpts(rows, a=a.pk, b=b.pk, by=by, units=units)
+    return _excerpts(found)
+
+
+def matrix_cell_excerpts(
+    *, membership: Membership, code: Code, document: Document, whose: Whose = None
+) -> list[Excerpt]:
+    """The excerpts counted in one cell of the document × code matrix, in text order."""
+    rows = _rows(membership, Document.objects.filter(pk=document.pk), whose)
+    return _excerpts({row[0] for row in rows if row[4] == code.pk})
+
+
+def _excerpts(found: set[int]) -> list[Excerpt]:
+    excerpts = Excerpt.objects.filter(pk__in=found).select_related("document", "coder")
+    excerpts = excerpts.defer("document__text")
     return list(excerpts.prefetch_related("codes").order_by("document__title", "start", "pk"))
+
+
+def document_words(
+    *,
+    membership: Membership,
+    documents: QuerySet[Document] | None = None,
+    skip_stop_words: bool = True,
+    stem: bool = False,
+) -> tuple[int, list[WordCount]]:
+    """The number of documents read and their word counts: the project's ready documents
+    (within `documents`, the page's filters). Document text is no coding: blind mode hides
+    nothing here. The texts are read in chunks, so they are never all in memory at once."""
+    scope = Document.objects.for_project(membership.project_id).ready()
+    if documents is not None:
+        scope = scope.filter(pk__in=documents.values("pk"))
+    texts = scope.order_by("pk").values_list("pk", "language", "text").iterator(chunk_size=50)
+    read = []
+
+    def counted():
+        for pk, language, text in texts:
+            read.append(pk)
+            yield pk, language, text
+
+    words = word_frequencies(counted(), skip_stop_words=skip_stop_words, stem=stem)
+    return len(read), words

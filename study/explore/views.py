@@ -1,76 +1,100 @@
-"""Code co-occurrence and the document × code matrix, as pages and as CSV."""
+"""Code co-occurrence, the document × code matrix and word frequencies, as pages and as
+CSV or XLSX downloads (`?format=csv` / `?format=xlsx`)."""
 
 from __future__ import annotations
 
-import csv
 import uuid
+from collections.abc import Callable
+from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from coding.codebook.selectors import visible_codes
 from research.access import Capability, access_project, can_for
 from research.http import bad_request, unknown_format
-from study.explore.counting import DOCUMENT, EXCERPT
+from research.models import Membership
+from study.explore import exports
+from study.explore.forms import (
+    CellForm,
+    CooccurrenceForm,
+    MatrixCellForm,
+    MatrixForm,
+    WordsForm,
+)
+from study.explore.rendering import table_rows
 from study.explore.selectors import (
     Table,
     code_cooccurrence,
     cooccurrence_excerpts,
     document_code_matrix,
+    document_words,
+    matrix_cell_excerpts,
 )
-from study.search.forms import DocumentFilterForm
+
+WORDS_SHOWN = 500  # on the page; the downloads hold every word
+Grid = tuple[list[str], list[list[exports.Value]]]
 
 
-class CooccurrenceForm(DocumentFilterForm):
-    by = forms.ChoiceField(
-        label=gettext_lazy("Together in"),
-        required=False,
-        choices=[
-            (EXCERPT, gettext_lazy("The same or overlapping excerpts")),
-            (DOCUMENT, gettext_lazy("The same document")),
-        ],
+def _table_grid(table: Table, corner: str) -> Grid:
+    header = [corner, *[label for _pk, label, _code in table.columns]]
+    rows = [
+        [row[1], *[value for _col, value, _level, _text in cells]] for row, cells in table.grid()
+    ]
+    return header, rows
+
+
+def _download(request, form, make: Callable[[], Grid], name: str, percent=False) -> HttpResponse:
+    """The table as a file (bad filters: 400 with the reason)."""
+    fmt = request.GET["format"]
+    if fmt not in exports.FORMATS:
+        return unknown_format(fmt, exports.FORMATS)
+    if form.errors:
+        return bad_request(" ".join(e for errs in form.errors.values() for e in errs))
+    header, rows = make()
+    if fmt == "csv":
+        return exports.csv_response(header, rows, filename=f"{name}.csv", percent=percent)
+    return exports.xlsx_response(
+        header, rows, filename=f"{name}.xlsx", sheet=name.replace("_", " "), percent=percent
     )
 
 
-class CellForm(CooccurrenceForm):
-    """One cell of the co-occurrence table: its two codes (the filters as on the table)."""
-
-    a = forms.ModelChoiceField(queryset=None, to_field_name="code")
-    b = forms.ModelChoiceField(queryset=None, to_field_name="code")
-
-    def __init__(self, *args, membership, **kwargs):
-        super().__init__(*args, membership=membership, **kwargs)
-        self.fields["a"].queryset = self.fields["b"].queryset = visible_codes(membership=membership)
-
-
-def _csv(table: Table, corner: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([corner, *[label for _pk, label, _code in table.columns]])
-    for row, cells in table.grid():
-        writer.writerow([row[1], *[count for _column, count in cells]])
-    return response
-
-
-def _page(request, membership, form, table, template: str, corner: str) -> HttpResponse:
-    """The page, or its table as CSV with `?format=csv` (bad filters: 400 with the reason)."""
-    fmt = request.GET.get("format", "")
-    if fmt not in ("", "csv"):
-        return unknown_format(fmt, ["csv"])
-    if fmt == "csv":
-        if table is None:
-            return bad_request(" ".join(e for errs in form.errors.values() for e in errs))
-        return _csv(table, corner, f"{template}.csv")
-    context = {"membership": membership, "project": membership.project, "can": can_for(membership)}
-    context.update(form=form, table=table, query=request.GET.urlencode())
+def _render(request, membership: Membership, template: str, **context) -> HttpResponse:
+    context.update(membership=membership, project=membership.project, can=can_for(membership))
     return render(request, f"study/{template}.html", context)
+
+
+def _query(request: HttpRequest, *names: str) -> str:
+    """The page's query without `format` and these parameters (for links that set them)."""
+    query = request.GET.copy()
+    for name in ("format", *names):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _cooccurrence_rows(table: Table, membership: Membership, query: str, heat_map: bool):
+    project = membership.project.code
+    cell = reverse("study:cooccurrence-cell", kwargs={"project": project})
+    retrieval = reverse("coding:retrieval", kwargs={"project": project})
+    return table_rows(
+        table,
+        cell_href=lambda row, column: f"{cell}?{query}&a={row[2]}&b={column[2]}",
+        row_href=lambda row: f"{retrieval}?code={row[2]}",
+        heat_map=heat_map,
+    )
+
+
+def _matrix_rows(table: Table, membership: Membership, query: str, heat_map: bool):
+    cell = reverse("study:code-matrix-cell", kwargs={"project": membership.project.code})
+    return table_rows(
+        table,
+        cell_href=lambda row, column: f"{cell}?{query}&code={column[2]}&document={row[2]}",
+        heat_map=heat_map,
+    )
 
 
 @login_required
@@ -80,21 +104,37 @@ def cooccurrence(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     form = CooccurrenceForm(request.GET, membership=membership)
     table = None
     if form.is_valid():
-        documents = form.documents()
-        by = form.cleaned_data["by"] or EXCERPT
-        table = code_cooccurrence(membership=membership, by=by, documents=documents)
-    return _page(request, membership, form, table, "cooccurrence", _("Code"))
+        filters = {"documents": form.documents(), "whose": form.coders()}
+        table = code_cooccurrence(membership=membership, by=form.together_in(), **filters)
+    if "format" in request.GET:
+        return _download(request, form, partial(_table_grid, table, _("Code")), "cooccurrence")
+    context = {"form": form, "table": table, "heat_map": form.heat_map()}
+    if table is not None:
+        context["rows"] = _cooccurrence_rows(table, membership, _query(request), form.heat_map())
+    return _render(request, membership, "cooccurrence", **context, query=_query(request))
 
 
 @login_required
 @require_GET
 def code_matrix(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
-    form = DocumentFilterForm(request.GET, membership=membership)
-    table = None
+    form = MatrixForm(request.GET, membership=membership)
+    table, coverage, descending = None, False, False
     if form.is_valid():
-        table = document_code_matrix(membership=membership, documents=form.documents())
-    return _page(request, membership, form, table, "code_matrix", _("Document"))
+        coverage, descending = form.coverage(), form.cleaned_data["order"] == "desc"
+        filters = {"documents": form.documents(), "whose": form.coders()}
+        table = document_code_matrix(membership=membership, coverage=coverage, **filters)
+        table.sort(form.cleaned_data["sort"], descending=descending)
+    if "format" in request.GET:
+        make = partial(_table_grid, table, _("Document"))
+        return _download(request, form, make, "code_matrix", percent=coverage)
+    sort = form.cleaned_data["sort"] if table else ""
+    context = {"form": form, "table": table, "sort": sort, "descending": descending}
+    if table is not None:
+        context["rows"] = _matrix_rows(table, membership, _query(request), form.heat_map())
+    context.update(heat_map=form.heat_map(), sort_query=_query(request, "sort", "order"))
+    context["query"] = _query(request)
+    return _render(request, membership, "code_matrix", **context)
 
 
 @login_required
@@ -105,14 +145,53 @@ def cooccurrence_cell(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose two codes from the co-occurrence table."))
         return redirect("study:cooccurrence", project=project)
-    data = form.cleaned_data
+    a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+    filters = {"documents": form.documents(), "whose": form.coders()}
     excerpts = cooccurrence_excerpts(
-        membership=membership,
-        a=data["a"],
-        b=data["b"],
-        by=data["by"] or EXCERPT,
-        documents=form.documents(),
+        membership=membership, a=a, b=b, by=form.together_in(), **filters
     )
-    context = {"membership": membership, "project": membership.project, "can": can_for(membership)}
-    context.update(a=data["a"], b=data["b"], excerpts=excerpts)
-    return render(request, "study/cooccurrence_cell.html", context)
+    context = {"a": a, "b": b, "excerpts": excerpts, "back": _query(request, "a", "b")}
+    return _render(request, membership, "cooccurrence_cell", **context)
+
+
+@login_required
+@require_GET
+def code_matrix_cell(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    form = MatrixCellForm(request.GET, membership=membership)
+    if not form.is_valid():
+        messages.error(request, _("Choose a cell of the documents × codes table."))
+        return redirect("study:code-matrix", project=project)
+    code, document = form.cleaned_data["code"], form.cleaned_data["document"]
+    excerpts = matrix_cell_excerpts(
+        membership=membership, code=code, document=document, whose=form.coders()
+    )
+    context = {"code": code, "document": document, "excerpts": excerpts}
+    return _render(
+        request, membership, "code_matrix_cell", **context, back=_query(request, "code", "document")
+    )
+
+
+def _word_grid(words) -> Grid:
+    header = [_("Word"), _("Count"), _("Documents"), _("Forms")]
+    return header, [[w.word, w.count, w.documents, ", ".join(w.forms)] for w in words]
+
+
+@login_required
+@require_GET
+def word_frequencies(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
+    membership = access_project(request.user, project, Capability.VIEW)
+    form = WordsForm(request.GET, membership=membership)
+    read, words = 0, None
+    if form.is_valid():
+        read, words = document_words(
+            membership=membership,
+            documents=form.documents(),
+            skip_stop_words=form.skip_stop_words(),
+            stem=form.stem(),
+        )
+    if "format" in request.GET:
+        return _download(request, form, partial(_word_grid, words), "word_frequencies")
+    shown = (words or [])[:WORDS_SHOWN]
+    context = {"form": form, "words": words, "shown": shown, "read": read}
+    return _render(request, membership, "word_frequencies", **context, query=_query(request))

@@ -22,6 +22,7 @@ PROJECT_NAV = [
     ("study:document-set-list", _("Document sets"), Capability.VIEW),
     ("study:cooccurrence", _("Co-occurrence"), Capability.VIEW),
     ("study:code-matrix", _("Documents × codes"), Capability.VIEW),
+    ("study:word-frequencies", _("Word frequencies"), Capability.VIEW),
     ("study:memo-list", _("Memos"), Capability.VIEW),
     ("study:agreement-list", _("Agreement"), Capability.VIEW),
     ("coding:reconciliation-list", _("Reconciliation"), Capability.CODE),

@@ -89,6 +89,8 @@ URL_RULES = {
     "study:document-set-edit": Capability.MANAGE,
     "study:document-set-delete": Capability.MANAGE,
     "study:code-matrix": Capability.VIEW,
+    "study:code-matrix-cell": Capability.VIEW,
+    "study:word-frequencies": Capability.VIEW,
     "study:autocode-undo": Capability.CODE,
     "study:memo-create": Capability.CODE,
     "study:memo-edit": Capability.CODE,
