@@ -25,9 +25,12 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from coding.models import AgreementRun
-from research.models import User
+from coding.models import AgreementRun, Document, DocumentStatus
+from research.models import Project, User
 from study.demo import demo_load
+from tests import samples
+from tests.factories import UserFactory
+from tests.shared import shared_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,6 +59,7 @@ REFUSED = {
     "coder": ["research:project-settings", "study:document-upload", "cases:matrix-create", "run"],
     "viewer": ["coding:my-documents", "research:project-settings", "study:memo-create"],
 }
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The nearest element wider than the window, for the failure message.
 WIDEST = """() => {
@@ -246,5 +250,63 @@ def test_every_page_as_every_role(browser, live_server, demo):
             pages = "\n".join(f"{s} {u}" for u, s in walk.statuses.items())
             Path(shots, f"walk_{role}.txt").write_text(pages + "\n\n" + "\n".join(walk.problems))
         assert len(walk.statuses) > 20, (role, walk.statuses)
+        problems += walk.problems
+    assert not problems, "\n".join(problems)
+
+
+def _upload(page, project_code: str, files: list[dict]) -> None:
+    page.goto(f"/p/{project_code}/documents/upload/")
+    page.locator("#id_files").set_input_files(files)
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.wait_for_url(f"**/p/{project_code}/documents/**")
+
+
+def test_a_new_project_from_scratch_as_every_role(browser, live_server, settings, tmp_path):
+    """The owner creates a blind project, adds a lead, two coders and a viewer, uploads the seed
+    thesis (or a text when the shared material is absent), a DOCX and a PDF; then every role
+    walks the young project, whose pages are mostly empty states."""
+    settings.MEDIA_ROOT = tmp_path
+    team = {"lead": "lead", "coder": "coder", "coder2": "coder", "viewer": "viewer"}
+    users = {name: UserFactory(email=f"{name}@first.use") for name in ("owner", *team)}
+    seed = shared_dir()
+    thesis = seed / "seed" / "thesis-municipal-digitalization.txt" if seed else None
+    pdf = samples.norwegian_strategy_pdf(pages=3)
+    files = [
+        {
+            "name": "thesis.txt",
+            "mimeType": "text/plain",
+            "buffer": thesis.read_bytes() if thesis else samples.norwegian_txt(),
+        },
+        {"name": "strategi.docx", "mimeType": DOCX, "buffer": samples.norwegian_docx()},
+        {"name": "strategi.pdf", "mimeType": "application/pdf", "buffer": pdf},
+    ]
+    context = _logged_in_context(browser, live_server.url, "owner@first.use")
+    page = context.new_page()
+    page.goto("/projects/new/")
+    page.get_by_label("Title").fill("First use")
+    page.get_by_label("Blind coding").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/p/*/")
+    project = Project.objects.get(title="First use")
+    for name, role in team.items():
+        page.goto(f"/p/{project.code}/members/")
+        page.get_by_label("E-mail").fill(f"{name}@first.use")
+        page.locator("#id_role").select_option(role)
+        page.get_by_role("button", name="Add member").click()
+        page.wait_for_url("**/members/")
+    _upload(page, str(project.code), files)
+    context.close()
+    assert project.memberships.count() == 5 and project.blind_coding
+    assert Document.objects.filter(project=project, status=DocumentStatus.READY).count() == 3
+
+    problems = []
+    for role, user in users.items():
+        context = _logged_in_context(browser, live_server.url, user.email)
+        walk = Walk(context, role, None)
+        try:
+            walk.run(f"/p/{project.code}/")
+        finally:
+            context.close()
+        assert len(walk.statuses) > 10, (role, walk.statuses)
         problems += walk.problems
     assert not problems, "\n".join(problems)
