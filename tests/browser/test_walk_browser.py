@@ -169,6 +169,7 @@ class Walk:
         name = re.sub(r"[^\w]+", "_", urlsplit(url).path + "_" + urlsplit(url).query).strip("_")
         for width in (1440, 1280, 390):
             self.page.set_viewport_size({"width": width, "height": 900})
+            self.page.wait_for_timeout(400)  # the phone layout's drawers finish sliding
             overflow = self.page.evaluate(OVERFLOW)
             if overflow > 0 and width != 1440:
                 self.note(url, f"{overflow}px wider than {width}: {self.page.evaluate(WIDEST)}")
