@@ -59,6 +59,8 @@ REFUSED = {
     "coder": ["research:project-settings", "study:document-upload", "cases:matrix-create", "run"],
     "viewer": ["coding:my-documents", "research:project-settings", "study:memo-create"],
 }
+# The query keys that make one export link a different file (format, part, what).
+FILE_KEYS = {"format", "part", "what"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The nearest element wider than the window, for the failure message.
@@ -193,7 +195,11 @@ class Walk:
             if target in self.seen or kind.split("?")[0] in SKIP_NAMES:
                 continue
             self.seen.add(target)
-            if download or self.visited[kind] >= VISITS_PER_KIND or self.is_file(target):
+            if self.is_file(target):  # every format of every export
+                fmt = sorted((k, v) for k, v in parse_qsl(parts.query) if k in FILE_KEYS)
+                self.check(url, target, f"{kind}{fmt}", file=True)
+                continue
+            if download or self.visited[kind] >= VISITS_PER_KIND:
                 self.check(url, target, kind)
                 continue
             self.visited[kind] += 1
@@ -204,13 +210,29 @@ class Walk:
         name = resolve(urlsplit(target).path).url_name or ""
         return "export" in name or "download" in name or "format=" in target
 
-    def check(self, url: str, target: str, kind: str) -> None:
+    def check(self, url: str, target: str, kind: str, file: bool = False) -> None:
         if self.checked[kind] >= CHECKS_PER_KIND:
             return
         self.checked[kind] += 1
         response = self.context.request.get(target, max_redirects=0)
+        self.statuses[target] = response.status
         if response.status >= 400 and response.status != 405:
             self.note(url, f"link {target} answers {response.status}")
+        elif file and not (response.status == 200 and response.body()):
+            self.note(url, f"export {target} gave {response.status} and no file")
+
+
+def _project_exports(walk: Walk, project) -> None:
+    """The two exports behind buttons (Settings → Backup): each runs as a job whose page offers
+    the file."""
+    for button in ("Export the project as JSON", "Export the project as REFI-QDA (.qdpx)"):
+        walk.page.goto(reverse("research:project-settings", args=[project.code]))
+        walk.page.get_by_role("button", name=button).click()
+        walk.page.wait_for_url("**/jobs/*/")
+        download = walk.page.get_by_role("link", name="Download")
+        download.wait_for(timeout=30_000)
+        response = walk.context.request.get(download.get_attribute("href"))
+        assert response.status == 200 and len(response.body()) > 1000, (button, response.status)
 
 
 def _refused(walk: Walk, project, names: list[str]) -> None:
@@ -245,6 +267,8 @@ def test_every_page_as_every_role(browser, live_server, demo):
         try:
             walk.run(f"/p/{demo.code}/")
             _refused(walk, demo, REFUSED.get(role, []))
+            if role == "lead":
+                _project_exports(walk, demo)
         finally:
             context.close()
         if shots:
@@ -302,6 +326,8 @@ def test_a_new_project_from_scratch_as_every_role(browser, live_server, settings
 
     problems = []
     for role, user in users.items():
+        if role == "coder2":  # walks what the first coder walks
+            continue
         context = _logged_in_context(browser, live_server.url, user.email)
         walk = Walk(context, role, None)
         try:
