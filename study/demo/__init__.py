@@ -63,7 +63,7 @@ def demo_load() -> Project | None:
             "from five anonymized cases (four municipalities and a region of six small "
             "municipalities), coded independently by two coders with the study's three-level "
             "codebook. Explore it, code a passage, start an agreement run, open the matrix; "
-            "`manage.py demo reload` brings it back as it was."
+            "‘manage.py demo reload’ brings it back as it was."
         ),
         blind_coding=True,
         coders_may_create_codes=True,
