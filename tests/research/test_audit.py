@@ -58,7 +58,7 @@ def test_signing_in_is_recorded_once_per_project_of_the_member(project, cast):
     other = Project.objects.create(title="Other study")
     Membership.objects.create(project=other, user=cast["coder"], role="viewer")
     response = client_for(None).post(
-        reverse("login"), {"username": cast["coder"].email, "password": PASSWORD}
+        reverse("account_login"), {"login": cast["coder"].email, "password": PASSWORD}
     )
     assert response.status_code == 302
     signed_in = AuditEntry.objects.filter(action=AuditAction.SIGN_IN, actor=cast["coder"])
