@@ -132,19 +132,21 @@ def _units(by: str, rows: list[Row]) -> Units | None:
     if by not in NATURAL_UNITS:
         return None
     documents = Document.objects.filter(pk__in={row[1] for row in rows})
-    if by == "turn":
-        found = documents.values("id", "turns")
-    elif by == "paragraph":
+    if by == "paragraph":
         # The text only where no paragraphs are stored (they are then split from it).
         split = When(paragraphs=[], then=F("text"))
-        text = Case(split, default=Value(""), output_field=TextField())
-        found = documents.annotate(text_=text).values("id", "paragraphs", "text_")
+        documents = documents.annotate(
+            text_=Case(split, default=Value(""), output_field=TextField())
+        )
+        fields: tuple[str, ...] = ("id", "paragraphs", "text_")
     else:
-        found = documents.values("id", "text")
-    return {
-        doc["id"]: segments_of({"text": doc.pop("text_", None) or doc.get("text", ""), **doc}, by)
-        for doc in found
-    }
+        fields = ("id", "turns") if by == "turn" else ("id", "text")
+    units: dict[int, list[tuple[int, int]]] = {}
+    for doc in documents.values_list(*fields, named=True):
+        found = doc._asdict()
+        found["text"] = found.pop("text_", None) or found.get("text", "")
+        units[found["id"]] = segments_of(found, by)
+    return units
 
 
 def code_cooccurrence(
