@@ -208,7 +208,7 @@ class Walk:
 
     def is_file(self, target: str) -> bool:
         name = resolve(urlsplit(target).path).url_name or ""
-        return "export" in name or "download" in name or "format=" in target
+        return any(word in name for word in ("export", "download", "csv")) or "format=" in target
 
     def check(self, url: str, target: str, kind: str, file: bool = False) -> None:
         if self.checked[kind] >= CHECKS_PER_KIND:
