@@ -81,12 +81,13 @@ def duplicate_overlap(start: int, end: int, other_start: int, other_end: int) ->
     return overlap if overlap * 2 > min(end - start, other_end - other_start) else 0
 
 
-def _one_check_at_a_time(*, document_id: int, coder_id: int) -> None:
+def one_check_at_a_time(*, document_id: int, coder_id: int) -> None:
     """Two tabs of one coder sending the same passage at once would both find no duplicate and
     both create it. A transaction-scoped advisory lock per (document, coder) makes the second
     wait until the first commits; its check (a new snapshot: read committed) then sees the
-    first's excerpt. Taken before any row lock and by nothing else, so it adds no cycle to the
-    lock order (coding/excerpts/services.py). SQLite lets one writer in at a time anyway."""
+    first's excerpt. Taken before any row lock (auto-coding takes it for each of its documents
+    in pk order, holding only the member's row), so it adds no cycle to the lock order
+    (coding/excerpts/services.py). SQLite lets one writer in at a time anyway."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -133,7 +134,7 @@ def excerpt_create_checked(
         )
     check_length(document=document, start=start, end=end, long_ok=long_ok)
     if not keep_both:
-        _one_check_at_a_time(document_id=document.pk, coder_id=coder.pk)
+        one_check_at_a_time(document_id=document.pk, coder_id=coder.pk)
         existing = duplicate_of(document=document, coder=coder, start=start, end=end, codes=codes)
         if existing is not None:
             raise ExcerptDuplicate(existing)

@@ -32,6 +32,8 @@ from study.search.stemming import Token, analyse, config_for
 UNIT_WORDS = 256
 # What a document's index follows; the text is compared by digest when a save may change it.
 WATCHED = {"text", "language", "text_version", "status"}
+# Keys of the index's advisory locks: the document's pk above this, far from other users' keys.
+INDEX_LOCK_SPACE = 0x5EA4C4 << 32
 
 
 def digest(text: str) -> str:
@@ -59,9 +61,14 @@ def _tsvector(words: list[Token]) -> str:
 def document_index(document: Document) -> None:
     """Replace the document's index with its current text (`document` has text, language
     and text_version loaded)."""
-    # Two searches may find the same document stale at once: the row lock makes the second
-    # wait and then replace the first one's units, never add to them.
-    list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
+    # Two searches may find the same document stale at once: the lock makes the second wait
+    # and then replace the first one's units, never add to them. An advisory lock of the index's
+    # own (one bigint key: a space apart from the duplicate guard's two-key locks), not the
+    # document's row: a search inside a write (auto-coding) must not hold the row that coding
+    # writes share-lock after the duplicate guard's lock. SQLite has one writer at a time.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK_SPACE + document.pk])
     SearchUnit.objects.filter(document_id=document.pk).delete()  # SQLite: a trigger clears FTS5
     config = config_for(document.language)
     text = document.text

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from coding.agreement.natural_units import split_paragraphs, split_sentences
 from coding.excerpts.batch import excerpts_create_many, excerpts_delete_many
-from coding.excerpts.guards import duplicate_overlap
+from coding.excerpts.guards import duplicate_overlap, one_check_at_a_time
 from coding.models import Code, Document, Excerpt
 from research.models import Membership
 from study.models import AutoCodeBatch
@@ -227,7 +227,11 @@ def autocode_confirm(
     again; otherwise the plan is computed again and compared."""
     # One auto-coding per member at a time (two tabs confirming the same preview): the second
     # waits, then sees the first's excerpts, so its plan differs and it is answered PlanChanged.
-    Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    # Only the membership row (its default ordering joins the project and user rows, which a
+    # plain FOR UPDATE would lock too, blocking every excerpt insert's key check on the user).
+    Membership.objects.select_for_update(of=("self",)).filter(pk=membership.pk).order_by(
+        "pk"
+    ).first()
     state = _scope_state(membership=membership, documents=search["documents"], code=search["code"])
     keys = sorted(planned.split())
     plan = None
@@ -237,6 +241,12 @@ def autocode_confirm(
         plan = autocode_plan(membership=membership, **search)
         if plan.fingerprint != fingerprint:
             raise PlanChanged(plan)
+    # The coder may be coding by hand in another tab: take the duplicate guard's lock on each
+    # document (pk order), then look again, so a passage coded meanwhile is not coded twice.
+    for document_id in sorted({planned.document.pk for planned in plan.new}):
+        one_check_at_a_time(document_id=document_id, coder_id=membership.user_id)
+    if _scope_state(membership=membership, documents=search["documents"], code=plan.code) != state:
+        raise PlanChanged(autocode_plan(membership=membership, **search))
     batch = AutoCodeBatch(
         project=membership.project,
         user=membership.user,
