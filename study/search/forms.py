@@ -168,6 +168,7 @@ class AutoCodeForm(SearchForm):
             "code": data["code"],
             "unit": data["unit"],
             "chosen": self.chosen(),
+            "coded": self.coded_filter(),
         }
 
     def hidden_hits(self) -> list[str]:

@@ -26,7 +26,7 @@ from coding.excerpts.guards import duplicate_overlap, one_check_at_a_time
 from coding.models import Code, Document, Excerpt
 from research.models import Membership
 from study.models import AutoCodeBatch
-from study.search.selectors import search_documents
+from study.search.selectors import CodedFilter, search_documents
 
 Unit = AutoCodeBatch.Unit
 
@@ -134,6 +134,7 @@ def autocode_plan(
     code: Code,
     unit: str,
     chosen: set[str] | None = None,
+    coded: CodedFilter | None = None,
 ) -> AutoCodePlan:
     """The excerpts coding every hit of `query` (or only the `chosen` hit keys) with `code`,
     extended to `unit`, would create for the member; writes nothing. Duplicates are judged
@@ -146,7 +147,7 @@ def autocode_plan(
     state = _scope_state(membership=membership, documents=documents, code=code)
     hits: dict[int, list[tuple[int, int]]] = {}
     for result in search_documents(
-        membership=membership, query=query, documents=documents, shown=None
+        membership=membership, query=query, documents=documents, shown=None, coded=coded
     ):
         doc = result.document
         for hit in result.hits:

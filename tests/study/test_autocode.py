@@ -256,3 +256,19 @@ def test_posted_spans_that_are_not_the_previewed_ones_are_not_coded(project, cod
     # The keys do not match the fingerprint: the search runs again and codes the real plan.
     assert response.status_code == 302
     assert sorted(e.text for e in Excerpt.objects.all()) == sorted([FIRST, SECOND])
+
+
+def test_auto_coding_codes_only_the_hits_the_coding_filter_leaves(project, coder, strategy, code):
+    """Hits outside a settled code's excerpts, coded with a new code: the filter the page shows
+    is the one auto-coding follows."""
+    settled = CodeFactory(project=project, name="Settled")
+    ExcerptFactory(document=strategy, coder=coder, start=0, end=len(FIRST), codes=[settled])
+    client = client_for(coder)
+    data = {"q": "kommune*", "code": code.pk, "unit": "paragraph", "scope": "all"}
+    data |= {"with_code": settled.pk, "where": "out"}
+    shown = preview(client, project, **data)
+    assert "1 excerpt would be created" in shown.content.decode()
+    assert confirm(client, project, data, shown).status_code == 302
+    assert list(Excerpt.objects.filter(codings__code=code).values_list("text", flat=True)) == [
+        SECOND
+    ]
