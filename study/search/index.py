@@ -63,11 +63,19 @@ def document_index(document: Document) -> None:
     and text_version loaded)."""
     # Two searches may find the same document stale at once: the lock makes the second wait
     # and then replace the first one's units, never add to them. An advisory lock of the index's
-    # own (one bigint key: a space apart from the duplicate guard's two-key locks), not the
-    # document's row: a search inside a write (auto-coding) must not hold the row that coding
-    # writes share-lock after the duplicate guard's lock. SQLite has one writer at a time.
+    # own (one bigint key: a space apart from the duplicate guard's two-key locks), not an update
+    # lock on the document's row, which would block the FOR SHARE coding writes take after the
+    # duplicate guard's lock (a search inside auto-coding deadlocked that way). The row is first
+    # key-share locked, as inserting units would anyway: a writer replacing the text (FOR
+    # UPDATE) then waits for us, or we for it, before either takes the index lock.
+    # SQLite has one writer at a time.
     if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                [document.pk],
+            )
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK_SPACE + document.pk])
     SearchUnit.objects.filter(document_id=document.pk).delete()  # SQLite: a trigger clears FTS5
     config = config_for(document.language)
