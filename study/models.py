@@ -1,4 +1,5 @@
-"""Project memos: what spans documents, codes and cases, so it lives in the top app."""
+"""The top app's models: project memos (they span documents, codes and cases), the search index,
+auto-coding batches and saved searches."""
 
 from __future__ import annotations
 
@@ -9,11 +10,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-# Document sets moved down to coding (coding/models/docsets.py); the name stays importable here.
-from coding.models import DocumentSet
-
-__all__ = ["AutoCodeBatch", "DocumentSet", "ProjectMemo"]
 
 
 class ProjectMemo(models.Model):

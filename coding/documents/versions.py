@@ -82,7 +82,7 @@ def excerpts_move(*, document: Document, new_text: str, user) -> tuple[int, int]
             end = min(len(new_text), start + max(len(excerpt.text), 1))
         if (start, end) == (excerpt.start, excerpt.end) and exact and not excerpt.text_flag:
             continue
-        before = _state(excerpt, codes.get(excerpt.pk, []))
+        before = excerpt_log_state(excerpt, codes.get(excerpt.pk, []))
         excerpt.start, excerpt.end = start, end
         if exact:
             excerpt.text = new_text[start:end]
@@ -98,7 +98,7 @@ def excerpts_move(*, document: Document, new_text: str, user) -> tuple[int, int]
                 action=ExcerptAction.UPDATE,
                 version=excerpt.version,
                 before=before,
-                after=_state(excerpt, codes.get(excerpt.pk, [])),
+                after=excerpt_log_state(excerpt, codes.get(excerpt.pk, [])),
                 user=user,
             )
         )
@@ -110,8 +110,9 @@ def excerpts_move(*, document: Document, new_text: str, user) -> tuple[int, int]
     return moved, flagged
 
 
-def _state(excerpt: Excerpt, codes: list[str]) -> dict:
-    """As the excerpt log keeps an excerpt (see coding.excerpts.services)."""
+def excerpt_log_state(excerpt: Excerpt, codes: list[str]) -> dict:
+    """As the excerpt log keeps an excerpt (see coding.excerpts.services), with its text flag:
+    the state before and after a text replacement moves it."""
     return {
         "coder": excerpt.coder_id,
         "start": excerpt.start,

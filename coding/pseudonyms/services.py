@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from coding.documents.versions import text_version_archive
+from coding.documents.versions import excerpt_log_state, text_version_archive
 from coding.models import (
     Coding,
     Document,
@@ -154,7 +154,7 @@ def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> int:
         text = result.text[start:end]
         if (start, end, text) == (excerpt.start, excerpt.end, excerpt.text):
             continue
-        before = _state(excerpt, codes.get(excerpt.pk, []))
+        before = excerpt_log_state(excerpt, codes.get(excerpt.pk, []))
         excerpt.start, excerpt.end, excerpt.text = start, end, text
         excerpt.version += 1
         changed.append(excerpt)
@@ -166,28 +166,13 @@ def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> int:
                 action=ExcerptAction.UPDATE,
                 version=excerpt.version,
                 before=before,
-                after=_state(excerpt, codes.get(excerpt.pk, [])),
+                after=excerpt_log_state(excerpt, codes.get(excerpt.pk, [])),
                 user=user,
             )
         )
     Excerpt.objects.bulk_update(changed, ["start", "end", "text", "version"])
     ExcerptChange.objects.bulk_create(log)
     return len(changed)
-
-
-def _state(excerpt: Excerpt, codes: list[str]) -> dict:
-    """As the excerpt log keeps an excerpt (see coding.excerpts.services)."""
-    return {
-        "coder": excerpt.coder_id,
-        "start": excerpt.start,
-        "end": excerpt.end,
-        "text": excerpt.text,
-        "memo": excerpt.memo,
-        "codes": sorted(codes),
-        "version": excerpt.version,
-        "created_at": excerpt.created_at.isoformat(),
-        "text_flag": excerpt.text_flag,
-    }
 
 
 def _structure_move(document: Document, result: Pseudonymised, replacements) -> None:

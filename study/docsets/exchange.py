@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from coding.models import DocumentSet
 from research.models import Project
-from study.models import DocumentSet
 
 
 def document_sets_export(project: Project) -> list[dict[str, Any]]:

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.links import project_cases
 from cases.selectors.readers import anonymized_for
 from coding.codebook.selectors import visible_codes
-from coding.models import Document, DocumentKind
+from coding.models import Document, DocumentKind, DocumentSet
 from research.access import Scope, codings_scope, project_coder_users
-from study.models import AutoCodeBatch, DocumentSet
+from study.models import AutoCodeBatch
 from study.search.selectors import CodedFilter
 
 SEARCH_FIELDS = ("q", "kind", "case", "document_set", "document", "with_code", "where", "coder")

@@ -41,7 +41,7 @@ def _batch(world) -> str:
 
 
 def _docset(world) -> str:
-    from study.models import DocumentSet
+    from coding.models import DocumentSet
 
     docset, _created = DocumentSet.objects.get_or_create(project=world["project"], name="Rules")
     return str(docset.code)

@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from study.models import DocumentSet
+from coding.models import DocumentSet
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
