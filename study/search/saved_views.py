@@ -88,6 +88,7 @@ def _rerun(membership, form: SearchForm, search: SavedSearch, *, show_all: bool)
             query=form.cleaned_data["q"],
             documents=form.documents(),
             shown=None,
+            coded=form.coded_filter(),
         )
     except QueryError:
         return None

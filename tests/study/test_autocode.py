@@ -272,3 +272,16 @@ def test_auto_coding_codes_only_the_hits_the_coding_filter_leaves(project, coder
     assert list(Excerpt.objects.filter(codings__code=code).values_list("text", flat=True)) == [
         SECOND
     ]
+
+
+def test_a_saved_search_keeps_its_coding_filter(project, coder, strategy, code):
+    """Saved with "outside the excerpts of a code", rerun with it: the coded paragraph's hits
+    stay out."""
+    ExcerptFactory(document=strategy, coder=coder, start=0, end=len(FIRST), codes=[code])
+    client = client_for(coder)
+    _saved(client, project, name="Uncoded", q="kommune*", with_code=code.pk, where="out")
+    search = SavedSearch.objects.get()
+    assert search.filters["with_code"] == str(code.pk) and search.filters["where"] == "out"
+    run = reverse("study:saved-search-run", kwargs={"project": project.code, "saved": search.code})
+    page = client.get(run, {"all": "1"}).content.decode()
+    assert "<mark>Kommunene</mark>" in page and "<mark>kommunen</mark>" not in page
