@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser test-worker install install-dev migrate demo lint format worker check lock bench clean
+.PHONY: run test test-browser test-worker install install-dev migrate demo lint format worker check lock bench clean messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,14 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles concord.sqlite3 media
+
+# Translations: extract every marked string into the catalogues (each app's locale/ and, for the
+# templates, locale/), then compile them; the compiled .mo files are committed and
+# tests/test_translations.py fails when a catalogue is incomplete, fuzzy or not compiled.
+# (Both need `make install-dev` first and gettext: apt-get install gettext.)
+MESSAGES_IGNORE := --ignore=.venv --ignore=.lockvenv --ignore=tests --ignore=bench --ignore=docs --ignore=staticfiles --ignore=media
+messages:
+	$(BIN)/python manage.py makemessages -l nb -l nn --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+
+compilemessages:
+	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's own language wins over cookie and browser.
+    "research.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -195,8 +197,14 @@ INVITATION_DAYS = 14
 AUDIT_RETENTION_DAYS = int(os.environ.get("CONCORD_AUDIT_RETENTION_DAYS", str(3 * 365)))
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each person picks a language on their profile or from the switcher on every page; until they
+# do, the browser's Accept-Language decides (LocaleMiddleware). Catalogues live in each app's
+# locale/ and, for the templates, in locale/ (`make messages`, `make compilemessages`).
+LANGUAGES = [("en", "English"), ("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -15,6 +15,7 @@ urlpatterns = [
     # research/auth.py); the rules for each URL are in tests/rules/accounts.py.
     path("accounts/", include("allauth.urls")),
     path("accounts/profile/", research_views.profile, name="profile"),
+    path("language/", research_views.language_set, name="language-set"),
     path(
         "accounts/second-factor/",
         research_views.second_factor_setup,

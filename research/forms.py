@@ -32,7 +32,7 @@ class LoginForm(AllauthLoginForm):
 class ProfileForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "first_name", "last_name"]
+        fields = ["display_name", "first_name", "last_name", "language"]
 
 
 class ProjectForm(CrispyMixin, forms.ModelForm):

@@ -26,6 +26,13 @@ class ConcordUserManager(UserManager):
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Left empty, Concord follows your browser's language."),
+    )
 
     objects = ConcordUserManager()
 

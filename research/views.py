@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +37,7 @@ from research.forms import (
     ProjectForm,
 )
 from research.http import csv_lines
+from research.language import LANGUAGE_CODES, language_choose, language_cookie
 from research.models import Job, Membership
 
 AUDIT_PAGE_SIZE = 50
@@ -230,10 +232,26 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        translation.activate(user.language or translation.get_language_from_request(request))
         messages.success(request, _("Profile saved."))
-        return redirect("profile")
+        return language_cookie(redirect("profile"), user.language)
     return render(request, "registration/profile.html", {"form": form})
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The switcher on every page: the choice goes on the account and in the cookie."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("research:project-list")
+    if request.POST.get("language", "") not in LANGUAGE_CODES | {""}:
+        messages.error(request, _("Concord is not available in that language."))
+        return redirect(target)
+    language = language_choose(user=request.user, language=request.POST["language"])
+    return language_cookie(redirect(target), language)
 
 
 @require_http_methods(["GET", "POST"])
