@@ -250,7 +250,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if request.POST.get("language", "") not in LANGUAGE_CODES | {""}:
         messages.error(request, _("Concord is not available in that language."))
         return redirect(target)
-    language = language_choose(user=request.user, language=request.POST["language"])
+    language = language_choose(user=request.user, language=request.POST.get("language", ""))
     return language_cookie(redirect(target), language)
 
 
