@@ -24,6 +24,7 @@ from coding.codebook_io import validate_name
 from coding.excerpts.services import excerpts_code_removed, excerpts_codings_restored
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
 from coding.models.codebook import DEFAULT_COLOUR
+from coding.notices import notice_text
 from research.audit import AuditAction, audit_record
 
 # Actions that change the tree's shape; the undo button walks back through these.
@@ -69,7 +70,7 @@ def _clean_name(name: str) -> str:
     name = (name or "").strip()
     reason = validate_name(name)
     if reason:
-        raise ValidationError(_("The code's %(reason)s.") % {"reason": reason})
+        raise ValidationError(_("The code's %(reason)s.") % {"reason": notice_text(reason)})
     return name
 
 

@@ -361,7 +361,7 @@ def test_bad_file_imports_nothing(project, lead):
 
 def test_csv_without_path_column_is_refused(project, lead):
     response = _upload(client_for(lead), project, "book.csv", b"name,definition\nA,b\n")
-    assert "no &#x27;path&#x27; column" in response.content.decode()
+    assert "no “path” column" in response.content.decode()
     assert not Code.objects.filter(project=project).exists()
 
 
