@@ -205,7 +205,8 @@ class MatrixForm(CrispyForm):
     legend = forms.CharField(
         label=_("Legend (one “symbol = meaning” per line)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        initial="X = yes\n* = exploring the idea / pilot project\n= no",
+        # The study's own legend, in the reader's language (the symbols stay X and *).
+        initial=_("X = yes\n* = exploring the idea / pilot project\n= no"),
     )
 
     def __init__(self, *args, project, creating: bool = False, matrix=None, **kwargs):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases import tabular
 from cases.models import AttributeDefinition, Case, CaseKind, CaseSettings
 from cases.services.attributes import AttributeValues, attribute_values_set, dimensions_ensure
+from coding.notices import notice_text
 from research.audit import AuditAction, audit_record
 
 
@@ -173,6 +174,10 @@ class CaseImport:
     columns: list[str] = field(default_factory=list)
     counts: dict[str, int] | None = None
 
+    def problem_texts(self) -> list[str]:
+        """The problems in the reader's language."""
+        return [notice_text(problem.notice) for problem in self.problems]
+
 
 def _case_kinds() -> dict[str, str]:
     """A kind as the file may spell it (its value or its label, any case) -> its value."""
@@ -193,7 +198,7 @@ def cases_import_file(*, project, data: bytes, filename: str, confirmed: bool) -
         rows = tabular.read_table(data, filename)
         records, problems = tabular.parse_cases(rows, specs, _case_kinds())
     except tabular.TableError as exc:
-        records, problems = [], [tabular.Problem(1, "", str(exc))]
+        records, problems = [], [tabular.Problem(1, "", exc.notice)]
     result = CaseImport(records, problems, columns=[d.name for d in definitions])
     if confirmed and not problems:
         try:

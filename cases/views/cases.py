@@ -302,7 +302,8 @@ def case_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         message = _("Imported: %(created)s new cases, %(updated)s updated.") % result.counts
         messages.success(request, message)
         return redirect("cases:case-list", project=project)
-    context = {"records": result.records, "problems": result.problems, "columns": result.columns}
+    context = {"records": result.records, "problems": result.problem_texts()}
+    context.update(columns=result.columns)
     context.update(payload=base64.b64encode(data).decode(), filename=filename)
     return render_page(request, "cases/case_import.html", membership, form=form, **context)
 

@@ -192,7 +192,7 @@ def test_import_errors_name_row_and_column(project, lead):
     response = client_for(lead).post(
         url("case-import", project), {"file": upload("name,Population\nAlpha,lots\n")}
     )
-    assert "Row 2, column Population: &#x27;lots&#x27; is not a number" in body(response)
+    assert "Row 2, column Population: “lots” is not a number" in body(response)
     assert "nothing was imported" in body(response)
     assert not Case.objects.exists()
 
