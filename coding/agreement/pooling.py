@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from coding.wording import Notice, gettext_noop
+
 from .alpha import Coincidences, alpha_from_coincidences, krippendorff_alpha, sum_coincidences
 from .coefficients import (
     brennan_prediger,
@@ -35,9 +37,27 @@ from .patterns import (
 )
 from .unitized import unitized_alpha_details
 
-NO_PAIRS = "no unit was coded by two coders"
-NO_VARIATION = "no variation: every value is the same"
-UNDEFINED = "undefined"
+# Why a value is undefined, stored with the results as English message ids (a note with
+# numbers as `Notice.stored()`); the pages word them in the reader's language
+# (coding/notices.py), so runs stored before keep working: their sentence is the id.
+NO_PAIRS = gettext_noop("no unit was coded by two coders")
+NO_VARIATION = gettext_noop("no variation: every value is the same")
+UNDEFINED = gettext_noop("undefined")
+NOT_ALL_CODED = gettext_noop("no document was coded by every chosen coder")
+NOT_EXCLUSIVE = gettext_noop(
+    "a coder applied two of the codes to the same text; uα and cuα over all codes "
+    "need mutually exclusive codes (one semantic domain)"
+)
+NO_CI_FOR_CHARACTERS = gettext_noop(
+    "not computed: characters are not independent units, so a bootstrap over "
+    "characters would give a misleadingly narrow interval"
+)
+NO_EXCERPT = gettext_noop("no excerpt with this code")
+NEEDS_TWO_CODES = gettext_noop("needs at least two codes (chance agreement is 1 / number of codes)")
+LIGHT_PAIRS_LEFT_OUT = gettext_noop(
+    "mean of %(used)d of %(pairs)d coder pairs; %(undefined)d undefined (no variation in "
+    "their shared units) left out"
+)
 
 
 def _coincidences(raw: Mapping[str, Any]) -> Coincidences:
@@ -56,8 +76,9 @@ def coefficients(
     *,
     n_coders: int,
     wanted: Sequence[str],
-) -> tuple[dict[str, float | None], dict[str, str]]:
-    """The chosen coefficients of one row, and for each undefined one the reason."""
+) -> tuple[dict[str, float | None], dict[str, Any]]:
+    """The chosen coefficients of one row, and for each undefined one the reason (a message id,
+    or a stored notice)."""
     names = []
     for name in wanted:
         if name == "kappa":
@@ -79,7 +100,7 @@ def coefficients(
         "bp": lambda: brennan_prediger(data, categories=[0, 1], weights=weights),
     }
     values: dict[str, float | None] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Any] = {}
     for name in names:
         value = _finite(compute[name]())
         values[name] = value
@@ -92,17 +113,16 @@ def coefficients(
     return values, reasons
 
 
-def _light_note(matrix: np.ndarray) -> str:
+def _light_note(matrix: np.ndarray) -> dict[str, Any] | None:
     """Light's κ averages the defined pairs only; say how many were left out, or the mean
     reads as if every pair entered it."""
     upper = matrix[np.triu_indices(matrix.shape[0], k=1)]
     undefined = int(np.isnan(upper).sum())
     if not undefined:
-        return ""
-    return (
-        f"mean of {upper.size - undefined} of {upper.size} coder pairs; "
-        f"{undefined} undefined (no variation in their shared units) left out"
-    )
+        return None
+    used, pairs = int(upper.size - undefined), int(upper.size)
+    note = Notice(LIGHT_PAIRS_LEFT_OUT, {"used": used, "pairs": pairs, "undefined": undefined})
+    return note.stored()
 
 
 def bootstrap_ci(
@@ -172,7 +192,7 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     parts = [p["unitized"] for p in partials if p.get("unitized")]
     out: dict[str, Any] = {"documents": len(parts), "per_code": {}, "pooled": None}
     if not parts:
-        out["reason"] = "no document was coded by every chosen coder"
+        out["reason"] = NOT_ALL_CODED
         return out
     offset = 0
     # Keyed by Hashable: unitized_alpha_details takes any coder key (Mapping keys are invariant).
@@ -197,10 +217,7 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     try:
         details = unitized_alpha_details(spans, length)
     except ValueError:
-        out["reason"] = (
-            "a coder applied two of the codes to the same text; uα and cuα over all codes "
-            "need mutually exclusive codes (one semantic domain)"
-        )
+        out["reason"] = NOT_EXCLUSIVE
         return out
     out["pooled"] = {
         "u": _finite(details.u),
@@ -285,10 +302,7 @@ def finalize(
         }
         if unit == "character":
             pooled["ci"] = None
-            pooled["ci_reason"] = (
-                "not computed: characters are not independent units, so a bootstrap over "
-                "characters would give a misleadingly narrow interval"
-            )
+            pooled["ci_reason"] = NO_CI_FOR_CHARACTERS
         else:
             pooled["ci"] = bootstrap_ci(pooled_patterns, n_coders=n, n_boot=n_boot, seed=seed)
             pooled["n_boot"] = n_boot
@@ -308,16 +322,16 @@ def _excerpt_values(matches: Sequence[int], n_codes: int) -> dict[str, Any]:
     if not checked:
         return {
             "values": {"percent": None, "bp": None},
-            "reasons": {"percent": "no excerpt with this code", "bp": "no excerpt with this code"},
+            "reasons": {"percent": NO_EXCERPT, "bp": NO_EXCERPT},
             "units": 0,
             "prevalence": None,
         }
     p_o = agree / checked
     values: dict[str, float | None] = {"percent": p_o, "bp": None}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Any] = {}
     if n_codes >= 2:
         # MAXQDA's κ: chance agreement 1 / number of codes available.
         values["bp"] = (p_o - 1 / n_codes) / (1 - 1 / n_codes)
     else:
-        reasons["bp"] = "needs at least two codes (chance agreement is 1 / number of codes)"
+        reasons["bp"] = NEEDS_TWO_CODES
     return {"values": values, "reasons": reasons, "units": checked, "prevalence": None}

@@ -14,6 +14,7 @@ from django.conf import settings
 from openpyxl import Workbook
 
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit
+from coding.notices import notice_text
 from coding.runs import selectors
 
 REFERENCES = [
@@ -81,7 +82,7 @@ def table(run: AgreementRun) -> list[list[object]]:
             "" if prevalence is None else prevalence,
             "",
             *["" if values.get(c) is None else values.get(c) for c in columns],
-            *[reasons.get(c, "") for c in columns],
+            *[notice_text(reasons.get(c) or "") for c in columns],
         ]
     )
     return out

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coding.agreement.disagreements import context_of
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
+from coding.notices import notice_text
 from research.models import FormerMember
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
@@ -120,7 +121,8 @@ def _cells(run: AgreementRun, columns: list[str], values: dict, reasons: dict) -
                 text=fmt(value, key),
                 css=band(value) if key in CHANCE_CORRECTED else "",
                 # A defined value may carry a note too (Light's κ: pairs left out of the mean).
-                reason=reasons.get(key, ""),
+                # Stored as English message ids: worded here in the reader's language.
+                reason=notice_text(reasons.get(key) or ""),
             )
         )
     return out
@@ -273,6 +275,7 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "rolled_up": rolled_up_out(run),
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
+        "reasons": run_reasons(run),
         "pairwise": pairwise_rows(run, names),
         "consensus": consensus_table(run, names),
         "coders": [names.get(c, c) for c in run.params["spec"]["coders"]],
@@ -282,6 +285,16 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "others": others,
         "compare_with": compare_with,
         "comparison": compare_rows(first=compare_with, second=run) if compare_with else None,
+    }
+
+
+def run_reasons(run: AgreementRun) -> dict[str, str]:
+    """Why the run's α interval and its unitized α over all codes are missing, if they are,
+    in the reader's language."""
+    results = run.results or {}
+    return {
+        "ci": notice_text((results.get("pooled") or {}).get("ci_reason") or ""),
+        "unitized": notice_text((results.get("unitized") or {}).get("reason") or ""),
     }
 
 
