@@ -299,8 +299,7 @@ def case_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         project=membership.project, data=data, filename=filename, confirmed=confirmed
     )
     if result.counts is not None:
-        message = _("Imported: %(created)s new cases, %(updated)s updated.") % result.counts
-        messages.success(request, message)
+        messages.success(request, _imported_message(**result.counts))
         return redirect("cases:case-list", project=project)
     context = {"records": result.records, "problems": result.problem_texts()}
     context.update(columns=result.columns)
@@ -329,3 +328,10 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if fmt == "xlsx":
         return download(tabular.write_xlsx(rows), f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])
     return csv_download(rows, f"{name}-cases.csv")
+
+
+def _imported_message(*, created: int, updated: int) -> str:
+    return _("Imported: %(created)s, %(updated)s.") % {
+        "created": ngettext("%(n)s new case", "%(n)s new cases", created) % {"n": created},
+        "updated": ngettext("%(n)s updated", "%(n)s updated", updated) % {"n": updated},
+    }

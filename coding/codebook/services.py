@@ -18,6 +18,7 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coding.codebook import tree
 from coding.codebook_io import validate_name
@@ -375,7 +376,11 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
     codings = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
     if codings and confirm_codings != len(codings):
         raise ValidationError(
-            _("Deleting “%(code)s” removes %(n)s codings; confirm that number to delete it.")
+            ngettext(
+                "Deleting “%(code)s” removes %(n)s coding; confirm that number to delete it.",
+                "Deleting “%(code)s” removes %(n)s codings; confirm that number to delete it.",
+                len(codings),
+            )
             % {"code": code.name, "n": len(codings)}
         )
     snapshot = _snapshot(code)

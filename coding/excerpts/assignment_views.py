@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.access import access_document
@@ -33,11 +34,7 @@ def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _("Assignments saved: %(added)d added, %(removed)d removed.")
-                % {"added": added, "removed": removed},
-            )
+            messages.success(request, _saved_message(added, removed))
         return redirect("coding:assignments", project=project)
     rows = [(d, [(m, (d.pk, m.user_id) in assigned) for m in coders]) for d in documents]
     return render(
@@ -93,3 +90,11 @@ def assignment_done(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
     else:
         messages.success(request, _("“%(title)s” reopened.") % {"title": doc.title})
     return redirect("coding:my-documents", project=project)
+
+
+def _saved_message(added: int, removed: int) -> str:
+    return _("Assignments saved: %(added)s, %(removed)s.") % {
+        "added": npgettext("assignments", "%(n)d added", "%(n)d added", added) % {"n": added},
+        "removed": npgettext("assignments", "%(n)d removed", "%(n)d removed", removed)
+        % {"n": removed},
+    }

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coding.documents.versions import excerpt_log_state, text_version_archive
 from coding.models import (
@@ -119,7 +120,12 @@ def document_pseudonymise(*, document_id: int, user) -> dict[str, Any]:
     if result.changed:
         version = text_version_archive(
             document=document,
-            reason=_("Pseudonymised: %(n)d identifying strings replaced") % {"n": result.replaced},
+            reason=ngettext(
+                "Pseudonymised: %(n)d identifying string replaced",
+                "Pseudonymised: %(n)d identifying strings replaced",
+                result.replaced,
+            )
+            % {"n": result.replaced},
             created_by=user,
         )
         moved = _excerpts_move(document=document, result=result, user=user)

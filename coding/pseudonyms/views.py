@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from coding.access import access_document
@@ -110,11 +111,7 @@ def document_pseudonymise(
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            _("Pseudonymised: %(n)d strings replaced, %(m)d excerpts moved with their words.")
-            % {"n": outcome["replaced"], "m": outcome["excerpts_moved"]},
-        )
+        messages.success(request, _pseudonymised_message(outcome))
     return redirect("coding:document-detail", project=project, document=document)
 
 
@@ -185,6 +182,22 @@ def document_original_delete(
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = _("Deleted %(n)d original texts and the uploaded file.") % {"n": deleted}
+        done = ngettext(
+            "Deleted %(n)d original text and the uploaded file.",
+            "Deleted %(n)d original texts and the uploaded file.",
+            deleted,
+        ) % {"n": deleted}
         messages.success(request, done)
     return redirect("coding:document-detail", project=project, document=document)
+
+
+def _pseudonymised_message(outcome: dict) -> str:
+    replaced, moved = outcome["replaced"], outcome["excerpts_moved"]
+    return _("Pseudonymised: %(replaced)s, %(moved)s.") % {
+        "replaced": ngettext("%(n)d string replaced", "%(n)d strings replaced", replaced)
+        % {"n": replaced},
+        "moved": ngettext(
+            "%(n)d excerpt moved with its words", "%(n)d excerpts moved with their words", moved
+        )
+        % {"n": moved},
+    }

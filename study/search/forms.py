@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.links import project_cases
 from cases.selectors.readers import anonymized_for
@@ -129,7 +130,9 @@ class AutoCodeForm(SearchForm):
     """Code the hits of a search: all of them, or the ones checked on the page."""
 
     code = forms.ModelChoiceField(label=_("Code the hits with"), queryset=None)
-    unit = forms.ChoiceField(label=_("Code"), choices=AutoCodeBatch.Unit.choices)
+    unit = forms.ChoiceField(
+        label=pgettext_lazy("verb", "Code"), choices=AutoCodeBatch.Unit.choices
+    )
     scope = forms.ChoiceField(
         label=_("Which hits"),
         choices=[("all", _("All hits")), ("checked", _("The checked hits"))],

@@ -276,7 +276,7 @@ def test_an_owner_deletes_the_original(
     assert client_for(lead).post(delete).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(owner).post(delete, follow=True)
-    assert "Deleted 1 original texts" in response.content.decode()
+    assert "Deleted 1 original text and the uploaded file." in response.content.decode()
     assert not TextVersion.objects.filter(document=document).exists()
     assert not storage.exists(name)
     document.refresh_from_db()
