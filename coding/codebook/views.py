@@ -75,7 +75,7 @@ def _undo_context(project, *, manage: bool) -> dict:
     undoable = services.codebook_undoable(project=project) if manage else None
     return {
         "undoable": undoable,
-        "undo_label": selectors.change_label(undoable.action) if undoable else "",
+        "undo_title": selectors.undo_title(undoable.action, undoable.code_name) if undoable else "",
     }
 
 
@@ -300,14 +300,8 @@ def codebook_undo(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(
-            request,
-            _("Undone: %(action)s of “%(name)s”.")
-            % {
-                "action": selectors.change_label(change.before["action"]),
-                "name": change.before["name"],
-            },
-        )
+        done = selectors.undone_message(change.before["action"], change.before["name"])
+        messages.success(request, done)
     return _back(project)
 
 
