@@ -648,3 +648,28 @@ def test_evidence_of_a_label_only_row_says_no_code_is_mapped(study, project, lea
     page = body(client_for(lead).get(evidence, headers={"HX-Request": "true"}))
     assert "No code is mapped to this row yet" in page
     assert url("row-update", project, matrix=matrix.code, row=row.code) in page
+
+
+def _import(client, project, table: str):
+    preview = client.post(url("case-import", project), {"file": upload(table)})
+    payload = {"payload": preview.context["payload"], "filename": "cases.csv"}
+    return client.post(url("case-import", project), payload, follow=True)
+
+
+def test_a_norwegian_reader_gets_import_problems_and_counts_in_norwegian(project, lead):
+    attribute_services.attribute_create(project=project, name="Population", type="number")
+    client = client_for(lead)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nb"
+    refused = client.post(
+        url("case-import", project), {"file": upload("name,Population\nAlpha,lots\n,3\n")}
+    )
+    assert "Rad 2, kolonne Population: «lots» er ikke et tall" in body(refused)
+    assert "Rad 3, kolonne name: en case må ha et navn" in body(refused)
+    assert not Case.objects.exists()
+    # One and two: the singular and the plural of each count.
+    assert "Importert: 1 ny case, 0 oppdaterte." in body(_import(client, project, "name\nAlpha\n"))
+    again = _import(client, project, "name\nAlpha\nBeta\nGamma\n")
+    assert "Importert: 2 nye caser, 1 oppdatert." in body(again)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = _import(client, project, "name\nDelta\n")
+    assert "Imported: 1 new case, 0 updated." in body(english)

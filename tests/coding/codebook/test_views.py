@@ -386,3 +386,20 @@ def test_study_codebook_imports_through_the_page(project, lead):
     ]
     colours = set(Code.objects.filter(project=project).values_list("colour", flat=True))
     assert len(colours) > 1
+
+
+def test_a_norwegian_reader_gets_the_import_problems_in_norwegian(project, lead):
+    client = client_for(lead)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nb"
+    refused = _upload(client, project, "book.csv", b"name,definition\nA,b\n")
+    assert (
+        "Denne filen kan ikke importeres: rad 1: ingen «path»-kolonne (kolonner i filen: name,"
+        " definition)" in refused.content.decode()
+    )
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nn"
+    taken = _upload(client, project, "book.csv", b"path,colour\nActors,red\n")
+    assert (
+        "ikkje teke med: rad 2: fargen «red» er ikkje #RRGGBB; fargen er ikkje teken med"
+        in taken.content.decode()
+    )
+    assert Code.objects.filter(project=project, name="Actors").exists()
