@@ -35,9 +35,26 @@ from .patterns import (
 )
 from .unitized import unitized_alpha_details
 
+# The reasons a value is missing, stored with the run in English; the Django layer says them
+# in the reader's language (coding/runs/explain.py), old runs' stored texts included.
 NO_PAIRS = "no unit was coded by two coders"
 NO_VARIATION = "no variation: every value is the same"
 UNDEFINED = "undefined"
+LIGHT_NOTE = (
+    "mean of {used} of {pairs} coder pairs; "
+    "{undefined} undefined (no variation in their shared units) left out"
+)
+NO_EXCERPT = "no excerpt with this code"
+ONE_CODE = "needs at least two codes (chance agreement is 1 / number of codes)"
+NO_COMMON_DOCUMENT = "no document was coded by every chosen coder"
+OVERLAPPING_CODES = (
+    "a coder applied two of the codes to the same text; uα and cuα over all codes "
+    "need mutually exclusive codes (one semantic domain)"
+)
+NO_CHARACTER_INTERVAL = (
+    "not computed: characters are not independent units, so a bootstrap over "
+    "characters would give a misleadingly narrow interval"
+)
 
 
 def _coincidences(raw: Mapping[str, Any]) -> Coincidences:
@@ -99,10 +116,7 @@ def _light_note(matrix: np.ndarray) -> str:
     undefined = int(np.isnan(upper).sum())
     if not undefined:
         return ""
-    return (
-        f"mean of {upper.size - undefined} of {upper.size} coder pairs; "
-        f"{undefined} undefined (no variation in their shared units) left out"
-    )
+    return LIGHT_NOTE.format(used=upper.size - undefined, pairs=upper.size, undefined=undefined)
 
 
 def bootstrap_ci(
@@ -172,7 +186,7 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     parts = [p["unitized"] for p in partials if p.get("unitized")]
     out: dict[str, Any] = {"documents": len(parts), "per_code": {}, "pooled": None}
     if not parts:
-        out["reason"] = "no document was coded by every chosen coder"
+        out["reason"] = NO_COMMON_DOCUMENT
         return out
     offset = 0
     # Keyed by Hashable: unitized_alpha_details takes any coder key (Mapping keys are invariant).
@@ -197,10 +211,7 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     try:
         details = unitized_alpha_details(spans, length)
     except ValueError:
-        out["reason"] = (
-            "a coder applied two of the codes to the same text; uα and cuα over all codes "
-            "need mutually exclusive codes (one semantic domain)"
-        )
+        out["reason"] = OVERLAPPING_CODES
         return out
     out["pooled"] = {
         "u": _finite(details.u),
@@ -285,10 +296,7 @@ def finalize(
         }
         if unit == "character":
             pooled["ci"] = None
-            pooled["ci_reason"] = (
-                "not computed: characters are not independent units, so a bootstrap over "
-                "characters would give a misleadingly narrow interval"
-            )
+            pooled["ci_reason"] = NO_CHARACTER_INTERVAL
         else:
             pooled["ci"] = bootstrap_ci(pooled_patterns, n_coders=n, n_boot=n_boot, seed=seed)
             pooled["n_boot"] = n_boot
@@ -308,7 +316,7 @@ def _excerpt_values(matches: Sequence[int], n_codes: int) -> dict[str, Any]:
     if not checked:
         return {
             "values": {"percent": None, "bp": None},
-            "reasons": {"percent": "no excerpt with this code", "bp": "no excerpt with this code"},
+            "reasons": {"percent": NO_EXCERPT, "bp": NO_EXCERPT},
             "units": 0,
             "prevalence": None,
         }
@@ -319,5 +327,5 @@ def _excerpt_values(matches: Sequence[int], n_codes: int) -> dict[str, Any]:
         # MAXQDA's κ: chance agreement 1 / number of codes available.
         values["bp"] = (p_o - 1 / n_codes) / (1 - 1 / n_codes)
     else:
-        reasons["bp"] = "needs at least two codes (chance agreement is 1 / number of codes)"
+        reasons["bp"] = ONE_CODE
     return {"values": values, "reasons": reasons, "units": checked, "prevalence": None}

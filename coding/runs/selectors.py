@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coding.agreement.disagreements import context_of
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
+from coding.runs.explain import explain
 from research.models import FormerMember
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
@@ -120,7 +121,7 @@ def _cells(run: AgreementRun, columns: list[str], values: dict, reasons: dict) -
                 text=fmt(value, key),
                 css=band(value) if key in CHANCE_CORRECTED else "",
                 # A defined value may carry a note too (Light's κ: pairs left out of the mean).
-                reason=reasons.get(key, ""),
+                reason=explain(reasons.get(key, "")),
             )
         )
     return out
@@ -273,6 +274,8 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "rolled_up": rolled_up_out(run),
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
+        "ci_reason": explain((run.results.get("pooled") or {}).get("ci_reason", "")),
+        "unitized_reason": explain((run.results.get("unitized") or {}).get("reason", "")),
         "pairwise": pairwise_rows(run, names),
         "consensus": consensus_table(run, names),
         "coders": [names.get(c, c) for c in run.params["spec"]["coders"]],
