@@ -17,7 +17,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
@@ -136,8 +136,8 @@ def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
 
 
 PARTS = {
-    "consensus": (consensus_rows, _lazy("sheet name", "Consensus")),
-    "log": (log_rows, _lazy("sheet name", "Decision log")),
+    "consensus": (consensus_rows, pgettext_lazy("sheet name", "Consensus")),
+    "log": (log_rows, pgettext_lazy("sheet name", "Decision log")),
 }
 
 

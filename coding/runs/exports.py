@@ -25,22 +25,20 @@ from coding.runs.methods import methods_paragraph
 
 __all__ = ["FORMATS", "export_file", "methods_paragraph"]
 
-COLUMN = "agreement export column"
-
 
 def table(run: AgreementRun) -> list[list[object]]:
     """Header plus one row per code, then the pooled row: raw numbers, empty when undefined."""
     columns = selectors.columns_for(run)
     header = [
-        pgettext(COLUMN, "code"),
-        pgettext(COLUMN, "path"),
-        pgettext(COLUMN, "units"),
-        pgettext(COLUMN, "prevalence"),
-        pgettext(COLUMN, "disagreements"),
+        pgettext("agreement export column", "code"),
+        pgettext("agreement export column", "path"),
+        pgettext("agreement export column", "units"),
+        pgettext("agreement export column", "prevalence"),
+        pgettext("agreement export column", "disagreements"),
     ]
     header += [selectors.column_label(run, c) for c in columns]
     header += [
-        pgettext(COLUMN, "%(coefficient)s: why undefined")
+        pgettext("agreement export column", "%(coefficient)s: why undefined")
         % {"coefficient": selectors.column_label(run, c)}
         for c in columns
     ]
@@ -58,7 +56,7 @@ def table(run: AgreementRun) -> list[list[object]]:
     prevalence = pooled.get("prevalence")
     out.append(
         [
-            pgettext(COLUMN, "(all codes pooled)"),
+            pgettext("agreement export column", "(all codes pooled)"),
             "",
             pooled.get("units", ""),
             "" if prevalence is None else prevalence,
@@ -74,20 +72,20 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
     names = selectors.coder_names(run)
     coders = run.params["spec"]["coders"]
     header = [
-        pgettext(COLUMN, "code"),
-        pgettext(COLUMN, "document"),
-        pgettext(COLUMN, "page"),
-        pgettext(COLUMN, "start"),
-        pgettext(COLUMN, "end"),
+        pgettext("agreement export column", "code"),
+        pgettext("agreement export column", "document"),
+        pgettext("agreement export column", "page"),
+        pgettext("agreement export column", "start"),
+        pgettext("agreement export column", "end"),
     ]
     for coder in coders:
         name = {"coder": names.get(coder, coder)}
         header += [
-            pgettext(COLUMN, "%(coder)s: value") % name,
-            pgettext(COLUMN, "%(coder)s: excerpts") % name,
+            pgettext("agreement export column", "%(coder)s: value") % name,
+            pgettext("agreement export column", "%(coder)s: excerpts") % name,
         ]
-    header.append(pgettext(COLUMN, "context"))
-    missing = pgettext(COLUMN, "missing")
+    header.append(pgettext("agreement export column", "context"))
+    missing = pgettext("agreement export column", "missing")
     out: list[list[object]] = [header]
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)

@@ -16,8 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 from django.utils.formats import get_format
-from django.utils.translation import npgettext, pgettext
-from django.utils.translation import pgettext_lazy as lazy
+from django.utils.translation import npgettext, pgettext, pgettext_lazy
 
 from coding.models import AgreementRun, AgreementUnit
 from coding.runs.selectors import RELIABLE, TENTATIVE
@@ -40,50 +39,48 @@ REFERENCES = [
     "generalizations and alternatives. Psychological Bulletin, 76(5), 365–377.",
 ]
 
-CONTEXT = "methods paragraph"
-
 UNIT_SENTENCES = {
-    AgreementUnit.DOCUMENT: lazy(
-        CONTEXT,
+    AgreementUnit.DOCUMENT: pgettext_lazy(
+        "methods paragraph",
         "the unit was the document: a coder applied a code if they used it anywhere in the "
         "document",
     ),
-    AgreementUnit.SEGMENT: lazy(
-        CONTEXT,
+    AgreementUnit.SEGMENT: pgettext_lazy(
+        "methods paragraph",
         "the units were %(segment)s: a coder applied a code to a unit if their excerpts with "
         "the code covered at least %(threshold)s %% of it",
     ),
-    AgreementUnit.EXCERPT: lazy(
-        CONTEXT,
+    AgreementUnit.EXCERPT: pgettext_lazy(
+        "methods paragraph",
         "excerpts were matched between the two coders: an excerpt agreed if the other coder "
         "applied the same code to an excerpt overlapping at least %(overlap)s %% of it",
     ),
-    AgreementUnit.CHARACTER: lazy(
-        CONTEXT,
+    AgreementUnit.CHARACTER: pgettext_lazy(
+        "methods paragraph",
         "every character was a unit, coded or not coded with each code, and the unitized α "
         "family (uα, |uα, cuα) was computed on the text as a continuum",
     ),
 }
 
 SEGMENTS = {
-    "sentence": lazy(CONTEXT, "sentences"),
-    "paragraph": lazy(CONTEXT, "paragraphs"),
-    "turn": lazy(CONTEXT, "speaker turns"),
+    "sentence": pgettext_lazy("methods paragraph", "sentences"),
+    "paragraph": pgettext_lazy("methods paragraph", "paragraphs"),
+    "turn": pgettext_lazy("methods paragraph", "speaker turns"),
 }
 
 COEFFICIENTS = {
-    "cohen": lazy(CONTEXT, "Cohen's κ"),
-    "light": lazy(CONTEXT, "Light's κ"),
-    "fleiss": lazy(CONTEXT, "Fleiss' κ"),
-    "ac1": lazy(CONTEXT, "Gwet's AC1"),
+    "cohen": pgettext_lazy("methods paragraph", "Cohen's κ"),
+    "light": pgettext_lazy("methods paragraph", "Light's κ"),
+    "fleiss": pgettext_lazy("methods paragraph", "Fleiss' κ"),
+    "ac1": pgettext_lazy("methods paragraph", "Gwet's AC1"),
 }
 
 # Who decided, by role, with the article the sentence needs ("each decision taken by a lead").
 DECIDERS = {
-    Role.OWNER: lazy(CONTEXT, "an owner"),
-    Role.LEAD: lazy(CONTEXT, "a lead"),
-    Role.CODER: lazy(CONTEXT, "a coder"),
-    Role.VIEWER: lazy(CONTEXT, "a viewer"),
+    Role.OWNER: pgettext_lazy("methods paragraph", "an owner"),
+    Role.LEAD: pgettext_lazy("methods paragraph", "a lead"),
+    Role.CODER: pgettext_lazy("methods paragraph", "a coder"),
+    Role.VIEWER: pgettext_lazy("methods paragraph", "a viewer"),
 }
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -104,11 +101,19 @@ def _decimal(text: str) -> str:
 
 
 def _value(value: float | None, digits: int = 3) -> str:
-    return pgettext(CONTEXT, "undefined") if value is None else _decimal(f"{value:.{digits}f}")
+    return (
+        pgettext("methods paragraph", "undefined")
+        if value is None
+        else _decimal(f"{value:.{digits}f}")
+    )
 
 
 def _percent(value: float | None) -> str:
-    return pgettext(CONTEXT, "undefined") if value is None else _decimal(f"{value * 100:.1f} %")
+    return (
+        pgettext("methods paragraph", "undefined")
+        if value is None
+        else _decimal(f"{value * 100:.1f} %")
+    )
 
 
 def _count(value: float | int) -> str:
@@ -117,9 +122,15 @@ def _count(value: float | int) -> str:
     return f"{round(value):,}".replace(",", "\u202f")
 
 
+CONJUNCTIONS = {
+    "and": pgettext_lazy("methods paragraph", "and"),
+    "or": pgettext_lazy("methods paragraph", "or"),
+}
+
+
 def _listed(items: list[str], word: str) -> str:
     """Items joined by "and" or "or" in the paragraph's language."""
-    return f" {pgettext(CONTEXT, word)} ".join(items)
+    return f" {CONJUNCTIONS[word]} ".join(items)
 
 
 def _cu_basis(unitized: dict) -> str:
@@ -127,17 +138,19 @@ def _cu_basis(unitized: dict) -> str:
     share of all the text of the documents (not of the coded text)."""
     chars, length = unitized.get("pairable_characters"), unitized.get("length")
     if chars is None:  # a run stored before the characters were kept
-        return pgettext(CONTEXT, "cuα rests on %(share)s of all values of the text") % {
+        return pgettext("methods paragraph", "cuα rests on %(share)s of all values of the text") % {
             "share": _percent(unitized["pairable_share"])
         }
     share = ""
     if length:
-        share = pgettext(CONTEXT, ", %(share)s of the %(length)s characters of text") % {
+        share = pgettext(
+            "methods paragraph", ", %(share)s of the %(length)s characters of text"
+        ) % {
             "share": _percent(chars / length),
             "length": _count(length),
         }
     return pgettext(
-        CONTEXT,
+        "methods paragraph",
         "cuα rests on the %(characters)s characters at least two coders marked as relevant"
         "%(share)s",
     ) % {"characters": _count(chars), "share": share}
@@ -146,11 +159,13 @@ def _cu_basis(unitized: dict) -> str:
 def _role(label: str) -> str:
     """A decider's role as the sentence needs it. Runs store the role's name as it read when
     they were computed, in whatever language that was: find the role, then say it anew."""
+    found = None
     for code in LANGUAGES:
         with translation.override(code):
-            for value, name in Role.choices:
-                if str(name).casefold() == label.casefold():
-                    return str(DECIDERS[Role(value)])
+            names = {str(name).casefold(): value for value, name in Role.choices}
+        found = found or names.get(label.casefold())
+    if found:
+        return str(DECIDERS[Role(found)])
     role = label.lower()
     return ("an " if role[:1] in "aeiou" else "a ") + role
 
@@ -166,18 +181,19 @@ def _consensus_sentences(consensus: dict | None, names: dict[int, str] | None) -
     def coder(number: int, pk: int) -> str:
         if names and pk in names:
             return names[pk]
-        return pgettext(CONTEXT, "coder %(number)s") % {"number": number}
+        return pgettext("methods paragraph", "coder %(number)s") % {"number": number}
 
     towards = _listed(
         [
-            pgettext(CONTEXT, "towards %(coder)s in %(count)s") % {"coder": coder(i, c), "count": n}
+            pgettext("methods paragraph", "towards %(coder)s in %(count)s")
+            % {"coder": coder(i, c), "count": n}
             for i, (c, n) in enumerate(resolved.get("towards", []), 1)
         ],
         "and",
     )
     neither = ""
     if resolved.get("none"):
-        neither = pgettext(CONTEXT, ", and towards neither in %(count)s") % {
+        neither = pgettext("methods paragraph", ", and towards neither in %(count)s") % {
             "count": resolved["none"]
         }
     deciders = _listed([_role(r) for r in resolved.get("roles", [])], "or")
@@ -185,24 +201,24 @@ def _consensus_sentences(consensus: dict | None, names: dict[int, str] | None) -
         deciders = _listed(resolved["deciders"], "or")
     documents, disagreements = consensus["documents"], resolved.get("disagreements", 0)
     out = [
-        pgettext(CONTEXT, "These values describe agreement before discussion."),
+        pgettext("methods paragraph", "These values describe agreement before discussion."),
         pgettext(
-            CONTEXT,
+            "methods paragraph",
             "The coders' disagreements on %(documents)s were then discussed and resolved into "
             "a consensus coding, each decision taken by %(deciders)s: %(resolved)s, "
             "%(towards)s%(neither)s.",
         )
         % {
             "documents": npgettext(
-                CONTEXT,
+                "methods paragraph",
                 "the %(n)s reconciled document",
                 "the %(n)s reconciled documents",
                 documents,
             )
             % {"n": documents},
-            "deciders": deciders or pgettext(CONTEXT, "the team"),
+            "deciders": deciders or pgettext("methods paragraph", "the team"),
             "resolved": npgettext(
-                CONTEXT,
+                "methods paragraph",
                 "%(n)s disagreement was resolved",
                 "%(n)s disagreements were resolved",
                 disagreements,
@@ -213,7 +229,7 @@ def _consensus_sentences(consensus: dict | None, names: dict[int, str] | None) -
         },
     ]
     against = [
-        pgettext(CONTEXT, "%(coder)s: percent agreement %(percent)s, α = %(alpha)s")
+        pgettext("methods paragraph", "%(coder)s: percent agreement %(percent)s, α = %(alpha)s")
         % {
             "coder": coder(i, c["coder"]),
             "percent": _percent(c["pooled"]["percent"]),
@@ -224,7 +240,7 @@ def _consensus_sentences(consensus: dict | None, names: dict[int, str] | None) -
     if against:
         out.append(
             pgettext(
-                CONTEXT,
+                "methods paragraph",
                 "Each coder against the consensus, on the same units and pooled over all codes: "
                 "%(values)s.",
             )
@@ -246,26 +262,27 @@ def _design(run: AgreementRun) -> str:
     documents = round(run.results.get("documents", len(spec["documents"])))
     level = ""
     if choices.get("codes_mode") == "level":
-        level = pgettext(CONTEXT, " rolled up to level %(level)s of the codebook") % {
+        level = pgettext("methods paragraph", " rolled up to level %(level)s of the codebook") % {
             "level": choices["level"]
         }
     # The set as it was named when the run started (study/runs.py records it).
     document_set = choices.get("document_set")
     of_set = ""
     if document_set:
-        of_set = pgettext(CONTEXT, " (the document set “%(name)s”)") % {
+        of_set = pgettext("methods paragraph", " (the document set “%(name)s”)") % {
             "name": document_set["name"]
         }
     return pgettext(
-        CONTEXT,
+        "methods paragraph",
         "Inter-coder agreement was assessed for %(coders)s on %(documents)s%(document_set)s "
         "and %(codes)s%(level)s; %(unit)s.",
     ) % {
-        "coders": npgettext(CONTEXT, "%(n)s coder", "%(n)s coders", coders) % {"n": coders},
-        "documents": npgettext(CONTEXT, "%(n)s document", "%(n)s documents", documents)
+        "coders": npgettext("methods paragraph", "%(n)s coder", "%(n)s coders", coders)
+        % {"n": coders},
+        "documents": npgettext("methods paragraph", "%(n)s document", "%(n)s documents", documents)
         % {"n": _count(documents)},
         "document_set": of_set,
-        "codes": npgettext(CONTEXT, "%(n)s code", "%(n)s codes", codes) % {"n": codes},
+        "codes": npgettext("methods paragraph", "%(n)s code", "%(n)s codes", codes) % {"n": codes},
         "level": level,
         "unit": unit,
     }
@@ -276,14 +293,16 @@ def _alpha(pooled: dict, value: float | None) -> str:
     interval = basis = ""
     if ci and ci[0] is not None:
         interval = pgettext(
-            CONTEXT,
+            "methods paragraph",
             " (95 %% bootstrap interval %(low)s to %(high)s, %(resamples)s resamples of units)",
         ) % {"low": _value(ci[0]), "high": _value(ci[1]), "resamples": pooled.get("n_boot")}
     if pooled.get("pairable_values"):
         basis = pgettext(
-            CONTEXT, ", on %(values)s pairable values in %(cells)s (unit, code) cells"
+            "methods paragraph", ", on %(values)s pairable values in %(cells)s (unit, code) cells"
         ) % {"values": _count(pooled["pairable_values"]), "cells": _count(pooled["units"])}
-    return pgettext(CONTEXT, "Krippendorff's α (nominal) = %(value)s%(interval)s%(basis)s") % {
+    return pgettext(
+        "methods paragraph", "Krippendorff's α (nominal) = %(value)s%(interval)s%(basis)s"
+    ) % {
         "value": _value(value),
         "interval": interval,
         "basis": basis,
@@ -297,7 +316,7 @@ def _pooled(run: AgreementRun) -> list[str]:
     texts = []
     if "percent" in values:
         texts.append(
-            pgettext(CONTEXT, "percent agreement %(value)s")
+            pgettext("methods paragraph", "percent agreement %(value)s")
             % {"value": _percent(values["percent"])}
         )
     for key, label in COEFFICIENTS.items():
@@ -306,14 +325,17 @@ def _pooled(run: AgreementRun) -> list[str]:
     if "bp" in values:
         q = len(run.params["spec"]["rows"]) if run.unit == AgreementUnit.EXCERPT else 2
         texts.append(
-            pgettext(CONTEXT, "Brennan–Prediger κ (q = %(q)s) = %(value)s")
+            pgettext("methods paragraph", "Brennan–Prediger κ (q = %(q)s) = %(value)s")
             % {"q": q, "value": _value(values["bp"])}
         )
     if "alpha" in values:
         texts.append(_alpha(pooled, values["alpha"]))
     if not texts:
         return []
-    return [pgettext(CONTEXT, "Pooled over all codes: %(values)s.") % {"values": "; ".join(texts)}]
+    return [
+        pgettext("methods paragraph", "Pooled over all codes: %(values)s.")
+        % {"values": "; ".join(texts)}
+    ]
 
 
 def _unitized(run: AgreementRun) -> list[str]:
@@ -321,7 +343,10 @@ def _unitized(run: AgreementRun) -> list[str]:
     if not unitized:
         return []
     return [
-        pgettext(CONTEXT, "Unitized α: uα = %(u)s, |uα = %(binary)s, cuα = %(cu)s (%(basis)s).")
+        pgettext(
+            "methods paragraph",
+            "Unitized α: uα = %(u)s, |uα = %(binary)s, cuα = %(cu)s (%(basis)s).",
+        )
         % {
             "u": _value(unitized["u"]),
             "binary": _value(unitized["binary"]),
@@ -337,7 +362,7 @@ def methods_paragraph(run: AgreementRun, *, language: str | None = None) -> str:
         parts = [
             _design(run),
             pgettext(
-                CONTEXT,
+                "methods paragraph",
                 "Coders who were not assigned a document and coded nothing in it were treated "
                 "as missing, not as having applied no code.",
             ),
@@ -350,14 +375,15 @@ def methods_paragraph(run: AgreementRun, *, language: str | None = None) -> str:
         parts.extend(_consensus_sentences(run.results.get("consensus"), named))
         parts.append(
             pgettext(
-                CONTEXT,
+                "methods paragraph",
                 "Values per code are reported in the table; Krippendorff's (2019) thresholds "
                 "were used (α ≥ %(reliable)s reliable, ≥ %(tentative)s tentative).",
             )
             % {"reliable": _value(RELIABLE), "tentative": _value(TENTATIVE)}
         )
         parts.append(
-            pgettext(CONTEXT, "Computed with Concord %(version)s.") % {"version": concord_version()}
+            pgettext("methods paragraph", "Computed with Concord %(version)s.")
+            % {"version": concord_version()}
         )
-        heading = pgettext(CONTEXT, "References")
+        heading = pgettext("methods paragraph", "References")
     return " ".join(parts) + f"\n\n{heading}\n" + "\n".join(REFERENCES) + "\n"
