@@ -2,11 +2,20 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from research.models import Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request activates its reader's language for the rest of the thread: a test that asks
+    # in Norwegian would leave the next test speaking it.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 
 The CSV is a machine format: English headers and decision names, ISO dates, whatever the
 reader's language. The workbook is read by a person: headers, decision names and sheet name in
-the request's language, dates as dates (in the project's time zone) that the spreadsheet
-program shows in the reader's locale.
+the request's language, dates as dates (in the site's time zone) that the spreadsheet program
+shows in the reader's locale.
 """
 
 from __future__ import annotations
@@ -185,7 +185,8 @@ def _iso(value: Any) -> Any:
 
 
 def _local(value: Any) -> Any:
-    # A spreadsheet has no time zones: the date and time as the project's clock showed them.
+    # A spreadsheet has no time zones: the site's local time (TIME_ZONE), to the second as in
+    # the CSV.
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     return value

@@ -386,3 +386,14 @@ def test_study_codebook_imports_through_the_page(project, lead):
     ]
     colours = set(Code.objects.filter(project=project).values_list("colour", flat=True))
     assert len(colours) > 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "qdc"])
+def test_codebook_files_are_the_same_whatever_the_reader_speaks(project, viewer, book, fmt):
+    from tests.languages import client_speaking, translated
+
+    english = client_speaking(viewer, "en").get(url("codebook-export", project, format=fmt))
+    # Lend Norwegian to the words a codebook might carry, to see that none reaches the file.
+    with translated("nb", {"active": "aktiv", "proposed": "foreslått", "Proposed": "Foreslått"}):
+        norwegian = client_speaking(viewer, "nb").get(url("codebook-export", project, format=fmt))
+    assert norwegian.content == english.content

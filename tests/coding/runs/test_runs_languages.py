@@ -15,20 +15,12 @@ from openpyxl import load_workbook
 
 from coding.runs.explain import explain
 from coding.runs.methods import methods_paragraph
-from tests.catalogue import translated
 from tests.coding.runs.factories import sentences
 from tests.coding.runs.paragraphs import assert_same_numbers, numbers
 from tests.coding.runs.paragraphs import sentences as sentences_of
-from tests.conftest import client_for
+from tests.languages import client_speaking, translated
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after():
-    # A request activates its reader's language for the rest of the thread: not for the next test.
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
@@ -40,12 +32,6 @@ def finished(world, coder, coder2, start_run):
     world["code"](coder, d[1], s[0], [world["industry"]])
     world["code"](coder2, d[1], s[1], [world["university"]])
     return start_run(unit="document", name="Round 1")
-
-
-def speaks(user, language: str):
-    user.language = language
-    user.save(update_fields=["language"])
-    return client_for(user)
 
 
 def export(client, project, run, query: str):
@@ -87,7 +73,7 @@ def test_the_bokmal_paragraph_uses_norwegian_research_terms(finished, start_run)
 
 
 def test_the_paragraph_language_is_chosen_on_its_own(finished, project, lead):
-    client = speaks(lead, "nb")
+    client = client_speaking(lead, "nb")
     default = export(client, project, finished, "format=methods").content.decode()
     assert default.startswith("Interkoderreliabiliteten")  # the interface language
     english = export(client, project, finished, "format=methods&language=en").content.decode()
@@ -104,21 +90,23 @@ def test_the_run_page_offers_the_paragraph_in_each_language_the_interface_one_fi
     finished, project, lead
 ):
     url = reverse("coding:agreement-run", kwargs={"project": project.code, "run": finished.code})
-    html = speaks(lead, "nb").get(url).content.decode()
+    html = client_speaking(lead, "nb").get(url).content.decode()
     assert '<select class="form-select form-select-sm w-auto" id="methods-language"' in html
     assert '<option value="nb" lang="nb" selected>Norsk bokmål</option>' in html
     assert '<option value="en" lang="en">Engelsk</option>' in html  # as the switcher says it
     assert "Språk for metodeavsnittet" in html
-    html = speaks(lead, "en").get(url).content.decode()
+    html = client_speaking(lead, "en").get(url).content.decode()
     assert '<option value="en" lang="en" selected>English</option>' in html
 
 
 def test_the_csv_is_english_whatever_the_reader_speaks(finished, project, lead):
     english = {
-        what: export(speaks(lead, "en"), project, finished, f"format=csv&what={what}").content
+        what: export(
+            client_speaking(lead, "en"), project, finished, f"format=csv&what={what}"
+        ).content
         for what in ("table", "disagreements")
     }
-    norwegian = speaks(lead, "nb")
+    norwegian = client_speaking(lead, "nb")
     # Lend the catalogue the coefficient names, so that the CSV has something to refuse.
     with translated("nb", {"% agreement": "% samsvar", "Cohen's κ": "Cohens κ"}):
         for what, body in english.items():
@@ -130,7 +118,7 @@ def test_the_csv_is_english_whatever_the_reader_speaks(finished, project, lead):
 
 def test_the_workbook_follows_the_reader(finished, project, lead):
     with translated("nb", {"% agreement": "% samsvar"}):
-        content = export(speaks(lead, "nb"), project, finished, "format=xlsx").content
+        content = export(client_speaking(lead, "nb"), project, finished, "format=xlsx").content
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Samsvar", "Uenigheter", "Metode"]
     sheet = book["Samsvar"]
@@ -155,7 +143,7 @@ def test_the_workbook_follows_the_reader(finished, project, lead):
 
 
 def test_the_workbook_in_english(finished, project, lead):
-    content = export(speaks(lead, "en"), project, finished, "format=xlsx").content
+    content = export(client_speaking(lead, "en"), project, finished, "format=xlsx").content
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Agreement", "Disagreements", "Methods"]
     assert [c.value for c in book["Agreement"][1]][:3] == ["code", "path", "units"]
@@ -167,7 +155,7 @@ def test_the_results_page_explains_undefined_values_in_the_readers_language(
 ):
     run = start_run(unit="character")
     url = reverse("coding:agreement-run", kwargs={"project": project.code, "run": run.code})
-    html = speaks(lead, "nb").get(url).content.decode()
+    html = client_speaking(lead, "nb").get(url).content.decode()
     assert "ingen variasjon: alle verdiene er like" in html
     assert "no variation: every value is the same" not in html
     assert "ikke beregnet: tegn er ikke uavhengige enheter" in html  # why α has no interval
