@@ -254,14 +254,16 @@ def _table_cell(cell: engine.Cell, marks: list[int], *, share: bool) -> exports.
     """A computed cell for the exports: a count or share keeps its number (a number in the
     workbook) and its text is written with the reader's decimal mark (12,5 % in Norwegian)."""
     computed = _computed(cell)
-    numeric = isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+    number = None
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        number = None if cell.overridden else cell.value
     return exports.TableCell(
         text=cell.override if cell.override is not None else computed,
         overridden=cell.overridden,
         computed=computed,
         reason=cell.reason,
         footnotes=marks,
-        number=cell.value if numeric and not cell.overridden else None,
+        number=number,
         share=share,
     )
 

@@ -191,7 +191,7 @@ def _case_kinds() -> dict[str, str]:
 
 def _case_columns() -> dict[str, str]:
     """The fixed columns' names in every language (case-folded) -> the English name."""
-    names = {}
+    names: dict[str, str] = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             local = case_column_names()
