@@ -12,6 +12,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# The translation catalogues come compiled (.mo files are committed; CI checks them current).
 # collectstatic needs settings that import; the real secret comes from the environment at run time.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput

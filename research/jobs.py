@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from research.models import Job, JobStatus, Project
@@ -150,7 +150,11 @@ def job_enqueue(
     if kind not in _HANDLERS:
         raise ValueError(f"No job handler for {kind!r}")
     job = Job.objects.create(
-        kind=kind, project=project, requested_by=requested_by, params=params or {}
+        kind=kind,
+        project=project,
+        requested_by=requested_by,
+        params=params or {},
+        language=translation.get_language() or "",
     )
     transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
     return job
@@ -205,6 +209,11 @@ def job_run(job_id: int, *, heartbeat: bool = False) -> None:
     def report(percent: int, message: str = "") -> None:
         job_progress(job=job, percent=percent, message=message)
 
+    with translation.override(job.language or None):
+        _run_handler(job, spec, report, heartbeat=heartbeat)
+
+
+def _run_handler(job: Job, spec: JobKind, report: Callable, *, heartbeat: bool) -> None:
     try:
         with _ticking(job) if heartbeat else _nothing():
             result = spec.handler(job, report)

@@ -180,6 +180,9 @@ class Job(models.Model):
     message = models.CharField(max_length=300, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The language of the person who asked: the worker writes progress, warnings and failures
+    # in it (a worker has no request to take a language from).
+    language = models.CharField(max_length=8, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

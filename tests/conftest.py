@@ -1,21 +1,23 @@
 """The cast: one project and a person for each role, reused by every test."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
 from research.models import Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    # A request activates its reader's language for the rest of the thread: a test that asks
-    # in Norwegian would leave the next test speaking it.
+def _language_reset():
+    """A request in Norwegian leaves its language active in the thread (LocaleMiddleware
+    activates per request and never resets); the next test starts in the default language."""
     yield
-    translation.deactivate()
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from coding.wording import gettext_noop
+
 from .alpha import Coincidences, alpha_from_coincidences, krippendorff_alpha, sum_coincidences
 from .coefficients import (
     brennan_prediger,
@@ -35,23 +37,23 @@ from .patterns import (
 )
 from .unitized import unitized_alpha_details
 
-# The reasons a value is missing, stored with the run in English; the Django layer says them
-# in the reader's language (coding/runs/explain.py), old runs' stored texts included.
-NO_PAIRS = "no unit was coded by two coders"
-NO_VARIATION = "no variation: every value is the same"
-UNDEFINED = "undefined"
-LIGHT_NOTE = (
+# The reasons a value is missing, stored with the run as English message ids (coding/wording.py);
+# the Django layer says them in the reader's language (coding/runs/explain.py), old runs' too.
+NO_PAIRS = gettext_noop("no unit was coded by two coders")
+NO_VARIATION = gettext_noop("no variation: every value is the same")
+UNDEFINED = gettext_noop("undefined")
+LIGHT_NOTE = (  # worded with its numbers by coding/runs/explain.py
     "mean of {used} of {pairs} coder pairs; "
     "{undefined} undefined (no variation in their shared units) left out"
 )
-NO_EXCERPT = "no excerpt with this code"
-ONE_CODE = "needs at least two codes (chance agreement is 1 / number of codes)"
-NO_COMMON_DOCUMENT = "no document was coded by every chosen coder"
-OVERLAPPING_CODES = (
+NO_EXCERPT = gettext_noop("no excerpt with this code")
+ONE_CODE = gettext_noop("needs at least two codes (chance agreement is 1 / number of codes)")
+NO_COMMON_DOCUMENT = gettext_noop("no document was coded by every chosen coder")
+OVERLAPPING_CODES = gettext_noop(
     "a coder applied two of the codes to the same text; uα and cuα over all codes "
     "need mutually exclusive codes (one semantic domain)"
 )
-NO_CHARACTER_INTERVAL = (
+NO_CHARACTER_INTERVAL = gettext_noop(
     "not computed: characters are not independent units, so a bootstrap over "
     "characters would give a misleadingly narrow interval"
 )

@@ -27,6 +27,7 @@ from coding.ingest.extract import LABELS
 from coding.ingest.language import detect_language
 from coding.ingest.zipcheck import check_zip
 from coding.models import Document, DocumentStatus, Excerpt, TextVersion
+from coding.notices import notice_text
 from coding.pseudonyms import services as pseudonyms
 from research.audit import AuditAction, audit_record_each
 from research.jobs import JobCancelled, JobError, Report, job_enqueue
@@ -81,7 +82,10 @@ def content_refusal(*, name: str, data: bytes) -> str | None:
         if file_type in ("docx", "odt"):
             check_zip(data, LABELS[file_type])
     except IngestError as exc:
-        return _("“%(name)s” was not uploaded: %(reason)s") % {"name": name, "reason": exc.message}
+        return _("“%(name)s” was not uploaded: %(reason)s") % {
+            "name": name,
+            "reason": notice_text(exc.notice),
+        }
     return None
 
 
@@ -379,11 +383,12 @@ def document_ingest(
             keep_running_lines=keep_running_lines,
             # A scan is read by OCR in the document's language unless the user chose another.
             ocr_language=ocr_language or ocr.language_for(document.language),
-            progress=report,
+            progress=lambda percent, notice: report(percent, notice_text(notice)),
         )
     except IngestError as exc:
-        document_ingest_failed(document_id=document_id, reason=exc.message)
-        raise JobError(exc.message) from exc
+        reason = notice_text(exc.notice)
+        document_ingest_failed(document_id=document_id, reason=reason)
+        raise JobError(reason) from exc
     except (FileNotFoundError, ValueError) as exc:
         reason = _("The stored file is missing. Replace the file or delete the document.")
         document_ingest_failed(document_id=document_id, reason=reason)
@@ -445,7 +450,8 @@ def _store_extraction(
         }
         for turn in extraction.turns
     ]
-    document.warnings = list(extraction.warnings)
+    # Worded in the language of whoever asked for the reading (the job's language).
+    document.warnings = [notice_text(warning) for warning in extraction.warnings]
     document.removed_lines = [[line.page, line.text] for line in extraction.removed_lines]
     document.headings = [list(heading) for heading in extraction.headings]
     document.ocr = dict(extraction.metadata.get("ocr") or {})

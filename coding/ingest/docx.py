@@ -19,6 +19,8 @@ from docx.oxml.parser import parse_xml
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from coding.wording import Notice, gettext_noop
+
 from .result import RawDocument
 from .zipcheck import check_zip
 
@@ -120,7 +122,7 @@ def _short(text: str) -> str:
     return text if len(text) <= _NOTE_LENGTH else text[: _NOTE_LENGTH - 1].rstrip() + "…"
 
 
-def _comment_notes(document: Any) -> list[str]:
+def _comment_notes(document: Any) -> list[Notice]:
     root = _part_xml(document, RT.COMMENTS)
     if root is None:
         return []
@@ -129,20 +131,32 @@ def _comment_notes(document: Any) -> list[str]:
         text = _paragraphs_text(comment)
         if text:
             author = comment.get(qn("w:author")) or "?"
-            notes.append(f"Comment by {author} (not part of the text): “{_short(text)}”")
+            notes.append(
+                Notice(
+                    gettext_noop("Comment by %(author)s (not part of the text): “%(text)s”"),
+                    {"author": author, "text": _short(text)},
+                )
+            )
     if len(notes) > _MAX_NOTES:
-        notes = notes[:_MAX_NOTES] + [f"… and {len(notes) - _MAX_NOTES} more comments."]
+        more = Notice(
+            gettext_noop("… and %(count)s more comments."), {"count": len(notes) - _MAX_NOTES}
+        )
+        notes = notes[:_MAX_NOTES] + [more]
     return notes
 
 
-def _header_notes(document: Any) -> list[str]:
-    seen: list[str] = []
+def _header_notes(document: Any) -> list[Notice]:
+    seen: list[Notice] = []
     for section in document.sections:
-        for kind, part in (("header", section.header), ("footer", section.footer)):
+        headers_and_footers = (
+            (gettext_noop("Page header (not part of the text): “%(text)s”"), section.header),
+            (gettext_noop("Page footer (not part of the text): “%(text)s”"), section.footer),
+        )
+        for msgid, part in headers_and_footers:
             if part.is_linked_to_previous and seen:
                 continue
             text = " ".join(p.text.strip() for p in part.paragraphs if p.text.strip())
-            note = f"Page {kind} (not part of the text): “{_short(text)}”"
+            note = Notice(msgid, {"text": _short(text)})
             if text and note not in seen:
                 seen.append(note)
     return seen

@@ -6,9 +6,11 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from coding.wording import Notice, gettext_noop
+
 from . import ocr
 from .docx import read_docx
-from .errors import IngestError, NoTextLayer
+from .errors import IngestError, NoTextLayer, damaged
 from .markup import read_html, read_markdown
 from .normalize import find_paragraphs, locate_headings, normalize_pages
 from .odt import read_odt
@@ -22,14 +24,14 @@ from .turns import find_speaker_turns
 
 MAX_BYTES = 50 * 1024 * 1024
 
-Progress = Callable[[int, str], None]
+Progress = Callable[[int, Notice], None]
 
 LABELS = {
     "pdf": "PDF",
     "docx": "DOCX",
     "odt": "ODT",
     "rtf": "RTF",
-    "txt": "plain text",
+    "txt": gettext_noop("plain text"),
     "md": "Markdown",
     "html": "HTML",
 }
@@ -37,13 +39,13 @@ LABELS = {
 
 # "This file is plain text, not a PDF as its name .pdf says."
 KINDS = {
-    "pdf": "a PDF",
-    "docx": "a DOCX document",
-    "odt": "an ODT document",
-    "rtf": "an RTF document",
-    "txt": "plain text",
+    "pdf": gettext_noop("a PDF"),
+    "docx": gettext_noop("a DOCX document"),
+    "odt": gettext_noop("an ODT document"),
+    "rtf": gettext_noop("an RTF document"),
+    "txt": gettext_noop("plain text"),
     "md": "Markdown",
-    "html": "an HTML page",
+    "html": gettext_noop("an HTML page"),
 }
 
 
@@ -65,23 +67,31 @@ def extract(
     refused, and the refusal says how to enable OCR when Tesseract is missing.
     """
     if not data:
-        raise IngestError("The file is empty.")
+        raise IngestError(gettext_noop("The file is empty."))
     if len(data) > max_bytes:
         raise IngestError(
-            f"The file is {_size(len(data))}, more than the limit of {_size(max_bytes)}."
+            gettext_noop("The file is %(size)s, more than the limit of %(limit)s."),
+            size=_size(len(data)),
+            limit=_size(max_bytes),
         )
     file_type = sniff_type(data, filename)
     notes = _extension_warnings(filename, file_type)
-    _report(progress, 2, f"Reading the {LABELS[file_type]} file")
+    _report(
+        progress, 2, Notice(gettext_noop("Reading the %(kind)s file"), {"kind": label(file_type)})
+    )
     try:
         raw = _read(file_type, data, progress)
     except NoTextLayer as scanned:
         if ocr_language is None:
             if ocr.tesseract_path() is None:
-                raise IngestError(f"{scanned.message} {ocr.HOW_TO_ENABLE}") from None
+                raise IngestError(
+                    gettext_noop("%(scanned)s %(how_to_enable)s"),
+                    scanned=scanned.notice,
+                    how_to_enable=Notice(ocr.HOW_TO_ENABLE),
+                ) from None
             raise
         raw = _ocr(data, ocr_language, progress)
-    _report(progress, 92, "Normalizing the text")
+    _report(progress, 92, Notice(gettext_noop("Normalizing the text")))
     try:
         normalized = normalize_pages(
             raw.pages,
@@ -89,13 +99,13 @@ def extract(
             drop_running_lines=raw.paged and len(raw.pages) >= 3 and not keep_running_lines,
         )
     except Exception as exc:  # our own code, but a page must never see a traceback
-        raise IngestError("The text of this file could not be processed.") from exc
+        raise IngestError(gettext_noop("The text of this file could not be processed.")) from exc
     if not normalized.text.strip():
-        raise IngestError("No text was found in this file.")
+        raise IngestError(gettext_noop("No text was found in this file."))
     metadata = _file_properties(raw)
     turns = find_speaker_turns(normalized.text) if detect_turns else []
     paragraphs = find_paragraphs(normalized.text)
-    _report(progress, 100, "Done")
+    _report(progress, 100, Notice(gettext_noop("Done")))
     return Extraction(
         text=normalized.text,
         file_type=file_type,
@@ -119,7 +129,7 @@ def _ocr(data: bytes, language: str, progress: Progress | None) -> RawDocument:
         raise
     except Exception as exc:  # a renderer failure is the file's problem, told in one sentence
         raise IngestError(
-            "This scanned PDF could not be rendered for OCR; it may be damaged."
+            gettext_noop("This scanned PDF could not be rendered for OCR; it may be damaged.")
         ) from exc
 
 
@@ -149,10 +159,7 @@ def _read_quietly(file_type: str, data: bytes, progress: Progress | None) -> Raw
     except IngestError:
         raise
     except Exception as exc:  # every library failure becomes one user-facing sentence
-        raise IngestError(
-            f"This {LABELS[file_type]} file is damaged or incomplete and cannot be read. "
-            "Please check the file and upload it again."
-        ) from exc
+        raise damaged(label(file_type)) from exc
 
 
 def _file_properties(raw: RawDocument) -> dict[str, Any]:
@@ -165,19 +172,38 @@ def _file_properties(raw: RawDocument) -> dict[str, Any]:
     return metadata
 
 
-def _extension_warnings(filename: str, file_type: str) -> list[str]:
+def label(file_type: str) -> Notice:
+    """The name of a kind of file ("PDF", "plain text"), to go into a sentence."""
+    return Notice(LABELS[file_type])
+
+
+def _extension_warnings(filename: str, file_type: str) -> list[Notice]:
     extension = extension_of(filename)
     named = EXTENSION_TYPES.get(extension)
     if named == file_type:
         return []
     if named is None:
         return [
-            f"The file name does not say what kind of file it is; it was read as "
-            f"{LABELS[file_type]}."
+            Notice(
+                gettext_noop(
+                    "The file name does not say what kind of file it is; it was read as %(kind)s."
+                ),
+                {"kind": label(file_type)},
+            )
         ]
     return [
-        f"This file is {KINDS[file_type]}, not {KINDS[named]} as its name .{extension} says; "
-        f"it was read as {LABELS[file_type]}."
+        Notice(
+            gettext_noop(
+                "This file is %(kind)s, not %(named)s as its name .%(extension)s says; "
+                "it was read as %(label)s."
+            ),
+            {
+                "kind": Notice(KINDS[file_type]),
+                "named": Notice(KINDS[named]),
+                "extension": extension,
+                "label": label(file_type),
+            },
+        )
     ]
 
 
@@ -186,14 +212,18 @@ def _stem(filename: str) -> str:
     return name.rsplit(".", 1)[0].strip() if "." in name.lstrip(".") else name.strip()
 
 
-def _size(size: int) -> str:
+def _size(size: int) -> Notice:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+        megabytes = round(size / (1024 * 1024), 1)
+        return Notice(
+            gettext_noop("%(size)s MB"),
+            {"size": int(megabytes) if megabytes.is_integer() else megabytes},
+        )
     if size >= 1024:
-        return f"{size // 1024} KB"
-    return f"{size} bytes"
+        return Notice(gettext_noop("%(size)s KB"), {"size": size // 1024})
+    return Notice(gettext_noop("%(size)s bytes"), {"size": size})
 
 
-def _report(progress: Progress | None, percent: int, message: str) -> None:
+def _report(progress: Progress | None, percent: int, message: Notice) -> None:
     if progress is not None:
         progress(percent, message)

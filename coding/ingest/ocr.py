@@ -16,15 +16,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from coding.wording import Notice, gettext_noop
+
 from .errors import IngestError
 from .result import RawDocument
 
 RENDER_DPI = 300
 PAGE_TIMEOUT_SECONDS = 180
 # Tesseract language codes Concord offers, with the names users see.
-LANGUAGES = {"nor": "Norwegian", "eng": "English", "nor+eng": "Norwegian and English"}
+LANGUAGES = {
+    "nor": gettext_noop("Norwegian"),
+    "eng": gettext_noop("English"),
+    "nor+eng": gettext_noop("Norwegian and English"),
+}
 DEFAULT_LANGUAGE = "nor+eng"
-HOW_TO_ENABLE = (
+HOW_TO_ENABLE = gettext_noop(
     "An administrator can enable OCR by installing Tesseract with its Norwegian and English "
     "data (on Debian: apt-get install tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng); "
     "see “Reading scanned PDFs” in the admin guide."
@@ -76,7 +82,7 @@ def language_for(document_language: str) -> str:
 def read_scanned_pdf(
     data: bytes,
     language: str,
-    progress: Callable[[int, str], None] | None = None,
+    progress: Callable[[int, Notice], None] | None = None,
 ) -> RawDocument:
     """Every page rendered and read by Tesseract; raises ``IngestError`` when nothing is read."""
     import pypdfium2
@@ -85,9 +91,12 @@ def read_scanned_pdf(
     chosen = usable_language(language)
     if program is None or chosen is None:
         raise IngestError(
-            "This PDF has no text layer: it looks like a scanned document, and OCR is not "
-            f"available on this server (no OCR for “{LANGUAGES.get(language, language)}”). "
-            + HOW_TO_ENABLE
+            gettext_noop(
+                "This PDF has no text layer: it looks like a scanned document, and OCR is not "
+                "available on this server (no OCR for “%(language)s”). %(how_to_enable)s"
+            ),
+            language=Notice(LANGUAGES[language]) if language in LANGUAGES else language,
+            how_to_enable=Notice(HOW_TO_ENABLE),
         )
     pdf = pypdfium2.PdfDocument(data)
     pages: list[OcrPage] = []
@@ -96,7 +105,13 @@ def read_scanned_pdf(
         total = len(pdf)
         for index in range(total):
             if progress:
-                progress(5 + 85 * index // total, f"OCR of page {index + 1} of {total}")
+                progress(
+                    5 + 85 * index // total,
+                    Notice(
+                        gettext_noop("OCR of page %(page)s of %(total)s"),
+                        {"page": index + 1, "total": total},
+                    ),
+                )
             image = pdf[index].render(scale=RENDER_DPI / 72).to_pil().convert("L")
             buffer = io.BytesIO()
             image.save(buffer, format="PNG")
@@ -106,8 +121,10 @@ def read_scanned_pdf(
     confidences = [c for page in pages for c in page.confidences]
     if not confidences:
         raise IngestError(
-            "This PDF has no text layer, and OCR found no readable text on its pages. Please "
-            "check the scan, or upload a PDF with selectable text."
+            gettext_noop(
+                "This PDF has no text layer, and OCR found no readable text on its pages. "
+                "Please check the scan, or upload a PDF with selectable text."
+            )
         )
     mean = sum(confidences) / len(confidences)
     seconds = time.monotonic() - started
@@ -121,9 +138,17 @@ def read_scanned_pdf(
             }
         },
         warnings=[
-            f"This PDF has no text layer and was read by OCR ({LANGUAGES.get(chosen, chosen)}); "
-            f"the mean word confidence is {mean:.0f} %. OCR makes mistakes: check quotations "
-            "against the original."
+            Notice(
+                gettext_noop(
+                    "This PDF has no text layer and was read by OCR (%(language)s); the mean "
+                    "word confidence is %(confidence)s %%. OCR makes mistakes: check quotations "
+                    "against the original."
+                ),
+                {
+                    "language": Notice(LANGUAGES[chosen]) if chosen in LANGUAGES else chosen,
+                    "confidence": round(mean),
+                },
+            )
         ],
         reflow=True,  # OCR lines are the scan's layout, as in any PDF
         paged=True,
@@ -140,10 +165,12 @@ def _tesseract(program: str, png: bytes, language: str) -> OcrPage:
             check=True,
         )
     except subprocess.TimeoutExpired as exc:
-        raise IngestError("OCR took too long on a page of this PDF and was stopped.") from exc
+        raise IngestError(
+            gettext_noop("OCR took too long on a page of this PDF and was stopped.")
+        ) from exc
     except (OSError, subprocess.CalledProcessError) as exc:
         raise IngestError(
-            "OCR failed on a page of this PDF (Tesseract reported an error)."
+            gettext_noop("OCR failed on a page of this PDF (Tesseract reported an error).")
         ) from exc
     return parse_tsv(result.stdout.decode("utf-8", errors="replace"))
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from coding.wording import Notice, gettext_noop
+
 from .errors import IngestError, NoTextLayer
 from .pdf_headings import LineCollector, body_style, heading_lines, levels, set_apart
 from .result import RawDocument
@@ -24,21 +26,21 @@ _LIGATURES = str.maketrans(
         "\ufb06": "st",
     }
 )
-_DAMAGED = (
+_DAMAGED = gettext_noop(
     "This PDF is damaged or incomplete and cannot be read. Please check the file and upload "
     "it again."
 )
-_ENCRYPTED = (
+_ENCRYPTED = gettext_noop(
     "This PDF is password-protected. Please remove the password (for example by printing it "
     "to a new PDF) and upload it again."
 )
-_SCANNED = (
+_SCANNED = gettext_noop(
     "This PDF has no text layer: it looks like a scanned document, and it was not read by OCR "
     "(no OCR). Please upload a PDF with selectable text."
 )
 
 
-def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) -> RawDocument:
+def read_pdf(data: bytes, progress: Callable[[int, Notice], None] | None = None) -> RawDocument:
     if b"%%EOF" not in data[-4096:]:
         # A cut-off download: pypdf would quietly recover some pages and lose the rest.
         raise IngestError(_DAMAGED)
@@ -53,7 +55,7 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
             raise IngestError(_ENCRYPTED)
     total = len(reader.pages)
     if total == 0:
-        raise IngestError("This PDF has no pages.")
+        raise IngestError(gettext_noop("This PDF has no pages."))
     pages: list[str] = []
     fonts: list[LineCollector] = []
     unreadable: list[int] = []
@@ -67,18 +69,33 @@ def read_pdf(data: bytes, progress: Callable[[int, str], None] | None = None) ->
             unreadable.append(index + 1)
         pages.append(text.translate(_LIGATURES))
         if progress:
-            progress(5 + 85 * (index + 1) // total, f"Read page {index + 1} of {total}")
+            progress(
+                5 + 85 * (index + 1) // total,
+                Notice(
+                    gettext_noop("Read page %(page)s of %(total)s"),
+                    {"page": index + 1, "total": total},
+                ),
+            )
     empty = [n for n, text in enumerate(pages, 1) if not text.strip() and n not in unreadable]
     if len(empty) + len(unreadable) == total:
         raise IngestError(_DAMAGED) if unreadable else NoTextLayer(_SCANNED)
     warnings = []
     if unreadable:
-        warnings.append(f"{_pages_phrase(unreadable)} could not be read; the text is missing.")
-    if empty:
-        verb = "has" if len(empty) == 1 else "have"
         warnings.append(
-            f"{_pages_phrase(empty)} {verb} no text layer (a scanned image or a blank page); "
-            "no text was taken from it."
+            Notice(
+                gettext_noop("Pages that could not be read (their text is missing): %(pages)s."),
+                {"pages": _pages_phrase(unreadable)},
+            )
+        )
+    if empty:
+        warnings.append(
+            Notice(
+                gettext_noop(
+                    "Pages with no text layer (a scanned image or a blank page), so no text was "
+                    "taken from them: %(pages)s."
+                ),
+                {"pages": _pages_phrase(empty)},
+            )
         )
     title, metadata = _metadata(reader)
     pages, headings = _headings(pages, fonts)
@@ -135,7 +152,7 @@ def _metadata(reader: PdfReader) -> tuple[str | None, dict[str, Any]]:
 
 
 def _pages_phrase(numbers: list[int]) -> str:
-    """[3, 7, 8, 9] -> "Pages 3, 7–9"; [7] -> "Page 7"."""
+    """[3, 7, 8, 9] -> "3, 7–9"; [7] -> "7"."""
     ranges: list[list[int]] = []
     for number in numbers:
         if ranges and number == ranges[-1][1] + 1:
@@ -143,4 +160,4 @@ def _pages_phrase(numbers: list[int]) -> str:
         else:
             ranges.append([number, number])
     parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges]
-    return ("Page " if len(numbers) == 1 else "Pages ") + ", ".join(parts)
+    return ", ".join(parts)

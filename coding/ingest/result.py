@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from coding.wording import Notice
+
 from .running import RemovedLine
 
 
@@ -30,7 +32,7 @@ class RawDocument:
     pages: list[str]
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     encoding: str | None = None
     # Line breaks inside paragraphs are layout, not meaning (PDF): rejoin them.
     reflow: bool = False
@@ -55,7 +57,7 @@ class Extraction:
     pages: list[tuple[int, int, int]]
     paragraphs: list[tuple[int, int]]
     turns: list[Turn]
-    warnings: list[str]
+    warnings: list[Notice]
     encoding: str | None
     metadata: dict[str, Any]
     # Lines dropped as running headers and footers, with their pages (empty when kept).

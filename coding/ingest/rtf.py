@@ -6,6 +6,8 @@ import re
 
 from striprtf.striprtf import rtf_to_text
 
+from coding.wording import Notice, gettext_noop
+
 from .result import RawDocument
 
 _CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
@@ -24,7 +26,13 @@ def read_rtf(data: bytes) -> RawDocument:
     text = rtf_to_text(source, encoding=encoding, errors="replace")
     warnings = []
     if _unbalanced(source):
-        warnings.append("The RTF file seems to be cut short; the end of the text may be missing.")
+        warnings.append(
+            Notice(
+                gettext_noop(
+                    "The RTF file seems to be cut short; the end of the text may be missing."
+                )
+            )
+        )
     metadata: dict[str, str] = {}
     title = None
     for field in _INFO_FIELD.finditer(source):

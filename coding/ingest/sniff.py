@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 import zipfile
 
+from coding.wording import Notice, gettext_noop
+
 from .errors import IngestError
 from .text import BOMS, decode_bytes
 
 SUPPORTED_TYPES = ("pdf", "docx", "odt", "rtf", "txt", "md", "html")
-SUPPORTED_LIST = "PDF, DOCX, ODT, RTF, plain text, Markdown or HTML"
+SUPPORTED_LIST = gettext_noop("PDF, DOCX, ODT, RTF, plain text, Markdown or HTML")
 
 EXTENSION_TYPES = {
     "pdf": "pdf",
@@ -34,31 +36,39 @@ EXTENSION_TYPES = {
 
 # Binary formats people plausibly upload by mistake, with what to tell them.
 _REFUSED_MAGIC: list[tuple[bytes, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
+    (b"\x89PNG\r\n\x1a\n", gettext_noop("a PNG image")),
+    (b"\xff\xd8\xff", gettext_noop("a JPEG image")),
+    (b"GIF87a", gettext_noop("a GIF image")),
+    (b"GIF89a", gettext_noop("a GIF image")),
+    (b"II*\x00", gettext_noop("a TIFF image")),
+    (b"MM\x00*", gettext_noop("a TIFF image")),
+    (b"\x1f\x8b", gettext_noop("a gzip archive")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_noop("a 7-Zip archive")),
+    (b"Rar!", gettext_noop("a RAR archive")),
+    (b"\x7fELF", gettext_noop("a program")),
+    (b"MZ", gettext_noop("a Windows program")),
 ]
 
 # A file named like a binary format whose bytes are neither that format nor text: the real cause.
 _NOT_WHAT_ITS_NAME_SAYS = {
-    "pdf": "This file is named .{ext} but is not a PDF: it does not begin like a PDF file, and "
-    "it is not text either. It may be damaged, or a different kind of file given a PDF name.",
-    "docx": "This file is named .{ext} but is not a DOCX document: a DOCX file is a ZIP "
-    "archive, and this file is not one. It may be damaged, or a different kind of file given "
-    "a DOCX name.",
-    "odt": "This file is named .{ext} but is not an ODT document: an ODT file is a ZIP archive, "
-    "and this file is not one. It may be damaged, or a different kind of file given an ODT "
-    "name.",
-    "rtf": "This file is named .{ext} but is not an RTF document: it does not begin like an RTF "
-    "file, and it is not text either. It may be damaged, or a different kind of file.",
+    "pdf": gettext_noop(
+        "This file is named .%(ext)s but is not a PDF: it does not begin like a PDF file, and "
+        "it is not text either. It may be damaged, or a different kind of file given a PDF name."
+    ),
+    "docx": gettext_noop(
+        "This file is named .%(ext)s but is not a DOCX document: a DOCX file is a ZIP "
+        "archive, and this file is not one. It may be damaged, or a different kind of file given "
+        "a DOCX name."
+    ),
+    "odt": gettext_noop(
+        "This file is named .%(ext)s but is not an ODT document: an ODT file is a ZIP archive, "
+        "and this file is not one. It may be damaged, or a different kind of file given an ODT "
+        "name."
+    ),
+    "rtf": gettext_noop(
+        "This file is named .%(ext)s but is not an RTF document: it does not begin like an RTF "
+        "file, and it is not text either. It may be damaged, or a different kind of file."
+    ),
 }
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -79,21 +89,27 @@ def sniff_type(data: bytes, filename: str) -> str:
         return _sniff_zip(data)
     if head.startswith(_OLE2_MAGIC):
         raise IngestError(
-            "This is an old-style Office file (such as .doc) or a password-protected Office "
-            "document. Please save it as an unprotected DOCX and upload it again."
+            gettext_noop(
+                "This is an old-style Office file (such as .doc) or a password-protected Office "
+                "document. Please save it as an unprotected DOCX and upload it again."
+            )
         )
     for magic, what in _REFUSED_MAGIC:
         if head.startswith(magic):
             raise IngestError(
-                f"This file is {what}, not a document Concord can read. "
-                f"Supported formats are {SUPPORTED_LIST}."
+                gettext_noop(
+                    "This file is %(what)s, not a document Concord can read. "
+                    "Supported formats are %(supported)s."
+                ),
+                what=Notice(what),
+                supported=Notice(SUPPORTED_LIST),
             )
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
     extension = extension_of(filename)
     ext_type = EXTENSION_TYPES.get(extension)
     if ext_type in _NOT_WHAT_ITS_NAME_SAYS and not _looks_like_text(data):
-        raise IngestError(_NOT_WHAT_ITS_NAME_SAYS[ext_type].format(ext=extension))
+        raise IngestError(_NOT_WHAT_ITS_NAME_SAYS[ext_type], ext=extension)
     if ext_type in ("txt", "md", "html"):
         if ext_type != "html" and _looks_like_html(head):
             return "html"
@@ -127,8 +143,10 @@ def _sniff_zip(data: bytes) -> str:
             mimetype = archive.read("mimetype")[:100].strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise IngestError(
-            "This file looks like a ZIP-based document (such as DOCX or ODT) but it is damaged "
-            "or incomplete. Please check the file and upload it again."
+            gettext_noop(
+                "This file looks like a ZIP-based document (such as DOCX or ODT) but it is "
+                "damaged or incomplete. Please check the file and upload it again."
+            )
         ) from exc
     if "word/document.xml" in names:
         return "docx"
@@ -136,14 +154,23 @@ def _sniff_zip(data: bytes) -> str:
         return "odt"
     if mimetype.startswith(b"application/vnd.oasis.opendocument."):
         raise IngestError(
-            "This is an OpenDocument spreadsheet, presentation or drawing, not a text "
-            f"document. Supported formats are {SUPPORTED_LIST}."
+            gettext_noop(
+                "This is an OpenDocument spreadsheet, presentation or drawing, not a text "
+                "document. Supported formats are %(supported)s."
+            ),
+            supported=Notice(SUPPORTED_LIST),
         )
     if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
         raise IngestError(
-            "This is an Excel or PowerPoint file, not a text document. "
-            f"Supported formats are {SUPPORTED_LIST}."
+            gettext_noop(
+                "This is an Excel or PowerPoint file, not a text document. "
+                "Supported formats are %(supported)s."
+            ),
+            supported=Notice(SUPPORTED_LIST),
         )
     raise IngestError(
-        f"This file is a ZIP archive, not a document. Supported formats are {SUPPORTED_LIST}."
+        gettext_noop(
+            "This file is a ZIP archive, not a document. Supported formats are %(supported)s."
+        ),
+        supported=Notice(SUPPORTED_LIST),
     )

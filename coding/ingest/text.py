@@ -7,6 +7,8 @@ import unicodedata
 
 import charset_normalizer
 
+from coding.wording import gettext_noop
+
 from .errors import IngestError
 from .result import RawDocument
 
@@ -22,7 +24,7 @@ BOMS = tuple(bom for bom, _ in BOMS_AND_ENCODINGS)
 # include Windows-1252, prefer it over its Central European and DOS cousins.
 _PREFERRED_LEGACY = "cp1252"
 _MAX_ODD_CHARACTERS = 0.02
-_UNDECODABLE = (
+_UNDECODABLE = gettext_noop(
     "The text encoding of this file could not be recognised. Please save it as UTF-8 and "
     "upload it again."
 )

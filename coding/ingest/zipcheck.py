@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .errors import IngestError
+from coding.wording import gettext_noop
+
+from .errors import IngestError, damaged
 
 # A long report's DOCX holds a few MB of XML; images add more but compress poorly.
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
@@ -21,13 +23,13 @@ def check_zip(data: bytes, kind: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise IngestError(
-            f"This {kind} file is damaged or incomplete and cannot be read. "
-            "Please check the file and upload it again."
-        ) from exc
+        raise damaged(kind) from exc
     refused = IngestError(
-        f"This {kind} file unpacks to far more data than a document should (it looks like a "
-        "zip bomb), so it was not opened."
+        gettext_noop(
+            "This %(kind)s file unpacks to far more data than a document should (it looks "
+            "like a zip bomb), so it was not opened."
+        ),
+        kind=kind,
     )
     if len(infos) > MAX_MEMBERS:
         raise refused

@@ -53,5 +53,6 @@ URL_RULES = {
     "socialaccount_connections": LOGIN,
     "usersessions_list": LOGIN,
     "profile": LOGIN,
+    "language-set": PUBLIC,  # the switcher on every page, the login page included (POST)
     "second-factor-required": LOGIN,
 }

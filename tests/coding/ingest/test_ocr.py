@@ -19,7 +19,7 @@ def test_a_scanned_page_is_read_by_ocr_with_progress_and_confidence():
         samples.scanned_text_pdf(2),
         "skann.pdf",
         ocr_language="nor+eng",
-        progress=lambda percent, message: seen.append(message),
+        progress=lambda percent, message: seen.append(str(message)),
     )
 
     assert extraction.text.split("\n\n") == [" ".join(samples.OCR_LINES)] * 2
@@ -28,7 +28,7 @@ def test_a_scanned_page_is_read_by_ocr_with_progress_and_confidence():
     details = extraction.metadata["ocr"]
     assert details["language"] == "nor+eng" and details["confidence"] > 80
     assert details["seconds_per_page"] > 0
-    assert extraction.warnings[0].startswith(
+    assert str(extraction.warnings[0]).startswith(
         "This PDF has no text layer and was read by OCR (Norwegian and English)"
     )
 

@@ -46,8 +46,9 @@ def test_blank_line_between_pages_belongs_to_the_earlier_page(strategy):
 
 
 def test_page_without_text_layer_is_a_warning(strategy):
-    assert strategy.warnings == [
-        "Page 7 has no text layer (a scanned image or a blank page); no text was taken from it."
+    assert [str(w) for w in strategy.warnings] == [
+        "Pages with no text layer (a scanned image or a blank page), so no text was taken from "
+        "them: 7."
     ]
 
 

@@ -89,7 +89,7 @@ def test_docx_footnote_follows_its_paragraph_and_comments_and_headers_are_notes(
     assert paragraphs[cited + 1] == f"[1] {samples.FOOTNOTE}"
     assert samples.COMMENT not in extraction.text
     assert samples.DOCX_HEADER not in extraction.text and "Utkast 3" not in extraction.text
-    assert extraction.warnings == [
+    assert [str(w) for w in extraction.warnings] == [
         f"Comment by Kari Nordmann (not part of the text): “{samples.COMMENT}”",
         f"Page header (not part of the text): “{samples.DOCX_HEADER}”",
         "Page footer (not part of the text): “Utkast 3”",
