@@ -194,11 +194,15 @@ def parse_cases(
     rows: list[list[str]],
     attributes: Iterable[AttributeSpec],
     kinds: Mapping[str, str],
+    column_names: Mapping[str, str] | None = None,
 ) -> tuple[list[CaseRecord], list[Problem]]:
     """Check every row; return the records and every problem found (not just the first).
 
-    `kinds` maps each accepted spelling (value and label, case-folded) to the stored kind.
+    `kinds` maps each accepted spelling (value and label, case-folded) to the stored kind;
+    `column_names` maps other names of the fixed columns (case-folded: a workbook exported in
+    Norwegian says "navn") to theirs.
     """
+    aliases = dict(column_names or {})
     header = [h.strip() for h in rows[0]]
     by_name = {a.name.casefold(): a for a in attributes}
     problems: list[Problem] = []
@@ -208,6 +212,8 @@ def parse_cases(
         key = title.casefold()
         if not key:
             continue
+        if key not in FIXED_COLUMNS and key not in by_name:  # an attribute's name wins
+            key = aliases.get(key, key)
         if key in seen:
             problems.append(_problem(1, title, gettext_noop("this column appears twice")))
             continue
@@ -282,15 +288,21 @@ def write_csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: list[list[str]], *, title: str = "Cases") -> bytes:
+def write_xlsx(rows: Sequence[Sequence[Any]], *, title: str = "Cases") -> bytes:
+    """The rows as a workbook: numbers, dates and yes/no as typed cells (`read_table` reads
+    them back), text never as a formula."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()

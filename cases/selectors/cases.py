@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.models import (
     AttributeDefinition,
@@ -19,6 +20,7 @@ from cases.models import (
 )
 from cases.selectors.readers import DocumentNames, anonymized_for, document_names
 from cases.services.writeups import CITATION
+from cases.tabular import FIXED_COLUMNS
 from coding.excerpts.selectors import visible_excerpts
 from coding.models import Document, Excerpt
 from research.models import Membership
@@ -62,21 +64,55 @@ def attribute_table(cases: list[Case], definitions: list[AttributeDefinition]) -
     return table
 
 
-def cases_export_rows(*, project, anonymize: bool) -> list[list[str]]:
-    """The import layout; anonymized exports carry the pseudonym as the name and no names."""
+def case_column_names() -> list[str]:
+    """The fixed columns of the case table in the active language (`tabular.FIXED_COLUMNS`)."""
+    return [
+        pgettext("case table column", "name"),
+        pgettext("case table column", "pseudonym"),
+        pgettext("case table column", "kind"),
+        pgettext("case table column", "description"),
+        pgettext("case table column", "part of"),
+    ]
+
+
+def cases_export_rows(*, project, anonymize: bool, typed: bool = False) -> list[list[Any]]:
+    """The import layout; anonymized exports carry the pseudonym as the name and no names.
+
+    The CSV (`typed` false) is a machine format: English column names, stored kinds, values as
+    text. The workbook (`typed`) is read by a person: column names and kinds in the active
+    language, numbers, dates and yes/no as typed cells; the import reads it back either way."""
     definitions = list(AttributeDefinition.objects.filter(project=project))
     cases = case_list(project=project)
-    header = ["name", "pseudonym", "kind", "description", "part of"] + [d.name for d in definitions]
-    rows = [header]
-    for case, values in zip(cases, attribute_table(cases, definitions), strict=True):
+    fixed = list(FIXED_COLUMNS)
+    if typed:
+        taken = {d.name.casefold() for d in definitions}
+        # A translated name that an attribute already has stays English: no column twice.
+        fixed = [
+            english if local.casefold() in taken else local
+            for english, local in zip(FIXED_COLUMNS, case_column_names(), strict=True)
+        ]
+    rows: list[list[Any]] = [fixed + [d.name for d in definitions]]
+    values_of = _typed_values if typed else attribute_table
+    for case, values in zip(cases, values_of(cases, definitions), strict=True):
         parent = case.parent.label(anonymize) if case.parent else ""
         name = case.label(anonymize)
+        kind = case.get_kind_display() if typed else case.kind
         rows.append(
-            [name, case.pseudonym, case.kind, case.description, parent, *values]
+            [name, case.pseudonym, kind, case.description, parent, *values]
             if not anonymize
-            else [name, "", case.kind, "", parent, *values]
+            else [name, "", kind, "", parent, *values]
         )
     return rows
+
+
+def _typed_values(cases: list[Case], definitions: list[AttributeDefinition]) -> list[list[Any]]:
+    """Per case, the typed value of each definition (number, date, yes/no, text; None if
+    blank), from the prefetched values."""
+    table = []
+    for case in cases:
+        values = {v.definition_id: v.value for v in case.attribute_values.all()}
+        table.append([values.get(d.pk) for d in definitions])
+    return table
 
 
 def case_table(*, membership: Membership) -> dict[str, Any]:

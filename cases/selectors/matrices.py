@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases import exports
 from cases import matrix as engine
 from cases.models import (
     AttributeValue,
     Case,
+    CellMode,
     CellOverride,
     ColumnMode,
     Footnote,
@@ -202,6 +205,7 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
     """The computed matrix as plain strings for the export formats. An overridden cell gets
     a numbered note with the lead's reason and the computed value, as a journal would print."""
     notes = [note.text for note in view.notes]
+    coverage = view.matrix.cell_mode == CellMode.COVERAGE
     sections = []
     for section, rows in view.sections:
         table_rows = []
@@ -215,20 +219,12 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
                         % {
                             "row": row.label,
                             "column": column.label,
-                            "computed": cell.display or _("blank"),
+                            "computed": _computed(cell) or _("blank"),
                             "reason": cell.reason,
                         }
                     )
                     marks.append(len(notes))
-                table_cells.append(
-                    exports.TableCell(
-                        text=cell.shown,
-                        overridden=cell.overridden,
-                        computed=cell.display,
-                        reason=cell.reason,
-                        footnotes=marks,
-                    )
-                )
+                table_cells.append(_table_cell(cell, marks, share=coverage))
             table_rows.append(
                 exports.TableRow(row.label, table_cells, view.row_notes.get(row.pk, []))
             )
@@ -240,7 +236,43 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
         column_footnotes=[view.column_notes.get(c.key, []) for c in view.columns],
         notes=notes,
         legend=[(i["symbol"], i["meaning"]) for i in view.matrix.legend],
+        words=exports.TableWords(
+            sheet=pgettext("sheet name", "Matrix"),
+            notes=_("Notes"),
+            legend=_("Legend"),
+            blank=_("(blank)"),
+            computed=_("Computed"),
+            reason=_("Reason"),
+            override_note=_(
+                "Cells in bold (italics in LaTeX) were set by a lead; reasons are in the notes."
+            ),
+        ),
     )
+
+
+def _table_cell(cell: engine.Cell, marks: list[int], *, share: bool) -> exports.TableCell:
+    """A computed cell for the exports: a count or share keeps its number (a number in the
+    workbook) and its text is written with the reader's decimal mark (12,5 % in Norwegian)."""
+    computed = _computed(cell)
+    number = None
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        number = None if cell.overridden else cell.value
+    return exports.TableCell(
+        text=cell.override if cell.override is not None else computed,
+        overridden=cell.overridden,
+        computed=computed,
+        reason=cell.reason,
+        footnotes=marks,
+        number=number,
+        share=share,
+    )
+
+
+def _computed(cell: engine.Cell) -> str:
+    """The computed value as text, with the reader's decimal mark when it is a number."""
+    if isinstance(cell.value, float):
+        return cell.display.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return cell.display
 
 
 def cell_evidence(

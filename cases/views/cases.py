@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import exports, tabular
@@ -315,7 +315,9 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         return unknown_format(fmt, ["csv", "xlsx"])
     anonymize = case_settings_of(membership.project).anonymize
-    rows = case_selectors.cases_export_rows(project=membership.project, anonymize=anonymize)
+    rows = case_selectors.cases_export_rows(
+        project=membership.project, anonymize=anonymize, typed=fmt == "xlsx"
+    )
     name = slugify(membership.project.title) or "project"
     audit_export(
         project=membership.project_id,
@@ -326,7 +328,8 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         anonymized=anonymize,
     )
     if fmt == "xlsx":
-        return download(tabular.write_xlsx(rows), f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])
+        book = tabular.write_xlsx(rows, title=pgettext("sheet name", "Cases"))
+        return download(book, f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])
     return csv_download(rows, f"{name}-cases.csv")
 
 

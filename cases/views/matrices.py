@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +39,7 @@ from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
 from research.http import unknown_format
+from research.models import Membership
 
 # --- matrices -------------------------------------------------------------------------------
 
@@ -343,6 +346,19 @@ def _export_name(table, matrix_obj: Matrix, document_set: DocumentSet | None) ->
     return f"{name}-{slugify(document_set.name) or 'set'}"
 
 
+def _export_table(
+    membership: Membership, matrix: Matrix, document_set: DocumentSet | None, fmt: str
+) -> exports.MatrixTable:
+    """The matrix as the exports print it, in the reader's language, except the CSV: a machine
+    format keeps English words whatever the reader's language."""
+    anonymize = case_settings_of(membership.project).anonymize
+    with translation.override("en") if fmt == "csv" else nullcontext():
+        view = matrix_selectors.matrix_compute(
+            matrix=matrix, membership=membership, anonymize=anonymize, document_set=document_set
+        )
+        return matrix_selectors.matrix_table(view)
+
+
 @login_required
 @require_GET
 def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
@@ -351,13 +367,9 @@ def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
     matrix_obj = access_matrix(membership, matrix)
-    anonymize = case_settings_of(membership.project).anonymize
     document_set = _document_set(request, membership)
-    view = matrix_selectors.matrix_compute(
-        matrix=matrix_obj, membership=membership, anonymize=anonymize, document_set=document_set
-    )
+    table = _export_table(membership, matrix_obj, document_set, fmt)
     content_type, extension = exports.FORMATS[fmt]
-    table = matrix_selectors.matrix_table(view)
     name = _export_name(table, matrix_obj, document_set)
     audit_export(
         project=membership.project_id,

@@ -283,15 +283,13 @@ def consensus_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt, part = request.GET.get("format", "csv"), request.GET.get("part", "consensus")
     if fmt not in ("csv", "xlsx"):
         return unknown_format(fmt, ["csv", "xlsx"])
-    if part == "log":
-        header, rows = exports.log_rows(project=membership.project)
-    else:
-        header, rows = exports.consensus_rows(project=membership.project)
+    part = "log" if part == "log" else "consensus"
+    header, rows = exports.part_rows(project=membership.project, part=part, fmt=fmt)
     name = "decision-log" if part == "log" else "consensus"
     audit_export(
         project=membership.project_id, actor=request.user, export=name, fmt=fmt, rows=len(rows)
     )
-    return exports.response(header, rows, fmt=fmt, name=name)
+    return exports.response(header, rows, fmt=fmt, name=name, part=part)
 
 
 def _recomputed_message(kept: int, new: int) -> str:

@@ -27,6 +27,7 @@ from research.access import (
 )
 from research.audit import audit_export
 from research.http import bad_request, unknown_format
+from research.language import LANGUAGE_CODES
 from research.models import Membership
 
 
@@ -98,11 +99,14 @@ def agreement_export(request: HttpRequest, project: uuid.UUID, run: uuid.UUID) -
     runs = selectors.run_queryset(excerpts=True).filter(finished_at__isnull=False)
     run_row = access_object(membership, runs, code=run)
     fmt, what = request.GET.get("format", "csv"), request.GET.get("what", "table")
+    language = request.GET.get("language") or None
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
     if fmt == "csv" and what not in exports.CSV_PARTS:
         return bad_request(_("Choose what to export: table or disagreements."))
-    export = exports.export_file(run_row, fmt=fmt, what=what)
+    if language not in (None, *LANGUAGE_CODES):
+        return bad_request(_("Unknown language “%(language)s”.") % {"language": language})
+    export = exports.export_file(run_row, fmt=fmt, what=what, language=language)
     audit_export(
         project=membership.project_id,
         actor=request.user,

@@ -155,3 +155,34 @@ def test_a_cell_opens_the_excerpts_it_counts(project, viewer, coded, django_asse
     bad = client.get(url("cooccurrence-cell", project), {"a": a.code, "b": "nope"}, follow=True)
     assert "Choose two codes" in bad.content.decode()
     assert client.get(url("cooccurrence-cell", project), {"a": a.code}).status_code == 302
+
+
+# Borrowed for this test until the catalogue has them (tests/languages.py).
+NORWEGIAN = {"Code": "Kode", "Document": "Dokument", "Word": "Ord", "Count": "Antall"}
+
+
+@pytest.mark.parametrize(
+    ("name", "corner", "sheet"),
+    [
+        ("cooccurrence", "Code", "Samforekomst"),
+        ("code-matrix", "Document", "Dokumenter × koder"),
+        ("word-frequencies", "Word", "Ordfrekvenser"),
+    ],
+)
+def test_downloads_csv_in_english_and_the_workbook_in_the_readers_language(
+    project, viewer, coded, name, corner, sheet
+):
+    from openpyxl import load_workbook
+
+    from tests.languages import client_speaking, translated
+
+    english = client_speaking(viewer, "en").get(url(name, project), {"format": "csv"}).content
+    with translated("nb", NORWEGIAN):
+        norwegian = client_speaking(viewer, "nb")
+        assert norwegian.get(url(name, project), {"format": "csv"}).content == english
+        response = norwegian.get(url(name, project), {"format": "xlsx"})
+    assert next(csv.reader(io.StringIO(english.decode())))[0] == corner
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == [sheet]
+    assert book.active["A1"].value == NORWEGIAN[corner]
+    assert book.active["B2"].data_type == "n"  # a count stays a number

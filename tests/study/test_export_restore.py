@@ -385,3 +385,12 @@ def test_only_server_administrators_may_restore_a_project(built, owner):
     assert not Project.objects.exists()
     page = client_for(user).get(reverse("research:project-list"))
     assert reverse("study:project-restore") not in page.content.decode()
+
+
+def test_the_project_file_is_language_neutral(built):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = _comparable(project_export_data(project=built))
+    with translation.override("nb"):
+        assert _comparable(project_export_data(project=built)) == english

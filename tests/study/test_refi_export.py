@@ -134,3 +134,13 @@ def test_an_anonymizing_project_exports_case_pseudonyms_only(built):
     CaseSettings.objects.filter(project=built).update(anonymize=False)
     cases = export(client, built).read("project.qde").decode().split("<Cases>")[1]
     assert 'name="Bjørkvik"' in cases and "Bjørkvik i nord" in cases
+
+
+def test_the_project_file_is_language_neutral(built, lead):
+    from tests.languages import client_speaking
+
+    english = export(client_speaking(lead, "en"), built)
+    norwegian = export(client_speaking(lead, "nb"), built)
+    assert english.namelist() == norwegian.namelist()
+    for name in english.namelist():
+        assert english.read(name) == norwegian.read(name), name

@@ -403,3 +403,14 @@ def test_a_norwegian_reader_gets_the_import_problems_in_norwegian(project, lead)
         in taken.content.decode()
     )
     assert Code.objects.filter(project=project, name="Actors").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "qdc"])
+def test_codebook_files_are_the_same_whatever_the_reader_speaks(project, viewer, book, fmt):
+    from tests.languages import client_speaking, translated
+
+    english = client_speaking(viewer, "en").get(url("codebook-export", project, format=fmt))
+    # Lend Norwegian to the words a codebook might carry, to see that none reaches the file.
+    with translated("nb", {"active": "aktiv", "proposed": "foreslått", "Proposed": "Foreslått"}):
+        norwegian = client_speaking(viewer, "nb").get(url("codebook-export", project, format=fmt))
+    assert norwegian.content == english.content

@@ -27,6 +27,7 @@ from research.models import Job
 from tests.coding.documents.helpers import upload_one
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+from tests.languages import client_speaking, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +263,15 @@ def test_an_owner_downloads_the_original_only_where_the_project_allows_it(
     body = response.content.decode()
     assert body.startswith("ORIGINAL TEXT - CONTAINS IDENTIFYING INFORMATION")
     assert "Kari Nordmann" in body and "ORIGINAL" in response["Content-Disposition"]
+    # A text a person reads: its warning in the reader's language (lent until translated).
+    label = (
+        "ORIGINAL TEXT - CONTAINS IDENTIFYING INFORMATION - NOT PSEUDONYMISED\n"
+        "Text version %(n)d of the document, kept for the project's owners.\n\n"
+    )
+    norwegian = "ORIGINALTEKST - INNEHOLDER IDENTIFISERENDE OPPLYSNINGER\nVersjon %(n)d.\n\n"
+    with translated("nb", {label: norwegian}):
+        body = client_speaking(owner, "nb").get(download).content.decode()
+    assert body.startswith("ORIGINALTEKST - INNEHOLDER") and "Kari Nordmann" in body
 
 
 def test_an_owner_deletes_the_original(
