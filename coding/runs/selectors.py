@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from coding.agreement.disagreements import context_of
@@ -67,9 +68,14 @@ def band(value: float | None) -> str:
 def fmt(value: float | None, key: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    # In the reader's number format (0,812 in Norwegian): the page is read, not parsed.
     if key == "percent":
-        return f"{value * 100:.1f} %"
-    return f"{value:.3f}"
+        return f"{number_format(value * 100, decimal_pos=1)} %"
+    return number_format(value, decimal_pos=3)
+
+
+def _signed(delta: float) -> str:
+    return ("+" if delta >= 0 else "−") + number_format(abs(delta), decimal_pos=3)
 
 
 @dataclass
@@ -470,7 +476,7 @@ def compare_rows(*, first: AgreementRun, second: AgreementRun) -> dict[str, Any]
                     "key": key,
                     "first": fmt(va, key),
                     "second": fmt(vb, key),
-                    "delta": "" if delta is None else f"{delta:+.3f}",
+                    "delta": "" if delta is None else _signed(delta),
                     "css": _delta_css(delta),
                 }
             )

@@ -11,6 +11,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.db.models.functions import Length
+from django.utils.formats import number_format
 
 from coding.agreement.partials import segments_of
 from coding.codebook.selectors import visible_codes
@@ -54,7 +55,7 @@ class Table:
         """A cell as shown: a count, or a share as a percentage; nothing for none."""
         if not value:
             return ""
-        return f"{value * 100:.1f} %" if self.percent else str(int(value))
+        return f"{_decimal(value * 100)} %" if self.percent else str(int(value))
 
     def grid(self) -> list[tuple[Line, list[tuple[Line, float, int, str]]]]:
         """Per row, its (column, value, heat level 0-5, text) cells in column order."""
@@ -79,7 +80,7 @@ class Table:
         for level in range(1, HEAT_LEVELS + 1):
             low, high = top * (level - 1) / HEAT_LEVELS, top * level / HEAT_LEVELS
             if self.percent:
-                shades.append((level, f"{low * 100:.1f}–{high * 100:.1f} %"))
+                shades.append((level, f"{_decimal(low * 100)}–{_decimal(high * 100)} %"))
             elif (first := int(low) + 1) <= (last := int(high)):
                 shades.append((level, str(first) if first == last else f"{first}–{last}"))
         return shades if top else []
@@ -240,3 +241,8 @@ def document_words(
 
     words = word_frequencies(counted(), skip_stop_words=skip_stop_words, stem=stem)
     return len(read), words
+
+
+def _decimal(value: float) -> str:
+    """One decimal in the reader's number format (12,5 in Norwegian)."""
+    return number_format(value, decimal_pos=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -175,3 +176,13 @@ def test_stored_reasons_are_said_in_the_active_language():
         assert notice_text(light) == (
             "mean of 2 of 3 coder pairs; 1 undefined (no variation in their shared units) left out"
         )
+
+
+def test_the_run_page_shows_values_in_the_readers_number_format(finished, project, lead):
+    url = reverse("coding:agreement-run", kwargs={"project": project.code, "run": finished.code})
+    norwegian = client_speaking(lead, "nb").get(url).content.decode()
+    english = client_speaking(lead, "en").get(url).content.decode()
+    english_values = re.findall(r">(-?\d\.\d{3})<", english)
+    assert english_values
+    for value in english_values:
+        assert f">{value.replace('.', ',')}<" in norwegian
