@@ -147,7 +147,12 @@ class DimensionForm(CrispyForm):
 
 class CaseSettingsForm(CrispyForm):
     anonymize = forms.BooleanField(
-        label=_("Show pseudonyms only (exports, viewers and coders)"), required=False
+        label=_("Show pseudonyms only (exports, viewers and coders)"),
+        help_text=_(
+            "Cases by their pseudonyms, documents by their kind and number instead of their "
+            "titles, on every page and in every export."
+        ),
+        required=False,
     )
 
 

@@ -19,7 +19,6 @@ from cases.models import (
     AttributeDefinition,
     AttributeValue,
     Case,
-    CaseSettings,
     CaseWriteup,
     CellOverride,
     ClassificationRule,
@@ -191,7 +190,6 @@ def _attribute_value(value: AttributeValue) -> Any:
 
 
 def _cases(project: Project) -> dict[str, Any]:
-    settings_row = CaseSettings.objects.filter(project=project).first()
     cases = (
         Case.objects.for_project(project)
         .select_related("parent")
@@ -202,7 +200,8 @@ def _cases(project: Project) -> dict[str, Any]:
         "case", "dimension", "updated_by"
     )
     return {
-        "anonymize": bool(settings_row and settings_row.anonymize),
+        # Kept under "cases", where files made before it moved to the project have it.
+        "anonymize": project.anonymize,
         "attributes": [
             {"code": str(d.code), "name": d.name, "type": d.type, "choices": d.choices}
             for d in AttributeDefinition.objects.filter(project=project).order_by(

@@ -33,7 +33,6 @@ from cases.models import (
     AttributeValue,
     Case,
     CaseKind,
-    CaseSettings,
     CaseWriteup,
     CellMode,
     CellOverride,
@@ -382,7 +381,9 @@ class _Restore:
 
     def _cases(self, project: Project) -> None:
         part = self.data["cases"]
-        CaseSettings.objects.create(project=project, anonymize=bool(part["anonymize"]))
+        if part["anonymize"]:
+            Project.objects.filter(pk=project.pk).update(anonymize=True)
+            project.anonymize = True
         for position, a in enumerate(part["attributes"]):
             self.attributes[a["name"]] = AttributeDefinition.objects.create(
                 code=_uuid(a["code"]),

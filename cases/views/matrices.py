@@ -30,9 +30,9 @@ from cases.forms import (
 from cases.grid import matrix_grid
 from cases.models import Matrix
 from cases.selectors import matrices as matrix_selectors
-from cases.selectors.readers import case_settings_of
 from cases.services import matrices as matrix_services
 from cases.views.common import download, form_page, render_page, save_posted
+from coding.labels import export_labels
 from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
@@ -351,10 +351,10 @@ def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
     matrix_obj = access_matrix(membership, matrix)
-    anonymize = case_settings_of(membership.project).anonymize
     document_set = _document_set(request, membership)
+    labels = export_labels(membership.project)
     view = matrix_selectors.matrix_compute(
-        matrix=matrix_obj, membership=membership, anonymize=anonymize, document_set=document_set
+        matrix=matrix_obj, membership=membership, labels=labels, document_set=document_set
     )
     content_type, extension = exports.FORMATS[fmt]
     table = matrix_selectors.matrix_table(view)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from openpyxl import Workbook
 
+from coding.labels import export_labels
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit
 from coding.runs import selectors
 
@@ -97,9 +98,10 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
     out: list[list[object]] = [header]
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)
+    labels = export_labels(run.project)
     for result in results.only("code_name", "disagreements"):
         for d in selectors.disagreement_items(
-            run=run, result=result, with_context=True, texts=texts
+            run=run, result=result, with_context=True, texts=texts, labels=labels
         ):
             row: list[object] = [
                 result.code_name,

@@ -17,7 +17,6 @@ from cases.models import (
     AttributeDefinition,
     AttributeValue,
     Case,
-    CaseSettings,
     CaseWriteup,
     CellOverride,
     ClassificationClass,
@@ -120,7 +119,8 @@ def _reconciliation(project, lead, coder, coder2, strategy) -> None:
 
 
 def _cases(project, lead, strategy, interview, cited) -> None:
-    CaseSettings.objects.create(project=project, anonymize=True)
+    project.anonymize = True
+    project.save(update_fields=["anonymize"])
     define = AttributeDefinition.objects.create
     population = define(project=project, name="Population", type="number")
     county = define(
