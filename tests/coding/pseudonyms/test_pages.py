@@ -56,6 +56,11 @@ def url(name: str, project, **kwargs) -> str:
     return reverse(f"coding:{name}", kwargs={"project": project.code, **kwargs})
 
 
+def apply_url(project) -> str:
+    # served by study: applying to all documents reaches the memos and case texts too
+    return reverse("study:pseudonyms-apply", kwargs={"project": project.code})
+
+
 @pytest.fixture
 def transcript(project):
     document = DocumentFactory(
@@ -306,7 +311,7 @@ def test_an_edit_with_the_version_loaded_before_pseudonymisation_is_a_409(
 def test_applying_to_all_documents_runs_as_a_job(project, lead, coded):
     other = DocumentFactory(project=project, text="Ola Hansen skrev planen.\n\nOla Hansen.")
     _list(client_for(lead), project)
-    response = client_for(lead).post(url("pseudonyms-apply", project))
+    response = client_for(lead).post(apply_url(project))
     assert response.status_code == 302
     job = Job.objects.get(project=project, kind="pseudonyms.apply")
     job_run_inline(job)
@@ -321,7 +326,7 @@ def test_applying_to_all_documents_runs_as_a_job(project, lead, coded):
 
 
 def test_an_empty_list_is_not_applied(project, lead, transcript):
-    response = client_for(lead).post(url("pseudonyms-apply", project), follow=True)
+    response = client_for(lead).post(apply_url(project), follow=True)
     assert "The list is empty" in response.content.decode()
     assert not Job.objects.filter(kind="pseudonyms.apply").exists()
 
@@ -357,7 +362,7 @@ def test_a_document_being_reconciled_is_left_alone_with_a_reason(project, lead, 
     _list(client_for(lead), project)
     response = _pseudonymise(client_for(lead), document)
     assert "is being reconciled" in response.content.decode()
-    client_for(lead).post(url("pseudonyms-apply", project))
+    client_for(lead).post(apply_url(project))
     job = Job.objects.get(project=project, kind="pseudonyms.apply")
     job_run_inline(job)
     assert job.status == "succeeded" and len(job.result["skipped"]) == 1
