@@ -60,6 +60,7 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
     """The whole project as plain data; `report(percent, message)` follows the parts."""
     parts: list[tuple[str, Callable[[Project], Any]]] = [
         ("members", _members),
+        ("former_members", _former_members),
         ("codebook", lambda p: codebook_export_data(project=p)),
         ("documents", lambda p: document_export(project=p)),
         ("assignments", _assignments),
@@ -104,6 +105,21 @@ def _members(project: Project) -> list[dict[str, str]]:
     return [
         {"email": m.user.email, "name": m.user.display_name, "role": m.role}
         for m in project.memberships.select_related("user").order_by("user__email")
+    ]
+
+
+def _former_members(project: Project) -> list[dict[str, Any]]:
+    """Removed members' stand-ins: the pseudonymous accounts their kept codings (and comments,
+    decisions, memos) name. The removed accounts themselves are not in the file."""
+    return [
+        {
+            "number": f.number,
+            "email": f.placeholder.email,
+            "name": f.placeholder.display_name,
+            "codings_deleted": f.codings_deleted,
+            "removed_at": _when(f.removed_at),
+        }
+        for f in FormerMember.objects.filter(project=project).select_related("placeholder")
     ]
 
 
