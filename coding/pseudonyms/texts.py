@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from coding.documents.versions import excerpt_log_state
 from coding.models import (
     Code,
@@ -49,7 +51,9 @@ def text_replacer(replacements: list[Replacement]) -> Replace:
         try:
             return pseudonymise(text, replacements).text
         except NeverSettles as exc:
-            raise ListProblem(str(exc)) from exc
+            raise ListProblem(
+                _("Replacing never stops finding identifying strings; check the list.")
+            ) from exc
 
     return replace
 

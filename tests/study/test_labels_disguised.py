@@ -22,7 +22,7 @@ from study.memos.services import memo_create
 from study.search.saved import saved_search_create
 from tests.coding.runs.factories import TEXT
 from tests.conftest import client_for
-from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory, JobFactory
 
 REAL = "Fjellstad"  # in the document's title, its file name and the case's name
 TITLE = f"Smart {REAL} 2022–2026"
@@ -88,9 +88,13 @@ def world(project, owner, lead, coder, coder2, viewer, start_run):
     reconciliation = reconcile_services.reconciliation_open(
         project=project, documents=[document], coders=[coder, coder2], user=lead
     )
+    upload = JobFactory(
+        project=project, kind="documents.ingest", params={"file": f"{REAL.lower()}-strategi.pdf"}
+    )
     project.anonymize = True
     project.save()
     return SimpleNamespace(
+        upload=upload,
         document=document,
         excerpt=first,
         industry=industry,
@@ -155,6 +159,8 @@ def pages(project, w) -> dict[str, str]:
         ),
         "coding trail": _url("cases:coding-trail", project),
         "project page": _url("research:project-detail", project),
+        "jobs": _url("research:job-list", project),
+        "upload job": _url("research:job-detail", project, job=w.upload.code),
     }
 
 
@@ -243,9 +249,10 @@ def test_leads_and_owners_still_see_titles_and_names_on_the_pages(project, world
         "coding view",
         "reconciliation",
         "reconciled document",
+        "jobs",
     ]
     for page in shown:
-        assert REAL in body(client.get(addresses[page])), page
+        assert REAL.lower() in body(client.get(addresses[page])).lower(), page
 
 
 @pytest.mark.parametrize(

@@ -134,3 +134,13 @@ def test_an_anonymizing_project_exports_case_pseudonyms_only(built):
     Project.objects.filter(pk=built.pk).update(anonymize=False)
     cases = export(client, built).read("project.qde").decode().split("<Cases>")[1]
     assert 'name="Bjørkvik"' in cases and "Bjørkvik i nord" in cases
+
+
+def test_an_anonymizing_project_exports_document_kinds_and_numbers_not_titles(built):
+    client = client_for(built.memberships.get(role="lead").user)
+    qde = export(client, built).read("project.qde")
+    sources = {s.get("name") for s in etree.fromstring(qde).iterfind(".//q:TextSource", NS)}
+    assert "Strategy document 1 (1 page)" in sources
+    assert b'Strategi"' not in qde and b"Intervju" not in qde
+    Project.objects.filter(pk=built.pk).update(anonymize=False)
+    assert b'name="Strategi"' in export(client, built).read("project.qde")
