@@ -26,8 +26,9 @@ from cases.models import (
     MatrixSection,
 )
 from cases.selectors.facts import case_links, class_specs, coding_facts, document_coders
-from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
+from cases.selectors.readers import result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
+from coding.labels import Labels, labels_for
 from coding.models import DocumentSet, Excerpt
 from coding.reconcile.selectors import reconciled_documents
 from research.models import Membership
@@ -71,7 +72,7 @@ class MatrixView:
 
 
 def matrix_columns(
-    *, matrix: Matrix, anonymize: bool, case_documents: dict[int, set[int]]
+    *, matrix: Matrix, labels: Labels, case_documents: dict[int, set[int]]
 ) -> list[engine.ColumnSpec]:
     """Columns: one per case (all or chosen), or one per value of the grouping attribute."""
     if matrix.column_mode == ColumnMode.CHOSEN:
@@ -79,7 +80,7 @@ def matrix_columns(
     else:
         cases = list(Case.objects.filter(project_id=matrix.project_id))
     columns = [
-        engine.ColumnSpec(str(c.code), c.label(anonymize), frozenset(case_documents.get(c.pk, ())))
+        engine.ColumnSpec(str(c.code), labels.case(c), frozenset(case_documents.get(c.pk, ())))
         for c in cases
     ]
     if matrix.column_mode != ColumnMode.GROUPED or matrix.group_attribute is None:
@@ -100,20 +101,20 @@ def matrix_compute(
     *,
     matrix: Matrix,
     membership: Membership,
-    anonymize: bool | None = None,
+    labels: Labels | None = None,
     only_row: MatrixRow | None = None,
     only_column: str | None = None,
     document_set: DocumentSet | None = None,
 ) -> MatrixView:
     """All cells of a matrix for this member, in a constant number of queries.
-    `anonymize` forces pseudonyms (exports); by default it follows the member's role.
+    `labels` name the cases (an export passes `coding.labels.export_labels`); by default
+    they are the member's.
     `only_row` and `only_column` (a column key) narrow the work to one row and one column, for
     the pages of a single cell: the other rows and columns are left out of the view.
     `document_set` counts only the codings of its documents (each case keeps those of its
     documents that are in the set; 1 query more)."""
     project = membership.project
-    if anonymize is None:
-        anonymize = anonymized_for(membership)  # 1 query: case settings
+    labels = labels or labels_for(membership)
     sections = list(matrix.sections.all())  # 1
     rows = list(
         MatrixRow.objects.filter(section__matrix=matrix).select_related("codebook_code")  # 1
@@ -123,7 +124,7 @@ def matrix_compute(
     if document_set is not None:
         kept = set(document_set.documents.values_list("pk", flat=True))  # 1
         case_documents = {case: docs & kept for case, docs in case_documents.items()}
-    columns = matrix_columns(matrix=matrix, anonymize=anonymize, case_documents=case_documents)
+    columns = matrix_columns(matrix=matrix, labels=labels, case_documents=case_documents)
     scope = result_coder_scope(membership)
     facts = coding_facts(project=project, coder_scope=scope)  # 1
     coders = document_coders(project=project, facts=facts)  # 1
@@ -171,7 +172,7 @@ def matrix_compute(
         [],
         notes,
         scoped_to_own=scope is not None,
-        anonymized=anonymize,
+        anonymized=labels.disguise,
         reconciled=len(reconciled) if matrix.source in engine.ALL_CODERS else 0,
         document_set=document_set,
     )
@@ -340,7 +341,7 @@ def cell_evidence_page(
     _cell, excerpts = cell_evidence(
         view=found.view, row=row, column_key=column_key, membership=membership
     )
-    names = document_names(project=membership.project, anonymize=found.view.anonymized)
+    names = labels_for(membership)
     shown = [(excerpt, names(excerpt.document)) for excerpt in excerpts]
     return {
         "cell": found.cell,

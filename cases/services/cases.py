@@ -1,5 +1,4 @@
-"""Cases: create, update, delete, link to documents, the project's case settings, and import
-from a CSV or XLSX table."""
+"""Cases: create, update, delete, link to documents, and import from a CSV or XLSX table."""
 
 from __future__ import annotations
 
@@ -13,19 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases import tabular
-from cases.models import AttributeDefinition, Case, CaseKind, CaseSettings
+from cases.models import AttributeDefinition, Case, CaseKind
 from cases.selectors.cases import case_column_names
 from cases.services.attributes import AttributeValues, attribute_values_set, dimensions_ensure
 from coding.notices import notice_text
 from research.audit import AuditAction, audit_record
-
-
-@transaction.atomic
-def case_settings_update(*, project, anonymize: bool) -> CaseSettings:
-    settings_row, _created = CaseSettings.objects.update_or_create(
-        project=project, defaults={"anonymize": anonymize}
-    )
-    return settings_row
 
 
 def _check_parent(case: Case | None, parent: Case | None, project) -> None:

@@ -30,12 +30,12 @@ from cases.forms import (
     WriteupForm,
 )
 from cases.selectors import cases as case_selectors
-from cases.selectors.readers import case_settings_of
 from cases.services import attributes as attribute_services
 from cases.services import cases as case_services
 from cases.services import writeups as writeup_services
 from cases.views.common import csv_download, download, form_page, render_page, save_posted
 from coding.access import access_document
+from research import services as research_services
 from research.access import Capability, access_project
 from research.audit import audit_export
 from research.http import unknown_format
@@ -194,11 +194,11 @@ def _save_writeup(request, form, case_obj, dimension_obj) -> bool:
 @require_http_methods(["GET", "POST"])
 def case_settings(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    current = case_settings_of(membership.project)
-    form = CaseSettingsForm(request.POST or None, initial={"anonymize": current.anonymize})
+    initial = {"anonymize": membership.project.anonymize}
+    form = CaseSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        case_services.case_settings_update(
-            project=membership.project, anonymize=form.cleaned_data["anonymize"]
+        research_services.project_update(
+            project=membership.project, by=request.user, anonymize=form.cleaned_data["anonymize"]
         )
         messages.success(request, _("Settings saved."))
         return redirect("cases:case-settings", project=project)
@@ -314,10 +314,7 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx"}:
         return unknown_format(fmt, ["csv", "xlsx"])
-    anonymize = case_settings_of(membership.project).anonymize
-    rows = case_selectors.cases_export_rows(
-        project=membership.project, anonymize=anonymize, typed=fmt == "xlsx"
-    )
+    rows = case_selectors.cases_export_rows(project=membership.project, typed=fmt == "xlsx")
     name = slugify(membership.project.title) or "project"
     audit_export(
         project=membership.project_id,
@@ -325,7 +322,7 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         export="cases",
         fmt=fmt,
         rows=max(len(rows) - 1, 0),
-        anonymized=anonymize,
+        anonymized=membership.project.anonymize,
     )
     if fmt == "xlsx":
         book = tabular.write_xlsx(rows, title=pgettext("sheet name", "Cases"))

@@ -32,9 +32,9 @@ from cases.forms import (
 from cases.grid import matrix_grid
 from cases.models import Matrix
 from cases.selectors import matrices as matrix_selectors
-from cases.selectors.readers import case_settings_of
 from cases.services import matrices as matrix_services
 from cases.views.common import download, form_page, render_page, save_posted
+from coding.labels import export_labels
 from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
@@ -351,10 +351,10 @@ def _export_table(
 ) -> exports.MatrixTable:
     """The matrix as the exports print it, in the reader's language, except the CSV: a machine
     format keeps English words whatever the reader's language."""
-    anonymize = case_settings_of(membership.project).anonymize
+    labels = export_labels(membership.project)
     with translation.override("en") if fmt == "csv" else nullcontext():
         view = matrix_selectors.matrix_compute(
-            matrix=matrix, membership=membership, anonymize=anonymize, document_set=document_set
+            matrix=matrix, membership=membership, labels=labels, document_set=document_set
         )
         return matrix_selectors.matrix_table(view)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coding.access import access_document
 from coding.excerpts import assignments as assignment_services
 from coding.excerpts import selectors
+from coding.labels import document_label
 from coding.models import Assignment
 from research.access import Capability, access_project
 
@@ -85,10 +86,11 @@ def assignment_done(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
         return redirect("coding:my-documents", project=project)
     done = request.POST.get("done", "1") != "0"
     assignment_services.assignment_mark_done(assignment=assignment, done=done)
+    title = document_label(doc, membership)
     if done:
-        messages.success(request, _("“%(title)s” marked as done.") % {"title": doc.title})
+        messages.success(request, _("“%(title)s” marked as done.") % {"title": title})
     else:
-        messages.success(request, _("“%(title)s” reopened.") % {"title": doc.title})
+        messages.success(request, _("“%(title)s” reopened.") % {"title": title})
     return redirect("coding:my-documents", project=project)
 
 

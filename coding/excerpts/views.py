@@ -36,6 +36,7 @@ from coding.codebook.selectors import visible_codes
 from coding.excerpts import export_rows, exports, guards, selectors, services
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
+from coding.labels import export_labels, labels_for
 from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
 from research.access import (
     Capability,
@@ -486,7 +487,12 @@ def _retrieval(request: HttpRequest, membership: Membership, *, contexts: bool =
         coders = [(membership.user_id, membership.user.name)]
     else:
         coders = []
-    form = RetrievalForm(request.GET or None, project=membership.project, coders=coders)
+    form = RetrievalForm(
+        request.GET or None,
+        project=membership.project,
+        coders=coders,
+        labels=labels_for(membership),
+    )
     # Another coder's proposed code would name what they marked (blind mode).
     form.fields["code"].queryset = visible_codes(membership=membership).order_by("path")
     if request.GET and not form.is_valid():
@@ -554,8 +560,11 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if excerpts is None:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)
-    rows = export_rows.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
-    about, name = export_rows.filter_note(form.cleaned_data if request.GET else {})
+    labels = export_labels(membership.project)
+    rows = export_rows.excerpt_rows(
+        excerpts=excerpts, project_id=membership.project_id, labels=labels
+    )
+    about, name = export_rows.filter_note(form.cleaned_data if request.GET else {}, labels)
     filters = {k: v for k, v in request.GET.lists() if k != "format"}
     audit_export(
         project=membership.project_id,

@@ -19,7 +19,6 @@ from coding.models import Pseudonym
 from coding.pseudonyms import selectors, services
 from coding.pseudonyms.forms import PolicyForm, PseudonymForm
 from research.access import Capability, access_project, has_capability
-from research.jobs import jobs_broker_available
 
 
 def _list_page(request: HttpRequest, membership, form: PseudonymForm) -> HttpResponse:
@@ -80,23 +79,6 @@ def pseudonym_remove(request: HttpRequest, project: uuid.UUID, pseudonym: int) -
         % {"s": entry.original},
     )
     return redirect("coding:pseudonym-list", project=project)
-
-
-@login_required
-@require_POST
-def pseudonyms_apply(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    """Apply the list to every document, as a job."""
-    membership = access_project(request.user, project, Capability.MANAGE)
-    try:
-        job = services.documents_pseudonymise_queue(project=membership.project, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("coding:pseudonym-list", project=project)
-    if jobs_broker_available():
-        messages.success(request, _("The documents are being pseudonymised."))
-    else:
-        messages.warning(request, _("Queued: it starts when the job system is back."))
-    return redirect("research:job-detail", project=project, job=job.code)
 
 
 @login_required

@@ -23,6 +23,7 @@ from openpyxl.cell.cell import TYPE_STRING
 
 from coding.excerpts.exports import _csv_safe
 from coding.excerpts.selectors import code_paths
+from coding.labels import export_labels
 from coding.models import Candidate, CandidateComment, Code, Decision, Excerpt
 from research.models import Project, User
 
@@ -41,7 +42,8 @@ def _source_coders(decision: Decision, candidate: Candidate) -> list[int]:
 
 def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     """One row per consensus excerpt: where, what, which codes, from which coders' versions,
-    how it was decided, why, by whom and when. Queries: 5."""
+    how it was decided, why, by whom and when. Queries: 5 (6 where the project shows
+    pseudonyms only: the documents' numbers)."""
     decisions = list(
         Decision.objects.filter(
             candidate__item__reconciliation__project=project, undone_at__isnull=True
@@ -53,6 +55,7 @@ def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     }
     paths = code_paths(list(Code.objects.filter(project=project).values("id", "name", "parent_id")))
     people = _people({c for d in decisions for c in _source_coders(d, d.candidate)})
+    labels = export_labels(project)
     header = [
         _("Document"),
         _("Start"),
@@ -73,7 +76,7 @@ def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
                 continue
             rows.append(
                 [
-                    d.candidate.item.document.title,
+                    labels.document(d.candidate.item.document),
                     excerpt.start,
                     excerpt.end,
                     excerpt.text,
@@ -96,6 +99,7 @@ def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
         .select_related("candidate__item__document", "decided_by", "undone_by")
         .order_by("candidate__item__document__title", "candidate__start", "decided_at", "pk")
     )
+    labels = export_labels(project)
     comments: dict[int, list[str]] = {}
     for c in CandidateComment.objects.filter(
         candidate__item__reconciliation__project=project
@@ -118,7 +122,7 @@ def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     ]
     rows = [
         [
-            d.candidate.item.document.title,
+            labels.document(d.candidate.item.document),
             d.candidate.get_kind_display(),
             d.candidate.start,
             d.candidate.end,

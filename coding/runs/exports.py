@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.worksheet.worksheet import Worksheet
 
+from coding.labels import export_labels
 from coding.models import AgreementCodeResult, AgreementRun
 from coding.notices import notice_text
 from coding.runs import selectors
@@ -89,9 +90,10 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
     out: list[list[object]] = [header]
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)
+    labels = export_labels(run.project)
     for result in results.only("code_name", "disagreements"):
         for d in selectors.disagreement_items(
-            run=run, result=result, with_context=True, texts=texts
+            run=run, result=result, with_context=True, texts=texts, labels=labels
         ):
             row: list[object] = [
                 result.code_name,

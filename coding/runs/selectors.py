@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from coding.agreement.disagreements import context_of
+from coding.labels import Labels
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
 from coding.notices import notice_text
 from research.models import FormerMember
@@ -348,11 +349,12 @@ def disagreement_items(
     result: AgreementCodeResult,
     with_context: bool,
     texts: dict[int, str] | None = None,
+    labels: Labels | None = None,
 ) -> list[dict]:
     """A code's stored disagreements, spelled out for the page and the exports: document,
     span, page, each coder's value and excerpts (start, end, code names), and the passage
     around it when ``with_context`` (one query for the documents' text unless ``texts`` has
-    them already; none without).
+    them already; none without). ``labels`` name the documents (the run stored their titles).
 
     Runs store them compactly (``coding/agreement/disagreements.py``); the context is cut from the
     document's text, which never changes once a document is ready.
@@ -373,6 +375,8 @@ def disagreement_items(
     out = []
     for document_id, start, end, page, values, ids_per_coder in stored["items"]:
         uuid, title = documents[str(document_id)]
+        if labels is not None:
+            title = labels.document_by_id(document_id, title)
         text = texts.get(document_id)
         out.append(
             {
@@ -396,7 +400,11 @@ def disagreement_items(
 
 
 def named_disagreements(
-    *, run: AgreementRun, result: AgreementCodeResult | None, with_context: bool
+    *,
+    run: AgreementRun,
+    result: AgreementCodeResult | None,
+    with_context: bool,
+    labels: Labels | None = None,
 ) -> list[dict]:
     """A code's disagreements for its page: as ``disagreement_items``, with each coder's name
     and the first excerpt named (where the coding view opens). One query for the coders, one
@@ -405,7 +413,7 @@ def named_disagreements(
         return []
     names = coder_names(run)
     items = []
-    for d in disagreement_items(run=run, result=result, with_context=with_context):
+    for d in disagreement_items(run=run, result=result, with_context=with_context, labels=labels):
         coders = [{**c, "name": names.get(c["coder"], c["coder"])} for c in d["coders"]]
         first = next((e["uuid"] for c in d["coders"] for e in c["excerpts"]), None)
         items.append({**d, "coders": coders, "excerpt": first})

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from coding.labels import labels_for
 from coding.models import AgreementRun, Code
 from coding.runs import exports, selectors
 from coding.runs.forms import CompareForm
@@ -69,7 +70,9 @@ def agreement_code(
     code_row = access_object(membership, Code.objects.all(), code=code)
     result = selectors.code_result(run=run_row, code_uuid=code)
     show_text = sees_all_codings(membership)
-    items = selectors.named_disagreements(run=run_row, result=result, with_context=show_text)
+    items = selectors.named_disagreements(
+        run=run_row, result=result, with_context=show_text, labels=labels_for(membership)
+    )
     context = _context(
         membership, run=run_row, code=code_row, result=result, items=items, show_text=show_text
     )

@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from coding.agreement.partials import segments_of
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.selectors import code_paths, visible_excerpts
+from coding.labels import Labels, labels_for
 from coding.models import Code, Document, Excerpt
 from research.models import Membership
 from study.explore.counting import (
@@ -172,15 +173,22 @@ def document_code_matrix(
     documents: QuerySet[Document] | None = None,
     whose: Whose = None,
     coverage: bool = False,
+    labels: Labels | None = None,
 ) -> Table:
     """Document × code: the number of codings of each code in each document, or with
-    `coverage` the share of the document's characters the code's excerpts cover."""
+    `coverage` the share of the document's characters the code's excerpts cover. `labels`
+    name the documents (the member's by default; a download passes the export's)."""
+    labels = labels or labels_for(membership)
     found = _rows(membership, documents, whose)
     used = Document.objects.filter(pk__in={row[1] for row in found}).order_by("title", "pk")
-    titles = list(used.annotate(length=Length("text")).values_list("pk", "title", "code", "length"))
-    rows = [(pk, title, str(code)) for pk, title, code, _length in titles]
+    fields = ("pk", "title", "kind", "page_count", "code", "length")
+    titles = list(used.annotate(length=Length("text")).values_list(*fields))
+    rows = [
+        (pk, labels.document_of(pk=pk, title=title, kind=kind, page_count=pages), str(code))
+        for pk, title, kind, pages, code, _length in titles
+    ]
     if coverage:
-        lengths = {pk: length for pk, _title, _code, length in titles}
+        lengths = {row[0]: row[-1] for row in titles}
         counts: dict[tuple[int, int], float] = dict(document_code_coverage(found, lengths))
     else:
         counts = dict(document_code_counts(found))

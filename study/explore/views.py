@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
+from coding.labels import export_labels
 from research.access import Capability, access_project, can_for
 from research.http import bad_request, unknown_format
 from research.models import Membership
@@ -139,7 +140,10 @@ def code_matrix(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if form.is_valid():
         coverage, descending = form.coverage(), form.cleaned_data["order"] == "desc"
         filters = {"documents": form.documents(), "whose": form.coders()}
-        table = document_code_matrix(membership=membership, coverage=coverage, **filters)
+        labels = export_labels(membership.project) if "format" in request.GET else None
+        table = document_code_matrix(
+            membership=membership, coverage=coverage, labels=labels, **filters
+        )
         table.sort(form.cleaned_data["sort"], descending=descending)
     if "format" in request.GET:
         make = partial(_table_grid, table, gettext_lazy("Document"))

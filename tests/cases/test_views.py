@@ -43,8 +43,9 @@ def test_case_list_query_count_is_pinned(study, project, viewer, django_assert_n
     client.get(url("case-list", project))  # warm the session
     for i in range(4):
         case_services.case_create(project=project, name=f"Extra {i}")
-    # session, user, membership, settings, definitions, cases, attribute values
-    with django_assert_num_queries(7):
+    # session, user, membership (with the project: whether to show pseudonyms), definitions,
+    # cases, attribute values
+    with django_assert_num_queries(6):
         client.get(url("case-list", project))
 
 
@@ -143,7 +144,8 @@ def test_writeup_page_offers_the_cases_excerpts_and_warns_on_anothers(study, pro
 def test_case_settings_attributes_and_dimensions(project, lead):
     client = client_for(lead)
     assert client.post(url("case-settings", project), {"anonymize": "on"}).status_code == 302
-    assert project.case_settings.anonymize
+    project.refresh_from_db()
+    assert project.anonymize
     client.post(url("attribute-create", project), {"name": "Size", "type": "choice", "choices": ""})
     assert not AttributeDefinition.objects.exists()
     client.post(
