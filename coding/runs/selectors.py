@@ -71,12 +71,13 @@ def fmt(value: float | None, key: str = "") -> str:
         return ""
     # In the reader's number format (0,812 in Norwegian): the page is read, not parsed.
     if key == "percent":
-        return f"{number_format(value * 100, decimal_pos=1)} %"
-    return number_format(value, decimal_pos=3)
+        return f"{number_format(round(value * 100, 1), decimal_pos=1)} %"
+    # Rounded first: number_format cuts decimals off, it does not round.
+    return number_format(round(value, 3), decimal_pos=3)
 
 
 def _signed(delta: float) -> str:
-    return ("+" if delta >= 0 else "−") + number_format(abs(delta), decimal_pos=3)
+    return ("+" if delta >= 0 else "−") + number_format(round(abs(delta), 3), decimal_pos=3)
 
 
 @dataclass

@@ -253,4 +253,4 @@ def document_words(
 
 def _decimal(value: float) -> str:
     """One decimal in the reader's number format (12,5 in Norwegian)."""
-    return number_format(value, decimal_pos=1)
+    return number_format(round(value, 1), decimal_pos=1)  # number_format cuts, not rounds
