@@ -55,12 +55,12 @@ class DocumentCodings:
 
     def carrying_overlapping(self, coder: int, row: int, start: int, end: int) -> list[int]:
         """Ids of the coder's excerpts with the row code that overlap [start, end)."""
-        hits = [
-            e for e in self.carrying.get((coder, row), ()) if e["start"] < end and e["end"] > start
-        ]
-        for ex in hits:
-            self.referenced[ex["id"]] = ex
-        return [ex["id"] for ex in hits]
+        ids = []
+        for ex in self.carrying.get((coder, row), ()):
+            if ex["start"] < end and ex["end"] > start:
+                self.referenced[ex["id"]] = ex
+                ids.append(ex["id"])
+        return ids
 
     def first_overlapping(self, coder: int, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
         """Per span [start, end): ids of the first few of the coder's excerpts (any code)
