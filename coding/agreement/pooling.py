@@ -95,7 +95,7 @@ def coefficients(
     observed = encode(data, weights=weights)
     # q = 2: "applied" and "not applied" are the categories available to every coder.
     binary = encode(data, weights=weights, categories=[0, 1])
-    pairs = pairwise_cohen_matrix(data, weights=weights) if "light" in names else None
+    pairs = pairwise_cohen_matrix(data, weights=weights) if "light" in names else np.zeros(0)
     compute = {
         "percent": lambda: percent_agreement(observed),
         "cohen": lambda: cohen_kappa(observed),
@@ -112,7 +112,7 @@ def coefficients(
         values[name] = value
         if value is None:
             reasons[name] = UNDEFINED if variation else NO_VARIATION
-    if values.get("light") is not None and pairs is not None:
+    if values.get("light") is not None:
         note = _light_note(pairs)
         if note:
             reasons["light"] = note

@@ -317,7 +317,7 @@ def coding_view_patch(
     counts = dict(
         codings.values_list("code_id").annotate(n=Count("pk")).values_list("code_id", "n")
     )
-    patch = {
+    patch: dict[str, object] = {
         "document": str(document.code),
         "chunks": chunks,
         "excerpts": excerpts,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -349,7 +349,7 @@ def _path_label(path: str, names: dict[str, str]) -> str:
 
 
 @transaction.atomic
-def run_store(*, run: AgreementRun, partials: list[dict]) -> dict[str, Any]:
+def run_store(*, run: AgreementRun, partials: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Pool the documents' parts and store the results; returns the job's summary."""
     spec = run.params["spec"]
     results = finalize(spec, partials, n_boot=N_BOOT, seed=SEED)
