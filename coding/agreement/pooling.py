@@ -16,13 +16,19 @@ import numpy as np
 
 from coding.wording import Notice, gettext_noop
 
-from .alpha import Coincidences, alpha_from_coincidences, krippendorff_alpha, sum_coincidences
+from ._data import encode
+from .alpha import (
+    Coincidences,
+    alpha_from_coincidences,
+    empty_coincidences,
+    krippendorff_alpha,
+)
 from .coefficients import (
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
-    light_kappa,
+    light_kappa_from_pairs,
     pairwise_cohen_matrix,
     percent_agreement,
 )
@@ -30,6 +36,7 @@ from .disagreements import CodeDisagreements
 from .patterns import (
     MISSING_MARK,
     add_patterns,
+    coincidence_sums,
     describe_data,
     pairable_values,
     pattern_coincidences,
@@ -60,10 +67,26 @@ LIGHT_PAIRS_LEFT_OUT = gettext_noop(
 )
 
 
-def _coincidences(raw: Mapping[str, Any]) -> Coincidences:
-    if not raw or not raw.get("values"):
-        return Coincidences((), np.zeros((0, 0)))
-    return Coincidences(tuple(raw["values"]), np.asarray(raw["matrix"], dtype=np.float64))
+class _CoincidenceSum:
+    """Binary coincidence matrices added up, as three sums (o_10 = o_01), in the order they
+    come: the same additions, in the same order, as summing the matrices, without a matrix
+    per document and code."""
+
+    def __init__(self) -> None:
+        self.parts = 0
+        self.o00 = self.o01 = self.o11 = 0.0
+
+    def add(self, sums: tuple[float, float, float]) -> None:
+        self.parts += 1
+        self.o00 += sums[0]
+        self.o01 += sums[1]
+        self.o11 += sums[2]
+
+    def total(self) -> Coincidences:
+        if not self.parts:
+            return empty_coincidences()
+        matrix = np.array([[self.o00, self.o01], [self.o01, self.o11]], dtype=np.float64)
+        return Coincidences((0, 1), matrix)
 
 
 def _finite(value: float) -> float | None:
@@ -89,15 +112,19 @@ def coefficients(
     if pairable <= 0:
         return dict.fromkeys(names), dict.fromkeys(names, NO_PAIRS)
     data, weights = patterns_to_data(patterns, n_coders)
+    # One encoding per category set, shared by the coefficients (each would encode again).
+    observed = encode(data, weights=weights)
+    # q = 2: "applied" and "not applied" are the categories available to every coder.
+    binary = encode(data, weights=weights, categories=[0, 1])
+    pairs = pairwise_cohen_matrix(data, weights=weights) if "light" in names else np.zeros(0)
     compute = {
-        "percent": lambda: percent_agreement(data, weights=weights),
-        "cohen": lambda: cohen_kappa(data, weights=weights),
-        "light": lambda: light_kappa(data, weights=weights),
-        "fleiss": lambda: fleiss_kappa(data, weights=weights),
+        "percent": lambda: percent_agreement(observed),
+        "cohen": lambda: cohen_kappa(observed),
+        "light": lambda: light_kappa_from_pairs(pairs),
+        "fleiss": lambda: fleiss_kappa(observed),
         "alpha": lambda: alpha_from_coincidences(coincidences),
-        # q = 2: "applied" and "not applied" are the categories available to every coder.
-        "ac1": lambda: gwet_ac1(data, categories=[0, 1], weights=weights),
-        "bp": lambda: brennan_prediger(data, categories=[0, 1], weights=weights),
+        "ac1": lambda: gwet_ac1(binary),
+        "bp": lambda: brennan_prediger(binary),
     }
     values: dict[str, float | None] = {}
     reasons: dict[str, Any] = {}
@@ -107,7 +134,7 @@ def coefficients(
         if value is None:
             reasons[name] = UNDEFINED if variation else NO_VARIATION
     if values.get("light") is not None:
-        note = _light_note(pairwise_cohen_matrix(data, weights=weights))
+        note = _light_note(pairs)
         if note:
             reasons["light"] = note
     return values, reasons
@@ -204,11 +231,15 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
             )
         offset += part["length"]
     length = offset
+    by_row: dict[int, dict[Hashable, list[tuple[int, int, int]]]] = {
+        row: {c: [] for c in coders} for row in spec["rows"]
+    }
+    for coder in coders:  # one pass over the spans, not one per row
+        for span in spans[coder]:
+            if span[2] in by_row:
+                by_row[span[2]][coder].append(span)
     for row in spec["rows"]:
-        one: dict[Hashable, list[tuple[int, int, int]]] = {
-            c: [s for s in spans[c] if s[2] == row] for c in coders
-        }
-        details = unitized_alpha_details(one, length)
+        details = unitized_alpha_details(by_row[row], length)
         value = _finite(details.u)
         out["per_code"][str(row)] = {
             "u_alpha": value,
@@ -244,14 +275,15 @@ def finalize(
     wanted = list(spec.get("coefficients") or ["percent", "kappa", "alpha", "ac1", "bp"])
     rows: list[dict[str, Any]] = []
     pooled_patterns: dict[str, float] = {}
-    pooled_coincidences: list[Coincidences] = []
+    pooled_coincidences = _CoincidenceSum()
     pooled_matches = [0, 0]
     named: dict[str, list] = {}  # excerpt id → [uuid, start, end, code ids], for all rows
+    named_ids: set[int] = set()  # the same ids as numbers
     for row in spec["rows"]:
         patterns: dict[str, float] = {}
-        parts = []
+        parts = _CoincidenceSum()
         matches = [0, 0]
-        disagreements = CodeDisagreements(named)
+        disagreements = CodeDisagreements(named, named_ids)
         count = 0
         for partial in partials:
             data = partial["codes"].get(str(row))
@@ -264,7 +296,12 @@ def finalize(
                 matches[1] += data["matches"][1]
                 continue
             add_patterns(patterns, data["patterns"])
-            parts.append(_coincidences(data["coincidences"]))
+            # A document's coincidences follow from its patterns (closed form): the parts
+            # do not carry them, so they stay small. The pooled sum takes them in the same
+            # order as summing every row's parts after another.
+            sums = coincidence_sums(data["patterns"])
+            parts.add(sums)
+            pooled_coincidences.add(sums)
         out: dict[str, Any] = {
             "code": row,
             "disagreements": disagreements.packed(),
@@ -275,12 +312,11 @@ def finalize(
             pooled_matches[0] += matches[0]
             pooled_matches[1] += matches[1]
         else:
-            coincidences = sum_coincidences(parts)
+            coincidences = parts.total()
             values, reasons = coefficients(patterns, coincidences, n_coders=n, wanted=wanted)
             pairable, prevalence, _ = describe_data(patterns)
             out.update(values=values, reasons=reasons, units=pairable, prevalence=prevalence)
             add_patterns(pooled_patterns, patterns)
-            pooled_coincidences.extend(parts)
         rows.append(out)
 
     results: dict[str, Any] = {"unit": unit, "coders": coders, "documents": len(partials)}
@@ -290,7 +326,7 @@ def finalize(
             {"coders": coders[:2], "percent": results["pooled"]["values"].get("percent")}
         ]
     else:
-        coincidences = sum_coincidences(pooled_coincidences)
+        coincidences = pooled_coincidences.total()
         values, reasons = coefficients(pooled_patterns, coincidences, n_coders=n, wanted=wanted)
         pairable, prevalence, _ = describe_data(pooled_patterns)
         pooled: dict[str, Any] = {
@@ -335,3 +371,47 @@ def _excerpt_values(matches: Sequence[int], n_codes: int) -> dict[str, Any]:
     else:
         reasons["bp"] = NEEDS_TWO_CODES
     return {"values": values, "reasons": reasons, "units": checked, "prevalence": None}
+
+
+class RunPool:
+    """A run's document partials, gathered as the tasks compute them, in any order, and
+    pooled in the run's document order.
+
+    The finalizer adds each part once, when it is computed (its own, still in memory) or as
+    soon as it finds it stored (another task's, decoded once), so the pooling left at the end
+    is the coefficients only. :meth:`finish` gives exactly what :func:`finalize` gives for the
+    partials listed in the run's order, whatever order they arrived in.
+    """
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self.spec = spec
+        self._partials: dict[int, Mapping[str, Any]] = {}
+
+    def add(self, partial: Mapping[str, Any]) -> None:
+        """Add a document's partial; a document already in the pool keeps its first one."""
+        self._partials.setdefault(int(partial["document"]), partial)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._partials
+
+    def __len__(self) -> int:
+        return len(self._partials)
+
+    def documents(self) -> list[int]:
+        """The documents in the pool, in the order they arrived."""
+        return list(self._partials)
+
+    def missing(self) -> list[int]:
+        """The run's documents not in the pool yet, in the run's order."""
+        return [d for d in self.spec["documents"] if d not in self._partials]
+
+    def ordered(self) -> list[Mapping[str, Any]]:
+        """The partials in the run's document order; every document must be in the pool."""
+        missing = self.missing()
+        if missing:
+            raise ValueError(f"documents not pooled yet: {missing}")
+        return [self._partials[d] for d in self.spec["documents"]]
+
+    def finish(self, *, n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
+        """The run's results (:func:`finalize` over :meth:`ordered`)."""
+        return finalize(self.spec, self.ordered(), n_boot=n_boot, seed=seed)
