@@ -1,8 +1,11 @@
 // Reading a server-rendered workspace into the state: on page load, and whenever the server
-// re-renders the whole workspace (patch.js).
+// re-renders the whole workspace (patch.js). The highlighted text is an answer of its own
+// (data-text-url), fetched here: the browser keeps it and the server answers "not modified"
+// while nothing it shows changed, so a long document opens without its megabytes travelling
+// again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each).
 import { focusExcerpt } from "./navigation.js";
 import { selectOffsets } from "./selection.js";
-import { excerptByCode, readJson, state } from "./state.js";
+import { excerptByCode, readJson, say, state } from "./state.js";
 import { applyStripeMode, colourSheet, layOutLanes, watchChunks } from "./stripes.js";
 
 function linkedExcerpt() {
@@ -31,6 +34,37 @@ function showLinkedText(text) {
   }
 }
 
+// The fields of an excerpt's array in #excerpt-data (coding/excerpts/workspace.py says the same).
+function excerptOf([id, code, coder, layer, start, end, memo, version, codes]) {
+  return { id, code, coder, layer, start, end, memo, version, codes, mine: layer === 0 };
+}
+
+// Fetch the text into its container (the page's own address says which coders and code filter
+// it shows). False when it could not be had, or when a newer workspace replaced this one meanwhile.
+async function loadText(text, i18n) {
+  const url = text.dataset.textUrl;
+  if (!url) return true; // rendered in the page (?inline=1)
+  let html = null;
+  try {
+    const response = await fetch(url + window.location.search, { credentials: "same-origin" });
+    if (response.ok) html = await response.text();
+  } catch {
+    html = null; // offline: said below
+  }
+  if (!text.isConnected) return false;
+  if (html === null) {
+    say(i18n.error, "error");
+    return false;
+  }
+  text.innerHTML = html;
+  // The data block leaves the text, whose every text node must be the document's.
+  const data = text.querySelector(":scope > #excerpt-data");
+  if (data) text.after(data);
+  text.removeAttribute("aria-busy");
+  performance.mark("coding:text");
+  return true;
+}
+
 // `focus`: the excerpt a write touched (opened, not selected), else the one the address links to
 // (opened and selected). `data-ready` on the text says the workspace is usable, editor included.
 export async function init(focus = null) {
@@ -39,10 +73,11 @@ export async function init(focus = null) {
   if (!workspace) return;
   const text = document.getElementById("coding-text");
   const i18n = document.getElementById("coding-i18n").dataset;
+  if (!(await loadText(text, i18n))) return;
   Object.assign(state, {
     workspace,
     text,
-    excerpts: new Map(readJson("excerpt-data").map((excerpt) => [excerpt.id, excerpt])),
+    excerpts: new Map(readJson("excerpt-data").map((row) => [row[0], excerptOf(row)])),
     codes: new Map(readJson("code-data").map((code) => [code.id, code])),
     coderNames: new Map(
       [...document.querySelectorAll(".coding-overlay input[name=coders]")].map((input) => [
