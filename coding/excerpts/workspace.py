@@ -4,11 +4,11 @@ blind coding hides here exactly what it hides everywhere else.
 
 The page and its text are two answers. The text of a long document is megabytes of HTML that
 changes far less often than it is opened, so it has its own URL (`coding:coding-text`) and an
-ETag: a digest of everything in the answer (the text's and its structure's digests, computed
-by the database; the highlights; the excerpts' data). The browser keeps the answer and asks
-again with the ETag; while nothing it shows changed, the answer is "304 Not Modified" and no
-byte of the text is read, rendered or sent. The rendering itself is cached too, keyed by the
-same kind of digest, for the first open in another browser.
+ETag: a digest of everything in the answer (the digest of the text and its structure, which
+the database keeps in `Document.text_digest`; the highlights; the excerpts' data). The browser
+keeps the answer and asks again with the ETag; while nothing it shows changed, the answer is
+"304 Not Modified" and no byte of the text is read, rendered or sent. The rendering itself is
+cached too, keyed by the same kind of digest, for the first open in another browser.
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, TextField
-from django.db.models.functions import MD5, Cast, Concat
-from django.utils.html import json_script
+from django.db.models import Count, Q, QuerySet
+from django.utils.safestring import SafeString, mark_safe
 
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
@@ -128,22 +127,10 @@ def coding_view_data(
 HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "headings", "removed_lines", "notes")
 
 
-def page_documents(*, membership: Membership) -> QuerySet[Document]:
-    """The project's documents for the page around the text: without the text."""
+def coding_documents(*, membership: Membership) -> QuerySet[Document]:
+    """The project's documents without their text and structure: the coding view reads them
+    only to render, and their digest (`Document.text_digest`) says whether they changed."""
     return Document.objects.filter(project_id=membership.project_id).defer(*HEAVY_FIELDS)
-
-
-def text_documents(*, membership: Membership) -> QuerySet[Document]:
-    """The project's documents for the text answer: the text and its structure left unread,
-    their digests computed by the database instead (reading and hashing 1.5 MB of text in
-    Python took longer than everything else the answer needs when nothing changed)."""
-    structure = Concat(  # JSON arrays, each self-delimiting: one digest for the three
-        *(Cast(name, TextField()) for name in ("pages", "paragraphs", "turns")),
-        output_field=TextField(),
-    )
-    return page_documents(membership=membership).annotate(
-        text_digest=MD5("text"), structure_digest=MD5(structure)
-    )
 
 
 def _excerpt_rows(
@@ -153,47 +140,58 @@ def _excerpt_rows(
     (the model's: it decides the colour when two excerpts tie for innermost). 2 queries."""
     shown = _shown(membership, document, overlay_ids)
     codes: dict[int, list[int]] = defaultdict(list)
-    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
-        "excerpt_id", "code_id"
-    ):
-        codes[excerpt_id].append(code_id)
-    me = membership.user_id
-    layers = {coder: n for n, coder in enumerate(overlay_ids, start=1)}
-    rows = []
-    for pk, code, coder, start, end, memo, version in shown.values_list(
-        "pk", "code", "coder_id", "start", "end", "memo", "version"
-    ):
-        ids = sorted(codes.get(pk, ()))
-        if code_filter is not None and code_filter not in ids:
-            continue
-        layer = 0 if coder == me else layers[coder]
-        rows.append([pk, str(code), coder, layer, start, end, memo, version, ids])
+    codings = Coding.objects.filter(excerpt__in=shown).order_by("excerpt_id", "code_id")
+    for excerpt_id, code_id in codings.values_list("excerpt_id", "code_id"):
+        codes[excerpt_id].append(code_id)  # in order: each excerpt's codes come sorted
+    layers = {membership.user_id: 0} | {coder: n for n, coder in enumerate(overlay_ids, start=1)}
+    none: list[int] = []
+    rows = [
+        [pk, str(code), coder, layers[coder], start, end, memo, version, codes.get(pk, none)]
+        for pk, code, coder, start, end, memo, version in shown.values_list(
+            "pk", "code", "coder_id", "start", "end", "memo", "version"
+        )
+    ]
+    if code_filter is not None:
+        rows = [row for row in rows if code_filter in row[8]]
     return rows
+
+
+# What json_script escapes, so the data can never close its <script> element early.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @dataclass
 class CodingText:
-    """The coding view's text answer: the highlighted text and the excerpts shown in it."""
+    """The coding view's text answer: the highlighted text and the excerpts shown in it.
+    Everything a "not modified" answer needs is computed at once; the highlights (`Span`s)
+    and the text only when the rendering is not in the cache."""
 
-    document: Document  # from `text_documents`: digests instead of the text
+    document: Document  # from `coding_documents`: without its text
     excerpts: list[list]  # rows of EXCERPT_FIELDS
-    spans: list[Span]
     data: str = field(init=False)  # the excerpts as JSON
     render_key: str = field(init=False)
     etag: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.data = json.dumps(self.excerpts, separators=(",", ":"), ensure_ascii=False)
-        self.render_key = _render_key(self.document, self.spans)
+        self.render_key = _render_key(self.document, self.excerpts)
         self.etag = hashlib.blake2b(
             f"{self.render_key}\n{self.data}".encode(), digest_size=20
         ).hexdigest()
 
+    def spans(self) -> list[Span]:
+        return [
+            Span(pk, start, end, code, mine=layer == 0, layer=layer, colour=ids[0] if ids else None)
+            for pk, code, _coder, layer, start, end, _memo, _version, ids in self.excerpts
+        ]
+
     def html(self) -> str:
         return _rendered_text(self.document.pk, self.render_key, self.spans)
 
-    def data_script(self) -> str:
-        return json_script(self.excerpts, "excerpt-data")
+    def data_script(self) -> SafeString:
+        """The excerpts as the page's data block (what `json_script` writes)."""
+        data = self.data.translate(SCRIPT_ESCAPES)
+        return mark_safe(f'<script id="excerpt-data" type="application/json">{data}</script>')  # noqa: S308
 
     def body(self) -> str:
         """The answer: the excerpts' data block, then the text's chunks (the page's script
@@ -209,31 +207,27 @@ def coding_view_text(
     code_filter: int | None = None,
 ) -> CodingText:
     """The text answer for this member and these layers. `document` comes from
-    `text_documents`. Queries: excerpts (1), their codings (1); the text itself (1) only when
+    `coding_documents`. Queries: excerpts (1), their codings (1); the text itself (1) only when
     its rendering is not cached."""
     overlay_ids = _overlay_ids(membership, overlay_ids)
-    rows = _excerpt_rows(membership, document, overlay_ids, code_filter)
-    spans = [
-        Span(pk, start, end, code, mine=layer == 0, layer=layer, colour=ids[0] if ids else None)
-        for pk, code, _coder, layer, start, end, _memo, _version, ids in rows
-    ]
-    return CodingText(document, rows, spans)
+    return CodingText(document, _excerpt_rows(membership, document, overlay_ids, code_filter))
 
 
-def _render_key(document: Document, spans: list[Span]) -> str:
-    """A digest of everything the rendering reads: the text, its structure, the highlights."""
-    text: str = document.text_digest  # type: ignore[attr-defined]  # from text_documents
-    structure: str = document.structure_digest  # type: ignore[attr-defined]
-    digest = hashlib.blake2b(f"{text}:{structure}\n".encode(), digest_size=20)
+def _render_key(document: Document, excerpts: list[list]) -> str:
+    """A digest of everything the rendering reads: the text, its structure, and of each
+    excerpt shown its id, offsets, anchor, layer ("mine" is layer 0) and colour (its first
+    code) — what `CodingText.spans` makes of it."""
+    digest = hashlib.blake2b(f"{document.text_digest}\n".encode(), digest_size=20)
     digest.update(
         "\n".join(
-            f"{s.id},{s.start},{s.end},{s.anchor},{s.mine:d},{s.layer},{s.colour}" for s in spans
+            f"{pk},{start},{end},{code},{layer},{ids[0] if ids else ''}"
+            for pk, code, _coder, layer, start, end, _memo, _version, ids in excerpts
         ).encode()
     )
     return f"coding-view-text:{document.pk}:{digest.hexdigest()}"
 
 
-def _rendered_text(document_id: int, key: str, spans: list[Span]) -> str:
+def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) -> str:
     """The highlighted text, rendered once per text and set of highlights and then read from
     the cache: a coded text is opened far more often than it changes. The key is a digest of
     everything the rendering reads, so no write has to remember to invalidate it."""
@@ -248,7 +242,7 @@ def _rendered_text(document_id: int, key: str, spans: list[Span]) -> str:
             "text", "paragraphs", "pages", "turns"
         ).get(pk=document_id)
         html = render_text(
-            text, spans=spans, paragraphs=paragraphs or (), pages=pages or (), turns=turns or ()
+            text, spans=spans(), paragraphs=paragraphs or (), pages=pages or (), turns=turns or ()
         )
         if key:
             with contextlib.suppress(Exception):  # as above: a cache that is down is skipped

@@ -29,11 +29,8 @@ from research.access import Capability, access_project, has_capability, may_crea
 @require_GET
 def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    documents = workspace.page_documents(membership=membership)
+    doc = get_object_or_404(workspace.coding_documents(membership=membership), code=document)
     inline = request.GET.get("inline") == "1"  # the text in the page: reading without JavaScript
-    if inline:
-        documents = workspace.text_documents(membership=membership)
-    doc = get_object_or_404(documents, code=document)
     context = {
         "membership": membership,
         "project": membership.project,
@@ -75,8 +72,7 @@ def coding_text(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
     """The highlighted text and the data of the excerpts shown in it, for the page's script.
     Private to the member, and revalidated on every use (no-cache): a 304 while unchanged."""
     membership = access_project(request.user, project, Capability.CODE)
-    documents = workspace.text_documents(membership=membership)
-    doc = get_object_or_404(documents, code=document)
+    doc = get_object_or_404(workspace.coding_documents(membership=membership), code=document)
     if doc.status != DocumentStatus.READY:
         raise Http404
     text = workspace.coding_view_text(membership=membership, document=doc, **_layers(request))

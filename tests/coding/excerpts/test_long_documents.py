@@ -57,7 +57,7 @@ def test_coding_view_of_a_long_document_is_a_fixed_number_of_queries(
     # coders for overlays, the member's last deletion ("Undo delete")
     with django_assert_num_queries(8):
         page = client.get(url)
-    # session, user, membership, document (digests of its text), excerpts, codings, and the
+    # session, user, membership, document (without its text), excerpts, codings, and the
     # text itself while its rendering is not cached
     with django_assert_num_queries(7):
         text = coding_text(client, project, document)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from coding.models import Assignment, Code, CodeStatus, Excerpt
+from coding.models import Assignment, Code, CodeStatus, Document, Excerpt
 from tests.coding.excerpts.conftest import TEXT, coding_text, span
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory
@@ -421,6 +421,21 @@ def test_the_text_is_revalidated_not_sent_again_while_unchanged(project, assigne
     memo = coding_text(client, project, assigned, HTTP_IF_NONE_MATCH=coded.response["ETag"])
     assert memo.response.status_code == 200 and memo.excerpts[0]["memo"] == "Sjekk dette"
     assert memo.html == coded.html
+
+
+def test_the_texts_digest_follows_its_text_and_structure(project, document, coder):
+    """The database keeps `text_digest` (the text answer's ETag rests on it): any change of the
+    text or of its paragraphs, pages or turns changes it, whoever writes the row."""
+    digests = [Document.objects.get(pk=document.pk).text_digest]
+    Document.objects.filter(pk=document.pk).update(paragraphs=[[0, 10]])
+    digests.append(Document.objects.get(pk=document.pk).text_digest)
+    document.refresh_from_db()
+    document.text = document.text.replace("Kommunen", "Fylket")
+    document.save()
+    digests.append(Document.objects.get(pk=document.pk).text_digest)
+    assert len(set(digests)) == 3 and all(len(d) == 32 for d in digests)
+    client = client_for(coder)
+    assert "Fylket" in coding_text(client, project, document).html
 
 
 def test_the_text_of_each_member_has_its_own_etag(project, assigned, coder, coder2, codes):
