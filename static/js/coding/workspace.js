@@ -39,14 +39,15 @@ function excerptOf([id, code, coder, layer, start, end, memo, version, codes]) {
   return { id, code, coder, layer, start, end, memo, version, codes, mine: layer === 0 };
 }
 
-// Fetch the text into its container (the page's own address says which coders and code filter
-// it shows). False when it could not be had, or when a newer workspace replaced this one meanwhile.
+// Fetch the text into its container (its address carries the page's coders and code filter; the
+// page preloads the same address). False when it could not be had, or when a newer workspace
+// replaced this one meanwhile.
 async function loadText(text, i18n) {
   const url = text.dataset.textUrl;
   if (!url) return true; // rendered in the page (?inline=1)
   let html = null;
   try {
-    const response = await fetch(url + window.location.search, { credentials: "same-origin" });
+    const response = await fetch(url, { credentials: "same-origin" });
     if (response.ok) html = await response.text();
   } catch {
     html = null; // offline: said below
