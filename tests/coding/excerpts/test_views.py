@@ -475,3 +475,26 @@ def test_without_javascript_the_page_shows_its_text_inline(project, assigned, co
     html = inline.content.decode()
     assert "data-text-url" not in html and 'id="excerpt-data"' in html
     assert coding_text(client, project, assigned, f"?only={codes['data'].pk}").html in html
+
+
+def test_the_codebook_panel_lists_every_code_escaped_in_its_five_places(
+    project, assigned, coder, codes
+):
+    project.coders_may_create_codes = True  # the in-vivo form lists the codes as parents
+    project.save()
+    odd = Code.objects.create(
+        project=project,
+        name='Tiltak <b>&"x"',
+        shortcut="Q",
+        status=CodeStatus.PROPOSED,
+        created_by=coder,  # a coder sees the codes they proposed
+    )
+    html = client_for(coder).get(_view(project, assigned, only=odd.pk)).content.decode()
+    escaped = "Tiltak &lt;b&gt;&amp;&quot;x&quot;"
+    assert "<b>" not in html.split('id="workspace"')[1]
+    assert f'<option value="{odd.pk}" selected>{escaped}</option>' in html  # code filter
+    assert f'<option value="{odd.code}">{escaped}</option>' in html  # in-vivo parent
+    assert f'value="{odd.code}"> {escaped}</label>' in html  # the form without JavaScript
+    assert f'data-code="{odd.code}" data-name="{escaped.lower()}">{escaped}</li>' in html  # palette
+    assert f'data-shortcut="q" title="{escaped}">' in html and '<kbd class="small">Q</kbd>' in html
+    assert ">proposed</span>" in html
