@@ -2,7 +2,9 @@
 // re-renders the whole workspace (patch.js). The highlighted text is an answer of its own
 // (data-text-url), fetched here: the browser keeps it and the server answers "not modified"
 // while nothing it shows changed, so a long document opens without its megabytes travelling
-// again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each).
+// again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each), and
+// its chunks are parsed a few screens at once, the rest after the page is usable (chunks.js).
+import { CHUNK_START, completeLater, placeText } from "./chunks.js";
 import { focusExcerpt } from "./navigation.js";
 import { selectOffsets } from "./selection.js";
 import { excerptByCode, readJson, say, state } from "./state.js";
@@ -39,31 +41,39 @@ function excerptOf([id, code, coder, layer, start, end, memo, version, codes]) {
   return { id, code, coder, layer, start, end, memo, version, codes, mine: layer === 0 };
 }
 
+// The excerpts' data at the head of the text answer: <script id="excerpt-data" …>[…]</script>.
+function readData(head) {
+  return JSON.parse(head.slice(head.indexOf(">") + 1, head.lastIndexOf("</script>")));
+}
+
 // Fetch the text into its container (its address carries the page's coders and code filter; the
-// page preloads the same address). False when it could not be had, or when a newer workspace
-// replaced this one meanwhile.
+// page preloads the same address) and answer the excerpts' data rows; without an address the
+// text is in the page already (?inline=1). Null when the text could not be had, or when a newer
+// workspace replaced this one meanwhile.
 async function loadText(text, i18n) {
   const url = text.dataset.textUrl;
-  if (!url) return true; // rendered in the page (?inline=1)
-  let html = null;
+  if (!url) {
+    text.dataset.complete = "1";
+    return readJson("excerpt-data");
+  }
+  let body = null;
   try {
     const response = await fetch(url, { credentials: "same-origin" });
-    if (response.ok) html = await response.text();
+    if (response.ok) body = await response.text();
   } catch {
-    html = null; // offline: said below
+    body = null; // offline: said below
   }
-  if (!text.isConnected) return false;
-  if (html === null) {
+  if (!text.isConnected) return null;
+  const at = body === null ? -1 : body.indexOf(CHUNK_START);
+  if (at < 0) {
     say(i18n.error, "error");
-    return false;
+    return null;
   }
-  text.innerHTML = html;
-  // The data block leaves the text, whose every text node must be the document's.
-  const data = text.querySelector(":scope > #excerpt-data");
-  if (data) text.after(data);
+  const rows = readData(body.slice(0, at));
+  placeText(text, body.slice(at));
   text.removeAttribute("aria-busy");
   performance.mark("coding:text");
-  return true;
+  return rows;
 }
 
 // `focus`: the excerpt a write touched (opened, not selected), else the one the address links to
@@ -74,11 +84,12 @@ export async function init(focus = null) {
   if (!workspace) return;
   const text = document.getElementById("coding-text");
   const i18n = document.getElementById("coding-i18n").dataset;
-  if (!(await loadText(text, i18n))) return;
+  const rows = await loadText(text, i18n);
+  if (!rows) return;
   Object.assign(state, {
     workspace,
     text,
-    excerpts: new Map(readJson("excerpt-data").map((row) => [row[0], excerptOf(row)])),
+    excerpts: new Map(rows.map((row) => [row[0], excerptOf(row)])),
     codes: new Map(readJson("code-data").map((code) => [code.id, code])),
     coderNames: new Map(
       [...document.querySelectorAll(".coding-overlay input[name=coders]")].map((input) => [
@@ -106,4 +117,5 @@ export async function init(focus = null) {
   performance.measure("coding:init", "coding:init", "coding:ready");
   await opening;
   text.dataset.ready = "1";
+  setTimeout(completeLater, 0); // the chunks still waiting, in small tasks
 }
