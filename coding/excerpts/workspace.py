@@ -20,6 +20,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
 
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from coding.codebook.selectors import visible_codes
+from coding.excerpts import rendering
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
 from coding.excerpts.selectors import code_paths, visible_excerpts
 from coding.models import Coding, Document
@@ -35,6 +37,9 @@ from research.models import Membership
 
 logger = logging.getLogger(__name__)
 RENDERED_TEXT_SECONDS = 24 * 3600
+# The renderer's own version: a release that changes how the text is rendered changes every
+# text's digest, so neither the cache nor a browser keeps an answer rendered the old way.
+RENDERER = hashlib.blake2b(Path(rendering.__file__).read_bytes(), digest_size=8).hexdigest()
 # The order of an excerpt's fields in the text answer's data (static/js/coding/workspace.js
 # reads them in this order; "mine" is layer 0).
 EXCERPT_FIELDS = ("id", "code", "coder", "layer", "start", "end", "memo", "version", "codes")
@@ -217,7 +222,7 @@ def _render_key(document: Document, excerpts: list[list]) -> str:
     """A digest of everything the rendering reads: the text, its structure, and of each
     excerpt shown its id, offsets, anchor, layer ("mine" is layer 0) and colour (its first
     code) — what `CodingText.spans` makes of it."""
-    digest = hashlib.blake2b(f"{document.text_digest}\n".encode(), digest_size=20)
+    digest = hashlib.blake2b(f"{RENDERER}:{document.text_digest}\n".encode(), digest_size=20)
     digest.update(
         "\n".join(
             f"{pk},{start},{end},{code},{layer},{ids[0] if ids else ''}"
