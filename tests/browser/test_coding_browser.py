@@ -379,11 +379,11 @@ def test_long_document_draws_stripes_only_near_the_viewport(page, project, coder
 # Hold back the background parsing of a long text's later chunks (static/js/coding/chunks.js)
 # until the test lets it go, so the test acts while they still wait.
 HOLD_CHUNKS = """{
-  const later = window.setTimeout;
-  window.setTimeout = (fn, ms, ...rest) =>
+  const idle = window.requestIdleCallback;
+  window.requestIdleCallback = (fn, options) =>
     fn && fn.name === "completeLater" && !window.releaseChunks
-      ? later(() => window.setTimeout(fn, ms, ...rest), 20)
-      : later(fn, ms, ...rest);
+      ? setTimeout(() => window.requestIdleCallback(fn, options), 20)
+      : idle(fn, options);
 }"""
 WAITING = """() => [...document.querySelectorAll('#coding-text > .chunk')]
   .filter((chunk) => !chunk.querySelector('[data-start]')).length"""

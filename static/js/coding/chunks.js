@@ -10,7 +10,7 @@ import { state } from "./state.js";
 
 export const CHUNK_START = '<div class="chunk"'; // never in the text itself: it is escaped
 const FIRST = 8; // chunks parsed at once: several screens of text
-const TASK_MS = 8; // how long a background task parses before it lets the page respond
+const TASK_MS = 8; // the longest a background parse runs before the page may respond
 const BATCH = 4; // chunks parsed together
 
 let waiting = null; // { text, parts, next }: chunks from `next` on are still waiting
@@ -84,16 +84,29 @@ export function complete() {
   finish();
 }
 
-// Parse the waiting chunks a few at a time, letting the page respond in between.
-export function completeLater() {
+// When the page is idle: the browser's idle callbacks where it has them, else the next task.
+function whenIdle(task) {
+  if (window.requestIdleCallback) window.requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(() => task(null), 0);
+}
+
+// Parse the waiting chunks a few at a time while the page is idle, so reading, scrolling and
+// selecting go first (an idle callback's `deadline` says how long the page can spare).
+function completeLater(deadline = null) {
   if (!waiting) return;
   const began = performance.now();
-  while (waiting && waiting.text.isConnected && performance.now() - began < TASK_MS) {
+  const budget = () => Math.min(TASK_MS, deadline ? deadline.timeRemaining() : TASK_MS);
+  while (waiting && waiting.text.isConnected && performance.now() - began < budget()) {
     const to = Math.min(waiting.next + BATCH, waiting.parts.length);
     parse(waiting.next, to);
     waiting.next = to;
     if (to >= waiting.parts.length) return finish();
   }
-  if (waiting && waiting.text.isConnected) setTimeout(completeLater, 0);
+  if (waiting && waiting.text.isConnected) whenIdle(completeLater);
   else finish();
+}
+
+// After the page is usable: parse what still waits whenever the page is idle.
+export function completeWhenIdle() {
+  if (waiting) whenIdle(completeLater);
 }

@@ -4,7 +4,7 @@
 // while nothing it shows changed, so a long document opens without its megabytes travelling
 // again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each), and
 // its chunks are parsed a few screens at once, the rest after the page is usable (chunks.js).
-import { CHUNK_START, completeLater, placeText } from "./chunks.js";
+import { CHUNK_START, completeWhenIdle, placeText } from "./chunks.js";
 import { focusExcerpt } from "./navigation.js";
 import { selectOffsets } from "./selection.js";
 import { excerptByCode, readJson, say, state } from "./state.js";
@@ -117,5 +117,5 @@ export async function init(focus = null) {
   performance.measure("coding:init", "coding:init", "coding:ready");
   await opening;
   text.dataset.ready = "1";
-  setTimeout(completeLater, 0); // the chunks still waiting, in small tasks
+  completeWhenIdle(); // the chunks still waiting
 }
