@@ -12,6 +12,7 @@ hx-boost the link loads the evidence into the panel, and without JavaScript it i
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -32,7 +33,9 @@ class _Escaped(dict):
     """Escaped text of each distinct value (a matrix holds few: X, blank, small numbers)."""
 
     def __missing__(self, text: str) -> str:
-        self[text] = value = escape(text)
+        # A plain str (the standard library's escape, as Django's does it): each of 18,000
+        # f-strings would call a SafeString's __str__ again.
+        self[text] = value = html.escape(text)
         return value
 
 
@@ -40,7 +43,7 @@ def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str 
     """One row's <td> cells; base is the row's relative evidence URL (ending in "cells/");
     query ("?document_set=…") keeps the page's filter on the evidence pages."""
     escaped = _Escaped()
-    blank = escape(_("blank"))
+    blank = html.escape(_("blank"))
     parts = []
     for cell, key in zip(cells, column_keys, strict=True):
         shown = cell.override if cell.override is not None else cell.display
@@ -48,7 +51,12 @@ def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str 
             link = f'<a href="{base}{key}/{query}">{escaped[shown]}</a>'
         else:
             link = f'<a href="{base}{key}/{query}" aria-label="{blank}"></a>'
-        notes = "".join(f'<sup><a href="#note-{n}">{n}</a></sup>' for n in cell.footnotes)
+        footnotes = cell.footnotes
+        notes = (
+            "".join(f'<sup><a href="#note-{n}">{n}</a></sup>' for n in footnotes)
+            if footnotes
+            else ""
+        )
         if cell.override is None:
             parts.append(f"<td>{link}{notes}</td>")
             continue

@@ -25,7 +25,7 @@ from cases.models import (
     MatrixRow,
     MatrixSection,
 )
-from cases.selectors.facts import case_links, class_specs, coding_facts, document_coders
+from cases.selectors.facts import case_links, class_specs, coding_table, document_coders
 from cases.selectors.readers import result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
 from coding.labels import Labels, labels_for
@@ -126,8 +126,13 @@ def matrix_compute(
         case_documents = {case: docs & kept for case, docs in case_documents.items()}
     columns = matrix_columns(matrix=matrix, labels=labels, case_documents=case_documents)
     scope = result_coder_scope(membership)
-    facts = coding_facts(project=project, coder_scope=scope)  # 1
-    coders = document_coders(project=project, facts=facts)  # 1
+    table = coding_table(project=project, coder_scope=scope)  # 2: codings, code paths
+    # Only "all" and "majority" compare a document's markers with its coders.
+    coders = (
+        document_coders(project=project, table=table)  # 1
+        if matrix.source in (engine.ALL, engine.MAJORITY)
+        else {}
+    )
     # Whom blind mode limits to their own codings never gets the consensus in their place.
     reconciled = (
         frozenset(reconciled_documents(project_id=project.pk)) if scope is None else frozenset()
@@ -155,7 +160,7 @@ def matrix_compute(
     cells = engine.compute_matrix(
         rows=row_specs,
         columns=columns,
-        codings=facts,
+        codings=table,
         mode=matrix.cell_mode,
         source=matrix.source,
         coder_id=matrix.coder_id,
@@ -180,7 +185,7 @@ def matrix_compute(
         if note.row_id and note.column:
             key = (str(note.row_id), note.column)
             if key in cells:
-                cells[key].footnotes.append(number)
+                cells[key].add_footnote(number)
         elif note.row_id:
             view.row_notes.setdefault(note.row_id, []).append(number)
         else:
@@ -189,16 +194,13 @@ def matrix_compute(
     for row in rows:
         by_section[row.section_id].append(row)
     empty = engine.Cell(None, "")
+    column_keys = [c.key for c in columns]
     for section in sections:
-        view.sections.append(
-            (
-                section,
-                [
-                    (row, [cells.get((str(row.pk), c.key), empty) for c in columns])
-                    for row in by_section[section.pk]
-                ],
-            )
-        )
+        section_rows = []
+        for row in by_section[section.pk]:
+            row_key = str(row.pk)
+            section_rows.append((row, [cells.get((row_key, key), empty) for key in column_keys]))
+        view.sections.append((section, section_rows))
     return view
 
 

@@ -1,24 +1,16 @@
 """Fast reads of excerpts. Every page, fragment, export, count and search that shows excerpts
-goes through `visible_excerpts`, so the blind rule lives in one place."""
+goes through `visible_excerpts`, so the blind rule lives in one place. The coding view's reads
+are in `coding.excerpts.workspace`."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import logging
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
 from coding.access import reconciliation_unblinds
-from coding.codebook.selectors import visible_codes
-from coding.excerpts.rendering import Span, render_chunks, render_text
-from coding.excerpts.texts import stored_text
 from coding.models import (
     Assignment,
     Code,
@@ -44,18 +36,6 @@ def visible_excerpts(*, membership: Membership) -> QuerySet[Excerpt]:
     return limit_to_scope(excerpts, membership, unblinded=reconciliation_unblinds(membership))
 
 
-@dataclass(frozen=True)
-class CodingViewData:
-    """Everything the coding view shows, read with a fixed number of queries."""
-
-    html: str
-    excerpts: list[dict]
-    codes: list[dict]
-    coders: list[dict]  # members whose codings may be overlaid (empty in blind mode for coders)
-    overlay_ids: list[int]
-    code_filter: int | None = None  # the code whose excerpts alone are shown, if any
-
-
 def code_paths(codes: Sequence[Mapping]) -> dict[int, str]:
     """Full names "A/B/C" of codes given dicts with id, name, parent_id."""
     by_id = {code["id"]: code for code in codes}
@@ -72,261 +52,6 @@ def code_paths(codes: Sequence[Mapping]) -> dict[int, str]:
     for code_id in by_id:
         path_of(code_id)
     return paths
-
-
-def coding_view_data(
-    *,
-    membership: Membership,
-    document: Document,
-    overlay_ids: list[int],
-    code_filter: int | None = None,
-) -> CodingViewData:
-    """The coding view of one document: own excerpts plus the overlaid coders' ones; with
-    `code_filter`, only those coded with that code (the code counts still count them all).
-
-    Queries: excerpts (1), their codings (1), the codebook (1), the coders who may be overlaid
-    (1, only for members who may see others' codings) — whatever the number of excerpts.
-    """
-    me = membership.user_id
-    may_overlay = sees_all_codings(membership)
-    overlay_ids = [i for i in overlay_ids if i != me] if may_overlay else []
-    shown = visible_excerpts(membership=membership).filter(
-        document=document, coder_id__in=[me, *overlay_ids]
-    )
-    rows = list(shown.values("pk", "code", "coder_id", "start", "end", "memo", "version"))
-    excerpt_codes: dict[int, list[int]] = defaultdict(list)
-    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
-        "excerpt_id", "code_id"
-    ):
-        excerpt_codes[excerpt_id].append(code_id)
-
-    # Plain dicts: the loop below turns `code` into text and adds `path` and `count`.
-    codes = cast(
-        list[dict],
-        list(
-            visible_codes(membership=membership)
-            .order_by("path")
-            .values("id", "code", "name", "parent_id", "colour", "shortcut", "depth", "status")
-        ),
-    )
-    paths = code_paths(codes)
-    counts: dict[int, int] = defaultdict(int)
-    excerpts = []
-    for row in rows:
-        mine = row["coder_id"] == me
-        ids = sorted(excerpt_codes.get(row["pk"], ()))
-        if mine:
-            for code_id in ids:
-                counts[code_id] += 1
-        excerpts.append(
-            {
-                "id": row["pk"],
-                "code": str(row["code"]),
-                "coder": row["coder_id"],
-                "layer": 0 if mine else overlay_ids.index(row["coder_id"]) + 1,
-                "start": row["start"],
-                "end": row["end"],
-                "memo": row["memo"],
-                "version": row["version"],
-                "codes": ids,
-                "mine": mine,
-            }
-        )
-    for code in codes:
-        code["code"] = str(code["code"])
-        code["path"] = paths[code["id"]]
-        code["count"] = counts.get(code["id"], 0)
-
-    coders: list[dict] = []
-    if may_overlay:
-        coders = [
-            {
-                "id": m.user_id,
-                "name": m.user.name,
-                "shown": m.user_id in overlay_ids,
-                # The same layer number as their excerpts: one pattern per overlaid coder.
-                "layer": overlay_ids.index(m.user_id) + 1 if m.user_id in overlay_ids else 0,
-            }
-            for m in Membership.objects.filter(project_id=membership.project_id)
-            .select_related("user")
-            .order_by("user__display_name", "user__email")
-            if has_capability(m, Capability.CODE) and m.user_id != me
-        ]
-
-    excerpts = _coded(excerpts, code_filter)
-    html = _rendered_text(document, _spans(excerpts))
-    return CodingViewData(
-        html=html,
-        excerpts=excerpts,
-        codes=codes,
-        coders=coders,
-        overlay_ids=overlay_ids,
-        code_filter=code_filter,
-    )
-
-
-RENDERED_TEXT_SECONDS = 24 * 3600
-logger = logging.getLogger(__name__)
-
-
-def _rendered_text(document: Document, spans: list[Span]) -> str:
-    """The highlighted text, rendered once per text and set of highlights and then read from
-    the cache: a coded text is opened far more often than it changes. The key is a digest of
-    everything the rendering reads, so no write has to remember to invalidate it."""
-    structure = (document.paragraphs, document.pages, document.turns, spans)
-    digest = hashlib.blake2b(document.text.encode(), digest_size=20)
-    digest.update(repr(structure).encode())
-    key = f"coding-view-text:{document.pk}:{digest.hexdigest()}"
-    # The cache only saves time: when Redis is unreachable the page renders the text itself.
-    try:
-        html = cache.get(key)
-    except Exception as error:  # each backend raises its own client's errors
-        logger.warning("Coding view: cache unavailable, rendering the text (%s)", error)
-        html, key = None, ""
-    if html is None:
-        html = render_text(
-            document.text,
-            spans=spans,
-            paragraphs=document.paragraphs or (),
-            pages=document.pages or (),
-            turns=document.turns or (),
-        )
-        if key:
-            with contextlib.suppress(Exception):  # as above: a cache that is down is skipped
-                cache.set(key, html, RENDERED_TEXT_SECONDS)
-    return html
-
-
-def _coded(excerpts: list[dict], code_filter: int | None) -> list[dict]:
-    """The excerpts the view's code filter lets through: the server decides the highlights,
-    so filtering re-renders the text instead of restyling it in the browser."""
-    if code_filter is None:
-        return excerpts
-    return [e for e in excerpts if code_filter in e["codes"]]
-
-
-def _spans(excerpts: list[dict]) -> list[Span]:
-    return [
-        Span(
-            e["id"],
-            e["start"],
-            e["end"],
-            e["code"],
-            mine=e["mine"],
-            layer=e["layer"],
-            colour=e["codes"][0] if e["codes"] else None,
-        )
-        for e in excerpts
-    ]
-
-
-PATCH_MAX_CHUNKS = 12  # a write touching more chunks than this re-renders the whole view
-
-
-def coding_view_patch(
-    *,
-    membership: Membership,
-    document: Document,
-    overlay_ids: list[int],
-    ranges: Iterable[tuple[int, int]],
-    code_filter: int | None = None,
-    counted: Iterable[int] | None = None,
-) -> dict | None:
-    """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
-    (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
-    in this document: of every code, or only of the codes `counted` (the codes the write can
-    have changed; then `counts_partial` tells the page to leave the others as they are). None
-    when too many chunks changed; the browser then reloads the view.
-
-    Each chunk is byte-for-byte the chunk `coding_view_data` would render now, so the offsets
-    of its segments stay exact. Queries: excerpts (1), their codings (1), counts (1); for a
-    document loaded without its text (the write views), its row version (1, PostgreSQL) and,
-    unless this process kept that version's text, the text (1).
-    """
-    stored = stored_text(document)  # without the text on the instance: kept per process
-    bounds = stored.bounds
-    touched = sorted(
-        {
-            index
-            for start, end in ranges
-            for index, (low, high) in enumerate(bounds)
-            if low < max(end, start + 1) and start < high
-        }
-    )
-    if not touched or len(touched) > PATCH_MAX_CHUNKS:
-        return None
-    me = membership.user_id
-    overlay_ids = [i for i in overlay_ids if i != me] if sees_all_codings(membership) else []
-    visible = visible_excerpts(membership=membership).filter(
-        document=document, coder_id__in=[me, *overlay_ids]
-    )
-    # Consecutive chunks render together; each run reads only the excerpts overlapping it.
-    runs: list[list[int]] = []
-    for index in touched:
-        if runs and runs[-1][-1] == index - 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    overlapping = Q()
-    for run in runs:
-        overlapping |= Q(start__lt=bounds[run[-1]][1], end__gt=bounds[run[0]][0])
-    shown = visible.filter(overlapping)  # the model order: the full render's order
-    rows = list(shown.values("pk", "code", "coder_id", "start", "end", "memo", "version"))
-    excerpt_codes: dict[int, list[int]] = defaultdict(list)
-    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
-        "excerpt_id", "code_id"
-    ):
-        excerpt_codes[excerpt_id].append(code_id)
-    excerpts: list[dict] = [
-        {
-            "id": row["pk"],
-            "code": str(row["code"]),
-            "coder": row["coder_id"],
-            "layer": 0 if row["coder_id"] == me else overlay_ids.index(row["coder_id"]) + 1,
-            "start": row["start"],
-            "end": row["end"],
-            "memo": row["memo"],
-            "version": row["version"],
-            "codes": sorted(excerpt_codes.get(row["pk"], ())),
-            "mine": row["coder_id"] == me,
-        }
-        for row in rows
-    ]
-    excerpts = _coded(excerpts, code_filter)
-    chunks: list[dict] = []
-    for run in runs:
-        low, high = bounds[run[0]][0], bounds[run[-1]][1]
-        html = render_chunks(
-            stored.text,
-            spans=_spans([e for e in excerpts if e["start"] < high and e["end"] > low]),
-            paragraphs=stored.paragraphs,
-            pages=stored.pages,
-            turns=stored.turns,
-            first=run[0],
-            last=run[-1],
-            bounds=bounds,
-        )
-        chunks.extend(
-            {"index": index, "start": bounds[index][0], "html": piece}
-            for index, piece in zip(run, html, strict=True)
-        )
-    codings = Coding.objects.filter(excerpt__in=visible.filter(coder_id=me))
-    if counted is not None:
-        counted = list(counted)
-        codings = codings.filter(code_id__in=counted)
-    counts = dict(
-        codings.values_list("code_id").annotate(n=Count("pk")).values_list("code_id", "n")
-    )
-    patch: dict[str, object] = {
-        "document": str(document.code),
-        "chunks": chunks,
-        "excerpts": excerpts,
-        "counts": {str(code_id): n for code_id, n in counts.items()},
-    }
-    if counted is not None:
-        patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in counted}
-        patch["counts_partial"] = True
-    return patch
 
 
 CONTEXT_CHARS = 200  # context shown on each side of a retrieval hit, give or take CONTEXT_SLACK

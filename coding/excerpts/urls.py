@@ -1,12 +1,17 @@
 from django.urls import path
 
-from coding.excerpts import assignment_views, undo_views, views
+from coding.excerpts import assignment_views, undo_views, views, workspace_views
 
 urlpatterns = [
     path(
         "p/<uuid:project>/documents/<uuid:document>/code/",
-        views.coding_view,
+        workspace_views.coding_view,
         name="coding-view",
+    ),
+    path(
+        "p/<uuid:project>/documents/<uuid:document>/code/text/",
+        workspace_views.coding_text,
+        name="coding-text",
     ),
     path(
         "p/<uuid:project>/documents/<uuid:document>/excerpts/new/",

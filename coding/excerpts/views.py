@@ -2,7 +2,7 @@
 
 Every mutating endpoint is a plain form POST (redirects back with a message); the coding view's
 JavaScript sends the same fields with `Accept: application/json` and gets JSON back: the excerpt
-and a `patch` with only the text chunks the write changed (see `selectors.coding_view_patch`),
+and a `patch` with only the text chunks the write changed (see `workspace.coding_view_patch`),
 which the page swaps in place. When the patch is missing (a new code, a write touching many
 chunks) the page reloads its workspace with `HX-Request`, which answers the workspace fragment.
 
@@ -33,16 +33,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_excerpt, may_code_document
 from coding.codebook.selectors import visible_codes
-from coding.excerpts import export_rows, exports, guards, selectors, services, texts
+from coding.excerpts import export_rows, exports, guards, selectors, services, texts, workspace
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.labels import export_labels, labels_for
-from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
+from coding.models import Document, Excerpt, ExcerptChange
 from research.access import (
     Capability,
     access_project,
     has_capability,
-    may_create_codes,
     may_edit_excerpt,
     sees_all_codings,
 )
@@ -109,7 +108,7 @@ def _done(
         if excerpt is not None:
             payload["excerpt"] = _excerpt_json(excerpt)
         if ranges:
-            payload["patch"] = selectors.coding_view_patch(
+            payload["patch"] = workspace.coding_view_patch(
                 membership=membership,
                 document=document,
                 ranges=ranges,
@@ -243,35 +242,6 @@ def _layers(request: HttpRequest) -> dict:
         "overlay_ids": [int(part) for part in coders.split(",") if part.strip().isdigit()],
         "code_filter": int(only) if only.isdigit() else None,
     }
-
-
-@login_required
-@require_GET
-def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
-    membership = access_project(request.user, project, Capability.CODE)
-    doc = _document(membership, document)
-    data = None
-    if doc.status == DocumentStatus.READY:
-        data = selectors.coding_view_data(membership=membership, document=doc, **_layers(request))
-    context = {
-        "membership": membership,
-        "project": membership.project,
-        "document": doc,
-        "data": data,
-        "may_code": may_code_document(membership, doc),
-        "may_create_codes": may_create_codes(membership),
-        # Leads correct other coders' excerpts here (the update endpoint allows it).
-        "may_edit_others": has_capability(membership, Capability.MANAGE),
-        "last_deleted": selectors.excerpt_last_deleted(
-            project=membership.project, user=request.user
-        )
-        is not None,
-        "create_form": ExcerptCreateForm(membership=membership),
-    }
-    template = "coding/excerpts/coding_view.html"
-    if request.headers.get("HX-Request"):
-        template += "#workspace"
-    return render(request, template, context)
 
 
 @login_required

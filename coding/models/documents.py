@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,22 @@ class Document(models.Model):
     pseudonymised_version = models.PositiveIntegerField(null=True, blank=True)
     char_count = models.PositiveIntegerField(default=0)
     page_count = models.PositiveIntegerField(default=0)
+    # A digest of the text and its structure, kept by the database at every write, so the
+    # coding view can tell whether a browser's copy of the highlighted text is current without
+    # reading (and hashing) megabytes of text. The JSON arrays come first: each delimits itself.
+    text_digest = models.GeneratedField(
+        expression=MD5(
+            Concat(
+                Cast("pages", models.TextField()),
+                Cast("paragraphs", models.TextField()),
+                Cast("turns", models.TextField()),
+                "text",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.CharField(max_length=32),
+        db_persist=True,
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

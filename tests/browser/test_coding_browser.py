@@ -69,18 +69,20 @@ def _wait_for(condition, timeout: float = 8.0):
 
 
 def _open(page, project, document, user):
+    """Open the coding view and wait until it is usable and every chunk of its text is parsed
+    (a long text's later chunks are parsed just after the page is usable: see `waiting`)."""
     log_in(page, user.email, PASSWORD)
     page.wait_for_url("**/")
     url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
     page.goto(url)
-    page.wait_for_selector("#coding-text[data-ready='1']")
+    page.wait_for_selector("#coding-text[data-ready='1'][data-complete='1']")
 
 
 def _and_refresh(page, action):
     """Do `action` and wait until the server has re-rendered the workspace."""
     page.evaluate("() => { document.getElementById('coding-text').dataset.ready = '0'; }")
     action()
-    page.wait_for_selector("#coding-text[data-ready='1']")
+    page.wait_for_selector("#coding-text[data-ready='1'][data-complete='1']")
 
 
 def _drag(page, first: int, last: int):
@@ -372,6 +374,70 @@ def test_long_document_draws_stripes_only_near_the_viewport(page, project, coder
         timeout=3000,
     )
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+# Hold back the background parsing of a long text's later chunks (static/js/coding/chunks.js)
+# until the test lets it go, so the test acts while they still wait.
+HOLD_CHUNKS = """{
+  const idle = window.requestIdleCallback;
+  window.requestIdleCallback = (fn, options) =>
+    fn && fn.name === "completeLater" && !window.releaseChunks
+      ? setTimeout(() => window.requestIdleCallback(fn, options), 20)
+      : idle(fn, options);
+}"""
+WAITING = """() => [...document.querySelectorAll('#coding-text > .chunk')]
+  .filter((chunk) => !chunk.querySelector('[data-start]')).length"""
+
+
+def test_a_long_text_is_usable_before_its_later_chunks_are_parsed(page, project, coder):
+    line = "Kommunen på Øvre Eiker vil samarbeide med næringslivet om smarte løsninger 🚲.\n"
+    text = line * 2600  # about 200,000 characters: some 65 chunks
+    document = DocumentFactory(project=project, title="Lang", text=text, paragraphs=[])
+    Assignment.objects.create(document=document, coder=coder)
+    code = CodeFactory(project=project, name="Samarbeid", colour="#1f77b4")
+    start = text.index("Øvre Eiker", len(text) - 500)
+    last = ExcerptFactory(document=document, coder=coder, start=start, end=start + 10, codes=[code])
+    page.add_init_script(HOLD_CHUNKS)
+    log_in(page, coder.email, PASSWORD)
+    page.wait_for_url("**/")
+    kwargs = {"project": project.code, "document": document.code}
+    page.goto(reverse("coding:coding-view", kwargs=kwargs))
+    page.wait_for_selector("#coding-text[data-ready='1']")
+    # Usable with the first chunks parsed; the others wait, empty, at their estimated height.
+    chunks = page.locator("#coding-text > .chunk").count()
+    assert chunks > 50 and page.evaluate(WAITING) > 40
+    assert page.get_attribute("#coding-text", "data-complete") is None
+    # Going to an excerpt in a waiting chunk parses the rest at once: it is found, selected,
+    # shown in its editor, and its stripe is drawn.
+    page.get_by_role("button", name="◀ Previous excerpt").click()
+    assert page.evaluate("() => window.getSelection().toString()") == "Øvre Eiker"
+    assert page.evaluate(WAITING) == 0
+    assert page.get_attribute("#coding-text", "data-complete") == "1"
+    assert page.locator("#coding-text > .chunk").count() == chunks
+    expect(page.locator("#excerpt-editor")).to_contain_text("Samarbeid")
+    page.wait_for_function(
+        "code => document.getElementById('excerpt-' + code).closest('.chunk')"
+        ".querySelector('.stripe')",
+        arg=str(last.code),
+    )
+    page.evaluate("() => { window.releaseChunks = true; }")
+    assert not page.console_errors
+
+
+def test_a_long_text_parses_its_later_chunks_after_the_page_is_usable(page, project, coder):
+    line = "Kommunen på Øvre Eiker vil samarbeide med næringslivet om smarte løsninger 🚲.\n"
+    text = line * 2600
+    document = DocumentFactory(project=project, title="Lang", text=text, paragraphs=[])
+    Assignment.objects.create(document=document, coder=coder)
+    _open(page, project, document, coder)  # waits for data-complete
+    assert page.evaluate(WAITING) == 0
+    # Every character is in the text, once, at its offset.
+    rendered = page.evaluate(
+        "() => [...document.querySelectorAll('#coding-text [data-start]')]"
+        ".map((s) => s.textContent).join('')"
+    )
+    assert rendered == text
+    assert not page.console_errors
 
 
 def test_code_filter_survives_coding_a_passage(page, project, coder, setup):

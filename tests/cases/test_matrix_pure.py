@@ -203,6 +203,20 @@ def test_sparse_matrix_matches_the_cell_by_cell_definition(seed, mode, source):
         document_coders=document_coders,
         document_chars=chars,
     )
+    # The selector hands the codings over as columns: the same cells, the same choice of codings.
+    table = m.CodingTable.from_facts(codings)
+    assert table.for_source(source, BO).facts() == m.select_source(codings, source, BO)
+    from_table = m.compute_matrix(
+        rows=rows,
+        columns=columns,
+        codings=table,
+        mode=mode,
+        source=source,
+        coder_id=BO,
+        document_coders=document_coders,
+        document_chars=chars,
+    )
+    assert from_table == cells
     hits = m.index_codings(m.select_source(codings, source, BO), rows)
     for row in rows:
         for column in columns:
@@ -227,3 +241,29 @@ def test_a_reconciled_document_counts_its_consensus_for_the_all_coders_sources()
     assert everyone[("industry", "alpha")].display == ""
     chosen = compute(source="coder", coder_id=CY, reconciled=frozenset({102}))
     assert chosen[("industry", "beta")].excerpt_ids == (5,)
+
+
+def test_a_cell_reads_its_evidence_only_when_asked_and_keeps_notes():
+    cells = compute(mode="excerpts")
+    cell = cells[("actors", "alpha")]
+    assert cell._evidence is not None  # not read yet: a page shows cells without their ids
+    assert (cell.value, cell.excerpt_ids, cell.document_ids) == (3, (1, 2, 3), (100, 101))
+    assert cell._evidence is None
+    assert cell.footnotes == ()
+    cell.add_footnote(2)
+    cell.add_footnote(5)
+    assert list(cell.footnotes) == [2, 5]
+    assert cell != m.Cell(3, "3", (1, 2, 3), (100, 101))
+    assert cell == m.Cell(3, "3", (1, 2, 3), (100, 101), footnotes=[2, 5])
+    assert m.Cell(1, "1") != m.Cell(True, "1")  # a count is not a presence mark
+
+
+def test_codings_as_columns_round_trip_and_know_each_documents_coders():
+    table = m.CodingTable.from_facts(CODINGS)
+    assert len(table) == 5 and table.facts() == CODINGS
+    assert table.document_coders() == {100: {ANNA, BO}, 101: {ANNA}, 102: {CY}}
+    empty = m.CodingTable.from_rows([], {})
+    assert len(empty) == 0 and empty.document_coders() == {}
+    assert m.compute_matrix(
+        rows=ROWS, columns=[ALPHA], codings=empty, mode="coverage", source="all"
+    )[("industry", "alpha")] == m.Cell(0.0, "")

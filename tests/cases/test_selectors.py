@@ -43,10 +43,15 @@ def test_cells_count_an_excerpt_for_every_case_of_its_document(study, project, l
 
 def test_matrix_query_count_is_constant(study, project, lead, django_assert_num_queries):
     membership = member(project, lead)
-    # sections, rows, links, codings, assignments, reconciled documents, overrides, footnotes,
+    # sections, rows, links, codings, code paths, reconciled documents, overrides, footnotes,
     # cases (whether to show pseudonyms is the project's, loaded with the membership)
     with django_assert_num_queries(9):
         matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
+    # "all" and "majority" compare the markers with each document's coders: the assignments too
+    study.matrix.source = "majority"
+    with django_assert_num_queries(10):
+        matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
+    study.matrix.source = "any"
     for i in range(5):
         document = DocumentFactory(project=project)
         case = case_services.case_create(project=project, name=f"Case {i}")

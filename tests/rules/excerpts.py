@@ -27,6 +27,7 @@ def _excerpt(world) -> object:
 
 URL_RULES = {
     "coding:coding-view": Capability.CODE,
+    "coding:coding-text": Capability.CODE,
     "coding:excerpt-create": Capability.CODE,
     "coding:excerpt-update": Capability.CODE,
     "coding:excerpt-editor": Capability.CODE,

@@ -73,6 +73,7 @@ def test_a_lead_walks_the_main_pages_while_redis_is_down(
         reverse("coding:document-list", args=[p]),
         reverse("study:document-upload", args=[p]),
         reverse("coding:coding-view", args=[p, document.code]),
+        reverse("coding:coding-text", args=[p, document.code]),  # its rendering is not cached
         reverse("coding:codebook", args=[p]),
         reverse("coding:code-edit", args=[p, code.code]),
         reverse("study:agreement-list", args=[p]),

@@ -3,6 +3,7 @@
 // selection extends from where it began (state.anchor) by the same units; one key selects the
 // unit under the caret; "/" finds a phrase and puts the caret there. The selection is a real
 // DOM selection, so the code shortcuts and Ctrl+K apply codes to it as to a mouse selection.
+import { complete } from "./chunks.js";
 import { offsetToPoint, pointToOffset, utf16Index } from "./selection.js";
 import { state } from "./state.js";
 import { textLength, unitsAround } from "./units.js";
@@ -132,6 +133,7 @@ export function drawCaret() {
 // ---- find: "/" asks for a phrase; Enter puts the caret at its next occurrence ----------------
 
 function plainText() {
+  complete();
   const list = [...state.text.querySelectorAll("[data-start]")];
   return { list, text: list.map((segment) => segment.textContent).join("") };
 }

@@ -3,6 +3,7 @@
 // moves and "Delete" are plain coding forms (sent by main.js like any other). This module only
 // fetches it, swaps it in, and marks the open excerpt's segments in the text.
 import { fetchHtml } from "./api.js";
+import { complete } from "./chunks.js";
 import { setDrawer } from "./drawer.js";
 import { excerptByCode, state } from "./state.js";
 
@@ -14,6 +15,7 @@ function panel() {
 
 // Segments in document order, collected once per render (for marking the open excerpt).
 function segments() {
+  complete();
   if (!state.segments) state.segments = [...state.text.querySelectorAll("[data-start]")];
   return state.segments;
 }

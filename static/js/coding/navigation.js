@@ -1,5 +1,6 @@
 // Moving through the excerpts: next and previous in document order, and going to one (a link's
 // #excerpt-<code>, or the excerpt a write touched).
+import { complete } from "./chunks.js";
 import { openEditor } from "./editor.js";
 import { selectOffsets } from "./selection.js";
 import { state } from "./state.js";
@@ -27,6 +28,7 @@ function scrollSettled(anchor, tries = 8) {
 
 // Scroll to the excerpt, optionally select its text, and open its editor (resolves when open).
 export function focusExcerpt(excerpt, select = false) {
+  complete(); // its anchor may be in a chunk still waiting to be parsed
   const anchor = document.getElementById(`excerpt-${excerpt.code}`);
   if (anchor) scrollSettled(anchor);
   if (select) selectOffsets(state.text, excerpt.start, excerpt.end);

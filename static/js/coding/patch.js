@@ -4,6 +4,7 @@
 // (applyPatch). A write without a patch (a new code, or one touching many chunks) re-renders
 // the whole workspace (refresh), as do a stale write and a change of the code filter.
 import { fetchHtml, post, refusal } from "./api.js";
+import { complete } from "./chunks.js";
 import { closeEditor, openEditor, showGone } from "./editor.js";
 import { ask, asks, withAnswer } from "./guard.js";
 import { say, state } from "./state.js";
@@ -28,6 +29,7 @@ function fits(patch) {
 // Swap in the chunks a write changed; every other chunk (and the reader's place) stays as it
 // is. Resolves to false when the patch does not fit this page, so the caller reloads instead.
 async function applyPatch(patch, focus, message) {
+  complete();
   if (!fits(patch)) return false;
   const holder = document.createElement("div");
   const fresh = [];

@@ -3,6 +3,8 @@
 // carry `data-start`, the code-point offset where their single text node begins, so any DOM
 // position maps to a code point: the span's start plus the code points before it in the node.
 
+import { complete } from "./chunks.js";
+
 // Number of code points in a string (a surrogate pair — an astral character such as 🚲 — is one).
 export function codePointLength(text) {
   let count = 0;
@@ -29,6 +31,7 @@ export function utf16Index(text, points) {
 }
 
 function segments(container) {
+  complete(); // every chunk parsed (chunks.js), so every offset has its segment
   return container.querySelectorAll("[data-start]");
 }
 

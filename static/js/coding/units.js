@@ -4,6 +4,7 @@
 // Paragraphs and turns come from the server's markers (document.paragraphs / turns), else
 // from blank lines; sentences and words from Intl.Segmenter, within one paragraph (the line
 // breaks of a hard-wrapped PDF paragraph do not end its sentences).
+import { complete } from "./chunks.js";
 import { codePointLength } from "./selection.js";
 import { state } from "./state.js";
 
@@ -12,6 +13,7 @@ const BLANK_LINE = /\n[^\S\n]*\n\s*/gu;
 const cache = { segments: null, list: [], markers: {} };
 
 function segments() {
+  complete();
   if (!state.segments) state.segments = [...state.text.querySelectorAll("[data-start]")];
   if (cache.segments !== state.segments) {
     cache.segments = state.segments;

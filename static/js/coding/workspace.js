@@ -1,8 +1,13 @@
 // Reading a server-rendered workspace into the state: on page load, and whenever the server
-// re-renders the whole workspace (patch.js).
+// re-renders the whole workspace (patch.js). The highlighted text is an answer of its own
+// (data-text-url), fetched here: the browser keeps it and the server answers "not modified"
+// while nothing it shows changed, so a long document opens without its megabytes travelling
+// again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each), and
+// its chunks are parsed a few screens at once, the rest after the page is usable (chunks.js).
+import { CHUNK_START, completeWhenIdle, placeText } from "./chunks.js";
 import { focusExcerpt } from "./navigation.js";
 import { selectOffsets } from "./selection.js";
-import { excerptByCode, readJson, state } from "./state.js";
+import { excerptByCode, readJson, say, state } from "./state.js";
 import { applyStripeMode, colourSheet, layOutLanes, watchChunks } from "./stripes.js";
 
 function linkedExcerpt() {
@@ -31,6 +36,46 @@ function showLinkedText(text) {
   }
 }
 
+// The fields of an excerpt's array in #excerpt-data (coding/excerpts/workspace.py says the same).
+function excerptOf([id, code, coder, layer, start, end, memo, version, codes]) {
+  return { id, code, coder, layer, start, end, memo, version, codes, mine: layer === 0 };
+}
+
+// The excerpts' data at the head of the text answer: <script id="excerpt-data" …>[…]</script>.
+function readData(head) {
+  return JSON.parse(head.slice(head.indexOf(">") + 1, head.lastIndexOf("</script>")));
+}
+
+// Fetch the text into its container (its address carries the page's coders and code filter; the
+// page preloads the same address) and answer the excerpts' data rows; without an address the
+// text is in the page already (?inline=1). Null when the text could not be had, or when a newer
+// workspace replaced this one meanwhile.
+async function loadText(text, i18n) {
+  const url = text.dataset.textUrl;
+  if (!url) {
+    text.dataset.complete = "1";
+    return readJson("excerpt-data");
+  }
+  let body = null;
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (response.ok) body = await response.text();
+  } catch {
+    body = null; // offline: said below
+  }
+  if (!text.isConnected) return null;
+  const at = body === null ? -1 : body.indexOf(CHUNK_START);
+  if (at < 0) {
+    say(i18n.error, "error");
+    return null;
+  }
+  const rows = readData(body.slice(0, at));
+  placeText(text, body.slice(at));
+  text.removeAttribute("aria-busy");
+  performance.mark("coding:text");
+  return rows;
+}
+
 // `focus`: the excerpt a write touched (opened, not selected), else the one the address links to
 // (opened and selected). `data-ready` on the text says the workspace is usable, editor included.
 export async function init(focus = null) {
@@ -39,10 +84,12 @@ export async function init(focus = null) {
   if (!workspace) return;
   const text = document.getElementById("coding-text");
   const i18n = document.getElementById("coding-i18n").dataset;
+  const rows = await loadText(text, i18n);
+  if (!rows) return;
   Object.assign(state, {
     workspace,
     text,
-    excerpts: new Map(readJson("excerpt-data").map((excerpt) => [excerpt.id, excerpt])),
+    excerpts: new Map(rows.map((row) => [row[0], excerptOf(row)])),
     codes: new Map(readJson("code-data").map((code) => [code.id, code])),
     coderNames: new Map(
       [...document.querySelectorAll(".coding-overlay input[name=coders]")].map((input) => [
@@ -70,4 +117,5 @@ export async function init(focus = null) {
   performance.measure("coding:init", "coding:init", "coding:ready");
   await opening;
   text.dataset.ready = "1";
+  completeWhenIdle(); // the chunks still waiting
 }

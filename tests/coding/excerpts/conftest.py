@@ -1,10 +1,14 @@
 """Shared set-up for the coding tests: a document assigned to `coder` and a small codebook."""
 
+import json
 import threading
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
+from coding.excerpts.workspace import EXCERPT_FIELDS
 from coding.models import Assignment
 from tests.factories import CodeFactory, DocumentFactory
 
@@ -71,3 +75,23 @@ postgres_only = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
+
+
+@dataclass
+class TextAnswer:
+    """The coding view's text answer as the page's script reads it."""
+
+    response: object
+    html: str  # the text's chunks
+    excerpts: list[dict]  # the excerpts shown, as the script makes them (with "mine")
+
+
+def coding_text(client, project, document, query: str = "", **headers) -> TextAnswer:
+    """GET the coding view's text (`coding:coding-text`, with the page's ?coders= and ?only=)."""
+    kwargs = {"project": project.code, "document": document.code}
+    response = client.get(reverse("coding:coding-text", kwargs=kwargs) + query, **headers)
+    body = response.content.decode()
+    data, _, html = body.partition("</script>")
+    rows = json.loads(data.partition(">")[2]) if response.status_code == 200 else []
+    excerpts = [dict(zip(EXCERPT_FIELDS, row, strict=True), mine=row[3] == 0) for row in rows]
+    return TextAnswer(response, html, excerpts)

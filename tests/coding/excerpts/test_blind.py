@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from coding.excerpts.selectors import visible_excerpts
 from research.models import Membership
-from tests.coding.excerpts.conftest import TEXT
+from tests.coding.excerpts.conftest import TEXT, coding_text
 from tests.conftest import client_for
 from tests.factories import ExcerptFactory
 
@@ -46,6 +46,17 @@ def _urls(project, document, excerpt, code):
         "coding fragment": reverse(
             "coding:coding-view", kwargs={"project": p, "document": document.code}
         ),
+        "coding view's text": reverse(
+            "coding:coding-text", kwargs={"project": p, "document": document.code}
+        ),
+        "coding view's text overlay": reverse(
+            "coding:coding-text", kwargs={"project": p, "document": document.code}
+        )
+        + f"?coders={excerpt.coder_id}&only={code.pk}",
+        "coding view inline overlay": reverse(
+            "coding:coding-view", kwargs={"project": p, "document": document.code}
+        )
+        + f"?coders={excerpt.coder_id}&inline=1",
         "retrieval": reverse("coding:retrieval", kwargs={"project": p}) + f"?code={code.code}",
         "retrieval all": reverse("coding:retrieval", kwargs={"project": p}),
         "retrieval by coder": reverse("coding:retrieval", kwargs={"project": p})
@@ -80,7 +91,8 @@ def test_coder_cannot_see_other_coders_excerpts_in_blind_mode_anywhere(
         assert str(secret.code) not in body, name
         assert f'data-ex="{secret.pk}"' not in body, name
     view = client.get(_urls(project, assigned, secret, codes["data"])["coding view"])
-    assert view.context["data"].excerpts == []
+    overlay = coding_text(client, project, assigned, f"?coders={secret.coder_id}")
+    assert overlay.excerpts == [] and "data-ex=" not in overlay.html
     assert all(code["count"] == 0 for code in view.context["data"].codes)
     assert view.context["data"].coders == []  # no overlay choice either
 
@@ -112,9 +124,10 @@ def test_once_unblinded_a_coder_can_overlay_and_retrieve_others(
     project.save()
     client = client_for(coder2)
     urls = _urls(project, assigned, secret, codes["data"])
-    overlay = client.get(urls["coding view overlay"])
-    assert [e["code"] for e in overlay.context["data"].excerpts] == [str(secret.code)]
-    assert overlay.context["data"].excerpts[0]["mine"] is False
+    assert client.get(urls["coding view overlay"]).context["data"].coders  # offered now
+    overlay = coding_text(client, project, assigned, f"?coders={secret.coder_id}")
+    assert [e["code"] for e in overlay.excerpts] == [str(secret.code)]
+    assert overlay.excerpts[0]["mine"] is False
     assert SECRET_MEMO in client.get(urls["export csv"]).getvalue().decode("utf-8-sig")
 
 
@@ -122,13 +135,12 @@ def test_lead_overlays_chosen_coders_with_distinct_layers(
     project, assigned, secret, lead, coder2, codes
 ):
     mine2 = ExcerptFactory(document=assigned, coder=coder2, start=0, end=8, codes=[codes["value"]])
-    p = project.code
-    url = reverse("coding:coding-view", kwargs={"project": p, "document": assigned.code})
-    data = client_for(lead).get(f"{url}?coders={secret.coder_id},{coder2.pk}").context["data"]
-    layers = {e["code"]: e["layer"] for e in data.excerpts}
+    query = f"?coders={secret.coder_id},{coder2.pk}"
+    text = coding_text(client_for(lead), project, assigned, query)
+    layers = {e["code"]: e["layer"] for e in text.excerpts}
     assert layers == {str(secret.code): 1, str(mine2.code): 2}
     # Without ?coders the lead sees only their own excerpts.
-    assert client_for(lead).get(url).context["data"].excerpts == []
+    assert coding_text(client_for(lead), project, assigned).excerpts == []
 
 
 def test_visible_excerpts_selector(project, assigned, secret, cast):

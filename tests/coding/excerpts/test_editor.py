@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from coding.excerpts.rendering import boundary_moves
-from tests.coding.excerpts.conftest import TEXT
+from tests.coding.excerpts.conftest import TEXT, coding_text
 from tests.conftest import client_for
 from tests.factories import ExcerptFactory
 
@@ -89,10 +89,12 @@ def test_code_filter_shows_only_excerpts_with_that_code(project, assigned, coder
     ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["data"]])
     ExcerptFactory(document=assigned, coder=coder, start=9, end=13, codes=[codes["value"]])
     url = reverse("coding:coding-view", kwargs={"project": project.code, "document": assigned.code})
-    response = client_for(coder).get(f"{url}?only={codes['data'].pk}")
+    client = client_for(coder)
+    response = client.get(f"{url}?only={codes['data'].pk}")
     data = response.context["data"]
-    assert [e["start"] for e in data.excerpts] == [0]
-    assert data.html.count("mine") == 1
+    text = coding_text(client, project, assigned, f"?only={codes['data'].pk}")
+    assert [e["start"] for e in text.excerpts] == [0]
+    assert text.html.count("mine") == 1
     # The counts still count every excerpt, and the filter is shown as chosen.
     assert {c["name"]: c["count"] for c in data.codes}["Value"] == 1
     assert f'<option value="{codes["data"].pk}" selected>' in response.content.decode()

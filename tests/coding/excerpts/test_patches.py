@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coding.excerpts import selectors
+from coding.excerpts import workspace
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
 from coding.models import Assignment
+from tests.coding.excerpts.conftest import coding_text
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory
 
@@ -76,8 +77,7 @@ def long_document(project, coder):
 
 
 def _view_chunks(client, project, document, query=""):
-    url = reverse("coding:coding-view", kwargs={"project": project.code, "document": document.code})
-    html = client.get(url + query).context["data"].html
+    html = coding_text(client, project, document, query).html
     return re.findall(r'<div class="chunk".*?</div>', html, flags=re.S)
 
 
@@ -171,7 +171,7 @@ def test_the_patch_reads_a_fixed_number_of_queries(
         ExcerptFactory(document=long_document, coder=coder, start=n * 50, end=n * 50 + 70)
     membership = project.memberships.get(user=coder)
     with django_assert_num_queries(3):  # excerpts, their codings, the code counts
-        patch = selectors.coding_view_patch(
+        patch = workspace.coding_view_patch(
             membership=membership, document=long_document, overlay_ids=[], ranges=[(0, 10)]
         )
     assert len(patch["excerpts"]) > 20
@@ -211,9 +211,9 @@ def test_the_view_renders_a_text_once_and_never_shows_stale_highlights(
     changes what is drawn, so the next open renders (and shows) it."""
     cache.clear()
     renders = []
-    real = selectors.render_text
+    real = workspace.render_text
     monkeypatch.setattr(
-        selectors, "render_text", lambda *a, **k: renders.append(1) or real(*a, **k)
+        workspace, "render_text", lambda *a, **k: renders.append(1) or real(*a, **k)
     )
     client = client_for(coder)
     first = _view_chunks(client, project, long_document)
@@ -246,7 +246,7 @@ def test_a_new_excerpt_answers_the_counts_of_its_own_codes_only(
         client_for(coder).post(_create_url(project, long_document), fields, **JSON).json()["patch"]
     )
     assert patch["counts"] == {str(data.pk): 4} and patch["counts_partial"] is True
-    full = selectors.coding_view_patch(
+    full = workspace.coding_view_patch(
         membership=project.memberships.get(user=coder),
         document=long_document,
         overlay_ids=[],

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from coding.models import Assignment, Code, CodeStatus, Excerpt
-from tests.coding.excerpts.conftest import TEXT, span
+from coding.models import Assignment, Code, CodeStatus, Document, Excerpt
+from tests.coding.excerpts.conftest import TEXT, coding_text, span
 from tests.conftest import client_for
-from tests.factories import ExcerptFactory
+from tests.factories import DocumentFactory, ExcerptFactory
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -39,10 +39,17 @@ def _delete(project, excerpt):
 
 def test_coding_view_shows_text_codebook_and_counts(project, assigned, coder, codes):
     ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["value"]])
-    response = client_for(coder).get(_view(project, assigned))
+    client = client_for(coder)
+    response = client.get(_view(project, assigned))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-start="0"' in html and "næringslivet" in html
+    text_url = reverse(
+        "coding:coding-text", kwargs={"project": project.code, "document": assigned.code}
+    )
+    assert f'data-text-url="{text_url}"' in html and "næringslivet" not in html
+    text = coding_text(client, project, assigned)
+    assert 'data-start="0"' in text.html and "næringslivet" in text.html
+    assert [(e["start"], e["mine"]) for e in text.excerpts] == [(0, True)]
     assert "Cooperation" in html and 'data-shortcut="2"' in html
     assert response.context["data"].codes[0]["count"] == 1
     assert response.context["may_code"] is True
@@ -84,19 +91,20 @@ def test_coding_view_query_count_is_constant(
         ExcerptFactory(
             document=assigned, coder=coder, start=start, end=start + 5, codes=[codes["data"]]
         )
-    # session, user, membership, document, assignment (may code), excerpts, codings, codebook,
-    # the member's last deletion ("Undo delete")
-    with django_assert_num_queries(9):
+    # session, user, membership, document, assignment (may code), the member's code counts,
+    # codebook, the member's last deletion ("Undo delete"); the excerpts come with the text
+    with django_assert_num_queries(8):
         client.get(_view(project, assigned))
 
 
 def test_lead_may_correct_other_coders_excerpts_from_the_view(project, assigned, lead, coder):
     ExcerptFactory(document=assigned, coder=coder, start=0, end=8)
-    response = client_for(lead).get(_view(project, assigned, coders=coder.pk))
+    client = client_for(lead)
+    response = client.get(_view(project, assigned, coders=coder.pk))
     html = response.content.decode()
     assert 'data-may-edit-others="1"' in html
     # The overlaid coder's legend: the same layer number as their excerpts.
-    assert response.context["data"].excerpts[0]["layer"] == 1
+    assert coding_text(client, project, assigned, f"?coders={coder.pk}").excerpts[0]["layer"] == 1
     shown = [c for c in response.context["data"].coders if c["id"] == coder.pk]
     assert shown[0]["layer"] == 1 and 'class="stripe-key o1"' in html
 
@@ -105,17 +113,22 @@ def test_coder_may_not_correct_other_coders_excerpts(project, assigned, coder, c
     project.blind_coding = False
     project.save()
     ExcerptFactory(document=assigned, coder=coder2, start=0, end=8)
-    response = client_for(coder).get(_view(project, assigned, coders=coder2.pk))
+    client = client_for(coder)
+    response = client.get(_view(project, assigned, coders=coder2.pk))
     assert 'data-may-edit-others="0"' in response.content.decode()
-    assert response.context["data"].excerpts[0]["mine"] is False
+    assert (
+        coding_text(client, project, assigned, f"?coders={coder2.pk}").excerpts[0]["mine"] is False
+    )
 
 
 def test_highlights_and_chunks_are_rendered_by_the_server(project, assigned, coder, codes):
     ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["data"]])
-    html = client_for(coder).get(_view(project, assigned)).content.decode()
+    client = client_for(coder)
+    html = coding_text(client, project, assigned).html
     assert f'class="seg hl mine c{codes["data"].pk}"' in html
     assert '<div class="chunk" data-lines=' in html
-    assert f'class="code-swatch c{codes["data"].pk}"' in html  # colours from one stylesheet
+    page = client.get(_view(project, assigned)).content.decode()
+    assert f'class="code-swatch c{codes["data"].pk}"' in page  # colours from one stylesheet
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -378,3 +391,110 @@ def test_my_documents_refuses_viewer(project, viewer, outsider):
     url = reverse("coding:my-documents", kwargs={"project": project.code})
     assert client_for(viewer).get(url).status_code == 403
     assert client_for(outsider).get(url).status_code == 404
+
+
+# --- the coding view's text --------------------------------------------------------------------
+
+
+def _text_url(project, document):
+    return reverse(
+        "coding:coding-text", kwargs={"project": project.code, "document": document.code}
+    )
+
+
+def test_the_text_is_revalidated_not_sent_again_while_unchanged(project, assigned, coder, codes):
+    client = client_for(coder)
+    first = coding_text(client, project, assigned)
+    etag = first.response["ETag"]
+    assert first.response.status_code == 200 and etag.startswith('"')
+    cache_control = first.response["Cache-Control"]
+    assert "private" in cache_control and "no-cache" in cache_control
+    again = coding_text(client, project, assigned, HTTP_IF_NONE_MATCH=etag)
+    assert again.response.status_code == 304 and again.response.content == b""
+    assert again.response["ETag"] == etag
+    # A new excerpt changes the highlights; a memo changes only the excerpts' data: both are
+    # sent again.
+    excerpt = ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["data"]])
+    coded = coding_text(client, project, assigned, HTTP_IF_NONE_MATCH=etag)
+    assert coded.response.status_code == 200 and 'data-start="0" data-ex=' in coded.html
+    Excerpt.objects.filter(pk=excerpt.pk).update(memo="Sjekk dette")
+    memo = coding_text(client, project, assigned, HTTP_IF_NONE_MATCH=coded.response["ETag"])
+    assert memo.response.status_code == 200 and memo.excerpts[0]["memo"] == "Sjekk dette"
+    assert memo.html == coded.html
+
+
+def test_the_texts_digest_follows_its_text_and_structure(project, document, coder):
+    """The database keeps `text_digest` (the text answer's ETag rests on it): any change of the
+    text or of its paragraphs, pages or turns changes it, whoever writes the row."""
+    digests = [Document.objects.get(pk=document.pk).text_digest]
+    Document.objects.filter(pk=document.pk).update(paragraphs=[[0, 10]])
+    digests.append(Document.objects.get(pk=document.pk).text_digest)
+    document.refresh_from_db()
+    document.text = document.text.replace("Kommunen", "Fylket")
+    document.save()
+    digests.append(Document.objects.get(pk=document.pk).text_digest)
+    assert len(set(digests)) == 3 and all(len(d) == 32 for d in digests)
+    client = client_for(coder)
+    assert "Fylket" in coding_text(client, project, document).html
+
+
+def test_the_text_of_each_member_has_its_own_etag(project, assigned, coder, coder2, codes):
+    project.blind_coding = False
+    project.save()
+    ExcerptFactory(document=assigned, coder=coder, start=0, end=8)
+    query = f"?coders={coder.pk},{coder2.pk}"
+    own = coding_text(client_for(coder), project, assigned, query)
+    other = client_for(coder2)
+    theirs = coding_text(other, project, assigned, query, HTTP_IF_NONE_MATCH=own.response["ETag"])
+    # The same excerpt, but not "mine" for coder2: a different answer, sent in full.
+    assert theirs.response.status_code == 200
+    assert theirs.response["ETag"] != own.response["ETag"]
+    assert [e["mine"] for e in own.excerpts] == [True] and [e["mine"] for e in theirs.excerpts] == [
+        False
+    ]
+
+
+def test_the_text_refuses_viewer_outsider_post_and_unready_documents(
+    project, assigned, document, coder, viewer, outsider
+):
+    assert client_for(viewer).get(_text_url(project, assigned)).status_code == 403
+    assert client_for(outsider).get(_text_url(project, assigned)).status_code == 404
+    assert client_for(coder).post(_text_url(project, assigned)).status_code == 405
+    waiting = DocumentFactory(project=project, status="processing")
+    assert client_for(coder).get(_text_url(project, waiting)).status_code == 404
+    page = client_for(coder).get(_view(project, waiting)).content.decode()
+    assert "not ready yet" in page and "data-text-url" not in page
+
+
+def test_without_javascript_the_page_shows_its_text_inline(project, assigned, coder, codes):
+    ExcerptFactory(document=assigned, coder=coder, start=0, end=8, codes=[codes["data"]])
+    client = client_for(coder)
+    page = client.get(_view(project, assigned, only=codes["data"].pk)).content.decode()
+    assert f'href="?only={codes["data"].pk}&amp;inline=1"' in page  # in <noscript>
+    inline = client.get(_view(project, assigned, only=codes["data"].pk, inline=1))
+    html = inline.content.decode()
+    assert "data-text-url" not in html and 'id="excerpt-data"' in html
+    assert coding_text(client, project, assigned, f"?only={codes['data'].pk}").html in html
+
+
+def test_the_codebook_panel_lists_every_code_escaped_in_its_five_places(
+    project, assigned, coder, codes
+):
+    project.coders_may_create_codes = True  # the in-vivo form lists the codes as parents
+    project.save()
+    odd = Code.objects.create(
+        project=project,
+        name='Tiltak <b>&"x"',
+        shortcut="Q",
+        status=CodeStatus.PROPOSED,
+        created_by=coder,  # a coder sees the codes they proposed
+    )
+    html = client_for(coder).get(_view(project, assigned, only=odd.pk)).content.decode()
+    escaped = "Tiltak &lt;b&gt;&amp;&quot;x&quot;"
+    assert "<b>" not in html.split('id="workspace"')[1]
+    assert f'<option value="{odd.pk}" selected>{escaped}</option>' in html  # code filter
+    assert f'<option value="{odd.code}">{escaped}</option>' in html  # in-vivo parent
+    assert f'value="{odd.code}"> {escaped}</label>' in html  # the form without JavaScript
+    assert f'data-code="{odd.code}" data-name="{escaped.lower()}">{escaped}</li>' in html  # palette
+    assert f'data-shortcut="q" title="{escaped}">' in html and '<kbd class="small">Q</kbd>' in html
+    assert ">proposed</span>" in html

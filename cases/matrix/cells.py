@@ -1,7 +1,5 @@
-"""Cross-case matrix computation over plain data (pure: no Django).
-
-The selector fetches three flat lists (case–document links, codings with their excerpt's
-document, coder, span and code path, and each document's coders) and hands them here.
+"""The matrix's cells defined one at a time, and the plain data they are computed from
+(pure: no Django).
 
 How a cell is computed. Each column stands for a set of documents (one case's documents, or
 the union over a group of cases). For a row and a document, the *markers* are the coders whose
@@ -19,17 +17,18 @@ instead of the coders: there the consensus is the one marker.
 Then: presence = some document counts; documents = how many count; excerpts = the distinct
 excerpts (of all markers) in the counting documents; coverage = characters covered by the union
 of those excerpts' spans divided by all characters of the column's documents.
+
+`compute_cell` is that definition, cell by cell; `cases.matrix.compute` computes every cell at
+once with the same numbers (a test compares the two on random data).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-import numpy as np
+from typing import NamedTuple, Protocol
 
 from cases.classify import ClassSpec, classify, path_ids
 
@@ -67,15 +66,80 @@ class ColumnSpec:
     document_ids: frozenset[int]
 
 
-@dataclass(slots=True)
+class Evidence(Protocol):
+    """Where a cell computed with others finds the excerpts and documents behind it."""
+
+    def ids(self, index: int) -> tuple[tuple[int, ...], tuple[int, ...]]: ...
+
+
 class Cell:
-    value: float | int | bool | str | None
-    display: str
-    excerpt_ids: tuple[int, ...] = ()
-    document_ids: tuple[int, ...] = ()
-    override: str | None = None
-    reason: str = ""
-    footnotes: list[int] = field(default_factory=list)
+    """A cell's value, what it shows, and the excerpts and documents behind it (ascending).
+
+    A matrix of 18,000 cells is shown far more often than a cell's evidence is opened, so a
+    cell computed with the others (`cases.matrix.compute`) reads its ids from `evidence` (at
+    `index`) only when they are first asked for. Cells hold no list or tuple of their own
+    until they need one: 18,000 cells with a list each were enough extra objects to make
+    Python's garbage collector sweep the whole process on every matrix page."""
+
+    __slots__ = (
+        "value",
+        "display",
+        "override",
+        "reason",
+        "_footnotes",
+        "_excerpt_ids",
+        "_document_ids",
+        "_evidence",
+        "_index",
+    )
+
+    def __init__(
+        self,
+        value: float | int | bool | str | None,
+        display: str,
+        excerpt_ids: tuple[int, ...] = (),
+        document_ids: tuple[int, ...] = (),
+        override: str | None = None,
+        reason: str = "",
+        footnotes: list[int] | None = None,
+        *,
+        evidence: Evidence | None = None,
+        index: int = 0,
+    ) -> None:
+        self.value = value
+        self.display = display
+        self.override = override
+        self.reason = reason
+        self._footnotes = footnotes or None
+        self._excerpt_ids = excerpt_ids
+        self._document_ids = document_ids
+        self._evidence = evidence
+        self._index = index
+
+    def _read_evidence(self) -> None:
+        if self._evidence is not None:
+            self._excerpt_ids, self._document_ids = self._evidence.ids(self._index)
+            self._evidence = None
+
+    @property
+    def excerpt_ids(self) -> tuple[int, ...]:
+        self._read_evidence()
+        return self._excerpt_ids
+
+    @property
+    def document_ids(self) -> tuple[int, ...]:
+        self._read_evidence()
+        return self._document_ids
+
+    @property
+    def footnotes(self) -> Sequence[int]:
+        """The numbers of the notes on this cell, in order."""
+        return self._footnotes or ()
+
+    def add_footnote(self, number: int) -> None:
+        if self._footnotes is None:
+            self._footnotes = []
+        self._footnotes.append(number)
 
     @property
     def overridden(self) -> bool:
@@ -84,6 +148,30 @@ class Cell:
     @property
     def shown(self) -> str:
         return self.override if self.override is not None else self.display
+
+    def _fields(self) -> tuple:
+        return (
+            self.value,
+            self.display,
+            self.excerpt_ids,
+            self.document_ids,
+            self.override,
+            self.reason,
+            tuple(self.footnotes),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cell):
+            return NotImplemented
+        # 1 == True == 1.0 in Python: the type is part of a cell's value (presence vs count).
+        return type(self.value) is type(other.value) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (overrides, footnotes)
+
+    def __repr__(self) -> str:
+        names = ("value", "display", "excerpt_ids", "document_ids", "override", "reason")
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=False))
+        return f"Cell({shown}, footnotes={list(self.footnotes)!r})"
 
 
 def union_length(spans: Iterable[tuple[int, int]]) -> int:
@@ -270,219 +358,6 @@ BLANK_VALUES: dict[str, float | int | bool] = {
     DOCUMENTS: 0,
     COVERAGE: 0.0,
 }
-
-
-def _pairs(codings: list[CodingFact], rows: list[RowSpec]) -> tuple[np.ndarray, ...] | None:
-    """Each (row, excerpt) once, as arrays sorted by row, document and excerpt: row index,
-    document, coder (-1 for consensus), excerpt, start, end. None when no row has a coding."""
-    n = len(codings)
-    if not n:
-        return None
-    exact, subtree = rows_by_code(rows)
-    index_of = {row.key: i for i, row in enumerate(rows)}
-    groups: dict[tuple[int, str], int] = {}
-    group = np.fromiter(
-        (groups.setdefault((c.code_id, c.code_path), len(groups)) for c in codings), np.int64, n
-    )
-    order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(len(groups) + 1))
-    taken: list[np.ndarray] = []
-    row_of: list[np.ndarray] = []
-    for (code_id, code_path), g in groups.items():
-        found = list(exact.get(code_id, ()))
-        for ancestor in path_ids(code_path):
-            found.extend(subtree.get(ancestor, ()))
-        members = order[bounds[g] : bounds[g + 1]]
-        for key in dict.fromkeys(found):
-            taken.append(members)
-            row_of.append(np.full(len(members), index_of[key], np.int64))
-    if not taken:
-        return None
-    picked = np.concatenate(taken)
-    row = np.concatenate(row_of)
-    # One generator per field: zip(*codings) over tens of thousands of tuples is far slower.
-    excerpt, document, coder, start, end = (
-        np.fromiter(
-            (-1 if c[field] is None else c[field] for c in codings)
-            if field == 2
-            else (c[field] for c in codings),
-            np.int64,
-            n,
-        )
-        for field in range(5)  # excerpt, document, coder (-1: consensus), start, end
-    )
-    excerpt, document, coder, start, end = (
-        a[picked] for a in (excerpt, document, coder, start, end)
-    )
-    # An excerpt with two codes of one row counts once (as in DocumentHits.spans).
-    by_excerpt = np.lexsort((excerpt, row))
-    row, excerpt = row[by_excerpt], excerpt[by_excerpt]
-    first = np.ones(len(row), bool)
-    first[1:] = (row[1:] != row[:-1]) | (excerpt[1:] != excerpt[:-1])
-    keep = by_excerpt[first]
-    row, document, coder, excerpt, start, end = (
-        row[first],
-        document[keep],
-        coder[keep],
-        excerpt[first],
-        start[keep],
-        end[keep],
-    )
-    ordered = np.lexsort((excerpt, document, row))
-    return tuple(a[ordered] for a in (row, document, coder, excerpt, start, end))
-
-
-def _covered(
-    group: np.ndarray, starts: np.ndarray, ends: np.ndarray, group_starts: np.ndarray
-) -> np.ndarray:
-    """Union length of the spans of each group (`group` sorted, numbering the groups that
-    begin at `group_starts`): spans sorted by start within each group, then a running maximum
-    of the ends, restarted per group by lifting each group above the one before."""
-    by_start = np.lexsort((starts, group))
-    starts, ends = starts[by_start], ends[by_start]
-    lengths = np.diff(np.append(group_starts, len(starts)))
-    lift = np.repeat(np.arange(len(group_starts), dtype=np.int64), lengths) * (int(ends.max()) + 1)
-    reach = np.maximum.accumulate(ends + lift)
-    before = np.empty_like(reach)
-    before[0] = -1
-    before[1:] = reach[:-1]
-    covered = np.maximum(0, ends - np.maximum(starts, before - lift))
-    return np.add.reduceat(covered, group_starts)
-
-
-def _code_row_cells(
-    *,
-    codings: list[CodingFact],
-    rows: list[RowSpec],
-    columns: list[ColumnSpec],
-    mode: str,
-    source: str,
-    document_coders: Mapping[int, frozenset[int] | set[int]],
-    document_chars: Mapping[int, int],
-    yes_symbol: str,
-) -> dict[str, dict[int, Cell]]:
-    """row key -> column index -> cell, for the non-blank cells of code rows only.
-
-    The same numbers as `compute_cell`, computed with array operations over (row, excerpt)
-    pairs: the per-coding Python loop was most of the matrix page's time."""
-    pairs = _pairs(codings, rows)
-    if pairs is None:
-        return {}
-    row, document, coder, excerpt, start, end = pairs
-    change = np.ones(len(row), bool)
-    change[1:] = (row[1:] != row[:-1]) | (document[1:] != document[:-1])
-    group_starts = np.flatnonzero(change)
-    group_ends = np.append(group_starts[1:], len(row))
-    covered: list[float] = []  # per group, in coverage mode only
-    if mode == COVERAGE:
-        group = np.cumsum(change) - 1
-        covered = _covered(group, start, end, group_starts).tolist()
-    columns_of: dict[int, list[int]] = defaultdict(list)
-    for index, column in enumerate(columns):
-        for document_id in column.document_ids:
-            columns_of[document_id].append(index)
-    marked_is_enough = source in (ANY, CODER, CONSENSUS)
-    # row index -> column index -> [(document, group number)] of the documents that count
-    counting: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    group_rows, group_documents = row[group_starts].tolist(), document[group_starts].tolist()
-    for g, (r, d, s, e) in enumerate(
-        zip(group_rows, group_documents, group_starts.tolist(), group_ends.tolist(), strict=True)
-    ):
-        targets = columns_of.get(d)
-        if not targets:
-            continue
-        if not marked_is_enough:
-            markers = set(coder[s:e].tolist())
-            if not document_counts(markers, document_coders.get(d, frozenset()), source):
-                continue
-        for index in targets:
-            counting[r][index].append(g)
-    excerpt_list = excerpt.tolist()  # sorted within each (row, document) group
-    spans = list(zip(group_starts.tolist(), group_ends.tolist(), strict=True))
-    result: dict[str, dict[int, Cell]] = {}
-    for r, by_column in counting.items():
-        cells = result[rows[r].key] = {}
-        for index, found in by_column.items():
-            documents = tuple(group_documents[g] for g in found)  # ascending: sorted pairs
-            if len(found) == 1:
-                first, last = spans[found[0]]
-                excerpt_ids = tuple(excerpt_list[first:last])
-            else:
-                excerpt_ids = tuple(
-                    sorted(e for g in found for e in excerpt_list[slice(*spans[g])])
-                )
-            if mode == PRESENCE:
-                cell = Cell(True, yes_symbol, excerpt_ids, documents)
-            elif mode == DOCUMENTS:
-                cell = Cell(len(documents), str(len(documents)), excerpt_ids, documents)
-            elif mode == EXCERPTS:
-                cell = Cell(len(excerpt_ids), str(len(excerpt_ids)), excerpt_ids, documents)
-            else:
-                total = sum(document_chars.get(d, 0) for d in columns[index].document_ids)
-                share = sum(covered[g] for g in found) / total if total else 0.0
-                cell = Cell(share, format_coverage(share), excerpt_ids, documents)
-            cells[index] = cell
-    return result
-
-
-def compute_matrix(
-    *,
-    rows: list[RowSpec],
-    columns: list[ColumnSpec],
-    codings: Iterable[CodingFact],
-    mode: str,
-    source: str,
-    coder_id: int | None = None,
-    document_coders: Mapping[int, frozenset[int] | set[int]] | None = None,
-    document_chars: Mapping[int, int] | None = None,
-    overrides: Mapping[tuple[str, str], tuple[str, str]] | None = None,
-    yes_symbol: str = "X",
-    reconciled: AbstractSet[int] = frozenset(),
-) -> dict[tuple[str, str], Cell]:
-    """Every cell, keyed (row key, column key). Overrides map the same keys to (symbol, reason).
-
-    Each cell has the numbers `compute_cell` defines, computed sparsely and with arrays: only
-    the (row, document) pairs with codings are looked at, and every other cell is blank
-    without further work (see `_code_row_cells`)."""
-    if mode not in BLANK_VALUES:
-        raise ValueError(f"Unknown cell mode {mode!r}")
-    document_coders = document_coders or {}
-    if reconciled and source in ALL_CODERS:
-        # A reconciled document has one "coder", the consensus: what it marked counts.
-        document_coders = {**document_coders, **dict.fromkeys(reconciled, frozenset())}
-    document_chars = document_chars or {}
-    overrides = overrides or {}
-    considered = select_source(codings, source, coder_id, reconciled)
-    code_cells = _code_row_cells(
-        codings=considered,
-        rows=[row for row in rows if row.classes is None],
-        columns=columns,
-        mode=mode,
-        source=source,
-        document_coders=document_coders,
-        document_chars=document_chars,
-        yes_symbol=yes_symbol,
-    )
-    blank = BLANK_VALUES[mode]
-    present_by_document = None
-    cells: dict[tuple[str, str], Cell] = {}
-    for row in rows:
-        if row.classes is not None:
-            if present_by_document is None:
-                present_by_document = present_codes_by_document(considered, source, document_coders)
-            row_cells = [
-                classification_cell(present_by_document, column, row.classes) for column in columns
-            ]
-        else:
-            row_cells = [Cell(blank, "") for _column in columns]
-            for index, cell in code_cells.get(row.key, {}).items():
-                row_cells[index] = cell
-        for column, cell in zip(columns, row_cells, strict=True):
-            key = (row.key, column.key)
-            if key in overrides:
-                cell.override, cell.reason = overrides[key]
-            cells[key] = cell
-    return cells
 
 
 def group_columns(

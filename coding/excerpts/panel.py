@@ -1,0 +1,73 @@
+"""The coding view's codebook panel as HTML, built in Python.
+
+The panel lists every code five times (the code filter, the code tree, the in-vivo code's
+parent, the codes of the form that works without JavaScript, the palette). Through the
+template engine each listing cost several node renders and variable lookups per code: most of
+the page's time with 150 codes, and growing with the codebook. Here each listing is one join,
+every value escaped (`html.escape`, as Django's `escape` does it). The surrounding forms and
+their labels stay in the template (`coding/excerpts/coding_view.html`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class CodebookPanel:
+    filter_options: SafeString  # <option>s of the code filter (after "All codes")
+    tree: SafeString  # the code tree's <li>s
+    parent_options: SafeString  # <option>s of the in-vivo code's parent (after "top level")
+    checkboxes: SafeString  # the plain form's code checkboxes
+    palette: SafeString  # the palette's options
+
+
+def codebook_panel(codes: list[dict], *, code_filter: int | None, may_code: bool) -> CodebookPanel:
+    """`codes`: the dicts of `workspace.coding_view_data` (id, code, name, path, depth,
+    shortcut, status, count), in the codebook's order."""
+    filters, tree, parents, boxes, palette = [], [], [], [], []
+    disabled = "" if may_code else " disabled"
+    proposed = f' <span class="badge text-bg-light border">{escape(_("proposed"))}</span>'
+    count_title = escape(_("Your excerpts with this code in this document"))
+    for code in codes:
+        pk, uuid, path = code["id"], code["code"], escape(code["path"])
+        lower = escape(code["path"].lower())
+        selected = " selected" if pk == code_filter else ""
+        filters.append(f'<option value="{pk}"{selected}>{path}</option>')
+        shortcut = code["shortcut"] or ""
+        key = f' <kbd class="small">{escape(shortcut)}</kbd>' if shortcut else ""
+        tree.append(
+            f'<li class="code-item depth-{code["depth"] or 0}" data-name="{lower}">'
+            f'<button type="button" class="code-button btn btn-sm w-100 text-start" '
+            f'data-code="{uuid}" data-id="{pk}" data-shortcut="{escape(shortcut.lower())}" '
+            f'title="{path}"{disabled}>'
+            f'<span class="code-swatch c{pk}" aria-hidden="true"></span> '
+            f'<span class="code-name">{escape(code["name"])}</span>'
+            f"{proposed if code['status'] == 'proposed' else ''}"
+            f"{key} "
+            f'<span class="badge text-bg-secondary float-end code-count" '
+            f'title="{count_title}">{code["count"]}</span></button></li>'
+        )
+        parents.append(f'<option value="{uuid}">{path}</option>')
+        boxes.append(
+            f'<label class="d-block"><input type="checkbox" name="codes" value="{uuid}"> '
+            f"{path}</label>"
+        )
+        palette.append(
+            f'<li class="palette-option" role="option" aria-selected="false" '
+            f'data-code="{uuid}" data-name="{lower}">{path}</li>'
+        )
+    if not codes:
+        empty = escape(_("The codebook is empty."))
+        tree.append(f'<li class="small text-body-secondary">{empty}</li>')
+    return CodebookPanel(
+        _joined(filters), _joined(tree), _joined(parents), _joined(boxes), _joined(palette)
+    )
+
+
+def _joined(parts: list[str]) -> SafeString:
+    return mark_safe("".join(parts))  # noqa: S308 - every value in the parts is escaped

@@ -1,0 +1,371 @@
+"""The coding view's reads: the page around the text, the highlighted text with the excerpts
+shown in it, and the patch a write answers with. Excerpts come through `visible_excerpts`, so
+blind coding hides here exactly what it hides everywhere else.
+
+The page and its text are two answers. The text of a long document is megabytes of HTML that
+changes far less often than it is opened, so it has its own URL (`coding:coding-text`) and an
+ETag: a digest of everything in the answer (the digest of the text and its structure, which
+the database keeps in `Document.text_digest`; the highlights; the excerpts' data). The browser
+keeps the answer and asks again with the ETag; while nothing it shows changed, the answer is
+"304 Not Modified" and no byte of the text is read, rendered or sent. The rendering itself is
+cached too, keyed by the same kind of digest, for the first open in another browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from coding.codebook.selectors import visible_codes
+from coding.excerpts import rendering
+from coding.excerpts.rendering import Span, render_chunks, render_text
+from coding.excerpts.selectors import code_paths, visible_excerpts
+from coding.excerpts.texts import stored_text
+from coding.models import Coding, Document
+from research.access import Capability, has_capability, sees_all_codings
+from research.models import Membership
+
+logger = logging.getLogger(__name__)
+RENDERED_TEXT_SECONDS = 24 * 3600
+# The renderer's own version: a release that changes how the text is rendered changes every
+# text's digest, so neither the cache nor a browser keeps an answer rendered the old way.
+RENDERER = hashlib.blake2b(Path(rendering.__file__).read_bytes(), digest_size=8).hexdigest()
+# The order of an excerpt's fields in the text answer's data (static/js/coding/workspace.js
+# reads them in this order; "mine" is layer 0).
+EXCERPT_FIELDS = ("id", "code", "coder", "layer", "start", "end", "memo", "version", "codes")
+
+
+def _overlay_ids(membership: Membership, overlay_ids: list[int]) -> list[int]:
+    """The coders the member asked to overlay, if the member may see others' codings."""
+    if not sees_all_codings(membership):
+        return []
+    return [i for i in overlay_ids if i != membership.user_id]
+
+
+def _shown(membership: Membership, document: Document, overlay_ids: list[int]) -> QuerySet:
+    return visible_excerpts(membership=membership).filter(
+        document=document, coder_id__in=[membership.user_id, *overlay_ids]
+    )
+
+
+def _own_counts(
+    membership: Membership, document: Document, codes: list[int] | None = None
+) -> dict[int, int]:
+    """code id -> the member's excerpts in this document that carry it (1 query); of the
+    `codes` only, when given."""
+    own = _shown(membership, document, []).filter(coder_id=membership.user_id)
+    codings = Coding.objects.filter(excerpt__in=own)
+    if codes is not None:
+        codings = codings.filter(code_id__in=codes)
+    return dict(codings.values_list("code_id").annotate(n=Count("pk")).values_list("code_id", "n"))
+
+
+@dataclass(frozen=True)
+class CodingViewData:
+    """The coding view around its text, read with a fixed number of queries."""
+
+    codes: list[dict]
+    coders: list[dict]  # members whose codings may be overlaid (empty in blind mode for coders)
+    overlay_ids: list[int]
+    code_filter: int | None = None  # the code whose excerpts alone are shown, if any
+
+
+def coding_view_data(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    code_filter: int | None = None,
+) -> CodingViewData:
+    """The page around the text: the codebook with the member's own counts in this document
+    (all of them, whatever the code filter), and the coders whose codings may be overlaid.
+
+    Queries: the counts (1), the codebook (1), the coders who may be overlaid (1, only for
+    members who may see others' codings) — whatever the number of excerpts.
+    """
+    me = membership.user_id
+    overlay_ids = _overlay_ids(membership, overlay_ids)
+    counts = _own_counts(membership, document)
+    # Plain dicts: the loop below turns `code` into text and adds `path` and `count`.
+    codes = cast(
+        list[dict],
+        list(
+            visible_codes(membership=membership)
+            .order_by("path")
+            .values("id", "code", "name", "parent_id", "colour", "shortcut", "depth", "status")
+        ),
+    )
+    paths = code_paths(codes)
+    for code in codes:
+        code["code"] = str(code["code"])
+        code["path"] = paths[code["id"]]
+        code["count"] = counts.get(code["id"], 0)
+    coders: list[dict] = []
+    if sees_all_codings(membership):
+        coders = [
+            {
+                "id": m.user_id,
+                "name": m.user.name,
+                "shown": m.user_id in overlay_ids,
+                # The same layer number as their excerpts: one pattern per overlaid coder.
+                "layer": overlay_ids.index(m.user_id) + 1 if m.user_id in overlay_ids else 0,
+            }
+            for m in Membership.objects.filter(project_id=membership.project_id)
+            .select_related("user")
+            .order_by("user__display_name", "user__email")
+            if has_capability(m, Capability.CODE) and m.user_id != me
+        ]
+    return CodingViewData(
+        codes=codes, coders=coders, overlay_ids=overlay_ids, code_filter=code_filter
+    )
+
+
+HEAVY_FIELDS = ("text", "pages", "paragraphs", "turns", "headings", "removed_lines", "notes")
+
+
+def coding_documents(*, membership: Membership) -> QuerySet[Document]:
+    """The project's documents without their text and structure: the coding view reads them
+    only to render, and their digest (`Document.text_digest`) says whether they changed."""
+    return Document.objects.filter(project_id=membership.project_id).defer(*HEAVY_FIELDS)
+
+
+def _excerpt_rows(
+    membership: Membership, document: Document, overlay_ids: list[int], code_filter: int | None
+) -> list[list]:
+    """The excerpts shown, each as [EXCERPT_FIELDS...], in the order the text is rendered
+    (the model's: it decides the colour when two excerpts tie for innermost). 2 queries."""
+    shown = _shown(membership, document, overlay_ids)
+    codes: dict[int, list[int]] = defaultdict(list)
+    codings = Coding.objects.filter(excerpt__in=shown).order_by("excerpt_id", "code_id")
+    for excerpt_id, code_id in codings.values_list("excerpt_id", "code_id"):
+        codes[excerpt_id].append(code_id)  # in order: each excerpt's codes come sorted
+    layers = {membership.user_id: 0} | {coder: n for n, coder in enumerate(overlay_ids, start=1)}
+    none: list[int] = []
+    rows = [
+        [pk, str(code), coder, layers[coder], start, end, memo, version, codes.get(pk, none)]
+        for pk, code, coder, start, end, memo, version in shown.values_list(
+            "pk", "code", "coder_id", "start", "end", "memo", "version"
+        )
+    ]
+    if code_filter is not None:
+        rows = [row for row in rows if code_filter in row[8]]
+    return rows
+
+
+# What json_script escapes, so the data can never close its <script> element early.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@dataclass
+class CodingText:
+    """The coding view's text answer: the highlighted text and the excerpts shown in it.
+    Everything a "not modified" answer needs is computed at once; the highlights (`Span`s)
+    and the text only when the rendering is not in the cache."""
+
+    document: Document  # from `coding_documents`: without its text
+    excerpts: list[list]  # rows of EXCERPT_FIELDS
+    data: str = field(init=False)  # the excerpts as JSON
+    render_key: str = field(init=False)
+    etag: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.data = json.dumps(self.excerpts, separators=(",", ":"), ensure_ascii=False)
+        self.render_key = _render_key(self.document, self.excerpts)
+        self.etag = hashlib.blake2b(
+            f"{self.render_key}\n{self.data}".encode(), digest_size=20
+        ).hexdigest()
+
+    def spans(self) -> list[Span]:
+        return [
+            Span(pk, start, end, code, mine=layer == 0, layer=layer, colour=ids[0] if ids else None)
+            for pk, code, _coder, layer, start, end, _memo, _version, ids in self.excerpts
+        ]
+
+    def html(self) -> str:
+        return _rendered_text(self.document.pk, self.render_key, self.spans)
+
+    def data_script(self) -> SafeString:
+        """The excerpts as the page's data block (what `json_script` writes)."""
+        data = self.data.translate(SCRIPT_ESCAPES)
+        return mark_safe(f'<script id="excerpt-data" type="application/json">{data}</script>')  # noqa: S308
+
+    def body(self) -> str:
+        """The answer: the excerpts' data block, then the text's chunks (the page's script
+        moves the data out of the text)."""
+        return f"{self.data_script()}{self.html()}"
+
+
+def coding_view_text(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    code_filter: int | None = None,
+) -> CodingText:
+    """The text answer for this member and these layers. `document` comes from
+    `coding_documents`. Queries: excerpts (1), their codings (1); the text itself (1) only when
+    its rendering is not cached."""
+    overlay_ids = _overlay_ids(membership, overlay_ids)
+    return CodingText(document, _excerpt_rows(membership, document, overlay_ids, code_filter))
+
+
+def _render_key(document: Document, excerpts: list[list]) -> str:
+    """A digest of everything the rendering reads: the text, its structure, and of each
+    excerpt shown its id, offsets, anchor, layer ("mine" is layer 0) and colour (its first
+    code) — what `CodingText.spans` makes of it."""
+    digest = hashlib.blake2b(f"{RENDERER}:{document.text_digest}\n".encode(), digest_size=20)
+    digest.update(
+        "\n".join(
+            f"{pk},{start},{end},{code},{layer},{ids[0] if ids else ''}"
+            for pk, code, _coder, layer, start, end, _memo, _version, ids in excerpts
+        ).encode()
+    )
+    return f"coding-view-text:{document.pk}:{digest.hexdigest()}"
+
+
+def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) -> str:
+    """The highlighted text, rendered once per text and set of highlights and then read from
+    the cache: a coded text is opened far more often than it changes. The key is a digest of
+    everything the rendering reads, so no write has to remember to invalidate it."""
+    # The cache only saves time: when Redis is unreachable the page renders the text itself.
+    try:
+        html = cache.get(key)
+    except Exception as error:  # each backend raises its own client's errors
+        logger.warning("Coding view: cache unavailable, rendering the text (%s)", error)
+        html, key = None, ""
+    if html is None:
+        text, paragraphs, pages, turns = Document.objects.values_list(
+            "text", "paragraphs", "pages", "turns"
+        ).get(pk=document_id)
+        html = render_text(
+            text, spans=spans(), paragraphs=paragraphs or (), pages=pages or (), turns=turns or ()
+        )
+        if key:
+            with contextlib.suppress(Exception):  # as above: a cache that is down is skipped
+                cache.set(key, html, RENDERED_TEXT_SECONDS)
+    return html
+
+
+PATCH_MAX_CHUNKS = 12  # a write touching more chunks than this re-renders the whole view
+
+
+def coding_view_patch(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    ranges: Iterable[tuple[int, int]],
+    code_filter: int | None = None,
+    counted: Iterable[int] | None = None,
+) -> dict | None:
+    """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
+    (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
+    in this document: of every code, or only of the codes `counted` (the codes the write can
+    have changed; then `counts_partial` tells the page to leave the others as they are). None
+    when too many chunks changed; the browser then reloads the view.
+
+    Each chunk is byte-for-byte the chunk the text answer would render now, so the offsets
+    of its segments stay exact. Queries: excerpts (1), their codings (1), counts (1); for a
+    document loaded without its text (the write views), its row version (1, PostgreSQL) and,
+    unless this process kept that version's text, the text (1).
+    """
+    stored = stored_text(document)  # without the text on the instance: kept per process
+    bounds = stored.bounds
+    touched = sorted(
+        {
+            index
+            for start, end in ranges
+            for index, (low, high) in enumerate(bounds)
+            if low < max(end, start + 1) and start < high
+        }
+    )
+    if not touched or len(touched) > PATCH_MAX_CHUNKS:
+        return None
+    me = membership.user_id
+    overlay_ids = _overlay_ids(membership, overlay_ids)
+    # Consecutive chunks render together; each run reads only the excerpts overlapping it.
+    runs: list[list[int]] = []
+    for index in touched:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    overlapping = Q()
+    for run in runs:
+        overlapping |= Q(start__lt=bounds[run[-1]][1], end__gt=bounds[run[0]][0])
+    shown = _shown(membership, document, overlay_ids).filter(overlapping)  # the render's order
+    rows = list(shown.values("pk", "code", "coder_id", "start", "end", "memo", "version"))
+    excerpt_codes: dict[int, list[int]] = defaultdict(list)
+    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
+        "excerpt_id", "code_id"
+    ):
+        excerpt_codes[excerpt_id].append(code_id)
+    excerpts: list[dict] = [
+        {
+            "id": row["pk"],
+            "code": str(row["code"]),
+            "coder": row["coder_id"],
+            "layer": 0 if row["coder_id"] == me else overlay_ids.index(row["coder_id"]) + 1,
+            "start": row["start"],
+            "end": row["end"],
+            "memo": row["memo"],
+            "version": row["version"],
+            "codes": sorted(excerpt_codes.get(row["pk"], ())),
+            "mine": row["coder_id"] == me,
+        }
+        for row in rows
+    ]
+    if code_filter is not None:
+        excerpts = [e for e in excerpts if code_filter in e["codes"]]
+    chunks: list[dict] = []
+    for run in runs:
+        low, high = bounds[run[0]][0], bounds[run[-1]][1]
+        html = render_chunks(
+            stored.text,
+            spans=[
+                Span(
+                    e["id"],
+                    e["start"],
+                    e["end"],
+                    e["code"],
+                    mine=e["mine"],
+                    layer=e["layer"],
+                    colour=e["codes"][0] if e["codes"] else None,
+                )
+                for e in excerpts
+                if e["start"] < high and e["end"] > low
+            ],
+            paragraphs=stored.paragraphs,
+            pages=stored.pages,
+            turns=stored.turns,
+            first=run[0],
+            last=run[-1],
+            bounds=bounds,
+        )
+        chunks.extend(
+            {"index": index, "start": bounds[index][0], "html": piece}
+            for index, piece in zip(run, html, strict=True)
+        )
+    codes = None if counted is None else list(counted)
+    counts = _own_counts(membership, document, codes)
+    patch: dict[str, object] = {
+        "document": str(document.code),
+        "chunks": chunks,
+        "excerpts": excerpts,
+        "counts": {str(code_id): n for code_id, n in counts.items()},
+    }
+    if codes is not None:
+        patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in codes}
+        patch["counts_partial"] = True
+    return patch
