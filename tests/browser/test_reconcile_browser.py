@@ -67,7 +67,7 @@ def test_lead_reconciles_by_mouse_and_keyboard_and_a_coder_comments(page, blind_
     assert page.locator("[data-candidate]").count() == 3
 
     page.get_by_role("button", name="Accept all agreements").click()
-    page.wait_for_selector("text=1 agreements accepted.")
+    page.wait_for_selector("text=1 agreement accepted.")
     decided = page.locator('[data-candidate][data-decided="true"]')
     expect(decided).to_have_count(1)
 
