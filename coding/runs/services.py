@@ -320,6 +320,8 @@ def _store_part(run: AgreementRun, document_id: int, partial: dict[str, Any]) ->
                 run=run, document_id=document_id, data=json.dumps(partial, separators=(",", ":"))
             )
     except IntegrityError:
+        if not AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
+            raise  # not another task's part: the run or its document is gone
         return False
     return True
 

@@ -9,6 +9,7 @@ import json
 import random
 
 import pytest
+from django.db import IntegrityError, connection
 
 from coding.agreement.pooling import RunPool, finalize
 from coding.runs import services
@@ -121,3 +122,19 @@ def test_a_retried_handler_pools_what_was_stored_before(
     assert run.job.status == "succeeded", run.job.error
     assert sorted(computed) == sorted(documents[3:])
     assert run.results["documents"] == len(documents)
+
+
+def test_a_part_is_stored_once_and_a_vanished_document_is_not_taken_for_one(
+    busy_world, project, lead, coder, coder2
+):
+    run = _start(project, lead, [coder, coder2], "document")
+    document = run.params["spec"]["documents"][0]
+    partial = services.run_compute_document(run=run, document_id=document)
+    assert services._store_part(run, document, partial) is True
+    assert services._store_part(run, document, partial) is False  # another task's, kept
+    assert run.parts.count() == 1
+    if connection.vendor == "postgresql":  # SQLite checks foreign keys only at commit
+        with connection.cursor() as cursor:  # as at the part's own commit in a worker
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(IntegrityError):
+            services._store_part(run, 10**9, partial)
