@@ -41,11 +41,13 @@ def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str 
     query ("?document_set=…") keeps the page's filter on the evidence pages."""
     escaped = _Escaped()
     blank = escape(_("blank"))
+    overridden = escape(_("(overridden)"))  # outside the f-string, where makemessages finds it
     parts = []
     for cell, key in zip(cells, column_keys, strict=True):
         shown = cell.override if cell.override is not None else cell.display
         if shown:
-            link = f'<a href="{base}{key}/{query}">{escaped[shown]}</a>'
+            # translate="no": the legend's symbols and the classes' names are the project's.
+            link = f'<a href="{base}{key}/{query}" translate="no">{escaped[shown]}</a>'
         else:
             link = f'<a href="{base}{key}/{query}" aria-label="{blank}"></a>'
         notes = "".join(f'<sup><a href="#note-{n}">{n}</a></sup>' for n in cell.footnotes)
@@ -57,8 +59,9 @@ def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str 
             "reason": cell.reason,
         }
         parts.append(
-            f'<td class="matrix-overridden" title="{escape(title)}">{link}'
-            f'<span class="visually-hidden"> {escape(_("(overridden)"))}</span>{notes}</td>'
+            # translate="no": the title quotes the lead's reason, in the project's own words.
+            f'<td class="matrix-overridden" title="{escape(title)}" translate="no">{link}'
+            f'<span class="visually-hidden"> {overridden}</span>{notes}</td>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 

@@ -35,6 +35,7 @@ from research.forms import (
     MemberRoleForm,
     ProfileForm,
     ProjectForm,
+    UserText,
 )
 from research.http import csv_lines
 from research.language import LANGUAGE_CODES, language_choose, language_cookie
@@ -301,7 +302,7 @@ def _audit_query(request: HttpRequest, membership: Membership):
     """The filter form and what it asks for (an invalid filter shows the whole trail)."""
     former = selectors.former_names(project=membership.project)
     members = selectors.project_members(project=membership.project).order_by("user__email")
-    people = [(m.user_id, m.user.name) for m in members]
+    people = [(m.user_id, UserText(m.user.name)) for m in members]
     people += sorted(former.items(), key=lambda item: item[1])
     form = AuditFilterForm(request.GET or None, people=people)
     filters = selectors.AuditFilter()

@@ -53,11 +53,16 @@ def case_documents(*, project, cases) -> list[Document]:
     return list(linked.distinct().order_by("pk"))
 
 
-def attribute_table(cases: list[Case], definitions: list[AttributeDefinition]) -> list[list[str]]:
-    """Per case, the display value of each definition in order (uses prefetched values)."""
+def attribute_table(
+    cases: list[Case], definitions: list[AttributeDefinition], *, machine: bool = False
+) -> list[list[str]]:
+    """Per case, the value of each definition in order (uses prefetched values): as a page
+    shows it, or in the import format's words (`machine`, the CSV export)."""
     table = []
     for case in cases:
-        values = {v.definition_id: v.display for v in case.attribute_values.all()}
+        values = {
+            v.definition_id: v.display if machine else v.shown for v in case.attribute_values.all()
+        }
         table.append([values.get(d.pk, "") for d in definitions])
     return table
 
@@ -68,7 +73,7 @@ def cases_export_rows(*, project, anonymize: bool) -> list[list[str]]:
     cases = case_list(project=project)
     header = ["name", "pseudonym", "kind", "description", "part of"] + [d.name for d in definitions]
     rows = [header]
-    for case, values in zip(cases, attribute_table(cases, definitions), strict=True):
+    for case, values in zip(cases, attribute_table(cases, definitions, machine=True), strict=True):
         parent = case.parent.label(anonymize) if case.parent else ""
         name = case.label(anonymize)
         rows.append(
@@ -123,12 +128,13 @@ def writeup_html(
     text: str, excerpts: dict[str, Excerpt], names: DocumentNames | None = None
 ) -> SafeString:
     """Escaped paragraphs with each [[excerpt:<uuid>]] rendered as a quote, or as a note
-    when the reader may not see that excerpt. `names` says what to call the quoted document."""
+    when the reader may not see that excerpt. `names` says what to call the quoted document.
+    The lead's words and the quotes are marked translate="no"; the note is the interface's."""
     names = names or DocumentNames(anonymize=False)
     parts: list[str] = []
     position = 0
     for match in CITATION.finditer(text):
-        parts.append(linebreaks(conditional_escape(text[position : match.start()])))
+        parts.append(_written(text[position : match.start()]))
         excerpt = excerpts.get(match.group(1).lower())
         if excerpt is None:
             parts.append(
@@ -140,7 +146,7 @@ def writeup_html(
         else:
             parts.append(
                 format_html(
-                    '<blockquote class="citation border-start ps-3" id="cite-{}">'
+                    '<blockquote class="citation border-start ps-3" id="cite-{}" translate="no">'
                     '<p class="mb-1">“{}”</p><footer class="small text-body-secondary">{}</footer>'
                     "</blockquote>",
                     excerpt.code,
@@ -149,8 +155,13 @@ def writeup_html(
                 )
             )
         position = match.end()
-    parts.append(linebreaks(conditional_escape(text[position:])))
+    parts.append(_written(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def _written(text: str) -> str:
+    paragraphs = linebreaks(conditional_escape(text))
+    return format_html('<div translate="no">{}</div>', paragraphs) if text.strip() else ""
 
 
 def cited_excerpts(*, membership: Membership, texts: list[str]) -> dict[str, Excerpt]:

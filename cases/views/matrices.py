@@ -36,6 +36,7 @@ from cases.views.common import download, form_page, render_page, save_posted
 from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
+from research.forms import with_user_text
 from research.http import unknown_format
 
 # --- matrices -------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def row_update(
             messages.success(request, _("Row saved."))
             return redirect("cases:matrix-edit", project=project, matrix=matrix)
     back = reverse("cases:matrix-edit", kwargs={"project": project, "matrix": matrix})
-    heading = _("Row “%(label)s”") % {"label": row_obj.label}
+    heading = with_user_text(_("Row “%(label)s”"), label=row_obj.label)
     return form_page(request, membership, heading=heading, form=form, back=back)
 
 
