@@ -27,7 +27,7 @@ from research.access import (
     may_restore_projects,
     second_factor_required_everywhere,
 )
-from research.audit import audit_export
+from research.audit import audit_export, audit_target_label
 from research.forms import (
     AuditFilterForm,
     InvitationAcceptForm,
@@ -318,7 +318,10 @@ def audit_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     form, filters, former = _audit_query(request, membership)
     entries = selectors.audit_entries(project=membership.project, filters=filters)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(entry, selectors.audit_actor_name(entry, former)) for entry in page]
+    rows = [
+        (entry, selectors.audit_actor_name(entry, former), *audit_target_label(entry))
+        for entry in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}

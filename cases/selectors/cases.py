@@ -160,8 +160,8 @@ def writeup_html(
 
 
 def _written(text: str) -> str:
-    paragraphs = linebreaks(conditional_escape(text))
-    return format_html('<div translate="no">{}</div>', paragraphs) if text.strip() else ""
+    paragraphs = linebreaks(conditional_escape(text))  # escaped: plain str, not SafeString
+    return f'<div translate="no">{paragraphs}</div>' if text.strip() else ""
 
 
 def cited_excerpts(*, membership: Membership, texts: list[str]) -> dict[str, Excerpt]:

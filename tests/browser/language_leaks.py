@@ -64,7 +64,7 @@ SHARED = set(
     informant metadata minus november nr nynorsk office per person pin region server september
     start symbol unicode vivo windows zip video mac brennan prediger tesseract debian
     digitalisering digitaliseringsstrategi kommune kommunen kommunene fylkeskommune
-    helseteknologi velferdsteknologi negative
+    helseteknologi velferdsteknologi negative open
     """.split()  # noqa: SIM905
 )
 # English still on the pages until branch i18nsrc (the agreement module's messages, worded in

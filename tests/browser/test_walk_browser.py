@@ -256,6 +256,8 @@ def _project_exports(walk: Walk, project) -> None:
     """The two exports behind buttons (Settings → Backup): each runs as a job whose page offers
     the file."""
     for button in ("Export the project as JSON", "Export the project as REFI-QDA (.qdpx)"):
+        walk.console.clear()
+        walk.failed.clear()
         walk.page.goto(reverse("research:project-settings", args=[project.code]))
         walk.page.get_by_role("button", name=_said(walk, button)).click()
         walk.page.wait_for_url("**/jobs/*/")

@@ -43,7 +43,8 @@ def test_a_set_limits_the_cells_and_their_evidence(study, project, lead):
         url("matrix-detail", project, matrix=study.matrix.code), {"document_set": plan_only.code}
     )
     page = detail.content.decode()
-    assert "Cells count only the codings of documents in the set “Plans”" in page
+    plans = '“<span translate="no">Plans</span>”'  # the set's name is the project's words
+    assert f"Cells count only the codings of documents in the set {plans}" in page
     industry = study.rows["Industry"].code
     query = f"?document_set={plan_only.code}"
     cell = f'<a href="rows/{industry}/cells/{study.alpha.code}/{query}" translate="no">X</a>'
