@@ -242,8 +242,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def language_set(request: HttpRequest) -> HttpResponse:
-    """The switcher on every page: the choice goes on the account and in the cookie."""
-    target = request.POST.get("next", "")
+    """The switcher on every page: the choice goes on the account and in the cookie, and the
+    person returns to the page they were on (the Referer: pages do not echo their own address,
+    which on a refusal page could name what was refused)."""
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

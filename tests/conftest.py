@@ -1,10 +1,21 @@
 """The cast: one project and a person for each role, reused by every test."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from research.models import Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Norwegian leaves its language active in the thread (LocaleMiddleware
+    activates per request and never resets); the next test starts in the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 PASSWORD = "correct horse battery"
 

@@ -36,7 +36,7 @@ def test_the_switcher_keeps_the_choice_on_the_account_and_returns_to_the_page():
     user = UserFactory()
     client = client_for(user)
     page = reverse("research:project-list")
-    response = client.post(reverse("language-set"), {"language": "nn", "next": page})
+    response = client.post(reverse("language-set"), {"language": "nn"}, HTTP_REFERER=page)
     assert response.status_code == 302 and response["Location"] == page
     user.refresh_from_db()
     assert user.language == "nn"
