@@ -5,6 +5,7 @@ Never downloads a browser: it launches /usr/bin/chromium (apt-get install chromi
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -59,8 +60,9 @@ def log_in(page, email: str, password: str, language: str = "en") -> None:
     """The login form, in `language` (its cookie is set first: the form is a visitor's)."""
     page.goto("/accounts/login/")
     if language != "en":
+        site = urlsplit(page.url)._replace(path="/", query="").geturl()  # every page's cookie
         page.context.add_cookies(
-            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.url}]
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": site}]
         )
         page.reload()
     page.get_by_label(said(language, "E-mail")).fill(email)
