@@ -42,7 +42,7 @@ def project_rows(*, user: User, archived: bool) -> list[tuple[Project, str]]:
     )
     roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
     names = dict(Role.choices)
-    return [(project, str(names.get(roles.get(project.pk), ""))) for project in projects]
+    return [(project, str(names.get(roles.get(project.pk, ""), ""))) for project in projects]
 
 
 def project_members(*, project: Project) -> QuerySet[Membership]:

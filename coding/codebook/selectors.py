@@ -171,7 +171,7 @@ def _field_names(after: dict) -> str:
     names = []
     for key in after:
         try:
-            names.append(str(Code._meta.get_field(key).verbose_name))
+            names.append(str(getattr(Code._meta.get_field(key), "verbose_name", key)))
         except FieldDoesNotExist:
             names.append(key)
     return ", ".join(names)
