@@ -29,7 +29,6 @@ from pathlib import Path
 
 import polib
 from django.apps import apps
-from django.db import models
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(polib.__file__).parent  # site-packages
@@ -138,30 +137,66 @@ def english_words() -> frozenset[str]:
     return frozenset(english - norwegian_words() - SHARED - ALLOWED)
 
 
+# The fields that hold what users wrote, uploaded and named (not the values the interface
+# chooses, such as roles, statuses, job messages or the audit trail's keys).
+CONTENT_FIELDS = {
+    "research.User": ["display_name", "first_name", "last_name", "email"],
+    "research.Project": ["title", "research_question", "description"],
+    "coding.AgreementRun": ["name"],
+    "coding.AgreementCodeResult": ["code_name", "code_path"],
+    "coding.Code": ["name", "definition", "inclusion", "exclusion", "example", "memo"],
+    "coding.CodebookVersion": ["name"],
+    "coding.DocumentSet": ["name"],
+    "coding.Document": [
+        "title",
+        "source",
+        "notes",
+        "original_name",
+        "text",
+        "turns",
+        "removed_lines",
+        "file_properties",
+    ],
+    "coding.TextVersion": ["text"],
+    "coding.Excerpt": ["text", "memo", "from_search"],
+    "coding.Pseudonym": ["original", "replacement"],
+    "coding.Decision": ["reason"],
+    "coding.CandidateComment": ["text"],
+    "cases.Case": ["name", "pseudonym", "description"],
+    "cases.AttributeDefinition": ["name", "choices"],
+    "cases.AttributeValue": ["text"],
+    "cases.Dimension": ["name"],
+    "cases.CaseWriteup": ["text"],
+    "cases.ClassificationRule": ["name", "description"],
+    "cases.ClassificationClass": ["name"],
+    "cases.Matrix": ["name", "description", "legend"],
+    "cases.MatrixSection": ["title"],
+    "cases.MatrixRow": ["label"],
+    "cases.CellOverride": ["symbol", "reason"],
+    "cases.Footnote": ["text"],
+    "study.ProjectMemo": ["title", "text"],
+    "study.AutoCodeBatch": ["query"],
+    "study.SavedSearch": ["name", "query"],
+}
+
+
 def content_words() -> frozenset[str]:
-    """Every word stored in the database's text: what users wrote, uploaded and named."""
+    """Every word of the project's content (CONTENT_FIELDS), as the database holds it."""
     found: set[str] = set()
 
     def add(value) -> None:
         if isinstance(value, str):
             found.update(words(value))
         elif isinstance(value, dict):
-            for key, item in value.items():
-                add(key)
+            for item in value.values():
                 add(item)
         elif isinstance(value, list | tuple):
             for item in value:
                 add(item)
 
-    text_fields = (models.CharField, models.TextField, models.JSONField, models.FileField)
-    for model in apps.get_models():
-        if model._meta.app_label not in {"research", "coding", "cases", "study"}:
-            continue
-        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, text_fields)]
-        if fields:
-            for row in model.objects.values_list(*fields):
-                for value in row:
-                    add(str(value) if isinstance(value, models.fields.files.FieldFile) else value)
+    for label, fields in CONTENT_FIELDS.items():
+        for row in apps.get_model(label).objects.values_list(*fields):
+            add(list(row))
     return frozenset(found)
 
 
