@@ -15,10 +15,11 @@ of an import format, a citation's syntax).
 
 User content (titles, document text, code and case names, memos, people's names) is marked in
 the templates with HTML's `translate="no"` (which also keeps a browser's page translation off
-it), and text in another language says so with `lang` (the language switcher's "English").
-Inside such a subtree a word counts as a leak only when the project's own content does not have
-it either (`content_words`), so `translate="no"` cannot hide a button label: the marks stay
-honest without a second, hand-kept list of what is content.
+it). Inside such a subtree a word counts as a leak only when the project's own content does not
+have it either (`content_words`), so `translate="no"` cannot hide a button label: the marks
+stay honest without a second, hand-kept list of what is content. Text that declares another
+language with `lang` is not read at all: the language choices, each in its own name ("English"
+in the switcher and on the profile).
 """
 
 from __future__ import annotations
@@ -205,22 +206,27 @@ def content_words() -> frozenset[str]:
 PAGE_TEXT = """(pageLanguage) => {
   const interfaceText = [], contentText = [], attributeText = [];
   const ATTRIBUTES = ['title', 'placeholder', 'aria-label', 'alt', 'aria-description'];
-  const kept = el => {
-    const t = el.closest('[translate]');
-    if (t && t.getAttribute('translate') === 'no') return true;
+  // Text declared in another language (lang="en" on the switcher's "English") is not read;
+  // text marked translate="no" is the project's own.
+  const foreign = el => {
     const l = el.closest('[lang]');
     return !!(l && l.getAttribute('lang') && !l.getAttribute('lang').startsWith(pageLanguage));
   };
+  const marked = el => {
+    const t = el.closest('[translate]');
+    return !!(t && t.getAttribute('translate') === 'no');
+  };
+  const list = (el, other) => foreign(el) ? [] : marked(el) ? contentText : other;
   const visit = root => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.nodeType === Node.TEXT_NODE) {
         const parent = node.parentElement;
         if (!parent || parent.closest('script, style, noscript, kbd, code')) continue;
-        (kept(parent) ? contentText : interfaceText).push(node.data);
+        list(parent, interfaceText).push(node.data);
         continue;
       }
-      const into = kept(node) ? contentText : attributeText;
+      const into = list(node, attributeText);
       for (const name of ATTRIBUTES) {
         if (node.hasAttribute(name)) into.push(node.getAttribute(name));
       }

@@ -373,6 +373,24 @@ def test_every_page_in_norwegian(browser, live_server, demo, language):
     assert not problems, "\n".join(problems)
 
 
+def test_the_norwegian_walk_finds_english_words(browser):
+    """The detector on a made-up page: English outside the marks, English under a mark that
+    the project's content does not have, English in an attribute; not a key name, literal
+    computer text, a choice declared English, or the project's own words."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="nb"><head><title>Dokumenter · Concord</title></head><body>'
+        "<p>Last opp dokumenter</p><p>Recent uploads appear here</p>"
+        '<span translate="no">Kari Coder</span>'
+        '<div translate="no"><button>Delete everything</button></div>'
+        '<button title="Remove it">x</button><select><option lang="en">English</option></select>'
+        "<kbd>Shift</kbd> <code>path</code></body></html>"
+    )
+    found = {leak.split("'")[1] for leak in page_leaks(page, "nb", frozenset({"kari", "coder"}))}
+    page.close()
+    assert found == {"recent", "uploads", "appear", "here", "delete", "everything", "remove", "it"}
+
+
 def _upload(page, project_code: str, files: list[dict]) -> None:
     page.goto(f"/p/{project_code}/documents/upload/")
     page.locator("#id_files").set_input_files(files)
