@@ -176,6 +176,12 @@ def main(argv: list[str]) -> int:
     )
     print(f"Creating the bench database ({urlsplit(database_url).path.lstrip('/')}) …", flush=True)
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # Tables come from the models, not the migrations: apply the column storage a migration sets.
+    from django.apps import apps
+
+    from coding.runs.storage import runs_column_storage
+
+    runs_column_storage(connection, apps.get_model)
 
     rows: list[Row] = []
     errors = 0

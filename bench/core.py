@@ -23,6 +23,7 @@ class Size:
     upload_pages: int
     view_chars: int
     view_excerpts: int
+    huge_chars: int  # the longest document writes are measured on (issue 21: up to 5 M)
     codebook_codes: int
     merge_codings: int
     run_documents: int
@@ -51,6 +52,7 @@ SIZES = {
         upload_pages=2,
         view_chars=30_000,
         view_excerpts=150,
+        huge_chars=60_000,
         codebook_codes=60,
         merge_codings=300,
         run_documents=3,
@@ -77,6 +79,7 @@ SIZES = {
         upload_pages=4,
         view_chars=300_000,
         view_excerpts=1_000,
+        huge_chars=1_000_000,
         codebook_codes=1_000,
         merge_codings=10_000,
         run_documents=26,
@@ -103,6 +106,7 @@ SIZES = {
         upload_pages=8,
         view_chars=1_500_000,
         view_excerpts=5_000,
+        huge_chars=5_000_000,
         codebook_codes=1_000,
         merge_codings=10_000,
         run_documents=26,
@@ -132,6 +136,7 @@ class Target:
     limit: float
     text: str
     at_scale: bool = True
+    at_least: bool = False  # a rate to reach (met at or above the limit), not a time to beat
 
 
 @dataclass
@@ -169,6 +174,8 @@ class Row:
             return "no target set"
         if not self.target.at_scale:
             return "target is for full-scale data"
+        if self.target.at_least:
+            return "met" if (self.median or 0) >= self.target.limit else "MISSED"
         # The slow runs are the ones a researcher remembers: judge the p95, not the median.
         return "met" if (self.p95 or 0) < self.target.limit else "MISSED"
 
@@ -199,8 +206,11 @@ class Context:
 
         return make
 
-    def target(self, limit: float, text: str, *, at_scale: bool | None = None) -> Target:
-        return Target(limit, text, self.size.name != "tiny" if at_scale is None else at_scale)
+    def target(
+        self, limit: float, text: str, *, at_scale: bool | None = None, at_least: bool = False
+    ) -> Target:
+        scale = self.size.name != "tiny" if at_scale is None else at_scale
+        return Target(limit, text, scale, at_least)
 
 
 def timed(

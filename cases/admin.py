@@ -3,7 +3,6 @@ from django.contrib import admin
 from cases.models import (
     AttributeDefinition,
     Case,
-    CaseSettings,
     ClassificationRule,
     Dimension,
     Matrix,
@@ -24,4 +23,4 @@ class MatrixAdmin(admin.ModelAdmin):
     raw_id_fields = ["project", "cases", "coder", "created_by", "group_attribute"]
 
 
-admin.site.register([AttributeDefinition, CaseSettings, ClassificationRule, Dimension])
+admin.site.register([AttributeDefinition, ClassificationRule, Dimension])

@@ -4,6 +4,11 @@ Pure: the selector turns the matrix into a `MatrixTable` of plain strings first.
 numbered markers ("[1]" in text formats, superscripts in LaTeX and HTML) with the notes below
 the table; cells a lead overrode are marked (styled in XLSX/HTML, bold in Markdown, italics in
 LaTeX) and the note block says so.
+
+The words the formats add themselves ("Legend", "Notes", …) come in `TableWords`, which the
+Django layer fills in the reader's language (English by default); a cell's number, when it has
+one, goes into the workbook as a number, formatted by the spreadsheet program in the reader's
+locale.
 """
 
 from __future__ import annotations
@@ -16,6 +21,17 @@ from dataclasses import dataclass, field
 OVERRIDE_NOTE = "Cells in bold (italics in LaTeX) were set by a lead; reasons are in the notes."
 
 
+@dataclass(frozen=True)
+class TableWords:
+    sheet: str = "Matrix"
+    notes: str = "Notes"
+    legend: str = "Legend"
+    blank: str = "(blank)"
+    computed: str = "Computed"
+    reason: str = "Reason"
+    override_note: str = OVERRIDE_NOTE
+
+
 @dataclass
 class TableCell:
     text: str
@@ -23,6 +39,8 @@ class TableCell:
     computed: str = ""
     reason: str = ""
     footnotes: list[int] = field(default_factory=list)
+    number: int | float | None = None  # the cell's count or share, if it is one
+    share: bool = False  # `number` is a fraction shown as a percentage
 
 
 @dataclass
@@ -46,6 +64,7 @@ class MatrixTable:
     column_footnotes: list[list[int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # note n is notes[n - 1]
     legend: list[tuple[str, str]] = field(default_factory=list)
+    words: TableWords = field(default_factory=TableWords)
 
     def column_marks(self, index: int) -> list[int]:
         return self.column_footnotes[index] if index < len(self.column_footnotes) else []
@@ -56,11 +75,11 @@ class MatrixTable:
 
     def note_lines(self) -> list[str]:
         lines = [f"[{n}] {text}" for n, text in enumerate(self.notes, start=1)]
-        legend = "; ".join(f"{s or '(blank)'} = {m}" for s, m in self.legend)
+        legend = "; ".join(f"{s or self.words.blank} = {m}" for s, m in self.legend)
         if legend:
-            lines.append(f"Legend: {legend}")
+            lines.append(f"{self.words.legend}: {legend}")
         if self.has_overrides:
-            lines.append(OVERRIDE_NOTE)
+            lines.append(self.words.override_note)
         return lines
 
 
@@ -129,6 +148,7 @@ def to_markdown(table: MatrixTable) -> str:
 
 def to_html(table: MatrixTable) -> str:
     e = html.escape
+    words = table.words
 
     def sup(numbers: list[int]) -> str:
         return "".join(f"<sup>{n}</sup>" for n in numbers)
@@ -147,7 +167,10 @@ def to_html(table: MatrixTable) -> str:
             parts.append(f'<tr><th scope="row">{e(row.label)}{sup(row.footnotes)}</th>')
             for cell in row.cells:
                 if cell.overridden:
-                    title = f"Computed: {cell.computed or '(blank)'}. Reason: {cell.reason}"
+                    title = (
+                        f"{words.computed}: {cell.computed or words.blank}. "
+                        f"{words.reason}: {cell.reason}"
+                    )
                     parts.append(
                         f'<td class="overridden" title="{e(title)}">'
                         f"{e(cell.text)}{sup(cell.footnotes)}</td>"
@@ -237,7 +260,8 @@ def to_xlsx(table: MatrixTable) -> bytes:
 
     out = io.BytesIO()
     workbook = Workbook(out, {"in_memory": True})
-    sheet = workbook.add_worksheet("Matrix")
+    words = table.words
+    sheet = workbook.add_worksheet(words.sheet[:31])
     title = workbook.add_format({"bold": True, "font_size": 13})
     heading = workbook.add_format({"bold": True, "align": "center", "text_wrap": True})
     section_title = workbook.add_format({"bold": True, "italic": True})
@@ -247,6 +271,9 @@ def to_xlsx(table: MatrixTable) -> bytes:
     overridden = workbook.add_format(
         {"align": "center", "num_format": "@", "bold": True, "pattern": 1, "bg_color": "#FFE699"}
     )
+    # Counts and shares without marks are numbers, so the spreadsheet can compute with them.
+    count = workbook.add_format({"align": "center", "num_format": "0"})
+    share = workbook.add_format({"align": "center", "num_format": "0.0%"})
     write = sheet.write_string
     write(0, 0, table.title, title)
     for column, text in enumerate(_header(table)):
@@ -263,15 +290,19 @@ def to_xlsx(table: MatrixTable) -> bytes:
                     sheet.write_comment(
                         line,
                         column,
-                        f"Computed: {source.computed or '(blank)'}\nReason: {source.reason}",
+                        f"{words.computed}: {source.computed or words.blank}\n"
+                        f"{words.reason}: {source.reason}",
                         {"author": "Concord"},
                     )
+                elif source.number is not None and source.text and not source.footnotes:
+                    number_format = share if source.share else count
+                    sheet.write_number(line, column, source.number, number_format)
                 else:
                     write(line, column, _text(source), centred)
             line += 1
     notes = table.note_lines()
     if notes:
-        write(line + 1, 0, "Notes", bold)
+        write(line + 1, 0, words.notes, bold)
         for number, text in enumerate(notes, start=line + 2):
             write(number, 0, text)
     sheet.set_column(0, 0, 48)

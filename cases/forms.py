@@ -26,6 +26,7 @@ from cases.services.matrices import legend_parse, legend_text
 from coding.models import Code, Document
 from research.access import project_coder_users
 from research.forms import UserText, with_user_text
+from research.models import User
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -151,7 +152,12 @@ class DimensionForm(CrispyForm):
 
 class CaseSettingsForm(CrispyForm):
     anonymize = forms.BooleanField(
-        label=_("Show pseudonyms only (exports, viewers and coders)"), required=False
+        label=_("Show pseudonyms only (exports, viewers and coders)"),
+        help_text=_(
+            "Cases by their pseudonyms, documents by their kind and number instead of their "
+            "titles, on every page and in every export."
+        ),
+        required=False,
     )
 
 
@@ -209,7 +215,8 @@ class MatrixForm(CrispyForm):
     legend = forms.CharField(
         label=_("Legend (one “symbol = meaning” per line)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        initial="X = yes\n* = exploring the idea / pilot project\n= no",
+        # The study's own legend, in the reader's language (the symbols stay X and *).
+        initial=_("X = yes\n* = exploring the idea / pilot project\n= no"),
     )
 
     def __init__(self, *args, project, creating: bool = False, matrix=None, **kwargs):
@@ -246,7 +253,11 @@ class MatrixForm(CrispyForm):
         self.fields["group_attribute"].queryset = AttributeDefinition.objects.filter(
             project=project
         )
-        self.fields["coder"].queryset = project_coder_users(project)
+        coders = project_coder_users(project)
+        if matrix is not None and matrix.coder_id:
+            # A removed member's stand-in ("Former coder 1") stays choosable where it is chosen.
+            coders = coders | User.objects.filter(pk=matrix.coder_id)
+        self.fields["coder"].queryset = coders.distinct()
 
     def clean_legend(self) -> list[dict[str, str]]:
         return legend_parse(self.cleaned_data["legend"])

@@ -22,25 +22,6 @@ DEFAULT_LEGEND = [
 ]
 
 
-class CaseSettings(models.Model):
-    """Per-project settings of the cases app (kept here so research.Project stays small)."""
-
-    project = models.OneToOneField(
-        "research.Project", on_delete=models.CASCADE, related_name="case_settings"
-    )
-    anonymize = models.BooleanField(
-        _("show pseudonyms only"),
-        default=False,
-        help_text=_(
-            "Exports and viewers see each case's pseudonym instead of its name. Leads and "
-            "owners still see both on the case pages."
-        ),
-    )
-
-    def __str__(self) -> str:
-        return f"Case settings of {self.project}"
-
-
 class CaseKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     REGION = "region", _("Region of municipalities")

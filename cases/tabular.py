@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from coding.wording import Notice, gettext_noop
+
 TEXT, NUMBER, BOOLEAN, CHOICE, DATE = "text", "number", "boolean", "choice", "date"
 FIXED_COLUMNS = ["name", "pseudonym", "kind", "description", "part of"]
 YES = {"yes", "y", "true", "1", "x", "ja", "j"}
@@ -23,7 +25,20 @@ MAX_ROWS = 5000
 
 
 class TableError(Exception):
-    """The file as a whole cannot be read."""
+    """The file as a whole cannot be read. `notice` says why (a message id with parameters,
+    worded in the reader's language by the Django layer); `str()` is the English sentence."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.notice = Notice(msgid, params)
+        super().__init__(str(self.notice))
+
+
+class CellError(ValueError):
+    """A cell's text is not a value of its attribute's type; `notice` says why."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.notice = Notice(msgid, params)
+        super().__init__(str(self.notice))
 
 
 @dataclass(frozen=True)
@@ -35,14 +50,29 @@ class AttributeSpec:
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem of an import: where (row, column) and what (a message id with parameters,
+    or a sentence already worded). `notice` is the whole line; `str()` is it in English."""
+
     row: int
     column: str
-    message: str
+    message: Notice | str
+
+    @property
+    def notice(self) -> Notice:
+        what = self.message if isinstance(self.message, Notice) else Notice(self.message)
+        if self.column:
+            return Notice(
+                gettext_noop("Row %(row)d, column %(column)s: %(problem)s"),
+                {"row": self.row, "column": self.column, "problem": what},
+            )
+        return Notice(gettext_noop("Row %(row)d: %(problem)s"), {"row": self.row, "problem": what})
 
     def __str__(self) -> str:
-        if self.column:
-            return f"Row {self.row}, column {self.column}: {self.message}"
-        return f"Row {self.row}: {self.message}"
+        return str(self.notice)
+
+
+def _problem(row: int, column: str, msgid: str, **params: Any) -> Problem:
+    return Problem(row, column, Notice(msgid, params))
 
 
 @dataclass
@@ -57,7 +87,8 @@ class CaseRecord:
 
 
 def parse_value(kind: str, raw: str, choices: Sequence[str] = ()) -> Any:
-    """A typed value from a cell's text; raises ValueError with the reason. Blank → None."""
+    """A typed value from a cell's text; raises CellError (a ValueError) with the reason.
+    Blank → None."""
     text = raw.strip()
     if kind == BOOLEAN:
         lowered = text.casefold()
@@ -65,7 +96,7 @@ def parse_value(kind: str, raw: str, choices: Sequence[str] = ()) -> Any:
             return True
         if lowered in NO:
             return None if not lowered else False
-        raise ValueError(f"{text!r} is not yes or no")
+        raise CellError(gettext_noop("“%(value)s” is not yes or no"), value=text)
     if not text:
         return None
     if kind == NUMBER:
@@ -75,9 +106,9 @@ def parse_value(kind: str, raw: str, choices: Sequence[str] = ()) -> Any:
         try:
             value = float(cleaned)
         except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+            raise CellError(gettext_noop("“%(value)s” is not a number"), value=text) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{text!r} is not a number")
+            raise CellError(gettext_noop("“%(value)s” is not a number"), value=text)
         return value
     if kind == DATE:
         for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
@@ -85,13 +116,20 @@ def parse_value(kind: str, raw: str, choices: Sequence[str] = ()) -> Any:
                 return dt.datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
-        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+        raise CellError(gettext_noop("“%(value)s” is not a date (use YYYY-MM-DD)"), value=text)
     if kind == CHOICE:
         for choice in choices:
             if choice.casefold() == text.casefold():
                 return choice
-        allowed = ", ".join(choices) or "none defined"
-        raise ValueError(f"{text!r} is not one of the choices ({allowed})")
+        if not choices:
+            raise CellError(
+                gettext_noop("“%(value)s” is not one of the choices (none defined)"), value=text
+            )
+        raise CellError(
+            gettext_noop("“%(value)s” is not one of the choices (%(allowed)s)"),
+            value=text,
+            allowed=", ".join(choices),
+        )
     return text
 
 
@@ -130,7 +168,7 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:
-            raise TableError("This is not a readable XLSX workbook.") from None
+            raise TableError(gettext_noop("This is not a readable XLSX workbook.")) from None
         sheet = workbook.worksheets[0]
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
@@ -138,15 +176,17 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise TableError("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.") from None
+            raise TableError(
+                gettext_noop("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.")
+            ) from None
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     rows = [row for row in rows if any(cell.strip() for cell in row)] if rows else []
     if not rows:
-        raise TableError("The file is empty.")
+        raise TableError(gettext_noop("The file is empty."))
     if len(rows) > MAX_ROWS + 1:
-        raise TableError(f"The file has more than {MAX_ROWS} rows.")
+        raise TableError(gettext_noop("The file has more than %(limit)d rows."), limit=MAX_ROWS)
     return rows
 
 
@@ -154,11 +194,15 @@ def parse_cases(
     rows: list[list[str]],
     attributes: Iterable[AttributeSpec],
     kinds: Mapping[str, str],
+    column_names: Mapping[str, str] | None = None,
 ) -> tuple[list[CaseRecord], list[Problem]]:
     """Check every row; return the records and every problem found (not just the first).
 
-    `kinds` maps each accepted spelling (value and label, case-folded) to the stored kind.
+    `kinds` maps each accepted spelling (value and label, case-folded) to the stored kind;
+    `column_names` maps other names of the fixed columns (case-folded: a workbook exported in
+    Norwegian says "navn") to theirs.
     """
+    aliases = dict(column_names or {})
     header = [h.strip() for h in rows[0]]
     by_name = {a.name.casefold(): a for a in attributes}
     problems: list[Problem] = []
@@ -168,8 +212,10 @@ def parse_cases(
         key = title.casefold()
         if not key:
             continue
+        if key not in FIXED_COLUMNS and key not in by_name:  # an attribute's name wins
+            key = aliases.get(key, key)
         if key in seen:
-            problems.append(Problem(1, title, "this column appears twice"))
+            problems.append(_problem(1, title, gettext_noop("this column appears twice")))
             continue
         seen.add(key)
         if key in FIXED_COLUMNS:
@@ -178,10 +224,14 @@ def parse_cases(
             columns.append((index, by_name[key].name, by_name[key]))
         else:
             problems.append(
-                Problem(1, title, "no case attribute has this name; define it first or remove it")
+                _problem(
+                    1,
+                    title,
+                    gettext_noop("no case attribute has this name; define it first or remove it"),
+                )
             )
     if "name" not in seen:
-        problems.append(Problem(1, "name", "the header needs a “name” column"))
+        problems.append(_problem(1, "name", gettext_noop("the header needs a “name” column")))
     if problems:
         return [], problems
     records: list[CaseRecord] = []
@@ -193,25 +243,38 @@ def parse_cases(
             if spec is not None:
                 try:
                     value = parse_value(spec.type, raw, spec.choices)
-                except ValueError as exc:
-                    problems.append(Problem(number, spec.name, str(exc)))
+                except CellError as exc:
+                    problems.append(Problem(number, spec.name, exc.notice))
                     continue
                 if value is not None:
                     record.attributes[spec.name] = value
             elif key == "kind":
                 if raw and raw.casefold() not in kinds:
                     allowed = ", ".join(sorted(set(kinds.values())))
-                    problems.append(Problem(number, "kind", f"{raw!r} is not a kind ({allowed})"))
+                    problems.append(
+                        _problem(
+                            number,
+                            "kind",
+                            gettext_noop("“%(value)s” is not a kind (%(allowed)s)"),
+                            value=raw,
+                            allowed=allowed,
+                        )
+                    )
                 record.kind = kinds.get(raw.casefold(), "")
             elif key == "part of":
                 record.parent = raw
             else:
                 setattr(record, key, raw)
         if not record.name:
-            problems.append(Problem(number, "name", "a case needs a name"))
+            problems.append(_problem(number, "name", gettext_noop("a case needs a name")))
         elif record.name.casefold() in names:
             problems.append(
-                Problem(number, "name", f"same name as row {names[record.name.casefold()]}")
+                _problem(
+                    number,
+                    "name",
+                    gettext_noop("same name as row %(other)d"),
+                    other=names[record.name.casefold()],
+                )
             )
         else:
             names[record.name.casefold()] = number
@@ -225,15 +288,21 @@ def write_csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: list[list[str]], *, title: str = "Cases") -> bytes:
+def write_xlsx(rows: Sequence[Sequence[Any]], *, title: str = "Cases") -> bytes:
+    """The rows as a workbook: numbers, dates and yes/no as typed cells (`read_table` reads
+    them back), text never as a formula."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()

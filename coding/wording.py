@@ -28,3 +28,20 @@ class Notice:
 
     def __str__(self) -> str:
         return self.msgid % dict(self.params) if self.params else self.msgid
+
+    def stored(self) -> dict[str, Any]:
+        """The notice as JSON for a stored result (parameters plain values or notices)."""
+        params = {
+            name: value.stored() if isinstance(value, Notice) else value
+            for name, value in self.params.items()
+        }
+        return {"msgid": self.msgid, "params": params}
+
+    @classmethod
+    def from_stored(cls, data: Mapping[str, Any]) -> Notice:
+        """The notice that `stored` wrote."""
+        params = {
+            name: cls.from_stored(value) if isinstance(value, Mapping) else value
+            for name, value in (data.get("params") or {}).items()
+        }
+        return cls(str(data.get("msgid", "")), params)

@@ -92,6 +92,13 @@ def sees_all_codings(membership: Membership) -> bool:
     return not membership.project.blind_coding
 
 
+def sees_real_names(membership: Membership) -> bool:
+    """Whether the member sees documents' titles and cases' names where the project shows
+    pseudonyms only (`Project.anonymize`): leads and owners do; coders and viewers see each
+    case's pseudonym and each document by its kind and number (coding.labels says how)."""
+    return not membership.project.anonymize or has_capability(membership, Capability.MANAGE)
+
+
 def may_code_document(membership: Membership, *, assigned: bool) -> bool:
     """Leads and owners code any document; coders only the documents assigned to them."""
     if has_capability(membership, Capability.MANAGE):
@@ -304,6 +311,7 @@ class Can:
     cancel_job: bool
     administer_members: bool
     new_codes_proposed: bool
+    see_real_names: bool
 
 
 def can_for(membership: Membership) -> Can:
@@ -319,4 +327,5 @@ def can_for(membership: Membership) -> Can:
         cancel_job=may_cancel_job(membership),
         administer_members=may_administer_members(membership),
         new_codes_proposed=new_codes_are_proposed(membership),
+        see_real_names=sees_real_names(membership),
     )

@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from research.models import AuditEntry, Invitation, Job, Membership, Project, User
 
@@ -16,8 +19,33 @@ class ConcordUserAdmin(UserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """Removing a member hands their codings to a pseudonymous former member (or deletes them,
+    as an owner chooses) and forgets their account: the project's Members page does that in
+    one step (study.members.member_remove), which the admin cannot call (research imports no
+    other app). So the admin refuses removing a member, or swapping one for another, and
+    says where to do it; adding members and changing roles stay here."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if not form.instance.pk:
+                continue
+            removed = self.can_delete and self._should_delete_form(form)
+            if removed or "user" in form.changed_data:
+                raise ValidationError(
+                    _(
+                        "Remove %(user)s on the project's Members page (Members, then "
+                        "Remove): there their codings go to a pseudonymous former member, "
+                        "or are deleted, and their account data goes."
+                    )
+                    % {"user": form.instance.user}
+                )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
 
 

@@ -104,6 +104,17 @@ class Project(models.Model):
             "the project."
         ),
     )
+    # Read through research.access.sees_real_names and coding.labels: every page and export
+    # that names a document or a case asks there, so nothing shows what this hides.
+    anonymize = models.BooleanField(
+        _("show pseudonyms only"),
+        default=False,
+        help_text=_(
+            "Coders, viewers and exports see each case's pseudonym instead of its name and "
+            "each document by its kind and number instead of its title. Leads and owners "
+            "still see both on the project's pages."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from research.models import (
     AuditAction,
@@ -109,7 +110,9 @@ def audit_actor_name(entry: AuditEntry, former: dict[int, str]) -> str:
 def audit_csv_rows(*, project: Project, filters: AuditFilter) -> Iterator[list[str]]:
     """The trail as CSV rows (header first), streamed: two queries whatever its length."""
     former = former_names(project=project)
-    labels = dict(AuditAction.choices)
+    # A machine format: actions by their English names whatever the reader's language.
+    with translation.override("en"):
+        labels = {value: str(label) for value, label in AuditAction.choices}
     yield ["when", "who", "action", "what", "id", "detail"]
     for entry in audit_entries(project=project, filters=filters).iterator(chunk_size=2000):
         yield [

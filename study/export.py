@@ -19,7 +19,6 @@ from cases.models import (
     AttributeDefinition,
     AttributeValue,
     Case,
-    CaseSettings,
     CaseWriteup,
     CellOverride,
     ClassificationRule,
@@ -61,6 +60,7 @@ def project_export_data(*, project: Project, report: Report | None = None) -> di
     """The whole project as plain data; `report(percent, message)` follows the parts."""
     parts: list[tuple[str, Callable[[Project], Any]]] = [
         ("members", _members),
+        ("former_members", _former_members),
         ("codebook", lambda p: codebook_export_data(project=p)),
         ("documents", lambda p: document_export(project=p)),
         ("assignments", _assignments),
@@ -105,6 +105,21 @@ def _members(project: Project) -> list[dict[str, str]]:
     return [
         {"email": m.user.email, "name": m.user.display_name, "role": m.role}
         for m in project.memberships.select_related("user").order_by("user__email")
+    ]
+
+
+def _former_members(project: Project) -> list[dict[str, Any]]:
+    """Removed members' stand-ins: the pseudonymous accounts their kept codings (and comments,
+    decisions, memos) name. The removed accounts themselves are not in the file."""
+    return [
+        {
+            "number": f.number,
+            "email": f.placeholder.email,
+            "name": f.placeholder.display_name,
+            "codings_deleted": f.codings_deleted,
+            "removed_at": _when(f.removed_at),
+        }
+        for f in FormerMember.objects.filter(project=project).select_related("placeholder")
     ]
 
 
@@ -191,7 +206,6 @@ def _attribute_value(value: AttributeValue) -> Any:
 
 
 def _cases(project: Project) -> dict[str, Any]:
-    settings_row = CaseSettings.objects.filter(project=project).first()
     cases = (
         Case.objects.for_project(project)
         .select_related("parent")
@@ -202,7 +216,8 @@ def _cases(project: Project) -> dict[str, Any]:
         "case", "dimension", "updated_by"
     )
     return {
-        "anonymize": bool(settings_row and settings_row.anonymize),
+        # Kept under "cases", where files made before it moved to the project have it.
+        "anonymize": project.anonymize,
         "attributes": [
             {"code": str(d.code), "name": d.name, "type": d.type, "choices": d.choices}
             for d in AttributeDefinition.objects.filter(project=project).order_by(

@@ -1,5 +1,7 @@
 """Removing a member: research forgets the membership, coding hands over or deletes their
-codings, in one transaction (research may not reach the coding app, so this lives here)."""
+codings, and every app names the pseudonym where it named them, in one transaction (research
+may not reach the other apps, so this lives here). The Django admin sends owners here too
+(research/admin.py refuses removing a member there)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.services import former as case_former
 from coding import former
 from coding.models import Excerpt
 from research import services as research_services
 from research.access import Capability, access_object, access_project, can_for
 from research.models import FormerMember, Membership, User
+from study.models import ProjectMemo
 
 
 @transaction.atomic
@@ -33,10 +37,17 @@ def member_remove(
     found = research_services.member_remove(
         membership=membership, by=by, codings_deleted=delete_codings
     )
+    placeholder = found.placeholder
+    # Whatever else names them in the project names the pseudonym: their comments and
+    # decisions (candidates are locked before excerpts, as a decision does), matrices filtered
+    # to their codings, their memos.
+    former.records_hand_over(project=project, user=user, placeholder=placeholder)
     if delete_codings:
         former.codings_delete(project=project, user=user)
     else:
         former.codings_hand_over(project=project, user=user, placeholder=found.placeholder)
+    case_former.records_hand_over(project=project, user=user, placeholder=placeholder)
+    ProjectMemo.objects.filter(project=project, created_by=user).update(created_by=placeholder)
     return found
 
 

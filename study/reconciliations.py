@@ -22,7 +22,7 @@ from coding.models import (
     Reconciliation,
     ReconciliationDocument,
 )
-from research.models import Project, User
+from research.models import FormerMember, Project, User
 
 
 def _email(user: User | None) -> str | None:
@@ -37,6 +37,12 @@ def reconciliations_export(project: Project) -> list[dict[str, Any]]:
     emails = dict(User.objects.filter(memberships__project=project).values_list("pk", "email"))
     emails.update(
         User.objects.filter(excerpts__document__project=project).values_list("pk", "email")
+    )
+    # Former members' stand-ins, whose codings may have been deleted with them.
+    emails.update(
+        FormerMember.objects.filter(project=project).values_list(
+            "placeholder_id", "placeholder__email"
+        )
     )
     comments: dict[int, list[dict[str, Any]]] = {}
     for c in CandidateComment.objects.filter(

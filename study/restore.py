@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -33,7 +34,6 @@ from cases.models import (
     AttributeValue,
     Case,
     CaseKind,
-    CaseSettings,
     CaseWriteup,
     CellMode,
     CellOverride,
@@ -63,7 +63,7 @@ from coding.models import (
     DocumentStatus,
     Excerpt,
 )
-from research.models import LONG_EXCERPT, Membership, Project, Role, User
+from research.models import LONG_EXCERPT, FormerMember, Membership, Project, Role, User
 from study.docsets.exchange import document_sets_restore
 from study.export import FORMAT, VERSION
 from study.memos.exchange import memos_restore
@@ -244,7 +244,32 @@ class _Restore:
             Membership.objects.update_or_create(
                 project=project, user=self.owner, defaults={"role": Role.OWNER}
             )
+        self._former_members(project)
         return project
+
+    def _former_members(self, project: Project) -> None:
+        """The stand-ins first, so the excerpts, runs and comments that name them find an
+        inactive account with the pseudonym's name. The removed account is not on this server
+        (nor in the file): the stand-in's own id keeps its row unique, and it is what the
+        restored runs name as their coder."""
+        for f in self.data.get("former_members", []):  # files made before stand-ins were kept
+            placeholder = self.user(f["email"], f.get("name", ""))
+            if placeholder is None or placeholder.is_active:
+                raise RestoreError(
+                    _("A former member's stand-in is an active account on this server: %(e)s.")
+                    % {"e": f["email"]}
+                )
+            if f.get("name") and placeholder.display_name != f["name"]:
+                placeholder.display_name = f["name"]
+                placeholder.save(update_fields=["display_name"])
+            FormerMember.objects.create(
+                project=project,
+                number=int(f["number"]),
+                user_id=placeholder.pk,
+                placeholder=placeholder,
+                codings_deleted=bool(f.get("codings_deleted")),
+                removed_at=_when(f.get("removed_at")) or timezone.now(),
+            )
 
     def _codebook(self, project: Project) -> None:
         book = self.data["codebook"]
@@ -382,7 +407,9 @@ class _Restore:
 
     def _cases(self, project: Project) -> None:
         part = self.data["cases"]
-        CaseSettings.objects.create(project=project, anonymize=bool(part["anonymize"]))
+        if part["anonymize"]:
+            Project.objects.filter(pk=project.pk).update(anonymize=True)
+            project.anonymize = True
         for position, a in enumerate(part["attributes"]):
             self.attributes[a["name"]] = AttributeDefinition.objects.create(
                 code=_uuid(a["code"]),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from study import members, runs, views
+from study import members, pseudonyms, runs, views
 from study.docsets import views as docset_views
 from study.explore import views as explore_views
 from study.memos import views as memo_views
@@ -30,6 +30,15 @@ urlpatterns = [
         name="document-edit",
     ),
     # Full-text search over the project's documents (it filters by case).
+    # Applying the pseudonym list reaches the memos and case texts too (coding's list page).
+    path(
+        "p/<uuid:project>/pseudonyms/apply/", pseudonyms.pseudonyms_apply, name="pseudonyms-apply"
+    ),
+    path(
+        "p/<uuid:project>/pseudonyms/apply/texts/",
+        pseudonyms.pseudonyms_apply_texts,
+        name="pseudonyms-apply-texts",
+    ),
     path("p/<uuid:project>/search/", search_views.search, name="search"),
     path("p/<uuid:project>/search/autocode/", search_views.autocode, name="autocode"),
     path(

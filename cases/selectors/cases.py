@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.models import (
     AttributeDefinition,
@@ -17,9 +18,10 @@ from cases.models import (
     CaseWriteup,
     Dimension,
 )
-from cases.selectors.readers import DocumentNames, anonymized_for, document_names
 from cases.services.writeups import CITATION
+from cases.tabular import FIXED_COLUMNS
 from coding.excerpts.selectors import visible_excerpts
+from coding.labels import Labels, export_labels, labels_for
 from coding.models import Document, Excerpt
 from research.models import Membership
 
@@ -67,21 +69,62 @@ def attribute_table(
     return table
 
 
-def cases_export_rows(*, project, anonymize: bool) -> list[list[str]]:
-    """The import layout; anonymized exports carry the pseudonym as the name and no names."""
+def case_column_names() -> list[str]:
+    """The fixed columns of the case table in the active language (`tabular.FIXED_COLUMNS`)."""
+    return [
+        pgettext("case table column", "name"),
+        pgettext("case table column", "pseudonym"),
+        pgettext("case table column", "kind"),
+        pgettext("case table column", "description"),
+        pgettext("case table column", "part of"),
+    ]
+
+
+def cases_export_rows(*, project, typed: bool = False) -> list[list[Any]]:
+    """The import layout; a project that shows pseudonyms only exports the pseudonym as the
+    name, and no names or descriptions.
+
+    The CSV (`typed` false) is a machine format: English column names, stored kinds, values as
+    text. The workbook (`typed`) is read by a person: column names and kinds in the active
+    language, numbers, dates and yes/no as typed cells; the import reads it back either way."""
+    labels = export_labels(project)
     definitions = list(AttributeDefinition.objects.filter(project=project))
     cases = case_list(project=project)
-    header = ["name", "pseudonym", "kind", "description", "part of"] + [d.name for d in definitions]
-    rows = [header]
-    for case, values in zip(cases, attribute_table(cases, definitions, machine=True), strict=True):
-        parent = case.parent.label(anonymize) if case.parent else ""
-        name = case.label(anonymize)
+    fixed = list(FIXED_COLUMNS)
+    if typed:
+        taken = {d.name.casefold() for d in definitions}
+        # A translated name that an attribute already has stays English: no column twice.
+        fixed = [
+            english if local.casefold() in taken else local
+            for english, local in zip(FIXED_COLUMNS, case_column_names(), strict=True)
+        ]
+    rows: list[list[Any]] = [fixed + [d.name for d in definitions]]
+    # The CSV keeps the import format's words (yes/no as the import reads them).
+    values_of = (
+        _typed_values(cases, definitions)
+        if typed
+        else attribute_table(cases, definitions, machine=True)
+    )
+    for case, values in zip(cases, values_of, strict=True):
+        parent = labels.case(case.parent) if case.parent else ""
+        name = labels.case(case)
+        kind = case.get_kind_display() if typed else case.kind
         rows.append(
-            [name, case.pseudonym, case.kind, case.description, parent, *values]
-            if not anonymize
-            else [name, "", case.kind, "", parent, *values]
+            [name, case.pseudonym, kind, case.description, parent, *values]
+            if not labels.disguise
+            else [name, "", kind, "", parent, *values]
         )
     return rows
+
+
+def _typed_values(cases: list[Case], definitions: list[AttributeDefinition]) -> list[list[Any]]:
+    """Per case, the typed value of each definition (number, date, yes/no, text; None if
+    blank), from the prefetched values."""
+    table = []
+    for case in cases:
+        values = {v.definition_id: v.value for v in case.attribute_values.all()}
+        table.append([values.get(d.pk) for d in definitions])
+    return table
 
 
 def case_table(*, membership: Membership) -> dict[str, Any]:
@@ -89,21 +132,20 @@ def case_table(*, membership: Membership) -> dict[str, Any]:
     values, under the reader's pseudonyms when the project anonymizes (5 queries)."""
     definitions = list(attribute_definitions(project=membership.project))
     cases = case_list(project=membership.project)
-    anonymize = anonymized_for(membership)
+    labels = labels_for(membership)
     rows = [
-        (case, case.label(anonymize), case.parent.label(anonymize) if case.parent else "", values)
+        (case, labels.case(case), labels.case(case.parent) if case.parent else "", values)
         for case, values in zip(cases, attribute_table(cases, definitions), strict=True)
     ]
-    return {"rows": rows, "definitions": definitions, "anonymize": anonymize}
+    return {"rows": rows, "definitions": definitions, "anonymize": labels.disguise}
 
 
 def case_page(*, membership: Membership, case: Case) -> dict[str, Any]:
     """One case as its page shows it: attributes, documents, member cases and the write-up of
     each dimension, with names the reader may see."""
-    anonymize = anonymized_for(membership)
+    names = labels_for(membership)
     writeups = {w.dimension_id: w for w in CaseWriteup.objects.filter(case=case)}
     cited = cited_excerpts(membership=membership, texts=[w.text for w in writeups.values()])
-    names = document_names(project=membership.project, anonymize=anonymize)
     sections = [
         (d, writeup_html(writeups[d.pk].text, cited, names) if d.pk in writeups else "")
         for d in dimensions(project=membership.project)
@@ -113,10 +155,10 @@ def case_page(*, membership: Membership, case: Case) -> dict[str, Any]:
         "values": case.attribute_values.select_related("definition"),
         "documents": [(d, names(d)) for d in case.documents.all()],
         "sections": sections,
-        "anonymize": anonymize,
-        "title": case.label(anonymize),
-        "members": [(m, m.label(anonymize)) for m in case.members.all()],
-        "parent_label": case.parent.label(anonymize) if case.parent else "",
+        "anonymize": names.disguise,
+        "title": names.case(case),
+        "members": [(m, names.case(m)) for m in case.members.all()],
+        "parent_label": names.case(case.parent) if case.parent else "",
     }
 
 
@@ -125,12 +167,12 @@ def writeup_of(*, case: Case, dimension: Dimension) -> CaseWriteup | None:
 
 
 def writeup_html(
-    text: str, excerpts: dict[str, Excerpt], names: DocumentNames | None = None
+    text: str, excerpts: dict[str, Excerpt], names: Labels | None = None
 ) -> SafeString:
     """Escaped paragraphs with each [[excerpt:<uuid>]] rendered as a quote, or as a note
     when the reader may not see that excerpt. `names` says what to call the quoted document.
     The lead's words and the quotes are marked translate="no"; the note is the interface's."""
-    names = names or DocumentNames(anonymize=False)
+    names = names or Labels(project_id=0, disguise=False)
     parts: list[str] = []
     position = 0
     for match in CITATION.finditer(text):
@@ -183,7 +225,7 @@ def citable_excerpts(*, membership: Membership, case: Case, limit: int = 300) ->
     """The excerpts a write-up of `case` may cite through the picker: those of the case's
     (and its member cases') documents the reader may see, in reading order, with their codes
     (2 queries)."""
-    names = document_names(project=membership.project, anonymize=anonymized_for(membership))
+    names = labels_for(membership)
     found = (
         visible_excerpts(membership=membership)
         .filter(_case_documents(case))

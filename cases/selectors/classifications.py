@@ -12,7 +12,8 @@ from cases import matrix as engine
 from cases.classify import classify, path_ids, summarize
 from cases.models import Case, ClassificationRule, Source
 from cases.selectors.facts import case_links, class_specs, coding_facts
-from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
+from cases.selectors.readers import result_coder_scope
+from coding.labels import labels_for
 from coding.models import Document
 from coding.reconcile.selectors import reconciled_documents
 from research.models import Membership
@@ -49,7 +50,7 @@ def classification_result(
     paths_by_document: dict[int, set[int]] = defaultdict(set)
     for fact in facts:
         paths_by_document[fact.document_id].update(path_ids(fact.code_path))
-    anonymize = anonymized_for(membership)
+    names = labels_for(membership)
     if rule.applies_to == "case":
         case_documents, _chars = case_links(project=project)
         units = []
@@ -57,9 +58,8 @@ def classification_result(
             present: set[int] = set()
             for document_id in case_documents.get(case.pk, ()):
                 present |= paths_by_document.get(document_id, set())
-            units.append((case.label(anonymize), classify(present, specs), case))
+            units.append((names.case(case), classify(present, specs), case))
     else:
-        names = document_names(project=project, anonymize=anonymize)
         units = [
             (names(d), classify(paths_by_document.get(d.pk, set()), specs), d)
             for d in Document.objects.filter(project=project)

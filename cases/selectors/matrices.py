@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases import exports
 from cases import matrix as engine
 from cases.models import (
     AttributeValue,
     Case,
+    CellMode,
     CellOverride,
     ColumnMode,
     Footnote,
@@ -23,8 +26,9 @@ from cases.models import (
     MatrixSection,
 )
 from cases.selectors.facts import case_links, class_specs, coding_facts, document_coders
-from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
+from cases.selectors.readers import result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
+from coding.labels import Labels, labels_for
 from coding.models import DocumentSet, Excerpt
 from coding.reconcile.selectors import reconciled_documents
 from research.models import Membership
@@ -68,7 +72,7 @@ class MatrixView:
 
 
 def matrix_columns(
-    *, matrix: Matrix, anonymize: bool, case_documents: dict[int, set[int]]
+    *, matrix: Matrix, labels: Labels, case_documents: dict[int, set[int]]
 ) -> list[engine.ColumnSpec]:
     """Columns: one per case (all or chosen), or one per value of the grouping attribute."""
     if matrix.column_mode == ColumnMode.CHOSEN:
@@ -76,7 +80,7 @@ def matrix_columns(
     else:
         cases = list(Case.objects.filter(project_id=matrix.project_id))
     columns = [
-        engine.ColumnSpec(str(c.code), c.label(anonymize), frozenset(case_documents.get(c.pk, ())))
+        engine.ColumnSpec(str(c.code), labels.case(c), frozenset(case_documents.get(c.pk, ())))
         for c in cases
     ]
     if matrix.column_mode != ColumnMode.GROUPED or matrix.group_attribute is None:
@@ -97,20 +101,20 @@ def matrix_compute(
     *,
     matrix: Matrix,
     membership: Membership,
-    anonymize: bool | None = None,
+    labels: Labels | None = None,
     only_row: MatrixRow | None = None,
     only_column: str | None = None,
     document_set: DocumentSet | None = None,
 ) -> MatrixView:
     """All cells of a matrix for this member, in a constant number of queries.
-    `anonymize` forces pseudonyms (exports); by default it follows the member's role.
+    `labels` name the cases (an export passes `coding.labels.export_labels`); by default
+    they are the member's.
     `only_row` and `only_column` (a column key) narrow the work to one row and one column, for
     the pages of a single cell: the other rows and columns are left out of the view.
     `document_set` counts only the codings of its documents (each case keeps those of its
     documents that are in the set; 1 query more)."""
     project = membership.project
-    if anonymize is None:
-        anonymize = anonymized_for(membership)  # 1 query: case settings
+    labels = labels or labels_for(membership)
     sections = list(matrix.sections.all())  # 1
     rows = list(
         MatrixRow.objects.filter(section__matrix=matrix).select_related("codebook_code")  # 1
@@ -120,7 +124,7 @@ def matrix_compute(
     if document_set is not None:
         kept = set(document_set.documents.values_list("pk", flat=True))  # 1
         case_documents = {case: docs & kept for case, docs in case_documents.items()}
-    columns = matrix_columns(matrix=matrix, anonymize=anonymize, case_documents=case_documents)
+    columns = matrix_columns(matrix=matrix, labels=labels, case_documents=case_documents)
     scope = result_coder_scope(membership)
     facts = coding_facts(project=project, coder_scope=scope)  # 1
     coders = document_coders(project=project, facts=facts)  # 1
@@ -168,7 +172,7 @@ def matrix_compute(
         [],
         notes,
         scoped_to_own=scope is not None,
-        anonymized=anonymize,
+        anonymized=labels.disguise,
         reconciled=len(reconciled) if matrix.source in engine.ALL_CODERS else 0,
         document_set=document_set,
     )
@@ -202,6 +206,7 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
     """The computed matrix as plain strings for the export formats. An overridden cell gets
     a numbered note with the lead's reason and the computed value, as a journal would print."""
     notes = [note.text for note in view.notes]
+    coverage = view.matrix.cell_mode == CellMode.COVERAGE
     sections = []
     for section, rows in view.sections:
         table_rows = []
@@ -215,20 +220,12 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
                         % {
                             "row": row.label,
                             "column": column.label,
-                            "computed": cell.display or _("blank"),
+                            "computed": _computed(cell) or _("blank"),
                             "reason": cell.reason,
                         }
                     )
                     marks.append(len(notes))
-                table_cells.append(
-                    exports.TableCell(
-                        text=cell.shown,
-                        overridden=cell.overridden,
-                        computed=cell.display,
-                        reason=cell.reason,
-                        footnotes=marks,
-                    )
-                )
+                table_cells.append(_table_cell(cell, marks, share=coverage))
             table_rows.append(
                 exports.TableRow(row.label, table_cells, view.row_notes.get(row.pk, []))
             )
@@ -240,7 +237,43 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
         column_footnotes=[view.column_notes.get(c.key, []) for c in view.columns],
         notes=notes,
         legend=[(i["symbol"], i["meaning"]) for i in view.matrix.legend],
+        words=exports.TableWords(
+            sheet=pgettext("sheet name", "Matrix"),
+            notes=_("Notes"),
+            legend=_("Legend"),
+            blank=_("(blank)"),
+            computed=_("Computed"),
+            reason=_("Reason"),
+            override_note=_(
+                "Cells in bold (italics in LaTeX) were set by a lead; reasons are in the notes."
+            ),
+        ),
     )
+
+
+def _table_cell(cell: engine.Cell, marks: list[int], *, share: bool) -> exports.TableCell:
+    """A computed cell for the exports: a count or share keeps its number (a number in the
+    workbook) and its text is written with the reader's decimal mark (12,5 % in Norwegian)."""
+    computed = _computed(cell)
+    number = None
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        number = None if cell.overridden else cell.value
+    return exports.TableCell(
+        text=cell.override if cell.override is not None else computed,
+        overridden=cell.overridden,
+        computed=computed,
+        reason=cell.reason,
+        footnotes=marks,
+        number=number,
+        share=share,
+    )
+
+
+def _computed(cell: engine.Cell) -> str:
+    """The computed value as text, with the reader's decimal mark when it is a number."""
+    if isinstance(cell.value, float):
+        return cell.display.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return cell.display
 
 
 def cell_evidence(
@@ -308,7 +341,7 @@ def cell_evidence_page(
     _cell, excerpts = cell_evidence(
         view=found.view, row=row, column_key=column_key, membership=membership
     )
-    names = document_names(project=membership.project, anonymize=found.view.anonymized)
+    names = labels_for(membership)
     shown = [(excerpt, names(excerpt.document)) for excerpt in excerpts]
     return {
         "cell": found.cell,

@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases import tables
-from cases.selectors.readers import anonymized_for, document_names, result_coder_scope
+from cases.selectors.readers import result_coder_scope
 from coding.excerpts.selectors import visible_excerpts
+from coding.labels import labels_for
 from coding.models import Code, Coding
 from coding.reconcile.selectors import reconciled_documents
 from research.access import project_coders
@@ -75,9 +76,9 @@ def frequency_rows(
 
 
 def coding_trail(*, membership: Membership, limit: int = 500) -> list[dict[str, Any]]:
-    """Open-coding trail: passage → memo (paraphrase) → concept → category (1 query, 3 when
-    the reader sees pseudonyms: settings and document numbers)."""
-    names = document_names(project=membership.project, anonymize=anonymized_for(membership))
+    """Open-coding trail: passage → memo (paraphrase) → concept → category (1 query, 2 when
+    the reader sees pseudonyms: the document numbers)."""
+    names = labels_for(membership)
     codings = Coding.objects.filter(excerpt__in=visible_excerpts(membership=membership))
     if result_coder_scope(membership) is None:
         codings = codings.filter(_consensus_where_reconciled(membership.project_id))

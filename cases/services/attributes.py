@@ -18,6 +18,7 @@ from cases.models import (
     Case,
     Dimension,
 )
+from coding.notices import notice_text
 
 # Attribute values keyed by their definitions (forms) or by the definitions' names (imports).
 AttributeValues = Mapping[AttributeDefinition, Any] | Mapping[str, Any]
@@ -53,8 +54,11 @@ def _typed_fields(definition: AttributeDefinition, value: Any) -> dict[str, Any]
     if isinstance(value, str):
         try:
             value = tabular.parse_value(definition.type, value, definition.choices)
-        except ValueError as exc:
-            raise ValidationError(f"{definition.name}: {exc}")
+        except tabular.CellError as exc:
+            raise ValidationError(
+                _("%(name)s: %(problem)s")
+                % {"name": definition.name, "problem": notice_text(exc.notice)}
+            ) from exc
     fields: dict[str, Any] = {"text": "", "number": None, "boolean": None, "date": None}
     if definition.type == AttributeType.NUMBER:
         fields["number"] = float(value)

@@ -1,27 +1,22 @@
-"""Cases: create, update, delete, link to documents, the project's case settings, and import
-from a CSV or XLSX table."""
+"""Cases: create, update, delete, link to documents, and import from a CSV or XLSX table."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases import tabular
-from cases.models import AttributeDefinition, Case, CaseKind, CaseSettings
+from cases.models import AttributeDefinition, Case, CaseKind
+from cases.selectors.cases import case_column_names
 from cases.services.attributes import AttributeValues, attribute_values_set, dimensions_ensure
+from coding.notices import notice_text
 from research.audit import AuditAction, audit_record
-
-
-@transaction.atomic
-def case_settings_update(*, project, anonymize: bool) -> CaseSettings:
-    settings_row, _created = CaseSettings.objects.update_or_create(
-        project=project, defaults={"anonymize": anonymize}
-    )
-    return settings_row
 
 
 def _check_parent(case: Case | None, parent: Case | None, project) -> None:
@@ -173,14 +168,32 @@ class CaseImport:
     columns: list[str] = field(default_factory=list)
     counts: dict[str, int] | None = None
 
+    def problem_texts(self) -> list[str]:
+        """The problems in the reader's language."""
+        return [notice_text(problem.notice) for problem in self.problems]
+
 
 def _case_kinds() -> dict[str, str]:
-    """A kind as the file may spell it (its value or its label, any case) -> its value."""
+    """A kind as the file may spell it (its value or its label in any of the languages, any
+    case) -> its value: a workbook exported in Norwegian says "kommune"."""
     kinds = {}
-    for value, label in CaseKind.choices:
-        kinds[value.casefold()] = value
-        kinds[str(label).casefold()] = value
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in CaseKind.choices:
+                kinds[value.casefold()] = value
+                kinds[str(label).casefold()] = value
     return kinds
+
+
+def _case_columns() -> dict[str, str]:
+    """The fixed columns' names in every language (case-folded) -> the English name."""
+    names: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            local = case_column_names()
+        pairs = zip(local, tabular.FIXED_COLUMNS, strict=True)
+        names.update((name.casefold(), english) for name, english in pairs)
+    return names
 
 
 def cases_import_file(*, project, data: bytes, filename: str, confirmed: bool) -> CaseImport:
@@ -191,9 +204,9 @@ def cases_import_file(*, project, data: bytes, filename: str, confirmed: bool) -
     specs = [tabular.AttributeSpec(d.name, d.type, tuple(d.choices)) for d in definitions]
     try:
         rows = tabular.read_table(data, filename)
-        records, problems = tabular.parse_cases(rows, specs, _case_kinds())
+        records, problems = tabular.parse_cases(rows, specs, _case_kinds(), _case_columns())
     except tabular.TableError as exc:
-        records, problems = [], [tabular.Problem(1, "", str(exc))]
+        records, problems = [], [tabular.Problem(1, "", exc.notice)]
     result = CaseImport(records, problems, columns=[d.name for d in definitions])
     if confirmed and not problems:
         try:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import exports, tabular
@@ -30,12 +30,12 @@ from cases.forms import (
     WriteupForm,
 )
 from cases.selectors import cases as case_selectors
-from cases.selectors.readers import case_settings_of
 from cases.services import attributes as attribute_services
 from cases.services import cases as case_services
 from cases.services import writeups as writeup_services
 from cases.views.common import csv_download, download, form_page, render_page, save_posted
 from coding.access import access_document
+from research import services as research_services
 from research.access import Capability, access_project
 from research.audit import audit_export
 from research.forms import with_user_text
@@ -196,11 +196,11 @@ def _save_writeup(request, form, case_obj, dimension_obj) -> bool:
 @require_http_methods(["GET", "POST"])
 def case_settings(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
-    current = case_settings_of(membership.project)
-    form = CaseSettingsForm(request.POST or None, initial={"anonymize": current.anonymize})
+    initial = {"anonymize": membership.project.anonymize}
+    form = CaseSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        case_services.case_settings_update(
-            project=membership.project, anonymize=form.cleaned_data["anonymize"]
+        research_services.project_update(
+            project=membership.project, by=request.user, anonymize=form.cleaned_data["anonymize"]
         )
         messages.success(request, _("Settings saved."))
         return redirect("cases:case-settings", project=project)
@@ -301,10 +301,10 @@ def case_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         project=membership.project, data=data, filename=filename, confirmed=confirmed
     )
     if result.counts is not None:
-        message = _("Imported: %(created)s new cases, %(updated)s updated.") % result.counts
-        messages.success(request, message)
+        messages.success(request, _imported_message(**result.counts))
         return redirect("cases:case-list", project=project)
-    context = {"records": result.records, "problems": result.problems, "columns": result.columns}
+    context = {"records": result.records, "problems": result.problem_texts()}
+    context.update(columns=result.columns)
     context.update(payload=base64.b64encode(data).decode(), filename=filename)
     return render_page(request, "cases/case_import.html", membership, form=form, **context)
 
@@ -316,8 +316,7 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx"}:
         return unknown_format(fmt, ["csv", "xlsx"])
-    anonymize = case_settings_of(membership.project).anonymize
-    rows = case_selectors.cases_export_rows(project=membership.project, anonymize=anonymize)
+    rows = case_selectors.cases_export_rows(project=membership.project, typed=fmt == "xlsx")
     name = slugify(membership.project.title) or "project"
     audit_export(
         project=membership.project_id,
@@ -325,8 +324,16 @@ def case_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         export="cases",
         fmt=fmt,
         rows=max(len(rows) - 1, 0),
-        anonymized=anonymize,
+        anonymized=membership.project.anonymize,
     )
     if fmt == "xlsx":
-        return download(tabular.write_xlsx(rows), f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])
+        book = tabular.write_xlsx(rows, title=pgettext("sheet name", "Cases"))
+        return download(book, f"{name}-cases.xlsx", exports.FORMATS["xlsx"][0])
     return csv_download(rows, f"{name}-cases.csv")
+
+
+def _imported_message(*, created: int, updated: int) -> str:
+    return _("Imported: %(created)s, %(updated)s.") % {
+        "created": ngettext("%(n)s new case", "%(n)s new cases", created) % {"n": created},
+        "updated": ngettext("%(n)s updated", "%(n)s updated", updated) % {"n": updated},
+    }

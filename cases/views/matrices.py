@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,14 +32,15 @@ from cases.forms import (
 from cases.grid import matrix_grid
 from cases.models import Matrix
 from cases.selectors import matrices as matrix_selectors
-from cases.selectors.readers import case_settings_of
 from cases.services import matrices as matrix_services
 from cases.views.common import download, form_page, render_page, save_posted
+from coding.labels import export_labels
 from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
 from research.forms import with_user_text
 from research.http import unknown_format
+from research.models import Membership
 
 # --- matrices -------------------------------------------------------------------------------
 
@@ -344,6 +347,19 @@ def _export_name(table, matrix_obj: Matrix, document_set: DocumentSet | None) ->
     return f"{name}-{slugify(document_set.name) or 'set'}"
 
 
+def _export_table(
+    membership: Membership, matrix: Matrix, document_set: DocumentSet | None, fmt: str
+) -> exports.MatrixTable:
+    """The matrix as the exports print it, in the reader's language, except the CSV: a machine
+    format keeps English words whatever the reader's language."""
+    labels = export_labels(membership.project)
+    with translation.override("en") if fmt == "csv" else nullcontext():
+        view = matrix_selectors.matrix_compute(
+            matrix=matrix, membership=membership, labels=labels, document_set=document_set
+        )
+        return matrix_selectors.matrix_table(view)
+
+
 @login_required
 @require_GET
 def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
@@ -352,13 +368,9 @@ def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
     matrix_obj = access_matrix(membership, matrix)
-    anonymize = case_settings_of(membership.project).anonymize
     document_set = _document_set(request, membership)
-    view = matrix_selectors.matrix_compute(
-        matrix=matrix_obj, membership=membership, anonymize=anonymize, document_set=document_set
-    )
+    table = _export_table(membership, matrix_obj, document_set, fmt)
     content_type, extension = exports.FORMATS[fmt]
-    table = matrix_selectors.matrix_table(view)
     name = _export_name(table, matrix_obj, document_set)
     audit_export(
         project=membership.project_id,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from coding.models import DocumentKind
 from research.access import Capability, access_project
 from research.forms import with_user_text
 from research.http import bad_request, unknown_format
+from research.models import Membership
 
 # --- classifications ------------------------------------------------------------------------
 
@@ -137,6 +139,15 @@ def frequency_table(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     return render_page(request, "cases/frequency_table.html", membership, **context)
 
 
+def _trail_grid(membership: Membership) -> list[list]:
+    # A machine format: English words ("Consensus" as the coder) whatever the reader's language.
+    with translation.override("en"):
+        trail = table_selectors.coding_trail(membership=membership)
+    keys = ["document", "coder", "passage", "memo", "concept", "category"]
+    header = ["document", "coder", "passage", "memo / paraphrase", "concept", "category"]
+    return [header] + [[t[k] for k in keys] for t in trail]
+
+
 @login_required
 @require_GET
 def coding_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
@@ -144,12 +155,9 @@ def coding_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt and fmt != "csv":
         return unknown_format(fmt, ["csv"])
-    trail = table_selectors.coding_trail(membership=membership)
     if fmt == "csv":
-        keys = ["document", "coder", "passage", "memo", "concept", "category"]
-        grid = [["document", "coder", "passage", "memo / paraphrase", "concept", "category"]]
-        grid += [[t[k] for k in keys] for t in trail]
-        return csv_download(grid, "open-coding-trail.csv")
+        return csv_download(_trail_grid(membership), "open-coding-trail.csv")
+    trail = table_selectors.coding_trail(membership=membership)
     reconciled = table_selectors.reconciled_count(membership=membership)
     return render_page(
         request, "cases/coding_trail.html", membership, trail=trail, reconciled=reconciled

@@ -41,6 +41,10 @@ class DocumentCodings:
             for row in {self.code_map[c] for c in ex["codes"] if c in self.code_map}:
                 self.intervals[(ex["coder"], row)].append((ex["start"], ex["end"]))
                 self.carrying[(ex["coder"], row)].append(ex)
+        # The same lists as (start, end, excerpt) tuples: the disagreements look up thousands.
+        self.carrying_spans = {
+            key: [(ex["start"], ex["end"], ex) for ex in exs] for key, exs in self.carrying.items()
+        }
         self.referenced: dict[int, dict] = {}
         self.arrays = {
             coder: (
@@ -56,7 +60,7 @@ class DocumentCodings:
     def carrying_overlapping(self, coder: int, row: int, start: int, end: int) -> list[int]:
         """Ids of the coder's excerpts with the row code that overlap [start, end)."""
         hits = [
-            e for e in self.carrying.get((coder, row), ()) if e["start"] < end and e["end"] > start
+            ex for s, e, ex in self.carrying_spans.get((coder, row), ()) if s < end and e > start
         ]
         for ex in hits:
             self.referenced[ex["id"]] = ex

@@ -34,6 +34,18 @@ from ._data import (
 Weights = Sequence[float] | None
 
 
+def _encoded(
+    data: ReliabilityData | Encoded,
+    weights: Weights,
+    categories: Sequence[Hashable] | None = None,
+) -> Encoded:
+    """``data`` encoded; data the caller encoded already (with the categories the coefficient
+    needs) is used as it is, so several coefficients of one table share one encoding."""
+    if isinstance(data, Encoded):
+        return data
+    return encode(data, weights=weights, categories=categories)
+
+
 def _multi_rater_observed(counts: np.ndarray, weights: np.ndarray) -> float:
     """Gwet's p_a: weighted mean over pairable units of the share of agreeing pairs."""
     r = counts.sum(axis=1)
@@ -67,23 +79,23 @@ def _two_coder_table(enc: Encoded) -> np.ndarray:
     return table.reshape(q, q)
 
 
-def percent_agreement(data: ReliabilityData, *, weights: Weights = None) -> float:
+def percent_agreement(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float:
     """Share of agreeing coder pairs, averaged over units with at least two values.
 
     For two coders this is the share of jointly coded units on which they agree. NaN when no
     unit has two values.
     """
-    enc = encode(data, weights=weights)
+    enc = _encoded(data, weights)
     return _multi_rater_observed(category_counts(enc), enc.weights)
 
 
-def cohen_kappa(data: ReliabilityData, *, weights: Weights = None) -> float:
+def cohen_kappa(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float:
     """Cohen's κ (1960) for exactly two coders; chance from each coder's own marginals.
 
     Only units both coders rated are used. Raises ``ValueError`` for any other number of
     coders (use :func:`light_kappa` or :func:`pairwise_cohen_matrix`). NaN when undefined.
     """
-    enc = encode(data, weights=weights)
+    enc = _encoded(data, weights)
     require_two_coders(enc, "Cohen's kappa")
     table = _two_coder_table(enc)
     total = table.sum()
@@ -94,13 +106,13 @@ def cohen_kappa(data: ReliabilityData, *, weights: Weights = None) -> float:
     return chance_corrected(float(p_o), p_e)
 
 
-def scott_pi(data: ReliabilityData, *, weights: Weights = None) -> float:
+def scott_pi(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float:
     """Scott's π (1955) for exactly two coders; chance from the pooled marginals.
 
     Only units both coders rated are used. Its generalisation to more coders is
     :func:`fleiss_kappa`. Raises ``ValueError`` unless there are two coders; NaN if undefined.
     """
-    enc = encode(data, weights=weights)
+    enc = _encoded(data, weights)
     require_two_coders(enc, "Scott's pi")
     table = _two_coder_table(enc)
     total = table.sum()
@@ -110,14 +122,14 @@ def scott_pi(data: ReliabilityData, *, weights: Weights = None) -> float:
     return chance_corrected(float(np.trace(table) / total), float((pooled**2).sum()))
 
 
-def fleiss_kappa(data: ReliabilityData, *, weights: Weights = None) -> float:
+def fleiss_kappa(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float:
     """Fleiss' κ (1971) for any number of coders, missing ratings handled explicitly.
 
     Fleiss' textbook formula assumes the same number of ratings per unit; with missing values
     this uses Gwet's generalisation (p_a over units with ≥ 2 ratings, π_k over units with ≥ 1
     rating, p_e = Σ π_k²). On complete data both are identical. NaN when undefined.
     """
-    enc = encode(data, weights=weights)
+    enc = _encoded(data, weights)
     counts = category_counts(enc)
     p_a = _multi_rater_observed(counts, enc.weights)
     p_e = float((_prevalence(counts, enc.weights) ** 2).sum())
@@ -125,7 +137,7 @@ def fleiss_kappa(data: ReliabilityData, *, weights: Weights = None) -> float:
 
 
 def brennan_prediger(
-    data: ReliabilityData,
+    data: ReliabilityData | Encoded,
     categories: Sequence[Hashable] | None = None,
     *,
     weights: Weights = None,
@@ -137,7 +149,7 @@ def brennan_prediger(
     chance agreement when some categories were never used. NaN when q ≤ 1 or no unit is
     pairable.
     """
-    enc = encode(data, weights=weights, categories=categories)
+    enc = _encoded(data, weights, categories)
     q = enc.n_categories
     if q == 0:
         return math.nan
@@ -146,7 +158,7 @@ def brennan_prediger(
 
 
 def gwet_ac1(
-    data: ReliabilityData,
+    data: ReliabilityData | Encoded,
     categories: Sequence[Hashable] | None = None,
     *,
     weights: Weights = None,
@@ -157,7 +169,7 @@ def gwet_ac1(
     high when one category dominates (the prevalence paradox that drags κ down). NaN when
     q ≤ 1 or no unit is pairable.
     """
-    enc = encode(data, weights=weights, categories=categories)
+    enc = _encoded(data, weights, categories)
     q = enc.n_categories
     if q <= 1:
         return math.nan
@@ -168,7 +180,7 @@ def gwet_ac1(
     return chance_corrected(p_a, p_e)
 
 
-def holsti(data: ReliabilityData, *, weights: Weights = None) -> float:
+def holsti(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float:
     """Holsti's (1969) coefficient of reliability 2A / (N₁ + N₂) for exactly two coders.
 
     Here a "decision" is a non-missing value: N₁ and N₂ count the units each coder rated and
@@ -176,7 +188,7 @@ def holsti(data: ReliabilityData, *, weights: Weights = None) -> float:
     equals percent agreement; for excerpt-level Holsti with an overlap rule see
     :func:`coding.agreement.units.excerpt_agreement`. NaN when neither coder rated anything.
     """
-    enc = encode(data, weights=weights)
+    enc = _encoded(data, weights)
     require_two_coders(enc, "Holsti's coefficient")
     a, b = enc.codes
     w = enc.weights
@@ -207,7 +219,12 @@ def light_kappa(data: ReliabilityData, *, weights: Weights = None) -> float:
     Pairs whose κ is undefined (no variation in their shared units) are left out of the mean;
     NaN when no pair is defined. Needs at least two coders.
     """
-    matrix = pairwise_cohen_matrix(data, weights=weights)
+    return light_kappa_from_pairs(pairwise_cohen_matrix(data, weights=weights))
+
+
+def light_kappa_from_pairs(matrix: np.ndarray) -> float:
+    """Light's κ from the matrix of pairwise Cohen's κ (:func:`pairwise_cohen_matrix`), for
+    callers that show the matrix too."""
     if matrix.shape[0] < 2:
         raise ValueError("Light's kappa needs at least two coders")
     upper = matrix[np.triu_indices(matrix.shape[0], k=1)]

@@ -82,10 +82,13 @@ class CodeDisagreements:
     (stored as ``AgreementCodeResult.disagreements``); the excerpts they name go to the run's
     one table (``excerpts``, shared by all codes: a busy excerpt is named by many)."""
 
-    def __init__(self, excerpts: dict[str, list]) -> None:
+    def __init__(self, excerpts: dict[str, list], named: set[int] | None = None) -> None:
         self.items: list[list] = []
         self.documents: dict[str, list] = {}
         self.excerpts = excerpts
+        # The ids in ``excerpts``, as numbers: the codes of a run share it, and most ids an
+        # item names are there already (no text key to build for them).
+        self.named = named if named is not None else {int(key) for key in excerpts}
 
     def extend(self, partial: Mapping[str, Any], items: Sequence[list]) -> None:
         kept = items[: max(DISAGREEMENTS_PER_CODE - len(self.items), 0)]
@@ -94,11 +97,13 @@ class CodeDisagreements:
         self.items.extend(kept)
         self.documents[str(partial["document"])] = partial["ref"]
         refs = partial["refs"]
+        named = self.named
         for item in kept:
             for ids in item[5]:
                 for excerpt_id in ids:
-                    key = str(excerpt_id)
-                    if key not in self.excerpts:
+                    if excerpt_id not in named:
+                        named.add(excerpt_id)
+                        key = str(excerpt_id)
                         self.excerpts[key] = refs[key]
 
     def packed(self) -> dict[str, Any] | list:

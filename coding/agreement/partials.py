@@ -34,7 +34,7 @@ import numpy as np
 from .codings import DocumentCodings
 from .disagreements import describe_disagreements, per_document_cap
 from .natural_units import split_paragraphs, split_sentences
-from .patterns import coincidences_json, pattern_key
+from .patterns import pattern_key
 from .units import covered_length
 
 #: Pattern tallies use one bin per (row code, pattern) up to this many bins (a sort beyond).
@@ -309,7 +309,6 @@ def document_partial(
     for k, row in enumerate(dc.rows):
         partial["codes"][str(row)] = {
             "patterns": patterns[k],
-            "coincidences": coincidences_json(patterns[k]),
             "disagreements": [next(described) for _ in spans[k][:cap]],
             "disagreement_count": len(spans[k]),
         }

@@ -50,13 +50,19 @@ def pattern_pairs(key: str) -> tuple[float, float, float]:
 
 def coincidences_json(patterns: Mapping[str, float]) -> dict:
     """Σ over units of their coincidences, in closed form per pattern (no per-unit pass)."""
+    o00, o01, o11 = coincidence_sums(patterns)
+    return {"values": [0, 1], "matrix": [[o00, o01], [o01, o11]]}
+
+
+def coincidence_sums(patterns: Mapping[str, float]) -> tuple[float, float, float]:
+    """(o_00, o_01, o_11) of the units with these patterns (o_10 = o_01)."""
     o00 = o01 = o11 = 0.0
     for key, weight in patterns.items():
         c00, c01, c11 = pattern_pairs(key)
         o00 += weight * c00
         o01 += weight * c01
         o11 += weight * c11
-    return {"values": [0, 1], "matrix": [[o00, o01], [o01, o11]]}
+    return o00, o01, o11
 
 
 def patterns_to_data(

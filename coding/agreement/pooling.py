@@ -14,13 +14,21 @@ from typing import Any
 
 import numpy as np
 
-from .alpha import Coincidences, alpha_from_coincidences, krippendorff_alpha, sum_coincidences
+from coding.wording import Notice, gettext_noop
+
+from ._data import encode
+from .alpha import (
+    Coincidences,
+    alpha_from_coincidences,
+    empty_coincidences,
+    krippendorff_alpha,
+)
 from .coefficients import (
     brennan_prediger,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
-    light_kappa,
+    light_kappa_from_pairs,
     pairwise_cohen_matrix,
     percent_agreement,
 )
@@ -28,6 +36,7 @@ from .disagreements import CodeDisagreements
 from .patterns import (
     MISSING_MARK,
     add_patterns,
+    coincidence_sums,
     describe_data,
     pairable_values,
     pattern_coincidences,
@@ -35,15 +44,49 @@ from .patterns import (
 )
 from .unitized import unitized_alpha_details
 
-NO_PAIRS = "no unit was coded by two coders"
-NO_VARIATION = "no variation: every value is the same"
-UNDEFINED = "undefined"
+# Why a value is undefined, stored with the results as English message ids (a note with
+# numbers as `Notice.stored()`); the pages word them in the reader's language
+# (coding/notices.py), so runs stored before keep working: their sentence is the id.
+NO_PAIRS = gettext_noop("no unit was coded by two coders")
+NO_VARIATION = gettext_noop("no variation: every value is the same")
+UNDEFINED = gettext_noop("undefined")
+NOT_ALL_CODED = gettext_noop("no document was coded by every chosen coder")
+NOT_EXCLUSIVE = gettext_noop(
+    "a coder applied two of the codes to the same text; uα and cuα over all codes "
+    "need mutually exclusive codes (one semantic domain)"
+)
+NO_CI_FOR_CHARACTERS = gettext_noop(
+    "not computed: characters are not independent units, so a bootstrap over "
+    "characters would give a misleadingly narrow interval"
+)
+NO_EXCERPT = gettext_noop("no excerpt with this code")
+NEEDS_TWO_CODES = gettext_noop("needs at least two codes (chance agreement is 1 / number of codes)")
+LIGHT_PAIRS_LEFT_OUT = gettext_noop(
+    "mean of %(used)d of %(pairs)d coder pairs; %(undefined)d undefined (no variation in "
+    "their shared units) left out"
+)
 
 
-def _coincidences(raw: Mapping[str, Any]) -> Coincidences:
-    if not raw or not raw.get("values"):
-        return Coincidences((), np.zeros((0, 0)))
-    return Coincidences(tuple(raw["values"]), np.asarray(raw["matrix"], dtype=np.float64))
+class _CoincidenceSum:
+    """Binary coincidence matrices added up, as three sums (o_10 = o_01), in the order they
+    come: the same additions, in the same order, as summing the matrices, without a matrix
+    per document and code."""
+
+    def __init__(self) -> None:
+        self.parts = 0
+        self.o00 = self.o01 = self.o11 = 0.0
+
+    def add(self, sums: tuple[float, float, float]) -> None:
+        self.parts += 1
+        self.o00 += sums[0]
+        self.o01 += sums[1]
+        self.o11 += sums[2]
+
+    def total(self) -> Coincidences:
+        if not self.parts:
+            return empty_coincidences()
+        matrix = np.array([[self.o00, self.o01], [self.o01, self.o11]], dtype=np.float64)
+        return Coincidences((0, 1), matrix)
 
 
 def _finite(value: float) -> float | None:
@@ -56,8 +99,9 @@ def coefficients(
     *,
     n_coders: int,
     wanted: Sequence[str],
-) -> tuple[dict[str, float | None], dict[str, str]]:
-    """The chosen coefficients of one row, and for each undefined one the reason."""
+) -> tuple[dict[str, float | None], dict[str, Any]]:
+    """The chosen coefficients of one row, and for each undefined one the reason (a message id,
+    or a stored notice)."""
     names = []
     for name in wanted:
         if name == "kappa":
@@ -68,41 +112,44 @@ def coefficients(
     if pairable <= 0:
         return dict.fromkeys(names), dict.fromkeys(names, NO_PAIRS)
     data, weights = patterns_to_data(patterns, n_coders)
+    # One encoding per category set, shared by the coefficients (each would encode again).
+    observed = encode(data, weights=weights)
+    # q = 2: "applied" and "not applied" are the categories available to every coder.
+    binary = encode(data, weights=weights, categories=[0, 1])
+    pairs = pairwise_cohen_matrix(data, weights=weights) if "light" in names else np.zeros(0)
     compute = {
-        "percent": lambda: percent_agreement(data, weights=weights),
-        "cohen": lambda: cohen_kappa(data, weights=weights),
-        "light": lambda: light_kappa(data, weights=weights),
-        "fleiss": lambda: fleiss_kappa(data, weights=weights),
+        "percent": lambda: percent_agreement(observed),
+        "cohen": lambda: cohen_kappa(observed),
+        "light": lambda: light_kappa_from_pairs(pairs),
+        "fleiss": lambda: fleiss_kappa(observed),
         "alpha": lambda: alpha_from_coincidences(coincidences),
-        # q = 2: "applied" and "not applied" are the categories available to every coder.
-        "ac1": lambda: gwet_ac1(data, categories=[0, 1], weights=weights),
-        "bp": lambda: brennan_prediger(data, categories=[0, 1], weights=weights),
+        "ac1": lambda: gwet_ac1(binary),
+        "bp": lambda: brennan_prediger(binary),
     }
     values: dict[str, float | None] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Any] = {}
     for name in names:
         value = _finite(compute[name]())
         values[name] = value
         if value is None:
             reasons[name] = UNDEFINED if variation else NO_VARIATION
     if values.get("light") is not None:
-        note = _light_note(pairwise_cohen_matrix(data, weights=weights))
+        note = _light_note(pairs)
         if note:
             reasons["light"] = note
     return values, reasons
 
 
-def _light_note(matrix: np.ndarray) -> str:
+def _light_note(matrix: np.ndarray) -> dict[str, Any] | None:
     """Light's κ averages the defined pairs only; say how many were left out, or the mean
     reads as if every pair entered it."""
     upper = matrix[np.triu_indices(matrix.shape[0], k=1)]
     undefined = int(np.isnan(upper).sum())
     if not undefined:
-        return ""
-    return (
-        f"mean of {upper.size - undefined} of {upper.size} coder pairs; "
-        f"{undefined} undefined (no variation in their shared units) left out"
-    )
+        return None
+    used, pairs = int(upper.size - undefined), int(upper.size)
+    note = Notice(LIGHT_PAIRS_LEFT_OUT, {"used": used, "pairs": pairs, "undefined": undefined})
+    return note.stored()
 
 
 def bootstrap_ci(
@@ -172,7 +219,7 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     parts = [p["unitized"] for p in partials if p.get("unitized")]
     out: dict[str, Any] = {"documents": len(parts), "per_code": {}, "pooled": None}
     if not parts:
-        out["reason"] = "no document was coded by every chosen coder"
+        out["reason"] = NOT_ALL_CODED
         return out
     offset = 0
     # Keyed by Hashable: unitized_alpha_details takes any coder key (Mapping keys are invariant).
@@ -184,11 +231,15 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
             )
         offset += part["length"]
     length = offset
+    by_row: dict[int, dict[Hashable, list[tuple[int, int, int]]]] = {
+        row: {c: [] for c in coders} for row in spec["rows"]
+    }
+    for coder in coders:  # one pass over the spans, not one per row
+        for span in spans[coder]:
+            if span[2] in by_row:
+                by_row[span[2]][coder].append(span)
     for row in spec["rows"]:
-        one: dict[Hashable, list[tuple[int, int, int]]] = {
-            c: [s for s in spans[c] if s[2] == row] for c in coders
-        }
-        details = unitized_alpha_details(one, length)
+        details = unitized_alpha_details(by_row[row], length)
         value = _finite(details.u)
         out["per_code"][str(row)] = {
             "u_alpha": value,
@@ -197,10 +248,7 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     try:
         details = unitized_alpha_details(spans, length)
     except ValueError:
-        out["reason"] = (
-            "a coder applied two of the codes to the same text; uα and cuα over all codes "
-            "need mutually exclusive codes (one semantic domain)"
-        )
+        out["reason"] = NOT_EXCLUSIVE
         return out
     out["pooled"] = {
         "u": _finite(details.u),
@@ -227,14 +275,15 @@ def finalize(
     wanted = list(spec.get("coefficients") or ["percent", "kappa", "alpha", "ac1", "bp"])
     rows: list[dict[str, Any]] = []
     pooled_patterns: dict[str, float] = {}
-    pooled_coincidences: list[Coincidences] = []
+    pooled_coincidences = _CoincidenceSum()
     pooled_matches = [0, 0]
     named: dict[str, list] = {}  # excerpt id → [uuid, start, end, code ids], for all rows
+    named_ids: set[int] = set()  # the same ids as numbers
     for row in spec["rows"]:
         patterns: dict[str, float] = {}
-        parts = []
+        parts = _CoincidenceSum()
         matches = [0, 0]
-        disagreements = CodeDisagreements(named)
+        disagreements = CodeDisagreements(named, named_ids)
         count = 0
         for partial in partials:
             data = partial["codes"].get(str(row))
@@ -247,7 +296,12 @@ def finalize(
                 matches[1] += data["matches"][1]
                 continue
             add_patterns(patterns, data["patterns"])
-            parts.append(_coincidences(data["coincidences"]))
+            # A document's coincidences follow from its patterns (closed form): the parts
+            # do not carry them, so they stay small. The pooled sum takes them in the same
+            # order as summing every row's parts after another.
+            sums = coincidence_sums(data["patterns"])
+            parts.add(sums)
+            pooled_coincidences.add(sums)
         out: dict[str, Any] = {
             "code": row,
             "disagreements": disagreements.packed(),
@@ -258,12 +312,11 @@ def finalize(
             pooled_matches[0] += matches[0]
             pooled_matches[1] += matches[1]
         else:
-            coincidences = sum_coincidences(parts)
+            coincidences = parts.total()
             values, reasons = coefficients(patterns, coincidences, n_coders=n, wanted=wanted)
             pairable, prevalence, _ = describe_data(patterns)
             out.update(values=values, reasons=reasons, units=pairable, prevalence=prevalence)
             add_patterns(pooled_patterns, patterns)
-            pooled_coincidences.extend(parts)
         rows.append(out)
 
     results: dict[str, Any] = {"unit": unit, "coders": coders, "documents": len(partials)}
@@ -273,7 +326,7 @@ def finalize(
             {"coders": coders[:2], "percent": results["pooled"]["values"].get("percent")}
         ]
     else:
-        coincidences = sum_coincidences(pooled_coincidences)
+        coincidences = pooled_coincidences.total()
         values, reasons = coefficients(pooled_patterns, coincidences, n_coders=n, wanted=wanted)
         pairable, prevalence, _ = describe_data(pooled_patterns)
         pooled: dict[str, Any] = {
@@ -285,10 +338,7 @@ def finalize(
         }
         if unit == "character":
             pooled["ci"] = None
-            pooled["ci_reason"] = (
-                "not computed: characters are not independent units, so a bootstrap over "
-                "characters would give a misleadingly narrow interval"
-            )
+            pooled["ci_reason"] = NO_CI_FOR_CHARACTERS
         else:
             pooled["ci"] = bootstrap_ci(pooled_patterns, n_coders=n, n_boot=n_boot, seed=seed)
             pooled["n_boot"] = n_boot
@@ -308,16 +358,60 @@ def _excerpt_values(matches: Sequence[int], n_codes: int) -> dict[str, Any]:
     if not checked:
         return {
             "values": {"percent": None, "bp": None},
-            "reasons": {"percent": "no excerpt with this code", "bp": "no excerpt with this code"},
+            "reasons": {"percent": NO_EXCERPT, "bp": NO_EXCERPT},
             "units": 0,
             "prevalence": None,
         }
     p_o = agree / checked
     values: dict[str, float | None] = {"percent": p_o, "bp": None}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Any] = {}
     if n_codes >= 2:
         # MAXQDA's κ: chance agreement 1 / number of codes available.
         values["bp"] = (p_o - 1 / n_codes) / (1 - 1 / n_codes)
     else:
-        reasons["bp"] = "needs at least two codes (chance agreement is 1 / number of codes)"
+        reasons["bp"] = NEEDS_TWO_CODES
     return {"values": values, "reasons": reasons, "units": checked, "prevalence": None}
+
+
+class RunPool:
+    """A run's document partials, gathered as the tasks compute them, in any order, and
+    pooled in the run's document order.
+
+    The finalizer adds each part once, when it is computed (its own, still in memory) or as
+    soon as it finds it stored (another task's, decoded once), so the pooling left at the end
+    is the coefficients only. :meth:`finish` gives exactly what :func:`finalize` gives for the
+    partials listed in the run's order, whatever order they arrived in.
+    """
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self.spec = spec
+        self._partials: dict[int, Mapping[str, Any]] = {}
+
+    def add(self, partial: Mapping[str, Any]) -> None:
+        """Add a document's partial; a document already in the pool keeps its first one."""
+        self._partials.setdefault(int(partial["document"]), partial)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._partials
+
+    def __len__(self) -> int:
+        return len(self._partials)
+
+    def documents(self) -> list[int]:
+        """The documents in the pool, in the order they arrived."""
+        return list(self._partials)
+
+    def missing(self) -> list[int]:
+        """The run's documents not in the pool yet, in the run's order."""
+        return [d for d in self.spec["documents"] if d not in self._partials]
+
+    def ordered(self) -> list[Mapping[str, Any]]:
+        """The partials in the run's document order; every document must be in the pool."""
+        missing = self.missing()
+        if missing:
+            raise ValueError(f"documents not pooled yet: {missing}")
+        return [self._partials[d] for d in self.spec["documents"]]
+
+    def finish(self, *, n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
+        """The run's results (:func:`finalize` over :meth:`ordered`)."""
+        return finalize(self.spec, self.ordered(), n_boot=n_boot, seed=seed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from coding.codebook.selectors import codebook_exchange_nodes, codebook_nodes
 from coding.codebook_io import (
@@ -70,7 +71,7 @@ def codebook_read_upload(upload) -> ImportResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CodebookFormatError(["the file is not UTF-8 text"]) from exc
+        raise CodebookFormatError([gettext_noop("the file is not UTF-8 text")]) from exc
     if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
         return read_json(text)
     if _is_study_table(text):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from coding.codebook_io import CodeNode, guid_key, iter_codes
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
@@ -128,7 +128,7 @@ def codebook_version_current(*, project) -> CodebookVersion | None:
     return CodebookVersion.objects.filter(project=project).order_by("-created_at", "-pk").first()
 
 
-# What the change log calls each recorded action (nouns: they also fill "Undo the … of …").
+# What the change log calls each recorded action.
 CHANGE_LABELS = {
     "create": pgettext_lazy("codebook change", "creation"),
     "rename": pgettext_lazy("codebook change", "renaming"),
@@ -142,6 +142,46 @@ CHANGE_LABELS = {
     "version": pgettext_lazy("codebook change", "version frozen"),
     "import": pgettext_lazy("codebook change", "import"),
 }
+
+
+# The undo button's title and the message after it, whole sentences for each action it can
+# undo (services.STRUCTURAL), so that no language has to fit "Undo the … of …".
+UNDO_SENTENCES = {
+    "create": (
+        gettext_lazy("Undo the creation of “%(name)s”"),
+        gettext_lazy("Undone: the creation of “%(name)s”."),
+    ),
+    "move": (
+        gettext_lazy("Undo the move of “%(name)s”"),
+        gettext_lazy("Undone: the move of “%(name)s”."),
+    ),
+    "merge": (
+        gettext_lazy("Undo the merge of “%(name)s”"),
+        gettext_lazy("Undone: the merge of “%(name)s”."),
+    ),
+    "group": (
+        gettext_lazy("Undo the grouping of “%(name)s”"),
+        gettext_lazy("Undone: the grouping of “%(name)s”."),
+    ),
+    "delete": (
+        gettext_lazy("Undo the deletion of “%(name)s”"),
+        gettext_lazy("Undone: the deletion of “%(name)s”."),
+    ),
+}
+UNDO_OTHER = (
+    gettext_lazy("Undo the last change to “%(name)s”"),
+    gettext_lazy("Undone: the last change to “%(name)s”."),
+)
+
+
+def undo_title(action: str, name: str) -> str:
+    """What the undo button would undo, in the reader's language."""
+    return str(UNDO_SENTENCES.get(action, UNDO_OTHER)[0]) % {"name": name}
+
+
+def undone_message(action: str, name: str) -> str:
+    """What the undo button undid, in the reader's language."""
+    return str(UNDO_SENTENCES.get(action, UNDO_OTHER)[1]) % {"name": name}
 
 
 def change_label(action: str) -> str:

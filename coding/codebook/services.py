@@ -18,12 +18,14 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coding.codebook import tree
 from coding.codebook_io import validate_name
 from coding.excerpts.services import excerpts_code_removed, excerpts_codings_restored
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
 from coding.models.codebook import DEFAULT_COLOUR
+from coding.notices import notice_text
 from research.audit import AuditAction, audit_record
 
 # Actions that change the tree's shape; the undo button walks back through these.
@@ -69,7 +71,7 @@ def _clean_name(name: str) -> str:
     name = (name or "").strip()
     reason = validate_name(name)
     if reason:
-        raise ValidationError(_("The code's %(reason)s.") % {"reason": reason})
+        raise ValidationError(_("The code's %(reason)s.") % {"reason": notice_text(reason)})
     return name
 
 
@@ -374,7 +376,11 @@ def code_delete(*, code: Code, user, confirm_codings: int | None = None) -> None
     codings = list(Coding.objects.filter(code=code).values_list("pk", "excerpt_id", "created_at"))
     if codings and confirm_codings != len(codings):
         raise ValidationError(
-            _("Deleting “%(code)s” removes %(n)s codings; confirm that number to delete it.")
+            ngettext(
+                "Deleting “%(code)s” removes %(n)s coding; confirm that number to delete it.",
+                "Deleting “%(code)s” removes %(n)s codings; confirm that number to delete it.",
+                len(codings),
+            )
             % {"code": code.name, "n": len(codings)}
         )
     snapshot = _snapshot(code)

@@ -26,6 +26,7 @@ from coding.codebook.forms import (
 )
 from coding.codebook_io import CodebookFormatError
 from coding.models import Code, CodeStatus
+from coding.notices import notice_text, notices_text
 from research.access import (
     Capability,
     access_object,
@@ -74,7 +75,7 @@ def _undo_context(project, *, manage: bool) -> dict:
     undoable = services.codebook_undoable(project=project) if manage else None
     return {
         "undoable": undoable,
-        "undo_label": selectors.change_label(undoable.action) if undoable else "",
+        "undo_title": selectors.undo_title(undoable.action, undoable.code_name) if undoable else "",
     }
 
 
@@ -299,14 +300,8 @@ def codebook_undo(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(
-            request,
-            _("Undone: %(action)s of “%(name)s”.")
-            % {
-                "action": selectors.change_label(change.before["action"]),
-                "name": change.before["name"],
-            },
-        )
+        done = selectors.undone_message(change.before["action"], change.before["name"])
+        messages.success(request, done)
     return _back(project)
 
 
@@ -359,10 +354,11 @@ def codebook_import(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         try:
             result = codebook_read_upload(form.cleaned_data["file"])
         except CodebookFormatError as exc:
-            form.add_error("file", _("This file cannot be imported: %(why)s") % {"why": exc})
+            why = notices_text(exc.notices)
+            form.add_error("file", _("This file cannot be imported: %(why)s") % {"why": why})
         else:
             report = _import_tree(form, membership.project, result, request.user)
-            problems = result.report() if report else None
+            problems = [notice_text(line) for line in result.report()] if report else None
     return _page(
         request,
         "coding/codebook/import.html",
@@ -405,7 +401,8 @@ def codebook_export_view(request: HttpRequest, project: uuid.UUID) -> HttpRespon
     try:
         response = codebook_export(project=membership.project, fmt=fmt, visible_to=membership)
     except CodebookFormatError as exc:
-        messages.error(request, _("The codebook cannot be exported: %(why)s") % {"why": exc})
+        why = notices_text(exc.notices)
+        messages.error(request, _("The codebook cannot be exported: %(why)s") % {"why": why})
         return _back(project)
     audit_export(project=membership.project_id, actor=request.user, export="codebook", fmt=fmt)
     return response

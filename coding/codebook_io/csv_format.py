@@ -21,6 +21,8 @@ from __future__ import annotations
 import csv
 import io
 
+from coding.wording import Notice, gettext_noop
+
 from .model import (
     MAX_DEPTH,
     MAX_NAME_LENGTH,
@@ -35,6 +37,7 @@ from .model import (
     is_guid,
     iter_codes,
     normalize_colour,
+    problem,
     require_valid,
     split_path,
 )
@@ -69,12 +72,14 @@ def _rows(text: str) -> tuple[list[list[str]], str]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), delimiter
     except csv.Error as exc:
-        raise CodebookFormatError([f"the file is not readable as CSV: {exc}"]) from exc
+        raise CodebookFormatError(
+            [problem(gettext_noop("the file is not readable as CSV: %(error)s"), error=str(exc))]
+        ) from exc
 
 
 def _header(rows: list[list[str]]) -> tuple[dict[str, int], list[Problem]]:
     if not rows:
-        raise CodebookFormatError(["the file is empty"])
+        raise CodebookFormatError([gettext_noop("the file is empty")])
     columns: dict[str, int] = {}
     notes: list[Problem] = []
     for index, raw in enumerate(rows[0]):
@@ -83,11 +88,22 @@ def _header(rows: list[list[str]]) -> tuple[dict[str, int], list[Problem]]:
         if name in CSV_COLUMNS and name not in columns:
             columns[name] = index
         elif raw.strip():
-            why = "repeated" if name in columns else "unknown"
-            notes.append(Problem(f"{why} column {raw.strip()!r} ignored", row=1))
+            why = (
+                gettext_noop("repeated column “%(column)s” ignored")
+                if name in columns
+                else gettext_noop("unknown column “%(column)s” ignored")
+            )
+            notes.append(problem(why, row=1, column=raw.strip()))
     if "path" not in columns:
+        found = ", ".join(rows[0])
         raise CodebookFormatError(
-            [Problem(f"no 'path' column (columns found: {', '.join(rows[0]) or 'none'})", row=1)]
+            [
+                problem(
+                    gettext_noop("no “path” column (columns found: %(columns)s)"),
+                    row=1,
+                    columns=found or Notice(gettext_noop("none")),
+                )
+            ]
         )
     return columns, notes
 
@@ -116,29 +132,36 @@ def read_csv(text: str) -> ImportResult:
         extra = [c for c in cells[len(rows[0]) :] if c.strip()]
         if extra:
             result.not_taken.append(
-                Problem(f"{len(extra)} cell(s) beyond the header's columns ignored", row=row_number)
+                problem(
+                    gettext_noop("%(n)d cell(s) beyond the header's columns ignored"),
+                    row=row_number,
+                    n=len(extra),
+                )
             )
 
         def cell(name: str, cells: list[str] = cells) -> str:
             index = columns.get(name)
             return cells[index] if index is not None and index < len(cells) else ""
 
-        path, problem, removed = _parse_path(cell("path"))
-        if problem:
-            result.not_taken.append(Problem(f"{problem}; row skipped", row=row_number))
+        path, why_not, removed = _parse_path(cell("path"))
+        if why_not:
+            result.not_taken.append(
+                problem(gettext_noop("%(problem)s; row skipped"), row=row_number, problem=why_not)
+            )
             continue
         if path in given_in_row:
             result.not_taken.append(
-                Problem(
-                    f"duplicate path {format_path(path)!r} (first in row {given_in_row[path]});"
-                    " row skipped",
+                problem(
+                    gettext_noop("duplicate path “%(path)s” (first in row %(first)d); row skipped"),
                     row=row_number,
+                    path=format_path(path),
+                    first=given_in_row[path],
                 )
             )
             continue
         if removed:
             result.changed.append(
-                Problem("control characters removed from the path", row=row_number)
+                problem(gettext_noop("control characters removed from the path"), row=row_number)
             )
         node = ensure(path, row_number)
         given_in_row[path] = row_number
@@ -147,14 +170,20 @@ def read_csv(text: str) -> ImportResult:
             value, removed = clean_text(cell(attr))
             if removed:
                 result.changed.append(
-                    Problem(f"control characters removed from {attr}", row=row_number)
+                    problem(
+                        gettext_noop("control characters removed from %(field)s"),
+                        row=row_number,
+                        field=attr,
+                    )
                 )
             setattr(node, attr, value)
         colour = normalize_colour(cell("colour"))
         if colour is None:
             result.not_taken.append(
-                Problem(
-                    f"colour {cell('colour')!r} is not #RRGGBB; colour not taken", row=row_number
+                problem(
+                    gettext_noop("colour “%(colour)s” is not #RRGGBB; colour not taken"),
+                    row=row_number,
+                    colour=cell("colour"),
                 )
             )
         else:
@@ -162,14 +191,22 @@ def read_csv(text: str) -> ImportResult:
         guid = cell("guid").strip()
         if guid and not is_guid(guid):
             result.not_taken.append(
-                Problem(f"guid {guid!r} is not a GUID; not taken", row=row_number)
+                problem(
+                    gettext_noop("guid “%(guid)s” is not a GUID; not taken"),
+                    row=row_number,
+                    guid=guid,
+                )
             )
         else:
             node.guid = guid
     _drop_duplicate_guids(result, nodes, given_in_row)
     for path, row in sorted(implied_by_row.items(), key=lambda item: item[1]):
         result.changed.append(
-            Problem(f"parent {format_path(path)!r} has no row of its own; created empty", row=row)
+            problem(
+                gettext_noop("parent “%(path)s” has no row of its own; created empty"),
+                row=row,
+                path=format_path(path),
+            )
         )
     return result
 
@@ -184,9 +221,11 @@ def _drop_duplicate_guids(
         key = node.guid.strip("{}").lower()
         if key in seen:
             result.not_taken.append(
-                Problem(
-                    f"guid {node.guid} already used by {format_path(seen[key])!r}; not taken",
+                problem(
+                    gettext_noop("guid %(guid)s already used by “%(other)s”; not taken"),
                     row=given_in_row.get(path),
+                    guid=node.guid,
+                    other=format_path(seen[key]),
                 )
             )
             node.guid = ""
@@ -194,21 +233,25 @@ def _drop_duplicate_guids(
             seen[key] = path
 
 
-def _parse_path(raw: str) -> tuple[Path, str | None, bool]:
+def _parse_path(raw: str) -> tuple[Path, Notice | None, bool]:
     """(path, why the row cannot be taken, whether control characters were removed)."""
     if not raw.strip():
-        return (), "path is empty", False
+        return (), Notice(gettext_noop("path is empty")), False
     segments = []
     any_removed = False
     for position, segment in enumerate(split_path(raw), start=1):
         name, removed = clean_text(segment)
         any_removed |= removed
         if not name:
-            return (), f"path {raw!r} has an empty segment (segment {position})", False
+            empty = gettext_noop("path “%(path)s” has an empty segment (segment %(position)d)")
+            return (), Notice(empty, {"path": raw, "position": position}), False
         if len(name) > MAX_NAME_LENGTH:
-            too_long = f"segment {position} of the path is longer than {MAX_NAME_LENGTH} characters"
-            return (), too_long, False
+            too_long = gettext_noop(
+                "segment %(position)d of the path is longer than %(limit)d characters"
+            )
+            return (), Notice(too_long, {"position": position, "limit": MAX_NAME_LENGTH}), False
         segments.append(name)
     if len(segments) > MAX_DEPTH:
-        return (), f"path is deeper than {MAX_DEPTH} levels", False
+        deep = gettext_noop("path is deeper than %(limit)d levels")
+        return (), Notice(deep, {"limit": MAX_DEPTH}), False
     return tuple(segments), None, any_removed

@@ -15,15 +15,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from coding.wording import Notice, gettext_noop
+
 from .model import (
     MAX_DEPTH,
+    SKIPPED_DEEP,
+    SKIPPED_EMPTY_NAME,
+    SKIPPED_NO_NAME,
     TEXT_FIELDS,
     CodebookFormatError,
     CodeNode,
     ImportResult,
-    Problem,
     TreeIntake,
+    problem,
     require_valid,
+    skipped,
 )
 
 FORMAT = "concord-codebook"
@@ -53,23 +59,50 @@ def read_json(data: str | bytes) -> ImportResult:
         document = json.loads(data)
     except json.JSONDecodeError as exc:
         raise CodebookFormatError(
-            [Problem(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)]
+            [
+                problem(
+                    gettext_noop("not valid JSON: %(error)s (column %(column)d)"),
+                    line=exc.lineno,
+                    error=exc.msg,
+                    column=exc.colno,
+                )
+            ]
         ) from exc
     except (UnicodeDecodeError, RecursionError) as exc:
-        raise CodebookFormatError([f"not readable as JSON: {type(exc).__name__}"]) from exc
+        raise CodebookFormatError(
+            [problem(gettext_noop("not readable as JSON: %(error)s"), error=type(exc).__name__)]
+        ) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise CodebookFormatError([f'not a Concord codebook (expected "format": "{FORMAT}")'])
+        raise CodebookFormatError(
+            [
+                problem(
+                    gettext_noop('not a Concord codebook (expected "format": "%(format)s")'),
+                    format=FORMAT,
+                )
+            ]
+        )
     version = document.get("version")
     if type(version) is not int or version != VERSION:
         raise CodebookFormatError(
-            [f"unsupported version {version!r}: this Concord reads version {VERSION}"]
+            [
+                problem(
+                    gettext_noop(
+                        "unsupported version %(version)s: this Concord reads version %(ours)d"
+                    ),
+                    version=repr(version),
+                    ours=VERSION,
+                )
+            ]
         )
     codes = document.get("codes")
     if not isinstance(codes, list):
-        raise CodebookFormatError(['"codes" must be a list'])
+        raise CodebookFormatError([gettext_noop('"codes" must be a list')])
     result = ImportResult(roots=[])
+    top = Notice(gettext_noop("(top level)"))
     for key in sorted(set(document) - {"format", "version", "codes"}):
-        result.not_taken.append(Problem(f"unknown field {key!r} ignored", pointer="(top level)"))
+        result.not_taken.append(
+            problem(gettext_noop("unknown field “%(field)s” ignored"), pointer=top, field=key)
+        )
     intake = TreeIntake(result)
     result.roots = _read_codes(codes, "codes", 1, intake)
     return result
@@ -89,33 +122,42 @@ def _read_codes(raw_codes: list, pointer: str, depth: int, intake: TreeIntake) -
     for index, raw in enumerate(raw_codes):
         where: dict[str, Any] = {"pointer": f"{pointer}[{index}]"}
         if not isinstance(raw, dict):
-            result.not_taken.append(Problem("not a code object; skipped", **where))
+            result.not_taken.append(problem(gettext_noop("not a code object; skipped"), **where))
             continue
         below = _descendants(raw)
-        also = f" with its {below} sub-code(s)" if below else ""
         if depth > MAX_DEPTH:
-            result.not_taken.append(
-                Problem(f"deeper than {MAX_DEPTH} levels; skipped{also}", **where)
-            )
+            result.not_taken.append(skipped(SKIPPED_DEEP, below, where, limit=MAX_DEPTH))
             continue
         raw_name = raw.get("name")
         if not isinstance(raw_name, str):
-            result.not_taken.append(Problem(f"code has no name; skipped{also}", **where))
+            result.not_taken.append(skipped(SKIPPED_NO_NAME, below, where))
             continue
         name = intake.name(raw_name, where, siblings)
         if name is None:
-            result.not_taken.append(Problem(f"code name is empty; skipped{also}", **where))
+            result.not_taken.append(skipped(SKIPPED_EMPTY_NAME, below, where))
             continue
         node = CodeNode(name=name)
         for key in sorted(set(raw) - _KNOWN_KEYS):
-            result.not_taken.append(Problem(f"unknown field {key!r} of {name!r} ignored", **where))
+            result.not_taken.append(
+                problem(
+                    gettext_noop("unknown field “%(field)s” of “%(code)s” ignored"),
+                    **where,
+                    field=key,
+                    code=name,
+                )
+            )
         for attr in _STRING_FIELDS:
             value = raw.get(attr, "")
             if value is None:
                 value = ""
             if not isinstance(value, str):
                 result.not_taken.append(
-                    Problem(f"{attr} of {name!r} is not a string; not taken", **where)
+                    problem(
+                        gettext_noop("%(field)s of “%(code)s” is not a string; not taken"),
+                        **where,
+                        field=attr,
+                        code=name,
+                    )
                 )
                 continue
             if attr == "colour":
@@ -127,7 +169,11 @@ def _read_codes(raw_codes: list, pointer: str, depth: int, intake: TreeIntake) -
         children = raw.get("children", [])
         if not isinstance(children, list):
             result.not_taken.append(
-                Problem(f"children of {name!r} is not a list; not taken", **where)
+                problem(
+                    gettext_noop("children of “%(code)s” is not a list; not taken"),
+                    **where,
+                    code=name,
+                )
             )
             children = []
         node.children = _read_codes(children, f"{where['pointer']}.children", depth + 1, intake)

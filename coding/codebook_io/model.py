@@ -12,6 +12,9 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from coding.wording import Notice, gettext_noop
 
 MAX_NAME_LENGTH = 200
 # Deeper trees are refused by the readers: the study's codebook has three levels, and recursion
@@ -42,31 +45,68 @@ class CodeNode:
 class Problem:
     """One precise finding. Exactly one of `row`, `line`, `pointer` usually locates it.
 
+    `what`: the finding as a message id and its parameters (coding/wording.py; a plain string
+    is a message id without parameters, or a parser's own English message). The Django layer
+    words `notice` in the reader's language; `str()` is the English sentence.
     `row`: CSV record number, the header being row 1 (what a spreadsheet shows).
     `line`: XML source line. `pointer`: JSON location (`codes[0].children[2]`) or a code path.
     """
 
-    message: str
+    what: Notice | str
     row: int | None = None
     line: int | None = None
-    pointer: str | None = None
+    pointer: Notice | str | None = None
+
+    @property
+    def message(self) -> str:
+        """The finding in English, without its location."""
+        return str(self.what)
+
+    @property
+    def notice(self) -> Notice:
+        """The finding with its location, as one message id with parameters."""
+        what = self.what if isinstance(self.what, Notice) else Notice(self.what)
+        if self.row is not None:
+            return Notice(
+                gettext_noop("row %(row)d: %(problem)s"), {"row": self.row, "problem": what}
+            )
+        if self.line is not None:
+            return Notice(
+                gettext_noop("line %(line)d: %(problem)s"), {"line": self.line, "problem": what}
+            )
+        if self.pointer:
+            return Notice(
+                gettext_noop("%(pointer)s: %(problem)s"), {"pointer": self.pointer, "problem": what}
+            )
+        return what
 
     def __str__(self) -> str:
-        if self.row is not None:
-            return f"row {self.row}: {self.message}"
-        if self.line is not None:
-            return f"line {self.line}: {self.message}"
-        if self.pointer:
-            return f"{self.pointer}: {self.message}"
-        return self.message
+        return str(self.notice)
+
+
+def problem(
+    msgid: str,
+    *,
+    row: int | None = None,
+    line: int | None = None,
+    pointer: Notice | str | None = None,
+    **params: Any,
+) -> Problem:
+    """A finding worded by `msgid` (marked with gettext_noop) with its %(name)s parameters."""
+    return Problem(Notice(msgid, params), row=row, line=line, pointer=pointer)
 
 
 class CodebookFormatError(ValueError):
     """The input cannot be read at all (wrong format, malformed, schema-invalid, unsafe)."""
 
-    def __init__(self, problems: Iterable[Problem | str]):
+    def __init__(self, problems: Iterable[Problem | Notice | str]):
         self.problems = [p if isinstance(p, Problem) else Problem(p) for p in problems]
         super().__init__("; ".join(str(p) for p in self.problems) or "invalid codebook")
+
+    @property
+    def notices(self) -> list[Notice]:
+        """Each problem as a message id with parameters, for the Django layer to word."""
+        return [p.notice for p in self.problems] or [Notice(gettext_noop("invalid codebook"))]
 
 
 @dataclass
@@ -88,10 +128,20 @@ class ImportResult:
     def clean(self) -> bool:
         return not (self.not_taken or self.changed or self.schema_errors)
 
-    def report(self) -> list[str]:
-        lines = [f"not taken: {p}" for p in self.not_taken]
-        lines += [f"changed: {p}" for p in self.changed]
-        lines += [f"schema: {p}" for p in self.schema_errors]
+    def report(self) -> list[Notice]:
+        """Every finding, labelled by its kind (`str()` of each is the English line)."""
+        lines = [
+            Notice(gettext_noop("not taken: %(problem)s"), {"problem": p.notice})
+            for p in self.not_taken
+        ]
+        lines += [
+            Notice(gettext_noop("changed: %(problem)s"), {"problem": p.notice})
+            for p in self.changed
+        ]
+        lines += [
+            Notice(gettext_noop("schema: %(problem)s"), {"problem": p.notice})
+            for p in self.schema_errors
+        ]
         return lines
 
 
@@ -131,16 +181,18 @@ def is_guid(value: str) -> bool:
     return bool(_GUID.fullmatch(value))
 
 
-def validate_name(name: str) -> str | None:
+def validate_name(name: str) -> Notice | None:
     """Why `name` cannot be a code name, or None if it can."""
     if not name:
-        return "name is empty"
+        return Notice(gettext_noop("name is empty"))
     if name != name.strip():
-        return "name has surrounding whitespace"
+        return Notice(gettext_noop("name has surrounding whitespace"))
     if len(name) > MAX_NAME_LENGTH:
-        return f"name is longer than {MAX_NAME_LENGTH} characters"
+        return Notice(
+            gettext_noop("name is longer than %(limit)d characters"), {"limit": MAX_NAME_LENGTH}
+        )
     if _XML_ILLEGAL.search(name):
-        return "name contains control characters"
+        return Notice(gettext_noop("name contains control characters"))
     return None
 
 
@@ -246,27 +298,55 @@ def validate_tree(roots: list[CodeNode]) -> list[Problem]:
             where = format_path(path)
             reason = validate_name(node.name)
             if reason:
-                problems.append(Problem(reason, pointer=where or "(root)"))
+                problems.append(Problem(reason, pointer=where or Notice(gettext_noop("(root)"))))
             if node.name in seen:
-                problems.append(Problem("name is not unique among its siblings", pointer=where))
+                problems.append(
+                    problem(gettext_noop("name is not unique among its siblings"), pointer=where)
+                )
             seen.add(node.name)
             if normalize_colour(node.colour) != node.colour:
-                problems.append(Problem(f"colour {node.colour!r} is not #RRGGBB", pointer=where))
+                problems.append(
+                    problem(
+                        gettext_noop("colour “%(colour)s” is not #RRGGBB"),
+                        pointer=where,
+                        colour=node.colour,
+                    )
+                )
             if node.guid:
                 if not is_guid(node.guid):
-                    problems.append(Problem(f"guid {node.guid!r} is not a GUID", pointer=where))
-                elif _guid_key(node.guid) in guids:
-                    other = format_path(guids[_guid_key(node.guid)])
                     problems.append(
-                        Problem(f"guid {node.guid} is also used by {other}", pointer=where)
+                        problem(
+                            gettext_noop("guid “%(guid)s” is not a GUID"),
+                            pointer=where,
+                            guid=node.guid,
+                        )
+                    )
+                elif _guid_key(node.guid) in guids:
+                    problems.append(
+                        problem(
+                            gettext_noop("guid %(guid)s is also used by %(other)s"),
+                            pointer=where,
+                            guid=node.guid,
+                            other=format_path(guids[_guid_key(node.guid)]),
+                        )
                     )
                 else:
                     guids[_guid_key(node.guid)] = path
             for attr in (*TEXT_FIELDS, "shortcut"):
                 if _XML_ILLEGAL.search(getattr(node, attr)):
-                    problems.append(Problem(f"{attr} contains control characters", pointer=where))
+                    problems.append(
+                        problem(
+                            gettext_noop("%(field)s contains control characters"),
+                            pointer=where,
+                            field=attr,
+                        )
+                    )
             if len(path) >= MAX_DEPTH and node.children:
-                problems.append(Problem(f"deeper than {MAX_DEPTH} levels", pointer=where))
+                problems.append(
+                    problem(
+                        gettext_noop("deeper than %(limit)d levels"), pointer=where, limit=MAX_DEPTH
+                    )
+                )
                 continue
             check_siblings(node.children, path)
 
@@ -297,15 +377,41 @@ def unique_sibling_name(name: str, taken: set[str]) -> str:
 
 
 def take_name(raw: str) -> tuple[str, list[str]]:
-    """Clean an imported name. Returns (name or "" if unusable, notes about what changed)."""
+    """Clean an imported name. Returns (name or "" if unusable, notes about what changed: message
+    ids with the parameters `name` and `limit`)."""
     name, removed = clean_text(raw)
     notes = []
     if removed:
-        notes.append("control characters removed from the name")
+        notes.append(gettext_noop("control characters removed from the name “%(name)s”"))
     if len(name) > MAX_NAME_LENGTH:
         name = name[:MAX_NAME_LENGTH].rstrip()
-        notes.append(f"name shortened to {MAX_NAME_LENGTH} characters")
+        notes.append(gettext_noop("name shortened to %(limit)d characters (“%(name)s”)"))
     return name, notes
+
+
+# A code the readers skip, alone or with the sub-codes below it: (without, with sub-codes).
+SKIPPED_DEEP = (
+    gettext_noop("deeper than %(limit)d levels; skipped"),
+    gettext_noop("deeper than %(limit)d levels; skipped with its %(n)d sub-code(s)"),
+)
+SKIPPED_NO_NAME = (
+    gettext_noop("code has no name; skipped"),
+    gettext_noop("code has no name; skipped with its %(n)d sub-code(s)"),
+)
+SKIPPED_EMPTY_NAME = (
+    gettext_noop("code name is empty; skipped"),
+    gettext_noop("code name is empty; skipped with its %(n)d sub-code(s)"),
+)
+SKIPPED_WITHOUT_NAME = (
+    gettext_noop("code without a name; skipped"),
+    gettext_noop("code without a name; skipped with its %(n)d sub-code(s)"),
+)
+
+
+def skipped(wording: tuple[str, str], below: int, where: dict, **params: Any) -> Problem:
+    """A skipped code, with the number of sub-codes skipped with it (`below`)."""
+    alone, with_sub_codes = wording
+    return problem(with_sub_codes if below else alone, **where, n=below, **params)
 
 
 # --- merge planning -----------------------------------------------------------------------------
@@ -350,13 +456,18 @@ class TreeIntake:
         """The name to use (renamed if a sibling has it), or None: skip the code."""
         name, notes = take_name(raw)
         for note in notes:
-            self.result.changed.append(Problem(f"{note} ({name!r})", **where))
+            self.result.changed.append(problem(note, **where, name=name, limit=MAX_NAME_LENGTH))
         if not name:
             return None
         unique = unique_sibling_name(name, siblings)
         if unique != name:
             self.result.changed.append(
-                Problem(f"a sibling is already named {name!r}; renamed to {unique!r}", **where)
+                problem(
+                    gettext_noop("a sibling is already named “%(name)s”; renamed to “%(unique)s”"),
+                    **where,
+                    name=name,
+                    unique=unique,
+                )
             )
         siblings.add(unique)
         return unique
@@ -365,7 +476,12 @@ class TreeIntake:
         value, removed = clean_text(raw)
         if removed:
             self.result.changed.append(
-                Problem(f"control characters removed from the {attr} of {code!r}", **where)
+                problem(
+                    gettext_noop("control characters removed from the %(field)s of “%(code)s”"),
+                    **where,
+                    field=attr,
+                    code=code,
+                )
             )
         return value
 
@@ -373,7 +489,14 @@ class TreeIntake:
         colour = normalize_colour(raw)
         if colour is None:
             self.result.not_taken.append(
-                Problem(f"colour {raw!r} of {code!r} is not #RRGGBB; colour not taken", **where)
+                problem(
+                    gettext_noop(
+                        "colour “%(colour)s” of “%(code)s” is not #RRGGBB; colour not taken"
+                    ),
+                    **where,
+                    colour=raw,
+                    code=code,
+                )
             )
             return ""
         return colour
@@ -384,15 +507,25 @@ class TreeIntake:
             return ""
         if not is_guid(guid):
             self.result.not_taken.append(
-                Problem(f"guid {guid!r} of {code!r} is not a GUID; not taken", **where)
+                problem(
+                    gettext_noop("guid “%(guid)s” of “%(code)s” is not a GUID; not taken"),
+                    **where,
+                    guid=guid,
+                    code=code,
+                )
             )
             return ""
         key = guid_key(guid)
         if key in self._guids:
             self.result.not_taken.append(
-                Problem(
-                    f"guid {guid} of {code!r} is already used by {self._guids[key]!r}; not taken",
+                problem(
+                    gettext_noop(
+                        "guid %(guid)s of “%(code)s” is already used by “%(other)s”; not taken"
+                    ),
                     **where,
+                    guid=guid,
+                    code=code,
+                    other=self._guids[key],
                 )
             )
             return ""

@@ -45,15 +45,21 @@ from importlib import resources
 
 from lxml import etree
 
+from coding.wording import gettext_noop
+
 from .model import (
     MAX_DEPTH,
+    SKIPPED_DEEP,
+    SKIPPED_WITHOUT_NAME,
     CodebookFormatError,
     CodeNode,
     ImportResult,
     Problem,
     TreeIntake,
     assign_guids,
+    problem,
     require_valid,
+    skipped,
 )
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -163,7 +169,7 @@ def write_qdc(roots: list[CodeNode], *, origin: str = ORIGIN) -> bytes:
     (the schema requires at least one code)."""
     require_valid(roots)
     if not roots:
-        raise CodebookFormatError(["a QDC codebook needs at least one code"])
+        raise CodebookFormatError([gettext_noop("a QDC codebook needs at least one code")])
     book = etree.Element(_N + "CodeBook", nsmap={None: NAMESPACE})
     if origin:
         book.set("origin", origin)
@@ -228,21 +234,29 @@ def refuse_doctype(data: bytes) -> None:
 
 def _parse(data: bytes) -> etree._ElementTree:
     if not data.strip():
-        raise CodebookFormatError(["the file is empty"])
+        raise CodebookFormatError([gettext_noop("the file is empty")])
     try:
         refuse_doctype(data)  # before the real parse sees it
         root = etree.fromstring(data, _safe_parser())
     except DoctypeFound:
         raise CodebookFormatError(
-            ["a DOCTYPE/DTD is not allowed in a codebook file (entities are refused)"]
+            [gettext_noop("a DOCTYPE/DTD is not allowed in a codebook file (entities are refused)")]
         ) from None
     except etree.XMLSyntaxError as exc:
         raise CodebookFormatError(
-            [Problem(f"not well-formed XML: {exc.msg}", line=exc.lineno or None)]
+            [
+                problem(
+                    gettext_noop("not well-formed XML: %(error)s"),
+                    line=exc.lineno or None,
+                    error=exc.msg,
+                )
+            ]
         ) from exc
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:  # belt and braces
-        raise CodebookFormatError(["a DOCTYPE/DTD is not allowed in a codebook file"])
+        raise CodebookFormatError(
+            [gettext_noop("a DOCTYPE/DTD is not allowed in a codebook file (entities are refused)")]
+        )
     return tree
 
 
@@ -268,7 +282,7 @@ def read_qdc(data: bytes, *, strict: bool = True) -> ImportResult:
         raise CodebookFormatError(
             [
                 Problem(
-                    "this is a REFI-QDA project (.qde/.qdpx), not a codebook (.qdc)",
+                    gettext_noop("this is a REFI-QDA project (.qde/.qdpx), not a codebook (.qdc)"),
                     line=root.sourceline,
                 )
             ]
@@ -278,16 +292,34 @@ def read_qdc(data: bytes, *, strict: bool = True) -> ImportResult:
             if _namespace(element.tag) == namespace:
                 element.tag = _N + _local(element.tag)
         result.changed.append(
-            Problem(f"namespace {namespace} read as {NAMESPACE}", line=root.sourceline)
+            problem(
+                gettext_noop("namespace %(namespace)s read as %(ours)s"),
+                line=root.sourceline,
+                namespace=namespace,
+                ours=NAMESPACE,
+            )
         )
         etree.cleanup_namespaces(root)
     elif namespace != NAMESPACE or _local(root.tag) != "CodeBook":
+        wording = (
+            gettext_noop(
+                "not a REFI-QDA codebook: the root element is <%(element)s> in namespace"
+                " %(namespace)s, expected <CodeBook> in %(ours)s"
+            )
+            if namespace
+            else gettext_noop(
+                "not a REFI-QDA codebook: the root element is <%(element)s> in no namespace,"
+                " expected <CodeBook> in %(ours)s"
+            )
+        )
         raise CodebookFormatError(
             [
-                Problem(
-                    f"not a REFI-QDA codebook: the root element is <{_local(root.tag)}>"
-                    f" in namespace {namespace or '(none)'}, expected <CodeBook> in {NAMESPACE}",
+                problem(
+                    wording,
                     line=root.sourceline,
+                    element=_local(root.tag),
+                    namespace=namespace,
+                    ours=NAMESPACE,
                 )
             ]
         )
@@ -296,7 +328,12 @@ def read_qdc(data: bytes, *, strict: bool = True) -> ImportResult:
         errors = [Problem(_readable(e.message), line=e.line or None) for e in schema.error_log]
         if strict:
             raise CodebookFormatError(
-                [Problem("the file is not valid against the REFI-QDA codebook schema"), *errors]
+                [
+                    Problem(
+                        gettext_noop("the file is not valid against the REFI-QDA codebook schema")
+                    ),
+                    *errors,
+                ]
             )
         result.schema_errors.extend(errors)
     _read_book(root, result)
@@ -305,9 +342,22 @@ def read_qdc(data: bytes, *, strict: bool = True) -> ImportResult:
 
 def _unknown(element: etree._Element, result: ImportResult, inside: str) -> None:
     result.not_taken.append(
-        Problem(
-            f"unknown element <{_readable(str(element.tag))}> in {inside} ignored",
+        problem(
+            gettext_noop("unknown element <%(element)s> in %(inside)s ignored"),
             line=element.sourceline,
+            element=_readable(str(element.tag)),
+            inside=inside,
+        )
+    )
+
+
+def _unknown_in_code(element: etree._Element, result: ImportResult, code: str) -> None:
+    result.not_taken.append(
+        problem(
+            gettext_noop("unknown element <%(element)s> in code “%(code)s” ignored"),
+            line=element.sourceline,
+            element=_readable(str(element.tag)),
+            code=code,
         )
     )
 
@@ -325,10 +375,14 @@ def _read_book(root: etree._Element, result: ImportResult) -> None:
             for code_set in child:
                 members = len(code_set.findall(_N + "MemberCode"))
                 result.not_taken.append(
-                    Problem(
-                        f"set {code_set.get('name', '')!r} ({members} member code(s)) not taken:"
-                        " Concord has no code sets",
+                    problem(
+                        gettext_noop(
+                            "set “%(name)s” (%(n)d member code(s)) not taken: Concord has no"
+                            " code sets"
+                        ),
                         line=code_set.sourceline,
+                        name=code_set.get("name", ""),
+                        n=members,
                     )
                 )
         else:
@@ -346,15 +400,12 @@ def _read_codes(
     for element in parent.iterchildren(_N + "Code"):
         where = {"line": element.sourceline}
         descendants = sum(1 for _ in element.iterdescendants(_N + "Code"))
-        also = f" with its {descendants} sub-code(s)" if descendants else ""
         if depth > MAX_DEPTH:
-            result.not_taken.append(
-                Problem(f"deeper than {MAX_DEPTH} levels; skipped{also}", **where)
-            )
+            result.not_taken.append(skipped(SKIPPED_DEEP, descendants, where, limit=MAX_DEPTH))
             continue
         name = intake.name(element.get("name", ""), where, siblings)
         if name is None:
-            result.not_taken.append(Problem(f"code without a name; skipped{also}", **where))
+            result.not_taken.append(skipped(SKIPPED_WITHOUT_NAME, descendants, where))
             continue
         node = CodeNode(name=name)
         node.guid = intake.guid(element.get("guid", ""), where, name)
@@ -362,7 +413,12 @@ def _read_codes(
         node.is_codable = element.get("isCodable", "true").strip().lower() not in ("false", "0")
         for attribute in sorted(set(element.attrib) - _CODE_ATTRIBUTES):
             result.not_taken.append(
-                Problem(f"unknown attribute {_readable(attribute)!r} of {name!r} ignored", **where)
+                problem(
+                    gettext_noop("unknown attribute “%(attribute)s” of “%(code)s” ignored"),
+                    **where,
+                    attribute=_readable(attribute),
+                    code=name,
+                )
             )
         descriptions = 0
         for child in element:
@@ -371,14 +427,18 @@ def _read_codes(
                 descriptions += 1
                 if descriptions > 1:
                     result.not_taken.append(
-                        Problem(f"second <Description> of {name!r} ignored", line=child.sourceline)
+                        problem(
+                            gettext_noop("second <Description> of “%(code)s” ignored"),
+                            line=child.sourceline,
+                            code=name,
+                        )
                     )
                     continue
                 raw = "".join(child.itertext())
                 for attr, value in decode_description(raw).items():
                     setattr(node, attr, intake.text(attr, value, where, name))
             elif local != "Code":
-                _unknown(child, result, f"code {name!r}")
+                _unknown_in_code(child, result, name)
         node.children = _read_codes(element, set(), depth + 1, intake)
         nodes.append(node)
     return nodes

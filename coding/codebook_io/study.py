@@ -13,7 +13,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from .model import CodebookFormatError, CodeNode, ImportResult, Problem, take_name
+from coding.wording import gettext_noop
+
+from .model import CodebookFormatError, CodeNode, ImportResult, problem, take_name
 
 STUDY_COLUMNS = ("cluster", "category", "documents_coded", "total_codings", "concepts")
 
@@ -33,11 +35,19 @@ class StudyCodebook(ImportResult):
 def read_study_codebook_csv(text: str) -> StudyCodebook:
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     if not rows:
-        raise CodebookFormatError(["the file is empty"])
+        raise CodebookFormatError([gettext_noop("the file is empty")])
     header = [h.strip().lower() for h in rows[0]]
     missing = [c for c in ("cluster", "category", "concepts") if c not in header]
     if missing:
-        raise CodebookFormatError([Problem(f"missing column(s): {', '.join(missing)}", row=1)])
+        raise CodebookFormatError(
+            [
+                problem(
+                    gettext_noop("missing column(s): %(columns)s"),
+                    row=1,
+                    columns=", ".join(missing),
+                )
+            ]
+        )
     index = {name: header.index(name) for name in STUDY_COLUMNS if name in header}
     result = StudyCodebook(roots=[])
     clusters: dict[str, CodeNode] = {}
@@ -54,14 +64,20 @@ def read_study_codebook_csv(text: str) -> StudyCodebook:
         category_name, _ = take_name(cell("category"))
         if not cluster_name or not category_name:
             result.not_taken.append(
-                Problem("cluster and category are both required; row skipped", row=row_number)
+                problem(
+                    gettext_noop("cluster and category are both required; row skipped"),
+                    row=row_number,
+                )
             )
             continue
         key = (cluster_name, category_name)
         if key in categories:
             result.not_taken.append(
-                Problem(
-                    f"category {cluster_name}/{category_name} repeated; row skipped", row=row_number
+                problem(
+                    gettext_noop("category %(cluster)s/%(category)s repeated; row skipped"),
+                    row=row_number,
+                    cluster=cluster_name,
+                    category=category_name,
                 )
             )
             continue
@@ -78,7 +94,12 @@ def read_study_codebook_csv(text: str) -> StudyCodebook:
                 continue
             if concept in seen:
                 result.not_taken.append(
-                    Problem(f"concept {concept!r} repeated in {category_name!r}", row=row_number)
+                    problem(
+                        gettext_noop("concept “%(concept)s” repeated in “%(category)s”"),
+                        row=row_number,
+                        concept=concept,
+                        category=category_name,
+                    )
                 )
                 continue
             seen.add(concept)
@@ -88,8 +109,11 @@ def read_study_codebook_csv(text: str) -> StudyCodebook:
             result.counts[key] = StudyCounts(int(counts[0]), int(counts[1]))
         elif any(counts):
             result.not_taken.append(
-                Problem(
-                    f"counts {counts[0]!r}, {counts[1]!r} are not whole numbers", row=row_number
+                problem(
+                    gettext_noop("counts “%(documents)s”, “%(codings)s” are not whole numbers"),
+                    row=row_number,
+                    documents=counts[0],
+                    codings=counts[1],
                 )
             )
     return result

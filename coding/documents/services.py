@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,11 +47,14 @@ class UploadOutcome:
 
 
 def file_size_text(size: int) -> str:
+    """A file size as the reader writes it: 1.5 MB in English, 1,5 MB in Norwegian."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+        megabytes = round(size / (1024 * 1024), 1)
+        shown = number_format(megabytes, decimal_pos=0 if megabytes.is_integer() else 1)
+        return _("%(size)s MB") % {"size": shown}
     if size >= 1024:
-        return f"{size // 1024} KB"
-    return f"{size} bytes"
+        return _("%(size)s KB") % {"size": number_format(size // 1024)}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": number_format(size)}
 
 
 def _base_name(name: str) -> str:

@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.access import access_document
 from coding.excerpts import assignments as assignment_services
 from coding.excerpts import selectors
+from coding.labels import document_label
 from coding.models import Assignment
 from research.access import Capability, access_project
 
@@ -33,11 +35,7 @@ def assignments(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _("Assignments saved: %(added)d added, %(removed)d removed.")
-                % {"added": added, "removed": removed},
-            )
+            messages.success(request, _saved_message(added, removed))
         return redirect("coding:assignments", project=project)
     rows = [(d, [(m, (d.pk, m.user_id) in assigned) for m in coders]) for d in documents]
     return render(
@@ -88,8 +86,17 @@ def assignment_done(request: HttpRequest, project: uuid.UUID, document: uuid.UUI
         return redirect("coding:my-documents", project=project)
     done = request.POST.get("done", "1") != "0"
     assignment_services.assignment_mark_done(assignment=assignment, done=done)
+    title = document_label(doc, membership)
     if done:
-        messages.success(request, _("“%(title)s” marked as done.") % {"title": doc.title})
+        messages.success(request, _("“%(title)s” marked as done.") % {"title": title})
     else:
-        messages.success(request, _("“%(title)s” reopened.") % {"title": doc.title})
+        messages.success(request, _("“%(title)s” reopened.") % {"title": title})
     return redirect("coding:my-documents", project=project)
+
+
+def _saved_message(added: int, removed: int) -> str:
+    return _("Assignments saved: %(added)s, %(removed)s.") % {
+        "added": npgettext("assignments", "%(n)d added", "%(n)d added", added) % {"n": added},
+        "removed": npgettext("assignments", "%(n)d removed", "%(n)d removed", removed)
+        % {"n": removed},
+    }

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from coding.excerpts.services import (
     _check_codes,
     _check_not_frozen,
-    _check_text_version,
     _codes_by_excerpt,
     _lock_codes,
     _mark_in_progress,
     _state,
 )
+from coding.excerpts.texts import check_text_version
 from coding.models import Code, Coding, Document, Excerpt, ExcerptAction, ExcerptChange
 
 
@@ -45,7 +45,7 @@ def excerpts_create_many(
     for doc in sorted(documents.values(), key=lambda d: d.pk):
         if doc.project_id != project_id:
             raise ValidationError(_("Choose documents of one project."))
-        _check_text_version(doc)
+        check_text_version(doc)
         _check_not_frozen(document_id=doc.pk, coder_id=coder.pk)
     now = timezone.now()
     excerpts = Excerpt.objects.bulk_create(

@@ -1,5 +1,8 @@
 """Excerpt exports (retrieval results) as CSV and XLSX, written as the rows are read.
 
+The CSV is a machine format (English header whatever the reader's language); the workbook is
+read by a person (header and sheet name in the request's language, numbers as numbers).
+
 The CSV streams to the client row by row; the XLSX goes through XlsxWriter's constant-memory
 mode into a temporary file (each row is flushed to disk as it is written), so neither holds
 all rows in memory at once, whatever the number of excerpts. XlsxWriter rather than openpyxl
@@ -16,7 +19,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from xlsxwriter import Workbook
 
 COLUMNS = ["document", "page", "coder", "codes", "text", "memo", "start", "end"]
@@ -48,7 +53,9 @@ def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(buffer)
     # A byte-order mark so that spreadsheet programs read æøå as UTF-8.
     buffer.write("\ufeff")
-    writer.writerow(headers())
+    # A machine format: the same English header whatever the reader's language.
+    with translation.override("en"):
+        writer.writerow(headers())
     rows = iter(rows)
     while True:
         for row in islice(rows, CSV_ROWS_PER_CHUNK):
@@ -81,7 +88,7 @@ def xlsx_file(rows: Iterable[dict], *, about: str = "") -> tempfile.SpooledTempo
     if about:
         properties["comments"] = about
     workbook.set_properties(properties)
-    sheet = workbook.add_worksheet(_("Excerpts")[:31])
+    sheet = workbook.add_worksheet(pgettext("sheet name", "Excerpts")[:31])
     sheet.write_row(0, 0, headers())
     write_string, write_number = sheet.write_string, sheet.write_number
     for row_number, row in enumerate(rows, start=1):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.selectors import CodeFate, code_fates
+from coding.labels import Labels
 from coding.models import Code, Document, DocumentKind, DocumentSet, Excerpt
 from research.models import Membership, Project
 
@@ -190,7 +191,9 @@ class RetrievalForm(forms.Form):
         empty_label=_("No set"),
     )
 
-    def __init__(self, *args, project: Project, coders: list[tuple[int, str]], **kwargs):
+    def __init__(
+        self, *args, project: Project, coders: list[tuple[int, str]], labels: Labels, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["code"].queryset = Code.objects.filter(project=project).order_by("path")
         self.fields["code"].label_from_instance = lambda c: ("— " * c.depth) + c.name
@@ -198,4 +201,5 @@ class RetrievalForm(forms.Form):
         self.fields["document"].queryset = (
             Document.objects.filter(project=project).defer("text").order_by("title")
         )
+        self.fields["document"].label_from_instance = labels.document
         self.fields["document_set"].queryset = DocumentSet.objects.filter(project=project)

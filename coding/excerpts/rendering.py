@@ -123,12 +123,14 @@ def render_chunks(
     turns: Sequence[dict] = (),
     first: int = 0,
     last: int | None = None,
+    bounds: Sequence[tuple[int, int]] | None = None,
 ) -> list[str]:
     """The HTML of chunks `first`..`last` (inclusive; default all), each exactly as it appears
     in `render_text`. A write re-renders only the chunks it touches, so `spans` need only hold
-    the excerpts that overlap them; the others are skipped anyway."""
+    the excerpts that overlap them; the others are skipped anyway. `bounds` are the text's
+    `chunk_bounds` when the caller has them (finding them reads the whole text)."""
     length = len(text)
-    bounds = chunk_bounds(text)
+    bounds = chunk_bounds(text) if bounds is None else bounds
     last = len(bounds) - 1 if last is None else last
     low, high = bounds[first][0], bounds[last][1]
     starts: dict[int, list[Span]] = defaultdict(list)

@@ -17,7 +17,8 @@ from django.db.models.functions import Greatest, Substr
 
 from coding.access import reconciliation_unblinds
 from coding.codebook.selectors import visible_codes
-from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
+from coding.excerpts.rendering import Span, render_chunks, render_text
+from coding.excerpts.texts import stored_text
 from coding.models import (
     Assignment,
     Code,
@@ -229,15 +230,21 @@ def coding_view_patch(
     overlay_ids: list[int],
     ranges: Iterable[tuple[int, int]],
     code_filter: int | None = None,
+    counted: Iterable[int] | None = None,
 ) -> dict | None:
     """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
     (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
-    in this document. None when too many chunks changed; the browser then reloads the view.
+    in this document: of every code, or only of the codes `counted` (the codes the write can
+    have changed; then `counts_partial` tells the page to leave the others as they are). None
+    when too many chunks changed; the browser then reloads the view.
 
     Each chunk is byte-for-byte the chunk `coding_view_data` would render now, so the offsets
-    of its segments stay exact. Queries: excerpts (1), their codings (1), counts (1).
+    of its segments stay exact. Queries: excerpts (1), their codings (1), counts (1); for a
+    document loaded without its text (the write views), its row version (1, PostgreSQL) and,
+    unless this process kept that version's text, the text (1).
     """
-    bounds = chunk_bounds(document.text)
+    stored = stored_text(document)  # without the text on the instance: kept per process
+    bounds = stored.bounds
     touched = sorted(
         {
             index
@@ -290,30 +297,36 @@ def coding_view_patch(
     for run in runs:
         low, high = bounds[run[0]][0], bounds[run[-1]][1]
         html = render_chunks(
-            document.text,
+            stored.text,
             spans=_spans([e for e in excerpts if e["start"] < high and e["end"] > low]),
-            paragraphs=document.paragraphs or (),
-            pages=document.pages or (),
-            turns=document.turns or (),
+            paragraphs=stored.paragraphs,
+            pages=stored.pages,
+            turns=stored.turns,
             first=run[0],
             last=run[-1],
+            bounds=bounds,
         )
         chunks.extend(
             {"index": index, "start": bounds[index][0], "html": piece}
             for index, piece in zip(run, html, strict=True)
         )
+    codings = Coding.objects.filter(excerpt__in=visible.filter(coder_id=me))
+    if counted is not None:
+        counted = list(counted)
+        codings = codings.filter(code_id__in=counted)
     counts = dict(
-        Coding.objects.filter(excerpt__in=visible.filter(coder_id=me))
-        .values_list("code_id")
-        .annotate(n=Count("pk"))
-        .values_list("code_id", "n")
+        codings.values_list("code_id").annotate(n=Count("pk")).values_list("code_id", "n")
     )
-    return {
+    patch: dict[str, object] = {
         "document": str(document.code),
         "chunks": chunks,
         "excerpts": excerpts,
         "counts": {str(code_id): n for code_id, n in counts.items()},
     }
+    if counted is not None:
+        patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in counted}
+        patch["counts_partial"] = True
+    return patch
 
 
 CONTEXT_CHARS = 200  # context shown on each side of a retrieval hit, give or take CONTEXT_SLACK
@@ -483,21 +496,23 @@ def excerpt_history(*, excerpt_code, limit: int = 5) -> list[dict]:
         .select_related("user")
         .order_by("-pk")[:limit]
     )
-    return [
-        {
-            "action": change.action,
-            "label": change.get_action_display(),
-            "by": change.user.name if change.user else "",
-            "at": change.at.isoformat(),
-            "version": change.version,
-            "changed": sorted(
-                key
-                for key in {*change.before, *change.after}
-                if key != "version" and change.before.get(key) != change.after.get(key)
-            ),
-        }
-        for change in changes
-    ]
+    return [history_entry(change) for change in changes]
+
+
+def history_entry(change: ExcerptChange) -> dict:
+    """One change of an excerpt as its history shows it (reads `change.user`)."""
+    return {
+        "action": change.action,
+        "label": change.get_action_display(),
+        "by": change.user.name if change.user else "",
+        "at": change.at.isoformat(),
+        "version": change.version,
+        "changed": sorted(
+            key
+            for key in {*change.before, *change.after}
+            if key != "version" and change.before.get(key) != change.after.get(key)
+        ),
+    }
 
 
 def excerpt_deletion(*, project, excerpt_code) -> ExcerptChange | None:

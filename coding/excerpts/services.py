@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coding.excerpts.selectors import CodeFate, code_fates, excerpt_deletion
+from coding.excerpts.texts import check_span as _check_span
 from coding.models import (
     Assignment,
     AssignmentStatus,
@@ -90,50 +91,6 @@ def _check_not_frozen(*, document_id: int, coder_id: int | None) -> None:
                 "closes the reconciliation."
             ),
             code="frozen",
-        )
-
-
-def _check_span(*, document: Document, start: int, end: int, text: str) -> None:
-    _check_text_version(document)
-    if start < 0 or end > len(document.text):
-        raise ValidationError(
-            _("The selection lies outside the document (it has %(n)d characters).")
-            % {"n": len(document.text)}
-        )
-    if start >= end:
-        raise ValidationError(_("Select at least one character."))
-    if document.text[start:end] != text:
-        raise ValidationError(
-            _(
-                "The selected text does not match the document at these positions. "
-                "Reload the page and select the passage again."
-            )
-        )
-
-
-def _check_text_version(document: Document) -> None:
-    """Share-lock the document row and refuse a page that loaded an older text version.
-
-    A new text version (coding.documents.versions) locks the row for update while it moves the
-    excerpts, so an excerpt is either moved with the others or checked against the new text.
-    """
-    if connection.vendor != "postgresql":
-        # SQLite lets one writer at a time into the whole database: a plain read is enough.
-        current = Document.objects.filter(pk=document.pk).values_list("text_version", flat=True)
-        version = current.first()
-    else:
-        table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT text_version FROM {table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [document.pk],
-            )
-            row = cursor.fetchone()
-            version = row[0] if row else None
-    if version != document.text_version:
-        raise ValidationError(
-            _("The document's text has changed since the page loaded. Reload the page."),
-            code="stale_text",
         )
 
 
@@ -290,8 +247,11 @@ def excerpt_create(
     Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in final.values()])
     _mark_in_progress(document=document, coder=coder)
     after = _state(excerpt, [code.code for code in final.values()])
-    _record(excerpt, action=ExcerptAction.CREATE, user=user or coder, after=after)
+    change = _record(excerpt, action=ExcerptAction.CREATE, user=user or coder, after=after)
     excerpt.replaced_codes = replaced
+    # What the answer to the write shows, known here without reading it back.
+    excerpt.created_change = change
+    excerpt.created_codes = list(final.values())
     return excerpt
 
 

@@ -33,9 +33,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_excerpt, may_code_document
 from coding.codebook.selectors import visible_codes
-from coding.excerpts import export_rows, exports, guards, selectors, services
+from coding.excerpts import export_rows, exports, guards, selectors, services, texts
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
+from coding.labels import export_labels, labels_for
 from coding.models import Document, DocumentStatus, Excerpt, ExcerptChange
 from research.access import (
     Capability,
@@ -57,11 +58,26 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _document(membership: Membership, code: uuid.UUID) -> Document:
-    return get_object_or_404(Document.objects.filter(project=membership.project), code=code)
+def _document(membership: Membership, code: uuid.UUID, *, write: bool = False) -> Document:
+    """The project's document; for a write without its text and structure, which the checks
+    and the patch read through coding/excerpts/texts.py (a long text costs a write dearly)."""
+    documents = Document.objects.filter(project=membership.project)
+    if write:
+        documents = documents.defer(*texts.DEFERRED_FIELDS)
+    document = get_object_or_404(documents, code=code)
+    document.project = membership.project  # the same row: not read again for its settings
+    return document
 
 
 def _excerpt_json(excerpt: Excerpt) -> dict:
+    # A new excerpt's codes and one-entry history are known from its creation (no reads).
+    created = getattr(excerpt, "created_change", None)
+    if created is not None:
+        codes = sorted(str(code.code) for code in excerpt.created_codes)
+        history = [selectors.history_entry(created)]
+    else:
+        codes = sorted(str(c) for c in excerpt.codes.values_list("code", flat=True))
+        history = selectors.excerpt_history(excerpt_code=excerpt.code)
     return {
         "id": excerpt.pk,
         "code": str(excerpt.code),
@@ -70,8 +86,8 @@ def _excerpt_json(excerpt: Excerpt) -> dict:
         "text": excerpt.text,
         "memo": excerpt.memo,
         "version": excerpt.version,
-        "codes": sorted(str(c) for c in excerpt.codes.values_list("code", flat=True)),
-        "history": selectors.excerpt_history(excerpt_code=excerpt.code),
+        "codes": codes,
+        "history": history,
     }
 
 
@@ -82,10 +98,13 @@ def _coding_url(membership: Membership, document: Document, excerpt: Excerpt | N
     return f"{url}#excerpt-{excerpt.code}" if excerpt else url
 
 
-def _done(request, membership, document, *, excerpt=None, message="", extra=None, ranges=()):
+def _done(
+    request, membership, document, *, excerpt=None, message="", extra=None, ranges=(), counted=None
+):
     """Answer a successful write in the form the caller asked for. `ranges` are the offsets the
     write changed (old and new); the JSON answer then carries the patch for the coding view,
-    shown with the overlays of the page that asked (its `?coders=` travel with the POST)."""
+    shown with the overlays of the page that asked (its `?coders=` travel with the POST), with
+    the counts of the codes `counted` (the codes the write can have changed), else of all."""
     if _wants_json(request):
         payload = {"ok": True, "message": message, **(extra or {})}
         if excerpt is not None:
@@ -95,6 +114,7 @@ def _done(request, membership, document, *, excerpt=None, message="", extra=None
                 membership=membership,
                 document=document,
                 ranges=ranges,
+                counted=counted,
                 **_layers(request),
             )
         return JsonResponse(payload)
@@ -286,7 +306,7 @@ def excerpt_editor(request: HttpRequest, project: uuid.UUID, excerpt: uuid.UUID)
 @require_POST
 def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.CODE)
-    doc = _document(membership, document)
+    doc = _document(membership, document, write=True)
     if not may_code_document(membership, doc):
         error = _("This document is not assigned to you. Ask a lead to assign it.")
         return _refused(request, membership, doc, error, status=403)
@@ -298,9 +318,10 @@ def excerpt_create(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
     except (services.ExcerptConflict, services.ExcerptGone, ValidationError) as exc:
         return _not_saved(request, membership, doc, exc)
     message, extra = _replacements(message, form.fields["codes"].replaced, excerpt.replaced_codes)
-    return _done(
-        request, membership, doc, excerpt=excerpt, message=message, extra=extra, ranges=ranges
-    )
+    # A new excerpt changes only its own codes' counts (an extended one: counted in full).
+    counted = [code.pk for code in getattr(excerpt, "created_codes", ())] or None
+    answer = {"excerpt": excerpt, "message": message, "extra": extra, "ranges": ranges}
+    return _done(request, membership, doc, counted=counted, **answer)
 
 
 def _create(membership: Membership, doc: Document, data: dict):
@@ -487,7 +508,12 @@ def _retrieval(request: HttpRequest, membership: Membership, *, contexts: bool =
         coders = [(membership.user_id, UserText(membership.user.name))]
     else:
         coders = []
-    form = RetrievalForm(request.GET or None, project=membership.project, coders=coders)
+    form = RetrievalForm(
+        request.GET or None,
+        project=membership.project,
+        coders=coders,
+        labels=labels_for(membership),
+    )
     # Another coder's proposed code would name what they marked (blind mode).
     form.fields["code"].queryset = visible_codes(membership=membership).order_by("path")
     if request.GET and not form.is_valid():
@@ -555,8 +581,11 @@ def retrieval_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if excerpts is None:
         messages.error(request, _form_error(form))
         return redirect("coding:retrieval", project=project)
-    rows = export_rows.excerpt_rows(excerpts=excerpts, project_id=membership.project_id)
-    about, name = export_rows.filter_note(form.cleaned_data if request.GET else {})
+    labels = export_labels(membership.project)
+    rows = export_rows.excerpt_rows(
+        excerpts=excerpts, project_id=membership.project_id, labels=labels
+    )
+    about, name = export_rows.filter_note(form.cleaned_data if request.GET else {}, labels)
     filters = {k: v for k, v in request.GET.lists() if k != "format"}
     audit_export(
         project=membership.project_id,

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from coding.models.codebook import Code
 
 
 class ExcerptQuerySet(models.QuerySet):
@@ -54,9 +58,12 @@ class Excerpt(models.Model):
 
     # Not stored: the excerpt services set these on the instance they return, for the answer
     # to say which chosen codes were merged away (a CodeFate each: replaced by their target)
-    # and which deleted codes a restore left off (names).
+    # and which deleted codes a restore left off (names); a new excerpt's history entry and
+    # codes, which the answer to its creation shows without reading them back.
     replaced_codes: list
     dropped_codes: list[str]
+    created_change: ExcerptChange
+    created_codes: list[Code]
 
     class Meta:
         ordering = ["document", "start", "end", "pk"]

@@ -6,10 +6,12 @@ Applying the list makes a new text version (coding/documents/versions.py keeps t
 of coding/pseudonyms/mapping.py, not by the word diff a re-read text needs: every offset is
 known, and an excerpt that covered part of a name covers its whole replacement.
 
-Lock order, as for every new text version: the document row (for update), then its excerpts in
-primary-key order. Each moved excerpt's version goes up, so an editor holding the old version
-gets a conflict (409), and excerpt writes made on the old text are refused (they share-lock the
-document and check its text version).
+Lock order: the document's reconciliation candidates (coding/pseudonyms/carry.py: a decision
+locks its candidate before the document), then, as for every new text version, the document
+row (for update), then its excerpts in primary-key order. Candidates and the disagreements
+agreement runs stored move through the same map as the excerpts. Each moved excerpt's version
+goes up, so an editor holding the old version gets a conflict (409), and excerpt writes made on
+the old text are refused (they share-lock the document and check its text version).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coding.documents.versions import excerpt_log_state, text_version_archive
 from coding.models import (
@@ -29,9 +32,9 @@ from coding.models import (
     ExcerptChange,
     Pseudonym,
     PseudonymPolicy,
-    ReconciliationDocument,
     TextVersion,
 )
+from coding.pseudonyms.carry import Moved, candidates_lock, candidates_move, runs_move
 from coding.pseudonyms.mapping import (
     NeverSettles,
     Pseudonymised,
@@ -94,15 +97,15 @@ def document_pseudonymise(*, document_id: int, user) -> dict[str, Any]:
 
     Returns what changed. Applying again with the same list changes nothing.
     """
+    candidates = candidates_lock(document_id=document_id)
     # FOR NO KEY UPDATE: it waits for excerpt writes that share-lock the row (the text version
     # check) but not for the key-share lock every insert referencing the document takes (an
     # excerpt log entry), which a coder holding an excerpt lock may need while we wait for it.
     document = Document.objects.select_for_update(no_key=True).get(pk=document_id)
-    if ReconciliationDocument.objects.filter(document=document, active=True).exists():
-        # Candidates point at the text as the coders coded it: moving it under them would
-        # misplace what the reconcilers decide.
+    if candidates_lock(document_id=document_id) != candidates:
+        # A reconciliation opened meanwhile: its candidates were not locked in order.
         raise ValidationError(
-            _("“%(title)s” is being reconciled: close the reconciliation, then apply the list.")
+            _("“%(title)s” was just opened for reconciliation: apply the list again.")
             % {"title": document.title}
         )
     replacements = project_replacements(project=document.project)
@@ -115,15 +118,22 @@ def document_pseudonymise(*, document_id: int, user) -> dict[str, Any]:
         raise ValidationError(
             _("Replacing never stops finding identifying strings; check the list.")
         ) from exc
-    moved = 0
+    moved: Moved = {}
     if result.changed:
         version = text_version_archive(
             document=document,
-            reason=_("Pseudonymised: %(n)d identifying strings replaced") % {"n": result.replaced},
+            reason=ngettext(
+                "Pseudonymised: %(n)d identifying string replaced",
+                "Pseudonymised: %(n)d identifying strings replaced",
+                result.replaced,
+            )
+            % {"n": result.replaced},
             created_by=user,
         )
         moved = _excerpts_move(document=document, result=result, user=user)
-        TextVersion.objects.filter(pk=version.pk).update(excerpts_moved=moved)
+        TextVersion.objects.filter(pk=version.pk).update(excerpts_moved=len(moved))
+        candidates_move(document=document, result=result, moved=moved)
+        runs_move(document=document, result=result, replace=lambda t: _replace(t, replacements))
         _structure_move(document, result, replacements)
         document.text = result.text
         document.char_count = len(result.text)
@@ -137,11 +147,12 @@ def document_pseudonymise(*, document_id: int, user) -> dict[str, Any]:
     document.pseudonymised_version = document.text_version
     document.save()
     _scrub_excerpt_log(document=document, replacements=replacements)
-    return {"replaced": result.replaced, "excerpts_moved": moved, "changed": result.changed}
+    return {"replaced": result.replaced, "excerpts_moved": len(moved), "changed": result.changed}
 
 
-def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> int:
-    """Move the document's excerpts through the map (the caller holds the document lock)."""
+def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> Moved:
+    """Move the document's excerpts through the map (the caller holds the document lock);
+    the moved ones' UUIDs with their versions before and after."""
     excerpts = list(Excerpt.objects.select_for_update().filter(document=document).order_by("pk"))
     codes: dict[int, list[str]] = {}
     for excerpt_id, code in Coding.objects.filter(excerpt__in=excerpts).values_list(
@@ -172,7 +183,7 @@ def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> int:
         )
     Excerpt.objects.bulk_update(changed, ["start", "end", "text", "version"])
     ExcerptChange.objects.bulk_create(log)
-    return len(changed)
+    return {str(e.code): (e.version - 1, e.version) for e in changed}
 
 
 def _structure_move(document: Document, result: Pseudonymised, replacements) -> None:

@@ -10,7 +10,6 @@ urlpatterns = [
         views.pseudonym_remove,
         name="pseudonym-remove",
     ),
-    path("p/<uuid:project>/pseudonyms/apply/", views.pseudonyms_apply, name="pseudonyms-apply"),
     path("p/<uuid:project>/pseudonyms/policy/", views.pseudonym_policy, name="pseudonym-policy"),
     path(
         "p/<uuid:project>/documents/<uuid:document>/pseudonymise/",

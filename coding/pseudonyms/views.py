@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from coding.access import access_document
@@ -18,7 +19,6 @@ from coding.models import Pseudonym
 from coding.pseudonyms import selectors, services
 from coding.pseudonyms.forms import PolicyForm, PseudonymForm
 from research.access import Capability, access_project, has_capability
-from research.jobs import jobs_broker_available
 
 
 def _list_page(request: HttpRequest, membership, form: PseudonymForm) -> HttpResponse:
@@ -83,23 +83,6 @@ def pseudonym_remove(request: HttpRequest, project: uuid.UUID, pseudonym: int) -
 
 @login_required
 @require_POST
-def pseudonyms_apply(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
-    """Apply the list to every document, as a job."""
-    membership = access_project(request.user, project, Capability.MANAGE)
-    try:
-        job = services.documents_pseudonymise_queue(project=membership.project, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("coding:pseudonym-list", project=project)
-    if jobs_broker_available():
-        messages.success(request, _("The documents are being pseudonymised."))
-    else:
-        messages.warning(request, _("Queued: it starts when the job system is back."))
-    return redirect("research:job-detail", project=project, job=job.code)
-
-
-@login_required
-@require_POST
 def document_pseudonymise(
     request: HttpRequest, project: uuid.UUID, document: uuid.UUID
 ) -> HttpResponse:
@@ -110,11 +93,7 @@ def document_pseudonymise(
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            _("Pseudonymised: %(n)d strings replaced, %(m)d excerpts moved with their words.")
-            % {"n": outcome["replaced"], "m": outcome["excerpts_moved"]},
-        )
+        messages.success(request, _pseudonymised_message(outcome))
     return redirect("coding:document-detail", project=project, document=document)
 
 
@@ -185,6 +164,22 @@ def document_original_delete(
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = _("Deleted %(n)d original texts and the uploaded file.") % {"n": deleted}
+        done = ngettext(
+            "Deleted %(n)d original text and the uploaded file.",
+            "Deleted %(n)d original texts and the uploaded file.",
+            deleted,
+        ) % {"n": deleted}
         messages.success(request, done)
     return redirect("coding:document-detail", project=project, document=document)
+
+
+def _pseudonymised_message(outcome: dict) -> str:
+    replaced, moved = outcome["replaced"], outcome["excerpts_moved"]
+    return _("Pseudonymised: %(replaced)s, %(moved)s.") % {
+        "replaced": ngettext("%(n)d string replaced", "%(n)d strings replaced", replaced)
+        % {"n": replaced},
+        "moved": ngettext(
+            "%(n)d excerpt moved with its words", "%(n)d excerpts moved with their words", moved
+        )
+        % {"n": moved},
+    }

@@ -1,19 +1,29 @@
 """Reconciliation exports: the consensus codings with their provenance, and the decision log
-(every decision, undone ones too, with reasons and comments), as CSV or XLSX."""
+(every decision, undone ones too, with reasons and comments), as CSV or XLSX.
+
+The CSV is a machine format: English headers and decision names, ISO dates, whatever the
+reader's language. The workbook is read by a person: headers, decision names and sheet name in
+the request's language, dates as dates (in the site's time zone) that the spreadsheet program
+shows in the reader's locale.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from coding.excerpts.exports import _csv_safe
 from coding.excerpts.selectors import code_paths
+from coding.labels import export_labels
 from coding.models import Candidate, CandidateComment, Code, Decision, Excerpt
 from research.models import Project, User
 
@@ -32,7 +42,8 @@ def _source_coders(decision: Decision, candidate: Candidate) -> list[int]:
 
 def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     """One row per consensus excerpt: where, what, which codes, from which coders' versions,
-    how it was decided, why, by whom and when. Queries: 5."""
+    how it was decided, why, by whom and when. Queries: 5 (6 where the project shows
+    pseudonyms only: the documents' numbers)."""
     decisions = list(
         Decision.objects.filter(
             candidate__item__reconciliation__project=project, undone_at__isnull=True
@@ -44,6 +55,7 @@ def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     }
     paths = code_paths(list(Code.objects.filter(project=project).values("id", "name", "parent_id")))
     people = _people({c for d in decisions for c in _source_coders(d, d.candidate)})
+    labels = export_labels(project)
     header = [
         _("Document"),
         _("Start"),
@@ -64,7 +76,7 @@ def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
                 continue
             rows.append(
                 [
-                    d.candidate.item.document.title,
+                    labels.document(d.candidate.item.document),
                     excerpt.start,
                     excerpt.end,
                     excerpt.text,
@@ -73,7 +85,7 @@ def consensus_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
                     d.get_kind_display(),
                     d.reason,
                     d.decided_by.name if d.decided_by else "",
-                    d.decided_at.isoformat(timespec="seconds"),
+                    d.decided_at,
                 ]
             )
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
@@ -87,6 +99,7 @@ def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
         .select_related("candidate__item__document", "decided_by", "undone_by")
         .order_by("candidate__item__document__title", "candidate__start", "decided_at", "pk")
     )
+    labels = export_labels(project)
     comments: dict[int, list[str]] = {}
     for c in CandidateComment.objects.filter(
         candidate__item__reconciliation__project=project
@@ -109,16 +122,16 @@ def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     ]
     rows = [
         [
-            d.candidate.item.document.title,
+            labels.document(d.candidate.item.document),
             d.candidate.get_kind_display(),
             d.candidate.start,
             d.candidate.end,
             d.get_kind_display(),
             d.reason,
             d.decided_by.name if d.decided_by else "",
-            d.decided_at.isoformat(timespec="seconds"),
+            d.decided_at,
             d.undone_by.name if d.undone_by else "",
-            d.undone_at.isoformat(timespec="seconds") if d.undone_at else "",
+            d.undone_at or "",
             " | ".join(comments.get(d.candidate_id, [])),
         ]
         for d in decisions
@@ -126,17 +139,36 @@ def log_rows(*, project: Project) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def response(header: list[str], rows: list[list[Any]], *, fmt: str, name: str) -> HttpResponse:
+PARTS = {
+    "consensus": (consensus_rows, pgettext_lazy("sheet name", "Consensus")),
+    "log": (log_rows, pgettext_lazy("sheet name", "Decision log")),
+}
+
+
+def part_rows(*, project: Project, part: str, fmt: str) -> tuple[list[str], list[list[Any]]]:
+    """The header and rows of one part; a CSV's in English, whatever the reader's language."""
+    rows = PARTS[part][0]
+    if fmt == "csv":
+        with translation.override("en"):
+            return rows(project=project)
+    return rows(project=project)
+
+
+def response(
+    header: list[str], rows: list[list[Any]], *, fmt: str, name: str, part: str
+) -> HttpResponse:
     if fmt == "xlsx":
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = name[:31]
+        sheet.title = str(PARTS[part][1])[:31]
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_local(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str):  # text is never a formula
                     cell.data_type = TYPE_STRING
+                elif isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
         buffer = io.BytesIO()
         workbook.save(buffer)
         answer = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -144,9 +176,21 @@ def response(header: list[str], rows: list[list[Any]], *, fmt: str, name: str) -
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(header)
-        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+        writer.writerows([[_csv_safe(_iso(v)) for v in row] for row in rows])
         answer = HttpResponse(
             ("\ufeff" + text.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
         )
     answer["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return answer
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+
+
+def _local(value: Any) -> Any:
+    # A spreadsheet has no time zones: the site's local time (TIME_ZONE), to the second as in
+    # the CSV.
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    return value

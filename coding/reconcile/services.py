@@ -6,7 +6,10 @@ decision and its undo is in the excerpt history. Coders' own excerpts are never 
 
 Concurrency. A decision or an undo locks the candidate row first, then follows the excerpt
 services' order (codes, then excerpts, then codings). Nothing locks codes or excerpts and then a
-candidate, so this adds no cycle. The candidate's `version` is what the reconciler's page
+candidate, so this adds no cycle. Opening share-locks the documents before it reads their
+excerpts: a pseudonymisation (coding/pseudonyms/carry.py) waits, or is waited for, and the
+candidates are never computed on a text that is replaced meanwhile. The candidate's `version`
+is what the reconciler's page
 loaded: a stale one, or a live decision already there, raises DecisionConflict with the current
 decision (the second reconciler sees the first's decision; nothing is overwritten).
 """
@@ -18,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,6 +139,7 @@ def reconciliation_open(
             _("Some of these documents are already being reconciled: %(titles)s.")
             % {"titles": ", ".join(sorted(busy.values_list("document__title", flat=True)))}
         )
+    _documents_share_lock([d.pk for d in documents])
     reconciliation = Reconciliation.objects.create(
         project=project, reconcilers=reconcilers, overlap=overlap, opened_by=user
     )
@@ -160,6 +164,18 @@ def reconciliation_open(
             new.append(_candidate(item, position, spec, sources))
     Candidate.objects.bulk_create(new, batch_size=1000)
     return reconciliation
+
+
+def _documents_share_lock(ids: list[int]) -> None:
+    """FOR SHARE on the documents' rows (PostgreSQL; SQLite has one writer at a time)."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608
+            [sorted(ids)],
+        )
 
 
 def _candidate(item: ReconciliationDocument, position: int, spec, sources: list[dict]) -> Candidate:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coding.access import access_candidate, access_reconciliation, may_decide
@@ -225,7 +226,8 @@ def agreements_accept(request: HttpRequest, project, reconciliation, reconciled_
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_document_url(item))
-    messages.success(request, _("%(n)d agreements accepted.") % {"n": count})
+    accepted = ngettext("%(n)d agreement accepted.", "%(n)d agreements accepted.", count)
+    messages.success(request, accepted % {"n": count})
     return redirect(_document_url(item))
 
 
@@ -243,7 +245,10 @@ def batch_undo(request: HttpRequest, project, reconciliation, reconciled_documen
     except (ValueError, ValidationError):
         messages.error(request, _("There is no bulk accept to undo."))
         return redirect(_document_url(item))
-    messages.success(request, _("%(n)d accepted agreements undone.") % {"n": count})
+    undone = ngettext(
+        "%(n)d accepted agreement undone.", "%(n)d accepted agreements undone.", count
+    )
+    messages.success(request, undone % {"n": count})
     return redirect(_document_url(item))
 
 
@@ -257,10 +262,7 @@ def document_reopen(request: HttpRequest, project, reconciliation, reconciled_do
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            _("Candidates recomputed: %(kept)d kept, %(new)d new.") % {"kept": kept, "new": new},
-        )
+        messages.success(request, _recomputed_message(kept, new))
     return redirect(_document_url(item))
 
 
@@ -281,12 +283,17 @@ def consensus_export(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     fmt, part = request.GET.get("format", "csv"), request.GET.get("part", "consensus")
     if fmt not in ("csv", "xlsx"):
         return unknown_format(fmt, ["csv", "xlsx"])
-    if part == "log":
-        header, rows = exports.log_rows(project=membership.project)
-    else:
-        header, rows = exports.consensus_rows(project=membership.project)
+    part = "log" if part == "log" else "consensus"
+    header, rows = exports.part_rows(project=membership.project, part=part, fmt=fmt)
     name = "decision-log" if part == "log" else "consensus"
     audit_export(
         project=membership.project_id, actor=request.user, export=name, fmt=fmt, rows=len(rows)
     )
-    return exports.response(header, rows, fmt=fmt, name=name)
+    return exports.response(header, rows, fmt=fmt, name=name, part=part)
+
+
+def _recomputed_message(kept: int, new: int) -> str:
+    return _("Candidates recomputed: %(kept)s, %(new)s.") % {
+        "kept": npgettext("candidates", "%(n)d kept", "%(n)d kept", kept) % {"n": kept},
+        "new": npgettext("candidates", "%(n)d new", "%(n)d new", new) % {"n": new},
+    }

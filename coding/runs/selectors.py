@@ -10,10 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from coding.agreement.disagreements import context_of
+from coding.labels import Labels
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
+from coding.notices import notice_text
 from research.models import FormerMember, Role
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
@@ -68,9 +71,15 @@ def band(value: float | None) -> str:
 def fmt(value: float | None, key: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    # In the reader's number format (0,812 in Norwegian): the page is read, not parsed.
     if key == "percent":
-        return f"{value * 100:.1f} %"
-    return f"{value:.3f}"
+        return f"{number_format(round(value * 100, 1), decimal_pos=1)} %"
+    # Rounded first: number_format cuts decimals off, it does not round.
+    return number_format(round(value, 3), decimal_pos=3)
+
+
+def _signed(delta: float) -> str:
+    return ("+" if delta >= 0 else "−") + number_format(round(abs(delta), 3), decimal_pos=3)
 
 
 @dataclass
@@ -122,7 +131,8 @@ def _cells(run: AgreementRun, columns: list[str], values: dict, reasons: dict) -
                 text=fmt(value, key),
                 css=band(value) if key in CHANCE_CORRECTED else "",
                 # A defined value may carry a note too (Light's κ: pairs left out of the mean).
-                reason=reasons.get(key, ""),
+                # Stored as English message ids: worded here in the reader's language.
+                reason=notice_text(reasons.get(key) or ""),
             )
         )
     return out
@@ -287,6 +297,7 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "rolled_up": rolled_up_out(run),
         "columns": [(c, column_label(run, c)) for c in columns_for(run)],
         "pooled": pooled_cells(run),
+        "reasons": run_reasons(run),
         "pairwise": pairwise_rows(run, names),
         "consensus": consensus_table(run, names),
         "coders": [names.get(c, c) for c in run.params["spec"]["coders"]],
@@ -296,6 +307,16 @@ def run_page(*, project, run: AgreementRun, sort: str, compare: str | None) -> d
         "others": others,
         "compare_with": compare_with,
         "comparison": compare_rows(first=compare_with, second=run) if compare_with else None,
+    }
+
+
+def run_reasons(run: AgreementRun) -> dict[str, str]:
+    """Why the run's α interval and its unitized α over all codes are missing, if they are,
+    in the reader's language."""
+    results = run.results or {}
+    return {
+        "ci": notice_text((results.get("pooled") or {}).get("ci_reason") or ""),
+        "unitized": notice_text((results.get("unitized") or {}).get("reason") or ""),
     }
 
 
@@ -343,11 +364,12 @@ def disagreement_items(
     result: AgreementCodeResult,
     with_context: bool,
     texts: dict[int, str] | None = None,
+    labels: Labels | None = None,
 ) -> list[dict]:
     """A code's stored disagreements, spelled out for the page and the exports: document,
     span, page, each coder's value and excerpts (start, end, code names), and the passage
     around it when ``with_context`` (one query for the documents' text unless ``texts`` has
-    them already; none without).
+    them already; none without). ``labels`` name the documents (the run stored their titles).
 
     Runs store them compactly (``coding/agreement/disagreements.py``); the context is cut from the
     document's text, which never changes once a document is ready.
@@ -368,6 +390,8 @@ def disagreement_items(
     out = []
     for document_id, start, end, page, values, ids_per_coder in stored["items"]:
         uuid, title = documents[str(document_id)]
+        if labels is not None:
+            title = labels.document_by_id(document_id, title)
         text = texts.get(document_id)
         out.append(
             {
@@ -391,7 +415,11 @@ def disagreement_items(
 
 
 def named_disagreements(
-    *, run: AgreementRun, result: AgreementCodeResult | None, with_context: bool
+    *,
+    run: AgreementRun,
+    result: AgreementCodeResult | None,
+    with_context: bool,
+    labels: Labels | None = None,
 ) -> list[dict]:
     """A code's disagreements for its page: as ``disagreement_items``, with each coder's name
     and the first excerpt named (where the coding view opens). One query for the coders, one
@@ -400,7 +428,7 @@ def named_disagreements(
         return []
     names = coder_names(run)
     items = []
-    for d in disagreement_items(run=run, result=result, with_context=with_context):
+    for d in disagreement_items(run=run, result=result, with_context=with_context, labels=labels):
         coders = [{**c, "name": names.get(c["coder"], c["coder"])} for c in d["coders"]]
         first = next((e["uuid"] for c in d["coders"] for e in c["excerpts"]), None)
         items.append({**d, "coders": coders, "excerpt": first})
@@ -471,7 +499,7 @@ def compare_rows(*, first: AgreementRun, second: AgreementRun) -> dict[str, Any]
                     "key": key,
                     "first": fmt(va, key),
                     "second": fmt(vb, key),
-                    "delta": "" if delta is None else f"{delta:+.3f}",
+                    "delta": "" if delta is None else _signed(delta),
                     "css": _delta_css(delta),
                 }
             )

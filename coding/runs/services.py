@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import JSONField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from coding.agreement.consensus import (
     document_partial_with_consensus,
 )
 from coding.agreement.partials import document_partial
-from coding.agreement.pooling import finalize
+from coding.agreement.pooling import RunPool, finalize
 from coding.models import (
     AgreementCodeResult,
     AgreementRun,
@@ -267,12 +267,23 @@ def run_parts_missing(*, run: AgreementRun) -> list[int]:
     return [d for d in run.params["spec"]["documents"] if d not in stored]
 
 
+def run_parts_stored(*, run: AgreementRun) -> int:
+    """How many of the run's documents have their partial stored (for progress)."""
+    return AgreementRunPart.objects.filter(run=run).count()
+
+
 def run_parts_compute(
-    *, run: AgreementRun, document_ids: list[int], progress: Callable[[], None] | None = None
+    *,
+    run: AgreementRun,
+    document_ids: list[int],
+    progress: Callable[[], None] | None = None,
+    pool: RunPool | None = None,
 ) -> int:
     """Compute and store the partials of those of the documents not stored yet (input read at
-    once), each as soon as it is done, so that a run cut short resumes where it stopped.
-    ``progress`` is called after each document (it may raise to stop). Returns how many."""
+    once), each as soon as it is done and in the order given, so that a run cut short resumes
+    where it stopped. ``progress`` is called after each document (it may raise to stop).
+    ``pool`` gets each partial this call stored, as it is (no decoding it again later).
+    Returns how many documents were to do."""
     missing = set(run_parts_missing(run=run))
     todo = [d for d in document_ids if d in missing]
     if not todo:
@@ -284,23 +295,51 @@ def run_parts_compute(
         partial = run_compute_document(
             run=run, document_id=document_id, prepared=inputs.get(document_id)
         )
-        # Another task may have stored the same document meanwhile: the same result, kept once.
-        AgreementRunPart.objects.bulk_create(
-            [AgreementRunPart(run=run, document_id=document_id, data=json.dumps(partial))],
-            ignore_conflicts=True,
-        )
+        if _store_part(run, document_id, partial) and pool is not None:
+            pool.add(partial)
         if progress:
             progress()
     return len(todo)
 
 
-def run_store_parts(*, run: AgreementRun) -> dict[str, Any]:
-    """Pool the stored partials in the run's document order, store the results and drop the
-    parts; returns the job's summary."""
-    stored = dict(AgreementRunPart.objects.filter(run=run).values_list("document_id", "data"))
-    partials = [json.loads(stored[d]) for d in run.params["spec"]["documents"]]
+def _store_part(run: AgreementRun, document_id: int, partial: dict[str, Any]) -> bool:
+    """Store one document's partial; False when another task stored it first (the same
+    document's result: the first is kept, and pooled from the database).
+
+    The part's commit does not wait for the disk (``synchronous_commit`` off, PostgreSQL, for
+    this short transaction only): a part lost in a server crash is missing when the retried
+    run resumes, and so computed again. A wait for the disk per document was most of a run's
+    commits."""
+    outermost = not connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            if outermost and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            AgreementRunPart.objects.create(
+                run=run, document_id=document_id, data=json.dumps(partial, separators=(",", ":"))
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def run_parts_gather(*, run: AgreementRun, pool: RunPool) -> list[int]:
+    """Add to ``pool`` the parts stored since it last looked (other tasks' documents), each
+    decoded once; returns the run's documents still missing, in the run's order."""
+    stored = AgreementRunPart.objects.filter(run=run).exclude(document_id__in=pool.documents())
+    for data in stored.values_list("data", flat=True):
+        pool.add(json.loads(data))
+    return pool.missing()
+
+
+def run_store_parts(*, run: AgreementRun, pool: RunPool | None = None) -> dict[str, Any]:
+    """Pool the stored partials (those not in ``pool`` yet are read now) in the run's document
+    order, store the results and drop the parts; returns the job's summary."""
+    pool = pool if pool is not None else RunPool(run.params["spec"])
+    run_parts_gather(run=run, pool=pool)
     with transaction.atomic():
-        result = run_store(run=run, partials=partials)
+        result = run_store(run=run, partials=pool.ordered())
         AgreementRunPart.objects.filter(run=run).delete()
     return result
 
@@ -310,7 +349,7 @@ def _path_label(path: str, names: dict[str, str]) -> str:
 
 
 @transaction.atomic
-def run_store(*, run: AgreementRun, partials: list[dict]) -> dict[str, Any]:
+def run_store(*, run: AgreementRun, partials: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Pool the documents' parts and store the results; returns the job's summary."""
     spec = run.params["spec"]
     results = finalize(spec, partials, n_boot=N_BOOT, seed=SEED)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from coding.models import AgreementRun
 from coding.runs import services
+from coding.runs.progress import throttled
 from research import jobs
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,9 @@ def run_documents_task(run_id: int, document_ids: list[int]) -> None:
     try:
         jobs.job_check_cancelled(job=job)  # cancelled, failed or finished: skip the work
         services.run_parts_compute(
-            run=run, document_ids=document_ids, progress=lambda: jobs.job_check_cancelled(job=job)
+            run=run,
+            document_ids=document_ids,
+            progress=throttled(lambda: jobs.job_check_cancelled(job=job)),
         )
     except jobs.JobCancelled:
         return

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from coding.labels import labels_for
 from coding.models import AgreementRun, Code
 from coding.runs import exports, selectors
 from coding.runs.forms import CompareForm
@@ -27,6 +28,7 @@ from research.access import (
 )
 from research.audit import audit_export
 from research.http import bad_request, unknown_format
+from research.language import LANGUAGE_CODES
 from research.models import Membership
 
 
@@ -68,7 +70,9 @@ def agreement_code(
     code_row = access_object(membership, Code.objects.all(), code=code)
     result = selectors.code_result(run=run_row, code_uuid=code)
     show_text = sees_all_codings(membership)
-    items = selectors.named_disagreements(run=run_row, result=result, with_context=show_text)
+    items = selectors.named_disagreements(
+        run=run_row, result=result, with_context=show_text, labels=labels_for(membership)
+    )
     context = _context(
         membership, run=run_row, code=code_row, result=result, items=items, show_text=show_text
     )
@@ -98,11 +102,14 @@ def agreement_export(request: HttpRequest, project: uuid.UUID, run: uuid.UUID) -
     runs = selectors.run_queryset(excerpts=True).filter(finished_at__isnull=False)
     run_row = access_object(membership, runs, code=run)
     fmt, what = request.GET.get("format", "csv"), request.GET.get("what", "table")
+    language = request.GET.get("language") or None
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
     if fmt == "csv" and what not in exports.CSV_PARTS:
         return bad_request(_("Choose what to export: table or disagreements."))
-    export = exports.export_file(run_row, fmt=fmt, what=what)
+    if language not in (None, *LANGUAGE_CODES):
+        return bad_request(_("Unknown language “%(language)s”.") % {"language": language})
+    export = exports.export_file(run_row, fmt=fmt, what=what, language=language)
     audit_export(
         project=membership.project_id,
         actor=request.user,

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from research import jobs
+from research.access import sees_real_names
 
 register = template.Library()
 
@@ -13,9 +14,12 @@ def job_label(kind: str) -> str:
 
 
 @register.filter
-def job_subject(job) -> str:
+def job_subject(job, membership=None) -> str:
     """What the job works on, when its parameters name it (an upload's file name), so that a
-    list of four "Reading a document" jobs says which document each one read."""
+    list of four "Reading a document" jobs says which document each one read. A file name is
+    a title: not for members who see pseudonyms only (research.access.sees_real_names)."""
+    if membership is not None and not sees_real_names(membership):
+        return ""
     return str((job.params or {}).get("file") or "")
 
 

@@ -31,6 +31,7 @@ from coding.excerpts import services as excerpt_services
 from coding.models import Assignment, Code, DecisionKind, Document, DocumentStatus
 from coding.reconcile import services as reconcile_services
 from coding.runs import services as run_services
+from research import services as research_services
 from research.jobs import job_run_inline
 from research.models import Project, User
 from study.demo import content
@@ -66,7 +67,7 @@ def load_content(project: Project, people: dict[str, User]) -> None:
 def _cases(project: Project) -> dict:
 
     # The study anonymized its cases: viewers and exports see Alpha to Epsilon.
-    case_services.case_settings_update(project=project, anonymize=True)
+    research_services.project_update(project=project, anonymize=True)
     for name, kind, choices in content.ATTRIBUTES:
         attribute_services.attribute_create(project=project, name=name, type=kind, choices=choices)
     cases: dict = {}

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coding.labels import labels_for
 from coding.models import Document, DocumentSet
 from research.access import Capability, access_object, access_project, can_for
 from study.docsets import services
@@ -31,7 +32,8 @@ class DocumentSetForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         documents = Document.objects.filter(project=membership.project).order_by("title")
-        self.fields["documents"].queryset = documents
+        self.fields["documents"].queryset = documents.defer("text")
+        self.fields["documents"].label_from_instance = labels_for(membership).document
 
 
 class DocumentSetEditForm(DocumentSetForm):
@@ -40,7 +42,8 @@ class DocumentSetEditForm(DocumentSetForm):
 
 
 def _page(request, membership, status: int = 200, **context) -> HttpResponse:
-    titles = Document.objects.only("pk", "code", "title").order_by("title", "pk")
+    fields = ("pk", "code", "title", "kind", "page_count")  # what coding.labels reads
+    titles = Document.objects.only(*fields).order_by("title", "pk")
     sets = DocumentSet.objects.filter(project=membership.project).prefetch_related(
         Prefetch("documents", queryset=titles)
     )

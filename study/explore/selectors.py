@@ -11,10 +11,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.db.models.functions import Length
+from django.utils.formats import number_format
 
 from coding.agreement.partials import segments_of
 from coding.codebook.selectors import visible_codes
 from coding.excerpts.selectors import code_paths, visible_excerpts
+from coding.labels import Labels, labels_for
 from coding.models import Code, Document, Excerpt
 from research.models import Membership
 from study.explore.counting import (
@@ -54,7 +56,7 @@ class Table:
         """A cell as shown: a count, or a share as a percentage; nothing for none."""
         if not value:
             return ""
-        return f"{value * 100:.1f} %" if self.percent else str(int(value))
+        return f"{_decimal(value * 100)} %" if self.percent else str(int(value))
 
     def grid(self) -> list[tuple[Line, list[tuple[Line, float, int, str]]]]:
         """Per row, its (column, value, heat level 0-5, text) cells in column order."""
@@ -79,7 +81,7 @@ class Table:
         for level in range(1, HEAT_LEVELS + 1):
             low, high = top * (level - 1) / HEAT_LEVELS, top * level / HEAT_LEVELS
             if self.percent:
-                shades.append((level, f"{low * 100:.1f}–{high * 100:.1f} %"))
+                shades.append((level, f"{_decimal(low * 100)}–{_decimal(high * 100)} %"))
             elif (first := int(low) + 1) <= (last := int(high)):
                 shades.append((level, str(first) if first == last else f"{first}–{last}"))
         return shades if top else []
@@ -171,15 +173,22 @@ def document_code_matrix(
     documents: QuerySet[Document] | None = None,
     whose: Whose = None,
     coverage: bool = False,
+    labels: Labels | None = None,
 ) -> Table:
     """Document × code: the number of codings of each code in each document, or with
-    `coverage` the share of the document's characters the code's excerpts cover."""
+    `coverage` the share of the document's characters the code's excerpts cover. `labels`
+    name the documents (the member's by default; a download passes the export's)."""
+    labels = labels or labels_for(membership)
     found = _rows(membership, documents, whose)
     used = Document.objects.filter(pk__in={row[1] for row in found}).order_by("title", "pk")
-    titles = list(used.annotate(length=Length("text")).values_list("pk", "title", "code", "length"))
-    rows = [(pk, title, str(code)) for pk, title, code, _length in titles]
+    fields = ("pk", "title", "kind", "page_count", "code", "length")
+    titles = list(used.annotate(length=Length("text")).values_list(*fields))
+    rows = [
+        (pk, labels.document_of(pk=pk, title=title, kind=kind, page_count=pages), str(code))
+        for pk, title, kind, pages, code, _length in titles
+    ]
     if coverage:
-        lengths = {pk: length for pk, _title, _code, length in titles}
+        lengths = {row[0]: row[-1] for row in titles}
         counts: dict[tuple[int, int], float] = dict(document_code_coverage(found, lengths))
     else:
         counts = dict(document_code_counts(found))
@@ -240,3 +249,8 @@ def document_words(
 
     words = word_frequencies(counted(), skip_stop_words=skip_stop_words, stem=stem)
     return len(read), words
+
+
+def _decimal(value: float) -> str:
+    """One decimal in the reader's number format (12,5 in Norwegian)."""
+    return number_format(round(value, 1), decimal_pos=1)  # number_format cuts, not rounds

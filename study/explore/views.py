@@ -12,9 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
+from coding.labels import export_labels
 from research.access import Capability, access_project, can_for
 from research.http import bad_request, unknown_format
 from research.models import Membership
@@ -40,26 +44,37 @@ WORDS_SHOWN = 500  # on the page; the downloads hold every word
 Grid = tuple[list[str], list[list[exports.Value]]]
 
 
-def _table_grid(table: Table, corner: str) -> Grid:
-    header = [corner, *[label for _pk, label, _code in table.columns]]
+def _table_grid(table: Table, corner: str | Promise) -> Grid:
+    header = [str(corner), *[label for _pk, label, _code in table.columns]]
     rows = [
         [row[1], *[value for _col, value, _level, _text in cells]] for row, cells in table.grid()
     ]
     return header, rows
 
 
+# The workbooks' sheet names, by file name.
+SHEETS = {
+    "cooccurrence": pgettext_lazy("sheet name", "Co-occurrence"),
+    "code_matrix": pgettext_lazy("sheet name", "Documents × codes"),
+    "word_frequencies": pgettext_lazy("sheet name", "Word frequencies"),
+}
+
+
 def _download(request, form, make: Callable[[], Grid], name: str, percent=False) -> HttpResponse:
-    """The table as a file (bad filters: 400 with the reason)."""
+    """The table as a file (bad filters: 400 with the reason). The CSV is a machine format
+    (English header whatever the reader's language), the workbook is read by a person."""
     fmt = request.GET["format"]
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
     if form.errors:
         return bad_request(" ".join(e for errs in form.errors.values() for e in errs))
-    header, rows = make()
     if fmt == "csv":
+        with translation.override("en"):
+            header, rows = make()
         return exports.csv_response(header, rows, filename=f"{name}.csv", percent=percent)
+    header, rows = make()
     return exports.xlsx_response(
-        header, rows, filename=f"{name}.xlsx", sheet=name.replace("_", " "), percent=percent
+        header, rows, filename=f"{name}.xlsx", sheet=str(SHEETS[name]), percent=percent
     )
 
 
@@ -107,7 +122,9 @@ def cooccurrence(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
         filters = {"documents": form.documents(), "whose": form.coders()}
         table = code_cooccurrence(membership=membership, by=form.together_in(), **filters)
     if "format" in request.GET:
-        return _download(request, form, partial(_table_grid, table, _("Code")), "cooccurrence")
+        return _download(
+            request, form, partial(_table_grid, table, gettext_lazy("Code")), "cooccurrence"
+        )
     context = {"form": form, "table": table, "heat_map": form.heat_map()}
     if table is not None:
         context["rows"] = _cooccurrence_rows(table, membership, _query(request), form.heat_map())
@@ -123,10 +140,13 @@ def code_matrix(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     if form.is_valid():
         coverage, descending = form.coverage(), form.cleaned_data["order"] == "desc"
         filters = {"documents": form.documents(), "whose": form.coders()}
-        table = document_code_matrix(membership=membership, coverage=coverage, **filters)
+        labels = export_labels(membership.project) if "format" in request.GET else None
+        table = document_code_matrix(
+            membership=membership, coverage=coverage, labels=labels, **filters
+        )
         table.sort(form.cleaned_data["sort"], descending=descending)
     if "format" in request.GET:
-        make = partial(_table_grid, table, _("Document"))
+        make = partial(_table_grid, table, gettext_lazy("Document"))
         return _download(request, form, make, "code_matrix", percent=coverage)
     sort = form.cleaned_data["sort"] if table else ""
     context = {"form": form, "table": table, "sort": sort, "descending": descending}

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.links import project_cases
-from cases.selectors.readers import anonymized_for
+from coding.labels import labels_for
 from coding.models import Code, Document
 from study.models import ProjectMemo
 
@@ -27,9 +27,10 @@ class MemoForm(forms.ModelForm):
         self.fields["documents"].queryset = Document.objects.filter(project=project)
         self.fields["codes"].queryset = Code.objects.filter(project=project)
         self.fields["cases"].queryset = project_cases(project=project)
-        # Pseudonyms where the member sees cases anonymized.
-        anonymize = anonymized_for(membership)
-        self.fields["cases"].label_from_instance = lambda case: case.label(anonymize)
+        # Pseudonyms and document numbers where the member sees them (coding.labels).
+        labels = labels_for(membership)
+        self.fields["cases"].label_from_instance = labels.case
+        self.fields["documents"].label_from_instance = labels.document
 
     def links(self) -> dict:
         return {f: self.cleaned_data[f] for f in ("documents", "codes", "cases")}

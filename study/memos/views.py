@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.selectors.readers import anonymized_for
 from research.access import Capability, access_object, access_project, can_for, limit_to_scope
 from study.memos import selectors, services
 from study.memos.forms import MemoForm
@@ -36,10 +35,7 @@ def memo_list(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     query = request.GET.get("q", "").strip()
     memos = selectors.memo_list(membership=membership, query=query)
-    anonymize = anonymized_for(membership)
-    return _page(
-        request, "study/memo_list.html", membership, memos=memos, q=query, anonymize=anonymize
-    )
+    return _page(request, "study/memo_list.html", membership, memos=memos, q=query)
 
 
 @login_required

@@ -15,10 +15,11 @@ import math
 from collections.abc import Callable
 
 from django.db.models import Prefetch
+from django.utils import translation
 
 from cases.models import AttributeDefinition, AttributeType, Case
-from cases.selectors.readers import case_settings_of
 from coding.codebook.selectors import codebook_exchange_nodes
+from coding.labels import export_labels
 from coding.models import Code, Coding, Document, DocumentSet, DocumentStatus, Excerpt
 from research.models import Project, User
 from study.models import ProjectMemo
@@ -72,10 +73,14 @@ def refi_project(
     result.codes = codebook_exchange_nodes(project=project)
     if report:
         report(20, "codebook")
-    result.sources = _sources(project, excerpts)
+    # The file is language-neutral: disguised names ("Strategy document 2") are English
+    # whatever the language of the person who asked for it.
+    with translation.override("en"):
+        result.sources = _sources(project, excerpts)
     if report:
         report(70, "sources")
-    result.variables, result.cases = _cases(project)
+    with translation.override("en"):
+        result.variables, result.cases = _cases(project)
     memos = ProjectMemo.objects.filter(project=project).select_related("created_by")
     result.notes = [
         RefiNote(str(m.code), m.title, m.text, user_guid(m.created_by) if m.created_by else None)
@@ -109,17 +114,21 @@ def _sources(project: Project, excerpts: list[Excerpt]) -> list[RefiSource]:
         by_document.setdefault(excerpt.document_id, []).append(excerpt)
     consensus = consensus_guid(project)
     sources = []
+    # A project that shows pseudonyms only names documents by kind and number here too, and
+    # leaves out their notes (which may name what the titles did).
+    labels = export_labels(project)
     documents = Document.objects.filter(project=project, status=DocumentStatus.READY)
     for document in documents.select_related("created_by").order_by("title", "pk"):
+        label = labels.document(document)
         source = RefiSource(
             guid=str(document.code),
-            name=document.title,
+            name=label,
             text=document.text,
             user_guid=user_guid(document.created_by) if document.created_by else None,
         )
-        if document.notes:
+        if document.notes and not labels.disguise:
             source.notes.append(
-                RefiNote(derived_guid("notes", document.code), document.title, document.notes)
+                RefiNote(derived_guid("notes", document.code), label, document.notes)
             )
         for excerpt in by_document.get(document.pk, []):
             coder = user_guid(excerpt.coder) if excerpt.coder else consensus
@@ -150,7 +159,7 @@ def _cases(project: Project) -> tuple[list[RefiVariable], list[RefiCase]]:
     cases = []
     # A project that shows case pseudonyms only ("anonymize") shares no case names or
     # descriptions in a file that leaves the server either.
-    anonymize = case_settings_of(project).anonymize
+    labels = export_labels(project)
     rows = Case.objects.for_project(project).prefetch_related(
         "attribute_values__definition", "documents"
     )
@@ -163,8 +172,8 @@ def _cases(project: Project) -> tuple[list[RefiVariable], list[RefiCase]]:
         cases.append(
             RefiCase(
                 guid=str(case.code),
-                name=case.label(anonymize),
-                description="" if anonymize else case.description,
+                name=labels.case(case),
+                description="" if labels.disguise else case.description,
                 values=values,
                 source_guids=sorted(
                     str(d.code) for d in case.documents.all() if d.status == DocumentStatus.READY

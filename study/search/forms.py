@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.links import project_cases
-from cases.selectors.readers import anonymized_for
 from coding.codebook.selectors import visible_codes
+from coding.labels import labels_for
 from coding.models import Document, DocumentKind, DocumentSet
 from research.access import Scope, codings_scope, project_coder_users
 from study.models import AutoCodeBatch
@@ -37,9 +38,8 @@ class DocumentFilterForm(forms.Form):
         self.fields["case"].queryset = project_cases(project=membership.project)
         sets = DocumentSet.objects.filter(project=membership.project)
         self.fields["document_set"].queryset = sets
-        # Pseudonyms where the member sees cases anonymized.
-        anonymize = anonymized_for(membership)
-        self.fields["case"].label_from_instance = lambda case: case.label(anonymize)
+        # Pseudonyms where the member sees them (coding.labels).
+        self.fields["case"].label_from_instance = labels_for(membership).case
 
     def documents(self) -> QuerySet[Document]:
         """The documents the filters leave (the selectors keep to the project)."""
@@ -100,6 +100,7 @@ class SearchForm(DocumentFilterForm):
         self.fields["document"].queryset = (
             Document.objects.filter(project=project).defer("text").order_by("title", "pk")
         )
+        self.fields["document"].label_from_instance = labels_for(membership).document
         self.fields["with_code"].queryset = visible_codes(membership=membership).order_by("name")
         self.fields["with_code"].label_from_instance = lambda code: code.name
         # A blinded coder filters by their own codings only: no one else to choose.
@@ -129,7 +130,9 @@ class AutoCodeForm(SearchForm):
     """Code the hits of a search: all of them, or the ones checked on the page."""
 
     code = forms.ModelChoiceField(label=_("Code the hits with"), queryset=None)
-    unit = forms.ChoiceField(label=_("Code"), choices=AutoCodeBatch.Unit.choices)
+    unit = forms.ChoiceField(
+        label=pgettext_lazy("verb", "Code"), choices=AutoCodeBatch.Unit.choices
+    )
     scope = forms.ChoiceField(
         label=_("Which hits"),
         choices=[("all", _("All hits")), ("checked", _("The checked hits"))],

@@ -167,6 +167,7 @@ def _with_hits(
             "document__code",
             "document__title",
             "document__kind",
+            "document__page_count",  # coding.labels names documents by kind and pages
             "document__language",
         )
         .order_by("document__title", "document_id", "start")

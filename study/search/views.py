@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from research.access import Capability, access_object, access_project, can_for, limit_to_scope
@@ -136,15 +137,21 @@ def autocode_undo(request: HttpRequest, project: uuid.UUID, batch: uuid.UUID) ->
 
 
 def autocode_message(batch: AutoCodeBatch) -> str:
-    return _("Coded %(created)d passages with “%(code)s”; %(skipped)d were coded so already.") % {
-        "created": len(batch.excerpts),
-        "code": batch.coding_code.name if batch.coding_code else "",
-        "skipped": batch.skipped,
+    created, skipped = len(batch.excerpts), batch.skipped
+    coded = ngettext(
+        "Coded %(n)d passage with “%(code)s”", "Coded %(n)d passages with “%(code)s”", created
+    ) % {"n": created, "code": batch.coding_code.name if batch.coding_code else ""}
+    already = ngettext("%(n)d was coded so already", "%(n)d were coded so already", skipped) % {
+        "n": skipped
     }
+    return _("%(coded)s; %(already)s.") % {"coded": coded, "already": already}
 
 
 def undo_message(result: services.UndoResult) -> str:
-    return _("Removed %(deleted)d auto-coded passages; %(kept)d changed since were kept.") % {
-        "deleted": result.deleted,
-        "kept": result.kept,
-    }
+    removed = ngettext(
+        "Removed %(n)d auto-coded passage", "Removed %(n)d auto-coded passages", result.deleted
+    ) % {"n": result.deleted}
+    kept = ngettext(
+        "%(n)d changed since was kept", "%(n)d changed since were kept", result.kept
+    ) % {"n": result.kept}
+    return _("%(removed)s; %(kept)s.") % {"removed": removed, "kept": kept}

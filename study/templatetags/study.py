@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.links import document_cases
-from cases.selectors.readers import anonymized_for
+from coding.labels import labels_for
 from research.access import Capability, has_capability
 from study.overview import project_overview
 
@@ -50,9 +50,8 @@ def project_nav_items(context) -> list[dict]:
 def document_case_labels(document, membership) -> list[str]:
     """The names of the cases a document represents, as this member may see them (pseudonyms
     when the project anonymizes its cases and the member does not manage it)."""
-    cases = document_cases(document=document)
-    anonymize = anonymized_for(membership) if cases else False
-    return [case.label(anonymize) for case in cases]
+    labels = labels_for(membership)
+    return [labels.case(case) for case in document_cases(document=document)]
 
 
 @register.simple_tag

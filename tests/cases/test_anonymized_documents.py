@@ -6,12 +6,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from cases.selectors import readers
 from cases.services import attributes as attribute_services
 from cases.services import cases as case_services
 from cases.services import classifications as classification_services
 from cases.services import matrices as matrix_services
 from cases.services import writeups as writeup_services
+from coding.labels import Labels
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -45,7 +45,8 @@ def hidden(project, lead, coder):
         project=project, name="Actors", sections=[("Actors", [("Industry", industry)])], user=lead
     )
     row = matrix.sections.get().rows.get()
-    case_services.case_settings_update(project=project, anonymize=True)
+    project.anonymize = True
+    project.save()
     return SimpleNamespace(
         case=case, strategy=strategy, interview=interview, excerpt=excerpt, matrix=matrix, row=row
     )
@@ -106,7 +107,8 @@ def test_lead_still_sees_real_names_and_titles(project, hidden, lead):
 
 
 def test_titles_show_when_the_project_does_not_anonymize(project, hidden, viewer):
-    case_services.case_settings_update(project=project, anonymize=False)
+    project.anonymize = False
+    project.save()
     html = client_for(viewer).get(url("case-detail", project, case=hidden.case.code))
     assert f"Smart {REAL_NAME} 2022–2026" in html.content.decode()
 
@@ -125,16 +127,18 @@ def test_document_numbers_are_per_kind_in_upload_order(project):
     first = DocumentFactory(project=project, kind="strategy", page_count=1)
     DocumentFactory(project=project, kind="report")
     second = DocumentFactory(project=project, kind="strategy", page_count=3)
-    names = readers.document_names(project=project, anonymize=True)
+    names = Labels(project_id=project.pk, disguise=True)
     assert names(first) == "Strategy document 1 (1 page)"
     assert names(second) == "Strategy document 2 (3 pages)"
-    plain = readers.document_names(project=project, anonymize=False)
+    plain = Labels(project_id=project.pk, disguise=False)
     assert plain(first) == first.title
 
 
 def test_document_names_cost_one_query_only_when_anonymized(project, django_assert_num_queries):
-    DocumentFactory(project=project)
+    documents = [DocumentFactory(project=project), DocumentFactory(project=project)]
+    plain = Labels(project_id=project.pk, disguise=False)
     with django_assert_num_queries(0):
-        readers.document_names(project=project, anonymize=False)
+        [plain(d) for d in documents]
+    names = Labels(project_id=project.pk, disguise=True)
     with django_assert_num_queries(1):
-        readers.document_names(project=project, anonymize=True)
+        [names(d) for d in documents]

@@ -114,8 +114,8 @@ def test_a_set_costs_the_matrix_one_query(study, project, lead, django_assert_nu
         project=project, user=lead
     )
     plan_only = _set(project, "Plans", [study.plan])
-    # the 10 of every matrix (tests/cases/test_selectors.py), and the set's documents
-    with django_assert_num_queries(11):
+    # the 9 of every matrix (tests/cases/test_selectors.py), and the set's documents
+    with django_assert_num_queries(10):
         view = matrix_selectors.matrix_compute(
             matrix=study.matrix, membership=membership, document_set=plan_only
         )

@@ -11,6 +11,7 @@ from cases.services import attributes as attribute_services
 from cases.services import cases as case_services
 from cases.services import classifications as classification_services
 from cases.services import matrices as matrix_services
+from coding.labels import export_labels
 from research.models import Membership
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
 
@@ -42,9 +43,9 @@ def test_cells_count_an_excerpt_for_every_case_of_its_document(study, project, l
 
 def test_matrix_query_count_is_constant(study, project, lead, django_assert_num_queries):
     membership = member(project, lead)
-    # settings, sections, rows, links, codings, assignments, reconciled documents, overrides,
-    # footnotes, cases
-    with django_assert_num_queries(10):
+    # sections, rows, links, codings, assignments, reconciled documents, overrides, footnotes,
+    # cases (whether to show pseudonyms is the project's, loaded with the membership)
+    with django_assert_num_queries(9):
         matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
     for i in range(5):
         document = DocumentFactory(project=project)
@@ -54,7 +55,7 @@ def test_matrix_query_count_is_constant(study, project, lead, django_assert_num_
         matrix_services.row_create(
             section=study.matrix.sections.get(), code=CodeFactory(project=project)
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         matrix_selectors.matrix_compute(matrix=study.matrix, membership=membership)
 
 
@@ -122,7 +123,8 @@ def test_overrides_and_footnotes_in_the_view_and_table(study, project, lead):
 
 
 def test_anonymized_export_labels(study, project, lead, viewer):
-    case_services.case_settings_update(project=project, anonymize=True)
+    project.anonymize = True
+    project.save()
     lead_view = matrix_selectors.matrix_compute(
         matrix=study.matrix, membership=member(project, lead)
     )
@@ -132,10 +134,10 @@ def test_anonymized_export_labels(study, project, lead, viewer):
     )
     assert [c.label for c in viewer_view.columns] == ["Alpha", "Beta"]
     export = matrix_selectors.matrix_compute(
-        matrix=study.matrix, membership=member(project, lead), anonymize=True
+        matrix=study.matrix, membership=member(project, lead), labels=export_labels(project)
     )
     assert [c.label for c in export.columns] == ["Alpha", "Beta"]
-    rows = case_selectors.cases_export_rows(project=project, anonymize=True)
+    rows = case_selectors.cases_export_rows(project=project)
     assert [r[0] for r in rows[1:]] == ["Alpha", "Beta"]
     assert "Alpha kommune" not in str(rows)
 
@@ -226,7 +228,7 @@ def test_label_only_rows_are_blank_but_take_overrides(
         project=project, name="Layout", user=lead
     )
     membership = member(project, lead)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         view = matrix_selectors.matrix_compute(matrix=matrix, membership=membership)
     cells = shown(view)
     assert cells[("Industry", "Alpha kommune")] == "X"

@@ -69,7 +69,7 @@ def test_case_create_with_every_attribute_type(project, attributes):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("Population", "many", "Population: 'many' is not a number"),
+        ("Population", "many", "Population: “many” is not a number"),
         ("County", "Oslo", "is not one of the choices"),
         ("Elevation", "3", "No case attribute is named"),
     ],

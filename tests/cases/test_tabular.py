@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from cases import tabular
-from cases.tabular import AttributeSpec, Problem, parse_cases, parse_value, read_table
+from cases.tabular import AttributeSpec, parse_cases, parse_value, read_table
 
 ATTRIBUTES = [
     AttributeSpec("Population", "number"),
@@ -41,11 +41,11 @@ def test_parse_value_by_type(kind, raw, expected):
 @pytest.mark.parametrize(
     ("kind", "raw", "reason"),
     [
-        ("number", "many", "'many' is not a number"),
-        ("number", "nan", "'nan' is not a number"),
-        ("boolean", "maybe", "'maybe' is not yes or no"),
-        ("date", "March", "'March' is not a date (use YYYY-MM-DD)"),
-        ("choice", "Oslo", "'Oslo' is not one of the choices (Vestland, Rogaland)"),
+        ("number", "many", "“many” is not a number"),
+        ("number", "nan", "“nan” is not a number"),
+        ("boolean", "maybe", "“maybe” is not yes or no"),
+        ("date", "March", "“March” is not a date (use YYYY-MM-DD)"),
+        ("choice", "Oslo", "“Oslo” is not one of the choices (Vestland, Rogaland)"),
     ],
 )
 def test_parse_value_errors_say_why(kind, raw, reason):
@@ -84,9 +84,9 @@ def test_every_problem_is_reported_with_row_and_column():
     )
     _records, problems = parse_cases(rows, ATTRIBUTES, KINDS)
     assert [str(p) for p in problems] == [
-        "Row 2, column Population: 'many' is not a number",
-        "Row 3, column kind: 'planet' is not a kind (municipality, region)",
-        "Row 3, column Adopted digitalization plan: 'maybe' is not yes or no",
+        "Row 2, column Population: “many” is not a number",
+        "Row 3, column kind: “planet” is not a kind (municipality, region)",
+        "Row 3, column Adopted digitalization plan: “maybe” is not yes or no",
         "Row 3, column name: a case needs a name",
         "Row 4, column name: same name as row 2",
     ]
@@ -96,9 +96,9 @@ def test_unknown_or_repeated_columns_stop_the_import():
     rows = read_table(b"name,Inhabitants,name\nAlpha,3,Alpha\n", "cases.csv")
     records, problems = parse_cases(rows, ATTRIBUTES, KINDS)
     assert records == []
-    assert problems == [
-        Problem(1, "Inhabitants", "no case attribute has this name; define it first or remove it"),
-        Problem(1, "name", "this column appears twice"),
+    assert [str(p) for p in problems] == [
+        "Row 1, column Inhabitants: no case attribute has this name; define it first or remove it",
+        "Row 1, column name: this column appears twice",
     ]
 
 

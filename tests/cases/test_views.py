@@ -43,8 +43,9 @@ def test_case_list_query_count_is_pinned(study, project, viewer, django_assert_n
     client.get(url("case-list", project))  # warm the session
     for i in range(4):
         case_services.case_create(project=project, name=f"Extra {i}")
-    # session, user, membership, settings, definitions, cases, attribute values
-    with django_assert_num_queries(7):
+    # session, user, membership (with the project: whether to show pseudonyms), definitions,
+    # cases, attribute values
+    with django_assert_num_queries(6):
         client.get(url("case-list", project))
 
 
@@ -143,7 +144,8 @@ def test_writeup_page_offers_the_cases_excerpts_and_warns_on_anothers(study, pro
 def test_case_settings_attributes_and_dimensions(project, lead):
     client = client_for(lead)
     assert client.post(url("case-settings", project), {"anonymize": "on"}).status_code == 302
-    assert project.case_settings.anonymize
+    project.refresh_from_db()
+    assert project.anonymize
     client.post(url("attribute-create", project), {"name": "Size", "type": "choice", "choices": ""})
     assert not AttributeDefinition.objects.exists()
     client.post(
@@ -192,7 +194,7 @@ def test_import_errors_name_row_and_column(project, lead):
     response = client_for(lead).post(
         url("case-import", project), {"file": upload("name,Population\nAlpha,lots\n")}
     )
-    assert "Row 2, column Population: &#x27;lots&#x27; is not a number" in body(response)
+    assert "Row 2, column Population: “lots” is not a number" in body(response)
     assert "nothing was imported" in body(response)
     assert not Case.objects.exists()
 
@@ -648,3 +650,28 @@ def test_evidence_of_a_label_only_row_says_no_code_is_mapped(study, project, lea
     page = body(client_for(lead).get(evidence, headers={"HX-Request": "true"}))
     assert "No code is mapped to this row yet" in page
     assert url("row-update", project, matrix=matrix.code, row=row.code) in page
+
+
+def _import(client, project, table: str):
+    preview = client.post(url("case-import", project), {"file": upload(table)})
+    payload = {"payload": preview.context["payload"], "filename": "cases.csv"}
+    return client.post(url("case-import", project), payload, follow=True)
+
+
+def test_a_norwegian_reader_gets_import_problems_and_counts_in_norwegian(project, lead):
+    attribute_services.attribute_create(project=project, name="Population", type="number")
+    client = client_for(lead)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nb"
+    refused = client.post(
+        url("case-import", project), {"file": upload("name,Population\nAlpha,lots\n,3\n")}
+    )
+    assert "Rad 2, kolonne Population: «lots» er ikke et tall" in body(refused)
+    assert "Rad 3, kolonne name: en case må ha et navn" in body(refused)
+    assert not Case.objects.exists()
+    # One and two: the singular and the plural of each count.
+    assert "Importert: 1 ny case, 0 oppdaterte." in body(_import(client, project, "name\nAlpha\n"))
+    again = _import(client, project, "name\nAlpha\nBeta\nGamma\n")
+    assert "Importert: 2 nye caser, 1 oppdatert." in body(again)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = _import(client, project, "name\nDelta\n")
+    assert "Imported: 1 new case, 0 updated." in body(english)

@@ -336,3 +336,19 @@ def test_an_entry_outside_a_transaction_is_one_statement_and_stored(project, cas
     assert len(queries) == 1
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert (stored.actor_id, stored.detail, stored.action) == (cast["coder"].pk, {"n": 1}, "export")
+
+
+def test_the_csv_names_actions_in_english_whatever_the_reader_speaks(world, project):
+    import csv
+    import io
+
+    from tests.languages import client_speaking, translated
+
+    audit_record(project=project, actor=world["lead"], action="export", target="matrix")
+    url = reverse("research:audit-trail-csv", args=[project.code])
+    with translated("nb", {"Exported": "Eksporterte"}):
+        response = client_speaking(world["owner"], "nb").get(url)
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["when", "who", "action", "what", "id", "detail"]
+    actions = {row[2] for row in rows[1:]}
+    assert "Exported" in actions and "Eksporterte" not in actions

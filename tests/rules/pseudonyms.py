@@ -7,7 +7,8 @@ URL_RULES = {
     "coding:pseudonym-list": Capability.MANAGE,
     "coding:pseudonym-add": Capability.MANAGE,
     "coding:pseudonym-remove": Capability.MANAGE,
-    "coding:pseudonyms-apply": Capability.MANAGE,
+    "study:pseudonyms-apply": Capability.MANAGE,
+    "study:pseudonyms-apply-texts": Capability.MANAGE,
     "coding:pseudonym-policy": Capability.ADMINISTER,
     "coding:document-pseudonymise": Capability.MANAGE,
     # The text before pseudonymisation: owners only.

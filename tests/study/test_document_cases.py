@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, CaseSettings
+from cases.models import Case
 from coding.models import Document
+from research.models import Project
 from tests import samples
 from tests.coding.documents.helpers import detail_url, upload_one
 from tests.conftest import client_for
@@ -121,7 +122,7 @@ def test_edit_page_is_get_or_post_only(lead, project):
 def test_document_page_names_cases_by_pseudonym_for_readers_of_an_anonymized_project(
     role, shown, cast, project, towns
 ):
-    CaseSettings.objects.create(project=project, anonymize=True)
+    Project.objects.filter(pk=project.pk).update(anonymize=True)
     document = DocumentFactory(project=project)
     document.cases.add(towns[0])
     page = client_for(cast[role]).get(detail_url(document)).content.decode()

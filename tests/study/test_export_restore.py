@@ -17,7 +17,6 @@ from cases.models import (
     AttributeDefinition,
     AttributeValue,
     Case,
-    CaseSettings,
     CaseWriteup,
     CellOverride,
     ClassificationClass,
@@ -34,11 +33,12 @@ from coding.models import AgreementRun, Assignment, Coding, Excerpt, ExcerptChan
 from coding.reconcile import services as reconcile_services
 from coding.runs import services as run_services
 from research.jobs import job_run_inline
-from research.models import Project, User
+from research.models import FormerMember, Membership, Project, User
 from research.services import project_delete
 from study.demo import demo_load, demo_remove
 from study.docsets.services import document_set_create
 from study.export import project_export_data, render
+from study.members import member_remove
 from study.memos.services import memo_create
 from study.restore import RestoreError, project_restore, project_restore_file
 from tests.conftest import client_for
@@ -120,7 +120,8 @@ def _reconciliation(project, lead, coder, coder2, strategy) -> None:
 
 
 def _cases(project, lead, strategy, interview, cited) -> None:
-    CaseSettings.objects.create(project=project, anonymize=True)
+    project.anonymize = True
+    project.save(update_fields=["anonymize"])
     define = AttributeDefinition.objects.create
     population = define(project=project, name="Population", type="number")
     county = define(
@@ -385,3 +386,54 @@ def test_only_server_administrators_may_restore_a_project(built, owner):
     assert not Project.objects.exists()
     page = client_for(user).get(reverse("research:project-list"))
     assert reverse("study:project-restore") not in page.content.decode()
+
+
+def test_the_project_file_is_language_neutral(built):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = _comparable(project_export_data(project=built))
+    with translation.override("nb"):
+        assert _comparable(project_export_data(project=built)) == english
+
+
+@pytest.fixture
+def with_former(built, coder2, owner):
+    """coder2 removed: their codings, comments, decisions and run rows name "Former coder 1"."""
+    membership = Membership.objects.get(project=built, user=coder2)
+    member_remove(membership=membership, by=owner)
+    return built
+
+
+def test_a_former_member_round_trips_with_their_stand_in(with_former):
+    first = project_export_data(project=with_former)
+    assert first["former_members"] == [
+        {
+            "number": 1,
+            "email": f"former-coder-1.{with_former.code}@concord.invalid",
+            "name": "Former coder 1",
+            "codings_deleted": False,
+            "removed_at": first["former_members"][0]["removed_at"],
+        }
+    ]
+    _empty_server(with_former)
+    restored = project_restore_file(content=render(first).encode())
+    assert _comparable(project_export_data(project=restored)) == _comparable(first)
+    (stand_in,) = FormerMember.objects.filter(project=restored)
+    assert stand_in.placeholder.name == "Former coder 1" and not stand_in.placeholder.is_active
+    assert Excerpt.objects.filter(document__project=restored, coder=stand_in.placeholder).exists()
+    run = AgreementRun.objects.get(project=restored)
+    owner = UserFactory(email="new-owner@example.org")
+    Membership.objects.create(project=restored, user=owner, role="owner")
+    page = client_for(owner).get(
+        reverse("coding:agreement-run", kwargs={"project": restored.code, "run": run.code})
+    )
+    assert "Former coder 1" in page.content.decode()
+
+
+def test_an_export_without_former_members_still_restores(built):
+    data = json.loads(render(project_export_data(project=built)))
+    del data["former_members"]
+    _empty_server(built)
+    restored = project_restore(data=data)
+    assert not FormerMember.objects.filter(project=restored).exists()

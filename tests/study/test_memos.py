@@ -4,7 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, CaseSettings
+from cases.models import Case
+from research.models import Project
 from study.memos.services import memo_create
 from study.models import ProjectMemo
 from tests.conftest import client_for
@@ -76,7 +77,7 @@ def test_in_a_blind_project_a_coder_reads_only_their_own_memos(project, lead, co
 
 
 def test_anonymized_cases_show_their_pseudonym_to_coders(project, coder):
-    CaseSettings.objects.create(project=project, anonymize=True)
+    Project.objects.filter(pk=project.pk).update(anonymize=True)
     case = Case.objects.create(project=project, name="Bjørkvik", pseudonym="Alpha")
     memo = memo_create(project=project, user=coder, title="Cases")
     memo.cases.set([case])

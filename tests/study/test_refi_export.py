@@ -10,10 +10,10 @@ import xmlschema
 from django.urls import reverse
 from lxml import etree
 
-from cases.models import Case, CaseSettings
+from cases.models import Case
 from coding.models import Code, Excerpt
 from research.jobs import job_run_inline
-from research.models import Job
+from research.models import Job, Project
 from study.refi.gather import CONSENSUS_NAME, user_guid
 from study.refi.model import from_utf16, to_utf16
 from study.refi.write import project_schema
@@ -131,6 +131,26 @@ def test_an_anonymizing_project_exports_case_pseudonyms_only(built):
     client = client_for(built.memberships.get(role="lead").user)
     cases = export(client, built).read("project.qde").decode().split("<Cases>")[1]
     assert "Bjørkvik" not in cases and 'name="Alpha"' in cases
-    CaseSettings.objects.filter(project=built).update(anonymize=False)
+    Project.objects.filter(pk=built.pk).update(anonymize=False)
     cases = export(client, built).read("project.qde").decode().split("<Cases>")[1]
     assert 'name="Bjørkvik"' in cases and "Bjørkvik i nord" in cases
+
+
+def test_the_project_file_is_language_neutral(built, lead):
+    from tests.languages import client_speaking
+
+    english = export(client_speaking(lead, "en"), built)
+    norwegian = export(client_speaking(lead, "nb"), built)
+    assert english.namelist() == norwegian.namelist()
+    for name in english.namelist():
+        assert english.read(name) == norwegian.read(name), name
+
+
+def test_an_anonymizing_project_exports_document_kinds_and_numbers_not_titles(built):
+    client = client_for(built.memberships.get(role="lead").user)
+    qde = export(client, built).read("project.qde")
+    sources = {s.get("name") for s in etree.fromstring(qde).iterfind(".//q:TextSource", NS)}
+    assert "Strategy document 1 (1 page)" in sources
+    assert b'Strategi"' not in qde and b"Intervju" not in qde
+    Project.objects.filter(pk=built.pk).update(anonymize=False)
+    assert b'name="Strategi"' in export(client, built).read("project.qde")

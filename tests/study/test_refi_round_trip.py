@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Case, CaseSettings
+from cases.models import Case
 from coding.codebook_io import CodeNode
 from coding.models import Code, Excerpt
 from research.jobs import job_run_inline
@@ -62,7 +62,8 @@ def test_a_project_survives_export_and_import(project, lead, coder, coder2, owne
     _build(project, lead, coder, coder2)
     # Case names travel only when the project does not anonymize its cases (then the file
     # carries pseudonyms: tests/study/test_refi_export.py).
-    CaseSettings.objects.filter(project=project).update(anonymize=False)
+    project.anonymize = False
+    project.save(update_fields=["anonymize"])
     data = write_qdpx(refi_project(project=project), utf16=utf16)
     other = Project.objects.create(title="Copy")
     other.memberships.create(user=lead, role="lead")

@@ -251,7 +251,7 @@ def test_a_coder_auto_codes_every_hit_by_paragraph_and_undoes_it(project, coder,
     excerpt_update(excerpt=changed, version=changed.version, memo="checked", user=coder)
     undo = reverse("study:autocode-undo", kwargs={"project": project.code, "batch": first.code})
     page = client.post(undo, follow=True).content.decode()
-    assert "Removed 1 auto-coded passages; 1 changed since were kept" in page
+    assert "Removed 1 auto-coded passage; 1 changed since was kept." in page
     assert list(Excerpt.objects.filter(coder=coder)) == [changed]
     assert "already been undone" in client.post(undo, follow=True).content.decode()
 

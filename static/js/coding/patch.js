@@ -45,7 +45,9 @@ async function applyPatch(patch, focus, message) {
   for (const excerpt of patch.excerpts) state.excerpts.set(excerpt.id, excerpt);
   for (const button of state.workspace.querySelectorAll(".code-button")) {
     const badge = button.querySelector(".code-count");
-    if (badge) badge.textContent = String(patch.counts[button.dataset.id] || 0);
+    // A partial patch counts only the codes the write can have changed: the others stay.
+    if (!badge || (patch.counts_partial && !(button.dataset.id in patch.counts))) continue;
+    badge.textContent = String(patch.counts[button.dataset.id] || 0);
   }
   layOutLanes();
   state.segments = null;

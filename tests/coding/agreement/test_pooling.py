@@ -10,6 +10,7 @@ from coding.agreement import bootstrap_alpha_ci, coincidence_matrix, krippendorf
 from coding.agreement.partials import document_partial
 from coding.agreement.patterns import pattern_coincidences
 from coding.agreement.pooling import NO_PAIRS, bootstrap_ci, finalize
+from coding.wording import Notice
 
 SPEC = {
     "unit": "document",
@@ -108,7 +109,10 @@ def test_light_kappa_says_how_many_pairs_it_left_out():
         {"100": 1.0, "000": 2.0}, Coincidences((), np.zeros((0, 0))), n_coders=3, wanted=["kappa"]
     )
     assert values["light"] == pytest.approx(0.0)
-    assert reasons["light"].startswith("mean of 2 of 3 coder pairs; 1 undefined")
+    # Stored as a notice (message id and numbers), worded in the reader's language when shown.
+    assert str(Notice.from_stored(reasons["light"])).startswith(
+        "mean of 2 of 3 coder pairs; 1 undefined"
+    )
 
 
 def test_pairable_values_count_the_values_of_units_two_coders_rated():

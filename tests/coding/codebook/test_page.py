@@ -167,7 +167,7 @@ def test_change_log_and_undo_name_actions_in_words(project, lead, book):
     page = client.get(_url("codebook", project)).content.decode()
     assert "Undo the move of “Academia”" in page
     response = client.post(_url("codebook-undo", project), follow=True)
-    assert "Undone: move of “Academia”." in response.content.decode()
+    assert "Undone: the move of “Academia”." in response.content.decode()
     log = client.get(_url("codebook-log", project)).content.decode()
     assert "<td>Undo</td>" in log and "<td>Move</td>" in log and "<td>Creation</td>" in log
     assert "<td>move</td>" not in log  # the raw action name is not shown

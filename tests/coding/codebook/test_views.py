@@ -361,7 +361,7 @@ def test_bad_file_imports_nothing(project, lead):
 
 def test_csv_without_path_column_is_refused(project, lead):
     response = _upload(client_for(lead), project, "book.csv", b"name,definition\nA,b\n")
-    assert "no &#x27;path&#x27; column" in response.content.decode()
+    assert "no “path” column" in response.content.decode()
     assert not Code.objects.filter(project=project).exists()
 
 
@@ -386,3 +386,31 @@ def test_study_codebook_imports_through_the_page(project, lead):
     ]
     colours = set(Code.objects.filter(project=project).values_list("colour", flat=True))
     assert len(colours) > 1
+
+
+def test_a_norwegian_reader_gets_the_import_problems_in_norwegian(project, lead):
+    client = client_for(lead)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nb"
+    refused = _upload(client, project, "book.csv", b"name,definition\nA,b\n")
+    assert (
+        "Denne filen kan ikke importeres: rad 1: ingen «path»-kolonne (kolonner i filen: name,"
+        " definition)" in refused.content.decode()
+    )
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nn"
+    taken = _upload(client, project, "book.csv", b"path,colour\nActors,red\n")
+    assert (
+        "ikkje teke med: rad 2: fargen «red» er ikkje #RRGGBB; fargen er ikkje teken med"
+        in taken.content.decode()
+    )
+    assert Code.objects.filter(project=project, name="Actors").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "qdc"])
+def test_codebook_files_are_the_same_whatever_the_reader_speaks(project, viewer, book, fmt):
+    from tests.languages import client_speaking, translated
+
+    english = client_speaking(viewer, "en").get(url("codebook-export", project, format=fmt))
+    # Lend Norwegian to the words a codebook might carry, to see that none reaches the file.
+    with translated("nb", {"active": "aktiv", "proposed": "foreslått", "Proposed": "Foreslått"}):
+        norwegian = client_speaking(viewer, "nb").get(url("codebook-export", project, format=fmt))
+    assert norwegian.content == english.content

@@ -49,7 +49,7 @@ def test_parents_implied_by_paths_are_created_and_reported():
     text = "path,definition\nActors/Academia/Universities,Higher education\nActors,Who\n"
     result = read_csv(text)
     assert [str(p) for p in result.changed] == [
-        "row 2: parent 'Actors/Academia' has no row of its own; created empty"
+        "row 2: parent “Actors/Academia” has no row of its own; created empty"
     ]
     (actors,) = result.roots
     assert actors.definition == "Who"  # the later row fills the implied parent
@@ -70,13 +70,13 @@ def test_bad_rows_are_skipped_and_reported_with_row_numbers():
     )
     result = read_csv(text)
     assert [str(p) for p in result.not_taken] == [
-        "row 1: unknown column 'Notes' ignored",
-        "row 3: path 'Actors//Academia' has an empty segment (segment 2); row skipped",
+        "row 1: unknown column “Notes” ignored",
+        "row 3: path “Actors//Academia” has an empty segment (segment 2); row skipped",
         "row 4: path is empty; row skipped",
-        "row 5: duplicate path 'Actors' (first in row 2); row skipped",
-        "row 6: colour 'red' is not #RRGGBB; colour not taken",
+        "row 5: duplicate path “Actors” (first in row 2); row skipped",
+        "row 6: colour “red” is not #RRGGBB; colour not taken",
         "row 8: 1 cell(s) beyond the header's columns ignored",
-        "row 9: path 'Actors/' has an empty segment (segment 2); row skipped",
+        "row 9: path “Actors/” has an empty segment (segment 2); row skipped",
     ]
     (actors,) = result.roots
     assert actors.definition == "ok"
@@ -89,7 +89,7 @@ def test_missing_path_column_is_an_error():
     with pytest.raises(CodebookFormatError) as error:
         read_csv("name,definition\nActors,x\n")
     assert (
-        str(error.value.problems[0]) == "row 1: no 'path' column (columns found: name, definition)"
+        str(error.value.problems[0]) == "row 1: no “path” column (columns found: name, definition)"
     )
 
 
@@ -123,8 +123,8 @@ def test_too_long_names_and_bad_guids_are_reported():
     result = read_csv(text)
     assert [str(p) for p in result.not_taken] == [
         "row 2: segment 1 of the path is longer than 200 characters; row skipped",
-        "row 3: guid 'not-a-guid' is not a GUID; not taken",
-        "row 5: guid {0F8FAD5B-D9CB-469F-A165-70867728950E} already used by 'B'; not taken",
+        "row 3: guid “not-a-guid” is not a GUID; not taken",
+        "row 5: guid {0F8FAD5B-D9CB-469F-A165-70867728950E} already used by “B”; not taken",
     ]
 
 

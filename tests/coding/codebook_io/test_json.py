@@ -52,16 +52,16 @@ def test_json_problems_are_reported_by_location():
     }
     result = read_json(json.dumps(document))
     assert [str(p) for p in result.not_taken] == [
-        "(top level): unknown field 'extra' ignored",
-        "codes[0]: colour 'blue' of 'A' is not #RRGGBB; colour not taken",
+        "(top level): unknown field “extra” ignored",
+        "codes[0]: colour “blue” of “A” is not #RRGGBB; colour not taken",
         "codes[0].children[0]: code name is empty; skipped",
-        "codes[1]: unknown field 'shape' of 'A (2)' ignored",
-        "codes[1]: definition of 'A (2)' is not a string; not taken",
+        "codes[1]: unknown field “shape” of “A (2)” ignored",
+        "codes[1]: definition of “A (2)” is not a string; not taken",
         "codes[2]: not a code object; skipped",
         "codes[3]: code has no name; skipped with its 1 sub-code(s)",
     ]
     assert [str(p) for p in result.changed] == [
-        "codes[1]: a sibling is already named 'A'; renamed to 'A (2)'"
+        "codes[1]: a sibling is already named “A”; renamed to “A (2)”"
     ]
     assert [r.name for r in result.roots] == ["A", "A (2)"]
     assert [c.name for c in result.roots[0].children] == ["B"]

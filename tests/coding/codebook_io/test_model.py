@@ -46,7 +46,8 @@ def test_lone_backslash_is_kept_as_written():
     ],
 )
 def test_validate_name(name, reason):
-    assert validate_name(name) == reason
+    found = validate_name(name)
+    assert (str(found) if found else None) == reason
 
 
 def test_validate_tree_finds_sibling_duplicates_bad_colours_and_guids():
@@ -58,10 +59,10 @@ def test_validate_tree_finds_sibling_duplicates_bad_colours_and_guids():
         CodeNode("x"),  # same name as a grandchild: fine
     ]
     assert [str(p) for p in validate_tree(roots)] == [
-        "A: colour 'red' is not #RRGGBB",
+        "A: colour “red” is not #RRGGBB",
         "A/x: name is not unique among its siblings",
         f"B: guid {guid.upper()} is also used by A",
-        "C: guid 'nope' is not a GUID",
+        "C: guid “nope” is not a GUID",
     ]
 
 

@@ -138,12 +138,12 @@ def test_another_tools_codebook_is_imported_with_a_report():
     assert (industry.name, industry2.name) == ("Industry", "Industry (2)")
     assert value.name == "Perceived value"
     assert [str(p) for p in result.not_taken] == [
-        "line 24: set 'Triple helix' (2 member code(s)) not taken: Concord has no code sets"
+        "line 24: set “Triple helix” (2 member code(s)) not taken: Concord has no code sets"
     ]
     # libxml2 gives an element the line where its start tag ends (the Actors tag spans 4-5).
     assert actors.is_codable is False  # a folder code stays one
     assert [str(p) for p in result.changed] == [
-        "line 19: a sibling is already named 'Industry'; renamed to 'Industry (2)'",
+        "line 19: a sibling is already named “Industry”; renamed to “Industry (2)”",
     ]
     assert result.schema_errors == []
     assert_schema_valid(write_qdc(result.roots))
@@ -206,8 +206,8 @@ def test_schema_invalid_file_can_be_imported_leniently_with_a_report():
     assert [c.name for c in result.roots] == ["No guid", "Red"]
     assert result.roots[0].guid == ""  # a stable one is given on export
     assert [str(p) for p in result.not_taken] == [
-        "line 5: colour 'red' of 'Red' is not #RRGGBB; colour not taken",
-        "line 6: unknown element <Note> in code 'Red' ignored",
+        "line 5: colour “red” of “Red” is not #RRGGBB; colour not taken",
+        "line 6: unknown element <Note> in code “Red” ignored",
     ]
     assert_schema_valid(write_qdc(result.roots))
 
@@ -219,7 +219,7 @@ def test_duplicate_guids_are_reported_in_lenient_mode():
 </Codes></CodeBook>"""
     result = read_qdc(data)
     assert [str(p) for p in result.not_taken] == [
-        "line 3: guid A1B2C3D4-0000-4000-8000-000000000001 of 'B' is already used by 'A'; not taken"
+        "line 3: guid A1B2C3D4-0000-4000-8000-000000000001 of “B” is already used by “A”; not taken"
     ]
     assert result.roots[1].guid == ""
 

@@ -77,10 +77,10 @@ def test_study_format_reports_bad_rows():
     )
     result = read_study_codebook_csv(text)
     assert [str(p) for p in result.not_taken] == [
-        "row 2: concept 'Universities' repeated in 'Academia'",
+        "row 2: concept “Universities” repeated in “Academia”",
         "row 3: cluster and category are both required; row skipped",
         "row 4: category Actors/Academia repeated; row skipped",
-        "row 5: counts 'many', '2' are not whole numbers",
+        "row 5: counts “many”, “2” are not whole numbers",
     ]
     assert [k.name for k in result.roots[0].children] == ["Academia", "Industry"]
 

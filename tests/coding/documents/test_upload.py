@@ -438,3 +438,11 @@ def test_an_earlier_failure_is_not_reported_after_a_later_upload(
             client.post(upload_url(project), {"files": [SimpleUploadedFile(name, content)]})
     # The first redirect target was never visited; only the latest upload is reported on.
     assert not _failures(client.get(list_url(project)))
+
+
+def test_the_size_limit_is_written_as_the_reader_writes_numbers(lead, project, settings):
+    settings.UPLOAD_MAX_BYTES = 1536 * 1024
+    client = client_for(lead)
+    assert "Files may be up to 1.5 MB." in client.get(upload_url(project)).content.decode()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nb"
+    assert "1,5 MB" in client.get(upload_url(project)).content.decode()

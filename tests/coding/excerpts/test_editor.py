@@ -104,11 +104,15 @@ def test_a_write_answers_a_patch_with_the_page_filter(project, assigned, coder, 
     url = reverse(
         "coding:excerpt-create", kwargs={"project": project.code, "document": assigned.code}
     )
-    fields = {"start": 9, "end": 13, "text": TEXT[9:13], "codes": [str(codes["data"].code)]}
+    both = [str(codes["data"].code), str(codes["value"].code)]
+    fields = {"start": 9, "end": 13, "text": TEXT[9:13], "codes": both}
     response = client_for(coder).post(f"{url}?only={codes['data'].pk}", fields, **JSON)
     patch = response.json()["patch"]
     assert [e["start"] for e in patch["excerpts"]] == [9]
-    assert patch["counts"] == {str(codes["value"].pk): 1, str(codes["data"].pk): 1}
+    # The counts are the coder's, whatever the filter: "value" counts the excerpt at 0–8 too,
+    # which the filtered patch does not show. A new excerpt's answer counts its own codes.
+    assert patch["counts"] == {str(codes["value"].pk): 2, str(codes["data"].pk): 1}
+    assert patch["counts_partial"] is True
 
 
 def test_editor_of_an_excerpt_deleted_meanwhile_answers_410_json(project, mine, coder, lead):

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coding.excerpts import selectors
@@ -223,3 +225,60 @@ def test_the_view_renders_a_text_once_and_never_shows_stale_highlights(
     after = _view_chunks(client, project, long_document)
     assert len(renders) == 2
     assert 'data-start="7"' in after[0] and 'data-start="7"' not in first[0]
+
+
+def test_a_new_excerpt_answers_the_counts_of_its_own_codes_only(
+    project, long_document, coder, coder2, codes
+):
+    """Coding a passage changes only its codes' counts: the answer counts those (the coder's
+    own excerpts in this document, as the full recount would) and says the rest stand."""
+    data, other = codes["data"], next(c for c in codes.values() if c.pk != codes["data"].pk)
+    for n in range(3):
+        ExcerptFactory(
+            document=long_document, coder=coder, start=n * 90, end=n * 90 + 20, codes=[data]
+        )
+    ExcerptFactory(document=long_document, coder=coder, start=400, end=420, codes=[other])
+    Assignment.objects.create(document=long_document, coder=coder2)
+    ExcerptFactory(document=long_document, coder=coder2, start=500, end=520, codes=[data])
+    text = long_document.text
+    fields = {"start": 1000, "end": 1030, "text": text[1000:1030], "codes": [data.code]}
+    patch = (
+        client_for(coder).post(_create_url(project, long_document), fields, **JSON).json()["patch"]
+    )
+    assert patch["counts"] == {str(data.pk): 4} and patch["counts_partial"] is True
+    full = selectors.coding_view_patch(
+        membership=project.memberships.get(user=coder),
+        document=long_document,
+        overlay_ids=[],
+        ranges=[(1000, 1030)],
+    )
+    assert full["counts"] == {str(data.pk): 4, str(other.pk): 1} and "counts_partial" not in full
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_checks_the_text_stored_now_not_one_this_process_kept(
+    project, long_document, coder, codes
+):
+    """The process keeps the text it read per row version (coding/excerpts/texts.py; each
+    request here commits, as in production): the next write reads no text, and once the row
+    changes (here a new text, before anything was coded) writes check the new text."""
+    url = _create_url(project, long_document)
+    client = client_for(coder)
+    old = long_document.text
+    code = codes["data"].code
+    assert client.post(url, {"start": 0, "end": 8, "text": old[:8], "codes": [code]}, **JSON)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.post(
+            url, {"start": 9, "end": 17, "text": old[9:17], "codes": [code]}, **JSON
+        )
+    assert second.json()["ok"]
+    read_text = [q["sql"] for q in queries if '"coding_document"."text"' in q["sql"]]
+    assert read_text == [] or connection.vendor != "postgresql"
+    long_document.excerpts.all().delete()
+    new = "Fylkeskommunen " + old
+    type(long_document).objects.filter(pk=long_document.pk).update(text=new)
+    stale = client.post(url, {"start": 20, "end": 40, "text": old[20:40], "codes": [code]}, **JSON)
+    assert stale.status_code == 400 and not stale.json()["ok"]
+    fresh = client.post(url, {"start": 20, "end": 40, "text": new[20:40], "codes": [code]}, **JSON)
+    assert fresh.json()["ok"]
+    assert fresh.json()["patch"]["chunks"][0]["html"].count("Fylkeskommunen") == 1

@@ -13,6 +13,7 @@ from coding.excerpts import selectors
 from coding.models import DocumentKind
 from tests.conftest import client_for
 from tests.factories import DocumentFactory, ExcerptFactory
+from tests.languages import client_speaking, translated
 
 LONG = "a" * 250 + "Kommunen skal samarbeide 🚲 om data." + "b" * 250
 HEADER = ["Document", "Page", "Coder", "Codes", "Text", "Memo", "Start", "End"]
@@ -290,3 +291,34 @@ def test_export_page_numbers_are_those_of_the_page(pages):
     document = Document(text="x" * 30, pages=pages)
     find = page_finder(pages, 30)
     assert [find(o) for o in range(32)] == [document.page_at(o) for o in range(32)]
+
+
+# Borrowed for these tests until the catalogue has them (tests/languages.py).
+NORWEGIAN_HEADER = dict(
+    zip(
+        HEADER,
+        ["Dokument", "Side", "Koder", "Koder", "Tekst", "Notat", "Start", "Slutt"],
+        strict=True,
+    )
+)
+
+
+def test_csv_export_keeps_the_english_header_for_a_norwegian_reader(project, corpus, lead):
+    with translated("nb", NORWEGIAN_HEADER):
+        response = client_speaking(lead, "nb").get(
+            _url(project, "coding:retrieval-export", format="csv")
+        )
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    assert rows[0] == HEADER
+
+
+def test_xlsx_export_speaks_the_readers_language_and_keeps_numbers(project, corpus, lead):
+    with translated("nb", NORWEGIAN_HEADER):
+        response = client_speaking(lead, "nb").get(
+            _url(project, "coding:retrieval-export", format="xlsx")
+        )
+    book = load_workbook(io.BytesIO(response.getvalue()))
+    assert book.sheetnames == ["Utdrag"]
+    sheet = book["Utdrag"]
+    assert [c.value for c in sheet[1]] == list(NORWEGIAN_HEADER.values())
+    assert [sheet.cell(row=2, column=n).data_type for n in (2, 7, 8)] == ["n", "n", "n"]

@@ -14,19 +14,20 @@ from django.urls import reverse
 
 from coding.models import (
     Assignment,
+    Candidate,
     Document,
     Excerpt,
     ExcerptChange,
     Pseudonym,
-    Reconciliation,
-    ReconciliationDocument,
     TextVersion,
 )
+from coding.reconcile import services as reconcile_services
 from research.jobs import job_run_inline
 from research.models import Job
 from tests.coding.documents.helpers import upload_one
 from tests.conftest import client_for
 from tests.factories import CodeFactory, DocumentFactory, ExcerptFactory
+from tests.languages import client_speaking, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,11 @@ def _turns(text: str) -> list[dict]:
 
 def url(name: str, project, **kwargs) -> str:
     return reverse(f"coding:{name}", kwargs={"project": project.code, **kwargs})
+
+
+def apply_url(project) -> str:
+    # served by study: applying to all documents reaches the memos and case texts too
+    return reverse("study:pseudonyms-apply", kwargs={"project": project.code})
 
 
 @pytest.fixture
@@ -262,6 +268,15 @@ def test_an_owner_downloads_the_original_only_where_the_project_allows_it(
     body = response.content.decode()
     assert body.startswith("ORIGINAL TEXT - CONTAINS IDENTIFYING INFORMATION")
     assert "Kari Nordmann" in body and "ORIGINAL" in response["Content-Disposition"]
+    # A text a person reads: its warning in the reader's language (lent until translated).
+    label = (
+        "ORIGINAL TEXT - CONTAINS IDENTIFYING INFORMATION - NOT PSEUDONYMISED\n"
+        "Text version %(n)d of the document, kept for the project's owners.\n\n"
+    )
+    norwegian = "ORIGINALTEKST - INNEHOLDER IDENTIFISERENDE OPPLYSNINGER\nVersjon %(n)d.\n\n"
+    with translated("nb", {label: norwegian}):
+        body = client_speaking(owner, "nb").get(download).content.decode()
+    assert body.startswith("ORIGINALTEKST - INNEHOLDER") and "Kari Nordmann" in body
 
 
 def test_an_owner_deletes_the_original(
@@ -276,7 +291,7 @@ def test_an_owner_deletes_the_original(
     assert client_for(lead).post(delete).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(owner).post(delete, follow=True)
-    assert "Deleted 1 original texts" in response.content.decode()
+    assert "Deleted 1 original text and the uploaded file." in response.content.decode()
     assert not TextVersion.objects.filter(document=document).exists()
     assert not storage.exists(name)
     document.refresh_from_db()
@@ -306,7 +321,7 @@ def test_an_edit_with_the_version_loaded_before_pseudonymisation_is_a_409(
 def test_applying_to_all_documents_runs_as_a_job(project, lead, coded):
     other = DocumentFactory(project=project, text="Ola Hansen skrev planen.\n\nOla Hansen.")
     _list(client_for(lead), project)
-    response = client_for(lead).post(url("pseudonyms-apply", project))
+    response = client_for(lead).post(apply_url(project))
     assert response.status_code == 302
     job = Job.objects.get(project=project, kind="pseudonyms.apply")
     job_run_inline(job)
@@ -321,7 +336,7 @@ def test_applying_to_all_documents_runs_as_a_job(project, lead, coded):
 
 
 def test_an_empty_list_is_not_applied(project, lead, transcript):
-    response = client_for(lead).post(url("pseudonyms-apply", project), follow=True)
+    response = client_for(lead).post(apply_url(project), follow=True)
     assert "The list is empty" in response.content.decode()
     assert not Job.objects.filter(kind="pseudonyms.apply").exists()
 
@@ -350,19 +365,33 @@ def test_the_documents_page_links_the_list_for_leads_only(project, lead, coder):
     assert link not in client_for(coder).get(url("document-list", project)).content.decode()
 
 
-def test_a_document_being_reconciled_is_left_alone_with_a_reason(project, lead, coded):
-    document = coded["partial"].document
-    reconciliation = Reconciliation.objects.create(project=project, opened_by=lead)
-    ReconciliationDocument.objects.create(reconciliation=reconciliation, document=document)
+def test_a_document_being_reconciled_is_pseudonymised_and_its_candidates_move(
+    project, lead, coder, coder2, transcript
+):
+    code = CodeFactory(project=project, name="Organisering")
+    start = TRANSCRIPT.index("Nordmann: I")
+    end = start + len("Nordmann: I Nordhavn")
+    for user in (coder, coder2):
+        Assignment.objects.create(document=transcript, coder=user)
+    ExcerptFactory(document=transcript, coder=coder, start=start, end=end, codes=[code])
+    reconciliation = reconcile_services.reconciliation_open(
+        project=project, documents=[transcript], coders=[coder, coder2], user=lead
+    )
+    (candidate,) = Candidate.objects.filter(item__reconciliation=reconciliation)
+    loaded = candidate.version
     _list(client_for(lead), project)
-    response = _pseudonymise(client_for(lead), document)
-    assert "is being reconciled" in response.content.decode()
-    client_for(lead).post(url("pseudonyms-apply", project))
-    job = Job.objects.get(project=project, kind="pseudonyms.apply")
-    job_run_inline(job)
-    assert job.status == "succeeded" and len(job.result["skipped"]) == 1
-    document.refresh_from_db()
-    assert document.text == TRANSCRIPT and document.pseudonymised_version is None
+    response = _pseudonymise(client_for(lead), transcript)
+    assert "Pseudonymised:" in response.content.decode()
+    transcript.refresh_from_db()
+    candidate.refresh_from_db()
+    # "Nordmann: I Nordhavn" cut a name: the candidate now covers both replacements whole
+    assert transcript.text[candidate.start : candidate.end] == "Informant 1: I Municipality A"
+    assert candidate.sources[0]["text"] == "Informant 1: I Municipality A"
+    # a reconciler's page loaded before decides against the old spans: refused
+    with pytest.raises(reconcile_services.DecisionConflict):
+        reconcile_services.decision_make(
+            candidate=candidate, version=loaded, kind="nothing", user=lead
+        )
 
 
 def test_the_list_page_reads_a_fixed_number_of_queries(

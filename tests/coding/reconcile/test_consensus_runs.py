@@ -12,6 +12,7 @@ from coding.models import AgreementRun, Candidate, DecisionKind
 from coding.reconcile import services
 from coding.runs.exports import methods_paragraph
 from coding.runs.services import agreement_run_start
+from tests.coding.runs.paragraphs import assert_same_numbers
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,28 @@ def test_the_results_and_the_methods_paragraph_say_how_disagreements_were_resolv
     assert "Agreement before discussion" in html
     assert "Each coder against the consensus" in html
     assert "0.389" in html
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_the_norwegian_paragraph_says_how_disagreements_were_resolved_with_the_same_numbers(
+    project, reconciled, lead, coder, coder2, django_capture_on_commit_callbacks, names
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        extra = {"name_people": "on"} if names else {}
+        assert start_from_the_form(project, lead, [coder, coder2], **extra).status_code == 302
+    run = AgreementRun.objects.get()
+    english, norwegian = (methods_paragraph(run, language=code) for code in ("en", "nb"))
+    assert_same_numbers(english, norwegian)
+    assert "Disse verdiene beskriver samsvaret før diskusjon." in norwegian
+    assert "i de 2 avstemte dokumentene" in norwegian and "5 uenigheter ble løst" in norwegian
+    if names:
+        assert f"5 til fordel for {coder.name} og 0 til fordel for {coder2.name}" in norwegian
+        assert f"hver beslutning ble tatt av {lead.name}:" in norwegian
+    else:
+        assert "5 til fordel for koder 1 og 0 til fordel for koder 2" in norwegian
+        # The role was stored in English ("Lead") when the run was computed.
+        assert "hver beslutning ble tatt av en prosjektleder:" in norwegian
+        assert "koder 2: prosentvis samsvar 66,7 %, α = 0,389" in norwegian
 
 
 def test_a_run_against_the_consensus_needs_a_reconciled_document(

@@ -3,6 +3,7 @@ and matrix count its consensus instead of the coders' codings, and the pages say
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.selectors.tables import frequency_rows
 from cases.services.classifications import classification_create
@@ -156,3 +157,69 @@ def test_classifications_use_the_consensus_of_reconciled_documents(
     # Document A's consensus has no x any more; document B keeps the first coder's x.
     assert "1 of 2" in page
     assert "1 reconciled document counts its consensus" in page
+
+
+# Borrowed for this test until the catalogue has them (tests/languages.py).
+NORWEGIAN = {
+    "Document": "Dokument",
+    "Date": "Dato",
+    "Keep one coder's version": "Behold én versjon",
+}
+
+
+def test_the_exports_csv_is_english_and_its_workbook_speaks_the_readers_language(
+    project, opened, lead, coder
+):
+    import csv
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.languages import client_speaking, translated
+
+    reconcile_everything(opened, lead, coder)
+    url = reverse("coding:consensus-export", kwargs={"project": project.code})
+    english = {
+        part: client_speaking(lead, "en").get(f"{url}?part={part}").content
+        for part in ("consensus", "log")
+    }
+    with translated("nb", NORWEGIAN):
+        norwegian = client_speaking(lead, "nb")
+        for part, body in english.items():
+            assert norwegian.get(f"{url}?part={part}").content == body
+        books = {
+            part: load_workbook(io.BytesIO(norwegian.get(f"{url}?part={part}&format=xlsx").content))
+            for part in ("consensus", "log")
+        }
+    log = list(csv.reader(io.StringIO(english["log"].decode("utf-8-sig"))))
+    assert log[0][0] == "Document" and log[1][4] == "Keep one coder's version"
+    decided = dt.datetime.fromisoformat(log[1][7])  # ISO, with its offset
+    assert books["consensus"].sheetnames == ["Konsensus"]
+    sheet = books["log"]["Beslutningslogg"]
+    header = [c.value for c in sheet[1]]
+    assert header[0] == "Dokument" and header[7] == "Dato"
+    assert sheet["E2"].value == "Behold én versjon"
+    # A date the spreadsheet can sort and show in its reader's way, in the site's time zone.
+    assert sheet["H2"].is_date and sheet["H2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert sheet["H2"].value == timezone.localtime(decided).replace(tzinfo=None, microsecond=0)
+
+
+def test_the_open_coding_trail_csv_names_the_consensus_in_english(project, opened, lead, coder):
+    import csv
+    import io
+
+    from tests.languages import client_speaking, translated
+
+    reconcile_everything(opened, lead, coder)
+    url = reverse("cases:coding-trail", kwargs={"project": project.code})
+    with translated("nb", {"Consensus": "Konsensus"}):
+        norwegian = client_speaking(lead, "nb")
+        rows = list(
+            csv.reader(
+                io.StringIO(norwegian.get(url, {"format": "csv"}).content.decode("utf-8-sig"))
+            )
+        )
+        page = norwegian.get(url).content.decode()
+    assert "Consensus" in {row[1] for row in rows[1:]}
+    assert "Konsensus" in page  # the page itself speaks the reader's language

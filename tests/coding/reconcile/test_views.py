@@ -184,7 +184,7 @@ def test_bulk_accept_and_its_undo_from_the_page(project, opened, lead, coded):
     url = document_url(project, opened, first)
     client = client_for(lead)
     accepted = client.post(f"{url}accept/", follow=True)
-    assert "1 agreements accepted." in accepted.content.decode()
+    assert "1 agreement accepted." in accepted.content.decode()
     batch = Excerpt.objects.filter(coder__isnull=True).count()
     assert batch == 1
     page = client.get(url).content.decode()
@@ -194,7 +194,7 @@ def test_bulk_accept_and_its_undo_from_the_page(project, opened, lead, coded):
     undone = client.post(
         f"{url}undo/", {"batch": str(last_batch(item=opened.documents.get()))}, follow=True
     )
-    assert "1 accepted agreements undone." in undone.content.decode()
+    assert "1 accepted agreement undone." in undone.content.decode()
     assert not Excerpt.objects.filter(coder__isnull=True).exists()
 
 

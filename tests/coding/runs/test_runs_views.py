@@ -241,3 +241,18 @@ def test_compare_two_runs_shows_deltas(finished, world, project, lead, coder, st
     assert "agreement-compare-warning" in warned.content.decode()
     bad = client_for(lead).get(_url("agreement-compare", project) + "?a=nonsense")
     assert bad.status_code == 400
+
+
+def test_a_norwegian_reader_gets_the_reasons_in_norwegian(finished, project, lead, start_run):
+    # Runs store why a value is undefined as English message ids; the page words them in the
+    # reader's language, so runs stored before the translation read the same way.
+    client = client_for(lead)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nb"
+    html = client.get(_url("agreement-run", project, run=finished.code)).content.decode()
+    assert "i.a.</span> <span" in html
+    assert "(ingen variasjon: alle verdiene er like)" in html
+    assert "no variation" not in html
+    characters = start_run(unit="character")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nn"
+    html = client.get(_url("agreement-run", project, run=characters.code)).content.decode()
+    assert "α-intervall: ikkje rekna ut: teikn er ikkje uavhengige einingar" in html

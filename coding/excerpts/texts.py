@@ -1,0 +1,190 @@
+"""A document's stored text and structure as a write of the coding view needs them, and a web
+process's memo of the last few, so that a write does not read a long text again.
+
+A write checks the selected text against the stored text, and answers with the chunks it
+touched re-rendered (``selectors.coding_view_patch``). Reading a long text from PostgreSQL
+costs its whole decompression however little of it is needed (a 1.5 M-character text: about
+5 ms of the server's time, a 5 M-character one three times that), and the chunk bounds need
+the whole text. So the write views load the document without its text
+(``DEFERRED_FIELDS``), and each process keeps the texts it read, with their chunk bounds,
+keyed by the row's version: PostgreSQL's ``xmin``, which every update of the row changes (a
+new text, a new text version, a new title alike) and no read or row lock does. A write reads
+the key with the share lock it takes on the row to check the text version
+(:func:`check_text_version`), so the text it checks against is the stored one for as
+long as its transaction runs. A row the asking transaction wrote itself, and any row on
+another database than PostgreSQL, is read each time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from coding.excerpts.rendering import chunk_bounds
+from coding.models import Document
+
+#: The fields a write view leaves out of the document it loads (read here when needed).
+DEFERRED_FIELDS = (
+    "text",
+    "pages",
+    "paragraphs",
+    "turns",
+    "headings",
+    "warnings",
+    "removed_lines",
+    "file_properties",
+    "ocr",
+)
+
+#: Characters of text one process keeps at most (the least recently used go first).
+MEMO_CHARACTERS = 12_000_000
+
+#: The row's version as SQL: its xmin, or NULL when the row was written by the transaction
+#: asking (every write of a transaction leaves the same xmin, so a text that transaction read
+#: and then changed again would look unchanged: such a row is read, never kept).
+ROW_VERSION = "NULLIF({table}.xmin::text::bigint, mod(txid_current_if_assigned(), 4294967296))"
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """What the checks and the renderer read of a document: its text and its structure."""
+
+    text: str
+    paragraphs: Sequence
+    pages: Sequence
+    turns: Sequence
+
+    @cached_property
+    def bounds(self) -> list[tuple[int, int]]:
+        """The chunks' offsets (``rendering.chunk_bounds``), found once per text kept."""
+        return chunk_bounds(self.text)
+
+
+_memo: OrderedDict[tuple[int, int], StoredText] = OrderedDict()
+_memo_lock = threading.Lock()  # gunicorn may run a process's requests in threads
+
+
+def check_span(*, document: Document, start: int, end: int, text: str) -> None:
+    """Refuse a span outside the document, empty, or whose text is not the stored text there
+    (after :func:`check_text_version`): the check every write that sets a span makes."""
+    version = check_text_version(document)
+    # The answer's patch renders from the same version (the row stays as the check saw it:
+    # the write does not change it), without reading the version again.
+    document.checked_row_version = version
+    stored = stored_text(document, version).text
+    if start < 0 or end > len(stored):
+        raise ValidationError(
+            _("The selection lies outside the document (it has %(n)d characters).")
+            % {"n": len(stored)}
+        )
+    if start >= end:
+        raise ValidationError(_("Select at least one character."))
+    if stored[start:end] != text:
+        raise ValidationError(
+            _(
+                "The selected text does not match the document at these positions. "
+                "Reload the page and select the passage again."
+            )
+        )
+
+
+def check_text_version(document: Document) -> int | None:
+    """Share-lock the document row and refuse a page that loaded an older text version;
+    returns the row's version (PostgreSQL's xmin, unchanged while the lock is held; None
+    elsewhere), under which the memo keeps the stored text.
+
+    A new text version (coding.documents.versions) locks the row for update while it moves the
+    excerpts, so an excerpt is either moved with the others or checked against the new text.
+    """
+    row_version = None
+    if connection.vendor != "postgresql":
+        # SQLite lets one writer at a time into the whole database: a plain read is enough.
+        current = Document.objects.filter(pk=document.pk).values_list("text_version", flat=True)
+        version = current.first()
+    else:
+        table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
+        with connection.cursor() as cursor:
+            version_sql = ROW_VERSION.format(table=table)
+            cursor.execute(
+                f"SELECT text_version, {version_sql} FROM {table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [document.pk],
+            )
+            row = cursor.fetchone()
+            version, row_version = row if row else (None, None)
+    if version != document.text_version:
+        raise ValidationError(
+            _("The document's text has changed since the page loaded. Reload the page."),
+            code="stale_text",
+        )
+    return row_version
+
+
+def row_version(document_id: int) -> int | None:
+    """The document row's version (``ROW_VERSION``) as it is now; None without PostgreSQL or
+    when this transaction wrote the row."""
+    if connection.vendor != "postgresql":
+        return None
+    table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
+    with connection.cursor() as cursor:
+        version_sql = ROW_VERSION.format(table=table)
+        cursor.execute(f"SELECT {version_sql} FROM {table} WHERE id = %s", [document_id])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def stored_text(document: Document, version: int | None = None) -> StoredText:
+    """The document's text and structure: from the instance when it holds them, else from
+    this process's memo at the row's ``version`` (read now when not given), else read once."""
+    if "text" not in document.get_deferred_fields():
+        return _of(document.text, document.paragraphs, document.pages, document.turns)
+    if version is None:
+        version = getattr(document, "checked_row_version", None) or row_version(document.pk)
+    if version is not None:
+        with _memo_lock:
+            found = _memo.get((document.pk, version))
+            if found is not None:
+                _memo.move_to_end((document.pk, version))
+                return found
+    return _read(document.pk)
+
+
+def _of(text: str, paragraphs, pages, turns) -> StoredText:
+    return StoredText(text, paragraphs or (), pages or (), turns or ())
+
+
+def _read(document_id: int) -> StoredText:
+    """Read the row's text and structure (with its version, under which it is kept)."""
+    fields = ("text", "paragraphs", "pages", "turns")
+    if connection.vendor != "postgresql":
+        row = Document.objects.filter(pk=document_id).values_list(*fields).get()
+        return _of(*row)
+    table = connection.ops.quote_name(Document._meta.db_table)
+    version, *row = (
+        Document.objects.filter(pk=document_id)
+        .annotate(row_version=RawSQL(ROW_VERSION.format(table=table), ()))  # noqa: S611
+        .values_list("row_version", *fields)
+        .get()
+    )
+    found = _of(*row)
+    if version is not None:
+        _remember((document_id, version), found)
+    return found
+
+
+def _remember(key: tuple[int, int], found: StoredText) -> None:
+    with _memo_lock:
+        _memo[key] = found
+        _memo.move_to_end(key)
+        # Older versions of the same row are never asked for again.
+        for old in [k for k in _memo if k[0] == key[0] and k != key]:
+            del _memo[old]
+        while len(_memo) > 1 and sum(len(t.text) for t in _memo.values()) > MEMO_CHARACTERS:
+            _memo.popitem(last=False)

@@ -1,0 +1,123 @@
+"""Incremental pooling (coding/runs/jobs.py): the handler pools its own documents as it
+computes them and other tasks' documents as it finds them stored. Whatever the split and the
+order they arrive in, the results are exactly those of recomputing every document and pooling
+them at once."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from coding.agreement.pooling import RunPool, finalize
+from coding.runs import services
+from research import jobs
+from tests.coding.runs.factories import build_world, sentences
+
+pytestmark = pytest.mark.django_db
+
+UNITS = ["document", "segment", "character", "excerpt"]
+
+
+@pytest.fixture
+def busy_world(project, coder, coder2, lead):
+    """Five documents, two coders who agree in places and differ in others (overlapping
+    excerpts, several codes, a document only one coder was assigned)."""
+    world = build_world(project, [coder, coder2], documents=5, assign={4: [coder]})
+    s = sentences()
+    d = world["docs"]
+    rng = random.Random(3)
+    codes = [world["industry"], world["university"], world["sensors"], world["tech"]]
+    for doc in d:
+        for who in (coder, coder2):
+            if doc is d[4] and who is coder2:
+                continue
+            for span in s:
+                if rng.random() < 0.6:
+                    start = span[0] + rng.randint(0, 5)
+                    world["code"](who, doc, (start, span[1]), rng.sample(codes, rng.randint(1, 2)))
+    return world
+
+
+def _start(project, lead, coders, unit):
+    start = services.agreement_run_start
+    return start(project=project, requested_by=lead, coders=coders, unit=unit)
+
+
+def _text(results: dict) -> str:
+    return json.dumps(results)  # key order included: what is stored must not differ either
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_incremental_pooling_equals_the_full_recomputation(
+    busy_world, project, lead, coder, coder2, unit
+):
+    run = _start(project, lead, [coder, coder2], unit)
+    spec = run.params["spec"]
+    documents = spec["documents"]
+    # The full recomputation: every document computed afresh, pooled at once, read back from
+    # JSON as the parts used to be.
+    full = [
+        json.loads(json.dumps(services.run_compute_document(run=run, document_id=d)))
+        for d in documents
+    ]
+    expected = finalize(spec, full, n_boot=services.N_BOOT, seed=services.SEED)
+    # A helper task stores the last three documents; the handler computes the first two into
+    # its pool (kept as computed) and takes in the stored ones.
+    services.run_parts_compute(run=run, document_ids=documents[2:])
+    pool = RunPool(spec)
+    services.run_parts_compute(run=run, document_ids=documents[:2][::-1], pool=pool)
+    assert sorted(pool.documents()) == sorted(documents[:2])
+    assert services.run_parts_gather(run=run, pool=pool) == []
+    assert _text(pool.finish(n_boot=services.N_BOOT, seed=services.SEED)) == _text(expected)
+    # And what the job stores is what the recomputation gives.
+    services.run_store_parts(run=run, pool=pool)
+    run.refresh_from_db()
+    assert not run.parts.exists()
+    rows = {r.code_id: r for r in run.code_results.all()}
+    for position, row in enumerate(expected["rows"]):
+        stored = rows[row["code"]]
+        assert stored.position == position
+        assert stored.disagreement_count == row["disagreement_count"]
+        if unit != "excerpt":
+            for name, value in row["values"].items():
+                assert stored.values[name] == value  # exactly, not approximately
+
+
+def test_the_pool_gives_the_same_results_in_any_order(busy_world, project, lead, coder, coder2):
+    run = _start(project, lead, [coder, coder2], "segment")
+    spec = run.params["spec"]
+    partials = [services.run_compute_document(run=run, document_id=d) for d in spec["documents"]]
+    expected = _text(finalize(spec, partials))
+    rng = random.Random(11)
+    for _trial in range(5):
+        pool = RunPool(spec)
+        for partial in rng.sample(partials, len(partials)):
+            pool.add(partial)
+            pool.add(partial)  # a document stored twice (two tasks at once) counts once
+        assert _text(pool.finish()) == expected
+    with pytest.raises(ValueError, match="not pooled yet"):
+        RunPool(spec).finish()
+
+
+def test_a_retried_handler_pools_what_was_stored_before(
+    busy_world, project, lead, coder, coder2, monkeypatch
+):
+    """Parts stored before the handler's worker died are taken in, not computed again."""
+    run = _start(project, lead, [coder, coder2], "document")
+    documents = run.params["spec"]["documents"]
+    services.run_parts_compute(run=run, document_ids=documents[:3])
+    computed = []
+    real = services.run_compute_document
+
+    def counting(**kwargs):
+        computed.append(kwargs["document_id"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "run_compute_document", counting)
+    jobs.job_run_inline(run.job)
+    run.refresh_from_db()
+    assert run.job.status == "succeeded", run.job.error
+    assert sorted(computed) == sorted(documents[3:])
+    assert run.results["documents"] == len(documents)
