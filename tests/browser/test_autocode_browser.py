@@ -26,7 +26,7 @@ def test_search_preview_confirm_provenance_and_undo(page, project, coder, setup)
     expect(page.locator("[data-planned] blockquote")).to_have_text(sentence)
     assert not Excerpt.objects.exists()
     page.get_by_role("button", name="Create 1 excerpt").click()
-    expect(page.get_by_text("Coded 1 passages with “Verdi”")).to_be_visible()
+    expect(page.get_by_text("Coded 1 passage with “Verdi”")).to_be_visible()
     excerpt = _wait_for(lambda: Excerpt.objects.first())
     assert (excerpt.text, excerpt.from_search) == (sentence, "næringslivet")
 
@@ -40,7 +40,7 @@ def test_search_preview_confirm_provenance_and_undo(page, project, coder, setup)
     # One undo takes the whole auto-coding back.
     page.goto(reverse("study:search", kwargs={"project": project.code}) + "?q=næringslivet")
     page.get_by_role("button", name="Undo").click()
-    expect(page.get_by_text("Removed 1 auto-coded passages")).to_be_visible()
+    expect(page.get_by_text("Removed 1 auto-coded passage")).to_be_visible()
     _wait_for(lambda: not Excerpt.objects.exists())
     assert not page.console_errors
 
