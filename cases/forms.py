@@ -25,6 +25,7 @@ from cases.models import (
 from cases.services.matrices import legend_parse, legend_text
 from coding.models import Code, Document
 from research.access import project_coder_users
+from research.forms import UserText, with_user_text
 from research.models import User
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -40,7 +41,8 @@ class CrispyForm(forms.Form):
 
 
 def _attribute_field(definition: AttributeDefinition) -> forms.Field:
-    label = definition.name
+    # The attribute's name and choices are the project's words (translate="no").
+    label = with_user_text("%(name)s", name=definition.name)
     if definition.type == AttributeType.NUMBER:
         return forms.FloatField(label=label, required=False)
     if definition.type == AttributeType.BOOLEAN:
@@ -55,7 +57,9 @@ def _attribute_field(definition: AttributeDefinition) -> forms.Field:
         )
     if definition.type == AttributeType.CHOICE:
         return forms.ChoiceField(
-            label=label, required=False, choices=[("", "—")] + [(c, c) for c in definition.choices]
+            label=label,
+            required=False,
+            choices=[("", "—")] + [(c, UserText(c)) for c in definition.choices],
         )
     return forms.CharField(label=label, required=False, max_length=2000)
 
@@ -178,7 +182,7 @@ class WriteupForm(CrispyForm):
         # Crispy renders help text as HTML: the placeholder must not look like a tag.
         help_text=_(
             "Cite an excerpt with “Cite” in the list of the case's excerpts, or write "
-            "[[excerpt:CODE]] on a line of its own, CODE being the excerpt's code."
+            "<code>[[excerpt:CODE]]</code> on a line of its own, CODE being the excerpt's code."
         ),
     )
 
@@ -332,16 +336,17 @@ class SectionMoveForm(MoveForm):
 
 class OverrideForm(CrispyForm):
     submit_label = _("Override the cell")
-    symbol = forms.ChoiceField(label=_("Symbol"))
+    # The choices are the matrix's legend, the project's own words (translate="no").
+    symbol = forms.ChoiceField(label=_("Symbol"), widget=forms.Select(attrs={"translate": "no"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, legend, current=None, **kwargs):
         if current is not None and "initial" not in kwargs:
             kwargs["initial"] = {"symbol": current.symbol, "reason": current.reason}
         super().__init__(*args, **kwargs)
+        blank = _("(blank)")  # outside the f-string, where makemessages finds it
         self.fields["symbol"].choices = [
-            (item["symbol"], f"{item['symbol'] or _('(blank)')} = {item['meaning']}")
-            for item in legend
+            (item["symbol"], f"{item['symbol'] or blank} = {item['meaning']}") for item in legend
         ]
 
     def clean_reason(self) -> str:
@@ -360,7 +365,7 @@ class FootnoteForm(CrispyForm):
     def __init__(self, *args, matrix, columns, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["row"].queryset = MatrixRow.objects.filter(section__matrix=matrix)
-        self.fields["column"].choices = [("", "—")] + [(c.key, c.label) for c in columns]
+        self.fields["column"].choices = [("", "—")] + [(c.key, UserText(c.label)) for c in columns]
 
     def clean(self):
         data = super().clean()
@@ -381,11 +386,13 @@ class ClassificationForm(CrispyForm):
     classes = forms.CharField(
         label=_("Classes, highest first"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        # The syntax (all, any, none) is the same in every language: <code>, as crispy renders
+        # help text as HTML.
         help_text=_(
-            "One class per line: “Name: all Code A, Code B; any Code C; none Code D”. A unit "
-            "gets the first class whose condition holds. Name codes by name, or by path "
+            "One class per line: <code>Name: all Code A, Code B; any Code C; none Code D</code>. "
+            "A unit gets the first class whose condition holds. Name codes by name, or by path "
             "(Cluster/Category) when a name is used twice. The last class may have no "
-            "condition (“Other:”): it takes every unit no earlier class took."
+            "condition (<code>Other:</code>): it takes every unit no earlier class took."
         ),
     )
 
@@ -481,7 +488,7 @@ class FrequencyFilterForm(forms.Form):
     def __init__(self, *args, kinds, coders, own_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All documents"))] + list(kinds)
-        people = [(str(u.pk), u.name) for u in coders]
+        people = [(str(u.pk), UserText(u.name)) for u in coders]
         # A blind coder counts only their own codings: "all coders" and "consensus" would be
         # the same numbers under a misleading name.
         everyone = [("", _("All coders")), ("consensus", _("Consensus"))]

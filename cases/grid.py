@@ -43,12 +43,14 @@ def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str 
     """One row's <td> cells; base is the row's relative evidence URL (ending in "cells/");
     query ("?document_set=…") keeps the page's filter on the evidence pages."""
     escaped = _Escaped()
-    blank = html.escape(_("blank"))
+    blank = escape(_("blank"))
+    overridden = escape(_("(overridden)"))  # outside the f-string, where makemessages finds it
     parts = []
     for cell, key in zip(cells, column_keys, strict=True):
         shown = cell.override if cell.override is not None else cell.display
         if shown:
-            link = f'<a href="{base}{key}/{query}">{escaped[shown]}</a>'
+            # translate="no": the legend's symbols and the classes' names are the project's.
+            link = f'<a href="{base}{key}/{query}" translate="no">{escaped[shown]}</a>'
         else:
             link = f'<a href="{base}{key}/{query}" aria-label="{blank}"></a>'
         footnotes = cell.footnotes
@@ -65,8 +67,9 @@ def cells_html(cells: list[Cell], base: str, column_keys: list[str], query: str 
             "reason": cell.reason,
         }
         parts.append(
-            f'<td class="matrix-overridden" title="{escape(title)}">{link}'
-            f'<span class="visually-hidden"> {escape(_("(overridden)"))}</span>{notes}</td>'
+            # translate="no": the title quotes the lead's reason, in the project's own words.
+            f'<td class="matrix-overridden" title="{escape(title)}" translate="no">{link}'
+            f'<span class="visually-hidden"> {overridden}</span>{notes}</td>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 

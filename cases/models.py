@@ -146,6 +146,14 @@ class AttributeValue(models.Model):
 
         return format_value(self.definition.type, self.value)
 
+    @property
+    def shown(self) -> str:
+        """The value as a page or a person's export shows it: yes or no in the reader's
+        language (`display` keeps the words of the import format, for the CSV export)."""
+        if self.definition.type == AttributeType.BOOLEAN and self.boolean is not None:
+            return str(_("yes") if self.boolean else _("no"))
+        return self.display
+
 
 class Dimension(models.Model):
     """An analysis dimension of the within-case write-ups (e.g. "Challenges")."""

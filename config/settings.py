@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth's list of security keys
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "template_partials",
@@ -107,6 +108,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets render through the templates above, so that templates/django/forms/ can mark
+# the options that name the project's own things (codes, people, documents) translate="no".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -201,7 +206,8 @@ LANGUAGE_CODE = "en"
 # do, the browser's Accept-Language decides (LocaleMiddleware). Catalogues live in each app's
 # locale/ and, for the templates, in locale/ (`make messages`, `make compilemessages`).
 LANGUAGES = [("en", "English"), ("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_allauth: Nynorsk for django-allauth's own strings (it ships Bokmål, not Nynorsk).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from research.models import AuditAction, AuditEntry, Membership, Project
 
@@ -172,6 +173,28 @@ def audit_record_each(
         )
         for label, target_id, detail in targets
     )
+
+
+# What the trail page calls each export (`export` below): the CSV of the trail keeps the key.
+EXPORT_NAMES = {
+    "codebook": _("the codebook"),
+    "excerpts": _("excerpts"),
+    "agreement run": _("an agreement run"),
+    "consensus": _("the consensus"),
+    "decision-log": _("the reconciliation's decision log"),
+    "matrix": _("a matrix"),
+    "cases": _("the cases"),
+    "project": _("the project"),
+    "audit trail": _("the audit trail"),
+}
+
+
+def audit_target_label(entry: AuditEntry) -> tuple[str, bool]:
+    """What an entry names, for the trail page, and whether that is the interface's words (an
+    export's name) rather than the project's (a document's title, a person's name)."""
+    if entry.action == AuditAction.EXPORT and entry.target in EXPORT_NAMES:
+        return str(EXPORT_NAMES[entry.target]), True
+    return entry.target, False
 
 
 def audit_export(

@@ -5,9 +5,28 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from research.models import LONG_EXCERPT, AuditAction, Project, Role, User
+
+
+class UserText(str):
+    """A choice's label in the project's own words (a person's name, a case's label) among
+    choices in the interface's ("Anyone"): the option templates (templates/django/forms/,
+    templates/bootstrap5/) mark it translate="no", as they do every model choice."""
+
+    user_text = True
+
+
+def with_user_text(message: str, **words: str) -> SafeString:
+    """A translated sentence with the project's own words in it ("Edit %(name)s"), escaped,
+    the words marked translate="no" so that page translation and the Norwegian walk leave
+    them be."""
+    marked = {key: format_html('<span translate="no">{}</span>', w) for key, w in words.items()}
+    return mark_safe(conditional_escape(message) % marked)  # noqa: S308 - escaped above
 
 
 class CrispyMixin:
@@ -29,16 +48,28 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
+class LanguageSelect(forms.Select):
+    """The languages, each in its own name and marked with its `lang` (as in the switcher)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class ProfileForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "first_name", "last_name", "language"]
+        widgets = {"language": LanguageSelect}
 
 
 class ProjectForm(CrispyMixin, forms.ModelForm):
     # Left empty (or absent from an older form), the limit keeps its default.
     long_excerpt = forms.IntegerField(
-        label=Project._meta.get_field("long_excerpt").verbose_name.capitalize(),
+        # capfirst stays lazy (str.capitalize would fix the language at import).
+        label=capfirst(Project._meta.get_field("long_excerpt").verbose_name),
         help_text=Project._meta.get_field("long_excerpt").help_text,
         min_value=1,
         required=False,
@@ -82,11 +113,11 @@ class ProjectForm(CrispyMixin, forms.ModelForm):
 class MemberAddForm(CrispyMixin, forms.Form):
     submit_label = _("Add member")
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.CODER)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CODER)
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class InvitationAcceptForm(SetPasswordForm):

@@ -11,11 +11,21 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
 
-from research.models import AuditAction, AuditEntry, FormerMember, Job, Membership, Project, User
+from research.models import (
+    AuditAction,
+    AuditEntry,
+    FormerMember,
+    Job,
+    Membership,
+    Project,
+    Role,
+    User,
+)
 
 
-def project_rows(*, user: User, archived: bool) -> list[tuple[Project, str | None]]:
-    """The user's projects by title, each with the user's role and a member count."""
+def project_rows(*, user: User, archived: bool) -> list[tuple[Project, str]]:
+    """The user's projects by title, each with the user's role (its name, in the reader's
+    language) and a member count."""
     # The count is a subquery: counted over the join that `for_user` filters on, it would
     # count only the user's own membership ("1 member" on every project).
     members = (
@@ -32,7 +42,8 @@ def project_rows(*, user: User, archived: bool) -> list[tuple[Project, str | Non
         .order_by("title")
     )
     roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
-    return [(project, roles.get(project.pk)) for project in projects]
+    names = dict(Role.choices)
+    return [(project, str(names.get(roles.get(project.pk, ""), ""))) for project in projects]
 
 
 def project_members(*, project: Project) -> QuerySet[Membership]:

@@ -27,7 +27,7 @@ from research.access import (
     may_restore_projects,
     second_factor_required_everywhere,
 )
-from research.audit import audit_export
+from research.audit import audit_export, audit_target_label
 from research.forms import (
     AuditFilterForm,
     InvitationAcceptForm,
@@ -35,6 +35,7 @@ from research.forms import (
     MemberRoleForm,
     ProfileForm,
     ProjectForm,
+    UserText,
 )
 from research.http import csv_lines
 from research.language import LANGUAGE_CODES, language_choose, language_cookie
@@ -303,7 +304,7 @@ def _audit_query(request: HttpRequest, membership: Membership):
     """The filter form and what it asks for (an invalid filter shows the whole trail)."""
     former = selectors.former_names(project=membership.project)
     members = selectors.project_members(project=membership.project).order_by("user__email")
-    people = [(m.user_id, m.user.name) for m in members]
+    people = [(m.user_id, UserText(m.user.name)) for m in members]
     people += sorted(former.items(), key=lambda item: item[1])
     form = AuditFilterForm(request.GET or None, people=people)
     filters = selectors.AuditFilter()
@@ -319,7 +320,10 @@ def audit_trail(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
     form, filters, former = _audit_query(request, membership)
     entries = selectors.audit_entries(project=membership.project, filters=filters)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(entry, selectors.audit_actor_name(entry, former)) for entry in page]
+    rows = [
+        (entry, selectors.audit_actor_name(entry, former), *audit_target_label(entry))
+        for entry in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}

@@ -1,5 +1,7 @@
 """The cast: one project and a person for each role, reused by every test."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -84,3 +86,9 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def unmarked(html: str) -> str:
+    """A page without the translate="no" marks around the project's own words
+    (`<span translate="no">Kari</span>` → `Kari`), for tests that look for a sentence."""
+    return re.sub(r'<span translate="no">(.*?)</span>', r"\1", html)

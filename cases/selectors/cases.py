@@ -55,11 +55,16 @@ def case_documents(*, project, cases) -> list[Document]:
     return list(linked.distinct().order_by("pk"))
 
 
-def attribute_table(cases: list[Case], definitions: list[AttributeDefinition]) -> list[list[str]]:
-    """Per case, the display value of each definition in order (uses prefetched values)."""
+def attribute_table(
+    cases: list[Case], definitions: list[AttributeDefinition], *, machine: bool = False
+) -> list[list[str]]:
+    """Per case, the value of each definition in order (uses prefetched values): as a page
+    shows it, or in the import format's words (`machine`, the CSV export)."""
     table = []
     for case in cases:
-        values = {v.definition_id: v.display for v in case.attribute_values.all()}
+        values = {
+            v.definition_id: v.display if machine else v.shown for v in case.attribute_values.all()
+        }
         table.append([values.get(d.pk, "") for d in definitions])
     return table
 
@@ -94,8 +99,13 @@ def cases_export_rows(*, project, typed: bool = False) -> list[list[Any]]:
             for english, local in zip(FIXED_COLUMNS, case_column_names(), strict=True)
         ]
     rows: list[list[Any]] = [fixed + [d.name for d in definitions]]
-    values_of = _typed_values if typed else attribute_table
-    for case, values in zip(cases, values_of(cases, definitions), strict=True):
+    # The CSV keeps the import format's words (yes/no as the import reads them).
+    values_of = (
+        _typed_values(cases, definitions)
+        if typed
+        else attribute_table(cases, definitions, machine=True)
+    )
+    for case, values in zip(cases, values_of, strict=True):
         parent = labels.case(case.parent) if case.parent else ""
         name = labels.case(case)
         kind = case.get_kind_display() if typed else case.kind
@@ -160,12 +170,13 @@ def writeup_html(
     text: str, excerpts: dict[str, Excerpt], names: Labels | None = None
 ) -> SafeString:
     """Escaped paragraphs with each [[excerpt:<uuid>]] rendered as a quote, or as a note
-    when the reader may not see that excerpt. `names` says what to call the quoted document."""
+    when the reader may not see that excerpt. `names` says what to call the quoted document.
+    The lead's words and the quotes are marked translate="no"; the note is the interface's."""
     names = names or Labels(project_id=0, disguise=False)
     parts: list[str] = []
     position = 0
     for match in CITATION.finditer(text):
-        parts.append(linebreaks(conditional_escape(text[position : match.start()])))
+        parts.append(_written(text[position : match.start()]))
         excerpt = excerpts.get(match.group(1).lower())
         if excerpt is None:
             parts.append(
@@ -177,7 +188,7 @@ def writeup_html(
         else:
             parts.append(
                 format_html(
-                    '<blockquote class="citation border-start ps-3" id="cite-{}">'
+                    '<blockquote class="citation border-start ps-3" id="cite-{}" translate="no">'
                     '<p class="mb-1">“{}”</p><footer class="small text-body-secondary">{}</footer>'
                     "</blockquote>",
                     excerpt.code,
@@ -186,8 +197,13 @@ def writeup_html(
                 )
             )
         position = match.end()
-    parts.append(linebreaks(conditional_escape(text[position:])))
+    parts.append(_written(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def _written(text: str) -> str:
+    paragraphs = linebreaks(conditional_escape(text))  # escaped: plain str, not SafeString
+    return f'<div translate="no">{paragraphs}</div>' if text.strip() else ""
 
 
 def cited_excerpts(*, membership: Membership, texts: list[str]) -> dict[str, Excerpt]:

@@ -88,7 +88,7 @@ def matrix_columns(
     values = AttributeValue.objects.filter(definition=matrix.group_attribute).select_related(
         "definition"
     )
-    by_case = {v.case_id: v.display for v in values}
+    by_case = {v.case_id: v.shown for v in values}
     group_of = {str(c.code): by_case.get(c.pk, "") for c in cases}
     return engine.group_columns(
         [(col.key, col.label, col.document_ids) for col in columns],

@@ -38,6 +38,7 @@ from coding.access import access_document
 from research import services as research_services
 from research.access import Capability, access_project
 from research.audit import audit_export
+from research.forms import with_user_text
 from research.http import unknown_format
 
 # --- cases ----------------------------------------------------------------------------------
@@ -95,7 +96,8 @@ def case_update(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) -> Ht
             messages.success(request, _("Case saved."))
             return redirect("cases:case-detail", project=project, case=case)
     back = reverse("cases:case-detail", kwargs={"project": project, "case": case})
-    return form_page(request, membership, heading=case_obj.name, form=form, back=back)
+    heading = with_user_text("%(name)s", name=case_obj.name)
+    return form_page(request, membership, heading=heading, form=form, back=back)
 
 
 @login_required
@@ -118,7 +120,7 @@ def case_documents(request: HttpRequest, project: uuid.UUID, case: uuid.UUID) ->
         messages.success(request, _("Documents linked."))
         return redirect("cases:case-detail", project=project, case=case)
     back = reverse("cases:case-detail", kwargs={"project": project, "case": case})
-    heading = _("Documents of %(case)s") % {"case": case_obj.name}
+    heading = with_user_text(_("Documents of %(case)s"), case=case_obj.name)
     return form_page(request, membership, heading=heading, form=form, back=back)
 
 
@@ -135,7 +137,7 @@ def document_cases(request: HttpRequest, project: uuid.UUID, document: uuid.UUID
         messages.success(request, _("Cases linked."))
         return redirect("coding:document-detail", project=project, document=document)
     back = reverse("coding:document-detail", kwargs={"project": project, "document": document})
-    heading = _("Cases of %(document)s") % {"document": document_obj.title}
+    heading = with_user_text(_("Cases of %(document)s"), document=document_obj.title)
     return form_page(request, membership, heading=heading, form=form, back=back)
 
 
@@ -153,7 +155,7 @@ def writeup_edit(
     if saved and _save_writeup(request, form, case_obj, dimension_obj):
         return redirect("cases:case-detail", project=project, case=case)
     context = {
-        "heading": f"{case_obj.name}: {dimension_obj.name}",
+        "heading": f"{case_obj.name}: {dimension_obj.name}",  # translate="no" in the template
         "form": form,
         "back": reverse("cases:case-detail", kwargs={"project": project, "case": case}),
         "excerpts": case_selectors.citable_excerpts(membership=membership, case=case_obj),

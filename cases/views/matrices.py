@@ -38,6 +38,7 @@ from coding.labels import export_labels
 from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
+from research.forms import with_user_text
 from research.http import unknown_format
 from research.models import Membership
 
@@ -207,7 +208,7 @@ def row_update(
             messages.success(request, _("Row saved."))
             return redirect("cases:matrix-edit", project=project, matrix=matrix)
     back = reverse("cases:matrix-edit", kwargs={"project": project, "matrix": matrix})
-    heading = _("Row “%(label)s”") % {"label": row_obj.label}
+    heading = with_user_text(_("Row “%(label)s”"), label=row_obj.label)
     return form_page(request, membership, heading=heading, form=form, back=back)
 
 

@@ -23,6 +23,7 @@ from cases.services import classifications as classification_services
 from cases.views.common import csv_download, form_page, render_page
 from coding.models import DocumentKind
 from research.access import Capability, access_project
+from research.forms import with_user_text
 from research.http import bad_request, unknown_format
 from research.models import Membership
 
@@ -91,7 +92,7 @@ def classification_edit(
     back = reverse(
         "cases:classification-detail", kwargs={"project": project, "classification": rule.code}
     )
-    heading = _("Edit %(name)s") % {"name": rule.name}
+    heading = with_user_text(_("Edit %(name)s"), name=rule.name)
     return form_page(request, membership, heading=heading, form=form, back=back)
 
 

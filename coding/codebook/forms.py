@@ -148,7 +148,7 @@ class VersionForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Codebook file"),
-        help_text=_("CSV with a path column, JSON, or a REFI-QDA codebook (.qdc)."),
+        help_text=_("CSV with a <code>path</code> column, JSON, or a REFI-QDA codebook (.qdc)."),
     )
     # Asked only when the file holds codes the project already has (the same REFI-QDA guid).
     guids = forms.ChoiceField(

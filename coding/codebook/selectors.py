@@ -10,8 +10,9 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from coding.codebook_io import CodeNode, guid_key, iter_codes
 from coding.models import Code, CodebookChange, CodebookVersion, CodeStatus, Coding
@@ -196,11 +197,24 @@ def codebook_changes(*, project, code: Code | None = None, limit: int = 500) -> 
     result = list(changes.order_by("-at", "-pk")[:limit])
     for change in result:
         change.label = change_label(change.action)  # type: ignore[attr-defined]  # for the page
+        if change.action == "edit":
+            change.fields = _field_names(change.after)  # type: ignore[attr-defined]
         if change.action == "undo":
             change.undone_label = change_label(  # type: ignore[attr-defined]
                 change.before.get("action", "")
             )
     return result
+
+
+def _field_names(after: dict) -> str:
+    """The edited fields as the code's form names them ("definition, colour")."""
+    names = []
+    for key in after:
+        try:
+            names.append(str(getattr(Code._meta.get_field(key), "verbose_name", key)))
+        except FieldDoesNotExist:
+            names.append(key)
+    return ", ".join(names)
 
 
 @dataclass
@@ -256,7 +270,7 @@ def codebook_counts(*, project, see_all: bool, coder=None, code_ids=None) -> Cod
         result.total[code_id].documents = len(docs)
     if see_all:
         coder_ids = {c for mine in result.by_coder.values() for c in mine}
-        names: dict[int | None, str] = dict.fromkeys(coder_ids, "consensus")
+        names: dict[int | None, str] = dict.fromkeys(coder_ids, gettext("consensus"))
         people = [c for c in coder_ids if c is not None]
         if people:
             for pk, email, display_name in User.objects.filter(pk__in=people).values_list(

@@ -37,29 +37,30 @@ def codebook_panel(codes: list[dict], *, code_filter: int | None, may_code: bool
         pk, uuid, path = code["id"], code["code"], escape(code["path"])
         lower = escape(code["path"].lower())
         selected = " selected" if pk == code_filter else ""
-        filters.append(f'<option value="{pk}"{selected}>{path}</option>')
+        # translate="no": the codebook's words are the project's (the Norwegian walk's rule).
+        filters.append(f'<option value="{pk}"{selected} translate="no">{path}</option>')
         shortcut = code["shortcut"] or ""
         key = f' <kbd class="small">{escape(shortcut)}</kbd>' if shortcut else ""
         tree.append(
             f'<li class="code-item depth-{code["depth"] or 0}" data-name="{lower}">'
             f'<button type="button" class="code-button btn btn-sm w-100 text-start" '
-            f'data-code="{uuid}" data-id="{pk}" data-shortcut="{escape(shortcut.lower())}" '
-            f'title="{path}"{disabled}>'
+            f'data-code="{uuid}" data-id="{pk}" data-shortcut="{escape(shortcut.lower())}"'
+            f"{disabled}>"
             f'<span class="code-swatch c{pk}" aria-hidden="true"></span> '
-            f'<span class="code-name">{escape(code["name"])}</span>'
+            f'<span class="code-name" translate="no" title="{path}">{escape(code["name"])}</span>'
             f"{proposed if code['status'] == 'proposed' else ''}"
             f"{key} "
             f'<span class="badge text-bg-secondary float-end code-count" '
             f'title="{count_title}">{code["count"]}</span></button></li>'
         )
-        parents.append(f'<option value="{uuid}">{path}</option>')
+        parents.append(f'<option value="{uuid}" translate="no">{path}</option>')
         boxes.append(
             f'<label class="d-block"><input type="checkbox" name="codes" value="{uuid}"> '
-            f"{path}</label>"
+            f'<span translate="no">{path}</span></label>'
         )
         palette.append(
             f'<li class="palette-option" role="option" aria-selected="false" '
-            f'data-code="{uuid}" data-name="{lower}">{path}</li>'
+            f'data-code="{uuid}" data-name="{lower}" translate="no">{path}</li>'
         )
     if not codes:
         empty = escape(_("The codebook is empty."))

@@ -68,7 +68,8 @@ def _wrapped_lines(piece: str) -> int:
 
 
 def _chunk_open(text: str, start: int, end: int) -> str:
-    return f'<div class="chunk" data-lines="{_wrapped_lines(text[start:end])}">'
+    # translate="no": the document's own words, never a browser's page translation of them.
+    return f'<div class="chunk" data-lines="{_wrapped_lines(text[start:end])}" translate="no">'
 
 
 def _classes(base: str, covering: Iterable[Span]) -> str:

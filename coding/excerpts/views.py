@@ -46,6 +46,7 @@ from research.access import (
     sees_all_codings,
 )
 from research.audit import audit_export
+from research.forms import UserText
 from research.http import unknown_format
 from research.models import Membership
 
@@ -467,14 +468,14 @@ def _retrieval(request: HttpRequest, membership: Membership, *, contexts: bool =
     """The retrieval form and the excerpts it selects (blind rule applied by the selector)."""
     if sees_all_codings(membership):
         coders = [
-            (m.user_id, m.user.name)
+            (m.user_id, UserText(m.user.name))
             for m in membership.project.memberships.select_related("user").order_by(
                 "user__display_name", "user__email"
             )
             if has_capability(m, Capability.CODE)
         ]
     elif has_capability(membership, Capability.CODE):
-        coders = [(membership.user_id, membership.user.name)]
+        coders = [(membership.user_id, UserText(membership.user.name))]
     else:
         coders = []
     form = RetrievalForm(

@@ -7,7 +7,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from coding.agreement.disagreements import context_of
 from coding.labels import Labels
 from coding.models import AgreementCodeResult, AgreementRun, AgreementUnit, Document
 from coding.notices import notice_text
-from research.models import FormerMember
+from research.models import FormerMember, Role
 
 #: Krippendorff's thresholds: rely on α ≥ 0.800, tentative conclusions for 0.667–0.800.
 RELIABLE = 0.800
@@ -243,8 +245,20 @@ def consensus_table(run: AgreementRun, names: dict[int, str]) -> dict[str, Any] 
         "resolved": resolutions.get("disagreements", 0),
         "towards": [(names.get(c, c), n) for c, n in resolutions.get("towards", [])],
         "neither": resolutions.get("none", 0),
-        "roles": ", ".join(resolutions.get("roles", [])),
+        "roles": ", ".join(_role_label(role) for role in resolutions.get("roles", [])),
     }
+
+
+def _role_label(stored: str) -> str:
+    """A decider's role as the run stored it (the role's name in the language of whoever
+    started the run) in the reader's language."""
+    for role in Role:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                named = str(role.label)
+            if stored in (role.value, named):
+                return str(role.label)
+    return stored
 
 
 def run_queryset(*, excerpts: bool = False) -> QuerySet[AgreementRun]:

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from research import jobs
 from research.access import sees_real_names
@@ -30,3 +32,19 @@ def job_badge(status: str) -> str:
         "failed": "danger",
         "cancelled": "dark",
     }.get(status, "secondary")
+
+
+@register.filter
+def no_translate(value) -> str:
+    """User content inside a translated sentence ("Auto-coded from search “{{ query }}”"), kept
+    out of page translation by HTML's translate="no" (so is it out of the Norwegian walk's check
+    for English words, tests/browser/language_leaks.py)."""
+    return format_html('<span translate="no">{}</span>', value)
+
+
+@register.filter
+def job_message(message: str) -> str:
+    """A job's progress message in the reader's language when it is one of the interface's
+    own ("Done"): a job writes in the language of whoever started it, which may not be the
+    reader's (the demo's jobs ran in English)."""
+    return gettext(message) if message else ""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from coding.codebook.selectors import visible_codes
 from coding.models import Document
 from research.access import Capability, has_capability, sees_all_codings
+from research.forms import UserText
 from research.models import Membership
 from study.explore.counting import DOCUMENT, EXCERPT, PARAGRAPH, SENTENCE, TURN
 from study.explore.selectors import CONSENSUS, Whose
@@ -24,10 +25,12 @@ def coder_choices(membership: Membership) -> list[tuple[str, str]]:
         members = membership.project.memberships.select_related("user")
         ordered = members.order_by("user__display_name", "user__email")
         return [
-            (str(m.user_id), m.user.name) for m in ordered if has_capability(m, Capability.CODE)
+            (str(m.user_id), UserText(m.user.name))
+            for m in ordered
+            if has_capability(m, Capability.CODE)
         ]
     if has_capability(membership, Capability.CODE):
-        return [(str(membership.user_id), membership.user.name)]
+        return [(str(membership.user_id), UserText(membership.user.name))]
     return []
 
 

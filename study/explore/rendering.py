@@ -30,7 +30,8 @@ def table_rows(
         label = escape(row[1])
         if row_href is not None:
             label = f'<a href="{escape(row_href(row))}">{label}</a>'
-        parts.append(f'<tr><th scope="row">{label}</th>')
+        # translate="no": a code's name or a document's title, the project's own words.
+        parts.append(f'<tr><th scope="row" translate="no">{label}</th>')
         for column, value, level, text in cells:
             shade = f" heat-{level}" if heat_map and level else ""
             link = f'<a href="{escape(cell_href(row, column))}">{escape(text)}</a>' if value else ""

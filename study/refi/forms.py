@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from research.forms import UserText
 from study.refi.archive import MAX_ARCHIVE
 from study.refi.model import RefiUser
 from study.refi.services import CONSENSUS, NEW_CODER
@@ -37,7 +38,7 @@ class PeopleForm(forms.Form):
             (NEW_CODER, _("A new coder without a login")),
             (CONSENSUS, _("The consensus layer (agreed codings, no coder)")),
         ]
-        choices += [(str(m.user_id), str(m.user)) for m in members]
+        choices += [(str(m.user_id), UserText(str(m.user))) for m in members]
         by_name = {str(m.user).casefold(): str(m.user_id) for m in members}
         # Concord's own exports name the consensus layer so.
         by_name.setdefault("consensus", CONSENSUS)

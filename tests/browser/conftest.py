@@ -5,8 +5,11 @@ Never downloads a browser: it launches /usr/bin/chromium (apt-get install chromi
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in these tests
 # are still synchronous and single-threaded, so Django's async guard can be relaxed here.
@@ -47,11 +50,24 @@ def page(browser, live_server):
     context.close()
 
 
-def log_in(page, email: str, password: str) -> None:
+def said(language: str, message: str) -> str:
+    """What the interface says for `message` in `language` (the tests find buttons by it)."""
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+def log_in(page, email: str, password: str, language: str = "en") -> None:
+    """The login form, in `language` (its cookie is set first: the form is a visitor's)."""
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    if language != "en":
+        site = urlsplit(page.url)._replace(path="/", query="").geturl()  # every page's cookie
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": site}]
+        )
+        page.reload()
+    page.get_by_label(said(language, "E-mail")).fill(email)
+    page.get_by_label(said(language, "Password")).fill(password)
+    page.get_by_role("button", name=said(language, "Log in")).click()
 
 
 # The viewport rectangle of a code point of the coding view's text, computed in the page

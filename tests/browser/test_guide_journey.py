@@ -16,7 +16,7 @@ from django.urls import reverse
 from coding.models import AgreementRun, Document, Excerpt
 from research.models import JobStatus, User
 from study.demo import DEMO_PASSWORD, demo_load
-from tests.browser.conftest import CHAR_RECT, log_in
+from tests.browser.conftest import CHAR_RECT, log_in, said
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,14 +57,15 @@ def _select(page, first: int, last: int) -> None:
     page.mouse.up()
 
 
-def walk_the_guide(page, project, shots: Path | None = None) -> dict:
-    """Log in as a coder, code a passage; as the lead start a run, open the matrix, export it."""
+def walk_the_guide(page, project, shots: Path | None = None, language: str = "en") -> dict:
+    """Log in as a coder, code a passage; as the lead start a run, open the matrix, export it.
+    In `language` (the Norwegian guide's screenshots are taken in nb)."""
     kari = User.objects.get(email="coder1@demo.concord")
     document = Document.objects.get(project=project, original_name="beta-smart-city-plan.md")
     before = Excerpt.objects.filter(coder=kari, document=document).count()
 
     # A coder opens an assigned document from "My documents" and codes a passage.
-    log_in(page, kari.email, DEMO_PASSWORD)
+    log_in(page, kari.email, DEMO_PASSWORD, language)
     page.wait_for_url("**/")
     page.goto(reverse("coding:my-documents", kwargs={"project": project.code}))
     page.get_by_role("link", name=document.title).first.click()
@@ -87,16 +88,16 @@ def walk_the_guide(page, project, shots: Path | None = None) -> dict:
 
     # The lead starts an agreement run over the two coders.
     page.context.clear_cookies()
-    log_in(page, "lead@demo.concord", DEMO_PASSWORD)
+    log_in(page, "lead@demo.concord", DEMO_PASSWORD, language)
     page.wait_for_url("**/")
     runs_before = AgreementRun.objects.filter(project=project).count()
     page.goto(reverse("study:agreement-new", kwargs={"project": project.code}))
     page.get_by_label("Kari Coder").check()
     page.get_by_label("Anders Coder").check()
-    page.get_by_label("Name", exact=True).fill("Round 1 after the guide")
+    page.get_by_label(said(language, "Name"), exact=True).fill("Round 1 after the guide")
     page.locator("select[name=codes_mode]").select_option("level")  # categories
     page.locator("input[name=level]").fill("2")
-    page.get_by_role("button", name="Start run").click()
+    page.get_by_role("button", name=said(language, "Start run")).click()
     page.wait_for_url("**/agreement/*/")
     run = _wait_for(
         lambda: (
@@ -106,7 +107,7 @@ def walk_the_guide(page, project, shots: Path | None = None) -> dict:
     )
     _wait_for(lambda: AgreementRun.objects.get(pk=run.pk).job.status == JobStatus.SUCCEEDED)
     page.reload()
-    page.get_by_text("All codes pooled").first.wait_for()
+    page.get_by_text(said(language, "All codes pooled")).first.wait_for()
     _shot(page, shots, "agreement-run.png", full_page=False)
 
     # The lead opens the cross-case matrix and exports it for the paper.

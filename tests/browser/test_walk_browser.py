@@ -10,6 +10,13 @@ fit a 1440 px window without a horizontal scrollbar, and show no template leftov
 Logs in by session cookie (force_login), not the login form, so a new login page does not
 break it. `CONCORD_WALK_SHOTS=/tmp/w19 pytest -m browser -k walk` also saves a screenshot of
 every page at 1280, 1440 and 390 px for a person to look at.
+
+The same walk in Bokmål and Nynorsk (`-k nb`, `-k nn`; issue #22) also fails on any English
+word of the interface on a page, found by tests/browser/language_leaks.py. The demo's content
+is English research material, so the templates mark user content with HTML's `translate="no"`;
+words inside such marks still count when the project's stored content does not have them, so
+a mark cannot hide the interface. The signed-in people get their language on their account,
+visitors (the sign-in pages) the language cookie.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, deque
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,11 +32,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from coding.models import AgreementRun, Document, DocumentStatus
 from research.models import Project, User
 from study.demo import demo_load
 from tests import samples
+from tests.browser.language_leaks import content_words, page_leaks
 from tests.factories import UserFactory
 from tests.shared import shared_dir
 
@@ -48,11 +59,13 @@ SKIP_NAMES = {"logout", "research:project-list", "research:project-create", "adm
 LEFTOVERS = [
     (re.compile(r"(?<![\w-])None(?![\w-]| of)"), "None"),
     (re.compile(r"(?<![\w.-])nan(?![\w-])"), "nan"),
-    (re.compile(r"\[\[\w+:(?!CODE\]\]|[0-9a-f-]{36}\]\])"), "[[markup:"),
+    (re.compile(r"\[\[\w+:(?![A-Z]+\]\]|[0-9a-f-]{36}\]\])"), "[[markup:"),
     (re.compile(r"\{\{|\{%|%\}|\}\}"), "template tag"),
     (re.compile(r"(?<![\d.,])1 (members|documents|excerpts|codes|coders|cases|pages)\b"), "plural"),
     (re.compile(r"%\(\w+\)s"), "untranslated placeholder"),
 ]
+# The source of a page opened by address rather than by a link (a refusal there is expected).
+TYPED = "the address bar"
 # Pages a role may not open, typed into the address bar: each must say why (templates/403.html).
 REFUSED = {
     "lead": ["research:project-delete"],
@@ -102,8 +115,11 @@ def _logged_in_context(browser, base_url: str, email: str, width: int = 1440):
 class Walk:
     """One role's walk: the pages visited and what was wrong on each."""
 
-    def __init__(self, context, role: str, shots: Path | None):
+    def __init__(self, context, role: str, shots: Path | None, language: str = "en"):
         self.context, self.role, self.shots = context, role, shots
+        # In Norwegian, the English words of each page are problems too.
+        self.language = language
+        self.content = content_words() if language != "en" else frozenset()
         self.page = context.new_page()
         self.problems: list[str] = []
         self.console: list[str] = []
@@ -146,7 +162,8 @@ class Walk:
         if status >= 500:
             self.note(url, f"{status} (linked from {source})")
         elif status >= 400:
-            self.note(url, f"{status} behind a link on {source}")
+            if source != TYPED:
+                self.note(url, f"{status} behind a link on {source}")
             if len(text.split()) < 8:
                 self.note(url, f"bare {status}: {text[:80]!r}")
         main = self.page.locator("main").first
@@ -156,7 +173,14 @@ class Walk:
             if found:
                 around = shown[max(0, found.start() - 40) : found.end() + 40].replace("\n", " ")
                 self.note(url, f"{name} in the text: …{around}…")
+        if self.language != "en":
+            for leak in page_leaks(self.page, self.language, self.content):
+                self.note(url, f"English in {self.language}: {leak}")
         for error in self.console:
+            if source == TYPED and error.endswith(
+                f"status of {status} ({HTTPStatus(status).phrase})"
+            ):
+                continue  # the browser's own line for the page's expected refusal
             self.note(url, f"console error: {error[:200]}")
         for failure in self.failed:
             if urlsplit(failure.split()[0]).path != urlsplit(url).path:
@@ -222,14 +246,24 @@ class Walk:
             self.note(url, f"export {target} gave {response.status} and no file")
 
 
+def _said(walk: Walk, message: str) -> str:
+    """What the page says for `message` in the walk's language."""
+    with translation.override(walk.language):
+        return gettext(message)
+
+
 def _project_exports(walk: Walk, project) -> None:
     """The two exports behind buttons (Settings → Backup): each runs as a job whose page offers
     the file."""
     for button in ("Export the project as JSON", "Export the project as REFI-QDA (.qdpx)"):
+        walk.console.clear()
+        walk.failed.clear()
         walk.page.goto(reverse("research:project-settings", args=[project.code]))
-        walk.page.get_by_role("button", name=button).click()
+        walk.page.get_by_role("button", name=_said(walk, button)).click()
         walk.page.wait_for_url("**/jobs/*/")
-        download = walk.page.get_by_role("link", name="Download")
+        if walk.language != "en":
+            walk.inspect(walk.page.url, 200, "the export button")
+        download = walk.page.get_by_role("link", name=_said(walk, "Download"))
         download.wait_for(timeout=30_000)
         response = walk.context.request.get(download.get_attribute("href"))
         assert response.status == 200 and len(response.body()) > 1000, (button, response.status)
@@ -243,10 +277,16 @@ def _refused(walk: Walk, project, names: list[str]) -> None:
             url = reverse("coding:agreement-run", args=[project.code, run.code])
         else:
             url = reverse(name, args=[project.code])
+        walk.console.clear()
+        walk.failed.clear()
         response = walk.page.goto(url)
         assert response is not None and response.status == 403, (walk.role, url)
-        assert "Your role in this project does not include this" in walk.page.inner_text("main")
-        assert walk.page.get_by_role("link", name="Back to your projects").count() == 1
+        refusal = "Your role in this project does not include this. A project owner can change "
+        assert _said(walk, refusal + "your role under Members.") in walk.page.inner_text("main")
+        back = _said(walk, "Back to your projects")
+        assert walk.page.get_by_role("link", name=back).count() == 1
+        if walk.language != "en":
+            walk.inspect(url, 403, TYPED)
 
 
 @pytest.fixture
@@ -277,6 +317,78 @@ def test_every_page_as_every_role(browser, live_server, demo):
         assert len(walk.statuses) > 20, (role, walk.statuses)
         problems += walk.problems
     assert not problems, "\n".join(problems)
+
+
+# Pages outside the project, in Norwegian too: the signed-in person's own pages (the walk
+# reaches the account pages from the menu) and what a visitor sees before signing in.
+OWN_PAGES = ["/", "/projects/new/", "/p/00000000-0000-0000-0000-000000000000/"]
+VISITOR_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/1-no-such-key/",
+    "/invitations/no-such-invitation/",
+]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_every_page_in_norwegian(browser, live_server, demo, language):
+    """The demo walked as every role with the account's language set: no English on any page
+    but proper nouns and user content; and a visitor's pages with the language cookie."""
+    User.objects.filter(email__in=ROLES.values()).update(language=language)
+    shots = os.environ.get("CONCORD_WALK_SHOTS")
+    problems = []
+    for role, email in ROLES.items():
+        context = _logged_in_context(browser, live_server.url, email)
+        walk = Walk(context, role, None, language)
+        try:
+            walk.run(f"/p/{demo.code}/")
+            _refused(walk, demo, REFUSED.get(role, []))
+            if role == "lead":
+                _project_exports(walk, demo)
+            if role == "owner":
+                for url in OWN_PAGES:
+                    walk.visit(url, TYPED)
+        finally:
+            context.close()
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            pages = "\n".join(f"{s} {u}" for u, s in walk.statuses.items())
+            report = pages + "\n\n" + "\n".join(walk.problems)
+            Path(shots, f"walk_{language}_{role}.txt").write_text(report)
+        assert len(walk.statuses) > 20, (role, walk.statuses)
+        problems += walk.problems
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies(
+        [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    visitor = Walk(context, "visitor", None, language)
+    try:
+        for url in VISITOR_PAGES:
+            visitor.visit(url, TYPED)
+    finally:
+        context.close()
+    problems += visitor.problems
+    assert not problems, "\n".join(problems)
+
+
+def test_the_norwegian_walk_finds_english_words(browser):
+    """The detector on a made-up page: English outside the marks, English under a mark that
+    the project's content does not have, English in an attribute; not a key name, literal
+    computer text, a choice declared English, or the project's own words."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="nb"><head><title>Dokumenter · Concord</title></head><body>'
+        "<p>Last opp dokumenter</p><p>Recent uploads appear here</p>"
+        '<span translate="no">Kari Coder</span>'
+        '<div translate="no"><button>Delete everything</button></div>'
+        '<button title="Remove it">x</button><select><option lang="en">English</option></select>'
+        "<kbd>Shift</kbd> <code>path</code></body></html>"
+    )
+    found = {leak.split("'")[1] for leak in page_leaks(page, "nb", frozenset({"kari", "coder"}))}
+    page.close()
+    assert found == {"recent", "uploads", "appear", "here", "delete", "everything", "remove", "it"}
 
 
 def _upload(page, project_code: str, files: list[dict]) -> None:

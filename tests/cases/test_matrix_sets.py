@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from coding.models import DocumentSet
-from tests.conftest import client_for
+from tests.conftest import client_for, unmarked
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +43,12 @@ def test_a_set_limits_the_cells_and_their_evidence(study, project, lead):
         url("matrix-detail", project, matrix=study.matrix.code), {"document_set": plan_only.code}
     )
     page = detail.content.decode()
-    assert "Cells count only the codings of documents in the set “Plans”" in page
+    plans = '“<span translate="no">Plans</span>”'  # the set's name is the project's words
+    assert f"Cells count only the codings of documents in the set {plans}" in page
     industry = study.rows["Industry"].code
     query = f"?document_set={plan_only.code}"
-    assert f'<a href="rows/{industry}/cells/{study.alpha.code}/{query}">X</a>' in page
+    cell = f'<a href="rows/{industry}/cells/{study.alpha.code}/{query}" translate="no">X</a>'
+    assert cell in page
     # Beta holds only the joint strategy, which is not in the set: nothing counts.
     assert f'<a href="rows/{industry}/cells/{study.beta.code}/{query}" aria-label' in page
     assert f"?format=csv&amp;document_set={plan_only.code}" in page  # the exports keep it
@@ -54,7 +56,7 @@ def test_a_set_limits_the_cells_and_their_evidence(study, project, lead):
         _evidence(study, project, "Industry", study.alpha, plan_only)
     ).content.decode()
     assert "1 excerpt behind this cell" in alpha and study.e1.text in alpha
-    assert "Only documents in the set “Plans” count" in alpha
+    assert "Only documents in the set “Plans” count" in unmarked(alpha)
     joint_only = _set(project, "Joint", [study.joint])
     both = client.get(
         _evidence(study, project, "Industry", study.alpha, joint_only)

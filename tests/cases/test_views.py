@@ -233,7 +233,7 @@ def test_matrix_list_and_detail(study, project, viewer):
     # Each cell links to its evidence with a URL relative to the matrix page (a third the size).
     industry = study.rows["Industry"]
     href = f"rows/{industry.code}/cells/{study.alpha.code}/"
-    assert f'<td><a href="{href}">X</a></td>' in body(detail)
+    assert f'<td><a href="{href}" translate="no">X</a></td>' in body(detail)
     evidence = urljoin(url("matrix-detail", project, matrix=study.matrix.code), href)
     assert evidence == url(
         "cell-evidence",

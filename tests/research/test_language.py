@@ -114,3 +114,20 @@ def test_a_job_runs_in_the_language_of_whoever_asked(project, owner):
     jobs.job_run_inline(job)
     assert LANGUAGE_SEEN == ["nb"]
     assert Job.objects.get(pk=job.pk).error == "Profilen er lagret."
+
+
+def test_nynorsk_reaches_allauths_own_pages_and_forms():
+    """django-allauth has no Nynorsk of its own: locale_allauth/nn gives its strings."""
+    client = client_for(None)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nn"
+    reset = client.get(reverse("account_reset_password")).content.decode()
+    assert "Har du gløymt passordet ditt?" in reset and "Forgotten your password" not in reset
+    signed_in = client_for(UserFactory(language="nn"))
+    password = signed_in.get(reverse("account_change_password")).content.decode()
+    assert "Noverande passord" in password and "Current Password" not in password
+
+
+def test_the_page_says_its_language_and_each_language_in_its_own_name():
+    html = _projects_page(client_for(UserFactory(language="nn")))
+    assert '<html lang="nn">' in html
+    assert '<option value="en" lang="en">English</option>' in html

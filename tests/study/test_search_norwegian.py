@@ -47,7 +47,7 @@ def hits(client, project, **params) -> dict[str, list[str]]:
     page = response.content.decode()
     found = {}
     for section in re.findall(r'<section class="card mb-2">(.*?)</section>', page, re.S):
-        title = re.search(r'<h2 class="h6">\s*<a href="[^"]*">([^<]*)</a>', section).group(1)
+        title = re.search(r'<h2 class="h6">\s*<a href="[^"]*"[^>]*>([^<]*)</a>', section).group(1)
         found[title] = re.findall(r"<mark>([^<]*)</mark>", section)
     return found
 

@@ -26,12 +26,14 @@ export function showTip(segment) {
     const row = document.createElement("div");
     const strong = document.createElement("strong");
     strong.textContent = names.length ? names.join(", ") : state.i18n.noCodes;
+    strong.translate = !names.length; // code names are the project's words: translate="no"
     row.append(strong);
     if (!excerpt.mine) row.append(` (${state.coderNames.get(excerpt.coder) || ""})`);
     if (excerpt.memo) {
       const note = document.createElement("div");
       note.className = "text-body-secondary";
       note.textContent = excerpt.memo;
+      note.translate = false;
       row.append(note);
     }
     tip.append(row);

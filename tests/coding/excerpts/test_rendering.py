@@ -58,7 +58,8 @@ def test_empty_document_still_has_a_segment():
 
 
 def _chunks(html: str) -> list[str]:
-    return re.findall(r'<div class="chunk" data-lines="\d+">(.*?)</div>', html, flags=re.S)
+    chunk = r'<div class="chunk" data-lines="\d+" translate="no">(.*?)</div>'
+    return re.findall(chunk, html, flags=re.S)
 
 
 def test_long_texts_are_cut_into_chunks_just_after_line_breaks(monkeypatch):
@@ -77,7 +78,8 @@ def test_long_texts_are_cut_into_chunks_just_after_line_breaks(monkeypatch):
 
 def test_short_text_is_one_chunk_with_a_line_estimate():
     html = render_text("kort\n" + "x" * 200)
-    assert html.startswith('<div class="chunk" data-lines="4">') and html.endswith("</div>")
+    assert html.startswith('<div class="chunk" data-lines="4" translate="no">')
+    assert html.endswith("</div>")
     assert len(_chunks(html)) == 1
 
 

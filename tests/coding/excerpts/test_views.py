@@ -492,9 +492,11 @@ def test_the_codebook_panel_lists_every_code_escaped_in_its_five_places(
     html = client_for(coder).get(_view(project, assigned, only=odd.pk)).content.decode()
     escaped = "Tiltak &lt;b&gt;&amp;&quot;x&quot;"
     assert "<b>" not in html.split('id="workspace"')[1]
-    assert f'<option value="{odd.pk}" selected>{escaped}</option>' in html  # code filter
-    assert f'<option value="{odd.code}">{escaped}</option>' in html  # in-vivo parent
-    assert f'value="{odd.code}"> {escaped}</label>' in html  # the form without JavaScript
-    assert f'data-code="{odd.code}" data-name="{escaped.lower()}">{escaped}</li>' in html  # palette
-    assert f'data-shortcut="q" title="{escaped}">' in html and '<kbd class="small">Q</kbd>' in html
+    assert f'<option value="{odd.pk}" selected translate="no">{escaped}</option>' in html  # filter
+    assert f'<option value="{odd.code}" translate="no">{escaped}</option>' in html  # in-vivo parent
+    assert f'value="{odd.code}"> <span translate="no">{escaped}</span></label>' in html  # no JS
+    palette = f'data-code="{odd.code}" data-name="{escaped.lower()}" translate="no">{escaped}</li>'
+    assert palette in html
+    assert f'translate="no" title="{escaped}">{escaped}</span>' in html  # the code tree
+    assert 'data-shortcut="q">' in html and '<kbd class="small">Q</kbd>' in html
     assert ">proposed</span>" in html
