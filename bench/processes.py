@@ -17,6 +17,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -40,7 +42,15 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 def celery_purge() -> None:
     subprocess.run(
-        [str(BIN / "celery"), "-A", "config", "purge", "-f", "-Q", "concord-bench"],
+        [
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "purge",
+            "-f",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+        ],
         cwd=ROOT,
         env=os.environ.copy(),
         capture_output=True,
@@ -61,7 +71,7 @@ def celery_worker(*, concurrency: int, log: Path) -> Iterator[subprocess.Popen]:
             "config",
             "worker",
             "-Q",
-            "concord-bench",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
             f"--concurrency={concurrency}",
             "--pool=prefork",
             "--without-gossip",

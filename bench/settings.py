@@ -18,8 +18,14 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Building thousands of synthetic users must not cost seconds of password hashing each.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Our own queue, so a developer's `make worker` never picks up (or steals) benchmark jobs.
-CELERY_TASK_DEFAULT_QUEUE = "concord-bench"
+# Our own queue, so a developer's `make worker` never picks up (or steals) benchmark jobs; named
+# after the bench database, like the cache's keys, so two harness runs on databases of their own
+# (BENCH_DATABASE_URL) share neither jobs nor cached pages.
+_BENCH_DB = DATABASES["default"]["NAME"]  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = (
+    "concord-bench" if _BENCH_DB == "concord_bench" else f"concord-bench-{_BENCH_DB}"
+)
+CACHES["default"]["KEY_PREFIX"] = _BENCH_DB  # noqa: F405
 # The harness creates its database with Django's test-database machinery. Tables are built
 # straight from the models (no migration files), so a run measures the models as they are even
 # while the migrations of a feature in progress are still being written.

@@ -128,10 +128,10 @@ class Browser:
 
     def log_in(self, email: str) -> None:
         """Through the login form, as a person would: its page sets the CSRF cookie."""
-        login = web.url("login")
+        login = web.url("account_login")
         self.send("GET", login, as_json=False, timed=False)
         fields = {
-            "username": email,
+            "login": email,
             "password": build.PASSWORD,
             "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
         }
