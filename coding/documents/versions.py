@@ -62,11 +62,7 @@ def excerpts_move(*, document: Document, new_text: str, user) -> tuple[int, int]
     """
     mapping = offset_map(document.text, new_text)
     excerpts = list(Excerpt.objects.select_for_update().filter(document=document).order_by("pk"))
-    codes: dict[int, list[str]] = {}
-    for excerpt_id, code in Coding.objects.filter(excerpt__in=excerpts).values_list(
-        "excerpt_id", "code__code"
-    ):
-        codes.setdefault(excerpt_id, []).append(str(code))
+    codes = excerpts_codes(excerpts)
     moved = flagged = 0
     changes = []
     flag = _(
@@ -91,14 +87,11 @@ def excerpts_move(*, document: Document, new_text: str, user) -> tuple[int, int]
         moved += exact
         flagged += not exact
         changes.append(
-            ExcerptChange(
+            excerpt_moved_entry(
+                excerpt,
                 project_id=document.project_id,
-                document_id=document.pk,
-                excerpt_code=excerpt.code,
-                action=ExcerptAction.UPDATE,
-                version=excerpt.version,
                 before=before,
-                after=excerpt_log_state(excerpt, codes.get(excerpt.pk, [])),
+                codes=codes.get(excerpt.pk, []),
                 user=user,
             )
         )
@@ -108,6 +101,32 @@ def excerpts_move(*, document: Document, new_text: str, user) -> tuple[int, int]
     )
     ExcerptChange.objects.bulk_create(changes)
     return moved, flagged
+
+
+def excerpts_codes(excerpts: list[Excerpt]) -> dict[int, list[str]]:
+    """Each excerpt's codes as the excerpt log names them (UUIDs as text), in one query."""
+    codes: dict[int, list[str]] = {}
+    for excerpt_id, code in Coding.objects.filter(excerpt__in=excerpts).values_list(
+        "excerpt_id", "code__code"
+    ):
+        codes.setdefault(excerpt_id, []).append(str(code))
+    return codes
+
+
+def excerpt_moved_entry(
+    excerpt: Excerpt, *, project_id: int, before: dict, codes: list[str], user
+) -> ExcerptChange:
+    """The log entry of an excerpt a change of its document's text moved (not yet saved)."""
+    return ExcerptChange(
+        project_id=project_id,
+        document_id=excerpt.document_id,
+        excerpt_code=excerpt.code,
+        action=ExcerptAction.UPDATE,
+        version=excerpt.version,
+        before=before,
+        after=excerpt_log_state(excerpt, codes),
+        user=user,
+    )
 
 
 def excerpt_log_state(excerpt: Excerpt, codes: list[str]) -> dict:

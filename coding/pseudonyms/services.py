@@ -23,12 +23,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coding.documents.versions import excerpt_log_state, text_version_archive
+from coding.documents.versions import (
+    excerpt_log_state,
+    excerpt_moved_entry,
+    excerpts_codes,
+    text_version_archive,
+)
 from coding.models import (
-    Coding,
     Document,
     Excerpt,
-    ExcerptAction,
     ExcerptChange,
     Pseudonym,
     PseudonymPolicy,
@@ -154,11 +157,7 @@ def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> Moved:
     """Move the document's excerpts through the map (the caller holds the document lock);
     the moved ones' UUIDs with their versions before and after."""
     excerpts = list(Excerpt.objects.select_for_update().filter(document=document).order_by("pk"))
-    codes: dict[int, list[str]] = {}
-    for excerpt_id, code in Coding.objects.filter(excerpt__in=excerpts).values_list(
-        "excerpt_id", "code__code"
-    ):
-        codes.setdefault(excerpt_id, []).append(str(code))
+    codes = excerpts_codes(excerpts)
     changed, log = [], []
     for excerpt in excerpts:
         start, end = result.move(excerpt.start, excerpt.end)
@@ -170,14 +169,11 @@ def _excerpts_move(*, document: Document, result: Pseudonymised, user) -> Moved:
         excerpt.version += 1
         changed.append(excerpt)
         log.append(
-            ExcerptChange(
+            excerpt_moved_entry(
+                excerpt,
                 project_id=document.project_id,
-                document_id=document.pk,
-                excerpt_code=excerpt.code,
-                action=ExcerptAction.UPDATE,
-                version=excerpt.version,
                 before=before,
-                after=excerpt_log_state(excerpt, codes.get(excerpt.pk, [])),
+                codes=codes.get(excerpt.pk, []),
                 user=user,
             )
         )

@@ -18,12 +18,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from coding.documents.versions import excerpt_log_state
+from coding.documents.versions import excerpt_log_state, excerpts_codes
 from coding.models import (
     Code,
     CodebookChange,
     CodebookVersion,
-    Coding,
     Excerpt,
     ExcerptAction,
     ExcerptChange,
@@ -100,11 +99,7 @@ def excerpt_memos_pseudonymise(*, project: Project, replace: Replace, user) -> i
     holds a transaction and has locked the codes (the lock order above)."""
     with_memo = Excerpt.objects.filter(document__project=project).exclude(memo="")
     excerpts = list(with_memo.select_for_update(no_key=True, of=("self",)).order_by("pk"))
-    codes: dict[int, list[str]] = {}
-    for excerpt_id, code in Coding.objects.filter(excerpt__in=excerpts).values_list(
-        "excerpt_id", "code__code"
-    ):
-        codes.setdefault(excerpt_id, []).append(str(code))
+    codes = excerpts_codes(excerpts)
     changed, log = [], []
     for excerpt in excerpts:
         memo = replace(excerpt.memo)
