@@ -8,8 +8,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,12 +19,11 @@ from cases.models import Case
 from cases.services import attributes as attribute_services
 from cases.services import cases as case_services
 from cases.services import matrices as matrix_services
-from tests.cases.test_latex_compiles import DOCUMENT
+from tests.cases.test_latex_compiles import PDFLATEX, compile_latex
 from tests.languages import client_speaking, translated
 
 pytestmark = pytest.mark.django_db
 
-PDFLATEX = shutil.which("pdflatex")
 
 # Strings of the catalogues that translators fill outside this branch, lent for these tests.
 NORWEGIAN = {
@@ -142,16 +139,7 @@ def test_the_norwegian_latex_compiles(study, project, viewer, overridden, tmp_pa
     assert "Tegnforklaring: X = yes; * = pilot\\par" in tex
     tex += matrix_export(client_speaking(viewer, "nb"), project, coverage(study), "tex").decode()
     assert re.search(SHARE["nb"], tex)
-    source = tmp_path / "matrix.tex"
-    source.write_text(DOCUMENT % tex, encoding="utf-8")
-    result = subprocess.run(
-        [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", source.name],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
+    compile_latex(tmp_path, tex)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

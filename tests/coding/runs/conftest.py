@@ -1,7 +1,7 @@
 import pytest
 
 from coding.runs import services
-from tests.coding.runs.factories import build_world
+from tests.coding.runs.factories import build_world, sentences
 
 
 @pytest.fixture
@@ -23,6 +23,18 @@ def start_run(project, lead, coder, coder2, django_capture_on_commit_callbacks):
         return run
 
     return start
+
+
+@pytest.fixture
+def finished(world, coder, coder2, start_run):
+    """A finished run at unit document: two coders agree on one document, not on the other."""
+    s = sentences()
+    d = world["docs"]
+    world["code"](coder, d[0], s[0], [world["industry"]])
+    world["code"](coder2, d[0], s[0], [world["industry"]])
+    world["code"](coder, d[1], s[0], [world["industry"]])
+    world["code"](coder2, d[1], s[1], [world["university"]])
+    return start_run(unit="document", name="Round 1")
 
 
 def row(run, name):

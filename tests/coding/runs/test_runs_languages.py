@@ -18,23 +18,11 @@ from coding.agreement import pooling
 from coding.notices import notice_text
 from coding.runs.methods import methods_paragraph
 from coding.wording import Notice
-from tests.coding.runs.factories import sentences
 from tests.coding.runs.paragraphs import assert_same_numbers, numbers
 from tests.coding.runs.paragraphs import sentences as sentences_of
 from tests.languages import client_speaking, translated
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def finished(world, coder, coder2, start_run):
-    s = sentences()
-    d = world["docs"]
-    world["code"](coder, d[0], s[0], [world["industry"]])
-    world["code"](coder2, d[0], s[0], [world["industry"]])
-    world["code"](coder, d[1], s[0], [world["industry"]])
-    world["code"](coder2, d[1], s[1], [world["university"]])
-    return start_run(unit="document", name="Round 1")
 
 
 def export(client, project, run, query: str):

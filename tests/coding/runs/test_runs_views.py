@@ -15,17 +15,6 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def finished(world, coder, coder2, start_run):
-    s = sentences()
-    d = world["docs"]
-    world["code"](coder, d[0], s[0], [world["industry"]])
-    world["code"](coder2, d[0], s[0], [world["industry"]])
-    world["code"](coder, d[1], s[0], [world["industry"]])
-    world["code"](coder2, d[1], s[1], [world["university"]])
-    return start_run(unit="document", name="Round 1")
-
-
 def _url(name, project, **kwargs):
     return reverse(f"coding:{name}", kwargs={"project": project.code, **kwargs})
 
