@@ -298,10 +298,12 @@ def write_xlsx(rows: Sequence[Sequence[Any]], *, title: str = "Cases") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    for row in rows:
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+    # Cell by cell at a known row: reading back `sheet[sheet.max_row]` after each append scans
+    # the whole sheet (quadratic in the rows).
+    for row_number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str):
                 cell.data_type = TYPE_STRING
     for cell in sheet[1]:
         cell.font = Font(bold=True)

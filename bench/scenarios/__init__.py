@@ -11,6 +11,7 @@ ORDER = (
     "team_coding",
     "codebook",
     "agreement_run",
+    "agreement_export",
     "agreement_maths",
     "matrix",
     "explore",

@@ -162,9 +162,11 @@ def response(
         sheet = workbook.active
         sheet.title = str(PARTS[part][1])[:31]
         sheet.append(header)
-        for row in rows:
-            sheet.append([_local(v) for v in row])
-            for cell in sheet[sheet.max_row]:
+        # Cell by cell at a known row: reading back `sheet[sheet.max_row]` after each append
+        # scans the whole sheet, which made a long decision log quadratic.
+        for row_number, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_number, column=column, value=_local(value))
                 if isinstance(cell.value, str):  # text is never a formula
                     cell.data_type = TYPE_STRING
                 elif isinstance(cell.value, datetime):

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
 
 from coding.labels import export_labels
 from coding.models import AgreementCodeResult, AgreementRun
@@ -155,34 +154,44 @@ def as_csv(rows: list[list[object]]) -> str:
 NUMBER_FORMATS = {"units": "0", "disagreements": "0", "prevalence": "0.000", "percent": "0.0%"}
 
 
-def _format_numbers(sheet: Worksheet, keys: list[str]) -> None:
-    """Give the table's numeric cells their display format (the values stay numbers)."""
-    for row in sheet.iter_rows(min_row=2):
-        for cell, key in zip(row, keys, strict=False):
-            if isinstance(cell.value, int | float):
-                cell.number_format = NUMBER_FORMATS.get(key, "0.000")
-
-
-def _append(sheet: Worksheet, row: list[object]) -> None:
-    sheet.append(row)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):  # a code named "=…" is text, never a formula
-            cell.data_type = TYPE_STRING
-
-
 def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = pgettext("sheet name", "Agreement")
-    for row in table(run):
-        _append(sheet, row)
-    columns = selectors.columns_for(run)
-    _format_numbers(sheet, ["code", "path", "units", "prevalence", "disagreements", *columns])
-    second = book.create_sheet(pgettext("sheet name", "Disagreements"))
-    for row in disagreements(run):
-        _append(second, row)
-    third = book.create_sheet(pgettext("sheet name", "Methods"))
-    third.append([methods_paragraph(run, language=language)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The workbook: the table (numbers with their display format), the disagreements and the
+    methods paragraph. Written with XlsxWriter row by row: openpyxl's append-then-reread of
+    each row scanned the whole sheet, so a run with thousands of disagreements took minutes."""
+    # Row by row to a temporary file, with strings inline instead of in a shared table
+    # (constant_memory): the disagreements sheet can hold tens of thousands of rows.
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
+        # Strings stay strings: never formulas (a code named "=…"), numbers or links.
+        book = Workbook(
+            buffer,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        keys = ["code", "path", "units", "prevalence", "disagreements", *selectors.columns_for(run)]
+        formats = {key: book.add_format({"num_format": f}) for key, f in NUMBER_FORMATS.items()}
+        coefficient = book.add_format({"num_format": "0.000"})
+        table_formats = [formats.get(key, coefficient) for key in keys]
+        _write(book.add_worksheet(pgettext("sheet name", "Agreement")), table(run), table_formats)
+        _write(book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run), [])
+        methods = book.add_worksheet(pgettext("sheet name", "Methods"))
+        methods.write_string(0, 0, methods_paragraph(run, language=language))
+        book.close()
+        buffer.seek(0)
+        return buffer.read()
+
+
+def _write(sheet, rows: list[list[object]], formats: list) -> None:
+    """Rows from the first; empty values stay empty cells, numbers after the header take the
+    column's format where one is given."""
+    for row_number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                if value:
+                    sheet.write_string(row_number, column, value)
+            elif value is not None:
+                form = formats[column] if row_number and column < len(formats) else None
+                sheet.write_number(row_number, column, value, form)
