@@ -90,9 +90,16 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)
     labels = export_labels(run.project)
+    spelled: dict[str, dict] = {}  # each excerpt spelled out once for all codes
+    written: dict[str, str] = {}  # and written once: "start–end (codes)"
     for result in results.only("code_name", "disagreements"):
         for d in selectors.disagreement_items(
-            run=run, result=result, with_context=True, texts=texts, labels=labels
+            run=run,
+            result=result,
+            with_context=True,
+            texts=texts,
+            labels=labels,
+            spelled=spelled,
         ):
             row: list[object] = [
                 result.code_name,
@@ -106,15 +113,18 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
                 c = by_coder.get(coder, {})
                 value = c.get("value")
                 row.append(missing if value is None else value)
-                row.append(
-                    "; ".join(
-                        f"{e['start']}–{e['end']} ({', '.join(e['codes'])})"
-                        for e in c.get("excerpts", [])
-                    )
-                )
+                row.append("; ".join(_written(e, written) for e in c.get("excerpts", [])))
             row.append(d.get("context", ""))
             out.append(row)
     return out
+
+
+def _written(excerpt: dict, written: dict[str, str]) -> str:
+    found = written.get(excerpt["uuid"])
+    if found is None:
+        codes = ", ".join(excerpt["codes"])
+        found = written[excerpt["uuid"]] = f"{excerpt['start']}–{excerpt['end']} ({codes})"
+    return found
 
 
 FORMATS = ["csv", "xlsx", "methods"]

@@ -365,11 +365,14 @@ def disagreement_items(
     with_context: bool,
     texts: dict[int, str] | None = None,
     labels: Labels | None = None,
+    spelled: dict[str, dict] | None = None,
 ) -> list[dict]:
     """A code's stored disagreements, spelled out for the page and the exports: document,
     span, page, each coder's value and excerpts (start, end, code names), and the passage
     around it when ``with_context`` (one query for the documents' text unless ``texts`` has
     them already; none without). ``labels`` name the documents (the run stored their titles).
+    Each excerpt is spelled out once and shared by the items naming it (read them, do not
+    change them); an export of every code passes one ``spelled`` for all of them.
 
     Runs store them compactly (``coding/agreement/disagreements.py``); the context is cut from the
     document's text, which never changes once a document is ready.
@@ -387,6 +390,16 @@ def disagreement_items(
         texts = {}
     elif texts is None:
         texts = document_texts(run=run, ids={item[0] for item in stored["items"]})
+    if spelled is None:
+        spelled = {}
+
+    def spell(i) -> dict:
+        key = str(i)
+        found = spelled.get(key)
+        if found is None:
+            found = spelled[key] = _excerpt(excerpts[key], names)
+        return found
+
     out = []
     for document_id, start, end, page, values, ids_per_coder in stored["items"]:
         uuid, title = documents[str(document_id)]
@@ -405,7 +418,7 @@ def disagreement_items(
                     {
                         "coder": coder,
                         "value": value,
-                        "excerpts": [_excerpt(excerpts[str(i)], names) for i in ids],
+                        "excerpts": [spell(i) for i in ids],
                     }
                     for coder, value, ids in zip(coders, values, ids_per_coder, strict=True)
                 ],
