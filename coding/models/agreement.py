@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.conf import settings
@@ -19,6 +20,40 @@ class SegmentKind(models.TextChoices):
     SENTENCE = "sentence", _("Sentences")
     PARAGRAPH = "paragraph", _("Paragraphs")
     TURN = "turn", _("Speaker turns")
+
+
+def _compact(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+class WholeJSONField(models.JSONField):
+    """JSON that is only ever written and read whole (never queried into): on PostgreSQL a
+    ``json`` column, which keeps the text as written (compact), checked but not parsed into
+    ``jsonb``'s tree, whose building (keys sorted, numbers converted) was most of a run's
+    pooling. Elsewhere the same as a ``JSONField``. A ``json`` value has no equality: the
+    column cannot be filtered on, grouped or made distinct."""
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor != "postgresql" or hasattr(value, "as_sql"):
+            return super().get_db_prep_value(value, connection, prepared)
+        from psycopg.types.json import Json
+
+        if not prepared:
+            value = self.get_prep_value(value)
+        return Json(value, dumps=_compact)
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes a json column itself (Django has it leave jsonb as text); text is
+        # jsonb's, before the migration to json. The values are lists and objects, never a
+        # bare string.
+        if connection.vendor == "postgresql" and not isinstance(value, str):
+            return value
+        return super().from_db_value(value, expression, connection)
 
 
 class AgreementRunQuerySet(models.QuerySet):
@@ -58,10 +93,10 @@ class AgreementRun(models.Model):
         related_name="agreement_runs",
     )
     codebook_summary = models.JSONField(default=dict, blank=True)
-    excerpt_versions = models.JSONField(default=list, blank=True)  # [[id, version], ...]
+    excerpt_versions = WholeJSONField(default=list, blank=True)  # [[id, version], ...]
     # The excerpts the stored disagreements name, as the run read them (one table for all
     # codes): {"id": [uuid, start, end, [code ids]]}. Large; pages that list runs defer it.
-    disagreement_excerpts = models.JSONField(default=dict, blank=True)
+    disagreement_excerpts = WholeJSONField(default=dict, blank=True)
     results = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -105,7 +140,7 @@ class AgreementCodeResult(models.Model):
     prevalence = models.FloatField(null=True, blank=True)
     values = models.JSONField(default=dict, blank=True)
     reasons = models.JSONField(default=dict, blank=True)
-    disagreements = models.JSONField(default=list, blank=True)
+    disagreements = WholeJSONField(default=list, blank=True)
     disagreement_count = models.PositiveIntegerField(default=0)
 
     class Meta:

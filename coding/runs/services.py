@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import JSONField, Q, Value
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from coding.reconcile.selectors import reconciled_documents, resolutions
 from research import jobs
 
 AGREEMENT_JOB = "agreement.run"
+DISAGREEMENTS = AgreementCodeResult._meta.get_field("disagreements")
 N_BOOT = 500
 SEED = 0
 
@@ -386,7 +387,7 @@ def run_store(*, run: AgreementRun, partials: Sequence[Mapping[str, Any]]) -> di
                 # An expression, not a plain value: Django 5.2 then inserts the rows as plain
                 # VALUES instead of UNNEST arrays, whose client-side quoting of large JSON
                 # (a regular expression per escaped character) took seconds.
-                disagreements=Value(row["disagreements"], output_field=JSONField()),
+                disagreements=Value(row["disagreements"], output_field=DISAGREEMENTS),
                 disagreement_count=row["disagreement_count"],
             )
         )
