@@ -91,10 +91,19 @@ def coding_text(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
     doc = get_object_or_404(workspace.coding_documents(membership=membership), code=document)
     if doc.status != DocumentStatus.READY:
         raise Http404
-    text = workspace.coding_view_text(membership=membership, document=doc, **_layers(request))
-    response = get_conditional_response(request, etag=quote_etag(text.etag))
+    layers = _layers(request)
+    # The ETag first (one query): a browser that has this answer gets a 304 without the
+    # excerpts being read, let alone the text.
+    etag = workspace.coding_text_etag(membership=membership, document=doc, **layers)
+    response = get_conditional_response(request, etag=quote_etag(etag))
     if response is None:
-        response = HttpResponse(text.body())
-    response.headers["ETag"] = quote_etag(text.etag)
+        body, fresh = workspace.coding_text_answer(
+            membership=membership, document=doc, etag=etag, **layers
+        )
+        response = HttpResponse(body)
+        if fresh is None:  # changed while it was read: no ETag to keep it under
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+    response.headers["ETag"] = quote_etag(etag)
     patch_cache_control(response, private=True, no_cache=True)
     return response
