@@ -19,7 +19,8 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,7 +313,7 @@ def coding_text_answer(
     found = _cache_get(key)
     if found is not None:
         render_key, data_script = found
-        html = _cache_get(render_key)
+        html = _rendering(render_key)
         if html is not None:
             return data_script + html, etag
     layers = {"overlay_ids": overlay_ids, "code_filter": code_filter}
@@ -322,6 +323,34 @@ def coding_text_answer(
         return body, None
     _cache_set(key, (text.render_key, text.data_script().encode()))
     return body, etag
+
+
+#: Bytes of renderings one process keeps besides the shared cache (the last used; the keys are
+#: digests of what was rendered, so a kept rendering is never stale). A long text's rendering
+#: is megabytes: reading it from Redis (and unpickling it) was a good part of a first open.
+KEPT_BYTES = 8_000_000
+_kept: OrderedDict[str, bytes] = OrderedDict()
+_kept_lock = threading.Lock()  # gunicorn may run a process's requests in threads
+
+
+def _rendering(key: str) -> bytes | None:
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    found = _cache_get(key)
+    if found is not None:
+        _keep(key, found)
+    return found
+
+
+def _keep(key: str, html: bytes) -> None:
+    with _kept_lock:
+        _kept[key] = html
+        _kept.move_to_end(key)
+        while len(_kept) > 1 and sum(map(len, _kept.values())) > KEPT_BYTES:
+            _kept.popitem(last=False)
 
 
 def _cache_get(key: str):
@@ -356,7 +385,7 @@ def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) 
     """The highlighted text, rendered once per text and set of highlights and then read from
     the cache: a coded text is opened far more often than it changes. The key is a digest of
     everything the rendering reads, so no write has to remember to invalidate it."""
-    html = _cache_get(key)  # when the cache is unreachable, the text is rendered here
+    html = _rendering(key)  # when the cache is unreachable, the text is rendered here
     if html is None:
         text, paragraphs, pages, turns = Document.objects.values_list(
             "text", "paragraphs", "pages", "turns"
@@ -365,6 +394,7 @@ def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) 
             text, spans=spans(), paragraphs=paragraphs or (), pages=pages or (), turns=turns or ()
         ).encode()
         _cache_set(key, html)
+        _keep(key, html)
     return html
 
 
