@@ -4,11 +4,13 @@ blind coding hides here exactly what it hides everywhere else.
 
 The page and its text are two answers. The text of a long document is megabytes of HTML that
 changes far less often than it is opened, so it has its own URL (`coding:coding-text`) and an
-ETag: a digest of everything in the answer (the digest of the text and its structure, which
-the database keeps in `Document.text_digest`; the highlights; the excerpts' data). The browser
-keeps the answer and asks again with the ETag; while nothing it shows changed, the answer is
-"304 Not Modified" and no byte of the text is read, rendered or sent. The rendering itself is
-cached too, keyed by the same kind of digest, for the first open in another browser.
+ETag (`coding_text_etag`): a digest of everything in the answer (the digest of the text and its
+structure, which the database keeps in `Document.text_digest`; the layers; every field of every
+excerpt shown and its codes). The browser keeps the answer and asks again with the ETag; while
+nothing it shows changed, the answer is "304 Not Modified" and no byte of the text is read,
+rendered or sent, and on PostgreSQL not one excerpt row comes to Python either: the database
+sums a hash of each row (one query). The rendering itself is cached too, keyed by a digest of
+what it reads, for the first open in another browser.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Sum, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
 from coding.codebook.selectors import visible_codes
@@ -44,6 +49,10 @@ RENDERER = hashlib.blake2b(Path(rendering.__file__).read_bytes(), digest_size=8)
 # The order of an excerpt's fields in the text answer's data (static/js/coding/workspace.js
 # reads them in this order; "mine" is layer 0).
 EXCERPT_FIELDS = ("id", "code", "coder", "layer", "start", "end", "memo", "version", "codes")
+# How the text answer's ETag is made: a change here or in the renderer gives every text a new
+# ETag, so no browser keeps an answer made the old way (bump ETAG_FORMAT when the digest's
+# inputs change).
+ETAG_FORMAT = f"2:{RENDERER}:{','.join(EXCERPT_FIELDS)}"
 
 
 def _overlay_ids(membership: Membership, overlay_ids: list[int]) -> list[int]:
@@ -177,14 +186,10 @@ class CodingText:
     excerpts: list[list]  # rows of EXCERPT_FIELDS
     data: str = field(init=False)  # the excerpts as JSON
     render_key: str = field(init=False)
-    etag: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.data = json.dumps(self.excerpts, separators=(",", ":"), ensure_ascii=False)
         self.render_key = _render_key(self.document, self.excerpts)
-        self.etag = hashlib.blake2b(
-            f"{self.render_key}\n{self.data}".encode(), digest_size=20
-        ).hexdigest()
 
     def spans(self) -> list[Span]:
         return [
@@ -193,6 +198,10 @@ class CodingText:
         ]
 
     def html(self) -> str:
+        return self.html_bytes().decode()
+
+    def html_bytes(self) -> bytes:
+        """The rendering as UTF-8, as it is cached and sent (no 4 MB decoded and encoded)."""
         return _rendered_text(self.document.pk, self.render_key, self.spans)
 
     def data_script(self) -> SafeString:
@@ -200,10 +209,10 @@ class CodingText:
         data = self.data.translate(SCRIPT_ESCAPES)
         return mark_safe(f'<script id="excerpt-data" type="application/json">{data}</script>')  # noqa: S308
 
-    def body(self) -> str:
+    def body(self) -> bytes:
         """The answer: the excerpts' data block, then the text's chunks (the page's script
         moves the data out of the text)."""
-        return f"{self.data_script()}{self.html()}"
+        return self.data_script().encode() + self.html_bytes()
 
 
 def coding_view_text(
@@ -220,6 +229,144 @@ def coding_view_text(
     return CodingText(document, _excerpt_rows(membership, document, overlay_ids, code_filter))
 
 
+def coding_text_etag(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    code_filter: int | None = None,
+) -> str:
+    """The text answer's ETag for this member and these layers, without reading the answer:
+    a digest of the text (`Document.text_digest`), the layers (who is "mine", which coder is
+    which layer, the code filter) and every field of every excerpt shown with its codes, so
+    that any write, by anyone, that changes what the answer shows changes it. One query on
+    PostgreSQL (the sums of the rows' hashes, `_shown_state`); elsewhere the rows themselves.
+
+    Read before the answer (the view reads the answer only when the ETag is not the browser's):
+    a write between the two makes the answer newer than its ETag, never older, so the next
+    visit gets it again rather than keeping a stale one."""
+    overlay_ids = _overlay_ids(membership, overlay_ids)
+    shown = _shown(membership, document, overlay_ids)
+    if connection.vendor == "postgresql":
+        state = _shown_state(shown)
+    else:
+        state = json.dumps(_excerpt_rows(membership, document, overlay_ids, None), default=str)
+    key = (
+        f"{ETAG_FORMAT}\n{document.pk}:{document.text_digest}\n{membership.user_id}:"
+        f"{overlay_ids}:{code_filter}\n{state}"
+    )
+    return hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+
+
+def _hash64(*parts) -> Func:
+    """PostgreSQL's 64-bit hash of the parts joined with commas (none may be NULL: concat_ws
+    would leave it out, and the parts after it would move)."""
+    joined = Func(Value(","), *parts, function="concat_ws", output_field=TextField())
+    return Func(joined, Value(0), function="hashtextextended", output_field=BigIntegerField())
+
+
+def _shown_state(shown: QuerySet) -> str:
+    """The excerpts shown and their codings as counts and sums of 64-bit hashes of each row's
+    every field (what `_excerpt_rows` reads): the order of the rows does not matter, and any
+    change of a row, any row added or removed changes a sum but with odds of 2**-64. Computed
+    where the rows are: two aggregate queries, no row read into Python."""
+    excerpts = shown.order_by().aggregate(
+        n=Count("pk"),
+        h=Sum(
+            _hash64(
+                F("pk"),
+                F("code"),
+                Coalesce(F("coder_id"), Value(-1)),  # NULL: a consensus excerpt
+                F("start"),
+                F("end"),
+                F("version"),
+                F("memo"),
+            )
+        ),
+    )
+    codings = (
+        Coding.objects.filter(excerpt__in=shown.order_by().values("pk"))
+        .order_by()
+        .aggregate(n=Count("pk"), h=Sum(_hash64(F("excerpt_id"), F("code_id"))))
+    )
+    return f"{excerpts['n']}:{excerpts['h']}:{codings['n']}:{codings['h']}"
+
+
+def coding_text_answer(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    code_filter: int | None = None,
+    etag: str,
+) -> tuple[bytes, str | None]:
+    """The text answer (UTF-8) whose ETag `coding_text_etag` just gave, and the ETag to send.
+
+    The answer of an ETag is cached (its data block and the key of its rendering): every
+    input of the answer is in the ETag, so the first open in another browser reads no excerpt
+    either. Built afresh, the answer is read after its ETag: when the ETag has changed
+    meanwhile (a write came between), the answer goes without one and is not cached, since a
+    later write could bring back the state the ETag stood for (an excerpt added, then
+    deleted) and the browser would keep an answer that shows the excerpt. Queries: none when
+    cached; else those of `coding_view_text` and the ETag's again."""
+    key = f"coding-view-answer:{etag}"
+    found = _cache_get(key)
+    if found is not None:
+        render_key, data_script = found
+        html = _rendering(render_key)
+        if html is not None:
+            return data_script + html, etag
+    layers = {"overlay_ids": overlay_ids, "code_filter": code_filter}
+    text = coding_view_text(membership=membership, document=document, **layers)
+    body = text.body()
+    if coding_text_etag(membership=membership, document=document, **layers) != etag:
+        return body, None
+    _cache_set(key, (text.render_key, text.data_script().encode()))
+    return body, etag
+
+
+#: Bytes of renderings one process keeps besides the shared cache (the last used; the keys are
+#: digests of what was rendered, so a kept rendering is never stale). A long text's rendering
+#: is megabytes: reading it from Redis (and unpickling it) was a good part of a first open.
+KEPT_BYTES = 8_000_000
+_kept: OrderedDict[str, bytes] = OrderedDict()
+_kept_lock = threading.Lock()  # gunicorn may run a process's requests in threads
+
+
+def _rendering(key: str) -> bytes | None:
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    found = _cache_get(key)
+    if found is not None:
+        _keep(key, found)
+    return found
+
+
+def _keep(key: str, html: bytes) -> None:
+    with _kept_lock:
+        _kept[key] = html
+        _kept.move_to_end(key)
+        while len(_kept) > 1 and sum(map(len, _kept.values())) > KEPT_BYTES:
+            _kept.popitem(last=False)
+
+
+def _cache_get(key: str):
+    """The cache only saves time: when it is unreachable, it is as if it had nothing."""
+    try:
+        return cache.get(key)
+    except Exception as error:  # each backend raises its own client's errors
+        logger.warning("Coding view: cache unavailable (%s)", error)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    with contextlib.suppress(Exception):  # as in `_cache_get`: a cache that is down is skipped
+        cache.set(key, value, RENDERED_TEXT_SECONDS)
+
+
 def _render_key(document: Document, excerpts: list[list]) -> str:
     """A digest of everything the rendering reads: the text, its structure, and of each
     excerpt shown its id, offsets, anchor, layer ("mine" is layer 0) and colour (its first
@@ -231,29 +378,23 @@ def _render_key(document: Document, excerpts: list[list]) -> str:
             for pk, code, _coder, layer, start, end, _memo, _version, ids in excerpts
         ).encode()
     )
-    return f"coding-view-text:{document.pk}:{digest.hexdigest()}"
+    return f"coding-view-html:{document.pk}:{digest.hexdigest()}"  # UTF-8 bytes
 
 
-def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) -> str:
+def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) -> bytes:
     """The highlighted text, rendered once per text and set of highlights and then read from
     the cache: a coded text is opened far more often than it changes. The key is a digest of
     everything the rendering reads, so no write has to remember to invalidate it."""
-    # The cache only saves time: when Redis is unreachable the page renders the text itself.
-    try:
-        html = cache.get(key)
-    except Exception as error:  # each backend raises its own client's errors
-        logger.warning("Coding view: cache unavailable, rendering the text (%s)", error)
-        html, key = None, ""
+    html = _rendering(key)  # when the cache is unreachable, the text is rendered here
     if html is None:
         text, paragraphs, pages, turns = Document.objects.values_list(
             "text", "paragraphs", "pages", "turns"
         ).get(pk=document_id)
         html = render_text(
             text, spans=spans(), paragraphs=paragraphs or (), pages=pages or (), turns=turns or ()
-        )
-        if key:
-            with contextlib.suppress(Exception):  # as above: a cache that is down is skipped
-                cache.set(key, html, RENDERED_TEXT_SECONDS)
+        ).encode()
+        _cache_set(key, html)
+        _keep(key, html)
     return html
 
 

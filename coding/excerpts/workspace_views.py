@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,6 +26,15 @@ from coding.excerpts.panel import codebook_panel
 from coding.excerpts.views import _layers
 from coding.models import DocumentStatus
 from research.access import Capability, access_project, has_capability, may_create_codes
+
+# The page's script modules besides main.js (static/js/coding/), announced in the page's head:
+# otherwise a browser without them learns of each only once it has read the module importing
+# it, a waterfall of round trips before the page is usable on a first visit.
+CODING_MODULES = sorted(
+    path.name
+    for path in (settings.BASE_DIR / "static" / "js" / "coding").glob("*.js")
+    if path.name != "main.js"
+)
 
 
 @login_required
@@ -46,6 +56,7 @@ def coding_view(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
         )
         is not None,
         "create_form": ExcerptCreateForm(membership=membership),
+        "coding_modules": CODING_MODULES,
         **_workspace(request, membership, doc, may_code=may_code),
     }
     template = "coding/excerpts/coding_view.html"
@@ -91,10 +102,19 @@ def coding_text(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
     doc = get_object_or_404(workspace.coding_documents(membership=membership), code=document)
     if doc.status != DocumentStatus.READY:
         raise Http404
-    text = workspace.coding_view_text(membership=membership, document=doc, **_layers(request))
-    response = get_conditional_response(request, etag=quote_etag(text.etag))
+    layers = _layers(request)
+    # The ETag first (one query): a browser that has this answer gets a 304 without the
+    # excerpts being read, let alone the text.
+    etag = workspace.coding_text_etag(membership=membership, document=doc, **layers)
+    response = get_conditional_response(request, etag=quote_etag(etag))
     if response is None:
-        response = HttpResponse(text.body())
-    response.headers["ETag"] = quote_etag(text.etag)
+        body, fresh = workspace.coding_text_answer(
+            membership=membership, document=doc, etag=etag, **layers
+        )
+        response = HttpResponse(body)
+        if fresh is None:  # changed while it was read: no ETag to keep it under
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+    response.headers["ETag"] = quote_etag(etag)
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from coding.excerpts import workspace
 from coding.excerpts.workspace import EXCERPT_FIELDS
 from coding.models import Assignment
 from tests.factories import CodeFactory, DocumentFactory
@@ -16,6 +17,13 @@ TEXT = (
     "Kommunen skal samarbeide med næringslivet om smarte løsninger.\n\n"
     "Vi vil bruke sensorer i vann og avløp 🚲 og e\u0301n plattform."
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_renderings():
+    """Each test starts without the renderings a web process keeps (workspace.KEPT_BYTES):
+    a test's ids come again in the next, so a rendering could outlive its test's cache."""
+    workspace._kept.clear()
 
 
 @pytest.fixture
