@@ -157,7 +157,7 @@ def matrix_compute(
         for r in rows
     ]
     yes = next((item["symbol"] for item in matrix.legend if item.get("symbol")), "X")
-    cells = engine.compute_matrix(
+    grid = engine.compute_rows(
         rows=row_specs,
         columns=columns,
         codings=table,
@@ -181,26 +181,21 @@ def matrix_compute(
         reconciled=len(reconciled) if matrix.source in engine.ALL_CODERS else 0,
         document_set=document_set,
     )
+    cells_of = {row.pk: cells for row, cells in zip(rows, grid, strict=True)}
+    column_index = {column.key: i for i, column in enumerate(columns)}
     for number, note in enumerate(notes, start=1):
         if note.row_id and note.column:
-            key = (str(note.row_id), note.column)
-            if key in cells:
-                cells[key].add_footnote(number)
+            if note.row_id in cells_of and note.column in column_index:
+                cells_of[note.row_id][column_index[note.column]].add_footnote(number)
         elif note.row_id:
             view.row_notes.setdefault(note.row_id, []).append(number)
         else:
             view.column_notes.setdefault(note.column, []).append(number)
-    by_section: dict[int, list[MatrixRow]] = defaultdict(list)
+    by_section: dict[int, list[tuple[MatrixRow, list[engine.Cell]]]] = defaultdict(list)
     for row in rows:
-        by_section[row.section_id].append(row)
-    empty = engine.Cell(None, "")
-    column_keys = [c.key for c in columns]
+        by_section[row.section_id].append((row, cells_of[row.pk]))
     for section in sections:
-        section_rows = []
-        for row in by_section[section.pk]:
-            row_key = str(row.pk)
-            section_rows.append((row, [cells.get((row_key, key), empty) for key in column_keys]))
-        view.sections.append((section, section_rows))
+        view.sections.append((section, by_section[section.pk]))
     return view
 
 
