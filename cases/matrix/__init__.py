@@ -9,65 +9,11 @@ each code's path, each document's coders) and hands it here.
 - `compute`: every cell of a matrix at once (`compute_matrix`), with array operations
 """
 
-from cases.matrix.cells import (
-    ALL,
-    ALL_CODERS,
-    ANY,
-    BLANK_VALUES,
-    CODER,
-    CONSENSUS,
-    COVERAGE,
-    DOCUMENTS,
-    EXCERPTS,
-    MAJORITY,
-    PRESENCE,
-    Cell,
-    CodingFact,
-    ColumnSpec,
-    DocumentHits,
-    RowSpec,
-    classification_cell,
-    compute_cell,
-    document_counts,
-    format_coverage,
-    group_columns,
-    index_codings,
-    present_codes_by_document,
-    rows_by_code,
-    select_source,
-    union_length,
-)
-from cases.matrix.compute import compute_matrix
-from cases.matrix.table import CONSENSUS_CODER, CodingTable
+# Each module lists its own public names (`__all__`); the package offers them all, so the names
+# are written once, where they are defined.
+from cases.matrix import cells, compute, table
+from cases.matrix.cells import *  # noqa: F403
+from cases.matrix.compute import *  # noqa: F403
+from cases.matrix.table import *  # noqa: F403
 
-__all__ = [
-    "ALL",
-    "ALL_CODERS",
-    "ANY",
-    "BLANK_VALUES",
-    "CODER",
-    "CONSENSUS",
-    "CONSENSUS_CODER",
-    "COVERAGE",
-    "DOCUMENTS",
-    "EXCERPTS",
-    "MAJORITY",
-    "PRESENCE",
-    "Cell",
-    "CodingFact",
-    "CodingTable",
-    "ColumnSpec",
-    "DocumentHits",
-    "RowSpec",
-    "classification_cell",
-    "compute_cell",
-    "compute_matrix",
-    "document_counts",
-    "format_coverage",
-    "group_columns",
-    "index_codings",
-    "present_codes_by_document",
-    "rows_by_code",
-    "select_source",
-    "union_length",
-]
+__all__ = [*cells.__all__, *compute.__all__, *table.__all__]

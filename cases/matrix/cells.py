@@ -32,6 +32,35 @@ from typing import NamedTuple, Protocol
 
 from cases.classify import ClassSpec, classify, path_ids
 
+__all__ = [
+    "ALL",
+    "ALL_CODERS",
+    "ANY",
+    "BLANK_VALUES",
+    "CODER",
+    "CONSENSUS",
+    "COVERAGE",
+    "DOCUMENTS",
+    "EXCERPTS",
+    "MAJORITY",
+    "PRESENCE",
+    "Cell",
+    "CodingFact",
+    "ColumnSpec",
+    "DocumentHits",
+    "RowSpec",
+    "classification_cell",
+    "compute_cell",
+    "document_counts",
+    "format_coverage",
+    "group_columns",
+    "index_codings",
+    "present_codes_by_document",
+    "rows_by_code",
+    "select_source",
+    "union_length",
+]
+
 PRESENCE, EXCERPTS, DOCUMENTS, COVERAGE = "presence", "excerpts", "documents", "coverage"
 ANY, ALL, MAJORITY, CODER, CONSENSUS = "any", "all", "majority", "coder", "consensus"
 ALL_CODERS = frozenset({ANY, ALL, MAJORITY})  # the sources where reconciled documents switch

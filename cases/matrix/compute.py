@@ -46,6 +46,8 @@ from cases.matrix.cells import (
 )
 from cases.matrix.table import CONSENSUS_CODER, CodingTable
 
+__all__ = ["compute_matrix", "compute_rows"]
+
 Coders = Mapping[int, frozenset[int] | set[int]]
 
 
@@ -190,11 +192,13 @@ def _code_row_cells(
     document_coders: Coders,
     document_chars: Mapping[int, int],
     yes_symbol: str,
-) -> dict[tuple[str, str], Cell]:
-    """The non-blank cells of code rows, keyed (row key, column key)."""
+) -> list[list[Cell | None]]:
+    """The cells of code rows, a list per row in column order: None where blank."""
+    width = len(columns)
+    grid: list[list[Cell | None]] = [[None] * width for _row in rows]
     pairs = _pairs(table, rows)
     if pairs is None or not columns:
-        return {}
+        return grid
     change = np.ones(len(pairs.row), bool)
     change[1:] = (pairs.row[1:] != pairs.row[:-1]) | (pairs.document[1:] != pairs.document[:-1])
     group_starts = np.flatnonzero(change)
@@ -210,7 +214,7 @@ def _code_row_cells(
     order = np.argsort(cell_key, kind="stable")
     cell_key, group = cell_key[order], group[order]
     if not len(cell_key):
-        return {}
+        return grid
     new_cell = np.ones(len(cell_key), bool)
     new_cell[1:] = cell_key[1:] != cell_key[:-1]
     cell_starts = np.flatnonzero(new_cell)
@@ -235,16 +239,16 @@ def _code_row_cells(
         ]
         shown = [format_coverage(share) for share in values]
     evidence = _Evidence(pairs, group_starts, sizes, group, cell_starts)
-    row_keys = [row.key for row in rows]
-    column_keys = [c.key for c in columns]
-    width = len(columns)
-    return {
-        (row_keys[k // width], column_keys[k % width]): Cell(v, s, evidence=evidence, index=i)
-        for i, (k, v, s) in enumerate(zip(keys.tolist(), values, shown, strict=True))
-    }
+    # Straight into their places: keyed by (row, column) pairs, 18,000 cells cost a tuple and
+    # two dictionary look-ups each, more than making them.
+    for i, (r, c, v, s) in enumerate(
+        zip((keys // width).tolist(), (keys % width).tolist(), values, shown, strict=True)
+    ):
+        grid[r][c] = Cell(v, s, evidence=evidence, index=i)
+    return grid
 
 
-def compute_matrix(
+def compute_rows(
     *,
     rows: list[RowSpec],
     columns: list[ColumnSpec],
@@ -257,8 +261,9 @@ def compute_matrix(
     overrides: Mapping[tuple[str, str], tuple[str, str]] | None = None,
     yes_symbol: str = "X",
     reconciled: AbstractSet[int] = frozenset(),
-) -> dict[tuple[str, str], Cell]:
-    """Every cell, keyed (row key, column key). Overrides map the same keys to (symbol, reason).
+) -> list[list[Cell]]:
+    """Every cell: one list per row (in the order of `rows`), its cells in the order of
+    `columns`. Overrides map (row key, column key) to (symbol, reason).
 
     Each cell has the numbers `compute_cell` defines (see the module docstring)."""
     if mode not in BLANK_VALUES:
@@ -271,36 +276,48 @@ def compute_matrix(
         # A reconciled document has one "coder", the consensus: what it marked counts.
         document_coders = {**document_coders, **dict.fromkeys(reconciled, frozenset())}
     document_chars = document_chars or {}
-    overrides = overrides or {}
     considered = table.for_source(source, coder_id, reconciled)
-    computed = _code_row_cells(
-        table=considered,
-        rows=[row for row in rows if row.classes is None],
-        columns=columns,
-        mode=mode,
-        source=source,
-        document_coders=document_coders,
-        document_chars=document_chars,
-        yes_symbol=yes_symbol,
+    code_rows = [row for row in rows if row.classes is None]
+    computed = iter(
+        _code_row_cells(
+            table=considered,
+            rows=code_rows,
+            columns=columns,
+            mode=mode,
+            source=source,
+            document_coders=document_coders,
+            document_chars=document_chars,
+            yes_symbol=yes_symbol,
+        )
     )
     blank = BLANK_VALUES[mode]
     present_by_document = None
-    cells: dict[tuple[str, str], Cell] = {}
+    grid: list[list[Cell]] = []
     for row in rows:
         if row.classes is not None:
             if present_by_document is None:
                 present_by_document = present_codes_by_document(
                     considered.facts(), source, document_coders
                 )
-            for column in columns:
-                cells[(row.key, column.key)] = classification_cell(
-                    present_by_document, column, row.classes
-                )
+            grid.append([classification_cell(present_by_document, c, row.classes) for c in columns])
             continue
-        for column in columns:
-            key = (row.key, column.key)
-            cells[key] = computed.get(key) or Cell(blank, "")
-    for key, (symbol, reason) in overrides.items():
-        if key in cells:
-            cells[key].override, cells[key].reason = symbol, reason
-    return cells
+        grid.append([cell or Cell(blank, "") for cell in next(computed)])
+    if overrides:
+        index = {column.key: i for i, column in enumerate(columns)}
+        by_key = {row.key: cells for row, cells in zip(rows, grid, strict=True)}
+        for (row_key, column_key), (symbol, reason) in overrides.items():
+            if row_key in by_key and column_key in index:
+                cell = by_key[row_key][index[column_key]]
+                cell.override, cell.reason = symbol, reason
+    return grid
+
+
+def compute_matrix(**kwargs) -> dict[tuple[str, str], Cell]:
+    """Every cell, keyed (row key, column key); `compute_rows` takes the same arguments."""
+    grid = compute_rows(**kwargs)
+    columns = kwargs["columns"]
+    return {
+        (row.key, column.key): cell
+        for row, cells in zip(kwargs["rows"], grid, strict=True)
+        for column, cell in zip(columns, cells, strict=True)
+    }

@@ -15,6 +15,8 @@ import numpy as np
 
 from cases.matrix.cells import CODER, CONSENSUS, CodingFact
 
+__all__ = ["CONSENSUS_CODER", "CodingTable"]
+
 CONSENSUS_CODER = -1  # the coder column's value for a consensus (reconciled) excerpt
 FIELDS = ("excerpt", "document", "coder", "start", "end", "code")
 
@@ -32,8 +34,11 @@ class CodingTable:
     paths: Mapping[int, str]  # code id -> "/3/17/40/" (at least every code in `code`)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[int]], paths: Mapping[int, str]) -> CodingTable:
-        """From rows of (excerpt, document, coder or CONSENSUS_CODER, start, end, code)."""
+    def from_rows(
+        cls, rows: Sequence[Sequence[int]] | np.ndarray, paths: Mapping[int, str]
+    ) -> CodingTable:
+        """From rows of (excerpt, document, coder or CONSENSUS_CODER, start, end, code), or a
+        2-D array of them."""
         array = np.array(rows, dtype=np.int64).reshape(-1, len(FIELDS))
         excerpt, document, coder, start, end, code = (
             np.ascontiguousarray(array[:, i]) for i in range(len(FIELDS))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Prefetch, Value
+import numpy as np
+from django.db import connection
+from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from cases import matrix as engine
@@ -60,13 +62,47 @@ def coding_table(*, project, coder_scope: int | None) -> engine.CodingTable:
     codings = Coding.objects.filter(excerpt__document__project=project)
     if coder_scope is not None:
         codings = codings.filter(excerpt__coder_id=coder_scope)
+    fields = (
+        "excerpt_id",
+        "excerpt__document_id",
+        "coder",
+        "excerpt__start",
+        "excerpt__end",
+        "code_id",
+    )
     rows = codings.annotate(
         coder=Coalesce("excerpt__coder_id", Value(engine.CONSENSUS_CODER))
-    ).values_list(
-        "excerpt_id", "excerpt__document_id", "coder", "excerpt__start", "excerpt__end", "code_id"
-    )
+    ).values_list(*fields)
+    numbers = _integers(rows, fields) if connection.vendor == "postgresql" else list(rows)
     paths = dict(Code.objects.filter(project=project).values_list("pk", "path"))
-    return engine.CodingTable.from_rows(list(rows), paths)
+    return engine.CodingTable.from_rows(numbers, paths)
+
+
+def _integers(rows: QuerySet, fields: tuple[str, ...]) -> np.ndarray:
+    """The rows of a values_list of integer columns (none of them NULL) as a 2-D array, read
+    as one string that PostgreSQL joins ("1 7 -1 0 40 3 2 7 …", 1 query).
+
+    50,000 codings fetched as rows were 50,000 tuples of six Python integers made by the
+    driver and then copied into arrays: most of the matrix page's own time, and enough new
+    objects to set the garbage collector going. PostgreSQL spends about as long writing the
+    text (concat_ws: one call per row) as sending the rows; numpy reads it at once."""
+    quote = connection.ops.quote_name
+    sql, params = rows.query.sql_with_params()
+    # values_list names each selected column by its field name.
+    columns = ", ".join(quote(name) for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), string_agg(concat_ws(' ', {columns}), ' ') FROM ({sql}) AS found",  # noqa: S608
+            params,
+        )
+        count, text = cursor.fetchone()
+    if not count:  # string_agg of no rows is NULL
+        return np.empty((0, len(fields)), np.int64)
+    numbers = np.fromstring(text, dtype=np.int64, sep=" ")
+    # concat_ws leaves a NULL out: a row short of a number would shift every one after it.
+    if len(numbers) != count * len(fields):
+        raise ValueError(f"expected {count} rows of {len(fields)} integers, none NULL")
+    return numbers.reshape(count, len(fields))
 
 
 def document_coders(*, project, table: engine.CodingTable) -> dict[int, set[int]]:

@@ -157,7 +157,7 @@ def matrix_compute(
         for r in rows
     ]
     yes = next((item["symbol"] for item in matrix.legend if item.get("symbol")), "X")
-    cells = engine.compute_matrix(
+    grid = engine.compute_rows(
         rows=row_specs,
         columns=columns,
         codings=table,
@@ -181,26 +181,21 @@ def matrix_compute(
         reconciled=len(reconciled) if matrix.source in engine.ALL_CODERS else 0,
         document_set=document_set,
     )
+    cells_of = {row.pk: cells for row, cells in zip(rows, grid, strict=True)}
+    column_index = {column.key: i for i, column in enumerate(columns)}
     for number, note in enumerate(notes, start=1):
         if note.row_id and note.column:
-            key = (str(note.row_id), note.column)
-            if key in cells:
-                cells[key].add_footnote(number)
+            if note.row_id in cells_of and note.column in column_index:
+                cells_of[note.row_id][column_index[note.column]].add_footnote(number)
         elif note.row_id:
             view.row_notes.setdefault(note.row_id, []).append(number)
         else:
             view.column_notes.setdefault(note.column, []).append(number)
-    by_section: dict[int, list[MatrixRow]] = defaultdict(list)
+    by_section: dict[int, list[tuple[MatrixRow, list[engine.Cell]]]] = defaultdict(list)
     for row in rows:
-        by_section[row.section_id].append(row)
-    empty = engine.Cell(None, "")
-    column_keys = [c.key for c in columns]
+        by_section[row.section_id].append((row, cells_of[row.pk]))
     for section in sections:
-        section_rows = []
-        for row in by_section[section.pk]:
-            row_key = str(row.pk)
-            section_rows.append((row, [cells.get((row_key, key), empty) for key in column_keys]))
-        view.sections.append((section, section_rows))
+        view.sections.append((section, by_section[section.pk]))
     return view
 
 
@@ -209,6 +204,8 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
     a numbered note with the lead's reason and the computed value, as a journal would print."""
     notes = [note.text for note in view.notes]
     coverage = view.matrix.cell_mode == CellMode.COVERAGE
+    # Looked up once: per cell, the format look-up was a third of a large export's time.
+    decimal = get_format("DECIMAL_SEPARATOR")
     sections = []
     for section, rows in view.sections:
         table_rows = []
@@ -222,12 +219,12 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
                         % {
                             "row": row.label,
                             "column": column.label,
-                            "computed": _computed(cell) or _("blank"),
+                            "computed": _computed(cell, decimal) or _("blank"),
                             "reason": cell.reason,
                         }
                     )
                     marks.append(len(notes))
-                table_cells.append(_table_cell(cell, marks, share=coverage))
+                table_cells.append(_table_cell(cell, marks, share=coverage, decimal=decimal))
             table_rows.append(
                 exports.TableRow(row.label, table_cells, view.row_notes.get(row.pk, []))
             )
@@ -253,10 +250,12 @@ def matrix_table(view: MatrixView) -> exports.MatrixTable:
     )
 
 
-def _table_cell(cell: engine.Cell, marks: list[int], *, share: bool) -> exports.TableCell:
+def _table_cell(
+    cell: engine.Cell, marks: list[int], *, share: bool, decimal: str
+) -> exports.TableCell:
     """A computed cell for the exports: a count or share keeps its number (a number in the
     workbook) and its text is written with the reader's decimal mark (12,5 % in Norwegian)."""
-    computed = _computed(cell)
+    computed = _computed(cell, decimal)
     number = None
     if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
         number = None if cell.overridden else cell.value
@@ -271,10 +270,10 @@ def _table_cell(cell: engine.Cell, marks: list[int], *, share: bool) -> exports.
     )
 
 
-def _computed(cell: engine.Cell) -> str:
+def _computed(cell: engine.Cell, decimal: str) -> str:
     """The computed value as text, with the reader's decimal mark when it is a number."""
     if isinstance(cell.value, float):
-        return cell.display.replace(".", get_format("DECIMAL_SEPARATOR"))
+        return cell.display.replace(".", decimal)
     return cell.display
 
 

@@ -38,6 +38,7 @@ from coding.labels import export_labels
 from coding.models import DocumentSet
 from research.access import Capability, access_project
 from research.audit import audit_export
+from research.collector import pauses_collector
 from research.forms import with_user_text
 from research.http import unknown_format
 from research.models import Membership
@@ -102,6 +103,7 @@ def _document_set(request: HttpRequest, membership) -> DocumentSet | None:
 
 @login_required
 @require_GET
+@pauses_collector  # 18,000 cells: see research/collector.py
 def matrix_detail(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     view = matrix_selectors.matrix_compute(
@@ -136,6 +138,7 @@ def _matrix_edit_page(matrix: Matrix, view: matrix_selectors.MatrixView, form) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@pauses_collector
 def matrix_edit(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
     matrix_obj = access_matrix(membership, matrix)
@@ -362,6 +365,7 @@ def _export_table(
 
 @login_required
 @require_GET
+@pauses_collector
 def matrix_export(request: HttpRequest, project: uuid.UUID, matrix: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.VIEW)
     fmt = request.GET.get("format", "xlsx")

@@ -1,6 +1,7 @@
 """Views: each works, refuses the wrong roles and methods, and explains bad input."""
 
 import csv
+import gc
 import io
 from urllib.parse import urljoin
 
@@ -243,6 +244,8 @@ def test_matrix_list_and_detail(study, project, viewer):
         column=study.alpha.code,
     )
     assert study.e1.text not in body(detail) and client.get(evidence).status_code == 200
+    # The page pauses the garbage collector while it builds its cells, and only meanwhile.
+    assert gc.isenabled()
 
 
 def test_matrix_create_edit_and_build_rows(project, lead, study):
