@@ -1,4 +1,4 @@
-"""The retrieval workbook writes plain rows itself (coding.excerpts.exports._write_plain_row):
+"""The retrieval workbook writes plain rows itself (coding.spreadsheets.write_row):
 the file must be byte for byte what XlsxWriter's own cell-by-cell writes make."""
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ import zipfile
 import pytest
 from xlsxwriter import Workbook
 
+from coding import spreadsheets
 from coding.excerpts import exports
 
 
 def _cell_by_cell(rows: list[dict], about: str) -> bytes:
     """The workbook as XlsxWriter writes it one cell at a time (the export before)."""
     output = io.BytesIO()
-    workbook = Workbook(output, exports.WORKBOOK_OPTIONS)
+    workbook = Workbook(output, spreadsheets.WORKBOOK_OPTIONS)
     properties = {"title": "Retrieved excerpts"}
     if about:
         properties["comments"] = about
