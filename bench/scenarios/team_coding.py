@@ -405,7 +405,7 @@ def _extra(values: list) -> list:
 
 
 PACE_SECONDS = 1.0  # the paced run: a fast human's pause between two writes
-PACED_ROUNDS = {"tiny": 6, "small": 16, "full": 16}  # ~1.5 writes a round: ~24 writes a coder
+PACED_ROUNDS = {"tiny": 6, "small": 12, "full": 12}  # ~1.5 writes a round: ~18 writes a coder
 
 
 @dataclass
