@@ -99,5 +99,10 @@ def may_code_document(membership: Membership, document: Document) -> bool:
     # Ask the database about the assignment only when the answer depends on it.
     if access.may_code_document(membership, assigned=False):
         return True
-    assigned = Assignment.objects.filter(document=document, coder_id=membership.user_id).exists()
+    known = getattr(document, "assigned_to", None)  # (user id, assigned): read with the row
+    if known is not None and known[0] == membership.user_id:
+        assigned = known[1]
+    else:
+        mine = Assignment.objects.filter(document=document, coder_id=membership.user_id)
+        assigned = mine.exists()
     return access.may_code_document(membership, assigned=assigned)

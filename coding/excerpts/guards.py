@@ -12,7 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from coding.excerpts.services import excerpt_create, excerpt_create_in_vivo, excerpt_update
+from coding.excerpts.services import (
+    excerpt_create_in_transaction,
+    excerpt_create_in_vivo,
+    excerpt_update,
+)
 from coding.models import Code, Document, Excerpt
 from research.models import Membership
 
@@ -138,7 +142,8 @@ def excerpt_create_checked(
         existing = duplicate_of(document=document, coder=coder, start=start, end=end, codes=codes)
         if existing is not None:
             raise ExcerptDuplicate(existing)
-    return excerpt_create(
+    # Inside this function's transaction already: no savepoint of the service's own.
+    return excerpt_create_in_transaction(
         document=document, coder=coder, start=start, end=end, text=text, codes=codes, memo=memo
     )
 

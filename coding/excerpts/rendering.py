@@ -138,18 +138,18 @@ def render_chunks(
     markers: dict[int, list[str]] = defaultdict(list)
     boundaries = {low, high}
 
-    def inside(offset: int) -> bool:
-        return low <= offset < high
-
+    # The structure of the whole text is walked for the chunks' part of it: a long text has
+    # thousands of paragraphs, so the test is written out rather than called (a write's patch).
+    low_in, high_in = max(low, 0), min(high, length)
     for number, start, _end in pages:
-        if 0 <= start < length and inside(start):
+        if low_in <= start < high_in:
             boundaries.add(start)
             markers[start].append(
                 f'<span class="page-marker" data-page="{_attr(number)}" '
                 f'id="page-{_attr(number)}" aria-hidden="true"></span>'
             )
     for index, (start, _end) in enumerate(paragraphs, start=1):
-        if 0 <= start < length and inside(start):
+        if low_in <= start < high_in:
             boundaries.add(start)
             markers[start].append(
                 f'<span class="para-number" data-para="{index}" aria-hidden="true"></span>'
@@ -164,7 +164,7 @@ def render_chunks(
                 labels[start] = body  # the last turn at an offset wins, as in a full render
                 if low < body < high:
                     boundaries.add(body)
-            if inside(start):
+            if low <= start < high:
                 boundaries.add(start)
                 markers[start].append(
                     f'<span class="turn-marker" data-speaker="{_attr(turn.get("speaker", ""))}" '

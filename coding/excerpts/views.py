@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +38,7 @@ from coding.excerpts import export_rows, exports, guards, selectors, services, t
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.labels import export_labels, labels_for
-from coding.models import Document, Excerpt, ExcerptChange
+from coding.models import Assignment, Document, Excerpt, ExcerptChange
 from research.access import (
     Capability,
     access_project,
@@ -62,9 +63,14 @@ def _document(membership: Membership, code: uuid.UUID, *, write: bool = False) -
     and the patch read through coding/excerpts/texts.py (a long text costs a write dearly)."""
     documents = Document.objects.filter(project=membership.project)
     if write:
+        # Whether the member may code it (the assignment) comes with the row: one read less.
+        assigned = Assignment.objects.filter(document=OuterRef("pk"), coder_id=membership.user_id)
         documents = documents.defer(*texts.DEFERRED_FIELDS)
+        documents = documents.annotate(member_assigned=Exists(assigned))
     document = get_object_or_404(documents, code=code)
     document.project = membership.project  # the same row: not read again for its settings
+    if write:
+        document.assigned_to = (membership.user_id, document.member_assigned)
     return document
 
 

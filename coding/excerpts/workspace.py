@@ -1,6 +1,7 @@
 """The coding view's reads: the page around the text, the highlighted text with the excerpts
-shown in it, and the patch a write answers with. Excerpts come through `visible_excerpts`, so
-blind coding hides here exactly what it hides everywhere else.
+shown in it, and the patch a write answers with. Excerpts come through `_shown`, which shows
+exactly what `visible_excerpts` would for the view's layers, so blind coding hides here what
+it hides everywhere else.
 
 The page and its text are two answers. The text of a long document is megabytes of HTML that
 changes far less often than it is opened, so it has its own URL (`coding:coding-text`) and an
@@ -35,10 +36,10 @@ from django.utils.safestring import SafeString, mark_safe
 from coding.codebook.selectors import visible_codes
 from coding.excerpts import rendering
 from coding.excerpts.rendering import Span, render_chunks, render_text
-from coding.excerpts.selectors import code_paths, visible_excerpts
+from coding.excerpts.selectors import code_paths
 from coding.excerpts.texts import stored_text
-from coding.models import Coding, Document
-from research.access import Capability, has_capability, sees_all_codings
+from coding.models import Coding, Document, Excerpt
+from research.access import Capability, Scope, codings_scope, has_capability, sees_all_codings
 from research.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -63,9 +64,19 @@ def _overlay_ids(membership: Membership, overlay_ids: list[int]) -> list[int]:
 
 
 def _shown(membership: Membership, document: Document, overlay_ids: list[int]) -> QuerySet:
-    return visible_excerpts(membership=membership).filter(
-        document=document, coder_id__in=[membership.user_id, *overlay_ids]
-    )
+    """The excerpts of these layers: the member's own and the overlaid coders' (`overlay_ids`
+    as `_overlay_ids` left them), exactly as `visible_excerpts` narrowed to them would be.
+
+    The overlays are only ever given to members who see every coding (research.access
+    Scope.ALL), and one's own excerpts are visible whenever any are (Scope.OWN); so for these
+    layers the blind rule comes down to "none" for a member who sees no codings. Built out
+    here, the query carries none of the rule's conditions (the open reconciliations' EXISTS
+    subqueries), which cost every write's answer more to build than to run."""
+    scope = codings_scope(membership)
+    if scope is Scope.NONE:
+        return Excerpt.objects.none()
+    layers = [membership.user_id] if scope is Scope.OWN else [membership.user_id, *overlay_ids]
+    return Excerpt.objects.filter(document=document, coder_id__in=layers)
 
 
 def _own_counts(
@@ -417,7 +428,7 @@ def coding_view_patch(
     when too many chunks changed; the browser then reloads the view.
 
     Each chunk is byte-for-byte the chunk the text answer would render now, so the offsets
-    of its segments stay exact. Queries: excerpts (1), their codings (1), counts (1); for a
+    of its segments stay exact. Queries: excerpts with their codings (1), counts (1); for a
     document loaded without its text (the write views), its row version (1, PostgreSQL) and,
     unless this process kept that version's text, the text (1).
     """
@@ -446,12 +457,15 @@ def coding_view_patch(
     for run in runs:
         overlapping |= Q(start__lt=bounds[run[-1]][1], end__gt=bounds[run[0]][0])
     shown = _shown(membership, document, overlay_ids).filter(overlapping)  # the render's order
-    rows = list(shown.values("pk", "code", "coder_id", "start", "end", "memo", "version"))
+    # The excerpts with their codings in one read: a row per coding (an excerpt without any:
+    # one, with None), an excerpt's rows together (the order ends with the key).
+    fields = ("pk", "code", "coder_id", "start", "end", "memo", "version")
+    rows: dict[int, dict] = {}
     excerpt_codes: dict[int, list[int]] = defaultdict(list)
-    for excerpt_id, code_id in Coding.objects.filter(excerpt__in=shown).values_list(
-        "excerpt_id", "code_id"
-    ):
-        excerpt_codes[excerpt_id].append(code_id)
+    for row in shown.values(*fields, code_id=F("codings__code_id")):
+        rows.setdefault(row["pk"], row)
+        if row["code_id"] is not None:
+            excerpt_codes[row["pk"]].append(row["code_id"])
     excerpts: list[dict] = [
         {
             "id": row["pk"],
@@ -465,7 +479,7 @@ def coding_view_patch(
             "codes": sorted(excerpt_codes.get(row["pk"], ())),
             "mine": row["coder_id"] == me,
         }
-        for row in rows
+        for row in rows.values()
     ]
     if code_filter is not None:
         excerpts = [e for e in excerpts if code_filter in e["codes"]]

@@ -168,13 +168,23 @@ def test_the_patch_reads_a_fixed_number_of_queries(
     project, long_document, coder, codes, django_assert_num_queries
 ):
     for n in range(40):
-        ExcerptFactory(document=long_document, coder=coder, start=n * 50, end=n * 50 + 70)
+        with_codes = [codes["data"], codes["value"]][: n % 3]  # none, one or two codings
+        ExcerptFactory(
+            document=long_document, coder=coder, start=n * 50, end=n * 50 + 70, codes=with_codes
+        )
     membership = project.memberships.get(user=coder)
-    with django_assert_num_queries(3):  # excerpts, their codings, the code counts
+    with django_assert_num_queries(2):  # the excerpts with their codings, the code counts
         patch = workspace.coding_view_patch(
             membership=membership, document=long_document, overlay_ids=[], ranges=[(0, 10)]
         )
     assert len(patch["excerpts"]) > 20
+    # One entry per excerpt, with all its codes (read in the same query as the excerpt).
+    assert len({e["id"] for e in patch["excerpts"]}) == len(patch["excerpts"])
+    assert {tuple(e["codes"]) for e in patch["excerpts"]} == {
+        (),
+        (codes["data"].pk,),
+        tuple(sorted([codes["data"].pk, codes["value"].pk])),
+    }
 
 
 def test_the_patch_keeps_the_blind_rule(project, long_document, coder, coder2, lead, codes):
@@ -253,6 +263,35 @@ def test_a_new_excerpt_answers_the_counts_of_its_own_codes_only(
         ranges=[(1000, 1030)],
     )
     assert full["counts"] == {str(data.pk): 4, str(other.pk): 1} and "counts_partial" not in full
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_an_excerpt_makes_a_fixed_number_of_statements(
+    project, long_document, coder, codes
+):
+    """A write's statements, each a round trip, with everything the answer needs (as in
+    production: each request commits, the process keeps the text it read)."""
+    url = _create_url(project, long_document)
+    client = client_for(coder)
+    text, code = long_document.text, codes["data"].code
+    assert client.post(url, {"start": 0, "end": 8, "text": text[:8], "codes": [code]}, **JSON)
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            url, {"start": 9, "end": 17, "text": text[9:17], "codes": [code]}, **JSON
+        )
+    assert answer.json()["ok"] and answer.json()["patch"]
+    statements = [q["sql"].split()[0].upper() for q in queries]
+    # session, user, membership, document (with the assignment), codes; BEGIN, advisory lock,
+    # duplicates, document share lock (text version, its row version), reconciliation (frozen),
+    # savepoint, codes share lock, release, excerpt, coding, assignment, history, COMMIT; the
+    # patch: the excerpts with their codings, the counts. The text is kept by the process. (On
+    # SQLite no advisory lock, and the text is read each time.)
+    listed = "\n".join(q["sql"][:60] for q in queries)
+    if connection.vendor == "postgresql":
+        assert len(statements) == 20, listed
+        assert statements.count("SAVEPOINT") == 1, listed  # only the code locks' (merges)
+    else:
+        assert len(statements) == 21, listed
 
 
 @pytest.mark.django_db(transaction=True)
