@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import pgettext
 from xlsxwriter import Workbook
 
+from coding import spreadsheets
 from coding.labels import export_labels
 from coding.models import AgreementCodeResult, AgreementRun
 from coding.notices import notice_text
@@ -171,22 +172,13 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
     # Row by row to a temporary file, with strings inline instead of in a shared table
     # (constant_memory): the disagreements sheet can hold tens of thousands of rows.
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
-        # Strings stay strings: never formulas (a code named "=…"), numbers or links.
-        book = Workbook(
-            buffer,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
+        book = Workbook(buffer, spreadsheets.WORKBOOK_OPTIONS)
         keys = ["code", "path", "units", "prevalence", "disagreements", *selectors.columns_for(run)]
         formats = {key: book.add_format({"num_format": f}) for key, f in NUMBER_FORMATS.items()}
         coefficient = book.add_format({"num_format": "0.000"})
         table_formats = [formats.get(key, coefficient) for key in keys]
         _write(book.add_worksheet(pgettext("sheet name", "Agreement")), table(run), table_formats)
-        _write(book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run), [])
+        _write(book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run))
         methods = book.add_worksheet(pgettext("sheet name", "Methods"))
         methods.write_string(0, 0, methods_paragraph(run, language=language))
         book.close()
@@ -194,14 +186,7 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
         return buffer.read()
 
 
-def _write(sheet, rows: list[list[object]], formats: list) -> None:
-    """Rows from the first; empty values stay empty cells, numbers after the header take the
-    column's format where one is given."""
+def _write(sheet, rows: list[list[object]], formats: list | None = None) -> None:
+    """Rows from the first; numbers after the header take the column's format, if given."""
     for row_number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                if value:
-                    sheet.write_string(row_number, column, value)
-            elif value is not None:
-                form = formats[column] if row_number and column < len(formats) else None
-                sheet.write_number(row_number, column, value, form)
+        spreadsheets.write_row(sheet, row_number, row, formats if row_number else None)
