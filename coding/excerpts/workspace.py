@@ -327,10 +327,14 @@ def coding_text_answer(
         html = _rendering(render_key)
         if html is not None:
             return data_script + html, etag
-    layers = {"overlay_ids": overlay_ids, "code_filter": code_filter}
-    text = coding_view_text(membership=membership, document=document, **layers)
+    text = coding_view_text(
+        membership=membership, document=document, overlay_ids=overlay_ids, code_filter=code_filter
+    )
     body = text.body()
-    if coding_text_etag(membership=membership, document=document, **layers) != etag:
+    again = coding_text_etag(
+        membership=membership, document=document, overlay_ids=overlay_ids, code_filter=code_filter
+    )
+    if again != etag:
         return body, None
     _cache_set(key, (text.render_key, text.data_script().encode()))
     return body, etag
