@@ -130,6 +130,14 @@ def _written(excerpt: dict, written: dict[str, str]) -> str:
 
 FORMATS = ["csv", "xlsx", "methods"]
 CSV_PARTS = {"table", "disagreements"}
+
+
+def lists_disagreements(fmt: str, what: str) -> bool:
+    """Whether this export lists the disagreements (only then is the run's table of the
+    excerpts they name worth reading)."""
+    return fmt == "xlsx" or (fmt == "csv" and what == "disagreements")
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -100,10 +100,8 @@ def agreement_compare(request: HttpRequest, project: uuid.UUID) -> HttpResponse:
 def agreement_export(request: HttpRequest, project: uuid.UUID, run: uuid.UUID) -> HttpResponse:
     membership = access_project(request.user, project, Capability.MANAGE)
     fmt, what = request.GET.get("format", "csv"), request.GET.get("what", "table")
-    # The excerpts the disagreements name are read only for the exports that list them.
-    listed = fmt == "xlsx" or (fmt == "csv" and what == "disagreements")
-    runs = selectors.run_queryset(excerpts=listed).filter(finished_at__isnull=False)
-    run_row = access_object(membership, runs, code=run)
+    runs = selectors.run_queryset(excerpts=exports.lists_disagreements(fmt, what))
+    run_row = access_object(membership, runs.filter(finished_at__isnull=False), code=run)
     language = request.GET.get("language") or None
     if fmt not in exports.FORMATS:
         return unknown_format(fmt, exports.FORMATS)
