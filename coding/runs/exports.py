@@ -91,41 +91,25 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)
     labels = export_labels(run.project)
-    spelled: dict[str, dict] = {}  # each excerpt spelled out once for all codes
-    written: dict[str, str] = {}  # and written once: "start–end (codes)"
+    # Each excerpt written once for all codes, as its cell shows it: "start–end (codes)".
+    written = selectors.SpelledExcerpts(run, _written)
     for result in results.only("code_name", "disagreements"):
-        for d in selectors.disagreement_items(
-            run=run,
-            result=result,
-            with_context=True,
-            texts=texts,
-            labels=labels,
-            spelled=spelled,
+        code_name = result.code_name
+        for span in selectors.disagreement_spans(
+            run=run, result=result, texts=texts, labels=labels, spelled=written
         ):
-            row: list[object] = [
-                result.code_name,
-                d["title"],
-                d.get("page") or "",
-                d["start"],
-                d["end"],
-            ]
-            by_coder = {c["coder"]: c for c in d["coders"]}
-            for coder in coders:
-                c = by_coder.get(coder, {})
-                value = c.get("value")
+            _uuid, title, start, end, page, context, values, excerpts = span
+            row: list[object] = [code_name, title, page or "", start, end]
+            for value, named in zip(values, excerpts, strict=True):
                 row.append(missing if value is None else value)
-                row.append("; ".join(_written(e, written) for e in c.get("excerpts", [])))
-            row.append(d.get("context", ""))
+                row.append("; ".join(named))
+            row.append(context)
             out.append(row)
     return out
 
 
-def _written(excerpt: dict, written: dict[str, str]) -> str:
-    found = written.get(excerpt["uuid"])
-    if found is None:
-        codes = ", ".join(excerpt["codes"])
-        found = written[excerpt["uuid"]] = f"{excerpt['start']}–{excerpt['end']} ({codes})"
-    return found
+def _written(_uuid: str, start: int, end: int, codes: list[str]) -> str:
+    return f"{start}–{end} ({', '.join(codes)})"
 
 
 FORMATS = ["csv", "xlsx", "methods"]
@@ -186,7 +170,9 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
         coefficient = book.add_format({"num_format": "0.000"})
         table_formats = [formats.get(key, coefficient) for key in keys]
         _write(book.add_worksheet(pgettext("sheet name", "Agreement")), table(run), table_formats)
-        _write(book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run))
+        spreadsheets.write_rows(
+            book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run)
+        )
         methods = book.add_worksheet(pgettext("sheet name", "Methods"))
         methods.write_string(0, 0, methods_paragraph(run, language=language))
         book.close()
@@ -194,7 +180,7 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
         return buffer.read()
 
 
-def _write(sheet, rows: list[list[object]], formats: list | None = None) -> None:
-    """Rows from the first; numbers after the header take the column's format, if given."""
+def _write(sheet, rows: list[list[object]], formats: list) -> None:
+    """Rows from the first; numbers after the header take the column's format."""
     for row_number, row in enumerate(rows):
         spreadsheets.write_row(sheet, row_number, row, formats if row_number else None)
