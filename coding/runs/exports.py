@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -23,6 +24,7 @@ from coding.models import AgreementCodeResult, AgreementRun
 from coding.notices import notice_text
 from coding.runs import selectors
 from coding.runs.methods import methods_paragraph
+from research.collector import collector_paused
 
 __all__ = ["FORMATS", "export_file", "methods_paragraph"]
 
@@ -69,7 +71,9 @@ def table(run: AgreementRun) -> list[list[object]]:
     return out
 
 
-def disagreements(run: AgreementRun) -> list[list[object]]:
+def disagreements(run: AgreementRun) -> Iterator[list[object]]:
+    """Header plus one row per disagreement, code by code: given one at a time, so each is
+    written and freed before the next is made (a run at full size has tens of thousands)."""
     names = selectors.coder_names(run)
     coders = run.params["spec"]["coders"]
     header = [
@@ -87,7 +91,7 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
         ]
     header.append(pgettext("agreement export column", "context"))
     missing = pgettext("agreement export column", "missing")
-    out: list[list[object]] = [header]
+    yield header
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)
     labels = export_labels(run.project)
@@ -104,8 +108,7 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
                 row.append(missing if value is None else value)
                 row.append("; ".join(named))
             row.append(context)
-            out.append(row)
-    return out
+            yield row
 
 
 def _written(_uuid: str, start: int, end: int, codes: list[str]) -> str:
@@ -138,16 +141,19 @@ def export_file(
     """A finished run in one of ``FORMATS``; for CSV, ``what`` is one of ``CSV_PARTS``.
     ``language`` is the methods paragraph's (alone or in the workbook), else the active one."""
     stem = f"agreement-{run.code}"
-    if fmt == "csv":
-        with translation.override("en"):
-            rows = table(run) if what == "table" else disagreements(run)
-        return ExportFile(as_csv(rows), "text/csv; charset=utf-8", f"{stem}-{what}.csv")
-    if fmt == "xlsx":
-        return ExportFile(as_xlsx(run, language=language), XLSX, f"{stem}.xlsx")
+    # The disagreements' tens of thousands of decoded items and rows would set off the
+    # collector's passes (research/collector.py); all of them are freed before the pause ends.
+    with collector_paused():
+        if fmt == "csv":
+            with translation.override("en"):
+                body = as_csv(table(run) if what == "table" else disagreements(run))
+            return ExportFile(body, "text/csv; charset=utf-8", f"{stem}-{what}.csv")
+        if fmt == "xlsx":
+            return ExportFile(as_xlsx(run, language=language), XLSX, f"{stem}.xlsx")
     return ExportFile(methods_paragraph(run, language=language), "text/plain; charset=utf-8")
 
 
-def as_csv(rows: list[list[object]]) -> str:
+def as_csv(rows: Iterable[list[object]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue()

@@ -459,10 +459,11 @@ def disagreement_spans(
         if labels is not None:
             title = labels.document_by_id(document_id, title)
         documents[document_id] = (uuid, title, texts.get(document_id))
+    spell = spelled.__getitem__
     for document_id, start, end, page, values, ids_per_coder in items:
         uuid, title, text = documents[document_id]
         context = context_of(text, start, end) if text is not None else ""
-        excerpts = [[spelled[i] for i in ids] for ids in ids_per_coder]
+        excerpts = [list(map(spell, ids)) for ids in ids_per_coder]
         yield uuid, title, start, end, page, context, values, excerpts
 
 
