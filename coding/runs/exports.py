@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -23,6 +24,7 @@ from coding.models import AgreementCodeResult, AgreementRun
 from coding.notices import notice_text
 from coding.runs import selectors
 from coding.runs.methods import methods_paragraph
+from research.collector import collector_paused
 
 __all__ = ["FORMATS", "export_file", "methods_paragraph"]
 
@@ -69,7 +71,9 @@ def table(run: AgreementRun) -> list[list[object]]:
     return out
 
 
-def disagreements(run: AgreementRun) -> list[list[object]]:
+def disagreements(run: AgreementRun) -> Iterator[list[object]]:
+    """Header plus one row per disagreement, code by code: given one at a time, so each is
+    written and freed before the next is made (a run at full size has tens of thousands)."""
     names = selectors.coder_names(run)
     coders = run.params["spec"]["coders"]
     header = [
@@ -87,45 +91,28 @@ def disagreements(run: AgreementRun) -> list[list[object]]:
         ]
     header.append(pgettext("agreement export column", "context"))
     missing = pgettext("agreement export column", "missing")
-    out: list[list[object]] = [header]
+    yield header
     results = AgreementCodeResult.objects.filter(run=run).order_by("position")
     texts = selectors.document_texts(run=run)
     labels = export_labels(run.project)
-    spelled: dict[str, dict] = {}  # each excerpt spelled out once for all codes
-    written: dict[str, str] = {}  # and written once: "start–end (codes)"
+    # Each excerpt written once for all codes, as its cell shows it: "start–end (codes)".
+    written = selectors.SpelledExcerpts(run, _written)
     for result in results.only("code_name", "disagreements"):
-        for d in selectors.disagreement_items(
-            run=run,
-            result=result,
-            with_context=True,
-            texts=texts,
-            labels=labels,
-            spelled=spelled,
+        code_name = result.code_name
+        for span in selectors.disagreement_spans(
+            run=run, result=result, texts=texts, labels=labels, spelled=written
         ):
-            row: list[object] = [
-                result.code_name,
-                d["title"],
-                d.get("page") or "",
-                d["start"],
-                d["end"],
-            ]
-            by_coder = {c["coder"]: c for c in d["coders"]}
-            for coder in coders:
-                c = by_coder.get(coder, {})
-                value = c.get("value")
+            _uuid, title, start, end, page, context, values, excerpts = span
+            row: list[object] = [code_name, title, page or "", start, end]
+            for value, named in zip(values, excerpts, strict=True):
                 row.append(missing if value is None else value)
-                row.append("; ".join(_written(e, written) for e in c.get("excerpts", [])))
-            row.append(d.get("context", ""))
-            out.append(row)
-    return out
+                row.append("; ".join(named))
+            row.append(context)
+            yield row
 
 
-def _written(excerpt: dict, written: dict[str, str]) -> str:
-    found = written.get(excerpt["uuid"])
-    if found is None:
-        codes = ", ".join(excerpt["codes"])
-        found = written[excerpt["uuid"]] = f"{excerpt['start']}–{excerpt['end']} ({codes})"
-    return found
+def _written(_uuid: str, start: int, end: int, codes: list[str]) -> str:
+    return f"{start}–{end} ({', '.join(codes)})"
 
 
 FORMATS = ["csv", "xlsx", "methods"]
@@ -154,16 +141,19 @@ def export_file(
     """A finished run in one of ``FORMATS``; for CSV, ``what`` is one of ``CSV_PARTS``.
     ``language`` is the methods paragraph's (alone or in the workbook), else the active one."""
     stem = f"agreement-{run.code}"
-    if fmt == "csv":
-        with translation.override("en"):
-            rows = table(run) if what == "table" else disagreements(run)
-        return ExportFile(as_csv(rows), "text/csv; charset=utf-8", f"{stem}-{what}.csv")
-    if fmt == "xlsx":
-        return ExportFile(as_xlsx(run, language=language), XLSX, f"{stem}.xlsx")
+    # The disagreements' tens of thousands of decoded items and rows would set off the
+    # collector's passes (research/collector.py); all of them are freed before the pause ends.
+    with collector_paused():
+        if fmt == "csv":
+            with translation.override("en"):
+                body = as_csv(table(run) if what == "table" else disagreements(run))
+            return ExportFile(body, "text/csv; charset=utf-8", f"{stem}-{what}.csv")
+        if fmt == "xlsx":
+            return ExportFile(as_xlsx(run, language=language), XLSX, f"{stem}.xlsx")
     return ExportFile(methods_paragraph(run, language=language), "text/plain; charset=utf-8")
 
 
-def as_csv(rows: list[list[object]]) -> str:
+def as_csv(rows: Iterable[list[object]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
@@ -186,7 +176,9 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
         coefficient = book.add_format({"num_format": "0.000"})
         table_formats = [formats.get(key, coefficient) for key in keys]
         _write(book.add_worksheet(pgettext("sheet name", "Agreement")), table(run), table_formats)
-        _write(book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run))
+        spreadsheets.write_rows(
+            book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run)
+        )
         methods = book.add_worksheet(pgettext("sheet name", "Methods"))
         methods.write_string(0, 0, methods_paragraph(run, language=language))
         book.close()
@@ -194,7 +186,7 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
         return buffer.read()
 
 
-def _write(sheet, rows: list[list[object]], formats: list | None = None) -> None:
-    """Rows from the first; numbers after the header take the column's format, if given."""
+def _write(sheet, rows: list[list[object]], formats: list) -> None:
+    """Rows from the first; numbers after the header take the column's format."""
     for row_number, row in enumerate(rows):
         spreadsheets.write_row(sheet, row_number, row, formats if row_number else None)

@@ -4,6 +4,7 @@ documents (the per-code values and disagreements are stored rows / JSON, read at
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -363,68 +364,128 @@ def disagreement_items(
     run: AgreementRun,
     result: AgreementCodeResult,
     with_context: bool,
-    texts: dict[int, str] | None = None,
     labels: Labels | None = None,
-    spelled: dict[str, dict] | None = None,
 ) -> list[dict]:
-    """A code's stored disagreements, spelled out for the page and the exports: document,
-    span, page, each coder's value and excerpts (start, end, code names), and the passage
-    around it when ``with_context`` (one query for the documents' text unless ``texts`` has
-    them already; none without). ``labels`` name the documents (the run stored their titles).
-    Each excerpt is spelled out once and shared by the items naming it (read them, do not
-    change them); an export of every code passes one ``spelled`` for all of them.
-
-    Runs store them compactly (``coding/agreement/disagreements.py``); the context is cut from the
-    document's text, which never changes once a document is ready.
-    """
+    """A code's stored disagreements, spelled out for the page: document, span, page, each
+    coder's value and excerpts (start, end, code names), and the passage around it when
+    ``with_context`` (one query for the documents' text; none without). ``labels`` name the
+    documents (the run stored their titles). Each excerpt is spelled out once and shared by
+    the items naming it (read them, do not change them)."""
     stored = result.disagreements
-    if not stored:
-        return []
     if isinstance(stored, list):  # runs stored before the compact form: spelled out already
         return stored
-    spec = run.params["spec"]
-    coders, names = spec["coders"], spec["names"]
-    documents = stored["documents"]
-    excerpts = stored.get("excerpts") or run.disagreement_excerpts
-    if not with_context:
-        texts = {}
-    elif texts is None:
-        texts = document_texts(run=run, ids={item[0] for item in stored["items"]})
-    if spelled is None:
-        spelled = {}
+    coders = run.params["spec"]["coders"]
+    return [
+        {
+            "document": uuid,
+            "title": title,
+            "start": start,
+            "end": end,
+            "page": page,
+            "context": context,
+            "coders": [
+                {"coder": coder, "value": value, "excerpts": named}
+                for coder, value, named in zip(coders, values, excerpts, strict=True)
+            ],
+        }
+        for uuid, title, start, end, page, context, values, excerpts in disagreement_spans(
+            run=run,
+            result=result,
+            texts=None if with_context else {},
+            labels=labels,
+            spelled=SpelledExcerpts(run, _excerpt),
+        )
+    ]
 
-    def spell(i) -> dict:
-        key = str(i)
-        found = spelled.get(key)
-        if found is None:
-            found = spelled[key] = _excerpt(excerpts[key], names)
+
+#: A disagreement as ``disagreement_spans`` gives it: (document uuid, title, start, end, page,
+#: context, [value per coder], [[excerpt, …] per coder]), in the run's order of coders.
+Span = tuple[str, str, int, int, int | None, str, list, list[list]]
+
+
+class SpelledExcerpts(dict[int, Any]):
+    """The excerpts a run's disagreements name (by id), each spelled out by ``spell(uuid,
+    start, end, code names)`` the first time it is asked for: an export of every code shares
+    one, so a busy excerpt is spelled once, not once per disagreement naming it."""
+
+    def __init__(
+        self,
+        run: AgreementRun,
+        spell: Callable[[str, int, int, list[str]], Any],
+        table: dict[str, list] | None = None,
+    ) -> None:
+        super().__init__()
+        self.run = run
+        self.spell = spell
+        self.table = table  # the run's (read when first needed) unless given
+        self.names = run.params["spec"]["names"]
+
+    def __missing__(self, excerpt_id: int) -> Any:
+        if self.table is None:
+            self.table = self.run.disagreement_excerpts
+        uuid, start, end, codes = self.table[str(excerpt_id)]
+        names = sorted(self.names.get(str(c), str(c)) for c in codes)
+        found = self[excerpt_id] = self.spell(uuid, start, end, names)
         return found
 
-    out = []
-    for document_id, start, end, page, values, ids_per_coder in stored["items"]:
-        uuid, title = documents[str(document_id)]
+
+def disagreement_spans(
+    *,
+    run: AgreementRun,
+    result: AgreementCodeResult,
+    texts: dict[int, str] | None,
+    labels: Labels | None,
+    spelled: SpelledExcerpts,
+) -> Iterator[Span]:
+    """A code's stored disagreements as tuples (``Span``): the one reading of what runs store
+    (compactly, ``coding/agreement/disagreements.py``) for the page and the exports, which
+    differ only in how they show an excerpt (``spelled``). The context is cut from ``texts``,
+    the documents' (immutable) text: read in one query when None, none when empty.
+    ``labels`` name the documents (the run stored their titles)."""
+    stored = result.disagreements
+    if not stored:
+        return
+    if isinstance(stored, list):  # runs stored before the compact form: spelled out already
+        yield from _spelled_out_spans(run, stored, spelled.spell)
+        return
+    items = stored["items"]
+    if stored.get("excerpts"):  # an early compact form kept a table per code
+        spelled = SpelledExcerpts(run, spelled.spell, stored["excerpts"])
+    if texts is None:
+        texts = document_texts(run=run, ids={item[0] for item in items})
+    documents = {}  # each document named once per code, not once per disagreement
+    for key, (uuid, title) in stored["documents"].items():
+        document_id = int(key)
         if labels is not None:
             title = labels.document_by_id(document_id, title)
-        text = texts.get(document_id)
-        out.append(
-            {
-                "document": uuid,
-                "title": title,
-                "start": start,
-                "end": end,
-                "page": page,
-                "context": context_of(text, start, end) if text is not None else "",
-                "coders": [
-                    {
-                        "coder": coder,
-                        "value": value,
-                        "excerpts": [spell(i) for i in ids],
-                    }
-                    for coder, value, ids in zip(coders, values, ids_per_coder, strict=True)
-                ],
-            }
+        documents[document_id] = (uuid, title, texts.get(document_id))
+    spell = spelled.__getitem__
+    for document_id, start, end, page, values, ids_per_coder in items:
+        uuid, title, text = documents[document_id]
+        context = context_of(text, start, end) if text is not None else ""
+        excerpts = [list(map(spell, ids)) for ids in ids_per_coder]
+        yield uuid, title, start, end, page, context, values, excerpts
+
+
+def _spelled_out_spans(run: AgreementRun, stored: list[dict], spell: Callable) -> Iterator[Span]:
+    """Disagreements stored before the compact form (dicts, with their context) as spans."""
+    coders = run.params["spec"]["coders"]
+    for d in stored:
+        by_coder = {c["coder"]: c for c in d["coders"]}
+        found = [by_coder.get(coder, {}) for coder in coders]
+        yield (
+            d["document"],
+            d["title"],
+            d["start"],
+            d["end"],
+            d.get("page"),
+            d.get("context", ""),
+            [c.get("value") for c in found],
+            [
+                [spell(e["uuid"], e["start"], e["end"], e["codes"]) for e in c.get("excerpts", [])]
+                for c in found
+            ],
         )
-    return out
 
 
 def named_disagreements(
@@ -448,14 +509,8 @@ def named_disagreements(
     return items
 
 
-def _excerpt(ref: list, names: dict[str, str]) -> dict:
-    uuid, start, end, codes = ref
-    return {
-        "uuid": uuid,
-        "start": start,
-        "end": end,
-        "codes": sorted(names.get(str(c), str(c)) for c in codes),
-    }
+def _excerpt(uuid: str, start: int, end: int, codes: list[str]) -> dict:
+    return {"uuid": uuid, "start": start, "end": end, "codes": codes}
 
 
 def _selection(run: AgreementRun) -> tuple:

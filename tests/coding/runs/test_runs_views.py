@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from coding.models import AgreementCodeResult
 from tests.coding.runs.factories import build_world, sentences
 from tests.conftest import client_for
 
@@ -164,6 +165,60 @@ def test_export_disagreements_csv_and_xlsx(finished, project, lead, coder, coder
     found = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Industry"][0]
     assert found[7] == pytest.approx(4 / 9)
     assert book["Disagreements"].max_row == 3
+
+
+def _cells(rows) -> list[list[str]]:
+    return [["" if value is None else str(value) for value in row] for row in rows]
+
+
+def test_workbook_lists_the_disagreements_of_the_csv(
+    world, project, lead, coder, coder2, start_run
+):
+    # At the character unit, with each coder's excerpts named (two codes on one excerpt, an
+    # excerpt named by two disagreements) and the passage around each span.
+    s = sentences()
+    d = world["docs"]
+    world["code"](coder, d[0], s[1], [world["industry"], world["sensors"]])
+    world["code"](coder2, d[0], (s[1][0] + 5, s[1][1]), [world["sensors"]])
+    world["code"](coder2, d[1], s[0], [world["university"]])
+    world["code"](coder, d[2], s[2], [world["industry"]])
+    run = start_run(unit="character")
+    base = _url("agreement-export", project, run=run.code)
+    client = client_for(lead)
+    text = client.get(base + "?format=csv&what=disagreements").content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) > 4
+    assert any("Industry, Sensors" in cell for row in rows for cell in row)
+    book = load_workbook(io.BytesIO(client.get(base + "?format=xlsx").content))
+    sheet = book["Disagreements"]
+    assert _cells(sheet.iter_rows(values_only=True)) == rows
+    # Numbers stay numbers in the workbook: the span and each coder's value.
+    assert [type(cell.value) for cell in sheet[2][3:6]] == [int, int, int]
+
+
+def test_runs_stored_before_the_compact_form_still_export(
+    world, project, lead, coder, coder2, start_run
+):
+    run = start_run(unit="document")
+    excerpt = {"uuid": "e1", "start": 3, "end": 9, "codes": ["Industry", "Sensors"]}
+    AgreementCodeResult.objects.filter(run=run, code=world["industry"]).update(
+        disagreements=[
+            {
+                "document": str(world["docs"][0].code),
+                "title": "Strategi 1",
+                "start": 0,
+                "end": 40,
+                "page": None,
+                "context": "Kommunen skal",
+                "coders": [{"coder": coder.pk, "value": 1, "excerpts": [excerpt, excerpt]}],
+            }
+        ],
+    )
+    base = _url("agreement-export", project, run=run.code)
+    text = client_for(lead).get(base + "?format=csv&what=disagreements").content.decode()
+    (found,) = [r for r in csv.reader(io.StringIO(text)) if r[0] == "Industry"]
+    coder_cells = ["1", "3–9 (Industry, Sensors); 3–9 (Industry, Sensors)", "missing", ""]
+    assert found == ["Industry", "Strategi 1", "", "0", "40", *coder_cells, "Kommunen skal"]
 
 
 def test_methods_paragraph(finished, project, lead):
