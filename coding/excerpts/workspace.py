@@ -441,7 +441,8 @@ def coding_view_patch(
     when too many chunks changed; the browser then reloads the view.
 
     Each chunk is byte-for-byte the chunk the text answer would render now, so the offsets
-    of its segments stay exact. Queries: excerpts with their codings (1), counts (1); for a
+    of its segments stay exact. Queries: the excerpts with their codings and the counts (1,
+    `_patch_read`); for a
     document loaded without its text (the write views), its row version (1, PostgreSQL) and,
     unless this process kept that version's text, the text (1).
     """
@@ -494,6 +495,7 @@ def coding_view_patch(
     chunks: list[dict] = []
     for run in runs:
         low, high = bounds[run[0]][0], bounds[run[-1]][1]
+        paragraphs, first_paragraph = stored.paragraphs_between(low, high)
         html = render_chunks(
             stored.text,
             spans=[
@@ -509,12 +511,13 @@ def coding_view_patch(
                 for e in excerpts
                 if e["start"] < high and e["end"] > low
             ],
-            paragraphs=stored.paragraphs,
+            paragraphs=paragraphs,
             pages=stored.pages,
             turns=stored.turns,
             first=run[0],
             last=run[-1],
             bounds=bounds,
+            first_paragraph=first_paragraph,
         )
         chunks.extend(
             {"index": index, "start": bounds[index][0], "html": piece}

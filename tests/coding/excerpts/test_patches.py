@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from coding.excerpts import workspace
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
+from coding.excerpts.texts import StoredText
 from coding.models import Assignment
 from tests.coding.excerpts.conftest import coding_text
 from tests.conftest import client_for
@@ -63,6 +64,23 @@ def test_any_run_of_chunks_renders_exactly_as_in_the_whole_text(monkeypatch):
         near = [s for s in spans if s.end > low and s.start < high]
         part = render_chunks(text, spans=near, first=first, last=last, **layout)
         assert part == whole[first : last + 1]
+        # What a write's patch does: only the paragraphs starting in the chunks, found by
+        # bisection when they are in text order (all of them when they are not).
+        if rng.random() < 0.2:
+            rng.shuffle(layout["paragraphs"])
+            whole = render_chunks(text, spans=spans, **layout)
+        stored = StoredText(text, layout["paragraphs"], layout["pages"], layout["turns"])
+        paragraphs, number = stored.paragraphs_between(low, high)
+        sliced = render_chunks(
+            text,
+            spans=near,
+            first=first,
+            last=last,
+            bounds=stored.bounds,
+            first_paragraph=number,
+            **{**layout, "paragraphs": paragraphs},
+        )
+        assert sliced == whole[first : last + 1]
 
 
 # --- the write endpoints ---------------------------------------------------------------------
