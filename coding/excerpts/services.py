@@ -214,7 +214,7 @@ def _insert_together(excerpt: Excerpt, codings: list[Coding], change: ExcerptCha
     (INSERTs in a WITH, the codings taking the excerpt's new id): each statement is a round
     trip and, through the ORM, about half a millisecond of Python, and a write of the coding
     view makes these three every time. The columns and values are the models' own (their
-    fields' defaults and conversions), so a new field needs nothing here."""
+    fields' Python defaults and conversions, as Model.save sends them)."""
     if connection.vendor != "postgresql":
         excerpt.save(force_insert=True)
         for coding in codings:
