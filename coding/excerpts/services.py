@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coding.excerpts.inserts import excerpt_insert
 from coding.excerpts.selectors import CodeFate, code_fates, excerpt_deletion
 from coding.excerpts.texts import check_span as _check_span
 from coding.models import (
@@ -209,68 +210,6 @@ def _record(
     )
 
 
-def _insert_together(excerpt: Excerpt, codings: list[Coding], change: ExcerptChange) -> None:
-    """Insert a new excerpt, its codings and its history entry. On PostgreSQL in one statement
-    (INSERTs in a WITH, the codings taking the excerpt's new id): each statement is a round
-    trip and, through the ORM, about half a millisecond of Python, and a write of the coding
-    view makes these three every time. The columns and values are the models' own (their
-    fields' Python defaults and conversions, as Model.save sends them)."""
-    if connection.vendor != "postgresql":
-        excerpt.save(force_insert=True)
-        for coding in codings:
-            coding.excerpt = excerpt
-        Coding.objects.bulk_create(codings)
-        change.save(force_insert=True)
-        return
-    # Only the models' table and column names are formatted in; values are parameters.
-    link = Coding._meta.get_field("excerpt")
-    columns, values, params = _insert_values(excerpt)
-    parts = [
-        f"new_excerpt AS (INSERT INTO {_table(Excerpt)} ({columns}) VALUES ({values}) "  # noqa: S608
-        "RETURNING id)"
-    ]
-    for number, coding in enumerate(codings):
-        columns, values, more = _insert_values(coding, leave_out=link)
-        parts.append(
-            f"coding_{number} AS (INSERT INTO {_table(Coding)} "  # noqa: S608
-            f"({connection.ops.quote_name(link.column)}, {columns}) "
-            f"SELECT id, {values} FROM new_excerpt)"
-        )
-        params += more
-    columns, values, more = _insert_values(change)
-    parts.append(
-        f"new_change AS (INSERT INTO {_table(ExcerptChange)} ({columns}) VALUES ({values}) "  # noqa: S608
-        "RETURNING id)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {', '.join(parts)} "  # noqa: S608
-            "SELECT (SELECT id FROM new_excerpt), (SELECT id FROM new_change)",
-            [*params, *more],
-        )
-        excerpt.pk, change.pk = cursor.fetchone()
-    for saved in (excerpt, change):
-        saved._state.adding, saved._state.db = False, connection.alias
-    for coding in codings:
-        coding.excerpt = excerpt
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _insert_values(row, *, leave_out=None) -> tuple[str, str, list]:
-    """A new row's columns, placeholders and values, as the ORM's INSERT would have them."""
-    fields = [
-        field
-        for field in row._meta.concrete_fields
-        if not field.primary_key and field is not leave_out
-    ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-    return columns, ", ".join(["%s"] * len(fields)), values
-
-
 def _mark_in_progress(*, document: Document, coder) -> None:
     # The first excerpt on an assigned document starts the coder's work on it.
     Assignment.objects.filter(
@@ -342,16 +281,8 @@ def excerpt_create_in_transaction(
     )
     # A code and the code it was merged into may both be chosen: one coding each.
     final = {code.pk: code for code in use.values()}
-    change = ExcerptChange(
-        project_id=document.project_id,
-        document_id=document.pk,
-        excerpt_code=excerpt.code,
-        action=ExcerptAction.CREATE,
-        version=excerpt.version,
-        after=_state(excerpt, [code.code for code in final.values()]),
-        user=user or coder,
-    )
-    _insert_together(excerpt, [Coding(code=code) for code in final.values()], change)
+    after = _state(excerpt, [code.code for code in final.values()])
+    change = excerpt_insert(excerpt=excerpt, codes=final.values(), after=after, user=user or coder)
     if row.assignment == AssignmentStatus.ASSIGNED:  # read under the lock: only the first
         _mark_in_progress(document=document, coder=coder)
     excerpt.replaced_codes = replaced
