@@ -124,11 +124,14 @@ def render_chunks(
     first: int = 0,
     last: int | None = None,
     bounds: Sequence[tuple[int, int]] | None = None,
+    first_paragraph: int = 1,
 ) -> list[str]:
     """The HTML of chunks `first`..`last` (inclusive; default all), each exactly as it appears
     in `render_text`. A write re-renders only the chunks it touches, so `spans` need only hold
     the excerpts that overlap them; the others are skipped anyway. `bounds` are the text's
-    `chunk_bounds` when the caller has them (finding them reads the whole text)."""
+    `chunk_bounds` when the caller has them (finding them reads the whole text). `paragraphs`
+    may be a slice of the text's that holds those starting in the chunks: `first_paragraph` is
+    then the number of its first (a long text has thousands; a write's patch needs a few)."""
     length = len(text)
     bounds = chunk_bounds(text) if bounds is None else bounds
     last = len(bounds) - 1 if last is None else last
@@ -148,7 +151,7 @@ def render_chunks(
                 f'<span class="page-marker" data-page="{_attr(number)}" '
                 f'id="page-{_attr(number)}" aria-hidden="true"></span>'
             )
-    for index, (start, _end) in enumerate(paragraphs, start=1):
+    for index, (start, _end) in enumerate(paragraphs, start=first_paragraph):
         if low_in <= start < high_in:
             boundaries.add(start)
             markers[start].append(

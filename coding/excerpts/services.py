@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coding.excerpts.inserts import excerpt_insert
 from coding.excerpts.selectors import CodeFate, code_fates, excerpt_deletion
 from coding.excerpts.texts import check_span as _check_span
 from coding.models import (
@@ -81,17 +82,22 @@ class ExcerptFrozen(ValidationError):
 def _check_not_frozen(*, document_id: int, coder_id: int | None) -> None:
     if coder_id is None:  # the consensus layer: written by the reconciliation services
         return
+    # The same rule, read with the document's share lock: texts.CODER_STATE (a new excerpt).
     frozen = ReconciliationDocument.objects.filter(
         document_id=document_id, active=True, reconciliation__coders=coder_id
     )
     if frozen.exists():
-        raise ExcerptFrozen(
-            _(
-                "This document is being reconciled: these codings are read-only until a lead "
-                "closes the reconciliation."
-            ),
-            code="frozen",
-        )
+        _refuse_frozen()
+
+
+def _refuse_frozen() -> None:
+    raise ExcerptFrozen(
+        _(
+            "This document is being reconciled: these codings are read-only until a lead "
+            "closes the reconciliation."
+        ),
+        code="frozen",
+    )
 
 
 def _check_codes(
@@ -254,14 +260,16 @@ def excerpt_create_in_transaction(
     transaction back too."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("excerpt_create_in_transaction needs one")
-    _check_span(document=document, start=start, end=end, text=text)
-    _check_not_frozen(document_id=document.pk, coder_id=getattr(coder, "pk", None))
+    coder_id = getattr(coder, "pk", None)  # None: the consensus layer, never frozen
+    row = _check_span(document=document, start=start, end=end, text=text, coder_id=coder_id)
+    if row.frozen:
+        _refuse_frozen()
     use, replaced = _lock_codes(
         project_id=document.project_id,
         codes=_check_codes(document=document, codes=codes, applying=True),
     )
     now = timezone.now()
-    excerpt = Excerpt.objects.create(
+    excerpt = Excerpt(
         document=document,
         coder=coder,
         start=start,
@@ -273,10 +281,10 @@ def excerpt_create_in_transaction(
     )
     # A code and the code it was merged into may both be chosen: one coding each.
     final = {code.pk: code for code in use.values()}
-    Coding.objects.bulk_create([Coding(excerpt=excerpt, code=code) for code in final.values()])
-    _mark_in_progress(document=document, coder=coder)
     after = _state(excerpt, [code.code for code in final.values()])
-    change = _record(excerpt, action=ExcerptAction.CREATE, user=user or coder, after=after)
+    change = excerpt_insert(excerpt=excerpt, codes=final.values(), after=after, user=user or coder)
+    if row.assignment == AssignmentStatus.ASSIGNED:  # read under the lock: only the first
+        _mark_in_progress(document=document, coder=coder)
     excerpt.replaced_codes = replaced
     # What the answer to the write shows, known here without reading it back.
     excerpt.created_change = change

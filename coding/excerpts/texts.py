@@ -18,18 +18,21 @@ another database than PostgreSQL, is read each time.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from coding.excerpts.rendering import chunk_bounds
-from coding.models import Document
+from coding.models import Assignment, Document, Reconciliation, ReconciliationDocument
 
 #: The fields a write view leaves out of the document it loads (read here when needed).
 DEFERRED_FIELDS = (
@@ -67,19 +70,48 @@ class StoredText:
         """The chunks' offsets (``rendering.chunk_bounds``), found once per text kept."""
         return chunk_bounds(self.text)
 
+    @cached_property
+    def paragraph_starts(self) -> list[int] | None:
+        """Where each paragraph starts, when they are in text order (as ingestion makes them;
+        None otherwise), found once per text kept: a write's patch finds its few by bisection
+        instead of walking thousands."""
+        starts = [paragraph[0] for paragraph in self.paragraphs]
+        return starts if all(a <= b for a, b in pairwise(starts)) else None
+
+    def paragraphs_between(self, low: int, high: int) -> tuple[Sequence, int]:
+        """The paragraphs that start in [low, high) (all of them when they are not in text
+        order), with the number of the first (``rendering.render_chunks``' `first_paragraph`)."""
+        starts = self.paragraph_starts
+        if starts is None:
+            return self.paragraphs, 1
+        first = bisect_left(starts, low)
+        return self.paragraphs[first : bisect_left(starts, high, lo=first)], first + 1
+
 
 _memo: OrderedDict[tuple[int, int], StoredText] = OrderedDict()
 _memo_lock = threading.Lock()  # gunicorn may run a process's requests in threads
 
 
-def check_span(*, document: Document, start: int, end: int, text: str) -> None:
+@dataclass(frozen=True)
+class DocumentRow:
+    """What a write reads of the document's row with the share lock it takes on it."""
+
+    row_version: int | None  # ``ROW_VERSION`` (None off PostgreSQL): the memo's key
+    frozen: bool = False  # the coder's codings of it are being reconciled (read-only)
+    assignment: str | None = None  # the coder's assignment status (None: not assigned)
+
+
+def check_span(
+    *, document: Document, start: int, end: int, text: str, coder_id: int | None = None
+) -> DocumentRow:
     """Refuse a span outside the document, empty, or whose text is not the stored text there
-    (after :func:`check_text_version`): the check every write that sets a span makes."""
-    version = check_text_version(document)
+    (after :func:`check_text_version`): the check every write that sets a span makes. Returns
+    the row as the lock read it (with `coder_id`: that coder's state of it as well)."""
+    row = check_text_version(document, coder_id=coder_id)
     # The answer's patch renders from the same version (the row stays as the check saw it:
     # the write does not change it), without reading the version again.
-    document.checked_row_version = version
-    stored = stored_text(document, version).text
+    document.checked_row_version = row.row_version
+    stored = stored_text(document, row.row_version).text
     if start < 0 or end > len(stored):
         raise ValidationError(
             _("The selection lies outside the document (it has %(n)d characters).")
@@ -94,37 +126,83 @@ def check_span(*, document: Document, start: int, end: int, text: str) -> None:
                 "Reload the page and select the passage again."
             )
         )
+    return row
 
 
-def check_text_version(document: Document) -> int | None:
+#: With the share lock, the coder's state of the document (``DocumentRow``) in the same
+#: statement: a new excerpt needs both, and each statement is a round trip and, built by the
+#: ORM, half a millisecond of Python. The ORM's version of the rule is
+#: ``services._check_not_frozen`` (SQLite reads this with the ORM, ``_coder_state``).
+CODER_STATE = f"""
+    EXISTS (
+        SELECT 1 FROM {ReconciliationDocument._meta.db_table} rd
+        JOIN {Reconciliation.coders.through._meta.db_table} rc
+          ON rc.reconciliation_id = rd.reconciliation_id
+        WHERE rd.document_id = {Document._meta.db_table}.id AND rd.active AND rc.user_id = %s
+    ),
+    (
+        SELECT a.status FROM {Assignment._meta.db_table} a
+        WHERE a.document_id = {Document._meta.db_table}.id AND a.coder_id = %s
+    )
+"""  # noqa: S608 (the models' table names)
+
+
+def check_text_version(document: Document, *, coder_id: int | None = None) -> DocumentRow:
     """Share-lock the document row and refuse a page that loaded an older text version;
     returns the row's version (PostgreSQL's xmin, unchanged while the lock is held; None
-    elsewhere), under which the memo keeps the stored text.
+    elsewhere), under which the memo keeps the stored text, and with `coder_id` whether that
+    coder's codings of it are frozen and their assignment's status, read in the same statement.
 
     A new text version (coding.documents.versions) locks the row for update while it moves the
     excerpts, so an excerpt is either moved with the others or checked against the new text.
     """
-    row_version = None
     if connection.vendor != "postgresql":
         # SQLite lets one writer at a time into the whole database: a plain read is enough.
-        current = Document.objects.filter(pk=document.pk).values_list("text_version", flat=True)
-        version = current.first()
+        rows = Document.objects.filter(pk=document.pk)
+        fields = ["text_version"]
+        if coder_id is not None:
+            rows = rows.annotate(**_coder_state(coder_id))
+            fields += ["row_frozen", "row_assignment"]
+        version, *state = rows.values_list(*fields).first() or (None,)
+        row = DocumentRow(None, *state)
     else:
-        table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
-        with connection.cursor() as cursor:
-            version_sql = ROW_VERSION.format(table=table)
-            cursor.execute(
-                f"SELECT text_version, {version_sql} FROM {table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [document.pk],
-            )
-            row = cursor.fetchone()
-            version, row_version = row if row else (None, None)
+        version, row = _lock_row(document.pk, coder_id)
     if version != document.text_version:
         raise ValidationError(
             _("The document's text has changed since the page loaded. Reload the page."),
             code="stale_text",
         )
-    return row_version
+    return row
+
+
+def _lock_row(document_id: int, coder_id: int | None) -> tuple[int | None, DocumentRow]:
+    table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
+    version_sql = ROW_VERSION.format(table=table)
+    state, params = (CODER_STATE, [coder_id, coder_id]) if coder_id is not None else ("", [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT text_version, {version_sql}{',' if state else ''}{state} "  # noqa: S608
+            f"FROM {table} WHERE id = %s FOR SHARE OF {table}",
+            [*params, document_id],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None, DocumentRow(None)
+    if coder_id is None:
+        return found[0], DocumentRow(found[1])
+    return found[0], DocumentRow(found[1], found[2], found[3])
+
+
+def _coder_state(coder_id: int) -> dict:
+    """``CODER_STATE`` as the ORM's annotations (the databases other than PostgreSQL)."""
+    frozen = ReconciliationDocument.objects.filter(
+        document=OuterRef("pk"), active=True, reconciliation__coders=coder_id
+    )
+    assignment = Assignment.objects.filter(document=OuterRef("pk"), coder_id=coder_id)
+    return {
+        "row_frozen": Exists(frozen),
+        "row_assignment": Subquery(assignment.values("status")[:1]),
+    }
 
 
 def row_version(document_id: int) -> int | None:

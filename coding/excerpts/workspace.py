@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import threading
+import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from typing import cast
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Sum, TextField, Value
+from django.db.models import BigIntegerField, Count, F, Func, QuerySet, Sum, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
@@ -72,11 +73,19 @@ def _shown(membership: Membership, document: Document, overlay_ids: list[int]) -
     layers the blind rule comes down to "none" for a member who sees no codings. Built out
     here, the query carries none of the rule's conditions (the open reconciliations' EXISTS
     subqueries), which cost every write's answer more to build than to run."""
+    layers = _layers(membership, overlay_ids)
+    if not layers:
+        return Excerpt.objects.none()
+    return Excerpt.objects.filter(document=document, coder_id__in=layers)
+
+
+def _layers(membership: Membership, overlay_ids: list[int]) -> list[int]:
+    """The coders whose excerpts `_shown` shows: none, the member, or the member first and
+    the overlaid coders."""
     scope = codings_scope(membership)
     if scope is Scope.NONE:
-        return Excerpt.objects.none()
-    layers = [membership.user_id] if scope is Scope.OWN else [membership.user_id, *overlay_ids]
-    return Excerpt.objects.filter(document=document, coder_id__in=layers)
+        return []
+    return [membership.user_id] if scope is Scope.OWN else [membership.user_id, *overlay_ids]
 
 
 def _own_counts(
@@ -432,7 +441,8 @@ def coding_view_patch(
     when too many chunks changed; the browser then reloads the view.
 
     Each chunk is byte-for-byte the chunk the text answer would render now, so the offsets
-    of its segments stay exact. Queries: excerpts with their codings (1), counts (1); for a
+    of its segments stay exact. Queries: the excerpts with their codings and the counts (1,
+    `_patch_read`); for a
     document loaded without its text (the write views), its row version (1, PostgreSQL) and,
     unless this process kept that version's text, the text (1).
     """
@@ -457,39 +467,35 @@ def coding_view_patch(
             runs[-1].append(index)
         else:
             runs.append([index])
-    overlapping = Q()
-    for run in runs:
-        overlapping |= Q(start__lt=bounds[run[-1]][1], end__gt=bounds[run[0]][0])
-    shown = _shown(membership, document, overlay_ids).filter(overlapping)  # the render's order
-    # The excerpts with their codings in one read: a row per coding (an excerpt without any:
-    # one, with None), an excerpt's rows together (the order ends with the key).
-    fields = ("pk", "code", "coder_id", "start", "end", "memo", "version")
-    rows: dict[int, dict] = {}
-    excerpt_codes: dict[int, list[int]] = defaultdict(list)
-    for row in shown.values(*fields, code_id=F("codings__code_id")):
-        rows.setdefault(row["pk"], row)
-        if row["code_id"] is not None:
-            excerpt_codes[row["pk"]].append(row["code_id"])
+    codes = None if counted is None else list(counted)
+    found, counts = _patch_read(
+        layers=_layers(membership, overlay_ids),
+        me=me,
+        document_id=document.pk,
+        spans=[(bounds[run[0]][0], bounds[run[-1]][1]) for run in runs],
+        codes=codes,
+    )
     excerpts: list[dict] = [
         {
-            "id": row["pk"],
-            "code": str(row["code"]),
-            "coder": row["coder_id"],
-            "layer": 0 if row["coder_id"] == me else overlay_ids.index(row["coder_id"]) + 1,
-            "start": row["start"],
-            "end": row["end"],
-            "memo": row["memo"],
-            "version": row["version"],
-            "codes": sorted(excerpt_codes.get(row["pk"], ())),
-            "mine": row["coder_id"] == me,
+            "id": pk,
+            "code": code,
+            "coder": coder,
+            "layer": 0 if coder == me else overlay_ids.index(coder) + 1,
+            "start": start,
+            "end": end,
+            "memo": memo,
+            "version": version,
+            "codes": sorted(ids),
+            "mine": coder == me,
         }
-        for row in rows.values()
+        for pk, code, coder, start, end, memo, version, ids in found
     ]
     if code_filter is not None:
         excerpts = [e for e in excerpts if code_filter in e["codes"]]
     chunks: list[dict] = []
     for run in runs:
         low, high = bounds[run[0]][0], bounds[run[-1]][1]
+        paragraphs, first_paragraph = stored.paragraphs_between(low, high)
         html = render_chunks(
             stored.text,
             spans=[
@@ -505,19 +511,18 @@ def coding_view_patch(
                 for e in excerpts
                 if e["start"] < high and e["end"] > low
             ],
-            paragraphs=stored.paragraphs,
+            paragraphs=paragraphs,
             pages=stored.pages,
             turns=stored.turns,
             first=run[0],
             last=run[-1],
             bounds=bounds,
+            first_paragraph=first_paragraph,
         )
         chunks.extend(
             {"index": index, "start": bounds[index][0], "html": piece}
             for index, piece in zip(run, html, strict=True)
         )
-    codes = None if counted is None else list(counted)
-    counts = _own_counts(membership, document, codes)
     patch: dict[str, object] = {
         "document": str(document.code),
         "chunks": chunks,
@@ -528,3 +533,56 @@ def coding_view_patch(
         patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in codes}
         patch["counts_partial"] = True
     return patch
+
+
+def _patch_read(
+    *,
+    layers: list[int],
+    me: int,
+    document_id: int,
+    spans: list[tuple[int, int]],
+    codes: list[int] | None,
+) -> tuple[list[tuple], dict[int, int]]:
+    """The patch's two reads in one statement: the excerpts of these `layers` (`_layers`) that
+    overlap any of the `spans`, in the order the text is rendered (the model's), each as
+    (pk, public code, coder, start, end, memo, version, code ids); and the member's code counts
+    in the document (`_own_counts`: of the `codes` only, when given).
+
+    Raw SQL because a write answers with it: built by the ORM, the two queries cost more Python
+    than the rest of the patch, and a round trip each."""
+    if not layers:
+        return [], {}
+    excerpt, coding = Excerpt._meta.db_table, Coding._meta.db_table
+    overlapping = " OR ".join('(e.start < %s AND e."end" > %s)' for _span in spans)
+    # Only the models' table names and placeholders are formatted in; values are parameters.
+    sql = (
+        'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, c.code_id '  # noqa: S608
+        f"FROM {excerpt} e LEFT JOIN {coding} c ON c.excerpt_id = e.id "
+        f"WHERE e.document_id = %s AND e.coder_id IN ({', '.join(['%s'] * len(layers))}) "
+        f"AND ({overlapping})"
+    )
+    params: list = [document_id, *layers, *(edge for low, high in spans for edge in (high, low))]
+    if codes is None or codes:
+        only = f"AND c.code_id IN ({', '.join(['%s'] * len(codes))}) " if codes else ""
+        sql += (
+            " UNION ALL SELECT 1, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, c.code_id "  # noqa: S608
+            f"FROM {coding} c JOIN {excerpt} e ON e.id = c.excerpt_id "
+            f"WHERE e.document_id = %s AND e.coder_id = %s {only}GROUP BY c.code_id"
+        )
+        params += [document_id, me, *(codes or ())]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY 1, 2, 3, 4", params)  # the model's order: start, end, pk
+        rows = cursor.fetchall()
+    excerpts: dict[int, tuple] = {}
+    counts: dict[int, int] = {}
+    for kind, start, end, pk, code, coder, memo, version, code_id in rows:
+        if kind:
+            counts[code_id] = start  # the count
+            continue
+        if pk not in excerpts:
+            # SQLite keeps a UUID as 32 hex digits; PostgreSQL gives a UUID.
+            public = str(code if isinstance(code, uuid.UUID) else uuid.UUID(code))
+            excerpts[pk] = (pk, public, coder, start, end, memo, version, [])
+        if code_id is not None:
+            excerpts[pk][7].append(code_id)
+    return list(excerpts.values()), counts

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from coding.excerpts import workspace
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
+from coding.excerpts.texts import StoredText
 from coding.models import Assignment
 from tests.coding.excerpts.conftest import coding_text
 from tests.conftest import client_for
@@ -63,6 +64,23 @@ def test_any_run_of_chunks_renders_exactly_as_in_the_whole_text(monkeypatch):
         near = [s for s in spans if s.end > low and s.start < high]
         part = render_chunks(text, spans=near, first=first, last=last, **layout)
         assert part == whole[first : last + 1]
+        # What a write's patch does: only the paragraphs starting in the chunks, found by
+        # bisection when they are in text order (all of them when they are not).
+        if rng.random() < 0.2:
+            rng.shuffle(layout["paragraphs"])
+            whole = render_chunks(text, spans=spans, **layout)
+        stored = StoredText(text, layout["paragraphs"], layout["pages"], layout["turns"])
+        paragraphs, number = stored.paragraphs_between(low, high)
+        sliced = render_chunks(
+            text,
+            spans=near,
+            first=first,
+            last=last,
+            bounds=stored.bounds,
+            first_paragraph=number,
+            **{**layout, "paragraphs": paragraphs},
+        )
+        assert sliced == whole[first : last + 1]
 
 
 # --- the write endpoints ---------------------------------------------------------------------
@@ -173,7 +191,7 @@ def test_the_patch_reads_a_fixed_number_of_queries(
             document=long_document, coder=coder, start=n * 50, end=n * 50 + 70, codes=with_codes
         )
     membership = project.memberships.get(user=coder)
-    with django_assert_num_queries(2):  # the excerpts with their codings, the code counts
+    with django_assert_num_queries(1):  # the excerpts with their codings and the code counts
         patch = workspace.coding_view_patch(
             membership=membership, document=long_document, overlay_ids=[], ranges=[(0, 10)]
         )
@@ -282,16 +300,20 @@ def test_creating_an_excerpt_makes_a_fixed_number_of_statements(
     assert answer.json()["ok"] and answer.json()["patch"]
     statements = [q["sql"].split()[0].upper() for q in queries]
     # session, user, membership, document (with the assignment), codes; BEGIN, advisory lock,
-    # duplicates, document share lock (text version, its row version), reconciliation (frozen),
-    # savepoint, codes share lock, release, excerpt, coding, assignment, history, COMMIT; the
-    # patch: the excerpts with their codings, the counts. The text is kept by the process. (On
-    # SQLite no advisory lock, and the text is read each time.)
+    # duplicates, document share lock (text version, its row version, whether the coder's work
+    # is frozen, the assignment's status: in progress since the first excerpt, so no update),
+    # savepoint, codes share lock, release, the excerpt with its coding and its history entry
+    # (one statement on PostgreSQL), COMMIT; the patch: the excerpts with their codings and the
+    # counts. The text is kept by the process. (On SQLite no advisory lock, the text is read
+    # each time, and the excerpt, coding and history entry are three INSERTs.)
     listed = "\n".join(q["sql"][:60] for q in queries)
+    assert not any(s == "UPDATE" for s in statements), listed
     if connection.vendor == "postgresql":
-        assert len(statements) == 20, listed
+        assert len(statements) == 15, listed
         assert statements.count("SAVEPOINT") == 1, listed  # only the code locks' (merges)
+        assert statements.count("WITH") == 1 and "INSERT" not in statements, listed
     else:
-        assert len(statements) == 21, listed
+        assert len(statements) == 18, listed
 
 
 @pytest.mark.django_db(transaction=True)

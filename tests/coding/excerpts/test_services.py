@@ -25,6 +25,12 @@ def test_first_excerpt_sets_the_assignment_in_progress(assigned, coder):
     assert Assignment.objects.get(document=assigned, coder=coder).status == "in_progress"
 
 
+def test_a_new_excerpt_leaves_a_finished_assignment_done(assigned, coder):
+    Assignment.objects.filter(document=assigned, coder=coder).update(status="done")
+    services.excerpt_create(document=assigned, coder=coder, **span(TEXT, "Kommunen"))
+    assert Assignment.objects.get(document=assigned, coder=coder).status == "done"
+
+
 def test_a_mismatching_text_is_refused_and_nothing_is_stored(assigned, coder):
     fields = span(TEXT, "Kommunen")
     fields["text"] = "Kommunan"

@@ -19,7 +19,7 @@ from coding.models import (
 from coding.reconcile import services
 from coding.reconcile.selectors import reconciliation_progress
 from research.models import Membership, Role
-from tests.coding.reconcile.conftest import KINDS, at, code
+from tests.coding.reconcile.conftest import KINDS, TEXT, at, code
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -319,8 +319,23 @@ def test_the_excerpt_endpoints_answer_409_with_a_sentence_for_frozen_codings(
         **json,
     )
     delete = client.post(reverse("coding:excerpt-delete", kwargs=kwargs), {}, **json)
-    for response in (update, delete):
+    # A new excerpt reads the freeze with the document's share lock (coding/excerpts/texts.py).
+    start = TEXT.index("avløp")
+    create = client.post(
+        reverse("coding:excerpt-create", kwargs={"project": project.code, "document": first.code}),
+        {"start": start, "end": start + 5, "text": "avløp", "codes": [mine.codes.first().code]},
+        **json,
+    )
+    for response in (update, delete, create):
         assert response.status_code == 409
         assert response.json()["error"] == "frozen"
         assert "being reconciled" in response.json()["message"]
     assert Excerpt.objects.filter(code=mine.code, memo="").exists()
+    assert not Excerpt.objects.filter(document=first, text="avløp").exists()
+    # Not frozen for the document outside the reconciliation.
+    other = client.post(
+        reverse("coding:excerpt-create", kwargs={"project": project.code, "document": _other.code}),
+        {"start": start, "end": start + 5, "text": "avløp", "codes": [mine.codes.first().code]},
+        **json,
+    )
+    assert other.json()["ok"]
