@@ -43,10 +43,11 @@ from urllib.parse import urlsplit
 
 from bench import build, web
 from bench.core import Context, Row, scenario
-from bench.processes import celery_worker, gunicorn_server
+from bench.processes import WEB_THREADS, WEB_WORKERS, celery_worker, gunicorn_server
 
-# Per size: coders, writes per coder, gunicorn workers, characters in the document.
-LOAD = {"tiny": (4, 20, 2, 4_000), "small": (20, 50, 5, 20_000), "full": (20, 50, 5, 40_000)}
+# Per size: coders, writes per coder, characters in the document. The web server is the one
+# docker-compose.yml ships (bench.processes.WEB_WORKERS × WEB_THREADS).
+LOAD = {"tiny": (4, 20, 4_000), "small": (20, 50, 20_000), "full": (20, 50, 40_000)}
 HOT_SPANS = 4  # creates rotate over these spans: every coder creates on the same one at once
 BARRIER_SECONDS = 120  # a round that does not start by then is a harness failure, not a wait
 
@@ -159,7 +160,7 @@ def _setup(label: str, size: str, coders: int) -> Setup:
     team = build.team_create(label=f"team-{label}", coders=coders + 1)
     lead_user = team.coders[-1]
     Membership.objects.filter(project=team.project, user=lead_user).update(role=Role.LEAD)
-    chars = LOAD[size][3]
+    chars = LOAD[size][2]
     (document,) = build.documents_create(
         project=team.project, count=1, chars=chars, owner=team.owner, seed=13
     )
@@ -503,7 +504,7 @@ def _summary(run: Run) -> str:
 
 @scenario("team-coding", "A team coding at once while the codebook changes")
 def team_coding(ctx: Context) -> list[Row]:
-    coders_count, writes, workers, _chars = LOAD[ctx.size.name]
+    coders_count, writes, _chars = LOAD[ctx.size.name]
     rounds = writes * 2 // 3  # an average round is about 1.5 writes
     # With Redis, a worker runs as in production (the pages' jobs); without, jobs run eagerly.
     worker = (
@@ -511,7 +512,10 @@ def team_coding(ctx: Context) -> list[Row]:
         if ctx.redis_url
         else contextlib.nullcontext()
     )
-    with worker, gunicorn_server(workers=workers, log=ctx.work / "gunicorn-team.log") as base:
+    server = gunicorn_server(
+        workers=WEB_WORKERS, threads=WEB_THREADS, log=ctx.work / "gunicorn-team.log"
+    )
+    with worker, server as base:
         runs = {
             "barrier": _run(ctx, base, label=ctx.size.name, rounds=rounds, pace=0.0),
             "paced": _run(
