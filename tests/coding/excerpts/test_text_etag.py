@@ -245,9 +245,7 @@ def test_a_browser_that_takes_gzip_gets_the_same_answer_compressed_under_its_own
     unchanged = client.get(url, HTTP_ACCEPT_ENCODING=gzipped, HTTP_IF_NONE_MATCH=first["ETag"])
     assert unchanged.status_code == 304 and unchanged["ETag"] == first["ETag"]
     # The uncompressed copy's ETag does not stand for the compressed answer.
-    other = client.get(
-        url, HTTP_ACCEPT_ENCODING=gzipped, HTTP_IF_NONE_MATCH=plain.response["ETag"]
-    )
+    other = client.get(url, HTTP_ACCEPT_ENCODING=gzipped, HTTP_IF_NONE_MATCH=plain.response["ETag"])
     assert other.status_code == 200 and other["Content-Encoding"] == "gzip"
     # A write: a new answer, compressed afresh.
     ExcerptFactory(document=assigned, coder=coder, start=40, end=50)
