@@ -5,7 +5,6 @@
 // again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each), and
 // its chunks are parsed a few screens at once, the rest after the page is usable (chunks.js).
 import { CHUNK_START, completeWhenIdle, placeText } from "./chunks.js";
-import { textBody } from "./early.js";
 import { focusExcerpt } from "./navigation.js";
 import { selectOffsets } from "./selection.js";
 import { excerptByCode, readJson, say, state } from "./state.js";
@@ -48,16 +47,22 @@ function readData(head) {
 }
 
 // Fetch the text into its container (its address carries the page's coders and code filter; the
-// page preloads the same address, and early.js asks for it before this runs) and answer the
-// excerpts' data rows; without an address the text is in the page already (?inline=1). Null
-// when the text could not be had, or when a newer workspace replaced this one meanwhile.
+// page preloads the same address) and answer the excerpts' data rows; without an address the
+// text is in the page already (?inline=1). Null when the text could not be had, or when a newer
+// workspace replaced this one meanwhile.
 async function loadText(text, i18n) {
   const url = text.dataset.textUrl;
   if (!url) {
     text.dataset.complete = "1";
     return readJson("excerpt-data");
   }
-  const body = await textBody(url); // null when it could not be had: said below
+  let body = null;
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (response.ok) body = await response.text();
+  } catch {
+    body = null; // offline: said below
+  }
   if (!text.isConnected) return null;
   const at = body === null ? -1 : body.indexOf(CHUNK_START);
   if (at < 0) {
