@@ -370,9 +370,10 @@ def _answer(
     return body, etag
 
 
-#: Bytes of renderings one process keeps besides the shared cache (the last used; the keys are
-#: digests of what was rendered, so a kept rendering is never stale). A long text's rendering
-#: is megabytes: reading it from Redis (and unpickling it) was a good part of a first open.
+#: Bytes of renderings (and compressed answers) one process keeps besides the shared cache (the
+#: last used; the keys are digests of what was rendered, so a kept rendering is never stale). A
+#: long text's rendering is megabytes: reading it from Redis (and unpickling it) was a good part
+#: of a first open.
 KEPT_BYTES = 8_000_000
 _kept: OrderedDict[str, bytes] = OrderedDict()
 _kept_lock = threading.Lock()  # gunicorn may run a process's requests in threads
