@@ -11,6 +11,8 @@ from bench.core import Context, Row, scenario
 from bench.processes import gunicorn_server
 
 CHROMIUM = "/usr/bin/chromium"
+# The page's script sets data-ready on the text once the workspace is usable.
+READY = "() => document.getElementById('coding-text')?.dataset.ready === '1'"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -146,6 +148,7 @@ def browser_row(ctx: Context, heavy: HeavyDocument, row, describe: str, fresh: b
     samples: list[float] = []
     loads: list[float] = []
     sent: list[float] = []  # bytes of the text answer that came over the network
+    marked: list[float] = []  # the page's own clock: navigation to its "coding:ready" mark
     # Playwright's sync API runs an event loop in this thread: no ORM calls happen inside.
     with (
         gunicorn_server(workers=2, log=ctx.work / "gunicorn-view.log") as base,
@@ -171,28 +174,34 @@ def browser_row(ctx: Context, heavy: HeavyDocument, row, describe: str, fresh: b
                     page = new_page()
                 began = time.perf_counter()
                 page.goto(base + path, wait_until="commit")
-                page.wait_for_selector(
-                    '#coding-text[data-ready="1"]', state="attached", timeout=120_000
-                )
+                # Checked in every frame: wait_for_selector checks at once, then 20, 50, 100
+                # and 100 ms after each check, then every 500 ms, so a page usable just after
+                # the fifth check (about 0.4 s here) was counted half a second later.
+                page.wait_for_function(READY, polling="raf", timeout=120_000)
                 samples.append(time.perf_counter() - began)
                 page.wait_for_load_state("load")
-                load, size = page.evaluate(
+                load, size, ready = page.evaluate(
                     "() => { const t = performance.getEntriesByType('navigation')[0];"
                     " const text = performance.getEntriesByType('resource')"
                     ".filter((r) => r.name.includes('/code/text/'));"
-                    " return [t.loadEventEnd / 1000, text.length ? text[0].transferSize : -1]; }"
+                    " const ready = performance.getEntriesByName('coding:ready');"
+                    " return [t.loadEventEnd / 1000, text.length ? text[0].transferSize : -1,"
+                    " ready.length ? ready[0].startTime / 1000 : -1]; }"
                 )
                 loads.append(load)
                 sent.append(size)
+                marked.append(ready)
         finally:
             browser.close()
     load_median = sorted(loads)[len(loads) // 2]
     sent_median = sorted(sent)[len(sent) // 2]
+    marked_median = sorted(marked)[len(marked) // 2]
     return row(
         label,
         samples=samples,
         target=target,
-        note=f"until the page's script marks the text ready; gunicorn 2 workers; "
-        f"load event at {load_median:.2f} s (median); text answer {sent_median / 1e6:.3f} MB "
-        "over the network (median; a revalidated answer is its headers)",
+        note=f"until the page's script marks the text ready (checked every frame); gunicorn 2 "
+        f"workers; ready at {marked_median:.2f} s by the page's own clock (median); load event "
+        f"at {load_median:.2f} s (median); text answer {sent_median / 1e6:.3f} MB over the "
+        "network (median; a revalidated answer is its headers)",
     )

@@ -8,6 +8,7 @@ to itself with `?inline=1`, which renders the text in the page as before.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET
 
@@ -35,6 +36,8 @@ CODING_MODULES = sorted(
     for path in (settings.BASE_DIR / "static" / "js" / "coding").glob("*.js")
     if path.name != "main.js"
 )
+# Django's GZipMiddleware's test of Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 @login_required
@@ -104,17 +107,26 @@ def coding_text(request: HttpRequest, project: uuid.UUID, document: uuid.UUID) -
         raise Http404
     layers = _layers(request)
     # The ETag first (one query): a browser that has this answer gets a 304 without the
-    # excerpts being read, let alone the text.
+    # excerpts being read, let alone the text. Its compressed copy is a representation of its
+    # own, with its own ETag.
     etag = workspace.coding_text_etag(membership=membership, document=doc, **layers)
-    response = get_conditional_response(request, etag=quote_etag(etag))
+    gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
+    response = get_conditional_response(request, etag=_sent_etag(etag, gzipped=gzipped))
     if response is None:
-        body, fresh = workspace.coding_text_answer(
-            membership=membership, document=doc, etag=etag, **layers
+        body, fresh, gzipped = workspace.coding_text_answer(
+            membership=membership, document=doc, etag=etag, gzipped=gzipped, **layers
         )
         response = HttpResponse(body)
         if fresh is None:  # changed while it was read: no ETag to keep it under
             patch_cache_control(response, private=True, no_store=True)
             return response
-    response.headers["ETag"] = quote_etag(etag)
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
+    response.headers["ETag"] = _sent_etag(etag, gzipped=gzipped)
+    patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _sent_etag(etag: str, *, gzipped: bool) -> str:
+    return quote_etag(f"{etag}-gzip" if gzipped else etag)

@@ -8,6 +8,8 @@ must show it. Runs on SQLite and on PostgreSQL (where the ETag is summed in the 
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 from django.db.models import F
@@ -215,3 +217,39 @@ def test_an_answer_written_to_while_it_is_read_goes_without_an_etag(
     monkeypatch.undo()
     again = coding_text(client_for(coder), open_project, assigned)
     assert len(again.excerpts) == 2 and again.response["ETag"]
+
+
+def test_a_browser_that_takes_gzip_gets_the_same_answer_compressed_under_its_own_etag(
+    shown, open_project, assigned, coder, coder2, django_assert_num_queries
+):
+    """The compressed answer is another representation of the same answer: its own ETag (a
+    browser's copy of one is never taken for the other), Vary: Accept-Encoding, and a 304
+    while unchanged. It is compressed once and kept: a second browser reads no excerpt."""
+    client = client_for(coder)
+    plain = coding_text(client, open_project, assigned, overlaid(coder2))
+    gzipped = "gzip, deflate, br, zstd"
+    kwargs = {"project": open_project.code, "document": assigned.code}
+    url = reverse("coding:coding-text", kwargs=kwargs) + overlaid(coder2)
+    cache.clear()
+    first = client.get(url, HTTP_ACCEPT_ENCODING=gzipped)
+    assert first["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == plain.response.content
+    assert first["ETag"] != plain.response["ETag"]
+    assert "Accept-Encoding" in first["Vary"] and "Accept-Encoding" in plain.response["Vary"]
+    second_browser = client_for(coder)
+    # session, user, membership, document, the ETag (2: excerpts and codings, summed on
+    # PostgreSQL); the compressed answer is kept: no excerpt, no text
+    with django_assert_num_queries(6):
+        again = second_browser.get(url, HTTP_ACCEPT_ENCODING=gzipped)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    unchanged = client.get(url, HTTP_ACCEPT_ENCODING=gzipped, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and unchanged["ETag"] == first["ETag"]
+    # The uncompressed copy's ETag does not stand for the compressed answer.
+    other = client.get(url, HTTP_ACCEPT_ENCODING=gzipped, HTTP_IF_NONE_MATCH=plain.response["ETag"])
+    assert other.status_code == 200 and other["Content-Encoding"] == "gzip"
+    # A write: a new answer, compressed afresh.
+    ExcerptFactory(document=assigned, coder=coder, start=40, end=50)
+    changed = client.get(url, HTTP_ACCEPT_ENCODING=gzipped, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    count = gzip.decompress(first.content).count(b"data-ex=")
+    assert gzip.decompress(changed.content).count(b"data-ex=") > count
