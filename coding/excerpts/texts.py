@@ -2,7 +2,7 @@
 process's memo of the last few, so that a write does not read a long text again.
 
 A write checks the selected text against the stored text, and answers with the chunks it
-touched re-rendered (``selectors.coding_view_patch``). Reading a long text from PostgreSQL
+touched re-rendered (``patches.coding_view_patch``). Reading a long text from PostgreSQL
 costs its whole decompression however little of it is needed (a 1.5 M-character text: about
 5 ms of the server's time, a 5 M-character one three times that), and the chunk bounds need
 the whole text. So the write views load the document without its text

@@ -2,7 +2,7 @@
 
 Every mutating endpoint is a plain form POST (redirects back with a message); the coding view's
 JavaScript sends the same fields with `Accept: application/json` and gets JSON back: the excerpt
-and a `patch` with only the text chunks the write changed (see `workspace.coding_view_patch`),
+and a `patch` with only the text chunks the write changed (see `patches.coding_view_patch`),
 which the page swaps in place. When the patch is missing (a new code, a write touching many
 chunks) the page reloads its workspace with `HX-Request`, which answers the workspace fragment.
 
@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coding.access import access_excerpt, may_code_document
 from coding.codebook.selectors import visible_codes
-from coding.excerpts import export_rows, exports, guards, selectors, services, texts, workspace
+from coding.excerpts import export_rows, exports, guards, patches, selectors, services, texts
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.labels import export_labels, labels_for
@@ -115,7 +115,7 @@ def _done(
         if excerpt is not None:
             payload["excerpt"] = _excerpt_json(excerpt)
         if ranges:
-            payload["patch"] = workspace.coding_view_patch(
+            payload["patch"] = patches.coding_view_patch(
                 membership=membership,
                 document=document,
                 ranges=ranges,

@@ -1,7 +1,7 @@
-"""The coding view's reads: the page around the text, the highlighted text with the excerpts
-shown in it, and the patch a write answers with. Excerpts come through `_shown`, which shows
-exactly what `visible_excerpts` would for the view's layers, so blind coding hides here what
-it hides everywhere else.
+"""The coding view's reads: the page around the text and the highlighted text with the
+excerpts shown in it (the patch a write answers with: `coding.excerpts.patches`). Excerpts
+come through `_shown`, which shows exactly what `visible_excerpts` would for the view's
+layers, so blind coding hides here what it hides everywhere else.
 
 The page and its text are two answers. The text of a long document is megabytes of HTML that
 changes far less often than it is opened, so it has its own URL (`coding:coding-text`) and an
@@ -22,9 +22,8 @@ import hashlib
 import json
 import logging
 import threading
-import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -37,9 +36,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from coding.codebook.selectors import visible_codes
 from coding.excerpts import rendering
-from coding.excerpts.rendering import Span, render_chunks, render_text
+from coding.excerpts.rendering import Span, render_text
 from coding.excerpts.selectors import code_paths
-from coding.excerpts.texts import stored_text
 from coding.models import Coding, Document, Excerpt
 from research.access import Capability, Scope, codings_scope, has_capability, sees_all_codings
 from research.models import Membership
@@ -58,7 +56,7 @@ EXCERPT_FIELDS = ("id", "code", "coder", "layer", "start", "end", "memo", "versi
 ETAG_FORMAT = f"2:{RENDERER}:{','.join(EXCERPT_FIELDS)}"
 
 
-def _overlay_ids(membership: Membership, overlay_ids: list[int]) -> list[int]:
+def overlaid_coders(membership: Membership, overlay_ids: list[int]) -> list[int]:
     """The coders the member asked to overlay, if the member may see others' codings."""
     if not sees_all_codings(membership):
         return []
@@ -67,20 +65,20 @@ def _overlay_ids(membership: Membership, overlay_ids: list[int]) -> list[int]:
 
 def _shown(membership: Membership, document: Document, overlay_ids: list[int]) -> QuerySet:
     """The excerpts of these layers: the member's own and the overlaid coders' (`overlay_ids`
-    as `_overlay_ids` left them), exactly as `visible_excerpts` narrowed to them would be.
+    as `overlaid_coders` left them), exactly as `visible_excerpts` narrowed to them would be.
 
     The overlays are only ever given to members who see every coding (research.access
     Scope.ALL), and one's own excerpts are visible whenever any are (Scope.OWN); so for these
     layers the blind rule comes down to "none" for a member who sees no codings. Built out
     here, the query carries none of the rule's conditions (the open reconciliations' EXISTS
     subqueries), which cost every write's answer more to build than to run."""
-    layers = _layers(membership, overlay_ids)
+    layers = shown_layers(membership, overlay_ids)
     if not layers:
         return Excerpt.objects.none()
     return Excerpt.objects.filter(document=document, coder_id__in=layers)
 
 
-def _layers(membership: Membership, overlay_ids: list[int]) -> list[int]:
+def shown_layers(membership: Membership, overlay_ids: list[int]) -> list[int]:
     """The coders whose excerpts `_shown` shows: none, the member, or the member first and
     the overlaid coders."""
     scope = codings_scope(membership)
@@ -125,7 +123,7 @@ def coding_view_data(
     members who may see others' codings) — whatever the number of excerpts.
     """
     me = membership.user_id
-    overlay_ids = _overlay_ids(membership, overlay_ids)
+    overlay_ids = overlaid_coders(membership, overlay_ids)
     counts = _own_counts(membership, document)
     # Plain dicts: the loop below turns `code` into text and adds `path` and `count`.
     codes = cast(
@@ -246,7 +244,7 @@ def coding_view_text(
     """The text answer for this member and these layers. `document` comes from
     `coding_documents`. Queries: excerpts (1), their codings (1); the text itself (1) only when
     its rendering is not cached."""
-    overlay_ids = _overlay_ids(membership, overlay_ids)
+    overlay_ids = overlaid_coders(membership, overlay_ids)
     return CodingText(document, _excerpt_rows(membership, document, overlay_ids, code_filter))
 
 
@@ -266,7 +264,7 @@ def coding_text_etag(
     Read before the answer (the view reads the answer only when the ETag is not the browser's):
     a write between the two makes the answer newer than its ETag, never older, so the next
     visit gets it again rather than keeping a stale one."""
-    overlay_ids = _overlay_ids(membership, overlay_ids)
+    overlay_ids = overlaid_coders(membership, overlay_ids)
     shown = _shown(membership, document, overlay_ids)
     if connection.vendor == "postgresql":
         state = _shown_state(shown)
@@ -451,169 +449,3 @@ def _rendered_text(document_id: int, key: str, spans: Callable[[], list[Span]]) 
         _cache_set(key, html)
         _keep(key, html)
     return html
-
-
-PATCH_MAX_CHUNKS = 12  # a write touching more chunks than this re-renders the whole view
-
-
-def coding_view_patch(
-    *,
-    membership: Membership,
-    document: Document,
-    overlay_ids: list[int],
-    ranges: Iterable[tuple[int, int]],
-    code_filter: int | None = None,
-    counted: Iterable[int] | None = None,
-) -> dict | None:
-    """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
-    (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
-    in this document: of every code, or only of the codes `counted` (the codes the write can
-    have changed; then `counts_partial` tells the page to leave the others as they are). None
-    when too many chunks changed; the browser then reloads the view.
-
-    Each chunk is byte-for-byte the chunk the text answer would render now, so the offsets
-    of its segments stay exact. Queries: the excerpts with their codings and the counts (1,
-    `_patch_read`); for a
-    document loaded without its text (the write views), its row version (1, PostgreSQL) and,
-    unless this process kept that version's text, the text (1).
-    """
-    stored = stored_text(document)  # without the text on the instance: kept per process
-    bounds = stored.bounds
-    touched = sorted(
-        {
-            index
-            for start, end in ranges
-            for index, (low, high) in enumerate(bounds)
-            if low < max(end, start + 1) and start < high
-        }
-    )
-    if not touched or len(touched) > PATCH_MAX_CHUNKS:
-        return None
-    me = membership.user_id
-    overlay_ids = _overlay_ids(membership, overlay_ids)
-    # Consecutive chunks render together; each run reads only the excerpts overlapping it.
-    runs: list[list[int]] = []
-    for index in touched:
-        if runs and runs[-1][-1] == index - 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    codes = None if counted is None else list(counted)
-    found, counts = _patch_read(
-        layers=_layers(membership, overlay_ids),
-        me=me,
-        document_id=document.pk,
-        spans=[(bounds[run[0]][0], bounds[run[-1]][1]) for run in runs],
-        codes=codes,
-    )
-    excerpts: list[dict] = [
-        {
-            "id": pk,
-            "code": code,
-            "coder": coder,
-            "layer": 0 if coder == me else overlay_ids.index(coder) + 1,
-            "start": start,
-            "end": end,
-            "memo": memo,
-            "version": version,
-            "codes": sorted(ids),
-            "mine": coder == me,
-        }
-        for pk, code, coder, start, end, memo, version, ids in found
-    ]
-    if code_filter is not None:
-        excerpts = [e for e in excerpts if code_filter in e["codes"]]
-    chunks: list[dict] = []
-    for run in runs:
-        low, high = bounds[run[0]][0], bounds[run[-1]][1]
-        paragraphs, first_paragraph = stored.paragraphs_between(low, high)
-        html = render_chunks(
-            stored.text,
-            spans=[
-                Span(
-                    e["id"],
-                    e["start"],
-                    e["end"],
-                    e["code"],
-                    mine=e["mine"],
-                    layer=e["layer"],
-                    colour=e["codes"][0] if e["codes"] else None,
-                )
-                for e in excerpts
-                if e["start"] < high and e["end"] > low
-            ],
-            paragraphs=paragraphs,
-            pages=stored.pages,
-            turns=stored.turns,
-            first=run[0],
-            last=run[-1],
-            bounds=bounds,
-            first_paragraph=first_paragraph,
-        )
-        chunks.extend(
-            {"index": index, "start": bounds[index][0], "html": piece}
-            for index, piece in zip(run, html, strict=True)
-        )
-    patch: dict[str, object] = {
-        "document": str(document.code),
-        "chunks": chunks,
-        "excerpts": excerpts,
-        "counts": {str(code_id): n for code_id, n in counts.items()},
-    }
-    if codes is not None:
-        patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in codes}
-        patch["counts_partial"] = True
-    return patch
-
-
-def _patch_read(
-    *,
-    layers: list[int],
-    me: int,
-    document_id: int,
-    spans: list[tuple[int, int]],
-    codes: list[int] | None,
-) -> tuple[list[tuple], dict[int, int]]:
-    """The patch's two reads in one statement: the excerpts of these `layers` (`_layers`) that
-    overlap any of the `spans`, in the order the text is rendered (the model's), each as
-    (pk, public code, coder, start, end, memo, version, code ids); and the member's code counts
-    in the document (`_own_counts`: of the `codes` only, when given).
-
-    Raw SQL because a write answers with it: built by the ORM, the two queries cost more Python
-    than the rest of the patch, and a round trip each."""
-    if not layers:
-        return [], {}
-    excerpt, coding = Excerpt._meta.db_table, Coding._meta.db_table
-    overlapping = " OR ".join('(e.start < %s AND e."end" > %s)' for _span in spans)
-    # Only the models' table names and placeholders are formatted in; values are parameters.
-    sql = (
-        'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, c.code_id '  # noqa: S608
-        f"FROM {excerpt} e LEFT JOIN {coding} c ON c.excerpt_id = e.id "
-        f"WHERE e.document_id = %s AND e.coder_id IN ({', '.join(['%s'] * len(layers))}) "
-        f"AND ({overlapping})"
-    )
-    params: list = [document_id, *layers, *(edge for low, high in spans for edge in (high, low))]
-    if codes is None or codes:
-        only = f"AND c.code_id IN ({', '.join(['%s'] * len(codes))}) " if codes else ""
-        sql += (
-            " UNION ALL SELECT 1, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, c.code_id "  # noqa: S608
-            f"FROM {coding} c JOIN {excerpt} e ON e.id = c.excerpt_id "
-            f"WHERE e.document_id = %s AND e.coder_id = %s {only}GROUP BY c.code_id"
-        )
-        params += [document_id, me, *(codes or ())]
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " ORDER BY 1, 2, 3, 4", params)  # the model's order: start, end, pk
-        rows = cursor.fetchall()
-    excerpts: dict[int, tuple] = {}
-    counts: dict[int, int] = {}
-    for kind, start, end, pk, code, coder, memo, version, code_id in rows:
-        if kind:
-            counts[code_id] = start  # the count
-            continue
-        if pk not in excerpts:
-            # SQLite keeps a UUID as 32 hex digits; PostgreSQL gives a UUID.
-            public = str(code if isinstance(code, uuid.UUID) else uuid.UUID(code))
-            excerpts[pk] = (pk, public, coder, start, end, memo, version, [])
-        if code_id is not None:
-            excerpts[pk][7].append(code_id)
-    return list(excerpts.values()), counts

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coding.excerpts import workspace
+from coding.excerpts import patches, workspace
 from coding.excerpts.rendering import Span, chunk_bounds, render_chunks, render_text
 from coding.excerpts.texts import StoredText
 from coding.models import Assignment
@@ -192,7 +192,7 @@ def test_the_patch_reads_a_fixed_number_of_queries(
         )
     membership = project.memberships.get(user=coder)
     with django_assert_num_queries(1):  # the excerpts with their codings and the code counts
-        patch = workspace.coding_view_patch(
+        patch = patches.coding_view_patch(
             membership=membership, document=long_document, overlay_ids=[], ranges=[(0, 10)]
         )
     assert len(patch["excerpts"]) > 20
@@ -274,7 +274,7 @@ def test_a_new_excerpt_answers_the_counts_of_its_own_codes_only(
         client_for(coder).post(_create_url(project, long_document), fields, **JSON).json()["patch"]
     )
     assert patch["counts"] == {str(data.pk): 4} and patch["counts_partial"] is True
-    full = workspace.coding_view_patch(
+    full = patches.coding_view_patch(
         membership=project.memberships.get(user=coder),
         document=long_document,
         overlay_ids=[],

@@ -1,0 +1,183 @@
+"""The patch a write of the coding view answers with: the text chunks the write changed,
+re-rendered exactly as the text answer (`coding.excerpts.workspace`) renders them, with the
+excerpts shown in them and the member's code counts, so the page swaps them in without
+reloading a long text."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.db import connection
+
+from coding.excerpts.rendering import Span, render_chunks
+from coding.excerpts.texts import stored_text
+from coding.excerpts.workspace import overlaid_coders, shown_layers
+from coding.models import Coding, Document, Excerpt
+from research.models import Membership
+
+PATCH_MAX_CHUNKS = 12  # a write touching more chunks than this re-renders the whole view
+
+
+def coding_view_patch(
+    *,
+    membership: Membership,
+    document: Document,
+    overlay_ids: list[int],
+    ranges: Iterable[tuple[int, int]],
+    code_filter: int | None = None,
+    counted: Iterable[int] | None = None,
+) -> dict | None:
+    """What a write changed in the coding view: the re-rendered chunks that overlap `ranges`
+    (an excerpt's old and new offsets), the excerpts shown in them and the member's code counts
+    in this document: of every code, or only of the codes `counted` (the codes the write can
+    have changed; then `counts_partial` tells the page to leave the others as they are). None
+    when too many chunks changed; the browser then reloads the view.
+
+    Each chunk is byte-for-byte the chunk the text answer would render now, so the offsets
+    of its segments stay exact. Queries: the excerpts with their codings and the counts (1,
+    `_patch_read`); for a
+    document loaded without its text (the write views), its row version (1, PostgreSQL) and,
+    unless this process kept that version's text, the text (1).
+    """
+    stored = stored_text(document)  # without the text on the instance: kept per process
+    bounds = stored.bounds
+    touched = sorted(
+        {
+            index
+            for start, end in ranges
+            for index, (low, high) in enumerate(bounds)
+            if low < max(end, start + 1) and start < high
+        }
+    )
+    if not touched or len(touched) > PATCH_MAX_CHUNKS:
+        return None
+    me = membership.user_id
+    overlay_ids = overlaid_coders(membership, overlay_ids)
+    # Consecutive chunks render together; each run reads only the excerpts overlapping it.
+    runs: list[list[int]] = []
+    for index in touched:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    codes = None if counted is None else list(counted)
+    found, counts = _patch_read(
+        layers=shown_layers(membership, overlay_ids),
+        me=me,
+        document_id=document.pk,
+        spans=[(bounds[run[0]][0], bounds[run[-1]][1]) for run in runs],
+        codes=codes,
+    )
+    excerpts: list[dict] = [
+        {
+            "id": pk,
+            "code": code,
+            "coder": coder,
+            "layer": 0 if coder == me else overlay_ids.index(coder) + 1,
+            "start": start,
+            "end": end,
+            "memo": memo,
+            "version": version,
+            "codes": sorted(ids),
+            "mine": coder == me,
+        }
+        for pk, code, coder, start, end, memo, version, ids in found
+    ]
+    if code_filter is not None:
+        excerpts = [e for e in excerpts if code_filter in e["codes"]]
+    chunks: list[dict] = []
+    for run in runs:
+        low, high = bounds[run[0]][0], bounds[run[-1]][1]
+        paragraphs, first_paragraph = stored.paragraphs_between(low, high)
+        html = render_chunks(
+            stored.text,
+            spans=[
+                Span(
+                    e["id"],
+                    e["start"],
+                    e["end"],
+                    e["code"],
+                    mine=e["mine"],
+                    layer=e["layer"],
+                    colour=e["codes"][0] if e["codes"] else None,
+                )
+                for e in excerpts
+                if e["start"] < high and e["end"] > low
+            ],
+            paragraphs=paragraphs,
+            pages=stored.pages,
+            turns=stored.turns,
+            first=run[0],
+            last=run[-1],
+            bounds=bounds,
+            first_paragraph=first_paragraph,
+        )
+        chunks.extend(
+            {"index": index, "start": bounds[index][0], "html": piece}
+            for index, piece in zip(run, html, strict=True)
+        )
+    patch: dict[str, object] = {
+        "document": str(document.code),
+        "chunks": chunks,
+        "excerpts": excerpts,
+        "counts": {str(code_id): n for code_id, n in counts.items()},
+    }
+    if codes is not None:
+        patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in codes}
+        patch["counts_partial"] = True
+    return patch
+
+
+def _patch_read(
+    *,
+    layers: list[int],
+    me: int,
+    document_id: int,
+    spans: list[tuple[int, int]],
+    codes: list[int] | None,
+) -> tuple[list[tuple], dict[int, int]]:
+    """The patch's two reads in one statement: the excerpts of these `layers`
+    (`workspace.shown_layers`) that overlap any of the `spans`, in the order the text is
+    rendered (the model's), each as (pk, public code, coder, start, end, memo, version, code
+    ids); and the member's code counts in the document (as `workspace._own_counts` counts
+    them: of the `codes` only, when given).
+
+    Raw SQL because a write answers with it: built by the ORM, the two queries cost more Python
+    than the rest of the patch, and a round trip each."""
+    if not layers:
+        return [], {}
+    excerpt, coding = Excerpt._meta.db_table, Coding._meta.db_table
+    overlapping = " OR ".join('(e.start < %s AND e."end" > %s)' for _span in spans)
+    # Only the models' table names and placeholders are formatted in; values are parameters.
+    sql = (
+        'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, c.code_id '  # noqa: S608
+        f"FROM {excerpt} e LEFT JOIN {coding} c ON c.excerpt_id = e.id "
+        f"WHERE e.document_id = %s AND e.coder_id IN ({', '.join(['%s'] * len(layers))}) "
+        f"AND ({overlapping})"
+    )
+    params: list = [document_id, *layers, *(edge for low, high in spans for edge in (high, low))]
+    if codes is None or codes:
+        only = f"AND c.code_id IN ({', '.join(['%s'] * len(codes))}) " if codes else ""
+        sql += (
+            " UNION ALL SELECT 1, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, c.code_id "  # noqa: S608
+            f"FROM {coding} c JOIN {excerpt} e ON e.id = c.excerpt_id "
+            f"WHERE e.document_id = %s AND e.coder_id = %s {only}GROUP BY c.code_id"
+        )
+        params += [document_id, me, *(codes or ())]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY 1, 2, 3, 4", params)  # the model's order: start, end, pk
+        rows = cursor.fetchall()
+    excerpts: dict[int, tuple] = {}
+    counts: dict[int, int] = {}
+    for kind, start, end, pk, code, coder, memo, version, code_id in rows:
+        if kind:
+            counts[code_id] = start  # the count
+            continue
+        if pk not in excerpts:
+            # SQLite keeps a UUID as 32 hex digits; PostgreSQL gives a UUID.
+            public = str(code if isinstance(code, uuid.UUID) else uuid.UUID(code))
+            excerpts[pk] = (pk, public, coder, start, end, memo, version, [])
+        if code_id is not None:
+            excerpts[pk][7].append(code_id)
+    return list(excerpts.values()), counts
