@@ -32,12 +32,14 @@ from coding.runs import services
 from coding.runs.progress import throttled
 from coding.runs.tasks import run_documents_task
 from research import jobs
+from research.collector import pauses_collector
 from research.models import Job
 
 logger = logging.getLogger(__name__)
 
 
 @jobs.job_handler(services.AGREEMENT_JOB, label=gettext_lazy("Agreement run"), retry_safe=True)
+@pauses_collector  # the pool's partials: see run_documents_task
 def agreement_run_job(job: Job, report: jobs.Report) -> dict[str, Any]:
     run = AgreementRun.objects.filter(job=job).first()
     if run is None:
