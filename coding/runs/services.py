@@ -37,6 +37,7 @@ from coding.models import (
     Document,
     Excerpt,
 )
+from coding.models.agreement import EncodedJSON
 from coding.reconcile.selectors import reconciled_documents, resolutions
 from research import jobs
 
@@ -387,7 +388,10 @@ def run_store(*, run: AgreementRun, partials: Sequence[Mapping[str, Any]]) -> di
                 # An expression, not a plain value: Django 5.2 then inserts the rows as plain
                 # VALUES instead of UNNEST arrays, whose client-side quoting of large JSON
                 # (a regular expression per escaped character) took seconds.
-                disagreements=Value(row["disagreements"], output_field=DISAGREEMENTS),
+                disagreements=Value(
+                    EncodedJSON(row["disagreements"], row["disagreements_json"]),
+                    output_field=DISAGREEMENTS,
+                ),
                 disagreement_count=row["disagreement_count"],
             )
         )
