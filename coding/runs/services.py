@@ -40,6 +40,7 @@ from coding.models import (
 from coding.models.agreement import EncodedJSON
 from coding.reconcile.selectors import reconciled_documents, resolutions
 from research import jobs
+from research.collector import exception_released
 
 AGREEMENT_JOB = "agreement.run"
 DISAGREEMENTS = AgreementCodeResult._meta.get_field("disagreements")
@@ -321,9 +322,10 @@ def _store_part(run: AgreementRun, document_id: int, partial: dict[str, Any]) ->
             AgreementRunPart.objects.create(
                 run=run, document_id=document_id, data=json.dumps(partial, separators=(",", ":"))
             )
-    except IntegrityError:
+    except IntegrityError as exc:
         if not AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
             raise  # not another task's part: the run or its document is gone
+        exception_released(exc)  # the run's tasks pause the collector (coding/runs/tasks.py)
         return False
     return True
 

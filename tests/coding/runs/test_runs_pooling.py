@@ -5,6 +5,7 @@ them at once."""
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 
@@ -14,6 +15,7 @@ from django.db import IntegrityError, connection
 from coding.agreement import disagreements
 from coding.agreement.pooling import RunPool, finalize
 from coding.runs import services
+from coding.runs.tasks import run_documents_task
 from research import jobs
 from tests.coding.runs.factories import build_world, sentences
 
@@ -166,3 +168,24 @@ def test_a_part_is_stored_once_and_a_vanished_document_is_not_taken_for_one(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with pytest.raises(IntegrityError):
             services._store_part(run, 10**9, partial)
+
+
+def test_the_runs_tasks_compute_with_the_collector_paused(
+    busy_world, project, lead, coder, coder2, monkeypatch
+):
+    """A run's partials are acyclic: full collections walking them cost a third of a run."""
+    run = _start(project, lead, [coder, coder2], "document")
+    seen = []
+    real = services.run_parts_compute
+
+    def watching(**kwargs):
+        seen.append(gc.isenabled())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "run_parts_compute", watching)
+    run_documents_task(run.pk, run.params["spec"]["documents"][:2])
+    jobs.job_run_inline(run.job)
+    run.refresh_from_db()
+    assert run.job.status == "succeeded", run.job.error
+    assert seen and not any(seen)
+    assert gc.isenabled()
