@@ -93,7 +93,11 @@ def code_disagreements(items: list[list]) -> dict[str, Any]:
     items, and what pooling them takes, made here because a run computes its documents in
     parallel and pools them in one process: the items' compact JSON (``items_json``) and the
     excerpts they name (``named``)."""
-    return {"disagreements": items, "items_json": compact_json(items), "named": named_excerpts(items)}
+    return {
+        "disagreements": items,
+        "items_json": compact_json(items),
+        "named": named_excerpts(items),
+    }
 
 
 class CodeDisagreements:
