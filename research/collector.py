@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -58,3 +59,16 @@ def pauses_collector(view: Callable[P, R]) -> Callable[P, R]:
             return view(*args, **kwargs)
 
     return paused
+
+
+def exception_released(exc: BaseException | None) -> None:
+    """Let go of what a caught exception's tracebacks hold (the locals of every frame it passed
+    through, along its chain of causes). A database error's traceback and its frames form
+    cycles; with the collector paused they would keep those locals (a run's partial, a batch of
+    documents' input) alive until the pause ends."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__

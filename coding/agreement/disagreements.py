@@ -9,7 +9,8 @@ document's (immutable) text when a page shows it (:func:`context_of`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .codings import DocumentCodings
@@ -77,36 +78,70 @@ def describe_disagreements(
     return out
 
 
+def compact_json(value: Any) -> str:
+    """``value`` as compact JSON: how a run's results are stored (``WholeJSONField``)."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def named_excerpts(items: Iterable[Sequence]) -> list[int]:
+    """The excerpt ids the items name, each once, in the order they are first named."""
+    return list(dict.fromkeys(i for item in items for ids in item[5] for i in ids))
+
+
+def code_disagreements(items: list[list]) -> dict[str, Any]:
+    """A document's described disagreements of one code as its partial carries them: the
+    items, and what pooling them takes, made here because a run computes its documents in
+    parallel and pools them in one process: the items' compact JSON (``items_json``) and the
+    excerpts they name (``named``)."""
+    return {
+        "disagreements": items,
+        "items_json": compact_json(items),
+        "named": named_excerpts(items),
+    }
+
+
 class CodeDisagreements:
     """The first disagreements of one code over the documents, with the documents they name
     (stored as ``AgreementCodeResult.disagreements``); the excerpts they name go to the run's
-    one table (``excerpts``, shared by all codes: a busy excerpt is named by many)."""
+    one table (``excerpts``, shared by all codes: a busy excerpt is named by many).
+
+    :meth:`packed_json` is :meth:`packed` as compact JSON, put together from the documents'
+    ``items_json`` (see :func:`code_disagreements`) instead of encoded again."""
 
     def __init__(self, excerpts: dict[str, list], named: set[int] | None = None) -> None:
         self.items: list[list] = []
+        self.pieces: list[str] = []  # the items' JSON, without the brackets, per document
         self.documents: dict[str, list] = {}
         self.excerpts = excerpts
-        # The ids in ``excerpts``, as numbers: the codes of a run share it, and most ids an
-        # item names are there already (no text key to build for them).
+        # The ids in ``excerpts``, as numbers: the codes of a run share it.
         self.named = named if named is not None else {int(key) for key in excerpts}
 
-    def extend(self, partial: Mapping[str, Any], items: Sequence[list]) -> None:
+    def extend(self, partial: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        """Add a document's disagreements of the code (its partial's ``data`` for it)."""
+        items = data["disagreements"]
         kept = items[: max(DISAGREEMENTS_PER_CODE - len(self.items), 0)]
         if not kept:
             return
         self.items.extend(kept)
         self.documents[str(partial["document"])] = partial["ref"]
+        whole = len(kept) == len(items) and "items_json" in data  # parts from before: no JSON
+        self.pieces.append((data["items_json"] if whole else compact_json(kept))[1:-1])
         refs = partial["refs"]
         named = self.named
-        for item in kept:
-            for ids in item[5]:
-                for excerpt_id in ids:
-                    if excerpt_id not in named:
-                        named.add(excerpt_id)
-                        key = str(excerpt_id)
-                        self.excerpts[key] = refs[key]
+        new = [i for i in (data["named"] if whole else named_excerpts(kept)) if i not in named]
+        named.update(new)
+        for excerpt_id in new:
+            key = str(excerpt_id)
+            self.excerpts[key] = refs[key]
 
     def packed(self) -> dict[str, Any] | list:
         if not self.items:
             return []
         return {"items": self.items, "documents": self.documents}
+
+    def packed_json(self) -> str:
+        """``compact_json(self.packed())``, from the documents' pieces."""
+        if not self.items:
+            return "[]"
+        items = ",".join(self.pieces)
+        return f'{{"items":[{items}],"documents":{compact_json(self.documents)}}}'

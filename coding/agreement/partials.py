@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .codings import DocumentCodings
-from .disagreements import describe_disagreements, per_document_cap
+from .disagreements import code_disagreements, describe_disagreements, per_document_cap
 from .natural_units import split_paragraphs, split_sentences
 from .patterns import pattern_key
 from .units import covered_length
@@ -269,7 +269,7 @@ def _excerpt_matching(
         if checked:
             out[str(row)] = {
                 "matches": [agree, checked],
-                "disagreements": describe_disagreements(dc, doc, disagreements),
+                **code_disagreements(describe_disagreements(dc, doc, disagreements)),
                 "disagreement_count": count,
             }
     return out
@@ -309,7 +309,7 @@ def document_partial(
     for k, row in enumerate(dc.rows):
         partial["codes"][str(row)] = {
             "patterns": patterns[k],
-            "disagreements": [next(described) for _ in spans[k][:cap]],
+            **code_disagreements([next(described) for _ in spans[k][:cap]]),
             "disagreement_count": len(spans[k]),
         }
     partial["refs"] = dc.refs()

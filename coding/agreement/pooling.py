@@ -290,7 +290,7 @@ def finalize(
             if not data:
                 continue
             count += data["disagreement_count"]
-            disagreements.extend(partial, data["disagreements"])
+            disagreements.extend(partial, data)
             if unit == "excerpt":
                 matches[0] += data["matches"][0]
                 matches[1] += data["matches"][1]
@@ -305,6 +305,7 @@ def finalize(
         out: dict[str, Any] = {
             "code": row,
             "disagreements": disagreements.packed(),
+            "disagreements_json": disagreements.packed_json(),  # what run_store stores
             "disagreement_count": count,
         }
         if unit == "excerpt":

@@ -26,6 +26,18 @@ def _compact(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+class EncodedJSON:
+    """A value with its compact JSON text, made already (a code's disagreements, put together
+    from the text its documents' parts carry): a ``WholeJSONField`` stores the text on
+    PostgreSQL instead of encoding the value again, elsewhere the value."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, value, text: str) -> None:
+        self.value = value
+        self.text = text
+
+
 class WholeJSONField(models.JSONField):
     """JSON that is only ever written and read whole (never queried into): on PostgreSQL a
     ``json`` column, which keeps the text as written (compact), checked but not parsed into
@@ -39,6 +51,12 @@ class WholeJSONField(models.JSONField):
         return super().db_type(connection)
 
     def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, EncodedJSON):
+            if connection.vendor == "postgresql":
+                from psycopg.types.json import Json
+
+                return Json(value.text, dumps=str)
+            value = value.value
         if connection.vendor != "postgresql" or hasattr(value, "as_sql"):
             return super().get_db_prep_value(value, connection, prepared)
         from psycopg.types.json import Json

@@ -37,8 +37,10 @@ from coding.models import (
     Document,
     Excerpt,
 )
+from coding.models.agreement import EncodedJSON
 from coding.reconcile.selectors import reconciled_documents, resolutions
 from research import jobs
+from research.collector import exception_released
 
 AGREEMENT_JOB = "agreement.run"
 DISAGREEMENTS = AgreementCodeResult._meta.get_field("disagreements")
@@ -320,9 +322,10 @@ def _store_part(run: AgreementRun, document_id: int, partial: dict[str, Any]) ->
             AgreementRunPart.objects.create(
                 run=run, document_id=document_id, data=json.dumps(partial, separators=(",", ":"))
             )
-    except IntegrityError:
+    except IntegrityError as exc:
         if not AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
             raise  # not another task's part: the run or its document is gone
+        exception_released(exc)  # the run's tasks pause the collector (coding/runs/tasks.py)
         return False
     return True
 
@@ -387,7 +390,10 @@ def run_store(*, run: AgreementRun, partials: Sequence[Mapping[str, Any]]) -> di
                 # An expression, not a plain value: Django 5.2 then inserts the rows as plain
                 # VALUES instead of UNNEST arrays, whose client-side quoting of large JSON
                 # (a regular expression per escaped character) took seconds.
-                disagreements=Value(row["disagreements"], output_field=DISAGREEMENTS),
+                disagreements=Value(
+                    EncodedJSON(row["disagreements"], row["disagreements_json"]),
+                    output_field=DISAGREEMENTS,
+                ),
                 disagreement_count=row["disagreement_count"],
             )
         )

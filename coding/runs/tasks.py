@@ -13,11 +13,17 @@ from coding.models import AgreementRun
 from coding.runs import services
 from coding.runs.progress import throttled
 from research import jobs
+from research.collector import pauses_collector
 
 logger = logging.getLogger(__name__)
 
 
 @jobs.job_task("coding.runs.documents")
+# A document's partial is tens of thousands of small lists and dicts, and the handler's pool
+# holds a run's: made with the collector running they set off full collections, each walking
+# all of them again (a third of a run's time). They hold no cycles: their reference counts
+# free them.
+@pauses_collector
 def run_documents_task(run_id: int, document_ids: list[int]) -> None:
     run = AgreementRun.objects.select_related("job").filter(pk=run_id).first()
     if run is None or run.job is None:

@@ -5,7 +5,7 @@ import gc
 
 import pytest
 
-from research.collector import collector_paused, pauses_collector
+from research.collector import collector_paused, exception_released, pauses_collector
 
 
 @pytest.fixture
@@ -48,3 +48,29 @@ def test_a_collector_that_was_off_stays_off(collector_running):
     with collector_paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+def test_a_released_exception_lets_go_of_its_frames_locals():
+    class Big:
+        freed = False
+
+        def __del__(self):
+            Big.freed = True
+
+    def fails(value):
+        try:
+            raise KeyError("inner")
+        except KeyError as inner:
+            error = inner  # kept in the frame, as database wrappers do: a cycle
+        raise ValueError("outer") from error
+
+    def caught():
+        held = Big()
+        fails(held)
+
+    with collector_paused():
+        try:
+            caught()
+        except ValueError as exc:
+            exception_released(exc)
+        assert Big.freed  # by its reference count: no collection needed

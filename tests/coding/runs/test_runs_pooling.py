@@ -5,14 +5,17 @@ them at once."""
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 
 import pytest
 from django.db import IntegrityError, connection
 
+from coding.agreement import disagreements
 from coding.agreement.pooling import RunPool, finalize
 from coding.runs import services
+from coding.runs.tasks import run_documents_task
 from research import jobs
 from tests.coding.runs.factories import build_world, sentences
 
@@ -86,6 +89,33 @@ def test_incremental_pooling_equals_the_full_recomputation(
                 assert stored.values[name] == value  # exactly, not approximately
 
 
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_disagreements_stored_are_the_pooled_ones_encoded(
+    busy_world, project, lead, coder, coder2, unit, monkeypatch
+):
+    """Each code's disagreements are stored as the text its documents' parts carry, put
+    together: exactly the compact JSON of the pooled items, also where a document's items are
+    cut at the code's limit and from parts stored before the parts carried the text."""
+    monkeypatch.setattr(disagreements, "DISAGREEMENTS_PER_CODE", 1)  # documents cut
+    run = _start(project, lead, [coder, coder2], unit)
+    spec = run.params["spec"]
+    partials = [services.run_compute_document(run=run, document_id=d) for d in spec["documents"]]
+    if unit != "document":  # a document unit has one item per code and document
+        assert any(len(d["disagreements"]) > 1 for p in partials for d in p["codes"].values())
+    before = json.loads(json.dumps(partials))
+    for partial in before:  # as stored before: the items only
+        for data in partial["codes"].values():
+            del data["items_json"], data["named"]
+    expected = finalize(spec, partials)
+    assert any(row["disagreements"] for row in expected["rows"])
+    assert _text(finalize(spec, before)) == _text(expected)
+    for row in expected["rows"]:
+        assert row["disagreements_json"] == json.dumps(row["disagreements"], separators=(",", ":"))
+    services.run_store(run=run, partials=partials)
+    stored = {r.code_id: r.disagreements for r in run.code_results.all()}
+    assert stored == {row["code"]: row["disagreements"] for row in expected["rows"]}
+
+
 def test_the_pool_gives_the_same_results_in_any_order(busy_world, project, lead, coder, coder2):
     run = _start(project, lead, [coder, coder2], "segment")
     spec = run.params["spec"]
@@ -138,3 +168,24 @@ def test_a_part_is_stored_once_and_a_vanished_document_is_not_taken_for_one(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with pytest.raises(IntegrityError):
             services._store_part(run, 10**9, partial)
+
+
+def test_the_runs_tasks_compute_with_the_collector_paused(
+    busy_world, project, lead, coder, coder2, monkeypatch
+):
+    """A run's partials are acyclic: full collections walking them cost a third of a run."""
+    run = _start(project, lead, [coder, coder2], "document")
+    seen = []
+    real = services.run_parts_compute
+
+    def watching(**kwargs):
+        seen.append(gc.isenabled())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "run_parts_compute", watching)
+    run_documents_task(run.pk, run.params["spec"]["documents"][:2])
+    jobs.job_run_inline(run.job)
+    run.refresh_from_db()
+    assert run.job.status == "succeeded", run.job.error
+    assert seen and not any(seen)
+    assert gc.isenabled()
