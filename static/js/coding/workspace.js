@@ -46,6 +46,23 @@ function readData(head) {
   return JSON.parse(head.slice(head.indexOf(">") + 1, head.lastIndexOf("</script>")));
 }
 
+// The text's body, or null (offline: said by the caller). The page's first read is started by
+// coding-text.js before these modules arrive; it is taken once (null left in its place, which
+// also tells a late coding-text.js not to read it again), so a re-rendered workspace fetches its
+// text anew.
+async function readText(url) {
+  const link = document.querySelector('link[rel="preload"][as="fetch"]');
+  const early = link?.textBody;
+  if (link) link.textBody = null;
+  if (early && link.href === new URL(url, window.location.href).href) return early;
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    return response.ok ? await response.text() : null;
+  } catch {
+    return null;
+  }
+}
+
 // Fetch the text into its container (its address carries the page's coders and code filter; the
 // page preloads the same address) and answer the excerpts' data rows; without an address the
 // text is in the page already (?inline=1). Null when the text could not be had, or when a newer
@@ -56,13 +73,7 @@ async function loadText(text, i18n) {
     text.dataset.complete = "1";
     return readJson("excerpt-data");
   }
-  let body = null;
-  try {
-    const response = await fetch(url, { credentials: "same-origin" });
-    if (response.ok) body = await response.text();
-  } catch {
-    body = null; // offline: said below
-  }
+  const body = await readText(url);
   if (!text.isConnected) return null;
   const at = body === null ? -1 : body.indexOf(CHUNK_START);
   if (at < 0) {
