@@ -215,13 +215,15 @@ def access_project(user, project_code: uuid.UUID | str, need: Capability) -> Mem
     """Return the user's membership of the project, or raise Http404 / PermissionDenied."""
     if not user.is_authenticated:
         raise Http404
-    membership = (
-        Membership.objects.select_related("project", "user")
-        .filter(project__code=project_code, user=user)
-        .first()
-    )
-    if membership is None:
-        raise Http404
+    # One membership per (project, user): get() orders nothing. The user is the one asked
+    # about, already read (by the session on a request): not joined and built again.
+    try:
+        membership = Membership.objects.select_related("project").get(
+            project__code=project_code, user=user
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    membership.user = user
     if second_factor_required(membership.project) and not has_second_factor(user):
         raise SecondFactorRequired
     if not has_capability(membership, need):

@@ -23,7 +23,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,9 +65,14 @@ def _document(membership: Membership, code: uuid.UUID, *, write: bool = False) -
     documents = Document.objects.filter(project=membership.project)
     if write:
         # Whether the member may code it (the assignment) comes with the row: one read less.
-        assigned = Assignment.objects.filter(document=OuterRef("pk"), coder_id=membership.user_id)
-        documents = documents.defer(*texts.DEFERRED_FIELDS)
-        documents = documents.annotate(member_assigned=Exists(assigned))
+        # Written out: an Exists() costs each write more CPU to build than the read to run.
+        assigned = RawSQL(  # noqa: S611 (a parameter; table names are the models')
+            f"EXISTS (SELECT 1 FROM {Assignment._meta.db_table} a"  # noqa: S608
+            f" WHERE a.document_id = {Document._meta.db_table}.id AND a.coder_id = %s)",
+            [membership.user_id],
+            output_field=BooleanField(),
+        )
+        documents = documents.defer(*texts.DEFERRED_FIELDS).annotate(member_assigned=assigned)
     document = get_object_or_404(documents, code=code)
     document.project = membership.project  # the same row: not read again for its settings
     if write:

@@ -91,6 +91,20 @@ def test_what_is_not_a_duplicate(project, assigned, coder, codes, first, passage
     assert response.status_code == 200
 
 
+def test_the_excerpt_overlapping_most_is_offered_whichever_code_it_shares(
+    project, assigned, coder, codes, first
+):
+    # Two candidates, the second coded with both codes (offered once), overlapping more.
+    value, data = codes["value"].code, codes["data"].code
+    longer = span(TEXT, FIRST + " om smarte")
+    both = _post(coder, project, assigned, **longer, codes=[value, data], keep_both="on")
+    assert both.status_code == 200
+    response = _post(coder, project, assigned, **longer, codes=[data, value])
+    assert response.status_code == 409
+    assert response.json()["existing"]["code"] == both.json()["excerpt"]["code"]
+    assert Excerpt.objects.count() == 2
+
+
 def test_another_coders_excerpt_is_no_duplicate(project, assigned, coder2, codes, first):
     response = _post(coder2, project, assigned, **span(TEXT, FIRST), codes=[codes["value"].code])
     assert response.status_code == 200
