@@ -67,7 +67,9 @@ def celery_purge() -> None:
 
 @contextlib.contextmanager
 def celery_worker(*, concurrency: int, log: Path) -> Iterator[subprocess.Popen]:
-    """A real worker on the bench queue; yields once it says it is ready."""
+    """A real worker on the bench queue; yields once it says it is ready. Its processes keep
+    their database connections between tasks, as a deployed worker does (see
+    `gunicorn_server`); they are closed when it stops, before the harness drops its database."""
     celery_purge()
     handle = log.open("w")
     process = subprocess.Popen(
@@ -85,7 +87,7 @@ def celery_worker(*, concurrency: int, log: Path) -> Iterator[subprocess.Popen]:
             "--loglevel=info",
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env={**os.environ, "DJANGO_CONN_MAX_AGE": "60"},
         stdout=handle,
         stderr=subprocess.STDOUT,
     )
