@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import json
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from coding.agreement.disagreements import compact_json
 
 
 class AgreementUnit(models.TextChoices):
@@ -20,10 +21,6 @@ class SegmentKind(models.TextChoices):
     SENTENCE = "sentence", _("Sentences")
     PARAGRAPH = "paragraph", _("Paragraphs")
     TURN = "turn", _("Speaker turns")
-
-
-def _compact(value) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 class EncodedJSON:
@@ -63,7 +60,7 @@ class WholeJSONField(models.JSONField):
 
         if not prepared:
             value = self.get_prep_value(value)
-        return Json(value, dumps=_compact)
+        return Json(value, dumps=compact_json)
 
     def from_db_value(self, value, expression, connection):
         # psycopg decodes a json column itself (Django has it leave jsonb as text); text is
