@@ -1,11 +1,13 @@
 """The coding view's codebook panel as HTML, built in Python.
 
-The panel lists every code five times (the code filter, the code tree, the in-vivo code's
-parent, the codes of the form that works without JavaScript, the palette). Through the
-template engine each listing cost several node renders and variable lookups per code: most of
-the page's time with 150 codes, and growing with the codebook. Here each listing is one join,
-every value escaped (`html.escape`, as Django's `escape` does it). The surrounding forms and
-their labels stay in the template (`coding/excerpts/coding_view.html`).
+The panel lists every code four times (the code filter, the code tree, the in-vivo code's
+parent, the codes of the form that works without JavaScript); the Ctrl+K palette is built by
+the page's script from the codes' JSON when first opened (static/js/coding/apply.js), so a
+fresh page has one element fewer per code to read. Through the template engine each listing
+cost several node renders and variable lookups per code: most of the page's time with 150
+codes, and growing with the codebook. Here each listing is one join, every value escaped
+(`html.escape`, as Django's `escape` does it). The surrounding forms and their labels stay in
+the template (`coding/excerpts/coding_view.html`).
 """
 
 from __future__ import annotations
@@ -23,13 +25,12 @@ class CodebookPanel:
     tree: SafeString  # the code tree's <li>s
     parent_options: SafeString  # <option>s of the in-vivo code's parent (after "top level")
     checkboxes: SafeString  # the plain form's code checkboxes
-    palette: SafeString  # the palette's options
 
 
 def codebook_panel(codes: list[dict], *, code_filter: int | None, may_code: bool) -> CodebookPanel:
     """`codes`: the dicts of `workspace.coding_view_data` (id, code, name, path, depth,
     shortcut, status, count), in the codebook's order."""
-    filters, tree, parents, boxes, palette = [], [], [], [], []
+    filters, tree, parents, boxes = [], [], [], []
     disabled = "" if may_code else " disabled"
     proposed = f' <span class="badge text-bg-light border">{escape(_("proposed"))}</span>'
     count_title = escape(_("Your excerpts with this code in this document"))
@@ -58,16 +59,10 @@ def codebook_panel(codes: list[dict], *, code_filter: int | None, may_code: bool
             f'<label class="d-block"><input type="checkbox" name="codes" value="{uuid}"> '
             f'<span translate="no">{path}</span></label>'
         )
-        palette.append(
-            f'<li class="palette-option" role="option" aria-selected="false" '
-            f'data-code="{uuid}" data-name="{lower}" translate="no">{path}</li>'
-        )
     if not codes:
         empty = escape(_("The codebook is empty."))
         tree.append(f'<li class="small text-body-secondary">{empty}</li>')
-    return CodebookPanel(
-        _joined(filters), _joined(tree), _joined(parents), _joined(boxes), _joined(palette)
-    )
+    return CodebookPanel(_joined(filters), _joined(tree), _joined(parents), _joined(boxes))
 
 
 def _joined(parts: list[str]) -> SafeString:

@@ -30,7 +30,28 @@ export async function applyCodes(codeUuids) {
   }
 }
 
-// ---- the palette: the server lists every code; typing hides those that do not match --------
+// ---- the palette: every code, listed here; typing hides those that do not match -------------
+
+// The options, built from the codes' JSON (#code-data, in the codebook's order) when the palette
+// is first opened rather than sent in the page: most visits never open it. A re-rendered
+// workspace brings an empty list again, and its codes.
+function fillPalette() {
+  const list = document.getElementById("palette-list");
+  if (list.dataset.filled) return;
+  const options = [...state.codes.values()].map((code) => {
+    const option = document.createElement("li");
+    option.className = "palette-option";
+    option.setAttribute("role", "option");
+    option.setAttribute("aria-selected", "false");
+    option.setAttribute("translate", "no");
+    option.dataset.code = code.code;
+    option.dataset.name = code.path.toLowerCase();
+    option.textContent = code.path;
+    return option;
+  });
+  list.replaceChildren(...options);
+  list.dataset.filled = "1";
+}
 
 function shownOptions() {
   return [...document.querySelectorAll("#palette-list .palette-option:not([hidden])")];
@@ -51,6 +72,7 @@ function openPalette() {
   if (!dialog || !state.mayCode) return;
   const chosen = selectionOffsets(state.text);
   if (chosen) state.lastSelection = chosen;
+  fillPalette();
   const input = document.getElementById("palette-input");
   input.value = "";
   filterPalette("");
