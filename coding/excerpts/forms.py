@@ -145,8 +145,10 @@ class ExcerptCreateForm(forms.Form):
         self.fields["codes"].project_id = project.pk
         self.fields["codes"].read = partial(visible_codes_by_uuid, membership=membership)
         self.fields["new_code_parent"].queryset = codes
-        # The service checks that it is the coder's own excerpt in the same document.
-        self.fields["merge_into"].queryset = Excerpt.objects.filter(document__project=project)
+        # The service checks that it is the coder's own excerpt in the same document. Scoped
+        # only when one is named (an empty value never reads it): every write builds this form.
+        if not self.is_bound or self.data.get(self.add_prefix("merge_into")):
+            self.fields["merge_into"].queryset = Excerpt.objects.filter(document__project=project)
 
     def clean_text(self) -> str:
         return _unix_newlines(self.cleaned_data["text"])
