@@ -319,6 +319,8 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's database sessions, read with one written-out statement per request.
+SESSION_ENGINE = "research.sessions"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     # Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true.

@@ -43,9 +43,11 @@ from typing import TypeVar
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from research import rows
 from research.models import Membership, Project, Role, User
 
 M = TypeVar("M", bound=Model)
@@ -215,19 +217,35 @@ def access_project(user, project_code: uuid.UUID | str, need: Capability) -> Mem
     """Return the user's membership of the project, or raise Http404 / PermissionDenied."""
     if not user.is_authenticated:
         raise Http404
-    # One membership per (project, user): get() orders nothing. The user is the one asked
-    # about, already read (by the session on a request): not joined and built again.
-    try:
-        membership = Membership.objects.select_related("project").get(
-            project__code=project_code, user=user
-        )
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    membership = _membership(user, project_code)
+    if membership is None:
+        raise Http404
     membership.user = user
     if second_factor_required(membership.project) and not has_second_factor(user):
         raise SecondFactorRequired
     if not has_capability(membership, need):
         raise PermissionDenied
+    return membership
+
+
+def _membership(user, project_code: uuid.UUID | str) -> Membership | None:
+    """The user's membership of the project, with the project: what
+    ``Membership.objects.select_related("project").get(project__code=..., user=user)`` reads
+    (one membership per project and user), written out because every project page reads it
+    (research/rows.py). The user is the one asked about, already read: not joined again."""
+    member, project = rows.columns(Membership, "m"), rows.columns(Project, "p")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {member.sql}, {project.sql} FROM {rows.table(Membership)} m"  # noqa: S608
+            f" JOIN {rows.table(Project)} p ON p.id = m.project_id"
+            " WHERE p.code = %s AND m.user_id = %s",
+            [rows.param(Project, "code", project_code), user.pk],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    membership = member.build(found[: len(member)])
+    membership.project = project.build(found[len(member) :])
     return membership
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from coding.codebook.selectors import visible_codes
+from coding.codebook.selectors import visible_codes, visible_codes_by_uuid
 from coding.excerpts.selectors import CodeFate, code_fates
 from coding.labels import Labels
 from coding.models import Code, Document, DocumentKind, DocumentSet, Excerpt
 from research.models import Membership, Project
+
+_CODE_UUID = Code._meta.get_field("code")
 
 
 class _CodeChoices(forms.ModelMultipleChoiceField):
@@ -21,6 +26,9 @@ class _CodeChoices(forms.ModelMultipleChoiceField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.project_id: int | None = None  # set by the form with the scoped queryset
+        # Set by the form too, when it has one: the queryset's codes with these UUIDs, in its
+        # order, read without the ORM (every coding write names its codes).
+        self.read: Callable[..., list[Code]] | None = None
         self.replaced: list[CodeFate] = []
 
     def label_from_instance(self, obj: Code) -> str:
@@ -30,7 +38,7 @@ class _CodeChoices(forms.ModelMultipleChoiceField):
         # A new list per validation: form fields are shallow copies of the class's fields.
         self.replaced = []
         try:
-            return list(super()._check_values(value))
+            return self._chosen(value)
         except ValidationError as exc:
             if exc.code != "invalid_choice":
                 raise
@@ -59,6 +67,37 @@ class _CodeChoices(forms.ModelMultipleChoiceField):
             found[uuid] = fate.target
             self.replaced.append(fate)
         return list({code.pk: code for code in found.values()}.values())
+
+    def _chosen(self, value) -> list[Code]:
+        """ModelMultipleChoiceField's check (the same errors), through `read` when set."""
+        if self.read is None:
+            return list(super()._check_values(value))
+        try:
+            values = frozenset(value)
+        except TypeError:
+            message = self.error_messages["invalid_list"]
+            raise ValidationError(message, code="invalid_list") from None
+        uuids = []
+        for pk in values:
+            self.validate_no_null_characters(pk)
+            try:
+                uuids.append(_CODE_UUID.to_python(pk))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        codes = self.read(uuids=uuids)
+        found = {str(code.code) for code in codes}
+        for val in values:
+            if str(val) not in found:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": val},
+                )
+        return codes
 
 
 def _unix_newlines(value: str) -> str:
@@ -104,9 +143,12 @@ class ExcerptCreateForm(forms.Form):
         codes = visible_codes(membership=membership).order_by("path")
         self.fields["codes"].queryset = codes
         self.fields["codes"].project_id = project.pk
+        self.fields["codes"].read = partial(visible_codes_by_uuid, membership=membership)
         self.fields["new_code_parent"].queryset = codes
-        # The service checks that it is the coder's own excerpt in the same document.
-        self.fields["merge_into"].queryset = Excerpt.objects.filter(document__project=project)
+        # The service checks that it is the coder's own excerpt in the same document. Scoped
+        # only when one is named (an empty value never reads it): every write builds this form.
+        if not self.is_bound or self.data.get(self.add_prefix("merge_into")):
+            self.fields["merge_into"].queryset = Excerpt.objects.filter(document__project=project)
 
     def clean_text(self) -> str:
         return _unix_newlines(self.cleaned_data["text"])
@@ -143,6 +185,7 @@ class ExcerptUpdateForm(forms.Form):
         # Adding takes only codes the coder may see (as ExcerptCreateForm); removing takes any
         # of the project's, so a code a lead added stays removable.
         self.fields["add_codes"].queryset = visible_codes(membership=membership).order_by("path")
+        self.fields["add_codes"].read = partial(visible_codes_by_uuid, membership=membership)
         self.fields["remove_codes"].queryset = Code.objects.filter(project=project)
         for name in ("add_codes", "remove_codes"):
             self.fields[name].project_id = project.pk

@@ -7,6 +7,7 @@ Python defaults and conversions, as Model.save sends them). Elsewhere the ORM in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from django.db import connection
 
@@ -73,11 +74,18 @@ def _table(model) -> str:
 
 def _insert_values(row, *, leave_out=None) -> tuple[str, str, list]:
     """A new row's columns, placeholders and values, as the ORM's INSERT would have them."""
+    fields, columns, placeholders = _insert_columns(type(row), leave_out)
+    values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+    return columns, placeholders, values
+
+
+@cache
+def _insert_columns(model, leave_out) -> tuple[list, str, str]:
+    # Per model, once: its fields do not change while a process runs.
     fields = [
         field
-        for field in row._meta.concrete_fields
+        for field in model._meta.concrete_fields
         if not field.primary_key and field is not leave_out
     ]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-    return columns, ", ".join(["%s"] * len(fields)), values
+    return fields, columns, ", ".join(["%s"] * len(fields))

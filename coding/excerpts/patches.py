@@ -6,7 +6,9 @@ reloading a long text."""
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.db import connection
 
@@ -42,14 +44,7 @@ def coding_view_patch(
     """
     stored = stored_text(document)  # without the text on the instance: kept per process
     bounds = stored.bounds
-    touched = sorted(
-        {
-            index
-            for start, end in ranges
-            for index, (low, high) in enumerate(bounds)
-            if low < max(end, start + 1) and start < high
-        }
-    )
+    touched = sorted({index for start, end in ranges for index in _overlapping(bounds, start, end)})
     if not touched or len(touched) > PATCH_MAX_CHUNKS:
         return None
     me = membership.user_id
@@ -127,6 +122,14 @@ def coding_view_patch(
         patch["counts"] = {str(code_id): counts.get(code_id, 0) for code_id in codes}
         patch["counts_partial"] = True
     return patch
+
+
+def _overlapping(bounds: list[tuple[int, int]], start: int, end: int) -> range:
+    """The chunks that [start, end) overlaps (for an empty span, the chunk at `start`). By
+    bisection: the chunks are in text order, each starting where the one before ends, and a
+    long text has thousands."""
+    first = bisect_right(bounds, start, key=itemgetter(1))
+    return range(first, bisect_left(bounds, max(end, start + 1), lo=first, key=itemgetter(0)))
 
 
 def _patch_read(

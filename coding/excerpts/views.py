@@ -23,8 +23,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +37,7 @@ from coding.excerpts import export_rows, exports, guards, patches, selectors, se
 from coding.excerpts.forms import ExcerptCreateForm, ExcerptUpdateForm, RetrievalForm
 from coding.excerpts.rendering import boundary_moves
 from coding.labels import export_labels, labels_for
-from coding.models import Assignment, Document, Excerpt, ExcerptChange
+from coding.models import Document, Excerpt, ExcerptChange
 from research.access import (
     Capability,
     access_project,
@@ -62,21 +60,13 @@ def _wants_json(request: HttpRequest) -> bool:
 def _document(membership: Membership, code: uuid.UUID, *, write: bool = False) -> Document:
     """The project's document; for a write without its text and structure, which the checks
     and the patch read through coding/excerpts/texts.py (a long text costs a write dearly)."""
-    documents = Document.objects.filter(project=membership.project)
     if write:
-        # Whether the member may code it (the assignment) comes with the row: one read less.
-        # Written out: an Exists() costs each write more CPU to build than the read to run.
-        assigned = RawSQL(  # noqa: S611 (a parameter; table names are the models')
-            f"EXISTS (SELECT 1 FROM {Assignment._meta.db_table} a"  # noqa: S608
-            f" WHERE a.document_id = {Document._meta.db_table}.id AND a.coder_id = %s)",
-            [membership.user_id],
-            output_field=BooleanField(),
-        )
-        documents = documents.defer(*texts.DEFERRED_FIELDS).annotate(member_assigned=assigned)
-    document = get_object_or_404(documents, code=code)
+        document = texts.document_for_write(membership, code)
+        if document is None:
+            raise Http404
+        return document
+    document = get_object_or_404(Document.objects.filter(project=membership.project), code=code)
     document.project = membership.project  # the same row: not read again for its settings
-    if write:
-        document.assigned_to = (membership.user_id, document.member_assigned)
     return document
 
 

@@ -5,7 +5,9 @@ proposer and the leads see it everywhere."""
 import pytest
 from django.urls import reverse
 
+from coding.codebook.selectors import visible_codes, visible_codes_by_uuid
 from coding.models import Excerpt
+from research.models import Membership
 from tests.coding.excerpts.conftest import TEXT, span
 from tests.conftest import client_for
 
@@ -107,3 +109,22 @@ def test_a_hidden_proposed_code_cannot_be_applied_by_its_id(
     # The lead sees the proposal and may apply it (to the coder's excerpt, as leads correct).
     response = client_for(lead).post(update, added, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("blind", [True, False])
+@pytest.mark.parametrize("who", ["coder", "coder2", "lead", "viewer"])
+def test_the_coding_writes_read_of_codes_keeps_the_rule(request, project, proposed, who, blind):
+    """The codes a write names are read by hand-written SQL (visible_codes_by_uuid): the same
+    codes, in the same order, as visible_codes."""
+    project.blind_coding = blind
+    project.save()
+    user = request.getfixturevalue(who)
+    membership = Membership.objects.select_related("project").get(project=project, user=user)
+    uuids = list(project.codes.values_list("code", flat=True))
+    expected = visible_codes(membership=membership).filter(code__in=uuids).order_by("path")
+    found = visible_codes_by_uuid(membership=membership, uuids=uuids)
+    fields = ("pk", "code", "name", "status", "path", "created_by_id")
+    assert [[getattr(c, f) for f in fields] for c in found] == [
+        [getattr(c, f) for f in fields] for c in expected
+    ]
+    assert any(c.pk == proposed.pk for c in found) == (not blind or who in ("coder", "lead"))
