@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -39,6 +40,28 @@ class Encoded:
     @property
     def n_categories(self) -> int:
         return len(self.categories)
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """:func:`category_counts`, made once: the coefficients of one table share it (read
+        only)."""
+        return category_counts(self)
+
+    @cached_property
+    def observed_agreement(self) -> float:
+        """Gwet's p_a: weighted mean over pairable units of the share of agreeing pairs (made
+        once: percent agreement and Fleiss' κ of one table share it, as AC1 and
+        Brennan–Prediger do)."""
+        counts, weights = self.counts, self.weights
+        r = counts.sum(axis=1)
+        pairable = r >= 2
+        w = weights[pairable]
+        if w.sum() <= 0:
+            return math.nan
+        c = counts[pairable]
+        rp = r[pairable]
+        per_unit = (c * (c - 1)).sum(axis=1) / (rp * (rp - 1))
+        return float((w * per_unit).sum() / w.sum())
 
 
 def _is_missing(value: object) -> bool:

@@ -25,7 +25,6 @@ import numpy as np
 from ._data import (
     Encoded,
     ReliabilityData,
-    category_counts,
     chance_corrected,
     encode,
     require_two_coders,
@@ -44,19 +43,6 @@ def _encoded(
     if isinstance(data, Encoded):
         return data
     return encode(data, weights=weights, categories=categories)
-
-
-def _multi_rater_observed(counts: np.ndarray, weights: np.ndarray) -> float:
-    """Gwet's p_a: weighted mean over pairable units of the share of agreeing pairs."""
-    r = counts.sum(axis=1)
-    pairable = r >= 2
-    w = weights[pairable]
-    if w.sum() <= 0:
-        return math.nan
-    c = counts[pairable]
-    rp = r[pairable]
-    per_unit = (c * (c - 1)).sum(axis=1) / (rp * (rp - 1))
-    return float((w * per_unit).sum() / w.sum())
 
 
 def _prevalence(counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -86,7 +72,7 @@ def percent_agreement(data: ReliabilityData | Encoded, *, weights: Weights = Non
     unit has two values.
     """
     enc = _encoded(data, weights)
-    return _multi_rater_observed(category_counts(enc), enc.weights)
+    return enc.observed_agreement
 
 
 def cohen_kappa(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float:
@@ -130,8 +116,8 @@ def fleiss_kappa(data: ReliabilityData | Encoded, *, weights: Weights = None) ->
     rating, p_e = Σ π_k²). On complete data both are identical. NaN when undefined.
     """
     enc = _encoded(data, weights)
-    counts = category_counts(enc)
-    p_a = _multi_rater_observed(counts, enc.weights)
+    counts = enc.counts
+    p_a = enc.observed_agreement
     p_e = float((_prevalence(counts, enc.weights) ** 2).sum())
     return chance_corrected(p_a, p_e)
 
@@ -153,7 +139,7 @@ def brennan_prediger(
     q = enc.n_categories
     if q == 0:
         return math.nan
-    p_a = _multi_rater_observed(category_counts(enc), enc.weights)
+    p_a = enc.observed_agreement
     return chance_corrected(p_a, 1.0 / q)
 
 
@@ -173,8 +159,8 @@ def gwet_ac1(
     q = enc.n_categories
     if q <= 1:
         return math.nan
-    counts = category_counts(enc)
-    p_a = _multi_rater_observed(counts, enc.weights)
+    counts = enc.counts
+    p_a = enc.observed_agreement
     pi = _prevalence(counts, enc.weights)
     p_e = float((pi * (1 - pi)).sum() / (q - 1))
     return chance_corrected(p_a, p_e)
@@ -199,17 +185,31 @@ def holsti(data: ReliabilityData | Encoded, *, weights: Weights = None) -> float
     return float(2 * agree / (n1 + n2))
 
 
-def pairwise_cohen_matrix(data: ReliabilityData, *, weights: Weights = None) -> np.ndarray:
+def pairwise_cohen_matrix(
+    data: ReliabilityData | Encoded, *, weights: Weights = None
+) -> np.ndarray:
     """Coders × coders matrix of Cohen's κ for every pair; the diagonal is NaN.
 
-    Each pair uses the units both coders rated. Undefined pairs are NaN.
+    Each pair uses the units both coders rated. Undefined pairs are NaN. Data encoded already
+    (a run's binary pattern data) is not encoded again per pair: a category neither coder of
+    a pair used is an empty row and column of its table, which with two categories leaves
+    every sum the same additions.
     """
-    rows = [list(row) for row in data]
-    k = len(rows)
+    pairs: dict[tuple[int, int], ReliabilityData | Encoded]
+    if isinstance(data, Encoded):
+        k = data.n_coders
+        pairs = {
+            (i, j): Encoded(data.codes[[i, j]], data.categories, data.weights)
+            for i in range(k)
+            for j in range(i + 1, k)
+        }
+    else:
+        rows = [list(row) for row in data]
+        k = len(rows)
+        pairs = {(i, j): [rows[i], rows[j]] for i in range(k) for j in range(i + 1, k)}
     out = np.full((k, k), math.nan)
-    for i in range(k):
-        for j in range(i + 1, k):
-            out[i, j] = out[j, i] = cohen_kappa([rows[i], rows[j]], weights=weights)
+    for (i, j), pair in pairs.items():
+        out[i, j] = out[j, i] = cohen_kappa(pair, weights=weights)
     return out
 
 

@@ -116,7 +116,7 @@ def coefficients(
     observed = encode(data, weights=weights)
     # q = 2: "applied" and "not applied" are the categories available to every coder.
     binary = encode(data, weights=weights, categories=[0, 1])
-    pairs = pairwise_cohen_matrix(data, weights=weights) if "light" in names else np.zeros(0)
+    pairs = pairwise_cohen_matrix(observed) if "light" in names else np.zeros(0)
     compute = {
         "percent": lambda: percent_agreement(observed),
         "cohen": lambda: cohen_kappa(observed),

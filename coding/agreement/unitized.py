@@ -81,33 +81,31 @@ class _Units:
 def _coder_units(
     spans: Sequence[Span], length: int, index: Mapping[Hashable, int], coder: Hashable
 ) -> _Units:
-    by_value: dict[int, list[tuple[int, int]]] = {}
-    for start, end, value in spans:
-        start, end = int(start), int(end)
-        if not 0 <= start < end <= length:
-            raise ValueError(f"coder {coder!r}: span ({start}, {end}) outside 0..{length}")
-        by_value.setdefault(index[value], []).append((start, end))
-    starts: list[int] = []
-    ends: list[int] = []
-    values: list[int] = []
-    for value, intervals in by_value.items():
-        intervals.sort()
-        cur_s, cur_e = intervals[0]
-        for s, e in intervals[1:]:
-            if s < cur_e:  # overlap: a data error, united (adjacency s == cur_e stays apart)
-                cur_e = max(cur_e, e)
-            else:
-                starts.append(cur_s)
-                ends.append(cur_e)
-                values.append(value)
-                cur_s, cur_e = s, e
-        starts.append(cur_s)
-        ends.append(cur_e)
-        values.append(value)
-    order = np.argsort(np.asarray(starts, dtype=np.int64), kind="stable")
-    s_arr = np.asarray(starts, dtype=np.int64)[order]
-    e_arr = np.asarray(ends, dtype=np.int64)[order]
-    v_arr = np.asarray(values, dtype=np.int64)[order]
+    """The coder's spans as units: overlapping spans of one value united (a data error), in
+    the order of their starts. Array operations, not a loop per span: a run's per-code uα
+    turns every excerpt of every document into a span."""
+    s_all = np.fromiter((int(span[0]) for span in spans), dtype=np.int64, count=len(spans))
+    e_all = np.fromiter((int(span[1]) for span in spans), dtype=np.int64, count=len(spans))
+    bad = np.flatnonzero((s_all < 0) | (s_all >= e_all) | (e_all > length))
+    if bad.size:
+        start, end = int(s_all[bad[0]]), int(e_all[bad[0]])
+        raise ValueError(f"coder {coder!r}: span ({start}, {end}) outside 0..{length}")
+    v_all = np.fromiter((index[span[2]] for span in spans), dtype=np.int64, count=len(spans))
+    order = np.lexsort((e_all, s_all, v_all))  # by value, then start, then end
+    s, e, v = s_all[order], e_all[order], v_all[order]
+    # A span starts a new unit unless it starts before the end of an earlier span of its
+    # value (adjacency s == end stays apart). Values are kept apart by shifting each value's
+    # ends past every smaller value's, so one running maximum serves all of them.
+    reach = np.maximum.accumulate(v * (length + 1) + e)
+    fresh = np.ones(s.size, dtype=bool)
+    fresh[1:] = (v[1:] != v[:-1]) | (s[1:] + v[1:] * (length + 1) >= reach[:-1])
+    first = np.flatnonzero(fresh)
+    s_units, v_units = s[first], v[first]
+    e_units = np.maximum.reduceat(e, first) if first.size else e[:0]
+    # Starts are distinct unless two units overlap, which is an error below: sorted by start
+    # they are in one order only.
+    by_start = np.argsort(s_units, kind="stable")
+    s_arr, e_arr, v_arr = s_units[by_start], e_units[by_start], v_units[by_start]
     if s_arr.size > 1 and np.any(s_arr[1:] < e_arr[:-1]):
         raise ValueError(f"coder {coder!r} has overlapping units with different values")
     return _Units(s_arr, e_arr, v_arr)
@@ -142,7 +140,9 @@ def unitized_alpha_details(spans: Mapping[Hashable, Sequence[Span]], length: int
 
     # Segments between consecutive breakpoints: every character inside one has the same value
     # for every coder.
-    breaks = np.unique(np.concatenate([[0, length]] + [np.r_[u.starts, u.ends] for u in units]))
+    breaks = np.unique(
+        np.concatenate([[0, length]] + [a for u in units for a in (u.starts, u.ends)])
+    )
     seg_start = breaks[:-1]
     seg_len = np.diff(breaks).astype(np.float64)
 
