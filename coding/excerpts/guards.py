@@ -18,6 +18,7 @@ from coding.excerpts.services import (
     excerpt_update,
 )
 from coding.models import Code, Coding, Document, Excerpt
+from research import rows
 from research.models import Membership
 
 
@@ -57,25 +58,31 @@ def check_length(*, document: Document, start: int, end: int, long_ok: bool) -> 
         raise ExcerptTooLong(end - start, limit)
 
 
+# The columns duplicate_of leaves deferred: neither the guard nor its question reads them.
+_UNREAD = ("text", "memo", "text_flag", "from_search", "created_at", "updated_at")
+
+
 def duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> Excerpt | None:
     """The coder's excerpt with one of these codes that overlaps [start, end) by more than half
     the shorter of the two (the one overlapping most): coding it again would count the passage
     twice for this code."""
     if not codes:
         return None
-    # In text order (ties go to the first). Written out: the ORM's query costs a write more
-    # CPU to build than to run, and the default order would join the document for its title.
-    excerpts, codings = Excerpt._meta.db_table, Coding._meta.db_table  # the models', no input
+    # In text order (ties go to the first). Written out (research/rows.py): the ORM's query
+    # costs a write more CPU to build than to run, and the default order would join the
+    # document for its title. Only what the guard and its question use is read.
+    read = rows.columns(Excerpt, "e", _UNREAD)
     code_ids = ", ".join(["%s"] * len(codes))
-    candidates = Excerpt.objects.raw(
-        'SELECT id, code, document_id, coder_id, start, "end", version'  # noqa: S608
-        f" FROM {excerpts} e"
-        ' WHERE document_id = %s AND coder_id = %s AND start < %s AND "end" > %s'
-        f" AND EXISTS (SELECT 1 FROM {codings} c WHERE c.excerpt_id = e.id"
-        f" AND c.code_id IN ({code_ids}))"
-        ' ORDER BY start, "end", id',
-        [document.pk, coder.pk, end, start, *(code.pk for code in codes)],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {read.sql} FROM {rows.table(Excerpt)} e"  # noqa: S608 (the models' names)
+            ' WHERE e.document_id = %s AND e.coder_id = %s AND e.start < %s AND e."end" > %s'
+            f" AND EXISTS (SELECT 1 FROM {rows.table(Coding)} c WHERE c.excerpt_id = e.id"
+            f" AND c.code_id IN ({code_ids}))"
+            ' ORDER BY e.start, e."end", e.id',
+            [document.pk, coder.pk, end, start, *(code.pk for code in codes)],
+        )
+        candidates = [read.build(row) for row in cursor.fetchall()]
     best, best_overlap = None, 0
     for other in candidates:
         overlap = duplicate_overlap(start, end, other.start, other.end)
