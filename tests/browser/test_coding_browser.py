@@ -407,6 +407,16 @@ def test_a_long_text_is_usable_before_its_later_chunks_are_parsed(page, project,
     chunks = page.locator("#coding-text > .chunk").count()
     assert chunks > 50 and page.evaluate(WAITING) > 40
     assert page.get_attribute("#coding-text", "data-complete") is None
+    # A waiting chunk takes the height of its estimated lines, in view or not.
+    page.locator("#coding-text > .chunk:last-child").scroll_into_view_if_needed()
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('#coding-text > .chunk:empty')].map((chunk) => [
+            chunk.getBoundingClientRect().height,
+            Number(chunk.dataset.lines) * parseFloat(getComputedStyle(chunk).lineHeight),
+        ])"""
+    )
+    assert len(heights) > 40
+    assert all(abs(height - estimate) < 1 for height, estimate in heights)
     # Going to an excerpt in a waiting chunk parses the rest at once: it is found, selected,
     # shown in its editor, and its stripe is drawn.
     page.get_by_role("button", name="◀ Previous excerpt").click()

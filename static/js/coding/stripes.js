@@ -158,7 +158,8 @@ export function redrawStripes() {
 }
 
 // Draw a chunk's stripes once it comes within a screen of the viewport, and again after a
-// resize or a write if it is still dirty.
+// resize or a write if it is still dirty. A chunk still waiting to be parsed (empty, chunks.js)
+// has no stripes to draw: it is watched once parsed, when it takes its placeholder's place.
 export function watchChunks() {
   if (state.observer) state.observer.disconnect();
   state.near = new Set();
@@ -173,7 +174,7 @@ export function watchChunks() {
     },
     { rootMargin: "100% 0px" },
   );
-  for (const chunk of state.chunks) state.observer.observe(chunk);
+  for (const chunk of state.chunks) if (chunk.hasChildNodes()) state.observer.observe(chunk);
 }
 
 // A chunk the server re-rendered takes the old one's place, and its stripes are drawn afresh.
