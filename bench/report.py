@@ -7,6 +7,7 @@ import os
 import platform
 import re
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,23 @@ from bench.core import Row
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "performance.md"
+
+
+def reference_cpu_seconds(rounds: int = 3) -> float:
+    """CPU seconds of a fixed pure-Python workload (the fastest of `rounds`): the machine's
+    speed, written beside every run. Two machines of the same name and core count have run the
+    same code at 2.5 times the time (docs/performance.md, round seven); set against this figure,
+    a run on a slower machine is not mistaken for code that got slower, nor the reverse."""
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.process_time()
+        words: dict[str, int] = {}
+        for i in range(600_000):
+            key = f"w{i % 5_000}"
+            words[key] = words.get(key, 0) + i
+        sorted(words.items(), key=lambda item: item[1])
+        best = min(best, time.process_time() - began)
+    return round(best, 3)
 
 
 def machine() -> dict[str, Any]:
@@ -48,6 +66,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "postgresql": postgres,
         "os": platform.platform(),
+        "reference_cpu_s": reference_cpu_seconds(),
     }
 
 
@@ -127,10 +146,19 @@ def markdown_table(
 
 
 def machine_text(info: dict[str, Any]) -> str:
+    # Runs written before the reference workload existed do not have it.
+    speed = info.get("reference_cpu_s")
+    reference = (
+        f"; a fixed pure-Python workload took {speed:.3f} s of CPU (bench.report."
+        "reference_cpu_seconds: compare runs' speeds by it)"
+        if speed
+        else ""
+    )
     return (
         f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; Python "
         f"{info['python']}; PostgreSQL {info['postgresql']}; {info['os']}; load average "
-        f"{' / '.join(map(str, info['load_average']))} (1/5/15 min) when the report was written"
+        f"{' / '.join(map(str, info['load_average']))} (1/5/15 min) when the report was "
+        f"written{reference}"
     )
 
 

@@ -109,3 +109,21 @@ def test_peak_rss_sees_the_bench_process_and_its_gunicorn_children():
         child.wait()
     assert peaks.figures["bench"]["process"] > 10
     assert 1 < peaks.figures["web"]["process"] <= peaks.figures["web"]["all"]
+
+
+def test_the_machine_line_gives_its_speed_and_old_runs_without_it_still_read():
+    from bench import report
+
+    info = {
+        "cpu": "Xeon",
+        "cores": 2,
+        "ram_gb": 23.5,
+        "python": "3.11.7",
+        "postgresql": "15",
+        "os": "Linux",
+        "load_average": [0.1, 0.2, 0.3],
+    }
+    assert "pure-Python workload" not in report.machine_text(info)
+    speed = report.reference_cpu_seconds(rounds=1)
+    assert speed > 0
+    assert f"took {speed:.3f} s of CPU" in report.machine_text({**info, "reference_cpu_s": speed})
