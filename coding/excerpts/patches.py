@@ -147,15 +147,22 @@ def _patch_read(
     them: of the `codes` only, when given).
 
     Raw SQL because a write answers with it: built by the ORM, the two queries cost more Python
-    than the rest of the patch, and a round trip each."""
+    than the rest of the patch, and a round trip each. Each excerpt's codes are gathered by
+    its own index lookup (a join let PostgreSQL hash the whole coding table)."""
     if not layers:
         return [], {}
     excerpt, coding = Excerpt._meta.db_table, Coding._meta.db_table
     overlapping = " OR ".join('(e.start < %s AND e."end" > %s)' for _span in spans)
     # Only the models' table names and placeholders are formatted in; values are parameters.
+    of_excerpt = f"FROM {coding} c WHERE c.excerpt_id = e.id"
+    code_ids = (
+        f"ARRAY(SELECT c.code_id {of_excerpt})"
+        if connection.vendor == "postgresql"
+        else f"(SELECT group_concat(c.code_id) {of_excerpt})"
+    )
     sql = (
-        'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, c.code_id '  # noqa: S608
-        f"FROM {excerpt} e LEFT JOIN {coding} c ON c.excerpt_id = e.id "
+        f'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, {code_ids} '  # noqa: S608
+        f"FROM {excerpt} e "
         f"WHERE e.document_id = %s AND e.coder_id IN ({', '.join(['%s'] * len(layers))}) "
         f"AND ({overlapping})"
     )
@@ -163,7 +170,7 @@ def _patch_read(
     if codes is None or codes:
         only = f"AND c.code_id IN ({', '.join(['%s'] * len(codes))}) " if codes else ""
         sql += (
-            " UNION ALL SELECT 1, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, c.code_id "  # noqa: S608
+            " UNION ALL SELECT 1, COUNT(*), NULL, c.code_id, NULL, NULL, NULL, NULL, NULL "  # noqa: S608
             f"FROM {coding} c JOIN {excerpt} e ON e.id = c.excerpt_id "
             f"WHERE e.document_id = %s AND e.coder_id = %s {only}GROUP BY c.code_id"
         )
@@ -171,16 +178,15 @@ def _patch_read(
     with connection.cursor() as cursor:
         cursor.execute(sql + " ORDER BY 1, 2, 3, 4", params)  # the model's order: start, end, pk
         rows = cursor.fetchall()
-    excerpts: dict[int, tuple] = {}
+    excerpts: list[tuple] = []
     counts: dict[int, int] = {}
-    for kind, start, end, pk, code, coder, memo, version, code_id in rows:
+    for kind, start, end, pk, code, coder, memo, version, ids in rows:
         if kind:
-            counts[code_id] = start  # the count
+            counts[pk] = start  # the code's count
             continue
-        if pk not in excerpts:
-            # SQLite keeps a UUID as 32 hex digits; PostgreSQL gives a UUID.
-            public = str(code if isinstance(code, uuid.UUID) else uuid.UUID(code))
-            excerpts[pk] = (pk, public, coder, start, end, memo, version, [])
-        if code_id is not None:
-            excerpts[pk][7].append(code_id)
-    return list(excerpts.values()), counts
+        if isinstance(ids, str | None):  # SQLite's group_concat: "3,7", None for no codes
+            ids = [int(i) for i in ids.split(",")] if ids else []
+        # SQLite keeps a UUID as 32 hex digits; PostgreSQL gives a UUID.
+        public = str(code if isinstance(code, uuid.UUID) else uuid.UUID(code))
+        excerpts.append((pk, public, coder, start, end, memo, version, ids))
+    return excerpts, counts
