@@ -4,8 +4,7 @@
 // (applyPatch). A write without a patch (a new code, or one touching many chunks) re-renders
 // the whole workspace (refresh), as do a stale write and a change of the code filter.
 import { fetchHtml, post, refusal } from "./api.js";
-import { complete } from "./chunks.js";
-import { showDeferred } from "./deferred.js";
+import { complete, showDeferred } from "./chunks.js";
 import { closeEditor, openEditor, showGone } from "./editor.js";
 import { ask, asks, withAnswer } from "./guard.js";
 import { say, state } from "./state.js";

@@ -5,7 +5,6 @@
 // again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each), and
 // its chunks are parsed a few screens at once, the rest after the page is usable (chunks.js).
 import { CHUNK_START, completeWhenIdle, placeText } from "./chunks.js";
-import { showDeferredWhenIdle } from "./deferred.js";
 import { focusExcerpt } from "./navigation.js";
 import { selectOffsets } from "./selection.js";
 import { excerptByCode, readJson, say, state } from "./state.js";
@@ -129,6 +128,5 @@ export async function init(focus = null) {
   performance.measure("coding:init", "coding:init", "coding:ready");
   await opening;
   text.dataset.ready = "1";
-  showDeferredWhenIdle(); // the panel's listings, then
-  completeWhenIdle(); // the chunks still waiting
+  completeWhenIdle(); // the panel's listings and the chunks still waiting
 }
