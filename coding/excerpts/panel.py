@@ -3,9 +3,12 @@
 The panel lists every code four times (the code filter, the code tree, the in-vivo code's
 parent, the codes of the form that works without JavaScript); the Ctrl+K palette is built by
 the page's script from the codes' JSON when first opened (static/js/coding/apply.js), so a
-fresh page has one element fewer per code to read. Through the template engine each listing
-cost several node renders and variable lookups per code: most of the page's time with 150
-codes, and growing with the codebook. Here each listing is one join, every value escaped
+fresh page has one element fewer per code to read. What a first screen does not show (the
+tree's codes after the first `FIRST_CODES`, the parents, the checkboxes) the template sends
+inside `<noscript data-deferred>`, put in place once the text is usable
+(static/js/coding/chunks.js). Through the template engine each listing cost several node
+renders and variable lookups per code: most of the page's time with 150 codes, and growing
+with the codebook. Here each listing is one join, every value escaped
 (`html.escape`, as Django's `escape` does it). The surrounding forms and their labels stay in
 the template (`coding/excerpts/coding_view.html`).
 """
@@ -18,11 +21,16 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+# The code tree's items in the page as elements: more than a tall screen's panel shows (each is
+# about 2rem high, below the panel's buttons, filter and search); the rest come deferred.
+FIRST_CODES = 40
+
 
 @dataclass(frozen=True)
 class CodebookPanel:
     filter_options: SafeString  # <option>s of the code filter (after "All codes")
-    tree: SafeString  # the code tree's <li>s
+    tree: SafeString  # the code tree's first `FIRST_CODES` <li>s
+    tree_rest: SafeString  # the code tree's other <li>s
     parent_options: SafeString  # <option>s of the in-vivo code's parent (after "top level")
     checkboxes: SafeString  # the plain form's code checkboxes
 
@@ -62,7 +70,13 @@ def codebook_panel(codes: list[dict], *, code_filter: int | None, may_code: bool
     if not codes:
         empty = escape(_("The codebook is empty."))
         tree.append(f'<li class="small text-body-secondary">{empty}</li>')
-    return CodebookPanel(_joined(filters), _joined(tree), _joined(parents), _joined(boxes))
+    return CodebookPanel(
+        _joined(filters),
+        _joined(tree[:FIRST_CODES]),
+        _joined(tree[FIRST_CODES:]),
+        _joined(parents),
+        _joined(boxes),
+    )
 
 
 def _joined(parts: list[str]) -> SafeString:

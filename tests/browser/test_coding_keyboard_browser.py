@@ -74,6 +74,9 @@ def _code_three_sentences(page, project, document, coder, phrase, sentences):
             keys.press("Alt+ArrowDown")
         keys.press("s")
         assert page.evaluate("() => window.getSelection().toString().trim()") == sentence
+        # The write's patch sets data-ready again once it is in the page: the next keys must
+        # not race it (the row is stored before the answer reaches the page).
+        page.evaluate("() => { document.getElementById('coding-text').dataset.ready = '0'; }")
         keys.press("1")
         _wait_for(lambda n=n: Excerpt.objects.count() == n + 1)
         page.wait_for_selector("#coding-text[data-ready='1']")

@@ -2,6 +2,7 @@
 // with nothing selected, to the excerpt open in the editor; and the page's keys (the text's
 // caret and selection keys are caret.js's).
 import { caretAfter, onArrow, openFind, openHelp, SELECT_KEYS, selectUnit } from "./caret.js";
+import { showDeferred } from "./chunks.js";
 import { drawerOpen, setDrawer, toggleDrawer } from "./drawer.js";
 import { closeEditor, editableActive } from "./editor.js";
 import { send, settle } from "./patch.js";
@@ -158,6 +159,7 @@ export function onKeydown(event) {
     return;
   }
   const key = shortcutOf(event);
+  showDeferred(); // the code with this shortcut may be one of them
   const button = state.workspace.querySelector(`.code-button[data-shortcut="${CSS.escape(key)}"]`);
   if (button && state.mayCode && (selectionOffsets(state.text) || editableActive())) {
     event.preventDefault();

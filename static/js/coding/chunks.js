@@ -6,6 +6,13 @@
 // text as a whole (offsets, find, keyboard units, the open excerpt's segments, a patch) calls
 // complete() first, which parses everything still waiting there and then. `data-complete` on
 // the text says that every chunk is parsed.
+//   The panel's listings that the first screens do not show (most of the code tree, the in-vivo
+// code's parents, the codes of the form that works without JavaScript) wait too: they come inside
+// <noscript data-deferred>, whose content a browser that runs scripts reads as one piece of text,
+// not as elements, so the page is read, styled and laid out without some thousand elements before
+// its text is usable. They are put in place when the page is idle after that, or at once when
+// something needs them first (showDeferred: the focus entering the panel, a code's shortcut, a
+// patch's counts). Without JavaScript they are ordinary markup.
 import { state } from "./state.js";
 
 export const CHUNK_START = '<div class="chunk"'; // never in the text itself: it is escaped
@@ -106,7 +113,22 @@ function completeLater(deadline = null) {
   else finish();
 }
 
-// After the page is usable: parse what still waits whenever the page is idle.
+// Put the workspace's deferred listings in place (once per rendered workspace).
+export function showDeferred() {
+  const workspace = state.workspace;
+  if (!workspace || workspace.dataset.deferredShown) return;
+  workspace.dataset.deferredShown = "1";
+  for (const holder of workspace.querySelectorAll("noscript[data-deferred]")) {
+    // A scripting browser serializes the noscript's text as it came (not escaped again), so
+    // the server's markup is parsed here as it would have been in the page.
+    const markup = document.createElement("template");
+    markup.innerHTML = holder.innerHTML;
+    holder.replaceWith(markup.content);
+  }
+}
+
+// After the page is usable: when it is idle, the panel's listings, then whatever text still waits.
 export function completeWhenIdle() {
+  whenIdle(() => showDeferred());
   if (waiting) whenIdle(completeLater);
 }

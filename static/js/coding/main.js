@@ -5,12 +5,14 @@
 //   selection.js  DOM selections ⇄ code-point offsets     apply.js      codes, palette, keyboard
 //   editor.js     the server's excerpt editor, 410 notice  navigation.js next/previous, #excerpt-
 //   patch.js      writes, patches, workspace reloads       filters.js    code filter, code search
+//   chunks.js     the text's chunks and the panel's listings parsed once the page is usable
 //   stripes.js    colours and margin stripes               tip.js        the tooltip
 //   api.js        fetch with CSRF, JSON, HTML fragments     state.js      the one state object
 //   caret.js      reading caret, keyboard selection, find  units.js      words, sentences, …
 //   guard.js      duplicate and long-excerpt questions   drawer.js     the panel on phones
 import { applyCodes, choosePalette, filterPalette, onKeydown } from "./apply.js";
 import { drawCaret, followSelection, onFindSubmit } from "./caret.js";
+import { showDeferred } from "./chunks.js";
 import { toggleDrawer } from "./drawer.js";
 import { hideGone, openEditor } from "./editor.js";
 import { filterByCode, searchCodes } from "./filters.js";
@@ -121,7 +123,10 @@ document.addEventListener("click", onClick);
 document.addEventListener("input", onInput);
 document.addEventListener("change", onChange);
 document.addEventListener("mouseover", onMouseOver);
-document.addEventListener("focusin", drawCaret); // the caret shows while the text has the focus
+document.addEventListener("focusin", (event) => {
+  drawCaret(); // the caret shows while the text has the focus
+  if (event.target.closest("#coding-panel")) showDeferred(); // the panel's controls, all of them
+});
 document.addEventListener("focusout", () => requestAnimationFrame(drawCaret));
 window.addEventListener("resize", () => {
   cancelAnimationFrame(resizing);

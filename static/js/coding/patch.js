@@ -4,7 +4,7 @@
 // (applyPatch). A write without a patch (a new code, or one touching many chunks) re-renders
 // the whole workspace (refresh), as do a stale write and a change of the code filter.
 import { fetchHtml, post, refusal } from "./api.js";
-import { complete } from "./chunks.js";
+import { complete, showDeferred } from "./chunks.js";
 import { closeEditor, openEditor, showGone } from "./editor.js";
 import { ask, asks, withAnswer } from "./guard.js";
 import { say, state } from "./state.js";
@@ -45,6 +45,7 @@ async function applyPatch(patch, focus, message) {
     if (!kept.has(id) && fresh.some((chunk) => covers(chunk, excerpt))) state.excerpts.delete(id);
   }
   for (const excerpt of patch.excerpts) state.excerpts.set(excerpt.id, excerpt);
+  showDeferred(); // every code's count
   for (const button of state.workspace.querySelectorAll(".code-button")) {
     const badge = button.querySelector(".code-count");
     // A partial patch counts only the codes the write can have changed: the others stay.

@@ -128,5 +128,5 @@ export async function init(focus = null) {
   performance.measure("coding:init", "coding:init", "coding:ready");
   await opening;
   text.dataset.ready = "1";
-  completeWhenIdle(); // the chunks still waiting
+  completeWhenIdle(); // the panel's listings and the chunks still waiting
 }
