@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import (
     AuthenticationMiddleware as DjangoAuthenticationMiddleware,
 )
@@ -58,7 +59,8 @@ def signed_in_user(request: HttpRequest):
     """The session's user as ``django.contrib.auth.get_user`` answers it, read with one
     written-out statement (the session's backend, a ModelBackend, reads it with the ORM).
 
-    Only the common case is answered here: a session signed in through a configured backend,
+    Only the common case is answered here: a session signed in through a configured backend
+    that reads users as ModelBackend does (allauth's; any other backend keeps its own read),
     whose user exists, may sign in (the backend's own rule: active) and carries the session hash
     of the user's current password under the current SECRET_KEY. Anything else (no session, a
     deleted or inactive user, a password changed since, a hash under a fallback secret that
@@ -70,13 +72,15 @@ def signed_in_user(request: HttpRequest):
     backend_path = session.get(auth.BACKEND_SESSION_KEY)
     session_hash = session.get(auth.HASH_SESSION_KEY)
     if user_id is not None and backend_path in settings.AUTHENTICATION_BACKENDS and session_hash:
-        user = _user(User._meta.pk.to_python(user_id))
-        if (
-            user is not None
-            and auth.load_backend(backend_path).user_can_authenticate(user)
-            and constant_time_compare(session_hash, user.get_session_auth_hash())
-        ):
-            return user
+        backend = auth.load_backend(backend_path)
+        if type(backend).get_user is ModelBackend.get_user:
+            user = _user(User._meta.pk.to_python(user_id))
+            if (
+                user is not None
+                and backend.user_can_authenticate(user)
+                and constant_time_compare(session_hash, user.get_session_auth_hash())
+            ):
+                return user
     return auth.get_user(request)
 
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +20,16 @@ pytestmark = pytest.mark.django_db
 
 def test_a_live_session_signs_its_user_in(coder):
     assert client_for(coder).get(reverse("research:project-list")).status_code == 200
+
+
+def test_a_signed_in_request_reads_its_user_once_with_the_written_out_statement(coder):
+    client = client_for(coder)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("research:project-list")).status_code == 200
+    user_reads = [q["sql"] for q in queries if 'FROM "research_user"' in q["sql"]]
+    # research/sessions.py's read (the table aliased u), not the backend's ORM read.
+    assert len(user_reads) == 1
+    assert " u WHERE u.id = " in user_reads[0]
 
 
 def test_an_expired_session_signs_nobody_in(coder):
