@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "research.sessions.AuthenticationMiddleware",
     # After authentication: a signed-in person's own language wins over cookie and browser.
     "research.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

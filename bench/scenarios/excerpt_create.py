@@ -81,17 +81,20 @@ def excerpt_create(ctx: Context) -> list[Row]:
 
         def create(url: str, text=text, spans=spans, patch_sizes=patch_sizes) -> None:
             start, end = next(spans)
+            # keep_both: a random span may overlap the coder's own excerpt (the "duplicate"
+            # question); the coder answers it up front, as after the page's prompt.
+            fields = {
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "codes": [code],
+                "keep_both": "on",
+            }
             response = client.post(
                 url,
-                # keep_both: a random span may overlap the coder's own excerpt (the "duplicate"
-                # question); the coder answers it up front, as after the page's prompt.
-                {
-                    "start": start,
-                    "end": end,
-                    "text": text[start:end],
-                    "codes": [code],
-                    "keep_both": "on",
-                },
+                # urlencoded, as the page (static/js/coding/api.js) sends it
+                urllib.parse.urlencode(fields, doseq=True),
+                content_type="application/x-www-form-urlencoded",
                 headers={"Accept": "application/json"},
             )
             web.checked(response)

@@ -95,6 +95,16 @@ def _drag(page, first: int, last: int):
     page.mouse.up()
 
 
+def _posted(page) -> list[str]:
+    """The Content-Type of every POST the page sends from now on."""
+    types: list[str] = []
+    page.on(
+        "request",
+        lambda r: types.append(r.headers.get("content-type", "")) if r.method == "POST" else None,
+    )
+    return types
+
+
 @pytest.fixture
 def setup(project, coder, lead):
     document = DocumentFactory(project=project, title="Strategi", text=TEXT)
@@ -106,11 +116,14 @@ def setup(project, coder, lead):
 
 def test_mouse_selection_over_emoji_and_combining_accent(page, project, coder, setup):
     _open(page, project, setup["document"], coder)
+    posted = _posted(page)
     wanted = "sykler 🚲 til e\u0301n"
     start = TEXT.index(wanted)
     _drag(page, start, start + len(wanted) - 1)
     _and_refresh(page, lambda: page.locator(".code-button", has_text="Verdi").click())
     excerpt = _wait_for(lambda: Excerpt.objects.first())
+    # Sent urlencoded (no files: the server parses it for less than multipart).
+    assert posted == ["application/x-www-form-urlencoded;charset=UTF-8"]
     assert (excerpt.start, excerpt.end) == (start, start + len(wanted))
     assert excerpt.text == wanted == TEXT[excerpt.start : excerpt.end]
     assert list(excerpt.codes.all()) == [setup["value"]]
@@ -202,6 +215,7 @@ def test_add_and_remove_codes_memo_delete_and_undo(page, project, coder, setup):
         document=setup["document"], coder=coder, start=start, end=start + 12, codes=[setup["value"]]
     )
     _open(page, project, setup["document"], coder)
+    posted = _posted(page)
     page.locator(".seg.mine").first.click()
     editor = page.locator("#excerpt-editor")
     _and_refresh(page, lambda: editor.get_by_role("button", name="Remove").click())
@@ -222,6 +236,8 @@ def test_add_and_remove_codes_memo_delete_and_undo(page, project, coder, setup):
     restored = _wait_for(lambda: Excerpt.objects.first())
     assert (restored.code, restored.text) == (excerpt.code, "næringslivet")
     assert restored.memo == "Typisk for strategiene"
+    # The forms' writes (FormData) go urlencoded too.
+    assert set(posted) == {"application/x-www-form-urlencoded;charset=UTF-8"}
 
 
 def test_in_vivo_code_from_the_selection(page, project, coder, setup):
