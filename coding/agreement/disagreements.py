@@ -102,19 +102,22 @@ def code_disagreements(items: list[list]) -> dict[str, Any]:
 
 class CodeDisagreements:
     """The first disagreements of one code over the documents, with the documents they name
-    (stored as ``AgreementCodeResult.disagreements``); the excerpts they name go to the run's
-    one table (``excerpts``, shared by all codes: a busy excerpt is named by many).
+    (stored as ``AgreementCodeResult.disagreements``), and the excerpts they name per
+    document (``named``; the run keeps them in one table shared by all codes, as a busy
+    excerpt is named by many).
 
     :meth:`packed_json` is :meth:`packed` as compact JSON, put together from the documents'
     ``items_json`` (see :func:`code_disagreements`) instead of encoded again."""
 
-    def __init__(self, excerpts: dict[str, list], named: set[int] | None = None) -> None:
+    def __init__(self) -> None:
         self.items: list[list] = []
         self.pieces: list[str] = []  # the items' JSON, without the brackets, per document
         self.documents: dict[str, list] = {}
-        self.excerpts = excerpts
-        # The ids in ``excerpts``, as numbers: the codes of a run share it.
-        self.named = named if named is not None else {int(key) for key in excerpts}
+        self.named: list[list[int]] = []  # per document: the excerpt ids its kept items name
+
+    def full(self) -> bool:
+        """Whether the code has all the disagreements it keeps."""
+        return len(self.items) >= DISAGREEMENTS_PER_CODE
 
     def extend(self, partial: Mapping[str, Any], data: Mapping[str, Any]) -> None:
         """Add a document's disagreements of the code (its partial's ``data`` for it)."""
@@ -126,13 +129,7 @@ class CodeDisagreements:
         self.documents[str(partial["document"])] = partial["ref"]
         whole = len(kept) == len(items) and "items_json" in data  # parts from before: no JSON
         self.pieces.append((data["items_json"] if whole else compact_json(kept))[1:-1])
-        refs = partial["refs"]
-        named = self.named
-        new = [i for i in (data["named"] if whole else named_excerpts(kept)) if i not in named]
-        named.update(new)
-        for excerpt_id in new:
-            key = str(excerpt_id)
-            self.excerpts[key] = refs[key]
+        self.named.append(data["named"] if whole else named_excerpts(kept))
 
     def packed(self) -> dict[str, Any] | list:
         if not self.items:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -65,28 +66,6 @@ LIGHT_PAIRS_LEFT_OUT = gettext_noop(
     "mean of %(used)d of %(pairs)d coder pairs; %(undefined)d undefined (no variation in "
     "their shared units) left out"
 )
-
-
-class _CoincidenceSum:
-    """Binary coincidence matrices added up, as three sums (o_10 = o_01), in the order they
-    come: the same additions, in the same order, as summing the matrices, without a matrix
-    per document and code."""
-
-    def __init__(self) -> None:
-        self.parts = 0
-        self.o00 = self.o01 = self.o11 = 0.0
-
-    def add(self, sums: tuple[float, float, float]) -> None:
-        self.parts += 1
-        self.o00 += sums[0]
-        self.o01 += sums[1]
-        self.o11 += sums[2]
-
-    def total(self) -> Coincidences:
-        if not self.parts:
-            return empty_coincidences()
-        matrix = np.array([[self.o00, self.o01], [self.o01, self.o11]], dtype=np.float64)
-        return Coincidences((0, 1), matrix)
 
 
 def _finite(value: float) -> float | None:
@@ -269,89 +248,159 @@ def finalize(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Pool the documents' parts: per row and over all rows, plus pairwise and unitized."""
-    coders = list(spec["coders"])
-    n = len(coders)
-    unit = spec["unit"]
-    wanted = list(spec.get("coefficients") or ["percent", "kappa", "alpha", "ac1", "bp"])
-    rows: list[dict[str, Any]] = []
-    pooled_patterns: dict[str, float] = {}
-    pooled_coincidences = _CoincidenceSum()
-    pooled_matches = [0, 0]
-    named: dict[str, list] = {}  # excerpt id → [uuid, start, end, code ids], for all rows
-    named_ids: set[int] = set()  # the same ids as numbers
-    for row in spec["rows"]:
-        patterns: dict[str, float] = {}
-        parts = _CoincidenceSum()
-        matches = [0, 0]
-        disagreements = CodeDisagreements(named, named_ids)
-        count = 0
-        for partial in partials:
-            data = partial["codes"].get(str(row))
+    sums = _RowSums(spec, len(partials))
+    for position, partial in enumerate(partials):
+        sums.add(position, partial)
+    return sums.results(n_boot=n_boot, seed=seed)
+
+
+class _RowSums:
+    """The documents' parts summed per row, each part folded in when it arrives, in any order,
+    so that what is left at the end is the coefficients (:meth:`results`), as if the parts had
+    been added in the run's document order (``position``):
+
+    * the patterns' weights are unit counts or character lengths (whole numbers, see
+      ``partials._Units``), whose sums are exact in any order; the patterns' keys are ordered
+      by where each is first met in document order;
+    * coincidences are fractions (÷ (m − 1), inexact for four coders or more): each part's
+      are kept and summed at the end in document order, row after row, as before;
+    * disagreements are taken at the end from the documents in order (a code keeps the first).
+    """
+
+    def __init__(self, spec: Mapping[str, Any], n_documents: int) -> None:
+        self.spec = spec
+        self.rows = [str(row) for row in spec["rows"]]
+        self.partials: dict[int, Mapping[str, Any]] = {}  # position → part
+        n_rows = len(self.rows)
+        self.counts = [0] * n_rows
+        self.matches = [[0, 0] for _ in self.rows]
+        self.patterns: list[dict[str, float]] = [{} for _ in self.rows]
+        # Per row, pattern → (position, index among that document's patterns) where first met.
+        self.first: list[dict[str, tuple[int, int]]] = [{} for _ in self.rows]
+        self.coincidences = np.zeros((n_documents, n_rows, 3))  # o_00, o_01, o_11 per part
+        self.coded = np.zeros((n_documents, n_rows), dtype=bool)
+        # Per row, position → the part's data for the row, of parts with disagreements.
+        self.disagreeing: list[dict[int, Mapping[str, Any]]] = [{} for _ in self.rows]
+        self.refs: dict[str, list] = {}  # the excerpts the parts' disagreements name
+
+    def add(self, position: int, partial: Mapping[str, Any]) -> None:
+        self.partials[position] = partial
+        self.refs.update(partial.get("refs") or {})
+        codes = partial["codes"]
+        excerpt = self.spec["unit"] == "excerpt"
+        for k, row in enumerate(self.rows):
+            data = codes.get(row)
             if not data:
                 continue
-            count += data["disagreement_count"]
-            disagreements.extend(partial, data)
-            if unit == "excerpt":
-                matches[0] += data["matches"][0]
-                matches[1] += data["matches"][1]
+            self.counts[k] += data["disagreement_count"]
+            if data["disagreements"]:
+                self.disagreeing[k][position] = data
+            if excerpt:
+                self.matches[k][0] += data["matches"][0]
+                self.matches[k][1] += data["matches"][1]
                 continue
-            add_patterns(patterns, data["patterns"])
-            # A document's coincidences follow from its patterns (closed form): the parts
-            # do not carry them, so they stay small. The pooled sum takes them in the same
-            # order as summing every row's parts after another.
-            sums = coincidence_sums(data["patterns"])
-            parts.add(sums)
-            pooled_coincidences.add(sums)
-        out: dict[str, Any] = {
-            "code": row,
-            "disagreements": disagreements.packed(),
-            "disagreements_json": disagreements.packed_json(),  # what run_store stores
-            "disagreement_count": count,
-        }
-        if unit == "excerpt":
-            out.update(_excerpt_values(matches, len(spec["rows"])))
-            pooled_matches[0] += matches[0]
-            pooled_matches[1] += matches[1]
-        else:
-            coincidences = parts.total()
-            values, reasons = coefficients(patterns, coincidences, n_coders=n, wanted=wanted)
-            pairable, prevalence, _ = describe_data(patterns)
-            out.update(values=values, reasons=reasons, units=pairable, prevalence=prevalence)
-            add_patterns(pooled_patterns, patterns)
-        rows.append(out)
+            patterns = data["patterns"]
+            # A document's coincidences follow from its patterns (closed form): the parts do
+            # not carry them, so they stay small.
+            self.coincidences[position, k] = coincidence_sums(patterns)
+            self.coded[position, k] = True
+            total, first = self.patterns[k], self.first[k]
+            for index, (key, weight) in enumerate(patterns.items()):
+                total[key] = total.get(key, 0.0) + weight
+                if first.get(key, (position, index)) >= (position, index):
+                    first[key] = (position, index)
 
-    results: dict[str, Any] = {"unit": unit, "coders": coders, "documents": len(partials)}
-    if unit == "excerpt":
-        results["pooled"] = _excerpt_values(pooled_matches, len(spec["rows"]))
-        results["pairwise"] = [
-            {"coders": coders[:2], "percent": results["pooled"]["values"].get("percent")}
-        ]
-    else:
-        coincidences = pooled_coincidences.total()
-        values, reasons = coefficients(pooled_patterns, coincidences, n_coders=n, wanted=wanted)
-        pairable, prevalence, _ = describe_data(pooled_patterns)
-        pooled: dict[str, Any] = {
-            "values": values,
-            "reasons": reasons,
-            "units": pairable,
-            "pairable_values": pairable_values(pooled_patterns),
-            "prevalence": prevalence,
-        }
-        if unit == "character":
-            pooled["ci"] = None
-            pooled["ci_reason"] = NO_CI_FOR_CHARACTERS
+    def _ordered_patterns(self, k: int) -> dict[str, float]:
+        total, first = self.patterns[k], self.first[k]
+        return {key: total[key] for key in sorted(total, key=first.__getitem__)}
+
+    def _disagreements(self, k: int) -> CodeDisagreements:
+        out = CodeDisagreements()
+        found = self.disagreeing[k]
+        for position in sorted(found):
+            if out.full():
+                break
+            out.extend(self.partials[position], found[position])
+        return out
+
+    def results(self, *, n_boot: int, seed: int) -> dict[str, Any]:
+        spec = self.spec
+        partials = [self.partials[p] for p in range(len(self.coincidences))]
+        coders = list(spec["coders"])
+        n = len(coders)
+        unit = spec["unit"]
+        wanted = list(spec.get("coefficients") or ["percent", "kappa", "alpha", "ac1", "bp"])
+        # Summed in document order, row after row, as the parts came before: running sums
+        # (accumulate adds one after another; a part without the row adds zeros, exactly).
+        per_row = np.add.accumulate(self.coincidences, axis=0)
+        pooled_sums = np.add.accumulate(self.coincidences.transpose(1, 0, 2).reshape(-1, 3), axis=0)
+        rows: list[dict[str, Any]] = []
+        pooled_patterns: dict[str, float] = {}
+        named: list[list[int]] = []  # the excerpt ids each code's kept disagreements name
+        for k, row in enumerate(spec["rows"]):
+            disagreements = self._disagreements(k)
+            named.extend(disagreements.named)
+            out: dict[str, Any] = {
+                "code": row,
+                "disagreements": disagreements.packed(),
+                "disagreements_json": disagreements.packed_json(),  # what run_store stores
+                "disagreement_count": self.counts[k],
+            }
+            if unit == "excerpt":
+                out.update(_excerpt_values(self.matches[k], len(spec["rows"])))
+            else:
+                patterns = self._ordered_patterns(k)
+                coincidences = _coincidences(per_row[-1, k] if self.coded[:, k].any() else None)
+                values, reasons = coefficients(patterns, coincidences, n_coders=n, wanted=wanted)
+                pairable, prevalence, _ = describe_data(patterns)
+                out.update(values=values, reasons=reasons, units=pairable, prevalence=prevalence)
+                add_patterns(pooled_patterns, patterns)
+            rows.append(out)
+
+        results: dict[str, Any] = {"unit": unit, "coders": coders, "documents": len(partials)}
+        if unit == "excerpt":
+            pooled_matches = [sum(m[0] for m in self.matches), sum(m[1] for m in self.matches)]
+            results["pooled"] = _excerpt_values(pooled_matches, len(spec["rows"]))
+            results["pairwise"] = [
+                {"coders": coders[:2], "percent": results["pooled"]["values"].get("percent")}
+            ]
         else:
-            pooled["ci"] = bootstrap_ci(pooled_patterns, n_coders=n, n_boot=n_boot, seed=seed)
-            pooled["n_boot"] = n_boot
-            pooled["seed"] = seed
-        results["pooled"] = pooled
-        results["pairwise"] = pairwise(pooled_patterns, coders)
-    if unit == "character":
-        results["unitized"] = _unitized(spec, partials)
-    results["rows"] = rows
-    results["disagreement_excerpts"] = named
-    results["excerpts"] = sorted(pair for partial in partials for pair in partial["excerpts"])
-    return results
+            coincidences = _coincidences(pooled_sums[-1] if self.coded.any() else None)
+            values, reasons = coefficients(pooled_patterns, coincidences, n_coders=n, wanted=wanted)
+            pairable, prevalence, _ = describe_data(pooled_patterns)
+            pooled: dict[str, Any] = {
+                "values": values,
+                "reasons": reasons,
+                "units": pairable,
+                "pairable_values": pairable_values(pooled_patterns),
+                "prevalence": prevalence,
+            }
+            if unit == "character":
+                pooled["ci"] = None
+                pooled["ci_reason"] = NO_CI_FOR_CHARACTERS
+            else:
+                pooled["ci"] = bootstrap_ci(pooled_patterns, n_coders=n, n_boot=n_boot, seed=seed)
+                pooled["n_boot"] = n_boot
+                pooled["seed"] = seed
+            results["pooled"] = pooled
+            results["pairwise"] = pairwise(pooled_patterns, coders)
+        if unit == "character":
+            results["unitized"] = _unitized(spec, partials)
+        results["rows"] = rows
+        # Each excerpt once, where the codes' disagreements first name it.
+        results["disagreement_excerpts"] = {
+            str(i): self.refs[str(i)] for i in dict.fromkeys(chain.from_iterable(named))
+        }
+        results["excerpts"] = sorted(pair for partial in partials for pair in partial["excerpts"])
+        return results
+
+
+def _coincidences(sums: np.ndarray | None) -> Coincidences:
+    """Binary coincidences from their three sums (o_10 = o_01); none: no part had the row."""
+    if sums is None:
+        return empty_coincidences()
+    o00, o01, o11 = sums
+    return Coincidences((0, 1), np.array([[o00, o01], [o01, o11]], dtype=np.float64))
 
 
 def _excerpt_values(matches: Sequence[int], n_codes: int) -> dict[str, Any]:
@@ -379,18 +428,24 @@ class RunPool:
     pooled in the run's document order.
 
     The finalizer adds each part once, when it is computed (its own, still in memory) or as
-    soon as it finds it stored (another task's, decoded once), so the pooling left at the end
-    is the coefficients only. :meth:`finish` gives exactly what :func:`finalize` gives for the
+    soon as it finds it stored (another task's, decoded once), and folds it into the rows'
+    sums then, while other tasks still compute, so the pooling left at the end is the
+    coefficients only. :meth:`finish` gives exactly what :func:`finalize` gives for the
     partials listed in the run's order, whatever order they arrived in.
     """
 
     def __init__(self, spec: Mapping[str, Any]) -> None:
         self.spec = spec
+        self._positions = {d: i for i, d in enumerate(spec["documents"])}
         self._partials: dict[int, Mapping[str, Any]] = {}
+        self._sums = _RowSums(spec, len(self._positions))
 
     def add(self, partial: Mapping[str, Any]) -> None:
         """Add a document's partial; a document already in the pool keeps its first one."""
-        self._partials.setdefault(int(partial["document"]), partial)
+        document = int(partial["document"])
+        if document not in self._partials:
+            self._partials[document] = partial
+            self._sums.add(self._positions[document], partial)
 
     def __contains__(self, document_id: object) -> bool:
         return document_id in self._partials
@@ -415,4 +470,5 @@ class RunPool:
 
     def finish(self, *, n_boot: int = 500, seed: int = 0) -> dict[str, Any]:
         """The run's results (:func:`finalize` over :meth:`ordered`)."""
-        return finalize(self.spec, self.ordered(), n_boot=n_boot, seed=seed)
+        self.ordered()  # every document is in
+        return self._sums.results(n_boot=n_boot, seed=seed)

@@ -345,7 +345,8 @@ def run_store_parts(*, run: AgreementRun, pool: RunPool | None = None) -> dict[s
     pool = pool if pool is not None else RunPool(run.params["spec"])
     run_parts_gather(run=run, pool=pool)
     with transaction.atomic():
-        result = run_store(run=run, partials=pool.ordered())
+        results = pool.finish(n_boot=N_BOOT, seed=SEED)  # the parts are summed as they came
+        result = _results_store(run=run, partials=pool.ordered(), results=results)
         AgreementRunPart.objects.filter(run=run).delete()
     return result
 
@@ -354,11 +355,18 @@ def _path_label(path: str, names: dict[str, str]) -> str:
     return " › ".join(names.get(x, "?") for x in path.strip("/").split("/") if x)
 
 
-@transaction.atomic
 def run_store(*, run: AgreementRun, partials: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Pool the documents' parts and store the results; returns the job's summary."""
+    results = finalize(run.params["spec"], partials, n_boot=N_BOOT, seed=SEED)
+    return _results_store(run=run, partials=partials, results=results)
+
+
+@transaction.atomic
+def _results_store(
+    *, run: AgreementRun, partials: Sequence[Mapping[str, Any]], results: dict[str, Any]
+) -> dict[str, Any]:
+    """Store the pooled ``results`` of the documents' parts; returns the job's summary."""
     spec = run.params["spec"]
-    results = finalize(spec, partials, n_boot=N_BOOT, seed=SEED)
     if spec.get("consensus"):
         results["consensus"] = consensus_results(spec, partials)
         results["consensus"]["resolutions"] = resolutions(

@@ -3,13 +3,17 @@ document's partial, and the documents pooled."""
 
 from __future__ import annotations
 
+import json
+import random
+
 import numpy as np
 import pytest
 
 from coding.agreement import bootstrap_alpha_ci, coincidence_matrix, krippendorff_alpha
+from coding.agreement.alpha import Coincidences, alpha_from_coincidences
 from coding.agreement.partials import document_partial
-from coding.agreement.patterns import pattern_coincidences
-from coding.agreement.pooling import NO_PAIRS, bootstrap_ci, finalize
+from coding.agreement.patterns import coincidence_sums, pattern_coincidences
+from coding.agreement.pooling import NO_PAIRS, RunPool, bootstrap_ci, finalize
 from coding.wording import Notice
 
 SPEC = {
@@ -120,3 +124,42 @@ def test_pairable_values_count_the_values_of_units_two_coders_rated():
 
     # Two units rated by both (4 values), one by coder 1 alone (not pairable).
     assert pairable_values({"11": 1.0, "10": 1.0, "1-": 1.0}) == 4.0
+
+
+def _part(document: int, patterns: dict[str, float]) -> dict:
+    return {
+        "document": document,
+        "ref": [f"d-{document}", f"Document {document}"],
+        "excerpts": [],
+        "refs": {},
+        "codes": {"100": {"patterns": patterns, "disagreements": [], "disagreement_count": 0}},
+    }
+
+
+def test_four_coders_coincidences_are_summed_in_document_order_whatever_the_arrival():
+    """With four coders a unit's coincidences are thirds, whose sums depend on their order:
+    the pool sums each row's in the run's document order, however the parts arrive."""
+    rng = random.Random(5)
+    spec = {**SPEC, "unit": "character", "coders": [1, 2, 3, 4], "rows": [100]}
+    spec["documents"] = list(range(30))
+    parts = [
+        _part(d, {"1100": rng.randint(1, 10**6), "1000": rng.randint(1, 10**6), "0000": 7.0})
+        for d in spec["documents"]
+    ]
+    sums = [coincidence_sums(p["codes"]["100"]["patterns"]) for p in parts]
+
+    def alpha(order) -> float:
+        o00 = o01 = o11 = 0.0
+        for i in order:
+            o00, o01, o11 = o00 + sums[i][0], o01 + sums[i][1], o11 + sums[i][2]
+        return alpha_from_coincidences(Coincidences((0, 1), np.array([[o00, o01], [o01, o11]])))
+
+    in_order = alpha(range(30))
+    assert in_order != alpha(reversed(range(30)))  # the order shows in the last bits
+    expected = json.dumps(finalize(spec, parts))
+    assert json.loads(expected)["rows"][0]["values"]["alpha"] == in_order
+    for _trial in range(3):
+        pool = RunPool(spec)
+        for part in rng.sample(parts, len(parts)):
+            pool.add(part)
+        assert json.dumps(pool.finish()) == expected

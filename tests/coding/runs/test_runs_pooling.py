@@ -17,11 +17,29 @@ from coding.agreement.pooling import RunPool, finalize
 from coding.runs import services
 from coding.runs.tasks import run_documents_task
 from research import jobs
+from research.models import Role
 from tests.coding.runs.factories import build_world, sentences
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 UNITS = ["document", "segment", "character", "excerpt"]
+
+
+def _code_busily(world, coders, *, skip=()):
+    """Each coder codes about 60 % of the sentences of every document, with one or two of four
+    codes and slightly shifted starts; ``skip`` lists (document index, coder) left out."""
+    s = sentences()
+    rng = random.Random(3)
+    codes = [world["industry"], world["university"], world["sensors"], world["tech"]]
+    for i, doc in enumerate(world["docs"]):
+        for who in coders:
+            if (i, who) in skip:
+                continue
+            for span in s:
+                if rng.random() < 0.6:
+                    start = span[0] + rng.randint(0, 5)
+                    world["code"](who, doc, (start, span[1]), rng.sample(codes, rng.randint(1, 2)))
 
 
 @pytest.fixture
@@ -29,18 +47,7 @@ def busy_world(project, coder, coder2, lead):
     """Five documents, two coders who agree in places and differ in others (overlapping
     excerpts, several codes, a document only one coder was assigned)."""
     world = build_world(project, [coder, coder2], documents=5, assign={4: [coder]})
-    s = sentences()
-    d = world["docs"]
-    rng = random.Random(3)
-    codes = [world["industry"], world["university"], world["sensors"], world["tech"]]
-    for doc in d:
-        for who in (coder, coder2):
-            if doc is d[4] and who is coder2:
-                continue
-            for span in s:
-                if rng.random() < 0.6:
-                    start = span[0] + rng.randint(0, 5)
-                    world["code"](who, doc, (start, span[1]), rng.sample(codes, rng.randint(1, 2)))
+    _code_busily(world, [coder, coder2], skip=[(4, coder2)])
     return world
 
 
@@ -116,18 +123,46 @@ def test_the_disagreements_stored_are_the_pooled_ones_encoded(
     assert stored == {row["code"]: row["disagreements"] for row in expected["rows"]}
 
 
-def test_the_pool_gives_the_same_results_in_any_order(busy_world, project, lead, coder, coder2):
-    run = _start(project, lead, [coder, coder2], "segment")
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_pool_gives_the_same_results_in_any_order(
+    project, lead, coder, coder2, unit, monkeypatch
+):
+    """Each part is summed in as it arrives; the results (to the last bit, key order
+    included) are those of the run's document order. With four coders a unit's coincidences
+    are thirds, whose sums depend on their order; a code's disagreements are cut at its limit
+    in document order."""
+    monkeypatch.setattr(disagreements, "DISAGREEMENTS_PER_CODE", 3)
+    coders = [coder, coder2]
+    if unit != "excerpt":  # excerpt matching compares two coders
+        coders += [
+            MembershipFactory(project=project, user=UserFactory(), role=Role.CODER).user
+            for _ in range(2)
+        ]
+    world = build_world(project, coders, documents=6, assign={5: coders[:3]})
+    _code_busily(world, coders, skip=[(5, coders[-1])])
+    run = _start(project, lead, coders, unit)
     spec = run.params["spec"]
     partials = [services.run_compute_document(run=run, document_id=d) for d in spec["documents"]]
-    expected = _text(finalize(spec, partials))
+    if unit != "excerpt":
+        thirds = [
+            key
+            for partial in partials
+            for data in partial["codes"].values()
+            for key in data["patterns"]
+            if key.count("-") == 0
+        ]
+        assert thirds  # units every one of the four coders rated: coincidences in thirds
+    rows = finalize(spec, partials)["rows"]
+    cut = [r for r in rows if r["disagreements"] and r["disagreement_count"] > 3]
+    assert cut and all(len(r["disagreements"]["items"]) == 3 for r in cut)
+    expected = _text(finalize(spec, partials, n_boot=services.N_BOOT, seed=services.SEED))
     rng = random.Random(11)
     for _trial in range(5):
         pool = RunPool(spec)
         for partial in rng.sample(partials, len(partials)):
-            pool.add(partial)
+            pool.add(json.loads(json.dumps(partial)))  # as another task's, from the database
             pool.add(partial)  # a document stored twice (two tasks at once) counts once
-        assert _text(pool.finish()) == expected
+        assert _text(pool.finish(n_boot=services.N_BOOT, seed=services.SEED)) == expected
     with pytest.raises(ValueError, match="not pooled yet"):
         RunPool(spec).finish()
 
