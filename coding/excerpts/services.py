@@ -22,11 +22,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from coding.excerpts.inserts import excerpt_insert
 from coding.excerpts.selectors import CodeFate, code_fates, excerpt_deletion
@@ -48,7 +47,6 @@ from research.models import Membership, Project
 
 # A coding write retries its code locks this often when merges keep moving its codes away.
 LOCK_ATTEMPTS = 5
-BUSY = gettext_lazy("The codebook is being reorganised right now; try again in a moment.")
 
 
 class ExcerptConflict(Exception):
@@ -120,25 +118,21 @@ def _check_codes(
     return codes
 
 
-def _share_lock(pks: list[int], *, nowait: bool = False) -> set[int]:
+def _share_lock(pks: list[int]) -> set[int]:
     """Lock these codes FOR SHARE (a structural change's FOR UPDATE waits for us and we for
-    it); returns the pks still there. With `nowait`, a code locked for a change makes the write
-    busy instead of waiting. Django has no FOR SHARE, hence the SQL."""
+    it); returns the pks still there. Django has no FOR SHARE, hence the SQL."""
     if not pks:
         return set()
     if connection.vendor != "postgresql":
         # SQLite lets one writer at a time into the whole database: a plain read is enough.
         return set(Code.objects.filter(pk__in=pks).values_list("pk", flat=True))
     table = connection.ops.quote_name(Code._meta.db_table)  # the model's, never user input
-    sql = f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE"  # noqa: S608
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql + (" NOWAIT" if nowait else ""), [sorted(pks)])
-            return {row[0] for row in cursor.fetchall()}
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
-            raise
-        raise ValidationError(BUSY, code="busy") from exc
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608
+            [sorted(pks)],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _lock_codes(
@@ -147,20 +141,21 @@ def _lock_codes(
     """Share-lock the codes a write adds or removes, in one statement (pk order). A code merged
     away meanwhile is replaced by the code it went into; a deleted one raises CodeDeleted.
 
-    Returns {pk the caller gave: code to use} and the replacements made. No savepoint (two
-    statements a write), so no lock is released: the codes replacing gone ones are locked
-    after those held, waiting only when above them all (pk order); else only if free (NOWAIT,
-    or the write is busy), so a structural change never waits for us while we wait for it.
+    Returns {pk the caller gave: code to use} and the replacements made. When a code has gone,
+    the locks taken so far are released (savepoint) before the new set is locked, so the order
+    stays fixed and a concurrent structural change cannot deadlock with us.
     """
-    use = {code.pk: code for code in codes}
+    chosen = {code.pk: code for code in codes}
+    use = dict(chosen)
     replaced: list[CodeFate] = []
-    locked: set[int] = set()
     for _attempt in range(LOCK_ATTEMPTS):
-        wanted = sorted({code.pk for code in use.values()} - locked)
-        locked |= _share_lock(wanted, nowait=bool(locked and wanted) and wanted[0] < max(locked))
-        gone = {pk: code for pk, code in use.items() if code.pk not in locked}
+        savepoint = transaction.savepoint()
+        present = _share_lock([code.pk for code in use.values()])
+        gone = {pk: code for pk, code in use.items() if code.pk not in present}
         if not gone:
+            transaction.savepoint_commit(savepoint)
             return use, replaced
+        transaction.savepoint_rollback(savepoint)
         fates = code_fates(project_id=project_id, uuids=[c.code for c in gone.values()])
         for pk, code in gone.items():
             fate = fates.get(str(code.code))
@@ -176,7 +171,9 @@ def _lock_codes(
                 )
             use[pk] = fate.target
             replaced.append(fate)
-    raise ValidationError(BUSY, code="busy")
+    raise ValidationError(
+        _("The codebook is being reorganised right now; try again in a moment."), code="busy"
+    )
 
 
 def _state(excerpt: Excerpt, code_uuids: Iterable) -> dict:

@@ -1,17 +1,14 @@
 """Two tabs, two coders, a lead: excerpt writes racing each other on PostgreSQL. No acknowledged
 write is lost, no answer is a 500; the loser of a race gets 409 (stale) or 410 (deleted)."""
 
-import threading
 from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from coding.codebook.services import code_merge
 from coding.excerpts import services
-from coding.models import Code, Excerpt
+from coding.models import Excerpt
 from tests.coding.excerpts.conftest import TEXT, postgres_only, run_together, span
 from tests.conftest import client_for
 
@@ -143,34 +140,3 @@ def test_coders_adding_a_code_while_it_is_merged_all_land_on_the_target(
     assert [a.status_code for a in answers] == [200] * coders
     for excerpt in excerpts:
         assert list(Excerpt.objects.get(pk=excerpt.pk).codes.all()) == [target]
-
-
-def test_a_code_merged_into_a_code_being_changed_is_refused_as_busy_not_deadlocked(
-    project, assigned, coder, lead, codes
-):
-    """The write takes no savepoint around its code locks, so it never releases one: a code
-    that replaces a merged one and sorts before a code it holds is locked only if free. A
-    structural change holding it (it locks every code in pk order) makes the write busy at
-    once, instead of each waiting for the other."""
-    stale = Code.objects.get(pk=codes["business"].pk)  # loaded before the merge
-    code_merge(source=codes["business"], target=codes["value"], user=lead)
-    holding, done = threading.Event(), threading.Event()
-
-    def hold_the_target():
-        with transaction.atomic():
-            list(Code.objects.select_for_update().filter(pk=codes["value"].pk))
-            holding.set()
-            done.wait(30)
-
-    def create():
-        holding.wait(30)
-        try:
-            return _new_excerpt(assigned, coder, codes=[stale, codes["data"]])
-        finally:
-            done.set()
-
-    _held, refused = run_together(hold_the_target, create, timeout=30)
-    assert isinstance(refused, ValidationError) and refused.code == "busy"
-    assert not Excerpt.objects.exists()
-    created = _new_excerpt(assigned, coder, codes=[stale, codes["data"]])  # free again
-    assert set(created.codes.all()) == {codes["value"], codes["data"]}

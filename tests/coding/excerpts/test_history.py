@@ -272,17 +272,3 @@ def test_a_merge_between_form_and_lock_still_lands_on_the_target(excerpt, lead, 
     services.excerpt_update(excerpt=excerpt, version=1, add_codes=[stale])
     assert set(excerpt.codes.all()) == {codes["value"], codes["business"]}
     assert [fate.target for fate in excerpt.replaced_codes] == [codes["business"]]
-
-
-def test_a_merge_between_form_and_lock_into_a_lower_code_lands_on_it(
-    project, assigned, coder, lead, codes
-):
-    # The code it went into sorts before a code the write has locked already (pk order).
-    stale = Code.objects.get(pk=codes["business"].pk)  # loaded before the merge
-    assert codes["value"].pk < codes["data"].pk
-    code_merge(source=codes["business"], target=codes["value"], user=lead)
-    created = services.excerpt_create(
-        document=assigned, coder=coder, codes=[stale, codes["data"]], **span(TEXT, "Kommunen")
-    )
-    assert set(created.codes.all()) == {codes["value"], codes["data"]}
-    assert [fate.target for fate in created.replaced_codes] == [codes["value"]]
