@@ -46,7 +46,7 @@ def _tail(path: Path, lines: int = 30) -> str:
     return ""
 
 
-def celery_purge() -> None:
+def celery_purge(queue: str | None = None) -> None:
     subprocess.run(
         [
             str(BIN / "celery"),
@@ -55,7 +55,7 @@ def celery_purge() -> None:
             "purge",
             "-f",
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            queue or settings.CELERY_TASK_DEFAULT_QUEUE,
         ],
         cwd=ROOT,
         env=os.environ.copy(),
@@ -66,11 +66,15 @@ def celery_purge() -> None:
 
 
 @contextlib.contextmanager
-def celery_worker(*, concurrency: int, log: Path) -> Iterator[subprocess.Popen]:
-    """A real worker on the bench queue; yields once it says it is ready. Its processes keep
-    their database connections between tasks, as a deployed worker does (see
+def celery_worker(
+    *, concurrency: int, log: Path, queue: str | None = None
+) -> Iterator[subprocess.Popen]:
+    """A real worker on the bench queue, or on ``queue`` (which is then also the queue the
+    worker sends its own tasks to, see bench/settings.py); yields once it says it is ready. Its
+    processes keep their database connections between tasks, as a deployed worker does (see
     `gunicorn_server`); they are closed when it stops, before the harness drops its database."""
-    celery_purge()
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    celery_purge(queue)
     handle = log.open("w")
     process = subprocess.Popen(
         [
@@ -79,7 +83,7 @@ def celery_worker(*, concurrency: int, log: Path) -> Iterator[subprocess.Popen]:
             "config",
             "worker",
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            queue,
             f"--concurrency={concurrency}",
             "--pool=prefork",
             "--without-gossip",
@@ -87,7 +91,7 @@ def celery_worker(*, concurrency: int, log: Path) -> Iterator[subprocess.Popen]:
             "--loglevel=info",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_CONN_MAX_AGE": "60"},
+        env={**os.environ, "DJANGO_CONN_MAX_AGE": "60", "BENCH_JOB_QUEUE": queue},
         stdout=handle,
         stderr=subprocess.STDOUT,
     )

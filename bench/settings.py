@@ -5,6 +5,8 @@ REDIS_URL (when Redis is available) before Django starts; the Celery worker and 
 server it starts get the same environment, so all three see one database and one media folder.
 """
 
+import os
+
 from config.settings import *  # noqa: F403
 
 # DEBUG off: template debugging and query logging would inflate every server-side figure.
@@ -20,9 +22,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Our own queue, so a developer's `make worker` never picks up (or steals) benchmark jobs; named
 # after the bench database, like the cache's keys, so two harness runs on databases of their own
-# (BENCH_DATABASE_URL) share neither jobs nor cached pages.
+# (BENCH_DATABASE_URL) share neither jobs nor cached pages. A worker the harness starts on a
+# queue of its own (BENCH_JOB_QUEUE) sends its tasks there too, so two workers can stand side by
+# side and each run stays on the worker it was sent to (bench/scenarios/agreement_run.py).
 _BENCH_DB = DATABASES["default"]["NAME"]  # noqa: F405
-CELERY_TASK_DEFAULT_QUEUE = (
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BENCH_JOB_QUEUE") or (
     "concord-bench" if _BENCH_DB == "concord_bench" else f"concord-bench-{_BENCH_DB}"
 )
 CACHES["default"]["KEY_PREFIX"] = _BENCH_DB  # noqa: F405
