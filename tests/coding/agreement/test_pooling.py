@@ -4,12 +4,18 @@ document's partial, and the documents pooled."""
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import numpy as np
 import pytest
 
-from coding.agreement import bootstrap_alpha_ci, coincidence_matrix, krippendorff_alpha
+from coding.agreement import (
+    bootstrap_alpha_ci,
+    coincidence_matrix,
+    krippendorff_alpha,
+    unitized_alpha_details,
+)
 from coding.agreement.alpha import Coincidences, alpha_from_coincidences
 from coding.agreement.partials import document_partial
 from coding.agreement.patterns import coincidence_sums, pattern_coincidences
@@ -163,3 +169,33 @@ def test_four_coders_coincidences_are_summed_in_document_order_whatever_the_arri
         for part in rng.sample(parts, len(parts)):
             pool.add(part)
         assert json.dumps(pool.finish()) == expected
+
+
+def test_unitized_alpha_per_code_is_each_codes_alone_over_the_documents_end_to_end():
+    """Each code's uα is that of its spans alone, the documents laid end to end (the same
+    floats), whatever other codes overlap it; a code nobody applied is undefined."""
+    rng = random.Random(7)
+    spec = {**SPEC, "unit": "character", "coders": [1, 2, 3], "rows": [100, 101, 102]}
+    spec["code_map"] = {str(r): r for r in spec["rows"]}
+    spans: dict[int, dict[str, list]] = {row: {"1": [], "2": [], "3": []} for row in spec["rows"]}
+    partials, offset, pk = [], 0, 0
+    for document in spec["documents"]:
+        doc = _doc(document, present=(1, 2, 3))
+        excerpts = []
+        for coder in (1, 2, 3):
+            for _ in range(rng.randint(0, 4)):
+                start = rng.randint(0, 19)
+                end = rng.randint(start + 1, 21)
+                codes = rng.sample([100, 101], rng.randint(1, 2))  # 102 never applied
+                pk += 1
+                excerpts.append(_excerpt(pk, coder, codes, start, end))
+                for code in codes:
+                    spans[code][str(coder)].append((start + offset, end + offset, code))
+        excerpts.sort(key=lambda e: (e["start"], e["end"], e["id"]))
+        partials.append(document_partial(spec, doc, excerpts))
+        offset += len(doc["text"])
+    per_code = finalize(spec, partials)["unitized"]["per_code"]
+    for row in spec["rows"]:
+        alone = unitized_alpha_details(spans[row], offset).u
+        assert per_code[str(row)]["u_alpha"] == (None if math.isnan(alone) else alone)
+    assert per_code["100"]["u_alpha"] is not None and per_code["102"]["reason"]
