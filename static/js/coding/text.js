@@ -233,14 +233,7 @@ export function selectionOffsets(container, selection = window.getSelection()) {
 // The DOM boundary point of a code-point offset.
 export function offsetToPoint(container, offset) {
   const all = segments(container);
-  let low = 0;
-  let high = all.length - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (Number(all[middle].dataset.start) <= offset) low = middle;
-    else high = middle - 1;
-  }
-  const segment = all[low];
+  const segment = all[segmentAt(all, offset)];
   const node = segment.firstChild || segment;
   if (node.nodeType !== Node.TEXT_NODE) return { node: segment, offset: 0 };
   return { node, offset: utf16Index(node.data, offset - Number(segment.dataset.start)) };
@@ -296,6 +289,7 @@ function markers(selector) {
   return cache.markers[selector];
 }
 
+// The index of the last segment in `list` (in document order) that starts at or before `offset`.
 function segmentAt(list, offset) {
   let low = 0;
   let high = list.length - 1;
