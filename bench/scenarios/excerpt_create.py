@@ -92,7 +92,7 @@ def excerpt_create(ctx: Context) -> list[Row]:
             }
             response = client.post(
                 url,
-                # urlencoded, as the page (static/js/coding/api.js) sends it
+                # urlencoded, as the page (static/js/coding/state.js) sends it
                 urllib.parse.urlencode(fields, doseq=True),
                 content_type="application/x-www-form-urlencoded",
                 headers={"Accept": "application/json"},

@@ -6,7 +6,7 @@ the page's script from the codes' JSON when first opened (static/js/coding/apply
 fresh page has one element fewer per code to read. What a first screen does not show (the
 tree's codes after the first `FIRST_CODES`, the parents, the checkboxes) the template sends
 inside `<noscript data-deferred>`, put in place once the text is usable
-(static/js/coding/chunks.js). Through the template engine each listing cost several node
+(static/js/coding/text.js). Through the template engine each listing cost several node
 renders and variable lookups per code: most of the page's time with 150 codes, and growing
 with the codebook. Here each listing is one join, every value escaped
 (`html.escape`, as Django's `escape` does it). The surrounding forms and their labels stay in

@@ -392,7 +392,7 @@ def test_long_document_draws_stripes_only_near_the_viewport(page, project, coder
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
 
-# Hold back the background parsing of a long text's later chunks (static/js/coding/chunks.js)
+# Hold back the background parsing of a long text's later chunks (static/js/coding/text.js)
 # until the test lets it go, so the test acts while they still wait.
 HOLD_CHUNKS = """{
   const idle = window.requestIdleCallback;

@@ -1,6 +1,6 @@
 """The coding view's codebook panel with a long codebook: what the first screens do not show
 (most of the tree, the in-vivo code's parents, the checkboxes of the form without JavaScript)
-comes as text the page's script puts in place once the text is usable (coding/chunks.js).
+comes as text the page's script puts in place once the text is usable (coding/text.js).
 Every part of it works: after the page is idle, before it when something needs it, and without
 JavaScript at all."""
 

@@ -1,13 +1,20 @@
 // Applying codes: to the selection (a code's button, its shortcut, or the Ctrl+K palette) or,
 // with nothing selected, to the excerpt open in the editor; and the page's keys (the text's
-// caret and selection keys are caret.js's).
-import { caretAfter, onArrow, openFind, openHelp, SELECT_KEYS, selectUnit } from "./caret.js";
-import { showDeferred } from "./chunks.js";
-import { drawerOpen, setDrawer, toggleDrawer } from "./drawer.js";
-import { closeEditor, editableActive } from "./editor.js";
-import { send, settle } from "./patch.js";
-import { selectionOffsets, selectOffsets } from "./selection.js";
+// caret and selection keys are text.js's).
+import { drawerOpen, setDrawer, toggleDrawer } from "./panel.js";
+import { closeEditor, editableActive, send, settle } from "./patch.js";
 import { say, state } from "./state.js";
+import {
+  caretAfter,
+  onArrow,
+  openFind,
+  openHelp,
+  SELECT_KEYS,
+  selectionOffsets,
+  selectOffsets,
+  selectUnit,
+  showDeferred,
+} from "./text.js";
 
 export async function applyCodes(codeUuids) {
   const selection = selectionOffsets(state.text);

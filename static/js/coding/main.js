@@ -2,26 +2,27 @@
 // to the modules, one listener per kind on the document, so a re-rendered workspace needs no
 // rewiring. Everything is read from data attributes and JSON data blocks (strict CSP: no inline
 // code); what the page shows is rendered by the server (highlights, chunks, the excerpt editor).
-//   selection.js  DOM selections ⇄ code-point offsets     apply.js      codes, palette, keyboard
-//   editor.js     the server's excerpt editor, 410 notice  navigation.js next/previous, #excerpt-
-//   patch.js      writes, patches, workspace reloads       filters.js    code filter, code search
-//   chunks.js     the text's chunks and the panel's listings parsed once the page is usable
-//   stripes.js    colours and margin stripes               tip.js        the tooltip
-//   api.js        fetch with CSRF, JSON, HTML fragments     state.js      the one state object
-//   caret.js      reading caret, keyboard selection, find  units.js      words, sentences, …
-//   guard.js      duplicate and long-excerpt questions   drawer.js     the panel on phones
+// The modules are few and whole (a first visit fetches each as a file of its own):
+//   text.js       the text's chunks (and the panel's listings) parsed once the page is usable,
+//                 DOM selections ⇄ code-point offsets, words/sentences/…, the reading caret, find
+//   patch.js      writes, patches, workspace reloads; duplicate and long-excerpt questions; the
+//                 server's excerpt editor, 410 notice
+//   panel.js      next/previous, #excerpt-; code filter, code search; the panel on phones
+//   stripes.js    colours, margin stripes, the tooltip    apply.js      codes, palette, keyboard
+//   state.js      the one state object; fetch with CSRF, JSON, HTML fragments
 import { applyCodes, choosePalette, filterPalette, onKeydown } from "./apply.js";
-import { drawCaret, followSelection, onFindSubmit } from "./caret.js";
-import { showDeferred } from "./chunks.js";
-import { toggleDrawer } from "./drawer.js";
-import { hideGone, openEditor } from "./editor.js";
-import { filterByCode, searchCodes } from "./filters.js";
-import { jump } from "./navigation.js";
-import { refresh, send, settle } from "./patch.js";
-import { pointToOffset, selectionOffsets } from "./selection.js";
+import { filterByCode, jump, searchCodes, toggleDrawer } from "./panel.js";
+import { hideGone, openEditor, refresh, send, settle } from "./patch.js";
 import { say, state } from "./state.js";
-import { labelled, redrawStripes, setLabelled } from "./stripes.js";
-import { excerptsAt, hideTip, showTip } from "./tip.js";
+import { excerptsAt, hideTip, labelled, redrawStripes, setLabelled, showTip } from "./stripes.js";
+import {
+  drawCaret,
+  followSelection,
+  onFindSubmit,
+  pointToOffset,
+  selectionOffsets,
+  showDeferred,
+} from "./text.js";
 import { init } from "./workspace.js";
 
 const MAX_NAME = 200; // a code's name, as the in-vivo form's maxlength

@@ -1,11 +1,14 @@
+// What the text shows over its highlights: colours, margin stripes and the tooltip, in one
+// module (two files before), so a first visit fetches fewer files.
+import { state } from "./state.js";
+import { codePointLength } from "./text.js";
+
 // Code colours and the coding stripes in the margin. The server renders each segment's
 // highlight classes and cuts the text into chunks that the browser lays out only near the
 // viewport (content-visibility), so opening a long document costs no per-segment work here:
 // code colours are one constructed stylesheet (a rule per code, allowed by the strict CSP),
 // stripe lanes are computed from offsets alone, and a chunk's stripes are drawn when it first
 // comes near the viewport (reading positions inside one laid-out chunk only).
-import { codePointLength } from "./selection.js";
-import { state } from "./state.js";
 
 const COLOUR = /^#[0-9a-f]{3,8}$/i;
 const LANE_GAP = 90; // characters between two bars sharing a lane (about one line)
@@ -158,7 +161,7 @@ export function redrawStripes() {
 }
 
 // Draw a chunk's stripes once it comes within a screen of the viewport, and again after a
-// resize or a write if it is still dirty. A chunk still waiting to be parsed (empty, chunks.js)
+// resize or a write if it is still dirty. A chunk still waiting to be parsed (empty, text.js)
 // has no stripes to draw: it is watched once parsed, when it takes its placeholder's place.
 export function watchChunks() {
   if (state.observer) state.observer.disconnect();
@@ -186,4 +189,49 @@ export function replaceChunk(index, fresh) {
   old.replaceWith(fresh);
   state.chunks[index] = fresh;
   state.observer.observe(fresh);
+}
+
+// The tooltip over highlighted text: each excerpt's codes, its coder (when not one's own) and
+// its memo, read from the excerpt and code data blocks.
+
+// The excerpts shown in a segment (the server lists their ids in data-ex).
+export function excerptsAt(segment) {
+  if (!segment || !segment.dataset.ex) return [];
+  return segment.dataset.ex
+    .split(" ")
+    .map((id) => state.excerpts.get(Number(id)))
+    .filter(Boolean);
+}
+
+export function hideTip() {
+  const tip = document.getElementById("coding-tip");
+  if (tip) tip.hidden = true;
+}
+
+export function showTip(segment) {
+  const tip = document.getElementById("coding-tip");
+  const found = excerptsAt(segment);
+  if (!found.length) return hideTip();
+  tip.replaceChildren();
+  for (const excerpt of found) {
+    const names = excerpt.codes.map((id) => state.codes.get(id)?.path || "?");
+    const row = document.createElement("div");
+    const strong = document.createElement("strong");
+    strong.textContent = names.length ? names.join(", ") : state.i18n.noCodes;
+    strong.translate = !names.length; // code names are the project's words: translate="no"
+    row.append(strong);
+    if (!excerpt.mine) row.append(` (${state.coderNames.get(excerpt.coder) || ""})`);
+    if (excerpt.memo) {
+      const note = document.createElement("div");
+      note.className = "text-body-secondary";
+      note.textContent = excerpt.memo;
+      note.translate = false;
+      row.append(note);
+    }
+    tip.append(row);
+  }
+  const rect = segment.getBoundingClientRect();
+  tip.style.setProperty("--tip-left", `${rect.left + window.scrollX}px`);
+  tip.style.setProperty("--tip-top", `${rect.bottom + window.scrollY + 4}px`);
+  tip.hidden = false;
 }

@@ -3,12 +3,11 @@
 // (data-text-url), fetched here: the browser keeps it and the server answers "not modified"
 // while nothing it shows changed, so a long document opens without its megabytes travelling
 // again. It comes with the data of the excerpts shown in it (#excerpt-data, one array each), and
-// its chunks are parsed a few screens at once, the rest after the page is usable (chunks.js).
-import { CHUNK_START, completeWhenIdle, placeText } from "./chunks.js";
-import { focusExcerpt } from "./navigation.js";
-import { selectOffsets } from "./selection.js";
+// its chunks are parsed a few screens at once, the rest after the page is usable (text.js).
+import { focusExcerpt } from "./panel.js";
 import { excerptByCode, readJson, say, state } from "./state.js";
 import { applyStripeMode, colourSheet, layOutLanes, watchChunks } from "./stripes.js";
+import { CHUNK_START, completeWhenIdle, placeText, selectOffsets } from "./text.js";
 
 function linkedExcerpt() {
   const hash = window.location.hash;

@@ -509,7 +509,7 @@ def test_the_codebook_panel_lists_every_code_escaped_in_its_five_places(
     assert 'data-shortcut="q">' in html and '<kbd class="small">Q</kbd>' in html
     assert ">proposed</span>" in html
     # The parents and the checkboxes come as text for the page's script to place once the text
-    # is usable (static/js/coding/chunks.js); the filter is in the page as elements.
+    # is usable (static/js/coding/text.js); the filter is in the page as elements.
     before, *deferred = html.split("<noscript data-deferred>")
     assert f'<option value="{odd.pk}" selected' in before
     assert f'<option value="{odd.code}" translate="no">' in deferred[0].split("</noscript>")[0]
