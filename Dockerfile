@@ -20,4 +20,5 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_STATIC_ROOT=/
 RUN useradd --create-home --uid 1000 concord && mkdir -p /data/media && chown -R concord /data
 USER concord
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# As docker-compose.yml runs it: 2 processes of 4 threads (gthread), see bench/processes.py.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--timeout", "120"]
