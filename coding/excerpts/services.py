@@ -119,8 +119,8 @@ def _check_codes(
 
 
 def _share_lock(pks: list[int]) -> set[int]:
-    """Lock these codes (`pks` sorted) FOR SHARE (a structural change's FOR UPDATE waits for us and we for
-    it); returns the pks still there. Django has no FOR SHARE, hence the SQL."""
+    """Lock these codes (`pks`, sorted) FOR SHARE (a structural change's FOR UPDATE waits for
+    us and we for it); returns the pks still there. Django has no FOR SHARE, hence the SQL."""
     if not pks:
         return set()
     if connection.vendor != "postgresql":
