@@ -154,12 +154,10 @@ def _lock_codes(
         savepoint = transaction.savepoint() if len(pks) > 1 else None
         present = _share_lock(pks)
         gone = {pk: code for pk, code in use.items() if code.pk not in present}
+        if savepoint is not None:  # kept when all are there, else undone with its locks
+            (transaction.savepoint_rollback if gone else transaction.savepoint_commit)(savepoint)
         if not gone:
-            if savepoint is not None:
-                transaction.savepoint_commit(savepoint)
             return use, replaced
-        if savepoint is not None:
-            transaction.savepoint_rollback(savepoint)
         fates = code_fates(project_id=project_id, uuids=[c.code for c in gone.values()])
         for pk, code in gone.items():
             fate = fates.get(str(code.code))
