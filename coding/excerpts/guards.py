@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from coding.excerpts.overlaps import overlapping
 from coding.excerpts.services import (
     excerpt_create_in_transaction,
     excerpt_create_in_vivo,
@@ -73,14 +74,15 @@ def duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> E
     # document for its title. Only what the guard and its question use is read.
     read = rows.columns(Excerpt, "e", _UNREAD)
     code_ids = ", ".join(["%s"] * len(codes))
+    near, near_params = overlapping("e", document_id=document.pk, spans=[(start, end)])
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {read.sql} FROM {rows.table(Excerpt)} e"  # noqa: S608 (the models' names)
-            ' WHERE e.document_id = %s AND e.coder_id = %s AND e.start < %s AND e."end" > %s'
+            f" WHERE e.document_id = %s AND e.coder_id = %s AND {near}"
             f" AND EXISTS (SELECT 1 FROM {rows.table(Coding)} c WHERE c.excerpt_id = e.id"
             f" AND c.code_id IN ({code_ids}))"
             ' ORDER BY e.start, e."end", e.id',
-            [document.pk, coder.pk, end, start, *(code.pk for code in codes)],
+            [document.pk, coder.pk, *near_params, *(code.pk for code in codes)],
         )
         candidates = [read.build(row) for row in cursor.fetchall()]
     best, best_overlap = None, 0

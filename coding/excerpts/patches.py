@@ -12,6 +12,7 @@ from operator import itemgetter
 
 from django.db import connection
 
+from coding.excerpts.overlaps import overlapping
 from coding.excerpts.rendering import Span, render_chunks
 from coding.excerpts.texts import stored_text
 from coding.excerpts.workspace import overlaid_coders, shown_layers
@@ -152,7 +153,7 @@ def _patch_read(
     if not layers:
         return [], {}
     excerpt, coding = Excerpt._meta.db_table, Coding._meta.db_table
-    overlapping = " OR ".join('(e.start < %s AND e."end" > %s)' for _span in spans)
+    overlap, overlap_params = overlapping("e", document_id=document_id, spans=spans)
     # Only the models' table names and placeholders are formatted in; values are parameters.
     of_excerpt = f"FROM {coding} c WHERE c.excerpt_id = e.id"
     code_ids = (
@@ -164,9 +165,9 @@ def _patch_read(
         f'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, {code_ids} '  # noqa: S608
         f"FROM {excerpt} e "
         f"WHERE e.document_id = %s AND e.coder_id IN ({', '.join(['%s'] * len(layers))}) "
-        f"AND ({overlapping})"
+        f"AND {overlap}"
     )
-    params: list = [document_id, *layers, *(edge for low, high in spans for edge in (high, low))]
+    params: list = [document_id, *layers, *overlap_params]
     if codes is None or codes:
         only = f"AND c.code_id IN ({', '.join(['%s'] * len(codes))}) " if codes else ""
         sql += (

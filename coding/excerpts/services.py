@@ -119,8 +119,8 @@ def _check_codes(
 
 
 def _share_lock(pks: list[int]) -> set[int]:
-    """Lock these codes FOR SHARE (a structural change's FOR UPDATE waits for us and we for
-    it); returns the pks still there. Django has no FOR SHARE, hence the SQL."""
+    """Lock these codes (`pks`, sorted) FOR SHARE (a structural change's FOR UPDATE waits for
+    us and we for it); returns the pks still there. Django has no FOR SHARE, hence the SQL."""
     if not pks:
         return set()
     if connection.vendor != "postgresql":
@@ -130,7 +130,7 @@ def _share_lock(pks: list[int]) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608
-            [sorted(pks)],
+            [pks],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -143,19 +143,21 @@ def _lock_codes(
 
     Returns {pk the caller gave: code to use} and the replacements made. When a code has gone,
     the locks taken so far are released (savepoint) before the new set is locked, so the order
-    stays fixed and a concurrent structural change cannot deadlock with us.
+    stays fixed and a concurrent structural change cannot deadlock with us. Locking a single
+    code needs no savepoint (two statements a write): if it has gone, no lock was taken.
     """
     chosen = {code.pk: code for code in codes}
     use = dict(chosen)
     replaced: list[CodeFate] = []
     for _attempt in range(LOCK_ATTEMPTS):
-        savepoint = transaction.savepoint()
-        present = _share_lock([code.pk for code in use.values()])
+        pks = sorted({code.pk for code in use.values()})
+        savepoint = transaction.savepoint() if len(pks) > 1 else None
+        present = _share_lock(pks)
         gone = {pk: code for pk, code in use.items() if code.pk not in present}
+        if savepoint is not None:  # kept when all are there, else undone with its locks
+            (transaction.savepoint_rollback if gone else transaction.savepoint_commit)(savepoint)
         if not gone:
-            transaction.savepoint_commit(savepoint)
             return use, replaced
-        transaction.savepoint_rollback(savepoint)
         fates = code_fates(project_id=project_id, uuids=[c.code for c in gone.values()])
         for pk, code in gone.items():
             fate = fates.get(str(code.code))

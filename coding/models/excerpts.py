@@ -75,6 +75,12 @@ class Excerpt(models.Model):
         indexes = [
             models.Index(fields=["document", "coder"], name="excerpt_document_coder"),
             models.Index(fields=["document", "start"], name="excerpt_document_start"),
+            # The document's longest excerpt in one probe: coding/excerpts/overlaps.py.
+            models.Index(
+                models.F("document"),
+                models.F("end") - models.F("start"),
+                name="excerpt_document_length",
+            ),
         ]
 
     def __str__(self) -> str:

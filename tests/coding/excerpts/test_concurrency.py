@@ -115,6 +115,24 @@ def test_a_restore_racing_a_merge_comes_back_with_the_target(project, assigned, 
     assert list(Excerpt.objects.get(code=excerpt.code).codes.all()) == [target]
 
 
+@pytest.mark.parametrize("coders", [12])
+def test_new_excerpts_of_one_code_racing_its_merge_all_land_on_the_target(
+    project, assigned, coder, lead, codes, coders
+):
+    """One code is locked without a savepoint (services._lock_codes): a write that waited for
+    the merge finds its code gone, holds no code lock, and locks the target instead; it waits,
+    never refuses."""
+    source, target = codes["data"], codes["value"]
+    jobs = [partial(_new_excerpt, assigned, coder, [source]) for _ in range(coders)]
+    *created, merged = run_together(
+        *jobs, partial(code_merge, source=source, target=target, user=lead)
+    )
+    assert merged == target
+    assert all(isinstance(excerpt, Excerpt) for excerpt in created), created
+    for excerpt in created:
+        assert list(Excerpt.objects.get(pk=excerpt.pk).codes.all()) == [target]
+
+
 @pytest.mark.parametrize("coders", [20])
 def test_coders_adding_a_code_while_it_is_merged_all_land_on_the_target(
     project, assigned, coder, lead, codes, coders

@@ -272,3 +272,30 @@ def test_a_merge_between_form_and_lock_still_lands_on_the_target(excerpt, lead, 
     services.excerpt_update(excerpt=excerpt, version=1, add_codes=[stale])
     assert set(excerpt.codes.all()) == {codes["value"], codes["business"]}
     assert [fate.target for fate in excerpt.replaced_codes] == [codes["business"]]
+
+
+@pytest.mark.parametrize("with_other", [False, True], ids=["one code", "two codes"])
+def test_a_new_excerpt_whose_code_was_merged_meanwhile_lands_on_the_target(
+    assigned, coder, lead, codes, with_other
+):
+    """One code is locked without a savepoint, several inside one (services._lock_codes): a
+    code found gone is replaced by its target either way."""
+    stale = Code.objects.get(pk=codes["data"].pk)  # loaded before the merge
+    code_merge(source=codes["data"], target=codes["business"], user=lead)
+    chosen = [stale, codes["value"]] if with_other else [stale]
+    excerpt = services.excerpt_create(
+        document=assigned, coder=coder, codes=chosen, **span(TEXT, "sensorer")
+    )
+    expected = {codes["business"], codes["value"]} if with_other else {codes["business"]}
+    assert set(Excerpt.objects.get(pk=excerpt.pk).codes.all()) == expected
+    assert [fate.target for fate in excerpt.replaced_codes] == [codes["business"]]
+
+
+def test_a_new_excerpt_whose_only_code_was_deleted_meanwhile_is_not_written(
+    assigned, coder, lead, codes
+):
+    stale = Code.objects.get(pk=codes["data"].pk)
+    code_delete(code=codes["data"], user=lead)
+    with pytest.raises(services.CodeDeleted):
+        services.excerpt_create(document=assigned, coder=coder, codes=[stale], **span(TEXT, "Vi"))
+    assert not Excerpt.objects.filter(document=assigned).exists()
