@@ -114,8 +114,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn_server(*, workers: int, log: Path, threads: int = 1) -> Iterator[str]:
+def gunicorn_server(
+    *, workers: int, log: Path, threads: int = 1, access_log: Path | None = None
+) -> Iterator[str]:
     """gunicorn on 127.0.0.1 with the bench settings; yields its base URL once it answers.
+    With ``access_log``, each answer is logged there as "process id, status, path"
+    (:func:`answered_by`).
 
     Its processes keep their database connections between requests, as a deployment does
     (config/settings.py: DJANGO_CONN_MAX_AGE, 60 s unless set): the harness's own setting of 0
@@ -139,6 +143,11 @@ def gunicorn_server(*, workers: int, log: Path, threads: int = 1) -> Iterator[st
             "120",
             "--log-level",
             "warning",
+            *(
+                ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s %(U)s"]
+                if access_log
+                else []
+            ),
         ],
         cwd=ROOT,
         env=env,
@@ -160,6 +169,17 @@ def gunicorn_server(*, workers: int, log: Path, threads: int = 1) -> Iterator[st
     finally:
         _stop(process)
         handle.close()
+
+
+def answered_by(access_log: Path, *, path: str, status: str = "200") -> set[str]:
+    """The gunicorn worker processes (their ids) that answered ``path`` with ``status``."""
+    answered = set()
+    with contextlib.suppress(OSError):
+        for line in access_log.read_text(errors="replace").splitlines():
+            pid, code, logged = (line.split(" ", 2) + ["", ""])[:3]
+            if code == status and logged == path:
+                answered.add(pid)
+    return answered
 
 
 def _cpu_seconds(pid: int) -> float:
