@@ -239,15 +239,15 @@ def browser_row(ctx: Context, heavy: HeavyDocument, row, describe: str, fresh: b
                 sent.append(size)
                 marked.append(ready)
             if fresh:
-                sign_in = base + web.url("account_login")
+                sign_in_path = web.url("account_login")
+                sign_in = base + sign_in_path
                 # Its own warm-up, as above: a process's first sign-in page compiles its
                 # templates.
                 for _ in range(6 * WEB_WORKERS):
                     context = browser.new_context()
                     context.new_page().goto(sign_in, wait_until="load")
                     context.close()
-                    path_in = web.url("account_login")
-                    if len(answered_by(access_log, path=path_in)) >= WEB_WORKERS:
+                    if len(answered_by(access_log, path=sign_in_path)) >= WEB_WORKERS:
                         break
                 for _ in range(repeats):
                     context = browser.new_context()
