@@ -1,23 +1,30 @@
 """Writing large workbooks quickly with XlsxWriter in constant-memory mode.
 
-`write_row` writes a row of plain strings and integers as one piece of XML, exactly as
-XlsxWriter writes those cells itself, and hands every other row to XlsxWriter cell by cell;
-`write_rows` does the same for many rows, a batch of them as one piece of XML. Written here
-because no library writes rows this cheaply: XlsxWriter's per-cell path (argument checks,
-dimensions, a row table, an attribute list and three regular expressions per cell, one file
-write per element) was most of the time of exports with tens of thousands of rows.
-tests/coding/excerpts/test_export_xlsx.py and tests/coding/test_spreadsheets.py hold the paths
-to the same bytes.
+`write_row` writes a row of plain strings and numbers as one piece of XML, exactly as
+XlsxWriter writes those cells itself, and hands every other row to XlsxWriter cell by cell.
+`with_rows` fills one sheet of a workbook XlsxWriter has written with many rows, a batch of
+them as one piece of XML, and compresses that sheet at a lower level than XlsxWriter's.
+Written here because no library writes rows this cheaply: XlsxWriter's per-cell path (argument
+checks, dimensions, a row table, an attribute list and three regular expressions per cell, one
+file write per element) was most of the time of exports with tens of thousands of rows, and
+its compression a third of the rest. tests/coding/excerpts/test_export_xlsx.py and
+tests/coding/test_spreadsheets.py hold both to XlsxWriter's own bytes.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from functools import cache
 from itertools import islice
+from typing import IO
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 # Strings stay strings: never turned into formulas (text starting with "="), numbers or links.
@@ -54,26 +61,13 @@ _ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
 _EXACT_INT = 2**53  # up to here an integer written as XlsxWriter's "%.16G" is its str()
 
 
-#: Rows `write_rows` writes as one piece of XML: enough that the work per batch is nothing,
-#: few enough that a batch's strings joined for its checks stay small.
+#: Rows written as one piece of XML: enough that the work per batch is nothing, few enough
+#: that a batch's strings joined for its checks stay small.
 BATCH = 500
 
 
-def write_rows(sheet: Worksheet, rows: Iterable[list], first_row: int = 0) -> None:
-    """Rows from `first_row` on, as `write_row` writes them without formats, a batch at a
-    time: a batch of plain rows is one piece of XML; a batch with anything XlsxWriter treats
-    specially goes row by row."""
-    numbered = enumerate(rows, start=first_row)
-    while batch := list(islice(numbered, BATCH)):
-        if batch[0][0] <= sheet.previous_row:  # the sheet's first row (_write_plain_rows)
-            write_row(sheet, *batch.pop(0))
-        if batch and not _write_plain_rows(sheet, batch):
-            for row_number, values in batch:
-                write_row(sheet, row_number, values)
-
-
 def _write_plain_rows(sheet: Worksheet, batch: list[tuple[int, list]]) -> bool:
-    """Write consecutive rows (row number, values) of plain strings and integers straight
+    """Write consecutive rows (row number, values) of plain strings and numbers straight
     into the worksheet's row file, as the XML XlsxWriter itself writes for them in
     constant-memory mode (no formats, default row height); False, having written nothing,
     when a value needs XlsxWriter's own handling, or the rows do not come after the last one
@@ -87,8 +81,27 @@ def _write_plain_rows(sheet: Worksheet, batch: list[tuple[int, list]]) -> bool:
     text = "".join(strings)
     if not _plain_together(text, strings, sheet.xls_strmax // 2):
         return False
-    # Most batches have nothing to escape: then no string is looked at again.
-    escape = "&" in text or "<" in text or ">" in text
+    built = _rows_xml(batch, escape="&" in text or "<" in text or ">" in text)
+    if built is None:
+        return False
+    xml, (top, left), (bottom, right) = built
+    # What writing the top row's first cell does in XlsxWriter: the row before goes to the
+    # file; then the sheet's dimensions take in the batch, and its bottom row is the latest.
+    sheet._write_single_row(top)
+    sheet._check_dimensions(top, left)
+    sheet._check_dimensions(bottom, right)
+    sheet.previous_row = bottom
+    sheet.fh.write(xml)
+    return True
+
+
+def _rows_xml(
+    batch: list[tuple[int, list]], *, escape: bool
+) -> tuple[str, tuple[int, int], tuple[int, int]] | None:
+    """The <row> elements of rows (row number, values) whose strings XlsxWriter writes as they
+    are (but for & < >, escaped when `escape`), with the top row's first and the bottom row's
+    last column written; None when a value is no string, finite number or None, or no row
+    has a cell (XlsxWriter writes nothing for an empty row)."""
     width = max(len(values) for _row_number, values in batch)
     names = [_column_name(column_number) for column_number in range(width)]
     xml: list[str] = []
@@ -114,10 +127,13 @@ def _write_plain_rows(sheet: Worksheet, batch: list[tuple[int, list]]) -> bool:
             elif kind is int:
                 number = str(value) if -_EXACT_INT <= value <= _EXACT_INT else f"{value:.16G}"
                 cells.append(f'<c r="{names[column_number]}{reference}"><v>{number}</v></c>')
+            elif (kind is float and math.isfinite(value)) or kind is bool:
+                # As XlsxWriter's write_number: "%.16G" (True is 1).
+                cells.append(f'<c r="{names[column_number]}{reference}"><v>{value:.16G}</v></c>')
             elif value is None:
                 continue
             else:
-                return False
+                return None
             if first is None:
                 first = column_number
             last = column_number
@@ -127,16 +143,8 @@ def _write_plain_rows(sheet: Worksheet, batch: list[tuple[int, list]]) -> bool:
         rows_written.append(row_number)
         xml.append(f'<row r="{reference}">{"".join(cells)}</row>')
     if not rows_written:
-        return False
-    top, bottom = rows_written[0], rows_written[-1]
-    # What writing the top row's first cell does in XlsxWriter: the row before goes to the
-    # file; then the sheet's dimensions take in the batch, and its bottom row is the latest.
-    sheet._write_single_row(top)
-    sheet._check_dimensions(top, left)
-    sheet._check_dimensions(bottom, right)
-    sheet.previous_row = bottom
-    sheet.fh.write("".join(xml))
-    return True
+        return None
+    return "".join(xml), (rows_written[0], left), (rows_written[-1], right)
 
 
 def _plain_together(text: str, strings: list[str], longest: int) -> bool:
@@ -157,3 +165,118 @@ def _plain_together(text: str, strings: list[str], longest: int) -> bool:
     if "<r>" in text:
         return not any(s.startswith("<r>") and s.endswith("</r>") for s in strings)
     return True
+
+
+# Excel's limits, as XlsxWriter keeps them: rows in a sheet, UTF-16 units in a cell's text.
+_ROWS = 1_048_576
+_TEXT = 32_767
+
+#: zlib's level for a sheet filled by `with_rows`. XlsxWriter compresses at zlib's default (6)
+#: and has no option for it; level 1 took a third of the CPU (0.11 instead of 0.35 s for the
+#: 19 MB of XML of an agreement run's disagreements at full size) for a file a quarter larger
+#: (4.2 instead of 3.3 MB).
+SHEET_LEVEL = 1
+
+# What XlsxWriter (3.3) writes for a worksheet without cells.
+_EMPTY_DIMENSION = '<dimension ref="A1"/>'
+_EMPTY_DATA = "<sheetData/>"
+
+
+def with_rows(book: IO[bytes], *, sheet: int, rows: Iterable[list]) -> bytes:
+    """The workbook XlsxWriter wrote to `book` (closed, its worksheet number `sheet`, from 1,
+    left empty) with `rows` in that sheet from its first row: strings as text, numbers as
+    numbers, None as an empty cell, each as XlsxWriter writes it cell by cell in
+    constant-memory mode, but for text it would take for a rich string ("<r>…</r>"), written
+    as the text it is. Rows past Excel's last are left out, as XlsxWriter leaves them.
+
+    For a sheet of tens of thousands of rows: the rows' XML goes once through a temporary
+    file (XlsxWriter copies it twice), and into the zip file at `SHEET_LEVEL`; the other
+    parts are copied as XlsxWriter wrote them."""
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as data:
+        dimension = _write_sheet_data(rows, data)
+        data.seek(0)
+        out = io.BytesIO()
+        with (
+            ZipFile(book) as source,
+            ZipFile(out, "w", ZIP_DEFLATED, compresslevel=SHEET_LEVEL) as target,
+        ):
+            for info in source.infolist():
+                content = source.read(info)
+                if info.filename != name or dimension is None:
+                    # XlsxWriter's date and permissions; zlib's default level, as XlsxWriter's.
+                    copy = ZipInfo(info.filename, info.date_time)
+                    copy.compress_type, copy.external_attr = ZIP_DEFLATED, info.external_attr
+                    target.writestr(copy, content)
+                    continue
+                before, after = _around_sheet_data(content.decode(), name)
+                # Opened by name: the archive's level, and the date XlsxWriter gives parts it
+                # writes from memory (1 January 1980).
+                with target.open(name, "w") as part:
+                    part.write(before.replace(_EMPTY_DIMENSION, dimension).encode())
+                    shutil.copyfileobj(data, part)
+                    part.write(after.encode())
+        return out.getvalue()
+
+
+def _around_sheet_data(xml: str, name: str) -> tuple[str, str]:
+    """The empty sheet's XML before and after its rows, with <sheetData> opened and closed."""
+    if xml.count(_EMPTY_DIMENSION) != 1 or xml.count(_EMPTY_DATA) != 1:
+        raise ValueError(f"{name} is not a worksheet as XlsxWriter writes one without cells")
+    before, after = xml.split(_EMPTY_DATA)
+    return f"{before}<sheetData>", f"</sheetData>{after}"
+
+
+def _write_sheet_data(rows: Iterable[list], out: IO[bytes]) -> str | None:
+    """Rows from the sheet's first, as `with_rows` says, a batch at a time, to `out` as the
+    XML of <row> elements (UTF-8); the sheet's dimension element, None when no row had a cell.
+    A batch is written as `_write_plain_rows` writes one, after XlsxWriter's treatment of its
+    strings when one needs it (see `_plain_together`)."""
+    top = left = bottom = right = None
+    numbered = enumerate(rows)
+    while batch := list(islice(numbered, BATCH)):
+        if batch[-1][0] >= _ROWS:
+            batch = [(row_number, values) for row_number, values in batch if row_number < _ROWS]
+            if not batch:
+                break
+        strings = [value for _row_number, values in batch for value in values if type(value) is str]
+        text = "".join(strings)
+        if not _plain_together(text, strings, _TEXT // 2):
+            batch = [
+                (row_number, [_text(v) if type(v) is str else v for v in values])
+                for row_number, values in batch
+            ]
+            text = "".join(v for _row_number, values in batch for v in values if type(v) is str)
+        built = _rows_xml(batch, escape="&" in text or "<" in text or ">" in text)
+        if built is None:
+            if any(v is not None for _row_number, values in batch for v in values):
+                raise TypeError("a spreadsheet cell takes text, a finite number or None")
+            continue
+        xml, (first_row, first_column), (last_row, last_column) = built
+        out.write(xml.encode())
+        if top is None:
+            top, left = first_row, first_column
+        left, right = min(left, first_column), max(right or 0, last_column)
+        bottom = last_row
+    if top is None or left is None or bottom is None or right is None:
+        return None
+    if (top, left) == (bottom, right):
+        return f'<dimension ref="{xl_rowcol_to_cell(top, left)}"/>'
+    corners = f"{xl_rowcol_to_cell(top, left)}:{xl_rowcol_to_cell(bottom, right)}"
+    return f'<dimension ref="{corners}"/>'
+
+
+def _text(value: str) -> str:
+    """A string as XlsxWriter writes it in constant-memory mode, but for & < > (escaped with
+    the rest): cut to Excel's length, and its control characters, non-characters and text
+    that looks like their escapes written as escapes (_xHHHH_)."""
+    if len(value) > _TEXT // 2 and len(value.encode("utf-16-le", "surrogatepass")) > _TEXT * 2:
+        units = 0
+        for index, character in enumerate(value):
+            units += 2 if ord(character) > 0xFFFF else 1
+            if units > _TEXT:
+                value = value[:index]
+                break
+    value = _ESCAPE_LIKE.sub(r"_x005F\g<0>", value)
+    value = _CONTROL.sub(lambda match: f"_x{ord(match[0]):04X}_", value)
+    return value

@@ -166,9 +166,9 @@ NUMBER_FORMATS = {"units": "0", "disagreements": "0", "prevalence": "0.000", "pe
 def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
     """The workbook: the table (numbers with their display format), the disagreements and the
     methods paragraph. Written with XlsxWriter row by row: openpyxl's append-then-reread of
-    each row scanned the whole sheet, so a run with thousands of disagreements took minutes."""
-    # Row by row to a temporary file, with strings inline instead of in a shared table
-    # (constant_memory): the disagreements sheet can hold tens of thousands of rows.
+    each row scanned the whole sheet, so a run with thousands of disagreements took minutes.
+    The disagreements (tens of thousands of rows at full size) go in after XlsxWriter has
+    written the rest, a batch of rows at a time (`spreadsheets.with_rows`)."""
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
         book = Workbook(buffer, spreadsheets.WORKBOOK_OPTIONS)
         keys = ["code", "path", "units", "prevalence", "disagreements", *selectors.columns_for(run)]
@@ -176,14 +176,11 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
         coefficient = book.add_format({"num_format": "0.000"})
         table_formats = [formats.get(key, coefficient) for key in keys]
         _write(book.add_worksheet(pgettext("sheet name", "Agreement")), table(run), table_formats)
-        spreadsheets.write_rows(
-            book.add_worksheet(pgettext("sheet name", "Disagreements")), disagreements(run)
-        )
+        book.add_worksheet(pgettext("sheet name", "Disagreements"))  # filled below
         methods = book.add_worksheet(pgettext("sheet name", "Methods"))
         methods.write_string(0, 0, methods_paragraph(run, language=language))
         book.close()
-        buffer.seek(0)
-        return buffer.read()
+        return spreadsheets.with_rows(buffer, sheet=2, rows=disagreements(run))
 
 
 def _write(sheet, rows: list[list[object]], formats: list) -> None:

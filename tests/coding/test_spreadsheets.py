@@ -1,31 +1,45 @@
-"""Many rows at once (coding.spreadsheets.write_rows, the agreement run's disagreements sheet):
-the file must be byte for byte what XlsxWriter's own cell-by-cell writes make, whatever mix
-of plain and special values the batches hold."""
+"""Many rows at once (coding.spreadsheets.with_rows, the agreement run's disagreements sheet):
+the workbook must hold, part for part, what XlsxWriter's own cell-by-cell writes make,
+whatever mix of plain and special values the batches hold; and one row at a time
+(coding.spreadsheets.write_row) the same for numbers that are no integers."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 
+import pytest
+from openpyxl import load_workbook
 from xlsxwriter import Workbook
 
 from coding import spreadsheets
 from tests.coding.excerpts.test_export_xlsx import TRICKY
 
+#: What XlsxWriter would write as a rich string (<r>…</r>) rather than as the text it is.
+RICH = "<r>looks like a rich string</r>"
 
-def _workbook(write) -> bytes:
+
+def _workbook(*writers) -> io.BytesIO:
+    """A workbook with a sheet written by each of `writers` (None: left empty)."""
     output = io.BytesIO()
     workbook = Workbook(output, spreadsheets.WORKBOOK_OPTIONS)
-    write(workbook.add_worksheet("Rows"))
+    for number, write in enumerate(writers, start=1):
+        sheet = workbook.add_worksheet(f"Sheet {number}")
+        if write is not None:
+            write(sheet)
     workbook.close()
-    with zipfile.ZipFile(io.BytesIO(output.getvalue())) as archive:
+    return output
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         # docProps/core.xml holds the time of writing.
-        return b"".join(archive.read(n) for n in archive.namelist() if n != "docProps/core.xml")
+        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
 
 
-def _cell_by_cell(rows: list[list], first_row: int = 0):
+def _cell_by_cell(rows: list[list]):
     def write(sheet):
-        for row_number, row in enumerate(rows, start=first_row):
+        for row_number, row in enumerate(rows):
             for column_number, value in enumerate(row):
                 if isinstance(value, str):
                     sheet.write_string(row_number, column_number, value)
@@ -45,36 +59,83 @@ def _rows(count: int, special: dict[int, list] | None = None) -> list[list]:
     return rows
 
 
+def _filled(rows: list[list], sheet: int = 1, others: int = 0) -> bytes:
+    writers = [None] * max(sheet, others)
+    return spreadsheets.with_rows(_workbook(*writers), sheet=sheet, rows=iter(rows))
+
+
 def test_many_plain_rows_are_written_as_xlsxwriter_writes_them():
     rows = _rows(3 * spreadsheets.BATCH + 17)
-    written = _workbook(lambda sheet: spreadsheets.write_rows(sheet, rows))
-    assert written == _workbook(_cell_by_cell(rows))
+    written = _filled(rows)
+    assert _parts(written) == _parts(_workbook(_cell_by_cell(rows)).getvalue())
+    # Compressed at the sheet's own level, not XlsxWriter's.
+    with zipfile.ZipFile(io.BytesIO(written)) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_DEFLATED
 
 
 def test_batches_with_special_values_are_written_as_xlsxwriter_writes_them():
-    # Each tricky text in a batch of its own (some make the batch go row by row), and rows
-    # that are empty, start with an empty cell, are shorter or longer, hold a float or a bool.
-    special = {1 + n * 97: ["x", text, n] for n, text in enumerate(TRICKY)}
+    # Each tricky text in a batch of its own (some make the batch XlsxWriter's treatment of
+    # its strings), and rows that are empty, start with an empty cell, are shorter or longer,
+    # hold a float or a bool.
+    special = {1 + n * 97: ["x", text, n] for n, text in enumerate(TRICKY) if text != RICH}
     special[2] = [None, None, None]
     special[3] = [None, "starts in B", 1]
     special[4] = ["short"]
     special[5] = ["long", *range(20)]
-    special[6] = ["float", 1.5]
-    special[7] = ["bool", True]
+    special[6] = ["float", 1.5, -0.1, 1e300]
+    special[7] = ["bool", True, False]
     special[spreadsheets.BATCH] = []
     special[spreadsheets.BATCH + 1] = [None]
     rows = _rows(len(TRICKY) * 97 + 50, special)
-    written = _workbook(lambda sheet: spreadsheets.write_rows(sheet, rows))
-    assert written == _workbook(_cell_by_cell(rows))
+    assert _parts(_filled(rows)) == _parts(_workbook(_cell_by_cell(rows)).getvalue())
 
 
-def test_rows_may_start_below_the_first_row_and_follow_other_rows():
-    header = ["a", "b"]
+def test_a_sheet_among_others_keeps_them_as_xlsxwriter_wrote_them():
+    before, after = _rows(3), [["methods"]]
     rows = _rows(spreadsheets.BATCH + 3)
+    book = _workbook(_cell_by_cell(before), None, _cell_by_cell(after))
+    written = spreadsheets.with_rows(book, sheet=2, rows=rows)
+    expected = _workbook(_cell_by_cell(before), _cell_by_cell(rows), _cell_by_cell(after))
+    assert _parts(written) == _parts(expected.getvalue())
 
-    def write(sheet):
-        spreadsheets.write_row(sheet, 0, header)
-        spreadsheets.write_rows(sheet, rows, first_row=2)
 
-    expected = _cell_by_cell([header, [], *rows])
-    assert _workbook(write) == _workbook(expected)
+@pytest.mark.parametrize("rows", [[], [[]], [[None, None]], [[], [None]]])
+def test_rows_without_cells_leave_the_sheet_as_xlsxwriter_writes_it(rows):
+    assert _parts(_filled(rows)) == _parts(_workbook(None).getvalue())
+
+
+def test_a_single_cell_not_in_a1():
+    rows = [[], [None, None, "C2"]]
+    assert _parts(_filled(rows)) == _parts(_workbook(_cell_by_cell(rows)).getvalue())
+
+
+def test_text_that_looks_like_a_rich_string_is_written_as_text():
+    rows = [["a", RICH], ["b", f"{RICH} & more"]]
+    sheet = load_workbook(io.BytesIO(_filled(rows))).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == rows
+
+
+def test_the_disagreements_open_in_a_spreadsheet_program():
+    rows = _rows(spreadsheets.BATCH * 2, {7: ["x", " æøå 😀 & <b>\n", 3, None, 4, "y"]})
+    sheet = load_workbook(io.BytesIO(_filled(rows))).active
+    assert sheet.max_row == len(rows)
+    assert [cell.value for cell in sheet[2]] == rows[1]
+    assert [cell.value for cell in sheet[8]] == rows[7]
+
+
+def test_a_cell_that_no_spreadsheet_takes_is_refused():
+    with pytest.raises(TypeError):
+        _filled([["a", float("nan")]])
+    with pytest.raises(TypeError):
+        _filled([["a", {"not": "a cell"}]])
+
+
+def test_one_row_with_floats_and_bools_is_written_as_xlsxwriter_writes_it():
+    rows = [["float", 1.5, -0.1, 1e300, 2**60 + 0.5], ["bool", True, False, None, 7]]
+
+    def one_by_one(sheet):
+        for row_number, row in enumerate(rows):
+            spreadsheets.write_row(sheet, row_number, row)
+
+    written = _workbook(one_by_one).getvalue()
+    assert _parts(written) == _parts(_workbook(_cell_by_cell(rows)).getvalue())
