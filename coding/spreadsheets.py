@@ -56,7 +56,8 @@ def _column_name(column: int) -> str:
 
 # What XlsxWriter escapes its own way (as _xHHHH_): control characters other than tab and
 # newline, the two non-characters, and text that looks like such an escape.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_CONTROL_CHARACTERS = [*map(chr, [*range(0x09), *range(0x0B, 0x20)]), "\ufffe", "\uffff"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # the same characters
 _ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
 _EXACT_INT = 2**53  # up to here an integer written as XlsxWriter's "%.16G" is its str()
 
@@ -153,14 +154,15 @@ def _plain_together(text: str, strings: list[str], longest: int) -> bool:
     takes one for a rich string (<r>…</r>). ``text`` is the strings joined: joining makes
     none of these, except an escape-like text across two strings (then the rows go one by
     one, as they would without the batch). The cheap tests first: a regular expression over
-    every character cost more than the rest."""
+    every character cost more than the rest, and so did taking tabs and newlines out of the
+    text to test the rest for printable characters (text with newlines is common)."""
     if max(map(len, strings), default=0) > longest:
         return False
     if "_x" in text and _ESCAPE_LIKE.search(text):
         return False
-    # Printable text (tabs and newlines aside) holds neither control nor non-characters.
-    printable = text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable()
-    if not printable and _CONTROL.search(text):
+    # Printable text holds neither control nor non-characters; else a search for each of them
+    # (a search for one character is a fast scan).
+    if not text.isprintable() and any(character in text for character in _CONTROL_CHARACTERS):
         return False
     if "<r>" in text:
         return not any(s.startswith("<r>") and s.endswith("</r>") for s in strings)
@@ -193,7 +195,8 @@ def with_rows(book: IO[bytes], *, sheet: int, rows: Iterable[list]) -> bytes:
     file (XlsxWriter copies it twice), and into the zip file at `SHEET_LEVEL`; the other
     parts are copied as XlsxWriter wrote them."""
     name = f"xl/worksheets/sheet{sheet}.xml"
-    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as data:
+    # A file from the start: a spooled one copied what it held in memory when it rolled over.
+    with tempfile.TemporaryFile() as data:
         dimension = _write_sheet_data(rows, data)
         data.seek(0)
         out = io.BytesIO()
