@@ -139,3 +139,11 @@ def test_one_row_with_floats_and_bools_is_written_as_xlsxwriter_writes_it():
 
     written = _workbook(one_by_one).getvalue()
     assert _parts(written) == _parts(_workbook(_cell_by_cell(rows)).getvalue())
+
+
+def test_a_sheet_that_already_has_cells_is_refused():
+    # What XlsxWriter writes for an empty sheet is what the rows go into: a sheet with cells
+    # (or an XlsxWriter that writes empty sheets otherwise) is an error, never a broken file.
+    book = _workbook(_cell_by_cell([["a"]]))
+    with pytest.raises(ValueError, match="sheet1.xml"):
+        spreadsheets.with_rows(book, sheet=1, rows=[["b"]])
