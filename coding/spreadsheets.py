@@ -219,6 +219,8 @@ def with_rows(book: IO[bytes], *, sheet: int, rows: Iterable[list]) -> bytes:
                     part.write(before.replace(_EMPTY_DIMENSION, dimension).encode())
                     shutil.copyfileobj(data, part)
                     part.write(after.encode())
+                # Kept in the central directory only, written when the archive closes.
+                target.getinfo(name).external_attr = info.external_attr
         return out.getvalue()
 
 

@@ -68,9 +68,13 @@ def test_many_plain_rows_are_written_as_xlsxwriter_writes_them():
     rows = _rows(3 * spreadsheets.BATCH + 17)
     written = _filled(rows)
     assert _parts(written) == _parts(_workbook(_cell_by_cell(rows)).getvalue())
-    # Compressed at the sheet's own level, not XlsxWriter's.
+    # A file like XlsxWriter's others in the archive, compressed.
     with zipfile.ZipFile(io.BytesIO(written)) as archive:
-        assert archive.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_DEFLATED
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+        other = archive.getinfo("xl/workbook.xml")
+        assert sheet.compress_type == zipfile.ZIP_DEFLATED
+        assert sheet.external_attr == other.external_attr
+        assert archive.testzip() is None
 
 
 def test_batches_with_special_values_are_written_as_xlsxwriter_writes_them():
