@@ -120,7 +120,7 @@ def main(argv: list[str]) -> int:
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=database_url,
         DJANGO_MEDIA_ROOT=str(media),
-        DJANGO_STATIC_ROOT=str(work / "static"),  # empty: static files come from static/
+        DJANGO_STATIC_ROOT=str(work / "static"),  # collected below, as a deployment does
         # Workers and servers are separate processes: each request and job opens and closes
         # its own connection, so the database can be dropped cleanly at the end.
         DJANGO_CONN_MAX_AGE="0",
@@ -129,7 +129,10 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from bench import report
     from bench.core import REGISTRY, SIZES, Context, NotAvailable, Row

@@ -12,11 +12,15 @@ from config.settings import *  # noqa: F403
 # DEBUG off: template debugging and query logging would inflate every server-side figure.
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-# Static files straight from static/ so no collectstatic is needed for the live server.
-WHITENOISE_USE_FINDERS = True
+# Static files as deployed: the harness collects them into its work folder first
+# (bench/__main__.py), so pages name them by their hashed names, and whitenoise serves them
+# compressed and kept a year, as in the Dockerfile's image. Served straight from static/
+# instead, the coding view's preloads matched its modules' imports in the harness but not in a
+# deployment, and a fresh visit there fetched its modules twice (issue 21, round ten).
+WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 # Building thousands of synthetic users must not cost seconds of password hashing each.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,26 @@ from bench.processes import WEB_THREADS, WEB_WORKERS, answered_by, gunicorn_serv
 CHROMIUM = "/usr/bin/chromium"
 # The page's script sets data-ready on the text once the workspace is usable.
 READY = "() => document.getElementById('coding-text')?.dataset.ready === '1'"
+# Playwright's own --disable-features (1.65, `chromiumSwitches`): Chromium keeps only the last
+# --disable-features it is given, so a list of ours must repeat them.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -20,6 +40,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium 156 builds its omnibox's drop-down, a page of its own (chrome://omnibox-popup,
+    # some 50 files of script), in each new browser context that opens a web address: in
+    # traces of a fresh visit it took 200-330 ms of CPU in a renderer of its own, besides the
+    # page being measured on this 2-core machine (Chromium's CPU a fresh visit: 700-960 ms in
+    # all). A visitor's browser does not build it again for each page it opens.
+    "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, "WebUIOmniboxPopup")),
 ]
 
 

@@ -1,6 +1,11 @@
 """The coding view and the excerpt endpoints: works, roles, outsider, wrong method, bad input."""
 
+import re
+from urllib.parse import urljoin
+
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.urls import reverse
 
 from coding.models import Assignment, Code, CodeStatus, Document, Excerpt
@@ -88,6 +93,30 @@ def test_coding_view_loads_no_htmx(project, assigned, coder):
     html = client_for(coder).get(_view(project, assigned)).content.decode()
     assert "htmx.min.js" not in html and "js/csrf.js" not in html
     assert "bootstrap.bundle.min.js" in html
+
+
+class HashedNames(StaticFilesStorage):
+    """Static addresses with a hash in their names, as collectstatic's manifest gives them."""
+
+    def url(self, name):
+        stem, dot, ext = name.rpartition(".")
+        return super().url(f"{stem}.0123456789ab.{ext}")
+
+
+def test_the_modules_are_preloaded_by_the_names_main_js_imports(project, assigned, coder, settings):
+    # collectstatic gives main.js a hashed name but leaves its imports ("./text.js") as they
+    # are: a hashed name in a modulepreload would be a second copy, fetched and never used.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": f"{__name__}.HashedNames"},
+    }
+    html = client_for(coder).get(_view(project, assigned)).content.decode()
+    main = re.search(r'<script type="module" src="([^"]+)"', html).group(1)
+    assert main.endswith("/js/coding/main.0123456789ab.js")
+    source = (django_settings.BASE_DIR / "static/js/coding/main.js").read_text()
+    imported = {urljoin(main, name) for name in re.findall(r'from "(\./[\w-]+\.js)"', source)}
+    assert len(imported) == 7
+    assert set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', html)) == imported
 
 
 def test_coding_view_query_count_is_constant(
