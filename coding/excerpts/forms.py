@@ -43,7 +43,8 @@ class _CodeChoices(forms.ModelMultipleChoiceField):
             if exc.code != "invalid_choice":
                 raise
         chosen = [str(v) for v in value]
-        found = {str(c.code): c for c in self.queryset.filter(code__in=chosen)}
+        codes = self.read(uuids=chosen) if self.read else self.queryset.filter(code__in=chosen)
+        found = {str(c.code): c for c in codes}
         fates = code_fates(project_id=self.project_id, uuids=[u for u in chosen if u not in found])
         for uuid in chosen:
             if uuid in found:
@@ -139,14 +140,18 @@ class ExcerptCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         project = membership.project
         # Only codes the coder may see: another coder's proposed code is hidden in a blind
-        # project, and naming it by its id must not apply it either.
-        codes = visible_codes(membership=membership).order_by("path")
-        self.fields["codes"].queryset = codes
+        # project, and naming it by its id must not apply it either. The chosen codes are read
+        # through `read` (the same rule); the querysets, which only rendering the form and a
+        # named parent read, are built only then: every write builds this form.
         self.fields["codes"].project_id = project.pk
         self.fields["codes"].read = partial(visible_codes_by_uuid, membership=membership)
-        self.fields["new_code_parent"].queryset = codes
+        parent_named = self.is_bound and self.data.get(self.add_prefix("new_code_parent"))
+        if not self.is_bound or parent_named:
+            codes = visible_codes(membership=membership).order_by("path")
+            self.fields["codes"].queryset = codes
+            self.fields["new_code_parent"].queryset = codes
         # The service checks that it is the coder's own excerpt in the same document. Scoped
-        # only when one is named (an empty value never reads it): every write builds this form.
+        # only when one is named (an empty value never reads it).
         if not self.is_bound or self.data.get(self.add_prefix("merge_into")):
             self.fields["merge_into"].queryset = Excerpt.objects.filter(document__project=project)
 
