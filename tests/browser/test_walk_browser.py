@@ -126,12 +126,18 @@ class Walk:
         self.failed: list[str] = []
         self.page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else 0)
         self.page.on("pageerror", lambda e: self.console.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        self.page.on("requestfailed", self.on_request_failed)
         self.page.on("response", self.on_response)
         self.visited: Counter[str] = Counter()
         self.checked: Counter[str] = Counter()
         self.seen: set[str] = set()
         self.statuses: dict[str, int] = {}
+
+    def on_request_failed(self, request) -> None:
+        # A request the browser cancelled (a favicon still loading when the walk navigates on)
+        # is no fault of the page; a missing or broken file answers a status, seen below.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.url} {request.failure}")
 
     def on_response(self, response) -> None:
         if response.status >= 400:
