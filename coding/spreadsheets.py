@@ -24,6 +24,7 @@ from itertools import islice
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
@@ -34,6 +35,27 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
+
+
+class TextSheet(Worksheet):
+    """XlsxWriter's worksheet, whose text is written as text. In constant-memory mode
+    XlsxWriter writes a string that starts with "<r>" and ends with "</r>" as the XML of a rich
+    string, unescaped, so that an excerpt or a code name like that gave a file no spreadsheet
+    program opens. These workbooks write no rich strings."""
+
+    def _xml_rich_inline_string(self, string, attributes=()) -> None:
+        # What XlsxWriter writes for any other string (its ^\s|\s$ test for whitespace).
+        self._xml_inline_string(string, string.strip() != string, list(attributes))
+
+    def write_rich_string(self, *args, **kwargs):
+        raise TypeError("a TextSheet writes no rich strings")
+
+
+def workbook(output: IO[bytes]) -> Workbook:
+    """A constant-memory workbook writing to `output` whose sheets are `TextSheet`s."""
+    book = Workbook(output, WORKBOOK_OPTIONS)
+    book.worksheet_class = TextSheet
+    return book
 
 
 def write_row(sheet: Worksheet, row_number: int, values: list, formats: list | None = None) -> None:
@@ -150,23 +172,19 @@ def _rows_xml(
 
 def _plain_together(text: str, strings: list[str], longest: int) -> bool:
     """Whether XlsxWriter writes each of these strings as it is, escaped: not when it may
-    truncate one (longer than `longest`), one has characters it escapes its own way, or it
-    takes one for a rich string (<r>…</r>). ``text`` is the strings joined: joining makes
-    none of these, except an escape-like text across two strings (then the rows go one by
-    one, as they would without the batch). The cheap tests first: a regular expression over
-    every character cost more than the rest, and so did taking tabs and newlines out of the
-    text to test the rest for printable characters (text with newlines is common)."""
+    truncate one (longer than `longest`) or one has characters it escapes its own way.
+    ``text`` is the strings joined: joining makes neither, except an escape-like text across
+    two strings (then the rows go one by one, as they would without the batch). The cheap
+    tests first: a regular expression over every character cost more than the rest, and so
+    did taking tabs and newlines out of the text to test the rest for printable characters
+    (text with newlines is common). (A `TextSheet` writes text like "<r>…</r>" as text.)"""
     if max(map(len, strings), default=0) > longest:
         return False
     if "_x" in text and _ESCAPE_LIKE.search(text):
         return False
     # Printable text holds neither control nor non-characters; else a search for each of them
     # (a search for one character is a fast scan).
-    if not text.isprintable() and any(character in text for character in _CONTROL_CHARACTERS):
-        return False
-    if "<r>" in text:
-        return not any(s.startswith("<r>") and s.endswith("</r>") for s in strings)
-    return True
+    return text.isprintable() or not any(c in text for c in _CONTROL_CHARACTERS)
 
 
 # Excel's limits, as XlsxWriter keeps them: rows in a sheet, UTF-16 units in a cell's text.
@@ -187,9 +205,8 @@ _EMPTY_DATA = "<sheetData/>"
 def with_rows(book: IO[bytes], *, sheet: int, rows: Iterable[list]) -> bytes:
     """The workbook XlsxWriter wrote to `book` (closed, its worksheet number `sheet`, from 1,
     left empty) with `rows` in that sheet from its first row: strings as text, numbers as
-    numbers, None as an empty cell, each as XlsxWriter writes it cell by cell in
-    constant-memory mode, but for text it would take for a rich string ("<r>…</r>"), written
-    as the text it is. Rows past Excel's last are left out, as XlsxWriter leaves them.
+    numbers, None as an empty cell, each as a `TextSheet` writes it cell by cell. Rows past
+    Excel's last are left out, as XlsxWriter leaves them.
 
     For a sheet of tens of thousands of rows: the rows' XML goes once through a temporary
     file (XlsxWriter copies it twice), and into the zip file at `SHEET_LEVEL`; the other

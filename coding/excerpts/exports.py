@@ -22,7 +22,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from xlsxwriter import Workbook
 
 from coding import spreadsheets
 
@@ -75,7 +74,7 @@ def xlsx_file(rows: Iterable[dict], *, about: str = "") -> tempfile.SpooledTempo
     (what the rows were filtered by, e.g. the document set) goes in the workbook's properties."""
     # No context manager: FileResponse reads the file after the view returns and closes it.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook = Workbook(output, spreadsheets.WORKBOOK_OPTIONS)
+    workbook = spreadsheets.workbook(output)
     # "comments" is the document's description (dc:description) that spreadsheet programs show.
     properties = {"title": _("Retrieved excerpts")}
     if about:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import pgettext
-from xlsxwriter import Workbook
 
 from coding import spreadsheets
 from coding.labels import export_labels
@@ -170,7 +169,7 @@ def as_xlsx(run: AgreementRun, *, language: str | None = None) -> bytes:
     The disagreements (tens of thousands of rows at full size) go in after XlsxWriter has
     written the rest, a batch of rows at a time (`spreadsheets.with_rows`)."""
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
-        book = Workbook(buffer, spreadsheets.WORKBOOK_OPTIONS)
+        book = spreadsheets.workbook(buffer)
         keys = ["code", "path", "units", "prevalence", "disagreements", *selectors.columns_for(run)]
         formats = {key: book.add_format({"num_format": f}) for key, f in NUMBER_FORMATS.items()}
         coefficient = book.add_format({"num_format": "0.000"})
