@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from coding.spreadsheets import openpyxl_text
 from coding.wording import Notice, gettext_noop
 
 TEXT, NUMBER, BOOLEAN, CHOICE, DATE = "text", "number", "boolean", "choice", "date"
@@ -302,9 +303,11 @@ def write_xlsx(rows: Sequence[Sequence[Any]], *, title: str = "Cases") -> bytes:
     # the whole sheet (quadratic in the rows).
     for row_number, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
             if isinstance(value, str):
+                cell = sheet.cell(row=row_number, column=column, value=openpyxl_text(value))
                 cell.data_type = TYPE_STRING
+            else:
+                sheet.cell(row=row_number, column=column, value=value)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()

@@ -1,4 +1,5 @@
-"""Writing large workbooks quickly with XlsxWriter in constant-memory mode.
+"""Writing large workbooks quickly with XlsxWriter in constant-memory mode, and text that
+every workbook takes (pure: no Django imports).
 
 `write_row` writes a row of plain strings and numbers as one piece of XML, exactly as
 XlsxWriter writes those cells itself, and hands every other row to XlsxWriter cell by cell.
@@ -24,6 +25,7 @@ from itertools import islice
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -49,6 +51,13 @@ class TextSheet(Worksheet):
 
     def write_rich_string(self, *args, **kwargs):
         raise TypeError("a TextSheet writes no rich strings")
+
+
+def openpyxl_text(value: str) -> str:
+    """Text openpyxl writes: the control characters it refuses (a case name pasted from a PDF
+    made the export fail) written as the escapes spreadsheet programs read back as the
+    character (_xHHHH_), as XlsxWriter writes them."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"_x{ord(match[0]):04X}_", value)
 
 
 def workbook(output: IO[bytes]) -> Workbook:

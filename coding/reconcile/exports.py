@@ -25,6 +25,7 @@ from coding.excerpts.exports import _csv_safe
 from coding.excerpts.selectors import code_paths
 from coding.labels import export_labels
 from coding.models import Candidate, CandidateComment, Code, Decision, Excerpt
+from coding.spreadsheets import openpyxl_text
 from research.models import Project, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +162,7 @@ def response(
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = str(PARTS[part][1])[:31]
-        sheet.append(header)
+        sheet.append([openpyxl_text(label) for label in header])
         # Cell by cell at a known row: reading back `sheet[sheet.max_row]` after each append
         # scans the whole sheet, which made a long decision log quadratic.
         for row_number, row in enumerate(rows, start=2):
@@ -195,4 +196,6 @@ def _local(value: Any) -> Any:
     # the CSV.
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, str):
+        return openpyxl_text(value)
     return value

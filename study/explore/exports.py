@@ -15,6 +15,8 @@ from django.http import FileResponse, HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 
+from coding.spreadsheets import openpyxl_text
+
 Value = str | int | float
 FORMATS = ["csv", "xlsx"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,6 +78,7 @@ def xlsx_response(
 
 
 def _text_cell(worksheet, value: str) -> object:
+    value = openpyxl_text(value)
     # Text is never a formula here, even when it starts with "=".
     if not value.startswith("="):
         return value

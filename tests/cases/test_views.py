@@ -222,6 +222,19 @@ def test_case_export_csv_and_xlsx_round_trip(study, project, viewer):
     assert refused.content.decode() == "Unknown export format “pdf”: choose csv, xlsx."
 
 
+def test_a_case_named_with_control_characters_exports_to_xlsx(study, project, lead, viewer):
+    # A name pasted from a PDF may hold control characters, which openpyxl refuses: the
+    # export failed. They go in as the escapes spreadsheet programs read back as characters.
+    created = client_for(lead).post(
+        url("case-create", project), {"name": "Gamma\x01 kommune", "kind": "municipality"}
+    )
+    assert created.status_code == 302
+    response = client_for(viewer).get(url("case-export", project) + "?format=xlsx")
+    assert response.status_code == 200
+    names = [row[0].value for row in load_workbook(io.BytesIO(response.content)).active]
+    assert "Gamma_x0001_ kommune" in names
+
+
 # --- matrices -------------------------------------------------------------------------------
 
 

@@ -186,3 +186,19 @@ def test_downloads_csv_in_english_and_the_workbook_in_the_readers_language(
     assert book.sheetnames == [sheet]
     assert book.active["A1"].value == NORWEGIAN[corner]
     assert book.active["B2"].data_type == "n"  # a count stays a number
+
+
+def test_the_documents_by_codes_workbook_takes_titles_with_control_characters(
+    project, viewer, coded
+):
+    # A title pasted from a PDF may hold a control character, which openpyxl refuses: the
+    # download failed. It goes in as the escape spreadsheet programs read back.
+    from openpyxl import load_workbook
+
+    one, _two = coded["docs"]
+    one.title = "One\x01"
+    one.save(update_fields=["title"])
+    response = client_for(viewer).get(url("code-matrix", project), {"format": "xlsx"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert "One_x0001_" in [row[0].value for row in book.active]

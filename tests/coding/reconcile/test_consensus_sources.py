@@ -223,3 +223,28 @@ def test_the_open_coding_trail_csv_names_the_consensus_in_english(project, opene
         page = norwegian.get(url).content.decode()
     assert "Consensus" in {row[1] for row in rows[1:]}
     assert "Konsensus" in page  # the page itself speaks the reader's language
+
+
+def test_the_decision_log_workbook_takes_text_with_control_characters(
+    project, opened, lead, coder, coded
+):
+    # A reason pasted from a PDF may hold control characters: openpyxl refuses them, and the
+    # export failed; the workbook writes them as the escapes spreadsheet programs read.
+    import io
+
+    from openpyxl import load_workbook
+
+    target = Candidate.objects.filter(item__reconciliation=opened).first()
+    services.decision_make(
+        candidate=target,
+        version=target.version,
+        kind=DecisionKind.KEEP,
+        kept_coders=[coder.pk],
+        reason="page\x0cbreak and \x01",
+        user=lead,
+    )
+    url = reverse("coding:consensus-export", kwargs={"project": project.code})
+    response = client_for(lead).get(f"{url}?part=log&format=xlsx")
+    assert response.status_code == 200
+    cells = [c.value for row in load_workbook(io.BytesIO(response.content)).active for c in row]
+    assert any("page_x000C_break and _x0001_" in str(value) for value in cells)
