@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
@@ -105,21 +105,22 @@ def cursor() -> CursorWrapper:
     statements after a rollback; they are prepared again. A connection pooler between Django
     and PostgreSQL must keep prepared statements (PgBouncer 1.21+ in transaction mode:
     ``max_prepared_statements``); the deployment has none."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
+    if db.vendor != "postgresql":
+        return db.cursor()
     # What connection.cursor() does (Django's BaseDatabaseWrapper._cursor), with our cursor.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    raw = db.connection
     # Django turns psycopg's preparing off (None: for connection poolers), which also ignores
     # prepare=True; with a threshold no count reaches, psycopg prepares only what asks for it.
     # Django's own cursors bind on the client and never prepare.
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _NEVER_BY_COUNT
-    with connection.wrap_database_errors:
+    with db.wrap_database_errors:
         preparing = _preparing_cursor()(raw)
-        preparing.logged = connection.queries_logged
-        return connection._prepare_cursor(preparing)
+        preparing.logged = db.queries_logged
+        return db._prepare_cursor(preparing)
 
 
 @dataclass(frozen=True)
