@@ -140,13 +140,16 @@ def _preparing_cursor() -> type:
         logged = False  # whether Django logs this cursor's statements (DEBUG, tests)
 
         def execute(self, query, params=None, *, prepare=True, binary=None):
-            super().execute(query, params, prepare=prepare, binary=binary)
-            if self.logged:
-                # A prepared statement is sent by name: psycopg keeps no text of it for
-                # Django's log, which then shows it with its values, as a client-side cursor
-                # sends it.
-                with ClientCursor(self.connection) as composing:
-                    self._query = _Sent(composing.mogrify(query, params).encode())
-            return self
+            if not self.logged:
+                return super().execute(query, params, prepare=prepare, binary=binary)
+            # A prepared statement is sent by name: psycopg keeps no text of it for Django's
+            # log, which then shows it with its values, as a client-side cursor sends it (a
+            # failed one too).
+            with ClientCursor(self.connection) as composing:
+                sent = _Sent(composing.mogrify(query, params).encode())
+            try:
+                return super().execute(query, params, prepare=prepare, binary=binary)
+            finally:
+                self._query = sent
 
     return PreparingCursor
