@@ -83,6 +83,9 @@ def param(model: type[Model], field: str, value) -> Any:
     return model._meta.get_field(field).get_db_prep_value(value, connection, prepared=False)
 
 
+#: The most parameters PostgreSQL binds to one statement (the protocol counts them in 16 bits).
+MAX_BOUND_PARAMS = 65_535
+
 #: psycopg prepares a statement on its own after this many runs when the connection's threshold
 #: is set; only :func:`cursor`'s statements are to be prepared, and they ask for it each time.
 _NEVER_BY_COUNT = 2**31 - 1
@@ -98,9 +101,10 @@ def cursor() -> CursorWrapper:
 
     Only here, not for the whole connection (``OPTIONS["server_side_binding"]``): Django 5.2
     does not bound a query's parameters to PostgreSQL's 65,535 under server-side binding, and
-    the ORM's bulk writes and ``IN`` lists can pass that on a large project. So only for
-    statements whose parameters stay few whatever the data: a list from an address goes as one
-    array parameter (``= ANY(%s)``), one from a form is bounded by Django's
+    the ORM's bulk writes and ``IN`` lists can pass that on a large project. Here a statement
+    with more parameters than that is sent with its values written in, as Django sends every
+    statement; the ones that run on every write take a list from an address as one array
+    parameter (``= ANY(%s)``), and a form's lists are bounded by Django's
     DATA_UPLOAD_MAX_NUMBER_FIELDS. psycopg forgets (and the server deallocates) the prepared
     statements after a rollback; they are prepared again. A connection pooler between Django
     and PostgreSQL must keep prepared statements (PgBouncer 1.21+ in transaction mode:
@@ -140,6 +144,12 @@ def _preparing_cursor() -> type:
         logged = False  # whether Django logs this cursor's statements (DEBUG, tests)
 
         def execute(self, query, params=None, *, prepare=True, binary=None):
+            if params is not None and len(params) > MAX_BOUND_PARAMS:
+                # More than the server binds: the values go in as literals, as Django's own
+                # cursors send every statement (and it is not prepared).
+                with ClientCursor(self.connection) as composing:
+                    query = composing.mogrify(query, params)
+                params, prepare = None, False
             if not self.logged:
                 return super().execute(query, params, prepare=prepare, binary=binary)
             # A prepared statement is sent by name: psycopg keeps no text of it for Django's

@@ -3,7 +3,7 @@ PostgreSQL binds their parameters on the server and prepares them on the connect
 HTTP, as the coding view sends them: the answers are those of any other cursor, a rollback
 (psycopg then forgets the connection's prepared statements) costs nothing but preparing them
 again, Django's query log shows them with their values, and an address overlaying more coders
-than PostgreSQL takes parameters still answers."""
+than PostgreSQL takes parameters still answers, as does any statement with that many."""
 
 import pytest
 from django.db import connection
@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coding.models import Assignment, Excerpt
+from research import rows
 from tests.coding.excerpts.conftest import TEXT, span
 from tests.conftest import client_for
 from tests.factories import ExcerptFactory
@@ -97,3 +98,12 @@ def test_an_overlay_of_more_coders_than_postgresql_takes_parameters_answers(
     response = _post(client, project, assigned, f"?coders={many}", **fields)
     assert response.status_code == 200
     assert str(theirs.code) in str(response.json()["patch"])  # coder2's layer is shown
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="binds on PostgreSQL")
+def test_a_statement_with_more_parameters_than_postgresql_binds_runs(db):
+    values = list(range(70_000))
+    rows_sql = ", ".join(["(%s)"] * len(values))
+    with rows.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), sum(v) FROM (VALUES {rows_sql}) t(v)", values)  # noqa: S608
+        assert cursor.fetchone() == (len(values), sum(values))
