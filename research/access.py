@@ -43,7 +43,6 @@ from typing import TypeVar
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -234,7 +233,7 @@ def _membership(user, project_code: uuid.UUID | str) -> Membership | None:
     (one membership per project and user), written out because every project page reads it
     (research/rows.py). The user is the one asked about, already read: not joined again."""
     member, project = rows.columns(Membership, "m"), rows.columns(Project, "p")
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT {member.sql}, {project.sql} FROM {rows.table(Membership)} m"  # noqa: S608
             f" JOIN {rows.table(Project)} p ON p.id = m.project_id"

@@ -17,7 +17,6 @@ from django.contrib.auth.middleware import (
     AuthenticationMiddleware as DjangoAuthenticationMiddleware,
 )
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -31,7 +30,7 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         model = self.get_model_class()
         read = rows.columns(model, "s")
-        with connection.cursor() as cursor:
+        with rows.cursor() as cursor:
             cursor.execute(
                 f"SELECT {read.sql} FROM {rows.table(model)} s"  # noqa: S608 (the model's names)
                 " WHERE s.session_key = %s AND s.expire_date > %s",
@@ -46,7 +45,7 @@ class SessionStore(DatabaseSessionStore):
 
 def _user(user_id) -> User | None:
     read = rows.columns(User, "u")
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT {read.sql} FROM {rows.table(User)} u WHERE u.id = %s",  # noqa: S608
             [rows.param(User, "id", user_id)],

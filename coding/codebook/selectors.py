@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
@@ -63,7 +62,7 @@ def visible_codes_by_uuid(*, membership: Membership, uuids: list) -> list[Code]:
     if not sees_all_codings(membership):
         where += " AND (NOT c.status = %s OR c.created_by_id = %s)"
         params += [CodeStatus.PROPOSED.value, membership.user_id]
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT {read.sql} FROM {rows.table(Code)} c WHERE {where} ORDER BY c.path",  # noqa: S608
             params,

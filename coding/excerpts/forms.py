@@ -34,6 +34,13 @@ class _CodeChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Code) -> str:
         return obj.name
 
+    def clean(self, value):
+        # A form that builds no queryset for a write (ExcerptCreateForm) answers no codes as
+        # ModelMultipleChoiceField does with one: the model's empty queryset.
+        if self.queryset is None and not self.required and not self.prepare_value(value):
+            return Code.objects.none()
+        return super().clean(value)
+
     def _check_values(self, value):
         # A new list per validation: form fields are shallow copies of the class's fields.
         self.replaced = []
@@ -113,14 +120,14 @@ class ExcerptCreateForm(forms.Form):
     start = forms.IntegerField(label=_("From character"), min_value=0)
     end = forms.IntegerField(label=_("To character (exclusive)"), min_value=1)
     text = forms.CharField(label=_("Selected text"), strip=False, widget=forms.Textarea)
-    codes = _CodeChoices(
-        label=_("Codes"), queryset=Code.objects.none(), required=False, to_field_name="code"
-    )
+    # No querysets here: each form copies its fields, and a field's queryset is cloned with
+    # it; __init__ builds those that are read (every write builds this form).
+    codes = _CodeChoices(label=_("Codes"), queryset=None, required=False, to_field_name="code")
     memo = forms.CharField(label=_("Memo"), required=False, widget=forms.Textarea, strip=False)
     new_code_name = forms.CharField(label=_("New code (in vivo)"), required=False, max_length=200)
     new_code_parent = forms.ModelChoiceField(
         label=_("Parent of the new code"),
-        queryset=Code.objects.none(),
+        queryset=None,
         required=False,
         to_field_name="code",
     )
@@ -129,10 +136,7 @@ class ExcerptCreateForm(forms.Form):
     long_ok = forms.BooleanField(label=_("Code it even if it is long"), required=False)
     keep_both = forms.BooleanField(label=_("Keep it beside a similar excerpt"), required=False)
     merge_into = forms.ModelChoiceField(
-        queryset=Excerpt.objects.none(),
-        required=False,
-        to_field_name="code",
-        widget=forms.HiddenInput,
+        queryset=None, required=False, to_field_name="code", widget=forms.HiddenInput
     )
     merge_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 

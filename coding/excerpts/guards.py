@@ -75,7 +75,7 @@ def duplicate_of(*, document: Document, coder, start: int, end: int, codes) -> E
     read = rows.columns(Excerpt, "e", _UNREAD)
     code_ids = ", ".join(["%s"] * len(codes))
     near, near_params = overlapping("e", document_id=document.pk, spans=[(start, end)])
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT {read.sql} FROM {rows.table(Excerpt)} e"  # noqa: S608 (the models' names)
             f" WHERE e.document_id = %s AND e.coder_id = %s AND {near}"
@@ -109,7 +109,7 @@ def one_check_at_a_time(*, document_id: int, coder_id: int) -> None:
     (coding/excerpts/services.py). SQLite lets one writer in at a time anyway."""
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         # Two int4 keys; the modulo only makes rare unrelated pairs share a lock (harmless).
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)",

@@ -12,6 +12,7 @@ from functools import cache
 from django.db import connection
 
 from coding.models import Code, Coding, Excerpt, ExcerptAction, ExcerptChange
+from research import rows
 
 
 def excerpt_insert(*, excerpt: Excerpt, codes: Iterable[Code], after: dict, user) -> ExcerptChange:
@@ -54,7 +55,7 @@ def excerpt_insert(*, excerpt: Excerpt, codes: Iterable[Code], after: dict, user
         f"new_change AS (INSERT INTO {_table(ExcerptChange)} ({columns}) VALUES ({values}) "  # noqa: S608
         "RETURNING id)"
     )
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"WITH {', '.join(parts)} "  # noqa: S608
             "SELECT (SELECT id FROM new_excerpt), (SELECT id FROM new_change)",

@@ -17,6 +17,7 @@ from coding.excerpts.rendering import Span, render_chunks
 from coding.excerpts.texts import stored_text
 from coding.excerpts.workspace import overlaid_coders, shown_layers
 from coding.models import Coding, Document, Excerpt
+from research import rows
 from research.models import Membership
 
 PATCH_MAX_CHUNKS = 12  # a write touching more chunks than this re-renders the whole view
@@ -156,18 +157,21 @@ def _patch_read(
     overlap, overlap_params = overlapping("e", document_id=document_id, spans=spans)
     # Only the models' table names and placeholders are formatted in; values are parameters.
     of_excerpt = f"FROM {coding} c WHERE c.excerpt_id = e.id"
-    code_ids = (
-        f"ARRAY(SELECT c.code_id {of_excerpt})"
-        if connection.vendor == "postgresql"
-        else f"(SELECT group_concat(c.code_id) {of_excerpt})"
-    )
+    if connection.vendor == "postgresql":
+        code_ids = f"ARRAY(SELECT c.code_id {of_excerpt})"
+        # One parameter however many coders the address overlays (?coders= is not bounded,
+        # and rows.cursor() binds on the server, which takes at most 65,535 parameters).
+        of_layers, layer_params = "= ANY(%s)", [layers]
+    else:
+        code_ids = f"(SELECT group_concat(c.code_id) {of_excerpt})"
+        of_layers, layer_params = f"IN ({', '.join(['%s'] * len(layers))})", layers
     sql = (
         f'SELECT 0, e.start, e."end", e.id, e.code, e.coder_id, e.memo, e.version, {code_ids} '  # noqa: S608
         f"FROM {excerpt} e "
-        f"WHERE e.document_id = %s AND e.coder_id IN ({', '.join(['%s'] * len(layers))}) "
+        f"WHERE e.document_id = %s AND e.coder_id {of_layers} "
         f"AND {overlap}"
     )
-    params: list = [document_id, *layers, *overlap_params]
+    params: list = [document_id, *layer_params, *overlap_params]
     if codes is None or codes:
         only = f"AND c.code_id IN ({', '.join(['%s'] * len(codes))}) " if codes else ""
         sql += (
@@ -176,12 +180,12 @@ def _patch_read(
             f"WHERE e.document_id = %s AND e.coder_id = %s {only}GROUP BY c.code_id"
         )
         params += [document_id, me, *(codes or ())]
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(sql + " ORDER BY 1, 2, 3, 4", params)  # the model's order: start, end, pk
-        rows = cursor.fetchall()
+        found = cursor.fetchall()
     excerpts: list[tuple] = []
     counts: dict[int, int] = {}
-    for kind, start, end, pk, code, coder, memo, version, ids in rows:
+    for kind, start, end, pk, code, coder, memo, version, ids in found:
         if kind:
             counts[pk] = start  # the code's count
             continue

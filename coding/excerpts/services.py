@@ -42,6 +42,7 @@ from coding.models import (
     ExcerptChange,
     ReconciliationDocument,
 )
+from research import rows
 from research.access import Capability, has_capability, may_create_codes
 from research.models import Membership, Project
 
@@ -127,7 +128,7 @@ def _share_lock(pks: list[int]) -> set[int]:
         # SQLite lets one writer at a time into the whole database: a plain read is enough.
         return set(Code.objects.filter(pk__in=pks).values_list("pk", flat=True))
     table = connection.ops.quote_name(Code._meta.db_table)  # the model's, never user input
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608
             [pks],

@@ -97,7 +97,7 @@ def document_for_write(membership: Membership, code) -> Document | None:
     out (research/rows.py): every write of the coding view reads it, and through the ORM the
     query costs more Python to build than the database spends on it."""
     read = rows.columns(Document, "d", DEFERRED_FIELDS)
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT {read.sql}, EXISTS (SELECT 1 FROM {rows.table(Assignment)} a"  # noqa: S608
             " WHERE a.document_id = d.id AND a.coder_id = %s)"
@@ -204,7 +204,7 @@ def _lock_row(document_id: int, coder_id: int | None) -> tuple[int | None, Docum
     table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
     version_sql = ROW_VERSION.format(table=table)
     state, params = (CODER_STATE, [coder_id, coder_id]) if coder_id is not None else ("", [])
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(
             f"SELECT text_version, {version_sql}{',' if state else ''}{state} "  # noqa: S608
             f"FROM {table} WHERE id = %s FOR SHARE OF {table}",
