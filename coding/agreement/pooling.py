@@ -150,15 +150,31 @@ def bootstrap_ci(
     total = int(round(w.sum()))
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(total, w / w.sum(), size=n_boot)
-    alphas = []
-    for counts in draws:
-        matrix = np.einsum("p,pij->ij", counts.astype(np.float64), stack)
-        alphas.append(alpha_from_coincidences(Coincidences((0, 1), matrix)))
-    defined = np.array([a for a in alphas if not math.isnan(a)])
+    matrices = np.stack(
+        [np.einsum("p,pij->ij", counts.astype(np.float64), stack) for counts in draws]
+    )
+    alphas = binary_alphas(matrices)
+    defined = alphas[~np.isnan(alphas)]
     if defined.size == 0:
         return None, None
     low, high = np.percentile(defined, [2.5, 97.5])
     return float(low), float(high)
+
+
+def binary_alphas(matrices: np.ndarray) -> np.ndarray:
+    """Nominal α of each 2 × 2 coincidence matrix in ``matrices`` (shape (r, 2, 2)), at once:
+    the operations :func:`alpha_from_coincidences` makes on one, in its order, so each value
+    is the same to the last bit (a test holds them equal); NaN where it gives NaN."""
+    o00, o01, o10, o11 = (matrices[:, i, j] for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
+    n0, n1 = o00 + o01, o10 + o11
+    n = n0 + n1
+    # Σ n_c n_k δ_ck and Σ o_ck δ_ck: the terms δ = 0 are zeros, and n0 n1 = n1 n0.
+    expected = n0 * n1 + n1 * n0
+    observed = o01 + o10
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alphas = 1.0 - (n - 1) * observed / expected
+    undefined = (n <= 1) | (expected <= 1e-12 * np.maximum(n * n, 1.0))
+    return np.where(undefined, math.nan, alphas)
 
 
 def pairwise(patterns: Mapping[str, float], coders: Sequence[int]) -> list[dict[str, Any]]:
