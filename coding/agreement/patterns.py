@@ -77,8 +77,8 @@ def patterns_to_data(
 
 def patterns_encoded(patterns: Mapping[str, float], n_coders: int) -> tuple[Encoded, Encoded]:
     """``encode`` of :func:`patterns_to_data`, read off the patterns' text at once: with the
-    observed values as categories, and with both (0, 1). The same arrays as ``encode`` makes
-    (a run pools a table per code: its per-value Python loop was a tenth of the pooling)."""
+    observed values as categories, and with both (0, 1). The same arrays as ``encode`` makes,
+    without its loop per value (a run's pooling encodes a table per code, twice)."""
     keys = [k for k, w in patterns.items() if w > 0]
     weights = np.array([float(patterns[k]) for k in keys], dtype=np.float64)
     text = np.frombuffer("".join(keys).encode("ascii"), dtype=np.uint8)
