@@ -39,10 +39,10 @@ class WholeJSONField(models.JSONField):
     """JSON that is only ever written and read whole (never queried into): on PostgreSQL a
     ``text`` column holding the compact JSON this app wrote (``compact_json``), decoded when
     read. Neither ``jsonb`` (whose tree building, keys sorted and numbers converted, was most
-    of a run's pooling) nor ``json`` (whose check of the text PostgreSQL made on every write,
-    about 10 ms a megabyte, was most of the pooling's wait for the server: the text is
-    ``json.dumps``'s own). Elsewhere the same as a ``JSONField``. The column cannot be queried
-    as JSON, filtered on or grouped by value."""
+    of a run's pooling) nor ``json``, whose check of the text on every write (about 10 ms a
+    megabyte) was some 15 of the 35 ms of PostgreSQL's CPU that storing a run's results took at
+    the segment and character units; the text is ``json.dumps``'s own. Elsewhere the same as a
+    ``JSONField``. The column cannot be queried as JSON, filtered on or grouped by value."""
 
     def db_type(self, connection):
         if connection.vendor == "postgresql":
