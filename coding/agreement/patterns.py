@@ -86,8 +86,11 @@ def patterns_encoded(patterns: Mapping[str, float], n_coders: int) -> tuple[Enco
     binary = np.where(marks == ord(MISSING_MARK), -1, marks.astype(np.int64) - ord("0"))
     binary = np.ascontiguousarray(binary, dtype=np.int64)
     seen = tuple(v for v in (0, 1) if (binary == v).any())
+    both = Encoded(binary, (0, 1), weights)
+    if seen == (0, 1):  # one table: the coefficients of both share its counts (made once)
+        return both, both
     codes = binary if seen != (1,) else np.where(binary == 1, 0, binary)
-    return Encoded(codes, seen, weights), Encoded(binary, (0, 1), weights)
+    return Encoded(codes, seen, weights), both
 
 
 def add_patterns(total: dict[str, float], part: Mapping[str, float]) -> None:
