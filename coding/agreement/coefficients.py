@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -222,11 +223,20 @@ def light_kappa(data: ReliabilityData, *, weights: Weights = None) -> float:
     return light_kappa_from_pairs(pairwise_cohen_matrix(data, weights=weights))
 
 
+@cache
+def upper_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(k, k=1)``, made once per number of coders (a run asks per code),
+    read only."""
+    rows, columns = np.triu_indices(k, k=1)
+    rows.flags.writeable = columns.flags.writeable = False
+    return rows, columns
+
+
 def light_kappa_from_pairs(matrix: np.ndarray) -> float:
     """Light's κ from the matrix of pairwise Cohen's κ (:func:`pairwise_cohen_matrix`), for
     callers that show the matrix too."""
     if matrix.shape[0] < 2:
         raise ValueError("Light's kappa needs at least two coders")
-    upper = matrix[np.triu_indices(matrix.shape[0], k=1)]
+    upper = matrix[upper_pairs(matrix.shape[0])]
     defined = upper[~np.isnan(upper)]
     return float(defined.mean()) if defined.size else math.nan

@@ -17,7 +17,6 @@ import numpy as np
 
 from coding.wording import Notice, gettext_noop
 
-from ._data import encode
 from .alpha import (
     Coincidences,
     alpha_from_coincidences,
@@ -32,6 +31,7 @@ from .coefficients import (
     light_kappa_from_pairs,
     pairwise_cohen_matrix,
     percent_agreement,
+    upper_pairs,
 )
 from .disagreements import CodeDisagreements
 from .patterns import (
@@ -41,9 +41,10 @@ from .patterns import (
     describe_data,
     pairable_values,
     pattern_coincidences,
+    patterns_encoded,
     patterns_to_data,
 )
-from .unitized import unitized_alpha_details
+from .unitized import unitized_alpha_arrays
 
 # Why a value is undefined, stored with the results as English message ids (a note with
 # numbers as `Notice.stored()`); the pages word them in the reader's language
@@ -90,11 +91,9 @@ def coefficients(
     pairable, _prevalence, variation = describe_data(patterns)
     if pairable <= 0:
         return dict.fromkeys(names), dict.fromkeys(names, NO_PAIRS)
-    data, weights = patterns_to_data(patterns, n_coders)
-    # One encoding per category set, shared by the coefficients (each would encode again).
-    observed = encode(data, weights=weights)
-    # q = 2: "applied" and "not applied" are the categories available to every coder.
-    binary = encode(data, weights=weights, categories=[0, 1])
+    # One encoding per category set, shared by the coefficients (each would encode again);
+    # the binary one has q = 2: "applied" and "not applied" are available to every coder.
+    observed, binary = patterns_encoded(patterns, n_coders)
     pairs = pairwise_cohen_matrix(observed) if "light" in names else np.zeros(0)
     compute = {
         "percent": lambda: percent_agreement(observed),
@@ -122,7 +121,7 @@ def coefficients(
 def _light_note(matrix: np.ndarray) -> dict[str, Any] | None:
     """Light's κ averages the defined pairs only; say how many were left out, or the mean
     reads as if every pair entered it."""
-    upper = matrix[np.triu_indices(matrix.shape[0], k=1)]
+    upper = matrix[upper_pairs(matrix.shape[0])]
     undefined = int(np.isnan(upper).sum())
     if not undefined:
         return None
@@ -151,15 +150,31 @@ def bootstrap_ci(
     total = int(round(w.sum()))
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(total, w / w.sum(), size=n_boot)
-    alphas = []
-    for counts in draws:
-        matrix = np.einsum("p,pij->ij", counts.astype(np.float64), stack)
-        alphas.append(alpha_from_coincidences(Coincidences((0, 1), matrix)))
-    defined = np.array([a for a in alphas if not math.isnan(a)])
+    matrices = np.stack(
+        [np.einsum("p,pij->ij", counts.astype(np.float64), stack) for counts in draws]
+    )
+    alphas = binary_alphas(matrices)
+    defined = alphas[~np.isnan(alphas)]
     if defined.size == 0:
         return None, None
     low, high = np.percentile(defined, [2.5, 97.5])
     return float(low), float(high)
+
+
+def binary_alphas(matrices: np.ndarray) -> np.ndarray:
+    """Nominal α of each 2 × 2 coincidence matrix in ``matrices`` (shape (r, 2, 2)), at once:
+    the operations :func:`alpha_from_coincidences` makes on one, in its order, so each value
+    is the same to the last bit (a test holds them equal); NaN where it gives NaN."""
+    o00, o01, o10, o11 = (matrices[:, i, j] for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
+    n0, n1 = o00 + o01, o10 + o11
+    n = n0 + n1
+    # Σ n_c n_k δ_ck and Σ o_ck δ_ck: the terms δ = 0 are zeros, and n0 n1 = n1 n0.
+    expected = n0 * n1 + n1 * n0
+    observed = o01 + o10
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alphas = 1.0 - (n - 1) * observed / expected
+    undefined = (n <= 1) | (expected <= 1e-12 * np.maximum(n * n, 1.0))
+    return np.where(undefined, math.nan, alphas)
 
 
 def pairwise(patterns: Mapping[str, float], coders: Sequence[int]) -> list[dict[str, Any]]:
@@ -191,6 +206,9 @@ def pairwise(patterns: Mapping[str, float], coders: Sequence[int]) -> list[dict[
     return out
 
 
+Columns = tuple[np.ndarray, np.ndarray, np.ndarray]  # starts, ends, category indices
+
+
 def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """uα, |uα and cuα over the documents every coder coded, laid end to end as one
     continuum (a unit never crosses a document boundary, so the sums are the documents')."""
@@ -200,32 +218,51 @@ def _unitized(spec: Mapping[str, Any], partials: Sequence[Mapping[str, Any]]) ->
     if not parts:
         out["reason"] = NOT_ALL_CODED
         return out
+    # Each coder's spans over all the documents as three arrays (start, end, row), made once
+    # and sliced per row, instead of a list of spans per row and coder converted in each call.
+    chunks: dict[str, list[np.ndarray]] = {c: [] for c in coders}
     offset = 0
-    # Keyed by Hashable: unitized_alpha_details takes any coder key (Mapping keys are invariant).
-    spans: dict[Hashable, list[tuple[int, int, int]]] = {c: [] for c in coders}
     for part in parts:
         for coder in coders:
-            spans[coder].extend(
-                (s + offset, e + offset, row) for s, e, row in part["spans"].get(coder, [])
-            )
+            found = np.array(part["spans"].get(coder, []), dtype=np.int64).reshape(-1, 3)
+            found[:, :2] += offset
+            chunks[coder].append(found)
         offset += part["length"]
     length = offset
-    by_row: dict[int, dict[Hashable, list[tuple[int, int, int]]]] = {
-        row: {c: [] for c in coders} for row in spec["rows"]
+    spans = {c: np.concatenate(chunks[c]) for c in coders}
+    # Per coder, the spans in order of their row (stable: within a row as the documents
+    # listed them, as the lists of spans were).
+    by_row = {c: spans[c][np.argsort(spans[c][:, 2], kind="stable")] for c in coders}
+    rows = np.asarray(spec["rows"], dtype=np.int64)
+    bounds = {
+        c: (
+            np.searchsorted(by_row[c][:, 2], rows, side="left"),
+            np.searchsorted(by_row[c][:, 2], rows, side="right"),
+        )
+        for c in coders
     }
-    for coder in coders:  # one pass over the spans, not one per row
-        for span in spans[coder]:
-            if span[2] in by_row:
-                by_row[span[2]][coder].append(span)
-    for row in spec["rows"]:
-        details = unitized_alpha_details(by_row[row], length)
+    for k, row in enumerate(spec["rows"]):
+        # Keyed by Hashable: unitized_alpha_arrays takes any coder key (Mapping keys are
+        # invariant).
+        sliced: dict[Hashable, Columns] = {}
+        for c in coders:
+            chosen = by_row[c][bounds[c][0][k] : bounds[c][1][k]]
+            sliced[c] = (chosen[:, 0], chosen[:, 1], np.zeros(len(chosen), dtype=np.int64))
+        coded = any(len(columns[0]) for columns in sliced.values())
+        details = unitized_alpha_arrays(sliced, length, categories=int(coded))
         value = _finite(details.u)
         out["per_code"][str(row)] = {
             "u_alpha": value,
             "reason": "" if value is not None else NO_VARIATION,
         }
+    # Over all rows: each row a category, in sorted order.
+    categories = np.unique(np.concatenate([spans[c][:, 2] for c in coders]))
+    pooled: dict[Hashable, Columns] = {
+        c: (spans[c][:, 0], spans[c][:, 1], np.searchsorted(categories, spans[c][:, 2]))
+        for c in coders
+    }
     try:
-        details = unitized_alpha_details(spans, length)
+        details = unitized_alpha_arrays(pooled, length, categories=len(categories))
     except ValueError:
         out["reason"] = NOT_EXCLUSIVE
         return out

@@ -79,18 +79,16 @@ class _Units:
 
 
 def _coder_units(
-    spans: Sequence[Span], length: int, index: Mapping[Hashable, int], coder: Hashable
+    starts: np.ndarray, ends: np.ndarray, values: np.ndarray, length: int, coder: Hashable
 ) -> _Units:
-    """The coder's spans as units: overlapping spans of one value united (a data error), in
-    the order of their starts. Array operations, not a loop per span: a run's per-code uα
-    turns every excerpt of every document into a span."""
-    s_all = np.fromiter((int(span[0]) for span in spans), dtype=np.int64, count=len(spans))
-    e_all = np.fromiter((int(span[1]) for span in spans), dtype=np.int64, count=len(spans))
+    """The coder's spans (start, end and category index arrays) as units: overlapping spans
+    of one value united (a data error), in the order of their starts. Array operations, not a
+    loop per span: a run's per-code uα turns every excerpt of every document into a span."""
+    s_all, e_all, v_all = starts, ends, values
     bad = np.flatnonzero((s_all < 0) | (s_all >= e_all) | (e_all > length))
     if bad.size:
         start, end = int(s_all[bad[0]]), int(e_all[bad[0]])
         raise ValueError(f"coder {coder!r}: span ({start}, {end}) outside 0..{length}")
-    v_all = np.fromiter((index[span[2]] for span in spans), dtype=np.int64, count=len(spans))
     order = np.lexsort((e_all, s_all, v_all))  # by value, then start, then end
     s, e, v = s_all[order], e_all[order], v_all[order]
     # A span starts a new unit unless it starts before the end of an earlier span of its
@@ -126,17 +124,38 @@ def unitized_alpha_details(spans: Mapping[Hashable, Sequence[Span]], length: int
     absent). A coder with an empty list marked nothing as relevant. Coefficients are NaN when
     undefined (no variation, or for cuα no relevant matter marked by two coders).
     """
+    observed_values = {value for coder in spans for _, _, value in spans[coder]}
+    categories = sorted(observed_values, key=_sort_key)
+    index = {value: i for i, value in enumerate(categories)}
+    arrays = {}
+    for coder, items in spans.items():
+        n = len(items)
+        arrays[coder] = (
+            np.fromiter((int(span[0]) for span in items), dtype=np.int64, count=n),
+            np.fromiter((int(span[1]) for span in items), dtype=np.int64, count=n),
+            np.fromiter((index[span[2]] for span in items), dtype=np.int64, count=n),
+        )
+    return unitized_alpha_arrays(arrays, length, categories=len(categories))
+
+
+def unitized_alpha_arrays(
+    spans: Mapping[Hashable, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    length: int,
+    *,
+    categories: int,
+) -> UnitizedAlpha:
+    """:func:`unitized_alpha_details` for spans given per coder as arrays of starts, ends and
+    category indices (0 to ``categories`` − 1, each index observed), the values' sorted
+    order: a run's per-code uα slices one set of arrays per code instead of building a list
+    of spans each."""
     coders = list(spans)
     m = len(coders)
     if m < 2:
         raise ValueError("unitized α needs at least two coders")
     if length < 1:
         raise ValueError("length must be positive")
-    observed_values = {value for coder in coders for _, _, value in spans[coder]}
-    categories = sorted(observed_values, key=_sort_key)
-    index = {value: i for i, value in enumerate(categories)}
-    q = len(categories)
-    units = [_coder_units(spans[c], length, index, c) for c in coders]
+    q = categories
+    units = [_coder_units(*spans[c], length, c) for c in coders]
 
     # Segments between consecutive breakpoints: every character inside one has the same value
     # for every coder.

@@ -37,35 +37,32 @@ class EncodedJSON:
 
 class WholeJSONField(models.JSONField):
     """JSON that is only ever written and read whole (never queried into): on PostgreSQL a
-    ``json`` column, which keeps the text as written (compact), checked but not parsed into
-    ``jsonb``'s tree, whose building (keys sorted, numbers converted) was most of a run's
-    pooling. Elsewhere the same as a ``JSONField``. A ``json`` value has no equality: the
-    column cannot be filtered on, grouped or made distinct."""
+    ``text`` column holding the compact JSON this app wrote (``compact_json``), decoded when
+    read. Neither ``jsonb`` (whose tree building, keys sorted and numbers converted, was most
+    of a run's pooling) nor ``json``, whose check of the text on every write (about 10 ms a
+    megabyte) was some 15 of the 35 ms of PostgreSQL's CPU that storing a run's results took at
+    the segment and character units; the text is ``json.dumps``'s own. Elsewhere the same as a
+    ``JSONField``. The column cannot be queried as JSON, filtered on or grouped by value."""
 
     def db_type(self, connection):
         if connection.vendor == "postgresql":
-            return "json"
+            return "text"
         return super().db_type(connection)
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if isinstance(value, EncodedJSON):
             if connection.vendor == "postgresql":
-                from psycopg.types.json import Json
-
-                return Json(value.text, dumps=str)
+                return value.text
             value = value.value
         if connection.vendor != "postgresql" or hasattr(value, "as_sql"):
             return super().get_db_prep_value(value, connection, prepared)
-        from psycopg.types.json import Json
-
         if not prepared:
             value = self.get_prep_value(value)
-        return Json(value, dumps=compact_json)
+        return compact_json(value)
 
     def from_db_value(self, value, expression, connection):
-        # psycopg decodes a json column itself (Django has it leave jsonb as text); text is
-        # jsonb's, before the migration to json. The values are lists and objects, never a
-        # bare string.
+        # PostgreSQL gives the text; a json column (before migration 0020) psycopg decoded
+        # itself. The values are lists and objects, never a bare string.
         if connection.vendor == "postgresql" and not isinstance(value, str):
             return value
         return super().from_db_value(value, expression, connection)

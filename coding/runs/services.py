@@ -343,7 +343,8 @@ def run_store_parts(*, run: AgreementRun, pool: RunPool | None = None) -> dict[s
     """Pool the stored partials (those not in ``pool`` yet are read now) in the run's document
     order, store the results and drop the parts; returns the job's summary."""
     pool = pool if pool is not None else RunPool(run.params["spec"])
-    run_parts_gather(run=run, pool=pool)
+    if pool.missing():  # a pool with every document has every part there is (one a document)
+        run_parts_gather(run=run, pool=pool)
     with transaction.atomic():
         results = pool.finish(n_boot=N_BOOT, seed=SEED)  # the parts are summed as they came
         result = _results_store(run=run, partials=pool.ordered(), results=results)

@@ -19,7 +19,7 @@ from coding.agreement import (
 from coding.agreement.alpha import Coincidences, alpha_from_coincidences
 from coding.agreement.partials import document_partial
 from coding.agreement.patterns import coincidence_sums, pattern_coincidences
-from coding.agreement.pooling import NO_PAIRS, RunPool, bootstrap_ci, finalize
+from coding.agreement.pooling import NO_PAIRS, RunPool, binary_alphas, bootstrap_ci, finalize
 from coding.wording import Notice
 
 SPEC = {
@@ -107,6 +107,24 @@ def test_bootstrap_over_patterns_matches_the_unit_bootstrap_width():
     theirs = bootstrap_alpha_ci(data, n_boot=2000, seed=1)
     assert ours[0] == pytest.approx(theirs[0], abs=0.05)
     assert ours[1] == pytest.approx(theirs[1], abs=0.05)
+
+
+def test_binary_alphas_are_alpha_from_coincidences_to_the_last_bit():
+    # As the bootstrap makes them: multinomial counts over pattern coincidences of three and
+    # four coders (fractions ÷ (m − 1)), with tiny, empty and one-valued replicates.
+    rng = np.random.default_rng(3)
+    keys = ["110", "101", "111", "000", "10-", "0-1", "1100", "1110", "0001"]
+    stack = np.stack([pattern_coincidences(key) for key in keys])
+    draws = rng.multinomial(40, np.full(len(keys), 1 / len(keys)), size=3000)
+    draws = np.concatenate([draws, rng.integers(0, 2, size=(200, len(keys)))])
+    draws[:5] = 0
+    draws[5:10, 2:] = 0
+    matrices = np.stack([np.einsum("p,pij->ij", d.astype(np.float64), stack) for d in draws])
+    ours = binary_alphas(matrices)
+    theirs = np.array([alpha_from_coincidences(Coincidences((0, 1), m)) for m in matrices])
+    assert np.isnan(theirs).any() and not np.isnan(theirs).all()
+    assert np.array_equal(ours, theirs, equal_nan=True)
+    assert ours.tobytes() == theirs.tobytes()
 
 
 def test_light_kappa_says_how_many_pairs_it_left_out():

@@ -1,5 +1,6 @@
-"""Migration 0017 (PostgreSQL): the results' JSON read only whole moves from jsonb to json and
-back, values and lz4 compression kept; a run's pages show the same either way."""
+"""Migrations 0017 and 0020 (PostgreSQL): the results' JSON read only whole moves from jsonb to
+json to text and back, values and lz4 compression kept; a run's pages show the same either
+way."""
 
 from __future__ import annotations
 
@@ -57,9 +58,12 @@ def test_results_json_converts_both_ways(world, project, lead, coder, coder2, st
     client = client_for(lead)
     shown = client.get(url).context["items"]
     columns = _columns()  # lz4 where the server has it
-    assert shown and columns <= {("json", "l"), ("json", "")}
+    assert shown and columns <= {("text", "l"), ("text", "")}
     stored = (row(run, "Industry").disagreements, run.disagreement_excerpts, run.excerpt_versions)
     try:
+        _migrate("0017_run_results_json")  # 0020 undone: json again
+        assert {kind for kind, _ in _columns()} == {"json"}
+        assert client.get(url).context["items"] == shown
         _migrate("0016_document_text_digest")
         assert {kind for kind, _ in _columns()} == {"jsonb"}
         assert client.get(url).context["items"] == shown
@@ -68,7 +72,7 @@ def test_results_json_converts_both_ways(world, project, lead, coder, coder2, st
             disagreements=[{"document": "d", "title": "Strategi 1", "start": 0, "end": 3}]
         )
     finally:
-        _migrate("0017_run_results_json")
+        _migrate("0020_run_results_text")
     assert _columns() == columns
     run.refresh_from_db()
     assert (
