@@ -9,7 +9,8 @@ chunks) the page reloads its workspace with `HX-Request`, which answers the work
 Refusals in JSON are `{"ok": false, "error": ..., "message": <sentence to show>}`; `error` is a
 word the script acts on: "stale" (409, the excerpt changed since the page loaded; `excerpt` holds
 it as it is now), "deleted" (410, with `restore_url` to POST for "Undo delete", `deleted_by`,
-`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook), "duplicate"
+`deleted_at`), "code_deleted" (409, a chosen code was deleted from the codebook), "busy" (409,
+the chosen codes kept moving while a lead reorganised the codebook: send again), "duplicate"
 and "too_long" (409, a new excerpt to confirm: see `_ask`); otherwise `error` repeats the
 message (400, 403). A chosen code merged away since the page loaded is replaced by the code it
 went into: the answer's message says so and `replaced` lists them.
@@ -143,7 +144,7 @@ def _invalid(request, membership, document, form):
 
 def _not_saved(request, membership, document, exc: Exception):
     """The answer to a write the services refused: stale (409, with the current excerpt),
-    deleted meanwhile (410), a code deleted meanwhile (409) or bad input (400)."""
+    deleted meanwhile (410), a code deleted or moving meanwhile (409) or bad input (400)."""
     if isinstance(exc, services.ExcerptGone):
         return _deleted(request, membership, exc.change)
     if isinstance(exc, services.ExcerptConflict):
@@ -156,6 +157,10 @@ def _not_saved(request, membership, document, exc: Exception):
         return _ask(exc)
     error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     kind = exc.code if isinstance(exc, services.CodeDeleted | services.ExcerptFrozen) else ""
+    if isinstance(exc, ValidationError) and exc.code == "busy":
+        # The chosen codes kept moving under a codebook reorganisation: nothing wrong with the
+        # write, which the coder can send again once the page shows the codebook as it is now.
+        kind = "busy"
     return _refused(request, membership, document, error, 409 if kind else 400, kind)
 
 

@@ -246,6 +246,23 @@ def test_creating_with_a_code_merged_away_uses_its_target(project, assigned, cod
     assert response.json()["excerpt"]["codes"] == [str(codes["business"].code)]
 
 
+def test_codes_that_keep_moving_are_a_409_busy_and_keep_nothing(
+    project, assigned, coder, codes, monkeypatch
+):
+    # No attempt left to lock the chosen codes: what a write meets when a lead's merges and
+    # moves keep replacing them (services._lock_codes), a conflict the coder resends, not bad input.
+    monkeypatch.setattr(services, "LOCK_ATTEMPTS", 0)
+    url = reverse(
+        "coding:excerpt-create", kwargs={"project": project.code, "document": assigned.code}
+    )
+    fields = {**span(TEXT, "sensorer"), "codes": [str(codes["business"].code)]}
+    response = client_for(coder).post(url, fields, **JSON)
+    assert response.status_code == 409
+    payload = response.json()
+    assert payload["error"] == "busy" and "reorganised" in payload["message"]
+    assert not Excerpt.objects.filter(document=assigned).exists()
+
+
 def test_adding_a_deleted_code_is_a_409_in_json(project, excerpt, coder, lead, codes):
     gone = str(codes["data"].code)
     code_delete(code=codes["data"], user=lead)
