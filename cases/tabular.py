@@ -158,6 +158,12 @@ def _cell_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        # openpyxl leaves a workbook's _xHHHH_ escapes as they are (our own exports write
+        # control characters so, and an escape-lookalike's underscore as _x005F_).
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
     return str(value)
 
 

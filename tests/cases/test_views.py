@@ -222,17 +222,35 @@ def test_case_export_csv_and_xlsx_round_trip(study, project, viewer):
     assert refused.content.decode() == "Unknown export format “pdf”: choose csv, xlsx."
 
 
-def test_a_case_named_with_control_characters_exports_to_xlsx(study, project, lead, viewer):
+def test_a_case_named_with_control_characters_exports_to_xlsx_and_back(
+    study, project, lead, viewer
+):
     # A name pasted from a PDF may hold control characters, which openpyxl refuses: the
-    # export failed. They go in as the escapes spreadsheet programs read back as characters.
-    created = client_for(lead).post(
-        url("case-create", project), {"name": "Gamma\x01 kommune", "kind": "municipality"}
-    )
-    assert created.status_code == 302
+    # export failed. They go in as the escapes spreadsheet programs read back as characters;
+    # text that looks like such an escape has its underscore escaped, so it reads as written.
+    for name in ("Gamma\x01 kommune", "Delta _x0041_ kommune"):
+        created = client_for(lead).post(
+            url("case-create", project), {"name": name, "kind": "municipality"}
+        )
+        assert created.status_code == 302
     response = client_for(viewer).get(url("case-export", project) + "?format=xlsx")
     assert response.status_code == 200
+    # openpyxl reads the cells' text as stored, escapes and all.
     names = [row[0].value for row in load_workbook(io.BytesIO(response.content)).active]
-    assert "Gamma_x0001_ kommune" in names
+    assert "Gamma_x0001_ kommune" in names and "Delta _x005F_x0041_ kommune" in names
+    # ... and our own import reads the file back as the names were.
+    Case.objects.filter(name__in=["Gamma\x01 kommune", "Delta _x0041_ kommune"]).delete()
+    client = client_for(lead)
+    preview = client.post(
+        url("case-import", project), {"file": upload(response.content, name="cases.xlsx")}
+    )
+    assert preview.status_code == 200 and "payload" in preview.context
+    confirm = client.post(
+        url("case-import", project),
+        {"payload": preview.context["payload"], "filename": "cases.xlsx"},
+    )
+    assert confirm.status_code == 302
+    assert Case.objects.filter(name__in=["Gamma\x01 kommune", "Delta _x0041_ kommune"]).count() == 2
 
 
 # --- matrices -------------------------------------------------------------------------------
