@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gc
+import http.client
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db import connection
 from django.test import Client
@@ -85,3 +88,68 @@ class HttpSession:
             "Cookie": f"sessionid={self.sessionid}; csrftoken={self.csrftoken}",
             "X-CSRFToken": self.csrftoken,
         }
+
+
+class Connection:
+    """One client's HTTP/1.1 connection to the live server, kept open between its requests as
+    a browser keeps it (the load scenarios once opened a TCP connection per request, which a
+    browser does not: its cost, on both sides, counted as the server's and the harness's). A
+    request sent while another is under way goes on a connection of its own, as a browser
+    opens a second one."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port
+        self._kept: http.client.HTTPConnection | None = None
+        self._busy = threading.Lock()
+
+    def request(
+        self, method: str, path: str, body: str | bytes | None = None, headers=None
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """The answer and its whole body; transport errors are raised."""
+        if not self._busy.acquire(blocking=False):
+            extra = self._open()
+            try:
+                return self._send(extra, method, path, body, headers or {})
+            finally:
+                extra.close()
+        try:
+            for attempt in range(2):
+                reused = self._kept is not None
+                self._kept = self._kept or self._open()
+                try:
+                    answer = self._send(self._kept, method, path, body, headers or {})
+                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                    self._drop()
+                    # The server closed the kept connection meanwhile (its keep-alive timeout)
+                    # without reading the request: sent again on a new one, as browsers do.
+                    if reused and attempt == 0:
+                        continue
+                    raise
+                except BaseException:
+                    self._drop()
+                    raise
+                if answer[0].will_close:
+                    self._drop()
+                return answer
+            raise AssertionError("unreachable")  # the loop returns or raises
+        finally:
+            self._busy.release()
+
+    def close(self) -> None:
+        with self._busy:
+            self._drop()
+
+    def _open(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    @staticmethod
+    def _send(connection, method, path, body, headers) -> tuple[http.client.HTTPResponse, bytes]:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response, response.read()
+
+    def _drop(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None

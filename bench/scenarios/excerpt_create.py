@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import gc
+import http.client
 import json
 import random
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from bench import build, web
@@ -168,47 +167,57 @@ def concurrent(ctx: Context, heavy, post_url: str, row) -> list[Row]:
             lock = threading.Lock()
             deadline = time.monotonic() + MAX_SECONDS
 
-            def post(session, fields: dict) -> tuple[int, dict]:
-                request = urllib.request.Request(  # noqa: S310 (127.0.0.1 only)
-                    base + post_url,
-                    data=urllib.parse.urlencode(fields).encode(),
-                    headers={**session.headers(), "Accept": "application/json"},
-                    method="POST",
-                )
+            def post(browser: web.Connection, session, fields: dict) -> tuple[int, dict]:
+                headers = {
+                    **session.headers(),
+                    "Accept": "application/json",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
                 began = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                        status, payload = response.status, json.loads(response.read())
-                except urllib.error.HTTPError as exc:  # a 409 question is an answer too
-                    status, payload = exc.code, json.loads(exc.read() or b"{}")
+                response, raw = browser.request(
+                    "POST", post_url, urllib.parse.urlencode(fields), headers
+                )
                 with lock:
                     latencies.append(time.perf_counter() - began)
-                return status, payload
+                return response.status, json.loads(raw or b"{}")  # a 409 question is an answer
 
             def user_session(index: int) -> None:
                 nonlocal written
                 session = sessions[index]
-                if pace:
-                    time.sleep(pace * index / len(users))
-                for number, (start, end) in enumerate(_spans(text, per_user, seed=seed + index)):
-                    if time.monotonic() > deadline:
-                        return
-                    if pace and number:
-                        time.sleep(pace)
-                    fields = {"start": start, "end": end, "text": text[start:end], "codes": code}
-                    try:
-                        status, payload = post(session, fields)
-                        if status == 409 and payload.get("error") == "duplicate":
-                            # A random span near one of the coder's own excerpts with this
-                            # code: the coder answers "keep both", as on the page.
-                            status, payload = post(session, {**fields, "keep_both": "on"})
-                    except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-                        status, payload = 0, {"error": str(exc)}
-                    with lock:
-                        if payload.get("ok"):
-                            written += 1
-                        else:
-                            failures.append(f"{status}: {payload.get('error', payload)}")
+                browser = web.Connection(base)  # kept open between writes, as a browser does
+                try:
+                    if pace:
+                        time.sleep(pace * index / len(users))
+                    for number, (start, end) in enumerate(
+                        _spans(text, per_user, seed=seed + index)
+                    ):
+                        if time.monotonic() > deadline:
+                            return
+                        if pace and number:
+                            time.sleep(pace)
+                        fields = {
+                            "start": start,
+                            "end": end,
+                            "text": text[start:end],
+                            "codes": code,
+                        }
+                        try:
+                            status, payload = post(browser, session, fields)
+                            if status == 409 and payload.get("error") == "duplicate":
+                                # A random span near one of the coder's own excerpts with this
+                                # code: the coder answers "keep both", as on the page.
+                                status, payload = post(
+                                    browser, session, {**fields, "keep_both": "on"}
+                                )
+                        except (OSError, http.client.HTTPException, ValueError) as exc:
+                            status, payload = 0, {"error": str(exc)}
+                        with lock:
+                            if payload.get("ok"):
+                                written += 1
+                            else:
+                                failures.append(f"{status}: {payload.get('error', payload)}")
+                finally:
+                    browser.close()
 
             began = time.perf_counter()
             with ThreadPoolExecutor(max_workers=len(users)) as pool:

@@ -39,7 +39,6 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from bench import build, web
 from bench.core import Context, Row, scenario
@@ -90,8 +89,7 @@ class Browser:
     """One logged-in browser: its cookies, and requests without following redirects."""
 
     def __init__(self, base: str, tally: Tally):
-        parts = urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
+        self.connection = web.Connection(base)  # kept open between requests, as a browser does
         self.cookies: dict[str, str] = {}
         self.tally = tally
 
@@ -105,18 +103,13 @@ class Browser:
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         if as_json:
             headers["Accept"] = "application/json"
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         began = time.perf_counter()
         try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            raw = response.read()
+            response, raw = self.connection.request(method, path, body, headers)
         except (OSError, http.client.HTTPException) as exc:
             with self.tally.lock:
                 self.tally.failures.append(f"{method} {path}: {exc}")
             return 0, None, ""
-        finally:
-            connection.close()
         if timed:
             self.tally.answer(response.status, time.perf_counter() - began)
         for header in response.msg.get_all("Set-Cookie") or []:
@@ -475,6 +468,8 @@ def _run(ctx: Context, base: str, *, label: str, rounds: int, pace: float) -> Ru
     finally:
         for thread in threads:
             thread.join()
+        for coder in coders:
+            coder.browser.connection.close()
     wall = time.perf_counter() - began
     codes = setup.codes
     if Code.objects.filter(pk=codes["S"].pk).exists():
