@@ -119,16 +119,6 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The statements research.rows.cursor() prepares are planned once per connection. In
-    # PostgreSQL's default mode, a prepared statement whose generic plan it estimates dearer
-    # than the plans for each run's values is planned again on every run: a coding write's
-    # patch read and its share lock on the codes were (0.5-0.9 ms of planning for the
-    # patch read alone, for the plan the generic one is; issue 21). Only statements bound on
-    # the server have plans to keep: Django's own cursors send their values written in.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _generic = "-c plan_cache_mode=force_generic_plan"
-    _options["options"] = f"{_options.get('options', '')} {_generic}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "research.User"

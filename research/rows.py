@@ -95,8 +95,7 @@ def cursor() -> CursorWrapper:
     """A cursor for the statements every request or coding write runs, each of a fixed shape
     with a handful of parameters: on PostgreSQL (psycopg 3) they are bound on the server and
     prepared on the connection, so that PostgreSQL parses and plans each once per connection
-    (gunicorn's processes keep theirs, ``CONN_MAX_AGE``; config/settings.py has PostgreSQL keep
-    the generic plan, ``plan_cache_mode``), not on every write; elsewhere it is
+    (gunicorn's processes keep theirs, ``CONN_MAX_AGE``), not on every write; elsewhere it is
     ``connection.cursor()``. Django's wrapper is kept: its query log and execute wrappers see
     these statements as any other.
 
@@ -109,8 +108,7 @@ def cursor() -> CursorWrapper:
     DATA_UPLOAD_MAX_NUMBER_FIELDS. psycopg forgets (and the server deallocates) the prepared
     statements after a rollback; they are prepared again. A connection pooler between Django
     and PostgreSQL must keep prepared statements (PgBouncer 1.21+ in transaction mode:
-    ``max_prepared_statements``) and pass the connection's ``options``; the deployment has
-    none."""
+    ``max_prepared_statements``); the deployment has none."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
     if db.vendor != "postgresql":
         return db.cursor()

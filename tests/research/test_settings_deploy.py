@@ -39,23 +39,3 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
-
-
-def test_connection_options_from_the_database_url_are_kept_beside_the_plan_mode():
-    # config/settings.py adds plan_cache_mode to the connection's options (research/rows.py).
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL="postgres://concord@db:5432/concord?options=-c%20statement_timeout%3D5000",
-    )
-    read = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {read}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan" in result.stdout

@@ -55,23 +55,6 @@ def test_a_write_prepares_its_statements(project, assigned, coder, codes):
 
 
 @postgres_only
-def test_a_write_plans_its_prepared_statements_once(project, assigned, coder, codes):
-    # PostgreSQL would plan the patch read and the codes' share lock anew on every write
-    # (custom plans), the generic plan looking dearer; the connection keeps the generic one.
-    client = client_for(coder)
-    for text in (FIRST, SECOND):
-        response = _post(client, project, assigned, **span(TEXT, text), codes=[codes["value"].code])
-        assert response.status_code == 200 and response.json()["patch"]["chunks"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        plans = cursor.fetchall()
-    patch = [row for row in plans if "UNION ALL" in row[0]]
-    share = [row for row in plans if "FOR SHARE" in row[0] and "coding_code" in row[0]]
-    assert patch and share
-    assert all(custom == 0 and generic >= 1 for _, generic, custom in plans), plans
-
-
-@postgres_only
 def test_writes_after_a_rollback_prepare_again_and_answer_alike(project, assigned, coder, codes):
     client = client_for(coder)
     code = codes["value"].code
