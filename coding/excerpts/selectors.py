@@ -228,7 +228,11 @@ def history_entry(change: ExcerptChange) -> dict:
     """One change of an excerpt as its history shows it (reads `change.user`)."""
     return {
         "action": change.action,
-        "label": change.get_action_display(),
+        # The label of its action, not get_action_display(): that hashes every choice's lazy
+        # label (translating each) to find one, on every write's answer.
+        "label": str(ExcerptAction(change.action).label)
+        if change.action in ExcerptAction.values
+        else change.action,
         "by": change.user.name if change.user else "",
         "at": change.at.isoformat(),
         "version": change.version,
