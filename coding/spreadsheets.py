@@ -53,16 +53,12 @@ class TextSheet(Worksheet):
         raise TypeError("a TextSheet writes no rich strings")
 
 
-# Text that reads as such an escape is itself escaped (its underscore as _x005F_), so that it
-# is read back as written, not as the character: what XlsxWriter and Excel do.
-_ESCAPE_LOOKALIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
-
-
 def openpyxl_text(value: str) -> str:
     """Text openpyxl writes: the control characters it refuses (a case name pasted from a PDF
     made the export fail) written as the escapes spreadsheet programs read back as the
-    character (_xHHHH_), as XlsxWriter writes them."""
-    value = _ESCAPE_LOOKALIKE.sub(r"_x005F\1", value)
+    character (_xHHHH_), as XlsxWriter writes them. Text that reads as such an escape has its
+    underscore escaped (_x005F_), so that it is read back as written, as XlsxWriter does."""
+    value = _ESCAPE_LIKE.sub(lambda match: f"_x005F{match[0]}", value)
     return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"_x{ord(match[0]):04X}_", value)
 
 
