@@ -114,9 +114,9 @@ def one_check_at_a_time(*, document_id: int, coder_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _check_key(document_id, coder_id))
 
 
-def _check_key(document_id: int, coder_id: int) -> list[int]:
+def _check_key(document_id: int, coder_id: int) -> tuple[int, int]:
     # Two int4 keys; the modulo only makes rare unrelated pairs share a lock (harmless).
-    return [document_id % 2**31, coder_id % 2**31]
+    return document_id % 2**31, coder_id % 2**31
 
 
 @transaction.atomic

@@ -256,15 +256,15 @@ def excerpt_create_in_transaction(
     codes: Iterable[Code] = (),
     memo: str = "",
     user=None,
-    locked: LockedRow | None = None,
+    locked: LockedRow | None = None,  # the document row as the caller locked it (texts)
 ) -> Excerpt:
-    """`excerpt_create` in the caller's transaction (the guards': their duplicate check commits
-    with it; no savepoint: two statements for nothing), `locked` the row texts.lock_row took."""
+    """`excerpt_create` in the caller's (the guards') transaction; no savepoint of its own."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("excerpt_create_in_transaction needs one")
     coder_id = getattr(coder, "pk", None)  # None: the consensus layer, never frozen
-    span = {"start": start, "end": end, "text": text}
-    row = check_span(document=document, **span, coder_id=coder_id, locked=locked)
+    row = check_span(
+        document=document, start=start, end=end, text=text, coder_id=coder_id, locked=locked
+    )
     if row.frozen:
         _refuse_frozen()
     use, replaced = _lock_codes(
