@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from coding.excerpts.inserts import excerpt_insert
 from coding.excerpts.selectors import CodeFate, code_fates, excerpt_deletion
-from coding.excerpts.texts import check_span as _check_span
+from coding.excerpts.texts import LockedRow, check_span
 from coding.models import (
     Assignment,
     AssignmentStatus,
@@ -256,15 +256,15 @@ def excerpt_create_in_transaction(
     codes: Iterable[Code] = (),
     memo: str = "",
     user=None,
+    locked: LockedRow | None = None,  # the document row as the caller locked it (texts)
 ) -> Excerpt:
-    """`excerpt_create` for a caller that has opened the transaction the write belongs to
-    (the guards: their duplicate check must commit with it). A savepoint of its own would
-    cost two more statements a write and buy nothing: whatever this raises rolls the caller's
-    transaction back too."""
+    """`excerpt_create` in the caller's (the guards') transaction; no savepoint of its own."""
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError("excerpt_create_in_transaction needs one")
     coder_id = getattr(coder, "pk", None)  # None: the consensus layer, never frozen
-    row = _check_span(document=document, start=start, end=end, text=text, coder_id=coder_id)
+    row = check_span(
+        document=document, start=start, end=end, text=text, coder_id=coder_id, locked=locked
+    )
     if row.frozen:
         _refuse_frozen()
     use, replaced = _lock_codes(
@@ -314,7 +314,7 @@ def excerpt_create_in_vivo(
     """
     if not may_create_codes(membership):
         raise ValidationError(_("Only leads may add codes to this project's codebook."))
-    _check_span(document=document, start=start, end=end, text=text)
+    check_span(document=document, start=start, end=end, text=text)
     if parent is not None and parent.project_id != document.project_id:
         raise ValidationError(_("Choose a parent code from this project's codebook."))
     from coding.codebook.services import code_create
@@ -389,7 +389,7 @@ def excerpt_update(
     new_text = row.text
     if (new_start, new_end) != (row.start, row.end) or text is not None:
         new_text = document.text[new_start:new_end] if text is None else text
-        _check_span(document=document, start=new_start, end=new_end, text=new_text)
+        check_span(document=document, start=new_start, end=new_end, text=new_text)
     before = _state(row, _code_uuids(row))
     row.start, row.end, row.text = new_start, new_end, new_text
     if memo is not None:
@@ -569,7 +569,7 @@ def excerpt_restore(*, project: Project, excerpt_code, user, reverses=None) -> E
     state = change.before
     document = change.document
     _check_not_frozen(document_id=document.pk, coder_id=state["coder"])
-    _check_span(document=document, start=state["start"], end=state["end"], text=state["text"])
+    check_span(document=document, start=state["start"], end=state["end"], text=state["text"])
     codes, replaced, deleted = _codes_from_state(project=project, uuids=state["codes"])
     use, replaced_meanwhile = _lock_codes(project_id=project.pk, codes=codes)
     top = ExcerptChange.objects.filter(excerpt_code=excerpt_code).aggregate(v=Max("version"))["v"]

@@ -127,12 +127,19 @@ class DocumentRow:
 
 
 def check_span(
-    *, document: Document, start: int, end: int, text: str, coder_id: int | None = None
+    *,
+    document: Document,
+    start: int,
+    end: int,
+    text: str,
+    coder_id: int | None = None,
+    locked: LockedRow | None = None,
 ) -> DocumentRow:
     """Refuse a span outside the document, empty, or whose text is not the stored text there
     (after :func:`check_text_version`): the check every write that sets a span makes. Returns
-    the row as the lock read it (with `coder_id`: that coder's state of it as well)."""
-    row = check_text_version(document, coder_id=coder_id)
+    the row as the lock read it (with `coder_id`: that coder's state of it as well); `locked`:
+    as :func:`lock_row` read it earlier in the transaction."""
+    row = check_text_version(document, coder_id=coder_id, locked=locked)
     # The answer's patch renders from the same version (the row stays as the check saw it:
     # the write does not change it), without reading the version again.
     document.checked_row_version = row.row_version
@@ -172,26 +179,23 @@ CODER_STATE = f"""
 """  # noqa: S608 (the models' table names)
 
 
-def check_text_version(document: Document, *, coder_id: int | None = None) -> DocumentRow:
+#: The text version and the row (``DocumentRow``) as :func:`lock_row` read them.
+LockedRow = tuple[int | None, DocumentRow]
+
+
+def check_text_version(
+    document: Document, *, coder_id: int | None = None, locked: LockedRow | None = None
+) -> DocumentRow:
     """Share-lock the document row and refuse a page that loaded an older text version;
     returns the row's version (PostgreSQL's xmin, unchanged while the lock is held; None
     elsewhere), under which the memo keeps the stored text, and with `coder_id` whether that
     coder's codings of it are frozen and their assignment's status, read in the same statement.
+    With `locked`, the row :func:`lock_row` locked and read earlier in this transaction.
 
     A new text version (coding.documents.versions) locks the row for update while it moves the
     excerpts, so an excerpt is either moved with the others or checked against the new text.
     """
-    if connection.vendor != "postgresql":
-        # SQLite lets one writer at a time into the whole database: a plain read is enough.
-        rows = Document.objects.filter(pk=document.pk)
-        fields = ["text_version"]
-        if coder_id is not None:
-            rows = rows.annotate(**_coder_state(coder_id))
-            fields += ["row_frozen", "row_assignment"]
-        version, *state = rows.values_list(*fields).first() or (None,)
-        row = DocumentRow(None, *state)
-    else:
-        version, row = _lock_row(document.pk, coder_id)
+    version, row = locked if locked is not None else lock_row(document, coder_id=coder_id)
     if version != document.text_version:
         raise ValidationError(
             _("The document's text has changed since the page loaded. Reload the page."),
@@ -200,19 +204,47 @@ def check_text_version(document: Document, *, coder_id: int | None = None) -> Do
     return row
 
 
-def _lock_row(document_id: int, coder_id: int | None) -> tuple[int | None, DocumentRow]:
+def lock_row(
+    document: Document, *, coder_id: int | None = None, advisory: tuple[int, int] | None = None
+) -> LockedRow:
+    """The document row share-locked (:func:`check_text_version` checks what this returns);
+    with `advisory`, that transaction-level advisory lock taken first, in the same statement:
+    PostgreSQL computes the select list in the scan below the row lock, so the advisory lock
+    is held before the row lock is asked for (the lock order of coding/excerpts/guards.py),
+    and taken again, re-entrantly, if the row changed while the statement waited."""
+    if connection.vendor != "postgresql":
+        # SQLite lets one writer at a time into the whole database: a plain read is enough
+        # (and it has no advisory locks to take).
+        rows = Document.objects.filter(pk=document.pk)
+        fields = ["text_version"]
+        if coder_id is not None:
+            rows = rows.annotate(**_coder_state(coder_id))
+            fields += ["row_frozen", "row_assignment"]
+        version, *state = rows.values_list(*fields).first() or (None,)
+        return version, DocumentRow(None, *state)
+    return _lock_row(document.pk, coder_id, advisory)
+
+
+def _lock_row(
+    document_id: int, coder_id: int | None, advisory: tuple[int, int] | None
+) -> LockedRow:
     table = connection.ops.quote_name(Document._meta.db_table)  # the model's, not input
     version_sql = ROW_VERSION.format(table=table)
     state, params = (CODER_STATE, [coder_id, coder_id]) if coder_id is not None else ("", [])
+    first, first_params = (
+        ("pg_advisory_xact_lock(%s, %s), ", list(advisory)) if advisory else ("", [])
+    )
     with rows.cursor() as cursor:
         cursor.execute(
-            f"SELECT text_version, {version_sql}{',' if state else ''}{state} "  # noqa: S608
+            f"SELECT {first}text_version, {version_sql}{',' if state else ''}{state} "  # noqa: S608
             f"FROM {table} WHERE id = %s FOR SHARE OF {table}",
-            [*params, document_id],
+            [*first_params, *params, document_id],
         )
         found = cursor.fetchone()
     if found is None:
         return None, DocumentRow(None)
+    if advisory:
+        found = found[1:]
     if coder_id is None:
         return found[0], DocumentRow(found[1])
     return found[0], DocumentRow(found[1], found[2], found[3])

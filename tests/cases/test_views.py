@@ -44,9 +44,9 @@ def test_case_list_query_count_is_pinned(study, project, viewer, django_assert_n
     client.get(url("case-list", project))  # warm the session
     for i in range(4):
         case_services.case_create(project=project, name=f"Extra {i}")
-    # session, user, membership (with the project: whether to show pseudonyms), definitions,
-    # cases, attribute values
-    with django_assert_num_queries(6):
+    # session with its user, membership (with the project: whether to show pseudonyms),
+    # definitions, cases, attribute values
+    with django_assert_num_queries(5):
         client.get(url("case-list", project))
 
 

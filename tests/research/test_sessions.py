@@ -32,6 +32,54 @@ def test_a_signed_in_request_reads_its_user_once_with_the_written_out_statement(
     assert " u WHERE u.id = " in user_reads[0]
 
 
+def test_a_later_request_reads_its_session_and_user_in_one_statement(coder):
+    client = client_for(coder)
+    assert client.get(reverse("research:project-list")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("research:project-list")).status_code == 200
+    # The process signed this session's user in before: the user comes with the session.
+    sessions = [q["sql"] for q in queries if '"django_session"' in q["sql"]]
+    assert len(sessions) == 1
+    assert 'FROM "django_session" s LEFT JOIN "research_user" u ON u.id = ' in sessions[0]
+    assert not any(" u WHERE u.id = " in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda user: User.objects.filter(pk=user.pk).delete(), id="deleted"),
+        pytest.param(
+            lambda user: User.objects.filter(pk=user.pk).update(is_active=False), id="inactive"
+        ),
+        pytest.param(
+            lambda user: User.objects.filter(pk=user.pk).update(password="changed elsewhere"),
+            id="password changed",
+        ),
+    ],
+)
+def test_a_user_changed_after_signing_in_here_is_signed_out_with_the_joined_read(coder, change):
+    client = client_for(coder)
+    assert client.get(reverse("research:project-list")).status_code == 200
+    change(coder)
+    assert client.get(reverse("research:project-list")).status_code == 302
+    assert client.get(reverse("research:project-list")).status_code == 302
+
+
+def test_a_session_that_names_another_user_signs_that_user_in(coder, lead):
+    # The process's hint (this session's user) is only a hint: the session's data decides.
+    client = client_for(coder)
+    assert client.get(reverse("research:project-list")).status_code == 200
+    session = client.session
+    other = client_for(lead).session
+    for key in ("_auth_user_id", "_auth_user_backend", "_auth_user_hash"):
+        session[key] = other[key]
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("research:project-list")).status_code == 200
+    assert any(" u WHERE u.id = " in q["sql"] for q in queries)  # read apart, as before
+    assert client.get(reverse("research:project-list")).wsgi_request.user == lead
+
+
 def test_an_expired_session_signs_nobody_in(coder):
     client = client_for(coder)
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))

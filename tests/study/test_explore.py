@@ -76,12 +76,12 @@ def test_cooccurrence_table_and_csv(project, viewer, coded, django_assert_num_qu
         )
     )
     assert rows == [["Code"]]
-    # Session, membership, case, set and coder choices, codings, codes: the same however many
-    # codings.
-    with django_assert_num_queries(8):
+    # Session with its user, membership, case, set and coder choices, codings, codes: the same
+    # however many codings.
+    with django_assert_num_queries(7):
         client.get(url("cooccurrence", project))
     ExcerptFactory(document=coded["docs"][1], start=0, end=8, codes=list(coded["codes"]))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(url("cooccurrence", project))
 
 
@@ -101,7 +101,7 @@ def test_document_code_matrix_counts_and_links(project, viewer, coded, django_as
         ["One", "2", "1", "1"],
         ["Two", "1", "0", "1"],
     ]
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url("code-matrix", project))
 
 
@@ -140,9 +140,9 @@ def test_a_cell_opens_the_excerpts_it_counts(project, viewer, coded, django_asse
     client = client_for(viewer)
     table = client.get(url("cooccurrence", project)).content.decode()
     assert f"a={a.code}&amp;b={c.code}" in table
-    # Session, membership, case, set and coder choices, the two codes, codings, excerpts,
-    # their codes.
-    with django_assert_num_queries(9):
+    # Session with its user, membership, case, set and coder choices, the two codes, codings,
+    # excerpts, their codes.
+    with django_assert_num_queries(8):
         page = client.get(
             url("cooccurrence-cell", project), {"a": a.code, "b": c.code}
         ).content.decode()

@@ -125,9 +125,9 @@ def test_cells_open_the_passages_they_count(project, viewer, talk, django_assert
     table = client.get(url("cooccurrence", project), {"by": "paragraph"}).content.decode()
     assert f"by=paragraph&amp;a={a.code}&amp;b={c.code}" in table
     cell = {"a": a.code, "b": c.code, "by": "paragraph"}
-    # Session, membership, case, set and coder choices, the two codes, codings, the
-    # documents' units, excerpts, their codes.
-    with django_assert_num_queries(10):
+    # Session with its user, membership, case, set and coder choices, the two codes, codings,
+    # the documents' units, excerpts, their codes.
+    with django_assert_num_queries(9):
         page = client.get(url("cooccurrence-cell", project), cell).content.decode()
     # Paragraph 1: e1, e6 (A), e5 (C); paragraph 2: e3 (C), e4 (A).
     assert page.count("<article") == 5
@@ -138,7 +138,7 @@ def test_cells_open_the_passages_they_count(project, viewer, talk, django_assert
     # Turn 1: e1, e6 (A), e5, e3 (C); e2 is B's, e4 in turn 2.
     assert page.content.decode().count("<article") == 4
     matrix_cell = {"code": a.code, "document": talk["docs"][0].code}
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get(url("code-matrix-cell", project), matrix_cell).content.decode()
     assert page.count("<article") == 3  # e1, e4, e6
     page = client.get(url("code-matrix-cell", project), {**matrix_cell, "whose": "consensus"})
@@ -149,14 +149,18 @@ def test_cells_open_the_passages_they_count(project, viewer, talk, django_assert
 
 def test_unit_query_counts_do_not_grow(project, viewer, talk, django_assert_num_queries):
     client = client_for(viewer)
-    # Session, membership, case, set and coder choices, codings, the documents' units, codes.
-    with django_assert_num_queries(9):
+    client.get(
+        url("cooccurrence", project)
+    )  # this process signs the session in: later its user comes with it
+    # Session with its user, membership, case, set and coder choices, codings, the documents'
+    # units, codes.
+    with django_assert_num_queries(8):
         client.get(url("cooccurrence", project), {"by": "sentence", "view": "heatmap"})
     a, b, c = talk["codes"]
     for n in range(3):
         extra = DocumentFactory(project=project, title=f"More {n}")
         ExcerptFactory(document=extra, start=0, end=8, codes=[a, b, c])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url("cooccurrence", project), {"by": "sentence", "view": "heatmap"})
 
 
@@ -248,11 +252,11 @@ def test_matrix_coverage_sorting_and_xlsx(project, viewer, talk, django_assert_n
     talk_row = list(sheet.iter_rows())[2]
     assert talk_row[1].value == pytest.approx(12 / 28)
     assert talk_row[1].number_format == "0.0%"
-    # Session, membership, case, set and coder choices, codings, documents, codes.
-    with django_assert_num_queries(9):
+    # Session with its user, membership, case, set and coder choices, codings, documents, codes.
+    with django_assert_num_queries(8):
         client.get(url("code-matrix", project), {"measure": "coverage", "view": "heatmap"})
     ExcerptFactory(document=other, start=10, end=20, codes=list(talk["codes"]))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url("code-matrix", project), {"measure": "coverage", "view": "heatmap"})
 
 

@@ -85,12 +85,12 @@ def test_page_links_to_search_and_xlsx(project, viewer, texts, django_assert_num
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == ["Word", "Count", "Documents", "Forms"]
     assert values[1] == ["kommunen", 3, 1, "kommunen, kommunene"]
-    # Session, user, membership, case and set choices, the documents' texts.
-    with django_assert_num_queries(6):
+    # Session with its user, membership, case and set choices, the documents' texts.
+    with django_assert_num_queries(5):
         client.get(url(project))
     for n in range(3):
         doc(project=project, title=f"More {n}", text=NB)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url(project))
 
 

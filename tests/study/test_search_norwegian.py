@@ -194,7 +194,7 @@ def test_the_query_count_is_pinned(project, coder, corpus, django_assert_num_que
             project=project, text=STRATEGI, language=["nb", "en", "nn", "", "sv"][n % 5]
         )
     client.get(url, {"q": "x"})  # the new documents are indexed when saved; nothing to catch up
-    # Session, user, membership (with project: whether to show pseudonyms); the documents in
+    # Session with its user, membership (with project: whether to show pseudonyms); the documents in
     # scope with their index state, the units holding any term (one query), the hits in context;
     # the choices of the form (cases, sets, codes, coders), auto-coding's codes and recent batches.
     with django_assert_num_queries(NUM_QUERIES):
@@ -202,7 +202,7 @@ def test_the_query_count_is_pinned(project, coder, corpus, django_assert_num_que
     assert response.status_code == 200
 
 
-NUM_QUERIES = 12
+NUM_QUERIES = 11
 
 
 def test_the_index_command_builds_what_is_missing(project, coder, corpus):

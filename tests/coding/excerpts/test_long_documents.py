@@ -57,21 +57,22 @@ def test_coding_view_of_a_long_document_is_a_fixed_number_of_queries(
     # coders for overlays, the member's last deletion ("Undo delete")
     with django_assert_num_queries(8):
         page = client.get(url)
-    # session, user, membership, document (without its text), the ETag (2: excerpts and
-    # codings, summed on PostgreSQL), excerpts, codings, the text itself while its rendering
-    # is not cached, and the ETag again (the answer is kept only if nothing changed meanwhile)
-    with django_assert_num_queries(11):
+    # session with its user (signed in by this process on the page's request), membership,
+    # document (without its text), the ETag (2: excerpts and codings, summed on PostgreSQL),
+    # excerpts, codings, the text itself while its rendering is not cached, and the ETag
+    # again (the answer is kept only if nothing changed meanwhile)
+    with django_assert_num_queries(10):
         text = coding_text(client, project, document)
     elapsed = time.perf_counter() - began
     assert page.status_code == 200 and text.response.status_code == 200
     assert len(text.excerpts) == 4999
     assert text.html.count("data-start=") > 10_000
     assert len(page.content) < 100_000  # the page is small: the text is its own answer
-    with django_assert_num_queries(6):  # the answer is cached now: the ETag, no excerpt
+    with django_assert_num_queries(5):  # the answer is cached now: the ETag, no excerpt
         again = coding_text(client, project, document)
     assert again.html == text.html
     etag = text.response["ETag"]
-    with django_assert_num_queries(6):  # the browser's copy is current: the ETag, nothing sent
+    with django_assert_num_queries(5):  # the browser's copy is current: the ETag, nothing sent
         unchanged = coding_text(client, project, document, HTTP_IF_NONE_MATCH=etag)
     assert unchanged.response.status_code == 304 and unchanged.response.content == b""
     print(f"coding view: {len(text.response.content) / 1e6:.1f} MB in {elapsed:.2f} s")

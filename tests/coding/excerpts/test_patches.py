@@ -299,21 +299,23 @@ def test_creating_an_excerpt_makes_a_fixed_number_of_statements(
         )
     assert answer.json()["ok"] and answer.json()["patch"]
     statements = [q["sql"].split()[0].upper() for q in queries]
-    # session, user, membership, document (with the assignment), codes; BEGIN, advisory lock,
-    # duplicates, document share lock (text version, its row version, whether the coder's work
-    # is frozen, the assignment's status: in progress since the first excerpt, so no update),
-    # codes share lock (one code: no savepoint around it), the excerpt with its coding and its
-    # history entry (one statement on PostgreSQL), COMMIT; the patch: the excerpts with their
-    # codings and the counts. The text is kept by the process. (On SQLite no advisory lock,
-    # the text is read each time, and the excerpt, coding and history entry are three INSERTs.)
+    # session with its user (this process signed the session in on the first write),
+    # membership, document (with the assignment), codes; BEGIN, document share lock with the
+    # advisory lock before it (text version, its row version, whether the coder's work is
+    # frozen, the assignment's status: in progress since the first excerpt, so no update),
+    # duplicates, codes share lock (one code: no savepoint around it), the excerpt with its
+    # coding and its history entry (one statement on PostgreSQL), COMMIT; the patch: the
+    # excerpts with their codings and the counts. The text is kept by the process. (On SQLite
+    # no advisory lock, the text is read each time, and the excerpt, coding and history entry
+    # are three INSERTs.)
     listed = "\n".join(q["sql"][:60] for q in queries)
     assert not any(s == "UPDATE" for s in statements), listed
     if connection.vendor == "postgresql":
-        assert len(statements) == 13, listed
+        assert len(statements) == 11, listed
         assert "SAVEPOINT" not in statements and "RELEASE" not in statements, listed
         assert statements.count("WITH") == 1 and "INSERT" not in statements, listed
     else:
-        assert len(statements) == 16, listed
+        assert len(statements) == 15, listed
 
 
 @pytest.mark.django_db(transaction=True)
