@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from coding.labels import labels_for
 from coding.models import AgreementRun, Document, Excerpt
@@ -70,7 +71,8 @@ def walk_the_guide(page, project, shots: Path | None = None, language: str = "en
     page.wait_for_url("**/")
     page.goto(reverse("coding:my-documents", kwargs={"project": project.code}))
     # The demo anonymizes: a coder sees the document by its kind and number, not its title.
-    shown = labels_for(Membership.objects.get(project=project, user=kari)).document(document)
+    with translation.override(language):  # the label as the page shows it, in its language
+        shown = labels_for(Membership.objects.get(project=project, user=kari)).document(document)
     page.get_by_role("link", name=shown).first.click()
     page.wait_for_selector("#coding-text[data-ready='1']")
     start = document.text.index(PHRASE)
