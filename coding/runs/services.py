@@ -304,8 +304,9 @@ def run_parts_compute(
     inputs = documents_input(run.params["spec"], todo)
     for document_id in todo:
         if pool is not None:
-            # One query, as the check below: the parts stored since, usually none.
-            run_parts_gather(run=run, pool=pool)
+            # One query, as the check below (a second only when other tasks stored parts).
+            if AgreementRunPart.objects.filter(run=run).count() > len(pool):
+                run_parts_gather(run=run, pool=pool)
             if document_id in pool:
                 continue  # another task computed it meanwhile
         elif AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
