@@ -8,11 +8,11 @@ their stretches. It never sits waiting: on a busy or one-process worker the task
 behind it, and tasks lost with a worker or a broker restart cost nothing.
 
 Pooling is incremental: the handler keeps the partials it computed itself as they are (a
-``RunPool``), and each time it looks for what is still missing it also takes in the parts the
-other tasks stored since, decoding each once. When the last document is in, only the
-coefficients and the results' rows are left to do. A retry after the handler's own worker
-died (the sweep, see research/jobs.py) starts again from what is stored and computes only
-the missing documents.
+``RunPool``), and before each document it computes, and each time it looks for what is still
+missing, it also takes in the parts the other tasks stored since, decoding each once. When the
+last document is in, only the coefficients and the results' rows are left to do. A retry
+after the handler's own worker died (the sweep, see research/jobs.py) starts again from what
+is stored and computes only the missing documents.
 """
 
 from __future__ import annotations

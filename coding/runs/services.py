@@ -292,15 +292,24 @@ def run_parts_compute(
     """Compute and store the partials of those of the documents not stored yet (input read at
     once), each as soon as it is done and in the order given, so that a run cut short resumes
     where it stopped. ``progress`` is called after each document (it may raise to stop).
-    ``pool`` gets each partial this call stored, as it is (no decoding it again later).
-    Returns how many documents were to do."""
+    ``pool`` (the run's handler) gets each partial this call stored, as it is (no decoding it
+    again later), and before each document the parts other tasks stored meanwhile: decoded
+    while they still compute, not all at once at the end, when the handler pools alone and
+    every other process is idle (two processes: 7-9 parts, 26-30 ms of CPU a unit at the
+    segment and character units). Returns how many documents were to do."""
     missing = set(run_parts_missing(run=run))
     todo = [d for d in document_ids if d in missing]
     if not todo:
         return 0
     inputs = documents_input(run.params["spec"], todo)
     for document_id in todo:
-        if AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
+        if pool is not None:
+            # One query, as the check below (a second only when other tasks stored parts).
+            if AgreementRunPart.objects.filter(run=run).count() > len(pool):
+                run_parts_gather(run=run, pool=pool)
+            if document_id in pool:
+                continue  # another task computed it meanwhile
+        elif AgreementRunPart.objects.filter(run=run, document_id=document_id).exists():
             continue  # the run's handler took it over meanwhile (see coding/runs/jobs.py)
         partial = run_compute_document(
             run=run, document_id=document_id, prepared=inputs.get(document_id)
