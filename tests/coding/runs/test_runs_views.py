@@ -69,9 +69,8 @@ def test_results_page_query_count_does_not_grow(
     big = start_run(unit="document")
     assert big.code_results.count() > small.code_results.count()
     client = client_for(lead)
-    client.get(
-        _url("agreement-run", project, run=small.code)
-    )  # this process signs the session in: later its user comes with it
+    # This process signs the session in: later, its user comes with the session.
+    client.get(_url("agreement-run", project, run=small.code))
     # session with its user, membership, run (+job), code rows, coders, other runs
     for run in (small, big):
         with django_assert_num_queries(6):
